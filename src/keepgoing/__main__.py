@@ -1,0 +1,3 @@
+from keepgoing.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""The `keepgoing` command: options every command shares, and the one exit point.
+
+Domain errors become one line on stderr and exit status 1; usage errors
+exit 2; anything unexpected says so without a traceback (or with one under
+`--debug`) and without echoing what the user typed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer._click import exceptions as click_exceptions
+from typer.core import TyperGroup
+
+from keepgoing import __version__
+from keepgoing.cli.output import error, warn
+from keepgoing.errors import KeepgoingError
+
+HELP = """Keep in touch with the people you do co-production with.
+
+Log a conversation straight after a call or a cuppa, and each morning see who
+is due a check-in and which follow-ups are due.
+
+Start here:  keepgoing add "Sam Okafor" --every 2w --prefers phone
+             keepgoing log sam --via phone --note "Talked about the allotment"
+             keepgoing due
+"""
+
+
+class KeepgoingGroup(TyperGroup):
+    """Runs a command and turns every way it can fail into a message and a status."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv or bool(os.environ.get("KEEPGOING_DEBUG"))
+        try:
+            result = super().main(
+                args=argv,
+                prog_name=prog_name or "keepgoing",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = result if isinstance(result, int) else 0
+        except KeepgoingError as exc:
+            error(str(exc))
+            code = exc.exit_code
+        except click_exceptions.UsageError as exc:
+            hint = f" (see keepgoing {exc.ctx.command_path.split(' ', 1)[-1]} --help)" if exc.ctx else ""
+            if exc.ctx and exc.ctx.parent is None:
+                hint = " (see keepgoing --help)"
+            error(exc.format_message() + hint)
+            code = 2
+        except click_exceptions.ClickException as exc:
+            error(exc.format_message())
+            code = exc.exit_code
+        except (click_exceptions.Abort, KeyboardInterrupt):
+            warn("Cancelled; nothing was saved.")
+            code = 130
+        except Exception as exc:
+            if debug:
+                raise
+            # Never echo the exception text: it may hold a note or a name.
+            error(
+                f"keepgoing hit an internal problem ({type(exc).__name__}); nothing was saved. "
+                "Run it again with --debug for details."
+            )
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    cls=KeepgoingGroup,
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+# The --db given before the command; a --db after it wins.
+state: dict[str, Any] = {"db": None}
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The store: a file path or a database URL. Default: $KEEPGOING_DB, "
+        "else keepgoing.db in your user data folder.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"keepgoing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: DbOption = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback if something goes wrong.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    state["db"] = db
+
+
+def open_store(db: str | None) -> Any:
+    """The store named by this command's --db, the global --db, or the default."""
+    from keepgoing.storage import open_store as open_
+
+    # Everything keepgoing writes is private to its owner, whatever the umask.
+    os.umask(0o077)
+    return open_(db or state["db"])

@@ -1,0 +1,42 @@
+"""due: the morning screen. Who is due a check-in, and which follow-ups are due."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock
+from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.output import emit_json
+from keepgoing.dates import parse_duration
+
+
+@app.command(
+    epilog="Examples:\n\n  keepgoing due\n\n  keepgoing due --within 3d --tag partner\n\n  keepgoing due --json",
+)
+def due(
+    within: Annotated[
+        str | None, typer.Option("--within", help="Also show who falls due in the next 3d, 1w, ...")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", min=1, help="Most people to list in the table (JSON lists all)."),
+    ] = 50,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Who is due a check-in (most overdue for their rhythm first), and follow-ups due."""
+    from keepgoing.core.rhythm import due as due_report
+
+    today = clock.local_today(clock.now())
+    within_days = parse_duration(within, allow_zero=True) if within else 0
+    store = open_store(db)
+    report = due_report(store, today=today, within_days=within_days, tag=tag)
+    if json_out:
+        emit_json(report.to_json())
+        return
+    from keepgoing.cli import render
+
+    render.due_screen(store, report, limit=limit, tag=tag)

@@ -1,0 +1,42 @@
+"""followups and done: the promises made in conversations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock
+from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.output import emit_json, say, user
+
+
+@app.command(epilog="Examples:\n\n  keepgoing followups\n\n  keepgoing followups --json")
+def followups(json_out: JsonOption = False, db: DbOption = None) -> None:
+    """Open follow-ups, soonest due first."""
+    from keepgoing.core.followups import open_follow_ups
+
+    today = clock.local_today(clock.now())
+    store = open_store(db)
+    found = open_follow_ups(store)
+    if json_out:
+        emit_json([f.to_json(today) for f in found])
+        return
+    from keepgoing.cli import render
+
+    render.follow_ups_table(found, today, title="Open follow-ups", empty="No open follow-ups.")
+
+
+@app.command(epilog="Example:\n\n  keepgoing done 3   (the number from keepgoing followups)")
+def done(
+    follow_up_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The follow-up's number.", show_default=False)
+    ],
+    db: DbOption = None,
+) -> None:
+    """Mark a follow-up as done."""
+    from keepgoing.core.followups import complete_follow_up
+
+    store = open_store(db)
+    follow_up = complete_follow_up(store, follow_up_id, now=clock.now())
+    say(f"Done: #{follow_up.id} {user(follow_up.text)} (for {user(follow_up.person)}). Nice one.")

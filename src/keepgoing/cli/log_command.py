@@ -1,0 +1,114 @@
+"""log: record a conversation, straight after it happened."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock
+from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.output import emit_json, say, user
+from keepgoing.dates import When, describe_day, parse_when
+from keepgoing.errors import UsageError
+
+EXAMPLES = (
+    "Examples:\n\n"
+    '  keepgoing log sam --via phone --note "Talked about the allotment"\n\n'
+    '  keepgoing log sam --via cuppa --follow-up "Send the minutes" --due friday\n\n'
+    "  keepgoing log Ann Bob --via cuppa --when yesterday --wellbeing 4\n\n"
+    '  keepgoing log "Jo Bloggs" --new --via text\n\n'
+    "  keepgoing log (on a terminal: asks who, how and what was said)"
+)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask() -> tuple[list[str], str, str | None]:
+    """Rich prompts for a conversation: who, how, and a note."""
+    from rich.prompt import Prompt
+
+    from keepgoing.core.channels import CHANNELS
+
+    who = ""
+    while not who.strip():
+        who = Prompt.ask("Who did you talk to? (several names: separate with commas)")
+    names = [part.strip() for part in who.split(",") if part.strip()]
+    via = Prompt.ask("How?", choices=list(CHANNELS), default="phone")
+    note = Prompt.ask("Anything to note? (Enter to skip)", default="", show_default=False)
+    return names, via, note or None
+
+
+@app.command(epilog=EXAMPLES)
+def log(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Who you talked to: names, aliases or the start of either.", show_default=False),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option("--via", help="phone, video, email, text, cuppa or other. Default: how they prefer."),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--when", help='When it happened: today (default), yesterday, "3 days ago", 2026-11-20.'
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What you talked about.")] = None,
+    wellbeing: Annotated[
+        int | None,
+        typer.Option("--wellbeing", min=1, max=5, help="How they said they were, 1 (low) to 5 (great)."),
+    ] = None,
+    follow_up: Annotated[
+        str | None,
+        typer.Option("--follow-up", help="Something you promised to do, for the first person named."),
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help='When the follow-up is due: friday, "in 2 weeks", 2026-12-01.'),
+    ] = None,
+    new: Annotated[bool, typer.Option("--new", help="Add anyone not already known.")] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Record one conversation with one or more people."""
+    from keepgoing.core.channels import LABELS
+    from keepgoing.core.conversations import current_worker, log_conversation
+
+    now = clock.now()
+    today = clock.local_today(now)
+    if not names:
+        if not _interactive():
+            raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
+        names, via, note = _ask()
+    moment = parse_when(when, today=today, prefer="past") if when else When(today)
+    due_day = parse_when(due, today=today, prefer="future").day if due else None
+    store = open_store(db)
+    logged = log_conversation(
+        store, names, via=via, occurred_at=moment.instant(now), now=now, note=note,
+        wellbeing=wellbeing, follow_up=follow_up, follow_up_due=due_day, create_missing=new,
+        logged_by=current_worker(),
+    )  # fmt: skip
+    if json_out:
+        data = {
+            "conversation": logged.conversation.to_json(),
+            "created": logged.created,
+            "follow_up_id": logged.follow_up_id,
+        }
+        emit_json(data)
+        return
+    who = _join([user(p.name) for p in logged.people])
+    say(f"Logged {LABELS[logged.conversation.via]} with {who}, {describe_day(moment.day)}.")
+    if logged.created:
+        say(f"New here: {_join([user(name) for name in logged.created])} (checked in monthly by default).")
+    if logged.follow_up_id is not None:
+        by = f", due {describe_day(logged.follow_up_due)}" if logged.follow_up_due else ""
+        say(f"Follow-up #{logged.follow_up_id} for {user(logged.people[0].name)}{by}: {user(follow_up)}")
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

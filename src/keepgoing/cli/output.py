@@ -1,0 +1,46 @@
+"""Writing to the terminal: plain lines, JSON, and errors. Rich stays out of here.
+
+One-line echoes and JSON are written with plain `print` so that `log` and
+`due --json` never pay for importing Rich; tables live in `render`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from keepgoing.text import safe
+
+# json.dumps escapes C0 controls itself; these can still drive a terminal or hide
+# text, so they are written as \\u escapes too (still valid, identical JSON).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def say(line: str) -> None:
+    """One line for the user. Callers pass user text through `user()` first."""
+    print(line, flush=True)
+
+
+def user(text: str | None) -> str:
+    """User text for a one-line echo: shown literally, never able to drive the terminal."""
+    return safe(text or "", inline=True)
+
+
+def warn(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def error(message: str) -> None:
+    print(f"Error: {safe(message, inline=True)}", file=sys.stderr, flush=True)
+
+
+def dumps(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(dumps(data) + "\n")
+    sys.stdout.flush()

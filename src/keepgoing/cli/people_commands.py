@@ -1,0 +1,226 @@
+"""add, people, show, edit, pause, resume, archive."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock
+from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.output import emit_json, say, user
+from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
+
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", help="A tag such as partner or walking-group (repeatable)."),
+]
+
+
+@app.command(
+    epilog='Examples:\n\n  keepgoing add "Sam Okafor" --every 2w --prefers phone --tag partner\n\n'
+    '  keepgoing add "Priya Shah" --org "Food bank" --alias Pri --email priya@example.org',
+)
+def add(
+    name: Annotated[str, typer.Argument(help="Their name, as you would say it.", show_default=False)],
+    org: Annotated[str | None, typer.Option("--org", help="Their organisation or group.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Their role.")] = None,
+    tag: TagOption = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            help="Check-in rhythm: 10d, 2w, 1m, weekly, fortnightly, monthly. Default monthly.",
+        ),
+    ] = None,
+    prefers: Annotated[
+        str | None,
+        typer.Option("--prefers", help="How they like to be contacted: phone, video, email, text, cuppa."),
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Email address.")] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option("--alias", help="Another name they go by (repeatable).")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What matters to them.")] = None,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Add a person to keep in touch with."""
+    from keepgoing.core.people import add_person
+
+    now = clock.now()
+    cadence = parse_duration(every) if every else None
+    store = open_store(db)
+    person = add_person(
+        store, name, now=now, organisation=org, role=role, tags=tag, cadence_days=cadence,
+        prefers=prefers, phone=phone, email=email, aliases=alias, note=note,
+    )  # fmt: skip
+    if json_out:
+        emit_json(person.to_json(clock.local_today(now)))
+        return
+    how = f", by {person.prefers}" if person.prefers else ""
+    say(
+        f"Added {user(person.name)}: check in {describe_rhythm(person.cadence_days)}{how}; "
+        f"first due {describe_day(person.due_on)}."
+    )
+
+
+@app.command(
+    epilog="Examples:\n\n  keepgoing people\n\n  keepgoing people --tag partner --json",
+)
+def people(
+    tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include archived people.")] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List the people you keep in touch with."""
+    from keepgoing.core.people import count_people, list_people
+
+    today = clock.local_today(clock.now())
+    store = open_store(db)
+    found = list_people(store, tag=tag, include_archived=all_)
+    if json_out:
+        emit_json([person.to_json(today) for person in found])
+        return
+    from keepgoing.cli import render
+
+    if not found and count_people(store) == 0:
+        render.welcome()
+        return
+    render.people_table(found, today, tag=tag)
+
+
+@app.command(
+    epilog='Examples:\n\n  keepgoing show sam\n\n  keepgoing show "Sam Okafor" --json',
+)
+def show(
+    name: Annotated[str, typer.Argument(help="Name, alias, or the start of either.", show_default=False)],
+    all_: Annotated[
+        bool, typer.Option("--all", help="Show every conversation, not just the latest 20.")
+    ] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """One person's card and their timeline, newest first."""
+    from keepgoing.core.conversations import conversations_with, count_conversations
+    from keepgoing.core.followups import follow_ups_for
+    from keepgoing.core.people import find_person
+
+    today = clock.local_today(clock.now())
+    store = open_store(db)
+    with store.read():
+        person = find_person(store, name)
+        limit = None if (all_ or json_out) else 20
+        conversations = conversations_with(store, person.id, limit=limit)
+        total = count_conversations(store, person.id)
+        follow_ups = follow_ups_for(store, person.id)
+    if json_out:
+        data = person.to_json(today)
+        data["conversations"] = [c.to_json(exclude=person.name) for c in conversations]
+        data["follow_ups"] = [f.to_json(today) for f in follow_ups]
+        emit_json(data)
+        return
+    from keepgoing.cli import render
+
+    render.person_card(person, conversations, total, follow_ups, today)
+
+
+@app.command(
+    epilog="Examples:\n\n  keepgoing edit sam --every weekly --tag walking\n\n"
+    '  keepgoing edit sam --org "" (an empty value clears it)\n\n'
+    '  keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
+)
+def edit(
+    name: Annotated[str, typer.Argument(help="Who to change.", show_default=False)],
+    new_name: Annotated[str | None, typer.Option("--name", help="Their new name.")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Organisation (empty clears).")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Role (empty clears).")] = None,
+    tag: TagOption = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="Add an alias (repeatable).")] = None,
+    unalias: Annotated[
+        list[str] | None, typer.Option("--unalias", help="Remove an alias (repeatable).")
+    ] = None,
+    every: Annotated[str | None, typer.Option("--every", help="New check-in rhythm.")] = None,
+    prefers: Annotated[
+        str | None, typer.Option("--prefers", help="Preferred channel (empty clears).")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone (empty clears).")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Email (empty clears).")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="What matters to them (replaces; empty clears).")
+    ] = None,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Change someone's details, tags, aliases or rhythm."""
+    from keepgoing.core.people import edit_person
+
+    now = clock.now()
+    cadence = parse_duration(every) if every else None
+    store = open_store(db)
+    person, changed = edit_person(
+        store, name, now=now, name=new_name, organisation=org, role=role, phone=phone,
+        email=email, prefers=prefers, note=note, cadence_days=cadence, add_tags=tag,
+        remove_tags=untag, add_aliases=alias, remove_aliases=unalias,
+    )  # fmt: skip
+    if json_out:
+        emit_json(person.to_json(clock.local_today(now)))
+        return
+    labels = {
+        "organisation": "organisation",
+        "cadence_days": "rhythm",
+        "prefers": "preferred channel",
+    }
+    what = ", ".join(labels.get(c, c) for c in changed)
+    say(f"Updated {user(person.name)}: {what}. Next due {describe_day(person.due_on)}.")
+
+
+@app.command(
+    epilog='Examples:\n\n  keepgoing pause sam --until 2027-01-05\n\n  keepgoing pause sam --until "in 3 weeks"'
+)
+def pause(
+    name: Annotated[str, typer.Argument(help="Who to pause.", show_default=False)],
+    until: Annotated[
+        str,
+        typer.Option("--until", help="When they come back into the rhythm.", show_default=False),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Snooze someone until a date: they will not show as due before then."""
+    from keepgoing.core.people import pause_person
+
+    now = clock.now()
+    today = clock.local_today(now)
+    day = parse_when(until, today=today, prefer="future").day
+    store = open_store(db)
+    person = pause_person(store, name, until=day, today=today, now=now)
+    say(f"Paused {user(person.name)} until {describe_day(day)}; they will not show as due before then.")
+
+
+@app.command(epilog="Example:\n\n  keepgoing resume sam")
+def resume(
+    name: Annotated[str, typer.Argument(help="Who to bring back.", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Bring a paused or archived person back into the rhythm."""
+    from keepgoing.core.people import resume_person
+
+    store = open_store(db)
+    person = resume_person(store, name, now=clock.now())
+    say(f"{user(person.name)} is back in the rhythm; next due {describe_day(person.due_on)}.")
+
+
+@app.command(epilog="Example:\n\n  keepgoing archive sam")
+def archive(
+    name: Annotated[str, typer.Argument(help="Who to archive.", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Retire someone: they leave the lists, their history is kept."""
+    from keepgoing.core.people import archive_person
+
+    store = open_store(db)
+    person = archive_person(store, name, now=clock.now())
+    say(f"Archived {user(person.name)}. Their history is kept; keepgoing resume brings them back.")

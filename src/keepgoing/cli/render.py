@@ -1,0 +1,246 @@
+"""Tables and cards for people to read. The only CLI module that imports Rich.
+
+Every piece of user text goes in as a `Text` made by `_t()`, which never
+parses markup and shows control characters as visible escapes.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from keepgoing.core.conversations import Conversation
+from keepgoing.core.followups import FollowUp
+from keepgoing.core.people import Person
+from keepgoing.core.rhythm import DueReport, next_up
+from keepgoing.dates import describe_ago, describe_day, describe_rhythm
+from keepgoing.text import safe
+
+
+def console() -> Console:
+    # Rich already leaves out colour and styles when stdout is not a terminal,
+    # and honours NO_COLOR; highlighting would colour numbers in user text.
+    return Console(highlight=False, emoji=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+
+
+def _t(value: str | None, style: str = "") -> Text:
+    return Text(safe(value or ""), style=style)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def welcome() -> None:
+    out = console()
+    out.print(Text("Welcome to keepgoing. Nobody here yet, so here are three things to try:", style="bold"))
+    out.print()
+    for line in (
+        'keepgoing add "Sam Okafor" --every 2w --prefers phone',
+        'keepgoing log sam --via phone --note "Talked about the allotment"',
+        "keepgoing due",
+    ):
+        out.print(Text("  " + line, style="cyan"))
+    out.print()
+    out.print(Text("Every command has --help with examples."))
+
+
+def _last_contact(day: date | None, via: str | None, today: date) -> Text:
+    if day is None:
+        return Text("never", style="dim")
+    text = describe_ago((today - day).days)
+    return Text(f"{text} · {via}" if via else text)
+
+
+def _reach(prefers: str | None, phone: str | None, email: str | None) -> Text:
+    detail = {"phone": phone, "text": phone, "email": email}.get(prefers or "")
+    if not prefers:
+        detail = phone or email
+    parts = [p for p in (prefers, detail) if p]
+    return _t(" ".join(parts)) if parts else Text("-", style="dim")
+
+
+def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) -> None:
+    from keepgoing.core.people import count_people
+
+    out = console()
+    today = report.today
+    if not report.people and not report.follow_ups and count_people(store) == 0:
+        welcome()
+        return
+    if report.people:
+        table = Table(
+            title=f"Time for a check-in · {describe_day(today)}",
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+        )
+        table.add_column("Who", style="bold")
+        table.add_column("Last contact")
+        table.add_column("Rhythm")
+        table.add_column("Due")
+        table.add_column("Reach them by")
+        for entry in report.people[:limit]:
+            overdue = entry.days_overdue
+            if overdue > 0:
+                due_text = Text(f"{_plural(overdue, 'day')} over", style="yellow")
+            elif overdue == 0:
+                due_text = Text("today", style="green")
+            else:
+                due_text = Text(f"in {_plural(-overdue, 'day')}", style="dim")
+            table.add_row(
+                _t(entry.name),
+                _last_contact(entry.last_contact_day, entry.last_contact_via, today),
+                describe_rhythm(entry.cadence_days),
+                due_text,
+                _reach(entry.prefers, entry.phone, entry.email),
+            )
+        out.print(table)
+        hidden = len(report.people) - limit
+        if hidden > 0:
+            out.print(
+                Text(
+                    f"…and {hidden} more (keepgoing due --limit {len(report.people)}, or --json).",
+                    style="dim",
+                )
+            )
+    else:
+        upcoming = next_up(store, today=today)
+        line = "Nobody is due a check-in" + (f" tagged {safe(tag)}" if tag else "") + "."
+        if upcoming and not tag:
+            line += f" Next up: {safe(upcoming[0], inline=True)} on {describe_day(upcoming[1])}."
+        out.print(Text(line))
+    if report.follow_ups:
+        out.print()
+        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="")
+    summary = f"{_plural(len(report.people), 'person')} due" if report.people else ""
+    if report.people:
+        summary = summary.replace("persons", "people")
+        out.print(Text(f"{summary}. One conversation at a time.", style="dim"))
+
+
+def follow_ups_table(items: list[FollowUp], today: date, *, title: str, empty: str) -> None:
+    out = console()
+    if not items:
+        if empty:
+            out.print(Text(empty))
+        return
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("For", style="bold")
+    table.add_column("What")
+    table.add_column("Due")
+    for item in items:
+        if item.due_on is None:
+            due_text = Text("-", style="dim")
+        elif item.is_overdue(today):
+            late = (today - item.due_on).days
+            due_text = Text(
+                f"OVERDUE {describe_day(item.due_on)} ({_plural(late, 'day')} late)",
+                style="bold red",
+            )
+        elif item.due_on == today:
+            due_text = Text("today", style="green")
+        else:
+            due_text = Text(describe_day(item.due_on))
+        table.add_row(str(item.id), _t(item.person), _t(item.text), due_text)
+    out.print(table)
+
+
+def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
+    out = console()
+    if not people:
+        out.print(Text(f"Nobody tagged {safe(tag, inline=True)}." if tag else "Nobody to show."))
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("Name", style="bold")
+    table.add_column("Organisation")
+    table.add_column("Tags")
+    table.add_column("Rhythm")
+    table.add_column("Last contact")
+    table.add_column("Status")
+    for person in people:
+        status = person.status(today)
+        status_text = {
+            "paused": f"paused to {describe_day(person.paused_until)}" if person.paused_until else "paused",
+            "archived": "archived",
+        }.get(status, "due" if person.due_on <= today else f"next {describe_day(person.due_on)}")
+        table.add_row(
+            _t(person.name),
+            _t(person.organisation),
+            _t(", ".join(person.tags)),
+            describe_rhythm(person.cadence_days),
+            _last_contact(person.last_contact_day, person.last_contact_via, today),
+            Text(status_text, style="dim" if status != "active" else ""),
+        )
+    out.print(table)
+    out.print(Text(f"{_plural(len(people), 'person').replace('persons', 'people')}.", style="dim"))
+
+
+def person_card(
+    person: Person,
+    conversations: list[Conversation],
+    total: int,
+    follow_ups: list[FollowUp],
+    today: date,
+) -> None:
+    out = console()
+    out.print(_t(person.name, "bold"))
+    card = Table.grid(padding=(0, 2))
+    card.add_column(style="dim")
+    card.add_column()
+
+    def row(label: str, value: str | None) -> None:
+        if value:
+            card.add_row(label, _t(value))
+
+    row("Also known as", ", ".join(person.aliases))
+    row("Organisation", person.organisation)
+    row("Role", person.role)
+    row("Phone", person.phone)
+    row("Email", person.email)
+    row("Prefers", person.prefers)
+    row("Tags", ", ".join(person.tags))
+    card.add_row("Rhythm", describe_rhythm(person.cadence_days))
+    last = person.last_contact_day
+    card.add_row("Last contact", _last_contact(last, person.last_contact_via, today))
+    status = person.status(today)
+    if status == "archived":
+        card.add_row("Status", "archived")
+    elif status == "paused":
+        card.add_row("Status", f"paused until {describe_day(person.paused_until)}")
+    else:
+        card.add_row("Next due", describe_day(person.due_on))
+    row("What matters", person.note)
+    out.print(card)
+    open_items = [f for f in follow_ups if f.done_at is None]
+    if open_items:
+        out.print()
+        follow_ups_table(open_items, today, title="Open follow-ups", empty="")
+    out.print()
+    if not conversations:
+        out.print(Text("No conversations yet. Log one with: keepgoing log " + safe(person.name, inline=True)))
+        return
+    table = Table(title=f"Conversations ({total})", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("When")
+    table.add_column("How")
+    table.add_column("With")
+    table.add_column("Wellbeing", justify="center")
+    table.add_column("Note")
+    for item in conversations:
+        others = [name for name in item.people if name != person.name]
+        table.add_row(
+            describe_day(item.occurred_at.astimezone().date()),
+            item.via,
+            _t(", ".join(others)),
+            str(item.wellbeing) if item.wellbeing else "",
+            _t(item.note),
+        )
+    out.print(table)
+    if total > len(conversations):
+        out.print(Text(f"…and {total - len(conversations)} earlier (keepgoing show --all).", style="dim"))

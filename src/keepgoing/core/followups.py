@@ -1,0 +1,128 @@
+"""Follow-ups: the small promises made in a conversation ("send the minutes")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from keepgoing.errors import BadInput, NotFound
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.text import clean
+
+SELECT = (
+    "SELECT f.id, f.person_id, p.name AS person, f.text, f.due_on, f.created_at, f.done_at, "
+    "f.conversation_id FROM follow_up f JOIN person p ON p.id = f.person_id"
+)
+
+
+@dataclass
+class FollowUp:
+    id: int
+    person_id: int
+    person: str
+    text: str
+    due_on: date | None
+    created_at: datetime
+    done_at: datetime | None = None
+    conversation_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row: Any) -> FollowUp:
+        return cls(
+            id=row["id"],
+            person_id=row["person_id"],
+            person=row["person"],
+            text=row["text"],
+            due_on=as_date(row["due_on"]),
+            created_at=as_datetime(row["created_at"]),
+            done_at=as_datetime(row["done_at"]),
+            conversation_id=row["conversation_id"],
+        )
+
+    def is_overdue(self, today: date) -> bool:
+        return self.done_at is None and self.due_on is not None and self.due_on < today
+
+    def to_json(self, today: date) -> dict[str, Any]:
+        from keepgoing.core.people import iso
+
+        return {
+            "id": self.id,
+            "person": self.person,
+            "person_id": self.person_id,
+            "text": self.text,
+            "due": self.due_on.isoformat() if self.due_on else None,
+            "overdue": self.is_overdue(today),
+            "done": self.done_at is not None,
+            "done_at": iso(self.done_at),
+            "created_at": iso(self.created_at),
+            "conversation_id": self.conversation_id,
+        }
+
+
+def add_follow_up(
+    store: Store,
+    person_id: int,
+    text: str,
+    *,
+    due_on: date | None,
+    now: datetime,
+    conversation_id: int | None = None,
+) -> int:
+    text = clean(text, "follow-up")
+    if not text:
+        raise BadInput("A follow-up needs some words: what did you promise?")
+    return store.insert(
+        "INSERT INTO follow_up (person_id, conversation_id, text, due_on, created_at) "
+        "VALUES (:p, :c, :t, :d, :now) RETURNING id",
+        {"p": person_id, "c": conversation_id, "t": text, "d": due_on, "now": now},
+    )
+
+
+def open_follow_ups(
+    store: Store,
+    *,
+    due_by: date | None = None,
+    person_id: int | None = None,
+    tag: str | None = None,
+) -> list[FollowUp]:
+    """Open follow-ups, soonest due first (those with no date last)."""
+    conditions, params = ["f.done_at IS NULL"], {}
+    if due_by is not None:
+        conditions.append("f.due_on <= :due_by")
+        params["due_by"] = due_by
+    if person_id is not None:
+        conditions.append("f.person_id = :pid")
+        params["pid"] = person_id
+    if tag is not None:
+        conditions.append("f.person_id IN (SELECT person_id FROM person_tag WHERE tag = :tag)")
+        params["tag"] = tag
+    sql = f"{SELECT} WHERE {' AND '.join(conditions)} ORDER BY f.due_on ASC NULLS LAST, f.id ASC"
+    return [FollowUp.from_row(row) for row in store.rows(sql, params)]
+
+
+def follow_ups_for(store: Store, person_id: int) -> list[FollowUp]:
+    """All of a person's follow-ups: open ones first, then done, newest done first."""
+    rows = store.rows(
+        f"{SELECT} WHERE f.person_id = :pid ORDER BY (f.done_at IS NULL) DESC, "
+        "f.due_on ASC NULLS LAST, f.done_at DESC, f.id ASC",
+        {"pid": person_id},
+    )
+    return [FollowUp.from_row(row) for row in rows]
+
+
+def get_follow_up(store: Store, follow_up_id: int) -> FollowUp:
+    row = store.row(f"{SELECT} WHERE f.id = :id", {"id": follow_up_id})
+    if row is None:
+        raise NotFound(f"There is no follow-up number {follow_up_id}; see keepgoing followups.")
+    return FollowUp.from_row(row)
+
+
+def complete_follow_up(store: Store, follow_up_id: int, *, now: datetime) -> FollowUp:
+    with store.write():
+        follow_up = get_follow_up(store, follow_up_id)
+        if follow_up.done_at is not None:
+            raise BadInput(f"Follow-up {follow_up_id} is already done.")
+        store.run("UPDATE follow_up SET done_at = :now WHERE id = :id", {"now": now, "id": follow_up_id})
+        return get_follow_up(store, follow_up_id)

@@ -1,0 +1,127 @@
+"""Check-in rhythms: who is due a conversation, and which follow-ups are due.
+
+A person is due when they are active (not archived, not paused) and today is
+on or after their last contact (or, never contacted, the day they were added)
+plus their rhythm. That day is kept in `person.due_on`, updated in the same
+transaction as every change to it, so "who is due" is one indexed query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from keepgoing.core.followups import FollowUp, open_follow_ups
+from keepgoing.core.people import iso
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.text import clean_tag
+
+
+@dataclass
+class DueEntry:
+    id: int
+    name: str
+    cadence_days: int
+    due_on: date
+    last_contact_day: date | None
+    last_contact_at: Any
+    last_contact_via: str | None
+    prefers: str | None
+    phone: str | None
+    email: str | None
+    today: date
+
+    @property
+    def days_overdue(self) -> int:
+        """Days past the due day; negative when falling due within the window."""
+        return (self.today - self.due_on).days
+
+    @property
+    def days_since_contact(self) -> int | None:
+        return (self.today - self.last_contact_day).days if self.last_contact_day else None
+
+    @property
+    def lateness(self) -> float:
+        """How late relative to the rhythm: 10 days on weekly beats 10 days on monthly."""
+        return self.days_overdue / self.cadence_days
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "last_contact": iso(self.last_contact_at),
+            "last_contact_via": self.last_contact_via,
+            "days_since_contact": self.days_since_contact,
+            "cadence_days": self.cadence_days,
+            "due_on": self.due_on.isoformat(),
+            "days_overdue": self.days_overdue,
+            "prefers": self.prefers,
+            "phone": self.phone,
+            "email": self.email,
+        }
+
+
+@dataclass
+class DueReport:
+    today: date
+    within_days: int
+    people: list[DueEntry]
+    follow_ups: list[FollowUp]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.today.isoformat(),
+            "within_days": self.within_days,
+            "people": [entry.to_json() for entry in self.people],
+            "follow_ups": [f.to_json(self.today) for f in self.follow_ups],
+        }
+
+
+ACTIVE = "p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today)"
+
+
+def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = None) -> DueReport:
+    """Who is due a check-in by `today + within_days`, most overdue (for their rhythm) first."""
+    horizon = today + timedelta(days=within_days)
+    params: dict[str, Any] = {"today": today, "horizon": horizon}
+    sql = (
+        "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
+        f"p.prefers, p.phone, p.email FROM person p WHERE {ACTIVE} AND p.due_on <= :horizon"
+    )
+    if tag:
+        sql += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
+        params["tag"] = clean_tag(tag)
+    with store.read():
+        rows = store.rows(sql, params)
+        follow_ups = open_follow_ups(store, due_by=horizon, tag=params.get("tag"))
+    people = []
+    for row in rows:
+        last_at = as_datetime(row["last_contact_at"])
+        people.append(
+            DueEntry(
+                id=row["id"],
+                name=row["name"],
+                cadence_days=row["cadence_days"],
+                due_on=as_date(row["due_on"]),
+                last_contact_day=last_at.astimezone().date() if last_at else None,
+                last_contact_at=last_at,
+                last_contact_via=row["last_contact_via"],
+                prefers=row["prefers"],
+                phone=row["phone"],
+                email=row["email"],
+                today=today,
+            )
+        )
+    people.sort(key=lambda e: (-e.lateness, -e.days_overdue, e.name.casefold()))
+    return DueReport(today, within_days, people, follow_ups)
+
+
+def next_up(store: Store, *, today: date) -> tuple[str, date] | None:
+    """The next person to fall due, for a calm "nobody yet" screen."""
+    row = store.row(
+        f"SELECT p.name, p.due_on FROM person p WHERE {ACTIVE} ORDER BY p.due_on, p.name_key LIMIT 1",
+        {"today": today},
+    )
+    return (row["name"], as_date(row["due_on"])) if row else None

@@ -1,0 +1,228 @@
+"""Reading the dates and durations people type, and writing dates back.
+
+WHEN accepts ISO dates and times, `today`, `yesterday`, `tomorrow`,
+`3 days ago`, `in 2 weeks`, `last friday`, `next monday`, a bare weekday and
+ordinary written dates (`20 Nov 2026`, `20/11/2026`). Anything that cannot be
+read exactly is refused: no fuzzy guesses, no invented day or month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from keepgoing.errors import BadInput
+
+WEEKDAYS = {
+    "monday": 0, "mon": 0,
+    "tuesday": 1, "tue": 1, "tues": 1,
+    "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
+    "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+_COUNT = r"(\d{1,5}|a|an|one|two|three|four|five|six)"
+_AGO = re.compile(rf"^{_COUNT} (day|week|month|year)s? ago$")
+_IN = re.compile(rf"^in {_COUNT} (day|week|month|year)s?$")
+_RELATIVE_WEEKDAY = re.compile(r"^(last|next|this) ([a-z]+)$")
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+
+DURATION_NAMES = {
+    "daily": 1,
+    "weekly": 7,
+    "fortnightly": 14,
+    "monthly": 30,
+    "quarterly": 91,
+    "yearly": 365,
+}
+_DURATION = re.compile(r"^(\d{1,5}) ?(d|days?|w|weeks?|m|months?|y|years?)$")
+_DURATION_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+MAX_DURATION_DAYS = 3650
+
+WHEN_HINT = 'try 2026-11-20, 20/11/2026, "yesterday", "3 days ago" or "last friday"'
+
+
+@dataclass(frozen=True)
+class When:
+    """A calendar day as the user meant it, with a local time when they gave one."""
+
+    day: date
+    time: time | None = None
+
+    def instant(self, now: datetime) -> datetime:
+        """The UTC instant to store: now for today, local noon for another bare day."""
+        local_now = now.astimezone()
+        if self.time is None and self.day == local_now.date():
+            return now.astimezone(UTC)
+        wall = self.time if self.time is not None else time(12, 0)
+        return datetime.combine(self.day, wall).astimezone().astimezone(UTC)
+
+
+def _count(word: str) -> int:
+    return _NUMBER_WORDS[word] if word in _NUMBER_WORDS else int(word)
+
+
+def _shift(day: date, amount: int, unit: str) -> date:
+    if unit == "days":
+        return day + timedelta(days=amount)
+    if unit == "weeks":
+        return day + timedelta(weeks=amount)
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(**{unit: amount})
+
+
+def _check_range(day: date, text: str) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise BadInput(f'"{text}" is outside the dates keepgoing can keep ({day.year}).')
+    return day
+
+
+def _relative(words: str, today: date, prefer: str) -> date | None:
+    if words in ("today", "now", "tonight"):
+        return today
+    if words == "yesterday":
+        return today - timedelta(days=1)
+    if words == "tomorrow":
+        return today + timedelta(days=1)
+    if words in ("last week", "next week"):
+        return today + timedelta(weeks=-1 if words == "last week" else 1)
+    if match := _AGO.match(words):
+        return _shift(today, -_count(match[1]), _UNITS[match[2]])
+    if match := _IN.match(words):
+        return _shift(today, _count(match[1]), _UNITS[match[2]])
+    if words in WEEKDAYS:
+        # A bare weekday means the nearest one in the direction the field looks.
+        target = WEEKDAYS[words]
+        if prefer == "future":
+            return today + timedelta(days=(target - today.weekday()) % 7)
+        return today - timedelta(days=(today.weekday() - target) % 7)
+    if (match := _RELATIVE_WEEKDAY.match(words)) and match[2] in WEEKDAYS:
+        target = WEEKDAYS[match[2]]
+        if match[1] == "last":
+            return today - timedelta(days=(today.weekday() - target - 1) % 7 + 1)
+        if match[1] == "next":
+            return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
+        return today + timedelta(days=(target - today.weekday()) % 7)
+    return None
+
+
+def _iso(text: str) -> When | None:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        if len(text) == 10:
+            return When(date.fromisoformat(text))
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f'"{text}" is not a real date or time ({WHEN_HINT}).') from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()  # show and reason in the user's local time
+    return When(moment.date(), moment.time().replace(tzinfo=None))
+
+
+def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
+    from dateutil import parser
+
+    # Parse against two different defaults: a field that differs between the two
+    # results was not in the text, so we can tell what the user really wrote.
+    first_default = datetime(2001, 1, 1, 0, 0)
+    second_default = datetime(2002, 2, 2, 13, 37)
+    try:
+        first = parser.parse(text, default=first_default, dayfirst=dayfirst)
+        second = parser.parse(text, default=second_default, dayfirst=dayfirst)
+    except (ValueError, OverflowError, TypeError, parser.ParserError):
+        raise BadInput(f'Could not read "{text}" as a date ({WHEN_HINT}).') from None
+    if first.tzinfo is not None or second.tzinfo is not None:
+        raise BadInput(f'Could not read "{text}" as a date: leave out the time zone.')
+    if first.day != second.day or first.month != second.month:
+        raise BadInput(f'"{text}" needs a day and a month ({WHEN_HINT}).')
+    has_time = (first.hour, first.minute) == (second.hour, second.minute)
+    if first.year == second.year:
+        day = first.date()
+    else:
+        # No year written: the nearest such date in the direction the field looks.
+        try:
+            day = first.replace(year=today.year).date()
+        except ValueError:  # 29 February outside a leap year
+            raise BadInput(f'"{text}" is not a date in {today.year}.') from None
+        if prefer == "past" and day > today:
+            day = day.replace(year=today.year - 1)
+        elif prefer == "future" and day < today:
+            day = day.replace(year=today.year + 1)
+    for token in re.findall(r"[a-z]+", text):
+        if token in WEEKDAYS and WEEKDAYS[token] != day.weekday():
+            raise BadInput(f'"{text}" does not add up: {describe_day(day)} is a {day:%A}.')
+    return When(day, first.time() if has_time else None)
+
+
+def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool | None = None) -> When:
+    """Read a WHEN. `prefer` is "past" for when something happened, "future" for due dates."""
+    words = " ".join(text.strip().casefold().split())
+    if not words:
+        raise BadInput(f"A date cannot be empty ({WHEN_HINT}).")
+    if len(words) > 64:
+        raise BadInput("That date is too long to be a date.")
+    try:
+        relative = _relative(words, today, prefer)
+    except (OverflowError, ValueError):
+        raise BadInput(f'"{text.strip()}" is too far away to be a date.') from None
+    if relative is not None:
+        return When(_check_range(relative, text.strip()))
+    when = _iso(words.upper().replace(" ", "T", 1) if re.match(r"^\d{4}-", words) else words)
+    if when is None:
+        if dayfirst is None:
+            from keepgoing.settings import dayfirst as configured_dayfirst
+
+            dayfirst = configured_dayfirst()
+        when = _written(words, today, prefer, dayfirst)
+    _check_range(when.day, text.strip())
+    return when
+
+
+def parse_duration(text: str, *, allow_zero: bool = False) -> int:
+    """Read a DURATION (`10d`, `2w`, `1m`, `weekly`, ...) as a number of days."""
+    words = " ".join(text.strip().casefold().split())
+    if words in DURATION_NAMES:
+        return DURATION_NAMES[words]
+    match = _DURATION.match(words)
+    if not match:
+        raise BadInput(
+            f'Could not read "{text}" as a length of time (try 10d, 2w, 1m, weekly, fortnightly or monthly).'
+        )
+    days = int(match[1]) * _DURATION_DAYS[match[2][0]]
+    if days == 0 and not allow_zero:
+        raise BadInput("A rhythm needs at least one day.")
+    if days > MAX_DURATION_DAYS:
+        raise BadInput(f'"{text}" is longer than ten years; try something shorter.')
+    return days
+
+
+def describe_day(day: date) -> str:
+    """`Fri 20 Nov 2026`: the form every write echoes back."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def describe_rhythm(days: int) -> str:
+    names = {value: name for name, value in DURATION_NAMES.items()}
+    if days in names:
+        return names[days]
+    if days % 7 == 0:
+        return f"every {days // 7} weeks"
+    return f"every {days} days"
+
+
+def describe_ago(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 0:
+        return "in 1 day" if days == -1 else f"in {-days} days"
+    return f"{days} days ago"

@@ -1,0 +1,50 @@
+"""Running Alembic migrations. Imported only when a store needs creating or upgrading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event
+from sqlalchemy.pool import NullPool
+
+
+def run_migrations(connection: Any) -> None:
+    """Upgrade to the newest schema inside the connection's open transaction."""
+    config = Config()
+    config.set_main_option("script_location", "keepgoing.storage:migrations")
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def sqlite_engine(path: Path) -> Any:
+    """An engine whose transactions really are transactions on SQLite.
+
+    pysqlite does not send BEGIN before DDL, which would leave a failed
+    migration half-applied; we turn its implicit transactions off and begin
+    ourselves, with IMMEDIATE so that two processes opening a new store at
+    once take turns rather than both migrating.
+    """
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA busy_timeout = 10000")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade_sqlite(path: Path) -> None:
+    engine = sqlite_engine(path)
+    try:
+        with engine.begin() as connection:
+            run_migrations(connection)
+    finally:
+        engine.dispose()

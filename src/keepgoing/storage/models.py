@@ -1,0 +1,99 @@
+"""The schema, defined once as SQLModel classes.
+
+Migrations are written from these classes, and a test checks that the
+migrated database and these classes agree. Everyday commands on a local
+store do not import this module (SQLModel costs more start-up time than the
+whole command); they run portable SQL through `keepgoing.storage.store`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+metadata = SQLModel.metadata
+
+
+def _person_fk(**kwargs: object) -> Column:
+    return Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), **kwargs)
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    # Casefolded, NFC, single-spaced: what names are matched and kept unique by.
+    name_key: str = Field(max_length=200, unique=True)
+    organisation: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=60)
+    email: str | None = Field(default=None, max_length=254)
+    prefers: str | None = Field(default=None, max_length=10)
+    note: str | None = Field(default=None, max_length=20_000)
+    cadence_days: int
+    created_at: datetime
+    updated_at: datetime
+    # Kept up to date in the same transaction as every conversation, so that
+    # `due` is one indexed query however long the history grows.
+    last_contact_at: datetime | None = None
+    last_contact_via: str | None = Field(default=None, max_length=10)
+    due_on: date = Field(index=True)
+    paused_until: date | None = None
+    archived_at: datetime | None = None
+
+
+class Alias(SQLModel, table=True):
+    __tablename__ = "alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
+    alias: str = Field(max_length=200)
+    alias_key: str = Field(max_length=200, unique=True)
+
+
+class PersonTag(SQLModel, table=True):
+    __tablename__ = "person_tag"
+
+    person_id: int = Field(sa_column=_person_fk(primary_key=True))
+    tag: str = Field(max_length=60, primary_key=True, index=True)
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(index=True)
+    via: str = Field(max_length=10)
+    note: str | None = Field(default=None, max_length=20_000)
+    wellbeing: int | None = None
+    logged_by: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+
+
+class ConversationPerson(SQLModel, table=True):
+    __tablename__ = "conversation_person"
+    __table_args__ = (Index("ix_conversation_person_person", "person_id", "conversation_id"),)
+
+    conversation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), primary_key=True)
+    )
+    person_id: int = Field(sa_column=_person_fk(primary_key=True))
+
+
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_open", "done_at", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
+    conversation_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="SET NULL")),
+    )
+    text: str = Field(max_length=2_000)
+    due_on: date | None = None
+    created_at: datetime
+    done_at: datetime | None = None

@@ -1,0 +1,11 @@
+"""Which schema versions this keepgoing knows, without importing Alembic.
+
+Opening a store compares its `alembic_version` with `HEAD`: equal is the fast
+path (stdlib sqlite3 only); an older known revision runs the migrations; an
+unknown one was written by a newer keepgoing and is refused untouched. A test
+keeps these names in step with the migration scripts.
+"""
+
+# Every revision in order, oldest first. Append; never rename or reorder.
+REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD = REVISIONS[-1]

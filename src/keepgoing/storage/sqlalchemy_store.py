@@ -1,0 +1,117 @@
+"""A store at any SQLAlchemy URL (a team's PostgreSQL server, say).
+
+The same portable SQL as the local store, through SQLAlchemy's `text()`.
+Migrations run on open, in one transaction, as for SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+
+from keepgoing.errors import StoreError
+from keepgoing.storage.schema import HEAD, REVISIONS
+
+
+def masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unreadable database URL>"
+
+
+class SqlAlchemyStore:
+    def __init__(self, url: str):
+        self.location = masked(url)
+        try:
+            self._engine = create_engine(url)
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise StoreError(f"Cannot use the database URL {self.location}: {exc}.") from None
+        except ImportError as exc:
+            raise StoreError(
+                f"The database driver for {self.location} is not installed ({exc.name})."
+            ) from None
+        self.dialect = self._engine.dialect.name
+        try:
+            self._conn = self._engine.connect()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Could not connect to {self.location}: {exc.orig or exc}") from None
+        self._tx: Any = None
+        self._depth = 0
+
+    def _execute(self, sql: str, params: Mapping[str, Any] | None) -> Any:
+        try:
+            return self._conn.execute(text(sql), dict(params or {}))
+        except IntegrityError:
+            raise
+        except SQLAlchemyError as exc:
+            raise StoreError(f"The store {self.location} reported a problem: {exc.orig}") from exc
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        return list(self._execute(sql, params).mappings())
+
+    def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self._execute(sql, params).mappings().first()
+
+    def run(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        return self._execute(sql, params).rowcount
+
+    def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        return self._execute(sql, params).scalar_one()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        if self._conn.in_transaction():  # autobegun by a read outside a transaction
+            self._conn.commit()
+        self._depth = 1
+        try:
+            with self._conn.begin():
+                yield
+        finally:
+            self._depth = 0
+
+    def write(self) -> Any:
+        return self._transaction()
+
+    def read(self) -> Any:
+        return self._transaction()
+
+    def close(self) -> None:
+        self._conn.close()
+        self._engine.dispose()
+
+    def migrate(self) -> None:
+        from keepgoing.storage.migrate import run_migrations
+
+        with self._transaction():
+            version = None
+            try:
+                with self._conn.begin_nested():
+                    version = self._conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except SQLAlchemyError:
+                pass
+            if version is not None and version not in REVISIONS:
+                raise StoreError(
+                    f"{self.location} was written by a newer keepgoing (schema {version}); "
+                    "please upgrade keepgoing. Nothing was changed."
+                )
+            if version != HEAD:
+                run_migrations(self._conn)
+
+
+def open_url(url: str) -> SqlAlchemyStore:
+    store = SqlAlchemyStore(url)
+    store.migrate()
+    return store

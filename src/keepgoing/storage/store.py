@@ -1,0 +1,133 @@
+"""The small connection interface the core talks to, and its SQLite twin.
+
+The core writes portable SQL with named parameters (`:name`), which both
+stdlib sqlite3 and SQLAlchemy's `text()` understand, and uses `RETURNING id`
+(SQLite 3.35+, PostgreSQL) instead of driver-specific row ids. The local
+store runs on stdlib sqlite3 so that everyday commands never pay for
+importing SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from keepgoing.errors import StoreError
+from keepgoing.storage.values import to_sqlite
+
+Row = Mapping[str, Any]
+BUSY_TIMEOUT_MS = 10_000
+
+
+class Store(Protocol):
+    """What the core needs from a database."""
+
+    dialect: str
+    location: str
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+    def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None: ...
+
+    def run(self, sql: str, params: Mapping[str, Any] | None = None) -> int: ...
+
+    def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int: ...
+
+    def write(self) -> Any: ...
+
+    def read(self) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def describe_sqlite_error(exc: sqlite3.Error, location: str) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"The store {location} is busy in another window; please try again."
+    if "disk is full" in text or "disk I/O" in text:
+        return f"Could not write to {location}: the disk is full or failing. Nothing was saved."
+    if "not a database" in text or "malformed" in text:
+        return f"{location} is damaged or is not a keepgoing store ({text})."
+    if "readonly" in text:
+        return f"{location} is read-only; keepgoing cannot save to it."
+    if "unable to open" in text:
+        return f"Could not open {location}."
+    return f"The store {location} reported a problem: {text}."
+
+
+class SqliteStore:
+    """A local store file through stdlib sqlite3, in autocommit mode.
+
+    Transactions are explicit: `write()` takes the write lock up front with
+    `BEGIN IMMEDIATE`, so two terminals logging at once queue politely (the
+    busy timeout) instead of failing half-way; `read()` gives a consistent
+    snapshot for commands that run several queries.
+    """
+
+    dialect = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self._conn = connection
+        self._conn.row_factory = sqlite3.Row
+        self._depth = 0
+        self.path = path
+        self.location = str(path)
+
+    def _execute(self, sql: str, params: Mapping[str, Any] | None) -> sqlite3.Cursor:
+        bound = {key: to_sqlite(value) for key, value in (params or {}).items()}
+        try:
+            return self._conn.execute(sql, bound)
+        except sqlite3.IntegrityError:
+            raise  # the core turns constraint failures into its own messages
+        except sqlite3.Error as exc:
+            raise StoreError(describe_sqlite_error(exc, self.location)) from exc
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._execute(sql, params).fetchall()
+
+    def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        return self._execute(sql, params).fetchone()
+
+    def run(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        return self._execute(sql, params).rowcount
+
+    def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        return self._execute(sql, params).fetchone()[0]
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        if self._depth:  # already inside one: join it
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._execute(begin, None)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self._execute("COMMIT", None)
+        except StoreError:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    def write(self) -> Any:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def read(self) -> Any:
+        return self._transaction("BEGIN")
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,84 @@
+"""Normalising what people type, and making user text safe to print.
+
+User text is stored exactly as typed (after Unicode NFC normalisation) and is
+made safe only on the way out: terminal control and escape sequences, C1
+controls and bidirectional overrides are shown as visible `\\x1b`-style
+escapes, so a note can never drive the terminal or hide its own text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from keepgoing.errors import BadInput
+
+# Field limits: generous for real use, small enough to catch a pasted file.
+LIMITS = {
+    "name": 200,
+    "alias": 200,
+    "tag": 60,
+    "organisation": 200,
+    "role": 200,
+    "phone": 60,
+    "email": 254,
+    "note": 20_000,
+    "follow-up": 2_000,
+}
+
+# C0 controls (but tab and newline), DEL, C1 controls, bidi embeddings/overrides/
+# isolates, and the line/paragraph separators that some terminals honour.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\u200e\u200f\u061c]")
+_UNSAFE_INLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\u200e\u200f\u061c]")
+# Any control or format character (Unicode Cc/Cf) is refused in names and tags.
+_NAME_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: str, *, inline: bool = False) -> str:
+    """User text made harmless for a terminal; `inline` also flattens newlines and tabs."""
+    pattern = _UNSAFE_INLINE if inline else _UNSAFE
+    if inline:
+        text = text.replace("\r\n", "\n")
+        text = re.sub("[\n\t]", " ", text)
+    return pattern.sub(_visible, text)
+
+
+def clean(value: str, field: str) -> str:
+    """NFC-normalise and trim free text, refusing text over the field's limit."""
+    value = unicodedata.normalize("NFC", value).strip()
+    limit = LIMITS[field]
+    if len(value) > limit:
+        raise BadInput(f"The {field} is {len(value):,} characters long; the limit is {limit:,}.")
+    return value
+
+
+def clean_name(value: str, field: str = "name") -> str:
+    """A name, alias or tag: one line of visible text."""
+    value = " ".join(clean(value, field).split())
+    if not value:
+        raise BadInput(f"The {field} cannot be empty.")
+    if _NAME_FORBIDDEN.search(value):
+        raise BadInput(f"The {field} contains control characters; please type it plainly.")
+    return value
+
+
+def name_key(value: str) -> str:
+    """The form names are matched by: NFC, casefolded, single-spaced."""
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def clean_tag(value: str) -> str:
+    return clean_name(value, "tag").casefold()
+
+
+def optional(value: str | None, field: str) -> str | None:
+    """Free text that may be left out; empty means none."""
+    if value is None:
+        return None
+    value = clean(value, field)
+    return value or None
