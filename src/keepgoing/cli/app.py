@@ -64,7 +64,7 @@ class KeepgoingGroup(TyperGroup):
         except click_exceptions.ClickException as exc:
             error(exc.format_message())
             code = exc.exit_code
-        except (click_exceptions.Abort, KeyboardInterrupt):
+        except (typer.Abort, KeyboardInterrupt):
             warn("Cancelled; nothing was saved.")
             code = 130
         except Exception as exc:

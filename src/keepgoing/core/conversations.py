@@ -81,7 +81,7 @@ def log_conversation(
     store: Store,
     names: list[str],
     *,
-    via: str,
+    via: str | None,
     occurred_at: datetime,
     now: datetime,
     note: str | None = None,
@@ -93,12 +93,14 @@ def log_conversation(
 ) -> Logged:
     """Record one conversation with everyone named; each of them counts as contacted.
 
+    With no `via`, it is how the first person named prefers to be contacted.
     A follow-up, if given, belongs to the first person named. Everything is
     written in one transaction, or nothing is.
     """
     if not names:
         raise BadInput("Who did you talk to? Give at least one name.")
-    via = parse_channel(via)
+    if via is not None:
+        via = parse_channel(via)
     note = optional(note, "note")
     if wellbeing is not None and not 1 <= wellbeing <= 5:
         raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
@@ -110,6 +112,7 @@ def log_conversation(
         raise BadInput("--due goes with --follow-up: what is due then?")
     with store.write():
         people, created = _resolve(store, names, create_missing=create_missing, now=now)
+        via = via or people[0].prefers or "other"
         conversation_id = store.insert(
             "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at) "
             "VALUES (:at, :via, :note, :wb, :by, :now) RETURNING id",

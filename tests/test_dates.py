@@ -1,0 +1,150 @@
+from datetime import date, time, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from keepgoing.dates import (
+    When,
+    describe_day,
+    describe_rhythm,
+    parse_duration,
+    parse_when,
+)
+from keepgoing.errors import BadInput
+
+FRIDAY = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", FRIDAY),
+        ("Yesterday", date(2026, 11, 19)),
+        ("tomorrow", date(2026, 11, 21)),
+        ("3 days ago", date(2026, 11, 17)),
+        ("a week ago", date(2026, 11, 13)),
+        ("2 weeks ago", date(2026, 11, 6)),
+        ("1 month ago", date(2026, 10, 20)),
+        ("in 2 weeks", date(2026, 12, 4)),
+        ("in 3 days", date(2026, 11, 23)),
+        ("last friday", date(2026, 11, 13)),
+        ("last thursday", date(2026, 11, 19)),
+        ("next monday", date(2026, 11, 23)),
+        ("next friday", date(2026, 11, 27)),
+        ("2026-11-02", date(2026, 11, 2)),
+        ("20 Nov 2026", FRIDAY),
+        ("November 20, 2026", FRIDAY),
+        ("Fri 20 Nov 2026", FRIDAY),
+        ("3/4/2026", date(2026, 4, 3)),  # day first, as in the UK
+        ("20/11/2026", FRIDAY),
+        ("20th November 2026", FRIDAY),
+    ],
+)
+def test_reads_the_dates_people_type(text: str, expected: date) -> None:
+    assert parse_when(text, today=FRIDAY, dayfirst=True).day == expected
+
+
+def test_bare_weekday_looks_back_for_past_fields_and_forward_for_due_dates() -> None:
+    assert parse_when("monday", today=FRIDAY, prefer="past").day == date(2026, 11, 16)
+    assert parse_when("monday", today=FRIDAY, prefer="future").day == date(2026, 11, 23)
+    assert parse_when("friday", today=FRIDAY, prefer="future").day == FRIDAY
+
+
+def test_a_date_without_a_year_is_the_nearest_in_the_right_direction() -> None:
+    assert parse_when("25 Dec", today=FRIDAY, prefer="past").day == date(2025, 12, 25)
+    assert parse_when("25 Dec", today=FRIDAY, prefer="future").day == date(2026, 12, 25)
+    assert parse_when("1 Nov", today=FRIDAY, prefer="future").day == date(2027, 11, 1)
+
+
+def test_month_first_setting_switches_numeric_dates() -> None:
+    assert parse_when("3/4/2026", today=FRIDAY, dayfirst=False).day == date(2026, 3, 4)
+
+
+def test_times_are_kept_when_given() -> None:
+    when = parse_when("2026-11-19 14:30", today=FRIDAY)
+    assert when == When(date(2026, 11, 19), time(14, 30))
+    assert parse_when("19 Nov 2026 9:15", today=FRIDAY, dayfirst=True).time == time(9, 15)
+    assert parse_when("19 Nov 2026", today=FRIDAY, dayfirst=True).time is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "soon",
+        "2026-02-30",
+        "2026-13-01",
+        "31/02/2026",
+        "Nov",  # no day: never invent one
+        "2026",
+        "blah 12",
+        "99999999999 days ago",
+        "in 99999 years",
+        "Thu 20 Nov 2026",  # 20 Nov 2026 is a Friday
+        "20 Nov 1066",
+        "x" * 500,
+        "29 Feb",  # 2026 is not a leap year
+    ],
+)
+def test_refuses_what_it_cannot_read_exactly(text: str) -> None:
+    with pytest.raises(BadInput):
+        parse_when(text, today=FRIDAY, dayfirst=True)
+
+
+@given(st.text(max_size=40))
+def test_any_text_is_a_date_or_a_clear_refusal(text: str) -> None:
+    try:
+        when = parse_when(text, today=FRIDAY, dayfirst=True)
+    except BadInput as exc:
+        assert str(exc)
+    else:
+        assert date(1900, 1, 1) <= when.day <= date(2200, 12, 31)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
+def test_iso_and_written_dates_round_trip(day: date) -> None:
+    assert parse_when(day.isoformat(), today=FRIDAY).day == day
+    assert parse_when(describe_day(day), today=FRIDAY, dayfirst=True).day == day
+    assert parse_when(f"{day.day}/{day.month}/{day.year}", today=FRIDAY, dayfirst=True).day == day
+
+
+@given(st.integers(min_value=0, max_value=20000))
+def test_days_ago_counts_back_exactly(days: int) -> None:
+    assert parse_when(f"{days} days ago", today=FRIDAY).day == FRIDAY - timedelta(days=days)
+
+
+def test_when_instant_is_now_for_today_and_local_noon_otherwise() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert When(FRIDAY).instant(now) == now
+    # London is on BST in July: noon local is 11:00 UTC.
+    assert When(date(2026, 7, 1)).instant(now) == datetime(2026, 7, 1, 11, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("10d", 10), ("2w", 14), ("1m", 30), ("weekly", 7), ("Fortnightly", 14), ("monthly", 30),
+     ("3 weeks", 21), ("1y", 365)],
+)  # fmt: skip
+def test_durations(text: str, days: int) -> None:
+    assert parse_duration(text) == days
+
+
+@pytest.mark.parametrize("text", ["", "0d", "-3d", "2x", "weekly-ish", "99999d", "1.5w"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(BadInput):
+        parse_duration(text)
+
+
+def test_zero_is_allowed_for_a_window() -> None:
+    assert parse_duration("0d", allow_zero=True) == 0
+
+
+def test_describing() -> None:
+    assert describe_day(FRIDAY) == "Fri 20 Nov 2026"
+    assert describe_rhythm(14) == "fortnightly"
+    assert describe_rhythm(21) == "every 3 weeks"
+    assert describe_rhythm(10) == "every 10 days"

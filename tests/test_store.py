@@ -1,0 +1,193 @@
+"""The store: where it lives, who can read it, how it is opened and migrated."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from keepgoing.errors import StoreError
+from keepgoing.storage import open_store
+from keepgoing.storage.schema import HEAD, REVISIONS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "schema"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_store_is_created_private_migrated_and_in_wal(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "deeper" / "store.db"
+    old = os.umask(0o022)
+    try:
+        store = open_store(str(path))
+        with store.write():
+            store.run(
+                "INSERT INTO conversation (occurred_at, via, created_at) VALUES (:a, 'phone', :a)",
+                {"a": "2026-11-20 10:00:00.000000"},
+            )
+        assert mode(path.parent) == 0o700
+        assert mode(path) == 0o600
+        for suffix in ("-wal", "-shm"):
+            sidecar = Path(f"{path}{suffix}")
+            if sidecar.exists():
+                assert mode(sidecar) == 0o600
+        assert store.row("PRAGMA journal_mode")[0] == "wal"
+        assert store.row("PRAGMA foreign_keys")[0] == 1
+        assert store.row("PRAGMA busy_timeout")[0] >= 5000
+        assert store.row("SELECT version_num FROM alembic_version")[0] == HEAD
+        store.close()
+    finally:
+        os.umask(old)
+    assert not [p.name for p in path.parent.iterdir() if p.name.endswith(".new")]
+
+
+def test_an_existing_store_opened_loosely_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    open_store(str(path)).close()
+    path.chmod(0o644)
+    open_store(str(path)).close()
+    assert mode(path) == 0o600
+
+
+def test_foreign_keys_cascade(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "s.db"))
+    with pytest.raises(sqlite3.IntegrityError), store.write():
+        store.run("INSERT INTO alias (person_id, alias, alias_key) VALUES (999, 'x', 'x')")
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "s.db"))
+    with pytest.raises(RuntimeError), store.write():
+        store.run(
+            "INSERT INTO conversation (occurred_at, via, created_at) VALUES (:a, 'phone', :a)",
+            {"a": "2026-11-20 10:00:00.000000"},
+        )
+        raise RuntimeError("boom")
+    assert store.row("SELECT count(*) FROM conversation")[0] == 0
+
+
+def test_revisions_match_the_migration_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "keepgoing.storage:migrations")
+    script = ScriptDirectory.from_config(config)
+    assert script.get_heads() == [HEAD]
+    ordered = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert tuple(ordered) == REVISIONS
+
+
+def test_migrated_schema_matches_the_sqlmodel_classes(tmp_path: Path) -> None:
+    """The models are the one definition: the migrations must build exactly them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from keepgoing.storage.models import metadata
+
+    path = tmp_path / "s.db"
+    open_store(str(path)).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+    engine.dispose()
+
+
+def test_newer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    open_store(str(path)).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer keepgoing"):
+        open_store(str(path))
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda p: p.write_bytes(b""), "empty file"),
+        (lambda p: p.write_bytes(b"this is not a database at all" * 100), "not a keepgoing store|damaged"),
+        (lambda p: p.mkdir(), "folder"),
+    ],
+)
+def test_files_that_are_not_stores_give_a_clear_error(tmp_path: Path, setup, message: str) -> None:
+    path = tmp_path / "s.db"
+    setup(path)
+    before = path.read_bytes() if path.is_file() else None
+    with pytest.raises(StoreError, match=message):
+        open_store(str(path))
+    if before is not None:
+        assert path.read_bytes() == before
+
+
+def test_a_foreign_sqlite_database_is_not_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a keepgoing store"):
+        open_store(str(path))
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["recipes"]
+
+
+def test_a_truncated_store_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    open_store(str(path)).close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(StoreError):
+        store = open_store(str(path))
+        store.rows("SELECT * FROM person")
+        store.rows("SELECT * FROM follow_up")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file, so permissions cannot be tested")
+def test_an_unreadable_store_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    open_store(str(path)).close()
+    path.chmod(0)
+    with pytest.raises(StoreError, match="permission"):
+        open_store(str(path))
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.db")))
+def test_every_released_schema_opens_and_keeps_its_rows(tmp_path: Path, fixture: str) -> None:
+    path = tmp_path / fixture
+    shutil.copy(FIXTURES / fixture, path)
+    before = sqlite3.connect(path)
+    counts = {
+        table: before.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("person", "conversation", "follow_up", "alias", "person_tag")
+    }
+    before.close()
+    assert counts["person"] > 0 and counts["conversation"] > 0
+    store = open_store(str(path))
+    assert store.row("SELECT version_num FROM alembic_version")[0] == HEAD
+    for table, count in counts.items():
+        assert store.row(f"SELECT count(*) FROM {table}")[0] == count
+    store.close()
+
+
+def test_there_is_a_fixture_for_every_released_schema() -> None:
+    assert {p.stem for p in FIXTURES.glob("*.db")} == set(REVISIONS)
+
+
+def test_a_sqlalchemy_url_runs_the_same_migrations(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'url.db'}")
+    assert store.dialect == "sqlite"
+    assert store.row("SELECT version_num FROM alembic_version")["version_num"] == HEAD
+    store.close()
