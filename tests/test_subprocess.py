@@ -1,0 +1,222 @@
+"""The installed entry point, in real processes: start-up imports, concurrency, files, prompts."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from keepgoing.storage import open_store
+
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
+
+PROBE = """
+import json, os, sys
+sys.argv = ["keepgoing", *json.loads(os.environ["PROBE_ARGS"])]
+from keepgoing.cli import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+with open(os.environ["PROBE_OUT"], "w") as out:
+    json.dump({"code": code, "modules": sorted(m.split(".")[0] for m in sys.modules)}, out)
+"""
+
+
+def run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=60, **kwargs)
+
+
+@pytest.fixture
+def env(db_path: Path, tmp_path: Path) -> dict[str, str]:
+    environment = dict(os.environ)
+    environment.update(KEEPGOING_DB=str(db_path), KEEPGOING_CONFIG=str(tmp_path / "config.toml"))
+    return environment
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> Path:
+    from datetime import UTC, datetime
+
+    from keepgoing.core.conversations import log_conversation
+    from keepgoing.core.people import add_person
+
+    now = datetime(2026, 10, 1, tzinfo=UTC)
+    store = open_store(str(db_path))
+    add_person(store, "Sam Okafor", now=now, cadence_days=7, prefers="phone")
+    add_person(store, "Ann Lee", now=now, cadence_days=14)
+    log_conversation(store, ["sam"], via="phone", occurred_at=now, now=now, follow_up="minutes")
+    store.close()
+    return db_path
+
+
+def entry_point() -> list[str]:
+    found = shutil.which("keepgoing", path=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    assert found, "the keepgoing command is not installed (pip install -e '.[test]')"
+    return [found]
+
+
+def test_the_installed_command_runs(env, seeded) -> None:
+    result = run([*entry_point(), "due", "--json"], env)
+    assert result.returncode == 0, result.stderr
+    assert [p["name"] for p in json.loads(result.stdout)["people"]] == ["Sam Okafor", "Ann Lee"]
+    result = run([sys.executable, "-m", "keepgoing", "--version"], env)
+    assert result.returncode == 0 and result.stdout.startswith("keepgoing ")
+
+
+def test_errors_from_a_real_process_are_one_line_without_traceback(env, seeded) -> None:
+    result = run([*entry_point(), "log", "nobody", "--via", "phone"], env)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    result = run([*entry_point(), "log", "sam", "--when", "blue moon"], env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["due", "--json"], ()),
+        (["due"], ("rich",)),
+        (["log", "sam", "--via", "phone", "--note", "hello"], ()),
+        (["log", "ann", "--via", "cuppa", "--when", "yesterday"], ("dateutil",)),
+        (["people"], ("rich",)),
+        (["people", "--json"], ()),
+        (["show", "sam"], ("rich",)),
+        (["show", "sam", "--json"], ()),
+        (["followups", "--json"], ()),
+        (["followups"], ("rich",)),
+        (["done", "1"], ()),
+        (["--help"], ("rich",)),
+        (["log", "--help"], ("rich",)),
+    ],
+)
+def test_everyday_commands_stay_off_heavy_imports(env, seeded, tmp_path, args, allowed) -> None:
+    """The import budget: SQLAlchemy, SQLModel and pydantic never load for these."""
+    out = tmp_path / "probe.json"
+    result = run(
+        [sys.executable, "-c", PROBE], {**env, "PROBE_ARGS": json.dumps(args), "PROBE_OUT": str(out)}
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(out.read_text())
+    assert probe["code"] in (0, None), result.stderr
+    loaded = set(probe["modules"])
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    for optional in ("rich", "dateutil", "platformdirs"):
+        if optional not in allowed:
+            assert optional not in loaded, f"{optional} loaded for {args}"
+
+
+LOGGER = """
+import os, sys
+from keepgoing.cli import app
+for i in range(int(sys.argv[1])):
+    code = app(["log", "sam", "ann", "--via", "phone", "--note", f"{sys.argv[2]} {i}"],
+               standalone_mode=False)
+    assert code == 0, code
+"""
+
+
+def test_two_processes_logging_at_once_lose_nothing(env, seeded, db_path) -> None:
+    rounds = 150
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", LOGGER, str(rounds), tag],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        for tag in ("first", "second")
+    ]
+    errors = [proc.communicate(timeout=120)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], errors
+    assert not any("locked" in e for e in errors)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM conversation").fetchone()[0] == 1 + 2 * rounds
+    assert conn.execute("SELECT count(*) FROM conversation_person").fetchone()[0] == 1 + 4 * rounds
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_two_real_commands_on_a_new_store_at_once(env, tmp_path) -> None:
+    env = {**env, "KEEPGOING_DB": str(tmp_path / "fresh" / "store.db")}
+    procs = [
+        subprocess.Popen([*entry_point(), "add", name], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)  # fmt: skip
+        for name in ("Ann Lee", "Bob Marsh", "Cy Twombly")
+    ]
+    results = [proc.communicate(timeout=60) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], results
+    listed = run([*entry_point(), "people", "--json"], env)
+    assert sorted(p["name"] for p in json.loads(listed.stdout)) == ["Ann Lee", "Bob Marsh", "Cy Twombly"]
+
+
+def test_files_are_private_whatever_the_umask(env, tmp_path) -> None:
+    folder = tmp_path / "kg-data"
+    env = {**env, "KEEPGOING_DB": str(folder / "store.db")}
+    result = subprocess.run(
+        [*entry_point(), "add", "Sam Okafor"], env=env, capture_output=True, text=True,
+        preexec_fn=lambda: os.umask(0o022), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_piped_output_has_no_terminal_codes(env, seeded) -> None:
+    for args in (["due"], ["people"], ["show", "sam"], ["--help"]):
+        result = run([*entry_point(), *args], env)
+        assert result.returncode == 0
+        assert "\x1b" not in result.stdout, args
+
+
+def _read_until(fd: int, needle: str, timeout: float = 20.0) -> str:
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while needle not in seen:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"never saw {needle!r} in {seen!r}"
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096).decode(errors="replace")
+            except OSError:
+                break
+            seen += chunk
+    return seen
+
+
+def test_log_asks_for_what_it_needs_on_a_terminal(env, seeded, db_path) -> None:
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [*entry_point(), "log"], env={**env, "COLUMNS": "100"},
+        stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True,
+    )  # fmt: skip
+    os.close(terminal)
+    try:
+        _read_until(controller, "Who did you talk to?")
+        os.write(controller, b"sam, ann\r")
+        _read_until(controller, "How?")
+        os.write(controller, b"cuppa\r")
+        _read_until(controller, "Anything to note?")
+        os.write(controller, b"Chatted about the garden\r")
+        output = _read_until(controller, "Logged")
+        output += _read_until(controller, "2026")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(controller)
+    assert "a cuppa with Sam Okafor and Ann Lee" in output
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT note FROM conversation ORDER BY id DESC").fetchone()[0] == (
+        "Chatted about the garden"
+    )
