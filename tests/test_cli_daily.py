@@ -121,7 +121,19 @@ def test_people_and_show(kg, clock) -> None:
         "priya@example.org", "--phone", "+44 7700 900456", "--alias", "Pri", "--note", "Loves Tuesdays",
     )  # fmt: skip
     kg("add", "Ann Lee")
-    kg("log", "pri", "ann", "--via", "video", "--note", "first chat", "--wellbeing", "4", "--when", "2 days ago")
+    kg(
+        "log",
+        "pri",
+        "ann",
+        "--via",
+        "video",
+        "--note",
+        "first chat",
+        "--wellbeing",
+        "4",
+        "--when",
+        "2 days ago",
+    )
     kg("log", "pri", "--via", "email", "--note", "second chat", "--follow-up", "share the flyer")
     people = as_json(kg("people", "--json"))
     assert [p["name"] for p in people] == ["Ann Lee", "Priya Shah"]

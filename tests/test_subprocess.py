@@ -131,8 +131,11 @@ def test_two_processes_logging_at_once_lose_nothing(env, seeded, db_path) -> Non
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", LOGGER, str(rounds), tag],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for tag in ("first", "second")
     ]
     errors = [proc.communicate(timeout=120)[1] for proc in procs]
@@ -148,8 +151,9 @@ def test_two_processes_logging_at_once_lose_nothing(env, seeded, db_path) -> Non
 def test_two_real_commands_on_a_new_store_at_once(env, tmp_path) -> None:
     env = {**env, "KEEPGOING_DB": str(tmp_path / "fresh" / "store.db")}
     procs = [
-        subprocess.Popen([*entry_point(), "add", name], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [*entry_point(), "add", name], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for name in ("Ann Lee", "Bob Marsh", "Cy Twombly")
     ]
     results = [proc.communicate(timeout=60) for proc in procs]

@@ -106,6 +106,11 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
 
+def examples(*lines: str) -> str:
+    """The epilog every command's --help ends with."""
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"keepgoing {__version__}")

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json
 from keepgoing.dates import parse_duration
 
 
 @app.command(
-    epilog="Examples:\n\n  keepgoing due\n\n  keepgoing due --within 3d --tag partner\n\n  keepgoing due --json",
+    rich_help_panel="Every day",
+    epilog=examples("keepgoing due", "keepgoing due --within 3d --tag partner", "keepgoing due --json"),
 )
 def due(
     within: Annotated[

@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 
 
-@app.command(epilog="Examples:\n\n  keepgoing followups\n\n  keepgoing followups --json")
+@app.command(
+    rich_help_panel="Every day", epilog=examples("keepgoing followups", "keepgoing followups --json")
+)
 def followups(json_out: JsonOption = False, db: DbOption = None) -> None:
     """Open follow-ups, soonest due first."""
     from keepgoing.core.followups import open_follow_ups
@@ -27,7 +29,9 @@ def followups(json_out: JsonOption = False, db: DbOption = None) -> None:
     render.follow_ups_table(found, today, title="Open follow-ups", empty="No open follow-ups.")
 
 
-@app.command(epilog="Example:\n\n  keepgoing done 3   (the number from keepgoing followups)")
+@app.command(
+    rich_help_panel="Every day", epilog=examples("keepgoing done 3   (the number from keepgoing followups)")
+)
 def done(
     follow_up_id: Annotated[
         int, typer.Argument(metavar="ID", help="The follow-up's number.", show_default=False)

@@ -8,19 +8,10 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
-
-EXAMPLES = (
-    "Examples:\n\n"
-    '  keepgoing log sam --via phone --note "Talked about the allotment"\n\n'
-    '  keepgoing log sam --via cuppa --follow-up "Send the minutes" --due friday\n\n'
-    "  keepgoing log Ann Bob --via cuppa --when yesterday --wellbeing 4\n\n"
-    '  keepgoing log "Jo Bloggs" --new --via text\n\n'
-    "  keepgoing log (on a terminal: asks who, how and what was said)"
-)
 
 
 def _interactive() -> bool:
@@ -42,7 +33,16 @@ def _ask() -> tuple[list[str], str, str | None]:
     return names, via, note or None
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(
+    rich_help_panel="Every day",
+    epilog=examples(
+        'keepgoing log sam --via phone --note "Talked about the allotment"',
+        'keepgoing log sam --via cuppa --follow-up "Send the minutes" --due friday',
+        "keepgoing log Ann Bob --via cuppa --when yesterday --wellbeing 4",
+        'keepgoing log "Jo Bloggs" --new --via text',
+        "keepgoing log   (on a terminal: asks who, how and what was said)",
+    ),
+)
 def log(
     names: Annotated[
         list[str] | None,

@@ -36,11 +36,13 @@ def error(message: str) -> None:
     print(f"Error: {safe(message, inline=True)}", file=sys.stderr, flush=True)
 
 
-def dumps(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+def dumps(data: Any, *, indent: int | None = None) -> str:
+    # Indented JSON goes through json's slow pure-Python encoder, so only a
+    # person at a terminal gets it; pipes get the compact form.
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(dumps(data) + "\n")
+    sys.stdout.write(dumps(data, indent=2 if sys.stdout.isatty() else None) + "\n")
     sys.stdout.flush()

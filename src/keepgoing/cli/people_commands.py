@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli.app import DbOption, JsonOption, app, open_store
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 
@@ -18,8 +18,11 @@ TagOption = Annotated[
 
 
 @app.command(
-    epilog='Examples:\n\n  keepgoing add "Sam Okafor" --every 2w --prefers phone --tag partner\n\n'
-    '  keepgoing add "Priya Shah" --org "Food bank" --alias Pri --email priya@example.org',
+    rich_help_panel="People",
+    epilog=examples(
+        'keepgoing add "Sam Okafor" --every 2w --prefers phone --tag partner',
+        'keepgoing add "Priya Shah" --org "Food bank" --alias Pri --email priya@example.org',
+    ),
 )
 def add(
     name: Annotated[str, typer.Argument(help="Their name, as you would say it.", show_default=False)],
@@ -67,7 +70,8 @@ def add(
 
 
 @app.command(
-    epilog="Examples:\n\n  keepgoing people\n\n  keepgoing people --tag partner --json",
+    rich_help_panel="People",
+    epilog=examples("keepgoing people", "keepgoing people --tag partner --json"),
 )
 def people(
     tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
@@ -93,7 +97,11 @@ def people(
 
 
 @app.command(
-    epilog='Examples:\n\n  keepgoing show sam\n\n  keepgoing show "Sam Okafor" --json',
+    rich_help_panel="People",
+    epilog=examples(
+        "keepgoing show sam",
+        'keepgoing show "Sam Okafor" --json',
+    ),
 )
 def show(
     name: Annotated[str, typer.Argument(help="Name, alias, or the start of either.", show_default=False)],
@@ -128,9 +136,12 @@ def show(
 
 
 @app.command(
-    epilog="Examples:\n\n  keepgoing edit sam --every weekly --tag walking\n\n"
-    '  keepgoing edit sam --org "" (an empty value clears it)\n\n'
-    '  keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
+    rich_help_panel="People",
+    epilog=examples(
+        "keepgoing edit sam --every weekly --tag walking",
+        'keepgoing edit sam --org ""   (an empty value clears it)',
+        'keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
+    ),
 )
 def edit(
     name: Annotated[str, typer.Argument(help="Who to change.", show_default=False)],
@@ -179,7 +190,11 @@ def edit(
 
 
 @app.command(
-    epilog='Examples:\n\n  keepgoing pause sam --until 2027-01-05\n\n  keepgoing pause sam --until "in 3 weeks"'
+    rich_help_panel="People",
+    epilog=examples(
+        "keepgoing pause sam --until 2027-01-05",
+        'keepgoing pause sam --until "in 3 weeks"',
+    ),
 )
 def pause(
     name: Annotated[str, typer.Argument(help="Who to pause.", show_default=False)],
@@ -200,7 +215,7 @@ def pause(
     say(f"Paused {user(person.name)} until {describe_day(day)}; they will not show as due before then.")
 
 
-@app.command(epilog="Example:\n\n  keepgoing resume sam")
+@app.command(rich_help_panel="People", epilog=examples("keepgoing resume sam"))
 def resume(
     name: Annotated[str, typer.Argument(help="Who to bring back.", show_default=False)],
     db: DbOption = None,
@@ -213,7 +228,7 @@ def resume(
     say(f"{user(person.name)} is back in the rhythm; next due {describe_day(person.due_on)}.")
 
 
-@app.command(epilog="Example:\n\n  keepgoing archive sam")
+@app.command(rich_help_panel="People", epilog=examples("keepgoing archive sam"))
 def archive(
     name: Annotated[str, typer.Argument(help="Who to archive.", show_default=False)],
     db: DbOption = None,

@@ -80,7 +80,7 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
             box=box.SIMPLE_HEAD,
             title_justify="left",
         )
-        table.add_column("Who", style="bold")
+        table.add_column("Who", style="bold", no_wrap=True)
         table.add_column("Last contact")
         table.add_column("Rhythm")
         table.add_column("Due")
@@ -117,14 +117,16 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
         out.print(Text(line))
     if report.follow_ups:
         out.print()
-        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="")
+        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="", limit=limit)
     summary = f"{_plural(len(report.people), 'person')} due" if report.people else ""
     if report.people:
         summary = summary.replace("persons", "people")
         out.print(Text(f"{summary}. One conversation at a time.", style="dim"))
 
 
-def follow_ups_table(items: list[FollowUp], today: date, *, title: str, empty: str) -> None:
+def follow_ups_table(
+    items: list[FollowUp], today: date, *, title: str, empty: str, limit: int | None = None
+) -> None:
     out = console()
     if not items:
         if empty:
@@ -135,7 +137,7 @@ def follow_ups_table(items: list[FollowUp], today: date, *, title: str, empty: s
     table.add_column("For", style="bold")
     table.add_column("What")
     table.add_column("Due")
-    for item in items:
+    for item in items[:limit]:
         if item.due_on is None:
             due_text = Text("-", style="dim")
         elif item.is_overdue(today):
@@ -150,6 +152,8 @@ def follow_ups_table(items: list[FollowUp], today: date, *, title: str, empty: s
             due_text = Text(describe_day(item.due_on))
         table.add_row(str(item.id), _t(item.person), _t(item.text), due_text)
     out.print(table)
+    if limit is not None and len(items) > limit:
+        out.print(Text(f"…and {len(items) - limit} more (keepgoing followups, or --json).", style="dim"))
 
 
 def people_table(people: list[Person], today: date, *, tag: str | None) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sqlite3
 from pathlib import Path
 
@@ -73,6 +72,8 @@ def _create_sqlite(path: Path) -> None:
     Whoever links first wins; a store file therefore never exists half-made,
     and two processes starting on a new store at once both end up using it.
     """
+    import secrets
+
     from keepgoing.storage.migrate import upgrade_sqlite
 
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")

@@ -64,6 +64,14 @@ class SqlAlchemyStore:
     def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         return self._execute(sql, params).scalar_one()
 
+    def run_many(self, sql: str, rows: Any) -> None:
+        batch = [dict(row) for row in rows]
+        if batch:
+            try:
+                self._conn.execute(text(sql), batch)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"The store {self.location} reported a problem: {exc.orig}") from exc
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         if self._depth:

@@ -10,7 +10,7 @@ importing SQLAlchemy.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +35,8 @@ class Store(Protocol):
     def run(self, sql: str, params: Mapping[str, Any] | None = None) -> int: ...
 
     def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int: ...
+
+    def run_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None: ...
 
     def write(self) -> Any: ...
 
@@ -96,6 +98,16 @@ class SqliteStore:
 
     def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         return self._execute(sql, params).fetchone()[0]
+
+    def run_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        """One statement over many rows: the bulk path for seeding and imports."""
+        bound = ({key: to_sqlite(value) for key, value in row.items()} for row in rows)
+        try:
+            self._conn.executemany(sql, bound)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise StoreError(describe_sqlite_error(exc, self.location)) from exc
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[None]:

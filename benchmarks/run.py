@@ -1,0 +1,96 @@
+"""Time whole cold processes of the installed `keepgoing` against `python -c pass`.
+
+    python benchmarks/seed.py --people 2000 --conversations 100000 --db /tmp/kg-2k.db
+    python benchmarks/run.py --db /tmp/kg-2k.db
+
+Each command runs `--runs` times after one warm-up, in a fresh process, and
+we report the median wall time, its ratio to `python -c pass` measured in the
+same run, and the peak RSS of the process (from wait4). `log` writes to a copy
+of the store so that the seeded one stays as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def measure(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one cold process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.read().decode()}")
+    proc.stderr.close()
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def bench(args: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
+    measure(args, env)  # warm the page cache
+    samples = [measure(args, env) for _ in range(runs)]
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", type=Path, required=True, help="a store made by seed.py")
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    keepgoing = shutil.which("keepgoing")
+    if not keepgoing:
+        raise SystemExit("install keepgoing first: pip install -e .")
+    workdir = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    scratch = workdir / "scratch.db"
+    shutil.copy(args.db, scratch)
+    env = {**os.environ, "KEEPGOING_DB": str(args.db), "COLUMNS": "120"}
+    env.pop("NO_COLOR", None)
+    name = _a_name(args.db)
+    cases = [
+        ("python -c pass", [sys.executable, "-c", "pass"], env),
+        ("keepgoing --help", [keepgoing, "--help"], env),
+        ("keepgoing due", [keepgoing, "due"], env),
+        ("keepgoing due --json", [keepgoing, "due", "--json"], env),
+        (
+            "keepgoing log NAME --via phone",
+            [keepgoing, "log", name, "--via", "phone"],
+            {**env, "KEEPGOING_DB": str(scratch)},
+        ),
+        ("keepgoing show NAME", [keepgoing, "show", name], env),
+        ("keepgoing people --json", [keepgoing, "people", "--json"], env),
+    ]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"store: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB), {args.runs} runs each after a warm-up\n"
+    )
+    print("| command | median ms | x python | peak RSS MB |\n|---|---|---|---|")
+    baseline = None
+    for label, command, case_env in cases:
+        wall, rss = bench(command, case_env, args.runs)
+        baseline = baseline or wall
+        print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.1f}x | {rss:.0f} |")
+    shutil.rmtree(workdir)
+
+
+def _a_name(db: Path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    row = conn.execute("SELECT name FROM person WHERE archived_at IS NULL ORDER BY id LIMIT 1").fetchone()
+    conn.close()
+    return row[0]
+
+
+if __name__ == "__main__":
+    main()
