@@ -19,12 +19,17 @@ from keepgoing.core.people import next_due
 from keepgoing.storage import open_store
 from keepgoing.text import name_key
 
-FIRST = ["Sam", "Ann", "Bob", "Priya", "Jo", "Mo", "Wes", "Fran", "Cy", "Zoë", "Ade", "Kai", "Lin", "Ola", "Raj", "Bea", "Dev", "Eli", "Ifa", "Nia"]
-LAST = ["Okafor", "Lee", "Marsh", "Shah", "Bloggs", "Khan", "Smith", "Jones", "Björk", "Patel", "Evans", "Nowak", "Ahmed", "Brown"]
+FIRST = ("Sam Ann Bob Priya Jo Mo Wes Fran Cy Zoë Ade Kai Lin Ola Raj Bea Dev Eli Ifa Nia").split()
+LAST = ("Okafor Lee Marsh Shah Bloggs Khan Smith Jones Björk Patel Evans Nowak Ahmed Brown").split()
 TAGS = ["partner", "member", "volunteer", "walking-group", "council", "health", "youth", "food"]
 CHANNELS = ["phone", "video", "email", "text", "cuppa", "other"]
 RHYTHMS = [7, 14, 14, 30, 30, 30, 60, 91]
-WORDS = ["talked", "about", "the", "allotment", "garden", "hub", "funding", "recovery", "group", "session", "next", "month", "ideas", "feeling", "better", "worse", "tired", "hopeful", "family", "job", "housing", "benefits", "volunteer", "training", "cuppa", "walk", "park", "library", "council", "meeting", "minutes", "flyer", "event", "celebrate", "small", "win"]
+WORDS = (
+    "talked about the allotment garden hub funding recovery group session "
+    "next month ideas feeling better worse tired hopeful family job "
+    "housing benefits volunteer training cuppa walk park library council meeting "
+    "minutes flyer event celebrate small win"
+).split()
 
 
 def note(rng: random.Random) -> str:
@@ -84,7 +89,7 @@ def seed(path: Path, people: int, conversations: int, seed_value: int = 7) -> No
                     "wb": rng.choice([None, 1, 2, 3, 4, 5]),
                     "by": "seed",
                     "created": at,
-                }  # fmt: skip
+                }
             )
             present = rng.sample(range(1, people + 1), 1 if rng.random() < 0.9 else rng.randint(2, 4))
             links.extend({"c": cid, "p": pid} for pid in present)
@@ -97,7 +102,7 @@ def seed(path: Path, people: int, conversations: int, seed_value: int = 7) -> No
                         "d": (at + timedelta(days=7)).date(),
                         "created": at,
                         "done": at + timedelta(days=3) if rng.random() < 0.8 else None,
-                    }  # fmt: skip
+                    }
                 )
         store.run_many(
             "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, created_at) "
@@ -142,8 +147,10 @@ def main() -> None:
         parser.error(f"{args.db} exists; choose a new path")
     started = time.perf_counter()
     seed(args.db, args.people, args.conversations, args.seed)
-    print(f"seeded {args.db}: {args.people} people, {args.conversations} conversations "
-          f"in {time.perf_counter() - started:.1f}s")  # fmt: skip
+    print(
+        f"seeded {args.db}: {args.people} people, {args.conversations} conversations "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
 
 
 if __name__ == "__main__":
