@@ -1,0 +1,60 @@
+"""Every command is documented, with an example, and the docs match the code."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _reference_module():
+    spec = importlib.util.spec_from_file_location("cli_reference", ROOT / "scripts" / "cli_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+reference = _reference_module()
+
+
+@pytest.mark.parametrize("name", reference.command_names())
+def test_every_command_has_help_and_an_example(kg, name: str) -> None:
+    out = kg(name, "--help").stdout
+    assert "Usage:" in out
+    assert "Example" in out and f"keepgoing {name}" in out
+
+
+def test_the_cli_reference_matches_the_commands() -> None:
+    expected = reference.render()
+    actual = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert actual == expected, "docs/cli.md is stale: run python scripts/cli_reference.py"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
+    assert command in readme
+
+
+def test_readme_mentions_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in reference.command_names():
+        assert f"keepgoing {name}" in readme, name
+
+
+def test_changelog_names_this_version() -> None:
+    from keepgoing import __version__
+
+    assert f"## {__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_git_ignores_nothing_the_tests_need() -> None:
+    tracked = subprocess.run(["git", "ls-files", "tests/fixtures"], cwd=ROOT, capture_output=True, text=True)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert "tests/fixtures/schema/0001_initial.db" in tracked.stdout
