@@ -191,3 +191,15 @@ def test_a_sqlalchemy_url_runs_the_same_migrations(tmp_path: Path) -> None:
     assert store.dialect == "sqlite"
     assert store.row("SELECT version_num FROM alembic_version")["version_num"] == HEAD
     store.close()
+
+
+def test_the_default_store_lives_in_the_user_data_folder(tmp_path: Path, monkeypatch) -> None:
+    from keepgoing.storage import default_path
+
+    monkeypatch.delenv("KEEPGOING_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_path() == tmp_path / "data" / "keepgoing" / "keepgoing.db"
+    store = open_store()
+    store.close()
+    assert mode(tmp_path / "data" / "keepgoing") == 0o700
+    assert mode(default_path()) == 0o600
