@@ -284,12 +284,10 @@ def _add_aliases(store: Store, person_id: int, aliases: list[str]) -> None:
 
 
 def _add_tags(store: Store, person_id: int, tags: list[str]) -> None:
+    have = {r["tag"] for r in store.rows("SELECT tag FROM person_tag WHERE person_id = :p", {"p": person_id})}
     for tag in dict.fromkeys(clean_tag(t) for t in tags):
-        store.run(
-            "INSERT INTO person_tag (person_id, tag) SELECT :p, :t WHERE NOT EXISTS "
-            "(SELECT 1 FROM person_tag WHERE person_id = :p AND tag = :t)",
-            {"p": person_id, "t": tag},
-        )
+        if tag not in have:
+            store.run("INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag})
 
 
 def add_person(

@@ -19,20 +19,25 @@ def run_migrations(connection: Any) -> None:
     command.upgrade(config, "head")
 
 
-def sqlite_engine(path: Path) -> Any:
+def sqlite_engine(path: Path | str, *, foreign_keys: bool = True) -> Any:
     """An engine whose transactions really are transactions on SQLite.
 
     pysqlite does not send BEGIN before DDL, which would leave a failed
     migration half-applied; we turn its implicit transactions off and begin
     ourselves, with IMMEDIATE so that two processes opening a new store at
     once take turns rather than both migrating.
+
+    Migrations run with foreign keys off: SQLite rebuilds a table to alter it,
+    and dropping the old copy with foreign keys on would cascade deletes.
     """
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    url = path if isinstance(path, str) else f"sqlite:///{path}"
+    engine = create_engine(url, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA busy_timeout = 10000")
+        dbapi_connection.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
@@ -41,8 +46,8 @@ def sqlite_engine(path: Path) -> Any:
     return engine
 
 
-def upgrade_sqlite(path: Path) -> None:
-    engine = sqlite_engine(path)
+def upgrade_sqlite(path: Path | str) -> None:
+    engine = sqlite_engine(path, foreign_keys=False)
     try:
         with engine.begin() as connection:
             run_migrations(connection)

@@ -29,7 +29,12 @@ class SqlAlchemyStore:
     def __init__(self, url: str):
         self.location = masked(url)
         try:
-            self._engine = create_engine(url)
+            if url.startswith("sqlite"):
+                from keepgoing.storage.migrate import sqlite_engine
+
+                self._engine = sqlite_engine(url)
+            else:
+                self._engine = create_engine(url)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise StoreError(f"Cannot use the database URL {self.location}: {exc}.") from None
         except ImportError as exc:
@@ -100,26 +105,29 @@ class SqlAlchemyStore:
         self._conn.close()
         self._engine.dispose()
 
-    def migrate(self) -> None:
-        from keepgoing.storage.migrate import run_migrations
+    def migrate(self, url: str) -> None:
+        from keepgoing.storage.migrate import run_migrations, upgrade_sqlite
 
-        with self._transaction():
+        try:
+            version = self._conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:
             version = None
-            try:
-                with self._conn.begin_nested():
-                    version = self._conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            except SQLAlchemyError:
-                pass
-            if version is not None and version not in REVISIONS:
-                raise StoreError(
-                    f"{self.location} was written by a newer keepgoing (schema {version}); "
-                    "please upgrade keepgoing. Nothing was changed."
-                )
-            if version != HEAD:
+        self._conn.rollback()
+        if version is not None and version not in REVISIONS:
+            raise StoreError(
+                f"{self.location} was written by a newer keepgoing (schema {version}); "
+                "please upgrade keepgoing. Nothing was changed."
+            )
+        if version == HEAD:
+            return
+        if self.dialect == "sqlite":
+            upgrade_sqlite(url)  # its own connection, with foreign keys off
+        else:
+            with self._transaction():
                 run_migrations(self._conn)
 
 
 def open_url(url: str) -> SqlAlchemyStore:
     store = SqlAlchemyStore(url)
-    store.migrate()
+    store.migrate(url)
     return store
