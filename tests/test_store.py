@@ -203,3 +203,37 @@ def test_the_default_store_lives_in_the_user_data_folder(tmp_path: Path, monkeyp
     store.close()
     assert mode(tmp_path / "data" / "keepgoing") == 0o700
     assert mode(default_path()) == 0o600
+
+
+FAILING_MIGRATION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_broken"
+down_revision = "0001_initial"
+
+
+def upgrade():
+    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+    op.execute("UPDATE person SET name = 'changed'")
+    raise RuntimeError("this migration fails part-way")
+"""
+
+
+def test_a_failing_migration_leaves_the_old_schema_and_data(tmp_path: Path) -> None:
+    import keepgoing.storage.migrations as migrations
+    from keepgoing.storage.migrate import upgrade_sqlite
+
+    scripts = tmp_path / "scripts"
+    shutil.copytree(Path(migrations.__file__).parent, scripts)
+    (scripts / "versions" / "0002_broken.py").write_text(FAILING_MIGRATION)
+    path = tmp_path / "s.db"
+    shutil.copy(FIXTURES / "0001_initial.db", path)
+    before = sqlite3.connect(path).execute("SELECT name FROM person ORDER BY id").fetchall()
+    with pytest.raises(RuntimeError, match="part-way"):
+        upgrade_sqlite(path, scripts=str(scripts))
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001_initial"
+    assert conn.execute("SELECT name FROM person ORDER BY id").fetchall() == before
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "half_done" not in tables

@@ -11,10 +11,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
 
 
-def run_migrations(connection: Any) -> None:
+SCRIPTS = "keepgoing.storage:migrations"
+
+
+def run_migrations(connection: Any, scripts: str = SCRIPTS) -> None:
     """Upgrade to the newest schema inside the connection's open transaction."""
     config = Config()
-    config.set_main_option("script_location", "keepgoing.storage:migrations")
+    config.set_main_option("script_location", scripts)
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
 
@@ -46,10 +49,10 @@ def sqlite_engine(path: Path | str, *, foreign_keys: bool = True) -> Any:
     return engine
 
 
-def upgrade_sqlite(path: Path | str) -> None:
+def upgrade_sqlite(path: Path | str, scripts: str = SCRIPTS) -> None:
     engine = sqlite_engine(path, foreign_keys=False)
     try:
         with engine.begin() as connection:
-            run_migrations(connection)
+            run_migrations(connection, scripts)
     finally:
         engine.dispose()
