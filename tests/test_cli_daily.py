@@ -15,9 +15,17 @@ def test_the_daily_loop(kg, clock) -> None:
     out = kg("add", "Sam Okafor", "--every", "2w", "--prefers", "phone", "--tag", "partner").stdout
     assert "Added Sam Okafor" in out and "fortnightly" in out and "Fri 4 Dec 2026" in out
     out = kg(
-        "log", "sam", "--via", "phone", "--note", "Talked about the allotment",
-        "--follow-up", "send the minutes", "--due", "friday",
-    ).stdout  # fmt: skip
+        "log",
+        "sam",
+        "--via",
+        "phone",
+        "--note",
+        "Talked about the allotment",
+        "--follow-up",
+        "send the minutes",
+        "--due",
+        "friday",
+    ).stdout
     assert "Logged a phone call with Sam Okafor, Fri 20 Nov 2026." in out
     assert "Follow-up #1 for Sam Okafor, due Fri 20 Nov 2026: send the minutes" in out
 
@@ -109,17 +117,39 @@ def test_empty_store_greets_a_newcomer(kg) -> None:
     assert "Welcome to keepgoing" in out and "keepgoing add" in out and "keepgoing log" in out
     assert "Welcome to keepgoing" in kg("people").stdout
     assert as_json(kg("due", "--json")) == {
-        "date": "2026-11-20", "within_days": 0, "people": [], "follow_ups": [],
-    }  # fmt: skip
+        "date": "2026-11-20",
+        "within_days": 0,
+        "people": [],
+        "follow_ups": [],
+    }
     assert as_json(kg("people", "--json")) == []
 
 
 def test_people_and_show(kg, clock) -> None:
     kg(
-        "add", "Priya Shah", "--org", "Food bank", "--role", "Coordinator", "--tag", "partner",
-        "--tag", "food", "--every", "fortnightly", "--prefers", "email", "--email",
-        "priya@example.org", "--phone", "+44 7700 900456", "--alias", "Pri", "--note", "Loves Tuesdays",
-    )  # fmt: skip
+        "add",
+        "Priya Shah",
+        "--org",
+        "Food bank",
+        "--role",
+        "Coordinator",
+        "--tag",
+        "partner",
+        "--tag",
+        "food",
+        "--every",
+        "fortnightly",
+        "--prefers",
+        "email",
+        "--email",
+        "priya@example.org",
+        "--phone",
+        "+44 7700 900456",
+        "--alias",
+        "Pri",
+        "--note",
+        "Loves Tuesdays",
+    )
     kg("add", "Ann Lee")
     kg(
         "log",
@@ -152,8 +182,16 @@ def test_people_and_show(kg, clock) -> None:
     assert [f["text"] for f in shown["follow_ups"]] == ["share the flyer"]
 
     card = kg("show", "priya").stdout
-    for expected in ("Priya Shah", "Food bank", "priya@example.org", "fortnightly", "second chat",
-                     "first chat", "share the flyer", "Loves Tuesdays"):  # fmt: skip
+    for expected in (
+        "Priya Shah",
+        "Food bank",
+        "priya@example.org",
+        "fortnightly",
+        "second chat",
+        "first chat",
+        "share the flyer",
+        "Loves Tuesdays",
+    ):
         assert expected in card
     assert card.index("second chat") < card.index("first chat")
     listing = kg("people").stdout

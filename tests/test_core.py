@@ -35,9 +35,16 @@ def test_the_daily_loop_in_the_core(store) -> None:
     add_person(store, "Sam Okafor", now=NOW, cadence_days=7, prefers="phone", tags=["Partner"])
     add_person(store, "Ann Lee", now=NOW, cadence_days=30)
     logged = log_conversation(
-        store, ["sam", "ann"], via=None, occurred_at=NOW + timedelta(days=1), now=NOW + timedelta(days=1),
-        note="hello", wellbeing=3, follow_up="send minutes", follow_up_due=TODAY + timedelta(days=3),
-    )  # fmt: skip
+        store,
+        ["sam", "ann"],
+        via=None,
+        occurred_at=NOW + timedelta(days=1),
+        now=NOW + timedelta(days=1),
+        note="hello",
+        wellbeing=3,
+        follow_up="send minutes",
+        follow_up_due=TODAY + timedelta(days=3),
+    )
     assert logged.conversation.via == "phone"
     assert [p.name for p in logged.people] == ["Sam Okafor", "Ann Lee"]
     later = TODAY + timedelta(days=9)

@@ -126,9 +126,17 @@ def test_when_instant_is_now_for_today_and_local_noon_otherwise() -> None:
 
 @pytest.mark.parametrize(
     ("text", "days"),
-    [("10d", 10), ("2w", 14), ("1m", 30), ("weekly", 7), ("Fortnightly", 14), ("monthly", 30),
-     ("3 weeks", 21), ("1y", 365)],
-)  # fmt: skip
+    [
+        ("10d", 10),
+        ("2w", 14),
+        ("1m", 30),
+        ("weekly", 7),
+        ("Fortnightly", 14),
+        ("monthly", 30),
+        ("3 weeks", 21),
+        ("1y", 365),
+    ],
+)
 def test_durations(text: str, days: int) -> None:
     assert parse_duration(text) == days
 

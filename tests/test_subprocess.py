@@ -166,9 +166,13 @@ def test_files_are_private_whatever_the_umask(env, tmp_path) -> None:
     folder = tmp_path / "kg-data"
     env = {**env, "KEEPGOING_DB": str(folder / "store.db")}
     result = subprocess.run(
-        [*entry_point(), "add", "Sam Okafor"], env=env, capture_output=True, text=True,
-        preexec_fn=lambda: os.umask(0o022), timeout=60,
-    )  # fmt: skip
+        [*entry_point(), "add", "Sam Okafor"],
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.umask(0o022),
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for path in folder.iterdir():
@@ -201,9 +205,13 @@ def _read_until(fd: int, needle: str, timeout: float = 20.0) -> str:
 def test_log_asks_for_what_it_needs_on_a_terminal(env, seeded, db_path) -> None:
     controller, terminal = pty.openpty()
     proc = subprocess.Popen(
-        [*entry_point(), "log"], env={**env, "COLUMNS": "100"},
-        stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True,
-    )  # fmt: skip
+        [*entry_point(), "log"],
+        env={**env, "COLUMNS": "100"},
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        close_fds=True,
+    )
     os.close(terminal)
     try:
         _read_until(controller, "Who did you talk to?")

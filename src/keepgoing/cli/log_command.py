@@ -89,10 +89,18 @@ def log(
     due_day = parse_when(due, today=today, prefer="future").day if due else None
     store = open_store(db)
     logged = log_conversation(
-        store, names, via=via, occurred_at=moment.instant(now), now=now, note=note,
-        wellbeing=wellbeing, follow_up=follow_up, follow_up_due=due_day, create_missing=new,
+        store,
+        names,
+        via=via,
+        occurred_at=moment.instant(now),
+        now=now,
+        note=note,
+        wellbeing=wellbeing,
+        follow_up=follow_up,
+        follow_up_due=due_day,
+        create_missing=new,
         logged_by=current_worker(),
-    )  # fmt: skip
+    )
     if json_out:
         data = {
             "conversation": logged.conversation.to_json(),

@@ -56,9 +56,19 @@ def add(
     cadence = parse_duration(every) if every else None
     store = open_store(db)
     person = add_person(
-        store, name, now=now, organisation=org, role=role, tags=tag, cadence_days=cadence,
-        prefers=prefers, phone=phone, email=email, aliases=alias, note=note,
-    )  # fmt: skip
+        store,
+        name,
+        now=now,
+        organisation=org,
+        role=role,
+        tags=tag,
+        cadence_days=cadence,
+        prefers=prefers,
+        phone=phone,
+        email=email,
+        aliases=alias,
+        note=note,
+    )
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
         return
@@ -173,10 +183,22 @@ def edit(
     cadence = parse_duration(every) if every else None
     store = open_store(db)
     person, changed = edit_person(
-        store, name, now=now, name=new_name, organisation=org, role=role, phone=phone,
-        email=email, prefers=prefers, note=note, cadence_days=cadence, add_tags=tag,
-        remove_tags=untag, add_aliases=alias, remove_aliases=unalias,
-    )  # fmt: skip
+        store,
+        name,
+        now=now,
+        name=new_name,
+        organisation=org,
+        role=role,
+        phone=phone,
+        email=email,
+        prefers=prefers,
+        note=note,
+        cadence_days=cadence,
+        add_tags=tag,
+        remove_tags=untag,
+        add_aliases=alias,
+        remove_aliases=unalias,
+    )
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
         return

@@ -17,11 +17,22 @@ LABELS = {
 }
 
 _SYNONYMS = {
-    "call": "phone", "telephone": "phone", "zoom": "video", "teams": "video",
-    "facetime": "video", "sms": "text", "message": "text", "whatsapp": "text",
-    "in-person": "cuppa", "in person": "cuppa", "coffee": "cuppa", "tea": "cuppa",
-    "visit": "cuppa", "meeting": "cuppa", "mail": "email",
-}  # fmt: skip
+    "call": "phone",
+    "telephone": "phone",
+    "zoom": "video",
+    "teams": "video",
+    "facetime": "video",
+    "sms": "text",
+    "message": "text",
+    "whatsapp": "text",
+    "in-person": "cuppa",
+    "in person": "cuppa",
+    "coffee": "cuppa",
+    "tea": "cuppa",
+    "visit": "cuppa",
+    "meeting": "cuppa",
+    "mail": "email",
+}
 
 
 def parse_channel(value: str) -> str:

@@ -233,24 +233,25 @@ def list_people(store: Store, *, tag: str | None = None, include_archived: bool 
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{2,}$")
+# Lenient on purpose: phones export "+44 (0)7700 900123", "555-0100 ext. 4", "*31#".
+_PHONE = re.compile(r"^[+0-9 ()./#*,;-]*(?:(?:ext\.?|x) ?[0-9]+)?$", re.IGNORECASE)
 
 
-def _check_email(email: str | None) -> str | None:
+def check_email(email: str | None) -> str | None:
     email = optional(email, "email")
     if email is not None and not _EMAIL.match(email):
         raise BadInput(f'"{email}" does not look like an email address.')
     return email
 
 
-def _check_phone(phone: str | None) -> str | None:
+def check_phone(phone: str | None) -> str | None:
     phone = optional(phone, "phone")
-    if phone is not None and not _PHONE.match(phone):
+    if phone is not None and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 3):
         raise BadInput(f'"{phone}" does not look like a phone number.')
     return phone
 
 
-def _check_cadence(days: int) -> int:
+def check_cadence(days: int) -> int:
     if not 1 <= days <= 3650:
         raise BadInput("A check-in rhythm must be between 1 day and 10 years.")
     return days
@@ -306,14 +307,14 @@ def add_person(
     note: str | None = None,
 ) -> Person:
     name = clean_name(name)
-    cadence = _check_cadence(cadence_days or DEFAULT_CADENCE_DAYS)
+    cadence = check_cadence(cadence_days or DEFAULT_CADENCE_DAYS)
     fields = {
         "name": name,
         "name_key": name_key(name),
         "organisation": optional(organisation, "organisation"),
         "role": optional(role, "role"),
-        "phone": _check_phone(phone),
-        "email": _check_email(email),
+        "phone": check_phone(phone),
+        "email": check_email(email),
         "prefers": parse_channel(prefers) if prefers else None,
         "note": optional(note, "note"),
         "cadence_days": cadence,
@@ -365,8 +366,8 @@ def edit_person(
         checks = {
             "organisation": lambda v: optional(v, "organisation"),
             "role": lambda v: optional(v, "role"),
-            "phone": _check_phone,
-            "email": _check_email,
+            "phone": check_phone,
+            "email": check_email,
             "note": lambda v: optional(v, "note"),
             "prefers": lambda v: parse_channel(v) if v.strip() else None,
         }
@@ -382,7 +383,7 @@ def edit_person(
             if value is not None:
                 updates[column] = checks[column](value)
         if cadence_days is not None:
-            updates["cadence_days"] = _check_cadence(cadence_days)
+            updates["cadence_days"] = check_cadence(cadence_days)
             base = person.last_contact_at or person.created_at
             updates["due_on"] = next_due(base, cadence_days)
         changed = [c for c in updates if c not in ("name_key", "due_on")]

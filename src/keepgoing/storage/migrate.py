@@ -10,7 +10,6 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
 
-
 SCRIPTS = "keepgoing.storage:migrations"
 
 

@@ -69,6 +69,13 @@ class SqlAlchemyStore:
     def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         return self._execute(sql, params).scalar_one()
 
+    def stream(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        try:
+            result = self._conn.execution_options(stream_results=True).execute(text(sql), dict(params or {}))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"The store {self.location} reported a problem: {exc.orig}") from exc
+        yield from result.mappings()
+
     def run_many(self, sql: str, rows: Any) -> None:
         batch = [dict(row) for row in rows]
         if batch:

@@ -38,6 +38,8 @@ class Store(Protocol):
 
     def run_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None: ...
 
+    def stream(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]: ...
+
     def write(self) -> Any: ...
 
     def read(self) -> Any: ...
@@ -98,6 +100,12 @@ class SqliteStore:
 
     def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         return self._execute(sql, params).fetchone()[0]
+
+    def stream(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        """Rows one at a time, so that exports stay flat in memory however big the store."""
+        cursor = self._execute(sql, params)
+        while batch := cursor.fetchmany(500):
+            yield from batch
 
     def run_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
         """One statement over many rows: the bulk path for seeding and imports."""

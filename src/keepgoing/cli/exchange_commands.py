@@ -1,0 +1,174 @@
+"""export and import: reports, hand-over packs, calendars, backups, and bringing data in."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.output import emit_json, say, user, warn
+from keepgoing.dates import parse_when
+from keepgoing.errors import BadInput
+
+EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
+
+
+@app.command(
+    "export",
+    rich_help_panel="Reports and data",
+    epilog=examples(
+        "keepgoing export --output backup.json   (everything, to import later)",
+        "keepgoing export --format csv --since 2026-04-01 --until 2027-03-31 --output year.csv",
+        "keepgoing export --format markdown --tag partner --output handover.md",
+        "keepgoing export --format ics --output follow-ups.ics",
+        "keepgoing export --format csv --anonymise   (names become Person 7; notes dropped)",
+        'keepgoing export --person "Sam Okafor"   (one person\'s own copy of their data)',
+    ),
+)
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv, markdown or ics.")] = "json",
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only conversations on or after this day.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only conversations on or before this day.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Only people with this tag (repeatable).")
+    ] = None,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="Only this person (repeatable).")
+    ] = None,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise", "--anonymize", help="Replace names with Person N; drop contacts and notes."
+        ),
+    ] = False,
+    keep_notes: Annotated[
+        bool, typer.Option("--keep-notes", help="With --anonymise, keep free-text notes.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --output if it exists.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Export for reports, hand-over packs, calendars and full backups."""
+    from keepgoing.exchange.selection import Selection
+
+    fmt = format.strip().lower()
+    if fmt not in EXPORT_FORMATS:
+        raise BadInput(f"Unknown export format {format!r}; use one of {', '.join(EXPORT_FORMATS)}.")
+    if keep_notes and not anonymise:
+        raise BadInput("--keep-notes only makes sense with --anonymise.")
+    now = clock.now()
+    today = clock.local_today(now)
+    since_day = parse_when(since, today=today).day if since else None
+    until_day = parse_when(until, today=today).day if until else None
+    store = open_store(db)
+    with store.read():
+        selection = Selection.build(
+            store,
+            since=since_day,
+            until=until_day,
+            tags=tag,
+            people=person,
+            anonymise=anonymise,
+            keep_notes=keep_notes,
+        )
+        total = store.row("SELECT count(*) AS n FROM conversation")["n"]
+        target = _open_output(output, force=force, bom=fmt == "csv")
+        from keepgoing.cli.progress import progress
+
+        with target as out, progress("Exporting", total) as tick:
+            counts = _write(fmt, store, out, selection, now, tick)
+    if output is not None:
+        summary = ", ".join(f"{n} {what.replace('_', '-')}" for what, n in counts.items())
+        warn(f"Wrote {user(str(output))} ({fmt}: {summary}).")
+
+
+def _open_output(output: Path | None, *, force: bool, bom: bool):
+    if output is None:
+        return nullcontext(sys.stdout)
+    from keepgoing.exchange.files import private_output
+
+    return private_output(output, force=force, bom=bom)
+
+
+def _write(fmt: str, store, out, selection, now, tick) -> dict[str, int]:
+    if fmt == "json":
+        from keepgoing.exchange.json_format import write_json
+
+        return write_json(store, out, selection, now=now, tick=tick)
+    if fmt == "csv":
+        from keepgoing.exchange.csv_format import write_csv
+
+        return write_csv(store, out, selection, tick=tick)
+    if fmt == "markdown":
+        from keepgoing.exchange.markdown_pack import write_markdown
+
+        return write_markdown(store, out, selection, now=now, tick=tick)
+    from keepgoing.exchange.ics_calendar import write_ics
+
+    return write_ics(store, out, selection, now=now)
+
+
+@app.command(
+    "import",
+    rich_help_panel="Reports and data",
+    epilog=examples(
+        "keepgoing import backup.json   (a keepgoing export)",
+        "keepgoing import contacts.vcf --dry-run   (see what would happen first)",
+        "keepgoing import people.csv   (columns: name, email, phone, organisation, tags, rhythm)",
+    ),
+)
+def import_(
+    file: Annotated[Path, typer.Argument(help="A keepgoing JSON export, a CSV of people, or a vCard file.")],
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="json, csv or vcard (default: from the name).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+    ] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Bring people and history in: all or nothing, matching people already here."""
+    from keepgoing.exchange.readers import import_file
+
+    store = open_store(db)
+    total = max(1, file.stat().st_size // 200) if file.is_file() else 0
+    from keepgoing.cli.progress import progress
+
+    with progress("Importing", total) as tick:
+        report = import_file(
+            store,
+            file,
+            format=format.lower() if format else None,
+            dry_run=dry_run,
+            now=clock.now(),
+            tick=tick,
+        )
+    if json_out:
+        emit_json(report.to_json())
+        return
+    verb = "Would add" if dry_run else "Added"
+    matched = len(report.people_matched)
+    say(
+        f"{verb} {len(report.people_added)} people ({matched} already here, matched), "
+        f"{report.conversations_added} conversations and {report.follow_ups_added} follow-ups "
+        f"from {user(file.name)}."
+    )
+    skipped = report.conversations_skipped + report.follow_ups_skipped
+    if skipped:
+        say(f"Skipped {skipped} items already in the store.")
+    for note in report.notes:
+        say(f"Note: {user(note)}")
+    if dry_run:
+        say("Dry run: nothing was changed.")

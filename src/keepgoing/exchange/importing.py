@@ -1,0 +1,351 @@
+"""Bringing people and history in, all or nothing.
+
+Every format reader hands plain fields to one `Importer`, which validates
+them with the same rules as `add` and `log`, matches people who already
+exist (same name or alias, or same email) instead of duplicating them,
+skips conversations and follow-ups already in the store, and writes
+everything in the caller's single transaction. A bad item raises
+`ImportProblem` naming the file, the line (or item) and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from keepgoing.core.channels import parse_channel
+from keepgoing.core.people import (
+    DEFAULT_CADENCE_DAYS,
+    check_cadence,
+    check_email,
+    check_phone,
+    next_due,
+)
+from keepgoing.errors import BadInput
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_datetime
+from keepgoing.text import clean, clean_name, clean_tag, name_key, optional
+
+BATCH = 5_000
+
+
+class ImportProblem(BadInput):
+    """A bad item in an import file; nothing has been written."""
+
+
+@dataclass
+class ImportReport:
+    file: str
+    format: str
+    dry_run: bool = False
+    people_added: list[str] = field(default_factory=list)
+    people_matched: list[str] = field(default_factory=list)
+    conversations_added: int = 0
+    conversations_skipped: int = 0
+    follow_ups_added: int = 0
+    follow_ups_skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "people_added": self.people_added,
+            "people_matched": self.people_matched,
+            "conversations_added": self.conversations_added,
+            "conversations_skipped": self.conversations_skipped,
+            "follow_ups_added": self.follow_ups_added,
+            "follow_ups_skipped": self.follow_ups_skipped,
+            "notes": self.notes,
+        }
+
+
+class Importer:
+    def __init__(self, store: Store, report: ImportReport, *, now: datetime):
+        self.store = store
+        self.report = report
+        self.now = now
+        self.by_key: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        self.people: dict[int, dict[str, Any]] = {}
+        for row in store.rows(
+            "SELECT id, name, name_key, email, cadence_days, created_at, last_contact_at FROM person"
+        ):
+            self.by_key[row["name_key"]] = row["id"]
+            if row["email"]:
+                self.by_email[row["email"].casefold()] = row["id"]
+            self.people[row["id"]] = dict(row)
+        for row in store.rows("SELECT person_id, alias_key FROM alias"):
+            self.by_key[row["alias_key"]] = row["person_id"]
+        self.was_empty = not self.people
+        self.next_ids = {
+            table: (store.row(f"SELECT max(id) AS m FROM {table}")["m"] or 0) + 1
+            for table in ("person", "conversation", "follow_up")
+        }
+        self.used_ids: dict[str, set[int]] = {"person": set(), "conversation": set(), "follow_up": set()}
+        self.added_ids: set[int] = set()
+        self.latest: dict[int, tuple[datetime, str]] = {}
+        self.pending: dict[str, list[dict[str, Any]]] = {
+            "conversation": [],
+            "conversation_person": [],
+            "follow_up": [],
+        }
+
+    def reserve(self, table: str, wanted: list[Any]) -> None:
+        """Keep fresh ids clear of the ids a file will ask for (see `_new_id`)."""
+        numbers = [w for w in wanted if _is_id(w)]
+        if numbers:
+            self.next_ids[table] = max(self.next_ids[table], max(numbers) + 1)
+
+    def _new_id(self, table: str, wanted: Any) -> int:
+        if self.was_empty and _is_id(wanted) and wanted not in self.used_ids[table]:
+            # Into an empty store, keep the file's ids so that a re-export is identical.
+            self.used_ids[table].add(wanted)
+            return wanted
+        new = self.next_ids[table]
+        self.next_ids[table] += 1
+        return new
+
+    # --- people ---------------------------------------------------------------
+
+    def person(self, fields: dict[str, Any], where: str) -> int:
+        """The store id for this person: an existing match, or a newly added person."""
+        try:
+            name = clean_name(str(fields.get("name") or ""))
+            key = name_key(name)
+            email = check_email(_text(fields.get("email")))
+            existing = self.by_key.get(key) or (self.by_email.get(email.casefold()) if email else None)
+            if existing is not None:
+                if existing not in self.added_ids:
+                    shown = self.people[existing]["name"]
+                    if shown not in self.report.people_matched:
+                        self.report.people_matched.append(shown)
+                return existing
+            cadence = fields.get("cadence_days")
+            if cadence in (None, ""):
+                cadence = DEFAULT_CADENCE_DAYS
+            if isinstance(cadence, str):
+                from keepgoing.dates import parse_duration
+
+                cadence = parse_duration(cadence)
+            if not isinstance(cadence, int) or isinstance(cadence, bool):
+                raise BadInput("the rhythm must be a whole number of days")
+            created = _instant(fields.get("created_at")) or self.now
+            row = {
+                "name": name,
+                "name_key": key,
+                "organisation": optional(_text(fields.get("organisation")), "organisation"),
+                "role": optional(_text(fields.get("role")), "role"),
+                "phone": check_phone(_text(fields.get("phone"))),
+                "email": email,
+                "prefers": parse_channel(fields["prefers"]) if fields.get("prefers") else None,
+                "note": optional(_text(fields.get("note")), "note"),
+                "cadence_days": check_cadence(cadence),
+                "created_at": created,
+                "updated_at": _instant(fields.get("updated_at")) or created,
+                "due_on": next_due(created, cadence),
+                "paused_until": _day(fields.get("paused_until")),
+                "archived_at": _instant(fields.get("archived_at")),
+            }
+            aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
+            tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
+        except BadInput as exc:
+            raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
+        row["id"] = self._new_id("person", fields.get("id"))
+        columns = ", ".join(row)
+        self.store.run(f"INSERT INTO person ({columns}) VALUES ({', '.join(':' + c for c in row)})", row)
+        self.by_key[key] = row["id"]
+        if email:
+            self.by_email[email.casefold()] = row["id"]
+        for alias in aliases:
+            alias_key = name_key(alias)
+            if alias_key in self.by_key:
+                if self.by_key[alias_key] != row["id"]:
+                    self.report.notes.append(f"{where}: alias {alias!r} already belongs to someone; left out")
+                continue
+            self.store.run(
+                "INSERT INTO alias (person_id, alias, alias_key) VALUES (:p, :a, :k)",
+                {"p": row["id"], "a": alias, "k": alias_key},
+            )
+            self.by_key[alias_key] = row["id"]
+        for tag in tags:
+            self.store.run(
+                "INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": row["id"], "t": tag}
+            )
+        self.people[row["id"]] = {**row, "last_contact_at": None}
+        self.added_ids.add(row["id"])
+        self.report.people_added.append(name)
+        return row["id"]
+
+    # --- conversations and follow-ups -----------------------------------------
+
+    def conversation(self, fields: dict[str, Any], person_ids: list[int], where: str) -> int | None:
+        try:
+            when = _instant(fields.get("when"))
+            if when is None:
+                raise BadInput("a conversation needs a date (when)")
+            via = parse_channel(str(fields.get("via") or "other"))
+            note = optional(_text(fields.get("note")), "note")
+            wellbeing = fields.get("wellbeing")
+            if wellbeing is not None and (
+                not isinstance(wellbeing, int) or isinstance(wellbeing, bool) or not 1 <= wellbeing <= 5
+            ):
+                raise BadInput("wellbeing must be a whole number from 1 to 5")
+            logged_by = optional(_text(fields.get("logged_by")), "name")
+        except BadInput as exc:
+            raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
+        people = list(dict.fromkeys(person_ids))
+        if not self.was_empty and people and self._already_there(when, via, note, people):
+            self.report.conversations_skipped += 1
+            return None
+        conversation_id = self._new_id("conversation", fields.get("id"))
+        self.pending["conversation"].append(
+            {
+                "id": conversation_id,
+                "at": when,
+                "via": via,
+                "note": note,
+                "wb": wellbeing,
+                "by": logged_by,
+                "created": _instant(fields.get("created_at")) or when,
+            }
+        )
+        for pid in people:
+            self.pending["conversation_person"].append({"c": conversation_id, "p": pid})
+            if pid not in self.latest or when >= self.latest[pid][0]:
+                self.latest[pid] = (when, via)
+        self.report.conversations_added += 1
+        if len(self.pending["conversation"]) >= BATCH:
+            self.flush()
+        return conversation_id
+
+    def _already_there(self, when: datetime, via: str, note: str | None, people: list[int]) -> bool:
+        self.flush()
+        for row in self.store.rows(
+            "SELECT c.id, c.note FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+            "WHERE cp.person_id = :p AND c.occurred_at = :at AND c.via = :via",
+            {"p": people[0], "at": when, "via": via},
+        ):
+            present = {
+                r["person_id"]
+                for r in self.store.rows(
+                    "SELECT person_id FROM conversation_person WHERE conversation_id = :c", {"c": row["id"]}
+                )
+            }
+            if row["note"] == note and present == set(people):
+                return True
+        return False
+
+    def follow_up(
+        self, fields: dict[str, Any], person_id: int, conversation_id: int | None, where: str
+    ) -> None:
+        try:
+            text = clean(str(fields.get("text") or ""), "follow-up")
+            if not text:
+                raise BadInput("a follow-up needs some text")
+            due = _day(fields.get("due"))
+            created = _instant(fields.get("created_at")) or self.now
+            done = _instant(fields.get("done_at"))
+        except BadInput as exc:
+            raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
+        if not self.was_empty:
+            self.flush()
+            if self.store.row(
+                "SELECT id FROM follow_up WHERE person_id = :p AND text = :t AND created_at = :c",
+                {"p": person_id, "t": text, "c": created},
+            ):
+                self.report.follow_ups_skipped += 1
+                return
+        self.pending["follow_up"].append(
+            {
+                "id": self._new_id("follow_up", fields.get("id")),
+                "p": person_id,
+                "c": conversation_id,
+                "t": text,
+                "d": due,
+                "created": created,
+                "done": done,
+            }
+        )
+        self.report.follow_ups_added += 1
+
+    def flush(self) -> None:
+        statements = {
+            "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
+            "created_at) VALUES (:id, :at, :via, :note, :wb, :by, :created)",
+            "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
+            "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
+            "done_at) VALUES (:id, :p, :c, :t, :d, :created, :done)",
+        }
+        for table, sql in statements.items():  # in this order: links need their conversation
+            if self.pending[table]:
+                self.store.run_many(sql, self.pending[table])
+                self.pending[table] = []
+
+    def finish(self) -> None:
+        """Write what is pending and bring each touched person's rhythm up to date."""
+        self.flush()
+        updates = []
+        for pid, (when, via) in self.latest.items():
+            person = self.people[pid]
+            last = as_datetime(person.get("last_contact_at"))
+            if last is None or when >= last:
+                updates.append(
+                    {"id": pid, "at": when, "via": via, "due": next_due(when, person["cadence_days"])}
+                )
+        if updates:
+            self.store.run_many(
+                "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due WHERE id = :id",
+                updates,
+            )
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise BadInput("expected text, found a list or object")
+    return str(value)
+
+
+def _list(value: Any) -> list[Any]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    if isinstance(value, list):
+        return value
+    raise BadInput("expected a list")
+
+
+def _instant(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"expected an ISO date and time, found {type(value).__name__}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{value!r} is not an ISO date and time") from None
+    return as_datetime(moment if moment.tzinfo else moment.astimezone())
+
+
+def _day(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"expected an ISO date, found {type(value).__name__}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{value!r} is not an ISO date") from None

@@ -1,0 +1,141 @@
+"""A hand-over pack in Markdown: what a colleague needs to pick up each relationship.
+
+Valid CommonMark, and user text can never change its structure: every piece
+of it is backslash-escaped, and multi-line notes become block quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TextIO
+
+from keepgoing import __version__
+from keepgoing.dates import describe_day, describe_rhythm
+from keepgoing.exchange.selection import Selection, grouped, people_rows
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.text import safe
+
+RECENT = 5
+# Every character that can start or end Markdown structure (emphasis, links, code,
+# headings, lists, HTML, entities, tables, setext underlines) is escaped.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&=:])")
+
+
+def inline(text: Any) -> str:
+    """User text as one line of literal Markdown."""
+    flat = " ".join(safe(str(text), inline=True).split())
+    return _PUNCTUATION.sub(r"\\\1", flat)
+
+
+def quote(text: str) -> list[str]:
+    """User text as a block quote, line by line, each line literal."""
+    return ["> " + (inline(line) if line.strip() else "") for line in text.splitlines()] or ["> "]
+
+
+def write_markdown(
+    store: Store,
+    out: TextIO,
+    selection: Selection,
+    *,
+    now: datetime,
+    tick: Callable[[], None] = lambda: None,
+) -> dict[str, int]:
+    today = now.astimezone().date()
+    aliases = grouped(store, "SELECT person_id AS pid, alias AS value FROM alias ORDER BY alias_key")
+    tags = grouped(store, "SELECT person_id AS pid, tag AS value FROM person_tag ORDER BY tag")
+    people = [row for row in people_rows(store, selection) if row["archived_at"] is None]
+    counts = {"people": 0, "follow_ups": 0}
+    out.write("# Hand-over pack\n\n")
+    out.write(f"Exported {describe_day(today)} from keepgoing {__version__}. ")
+    out.write(f"{len(people)} people; in the summary, soonest due first.\n\n")
+    out.write("## Summary\n\n")
+    for row in sorted(people, key=lambda r: (as_date(r["due_on"]), r["name_key"])):
+        due = as_date(row["due_on"])
+        state = "due now" if due <= today else f"next due {describe_day(due)}"
+        out.write(
+            f"- {inline(selection.name(row['id'], row['name']))}: {describe_rhythm(row['cadence_days'])}, {state}\n"
+        )
+    for row in people:
+        out.write("\n")
+        _person(
+            store, out, row, aliases.get(row["id"], []), tags.get(row["id"], []), selection, today, counts
+        )
+        counts["people"] += 1
+        tick()
+    return counts
+
+
+def _person(
+    store: Store,
+    out: TextIO,
+    row: Any,
+    aliases: list[str],
+    tags: list[str],
+    selection: Selection,
+    today: date,
+    counts: dict[str, int],
+) -> None:
+    out.write(f"## {inline(selection.name(row['id'], row['name']))}\n\n")
+    facts = [
+        ("Also known as", ", ".join(selection.private(aliases) or [])),
+        ("Organisation", row["organisation"]),
+        ("Role", row["role"]),
+        ("Prefers", row["prefers"]),
+        ("Phone", selection.private(row["phone"])),
+        ("Email", selection.private(row["email"])),
+        ("Tags", ", ".join(tags)),
+        ("Rhythm", describe_rhythm(row["cadence_days"])),
+    ]
+    last = as_datetime(row["last_contact_at"])
+    facts.append(
+        (
+            "Last contact",
+            f"{describe_day(last.astimezone().date())} ({row['last_contact_via']})" if last else "never",
+        )
+    )
+    facts.append(("Next due", describe_day(as_date(row["due_on"]))))
+    if row["paused_until"] and as_date(row["paused_until"]) > today:
+        facts.append(("Paused until", describe_day(as_date(row["paused_until"]))))
+    for label, value in facts:
+        if value:
+            out.write(f"- **{label}:** {inline(value)}\n")
+    note = selection.text(row["note"])
+    if note:
+        out.write("\n### What matters to them\n\n" + "\n".join(quote(note)) + "\n")
+    open_items = store.rows(
+        "SELECT id, text, due_on FROM follow_up WHERE person_id = :p AND done_at IS NULL "
+        "ORDER BY due_on ASC NULLS LAST, id",
+        {"p": row["id"]},
+    )
+    if open_items:
+        out.write("\n### Open follow-ups\n\n")
+        for item in open_items:
+            due = f" (due {describe_day(as_date(item['due_on']))})" if item["due_on"] else ""
+            text = selection.text(item["text"]) or "follow-up"
+            out.write(f"- {inline(text)}{due}\n")
+            counts["follow_ups"] += 1
+    recent = store.rows(
+        "SELECT c.id, c.occurred_at, c.via, c.note FROM conversation c JOIN conversation_person cp "
+        "ON cp.conversation_id = c.id WHERE cp.person_id = :p ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
+        {"p": row["id"], "n": RECENT},
+    )
+    if recent:
+        out.write("\n### Recent conversations\n\n")
+        for item in recent:
+            day = describe_day(as_datetime(item["occurred_at"]).astimezone().date())
+            others = [
+                selection.name(r["id"], r["name"])
+                for r in store.rows(
+                    "SELECT p.id, p.name FROM conversation_person cp JOIN person p ON p.id = cp.person_id "
+                    "WHERE cp.conversation_id = :c AND cp.person_id <> :p ORDER BY p.name_key",
+                    {"c": item["id"], "p": row["id"]},
+                )
+            ]
+            with_text = f", with {inline(', '.join(others))}" if others else ""
+            out.write(f"- **{day}**, {item['via']}{with_text}\n")
+            note = selection.text(item["note"])
+            if note:
+                out.write("\n" + "\n".join("  " + line for line in quote(note)) + "\n\n")

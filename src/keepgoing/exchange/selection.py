@@ -1,0 +1,144 @@
+"""What an export covers (dates, tags, people) and how it is anonymised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from keepgoing.core.people import find_person
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.text import clean_tag
+
+
+@dataclass
+class Selection:
+    """Filters an export applies. Empty means everything, archived people included."""
+
+    since: date | None = None
+    until: date | None = None
+    tags: list[str] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
+    anonymise: bool = False
+    keep_notes: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        store: Store,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        tags: list[str] | None = None,
+        people: list[str] | None = None,
+        anonymise: bool = False,
+        keep_notes: bool = False,
+    ) -> Selection:
+        from keepgoing.errors import BadInput
+
+        if since and until and since > until:
+            raise BadInput("--since is after --until: nothing could match.")
+        ids = [find_person(store, name).id for name in people or []]
+        return cls(since, until, [clean_tag(t) for t in tags or []], ids, anonymise, keep_notes)
+
+    @property
+    def filters_people(self) -> bool:
+        return bool(self.tags or self.person_ids)
+
+    def person_where(self, alias: str = "p") -> tuple[str, dict[str, Any]]:
+        """SQL condition on a person table alias, and its parameters."""
+        conditions, params = [], {}
+        if self.tags:
+            names = ", ".join(f":tag{i}" for i in range(len(self.tags)))
+            conditions.append(f"{alias}.id IN (SELECT person_id FROM person_tag WHERE tag IN ({names}))")
+            params.update({f"tag{i}": tag for i, tag in enumerate(self.tags)})
+        if self.person_ids:
+            names = ", ".join(f":pid{i}" for i in range(len(self.person_ids)))
+            conditions.append(f"{alias}.id IN ({names})")
+            params.update({f"pid{i}": pid for i, pid in enumerate(self.person_ids)})
+        return (" OR ".join(conditions) or "1 = 1"), params
+
+    def conversation_where(self, alias: str = "c") -> tuple[str, dict[str, Any]]:
+        """Conversations in the date range that involve a selected person."""
+        conditions, params = [], {}
+        if self.since:
+            conditions.append(f"{alias}.occurred_at >= :since")
+            params["since"] = _local_midnight(self.since)
+        if self.until:
+            conditions.append(f"{alias}.occurred_at < :until")
+            params["until"] = _local_midnight(self.until + timedelta(days=1))
+        if self.filters_people:
+            where, person_params = self.person_where("sp")
+            conditions.append(
+                f"{alias}.id IN (SELECT cp.conversation_id FROM conversation_person cp "
+                f"JOIN person sp ON sp.id = cp.person_id WHERE {where})"
+            )
+            params.update(person_params)
+        return (" AND ".join(conditions) or "1 = 1"), params
+
+    # --- anonymising -------------------------------------------------------------
+
+    def name(self, person_id: int | None, real: str) -> str:
+        return f"Person {person_id}" if self.anonymise else real
+
+    def text(self, value: str | None) -> str | None:
+        """Free text (notes, follow-ups): dropped when anonymising unless asked to keep it."""
+        return None if self.anonymise and not self.keep_notes else value
+
+    def private(self, value: Any) -> Any:
+        """Contact details and aliases: never in an anonymised export."""
+        return None if self.anonymise else value
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0)).astimezone().astimezone(UTC)
+
+
+def iso_instant(value: Any) -> str | None:
+    """Full-precision UTC ISO, so that a JSON export round-trips exactly."""
+    moment = as_datetime(value)
+    return moment.isoformat() if moment else None
+
+
+def iso_day(value: Any) -> str | None:
+    day = as_date(value)
+    return day.isoformat() if day else None
+
+
+def people_rows(store: Store, selection: Selection) -> Iterator[Any]:
+    where, params = selection.person_where("p")
+    return store.stream(f"SELECT p.* FROM person p WHERE {where} ORDER BY p.id", params)
+
+
+def grouped(store: Store, sql: str, params: dict[str, Any] | None = None) -> dict[int, list[Any]]:
+    """person id -> values, for a query selecting `pid` and `value` (every alias at once, say)."""
+    result: dict[int, list[Any]] = {}
+    for row in store.stream(sql, params):
+        result.setdefault(row["pid"], []).append(row["value"])
+    return result
+
+
+def conversations_with_people(
+    store: Store, selection: Selection
+) -> Iterator[tuple[Any, list[tuple[int, str]]]]:
+    """Each selected conversation with everyone present, streamed in id order."""
+    where, params = selection.conversation_where("c")
+    rows = store.stream(
+        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.created_at, "
+        "p.id AS person_id, p.name AS person_name, p.organisation AS organisation "
+        "FROM conversation c LEFT JOIN conversation_person cp ON cp.conversation_id = c.id "
+        f"LEFT JOIN person p ON p.id = cp.person_id WHERE {where} ORDER BY c.occurred_at, c.id, p.name_key",
+        params,
+    )
+    current, present = None, []
+    for row in rows:
+        if current is not None and row["id"] != current["id"]:
+            yield current, present
+            present = []
+        current = row
+        if row["person_id"] is not None:
+            present.append((row["person_id"], row["person_name"], row["organisation"]))
+    if current is not None:
+        yield current, present
