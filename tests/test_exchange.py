@@ -359,3 +359,90 @@ def test_binary_and_missing_files_fail_cleanly(kg, tmp_path, db_path) -> None:
     assert "not UTF-8" in kg("import", str(binary), expect=1).stderr
     assert "no file" in kg("import", str(tmp_path / "missing.json"), expect=1).stderr
     assert "folder" in kg("import", str(tmp_path), "--format", "json", expect=1).stderr
+
+
+# --- the JSON round trip as a property --------------------------------------------
+
+from datetime import UTC, datetime, timedelta  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+free_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+person_names = st.text(alphabet=st.characters(categories=("L", "N", "Zs", "P")), min_size=1, max_size=30)
+
+
+@st.composite
+def stores(draw):
+    people = draw(st.lists(person_names, min_size=1, max_size=6))
+    conversations = draw(
+        st.lists(
+            st.tuples(
+                st.lists(st.integers(0, len(people) - 1), min_size=1, max_size=3),
+                st.integers(0, 2000),
+                st.sampled_from(["phone", "video", "email", "text", "cuppa", "other"]),
+                st.none() | free_text,
+                st.none() | st.integers(1, 5),
+                st.none() | free_text.filter(lambda t: t.strip()),
+            ),
+            max_size=8,
+        )
+    )
+    return people, conversations
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=stores())
+def test_json_export_import_export_is_the_identity(tmp_path_factory, data) -> None:
+    from keepgoing.core.conversations import log_conversation
+    from keepgoing.core.people import add_person
+    from keepgoing.errors import BadInput, KeepgoingError
+    from keepgoing.exchange.json_format import write_json
+    from keepgoing.exchange.readers import import_file
+    from keepgoing.exchange.selection import Selection
+    from keepgoing.storage import open_store
+
+    names, conversations = data
+    folder = tmp_path_factory.mktemp("roundtrip")
+    source = open_store(str(folder / "a.db"))
+    added = []
+    for name in names:
+        try:
+            added.append(add_person(source, name, now=NOW, cadence_days=7).name)
+        except BadInput:
+            continue
+    if not added:
+        return
+    for who, days, via, note, wellbeing, follow_up in conversations:
+        people = list(dict.fromkeys(added[i % len(added)] for i in who))
+        when = NOW - timedelta(days=days)
+        try:
+            log_conversation(
+                source,
+                [f"{p}" for p in people],
+                via=via,
+                occurred_at=when,
+                now=NOW,
+                note=note,
+                wellbeing=wellbeing,
+                follow_up=follow_up,
+            )
+        except KeepgoingError:
+            continue  # a name that is a prefix of another, say: refused, not guessed
+
+    def export(store) -> dict:
+        out = io.StringIO()
+        write_json(store, out, Selection(), now=NOW)
+        return json.loads(out.getvalue())
+
+    first = export(source)
+    path = folder / "export.json"
+    path.write_text(json.dumps(first), encoding="utf-8")
+    target = open_store(str(folder / "b.db"))
+    import_file(target, path, now=NOW)
+    assert export(target) == first
+    import_file(target, path, now=NOW)  # twice: nothing new
+    assert export(target) == first
+    source.close()
+    target.close()
