@@ -446,3 +446,69 @@ def test_json_export_import_export_is_the_identity(tmp_path_factory, data) -> No
     assert export(target) == first
     source.close()
     target.close()
+
+
+# --- stats and search ---------------------------------------------------------------
+
+
+def test_stats_counts_conversations_people_channels_and_wellbeing(kg, story) -> None:
+    data = json.loads(kg("stats", "--json").stdout)
+    november = next(p for p in data["periods"] if p["start"] == "2026-11-01")
+    assert november == {"start": "2026-11-01", "conversations": 2, "people": 2}
+    assert data["channels"]["cuppa"] == 1 and data["channels"]["phone"] == 1 and data["channels"]["text"] == 1
+    assert data["people_reached"] == 3 and data["wellbeing_average"] == 4.0
+    weekly = json.loads(kg("stats", "--json", "--by", "week", "--since", "2026-11-01").stdout)
+    assert [p["start"] for p in weekly["periods"]][:2] == ["2026-10-26", "2026-11-02"]
+    assert "█" in kg("stats").stdout
+
+
+def test_stats_hides_small_counts_when_anonymised(kg, story) -> None:
+    data = json.loads(kg("stats", "--json", "--anonymise").stdout)
+    assert data["people_reached"] == "<5" and data["wellbeing_average"] is None
+    assert "--by is week or month" in kg("stats", "--by", "year", expect=1).stderr
+
+
+def test_stats_overdue_now_and_a_month_ago(kg, clock) -> None:
+    kg("add", "Weekly Wes", "--every", "weekly")
+    clock.advance(days=40)
+    data = json.loads(kg("stats", "--json").stdout)
+    assert data["overdue_now"] == 1 and data["overdue_month_ago"] == 1
+    kg("log", "wes", "--via", "phone")
+    assert json.loads(kg("stats", "--json").stdout)["overdue_now"] == 0
+
+
+def test_search_finds_notes_names_organisations_and_tags(kg, story) -> None:
+    found = json.loads(kg("search", "SUM", "--json").stdout)
+    assert [(r["kind"], r["people"]) for r in found] == [("conversation", ["Ann Lee", "Sam Okafor"])]
+    assert [r["people"] for r in json.loads(kg("search", "food", "bank", "--json").stdout)] == [["Ann Lee"]]
+    assert [r["people"] for r in json.loads(kg("search", "walk", "--json").stdout)] == [
+        ["Ann Lee"],
+        ["Bob Marsh"],
+    ]
+    assert [r["people"] for r in json.loads(kg("search", "sammy", "--json").stdout)] == [["Sam Okafor"]]
+    assert json.loads(kg("search", "zebra", "--json").stdout) == []
+    assert "Nothing found" in kg("search", "zebra").stdout
+
+
+def test_search_is_newest_first_accent_blind_and_follows_edits(kg, clock) -> None:
+    kg("add", "Zoë Ng")
+    kg("log", "zoe", "--via", "phone", "--note", "café plans", "--when", "3 days ago")
+    kg("log", "zoe", "--via", "phone", "--note", "more cafe plans")
+    found = json.loads(kg("search", "cafe", "--json").stdout)
+    assert [r["text"] for r in found] == ["more cafe plans", "café plans"]
+    kg("edit", "zoe", "--name", "Zoe Ng-Smith", "--org", "Cafe Collective")
+    people = [r for r in json.loads(kg("search", "collective", "--json").stdout) if r["kind"] == "person"]
+    assert [r["people"] for r in people] == [["Zoe Ng-Smith"]]
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "AND", "OR NOT", "*", "col:umn", "NEAR(a b)", "'; DROP TABLE x; --", "(("]
+)
+def test_search_treats_every_query_as_plain_words(kg, story, query) -> None:
+    result = kg("search", query, "--json")
+    assert isinstance(json.loads(result.stdout), list)
+
+
+def test_search_highlights_matches_in_a_terminal_table(kg, story) -> None:
+    out = kg("search", "minutes").stdout
+    assert "\x02" not in out and "\x03" not in out

@@ -72,6 +72,12 @@ def name_key(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
+def fold(value: str) -> str:
+    """A name key without accents, so that "zoe" can find "Zoë"."""
+    decomposed = unicodedata.normalize("NFKD", name_key(value))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def clean_tag(value: str) -> str:
     return clean_name(value, "tag").casefold()
 

@@ -248,3 +248,55 @@ def person_card(
     out.print(table)
     if total > len(conversations):
         out.print(Text(f"…and {total - len(conversations)} earlier (keepgoing show --all).", style="dim"))
+
+
+def stats_chart(data: dict[str, Any]) -> None:
+    """Conversations per period as a bar chart, then the headline figures."""
+    out = console()
+    periods = data["periods"]
+    numbers = [p["conversations"] for p in periods if isinstance(p["conversations"], int)]
+    widest = max(numbers, default=0) or 1
+    table = Table(
+        title=f"Conversations by {data['by']} since {data['since']}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    table.add_column("From")
+    table.add_column("Conversations")
+    table.add_column("People", justify="right")
+    for period in periods:
+        count = period["conversations"]
+        bar = "█" * round(28 * count / widest) if isinstance(count, int) else ""
+        table.add_row(period["start"], Text.assemble((bar, "cyan"), f" {count}"), str(period["people"]))
+    out.print(table)
+    channels = ", ".join(f"{name} {count}" for name, count in data["channels"].items() if count)
+    out.print(Text(f"By channel: {channels or 'none yet'}"))
+    out.print(Text(f"People reached: {data['people_reached']}"))
+    out.print(Text(f"Due a check-in now: {data['overdue_now']} (a month ago: {data['overdue_month_ago']})"))
+    if data["wellbeing_average"] is not None:
+        out.print(
+            Text(f"Average wellbeing: {data['wellbeing_average']} from {data['wellbeing_count']} check-ins")
+        )
+
+
+def search_results(results: list[Any], query: str, today: date) -> None:
+    out = console()
+    if not results:
+        out.print(Text(f"Nothing found for {safe(query, inline=True)}."))
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("When")
+    table.add_column("Who", style="bold")
+    table.add_column("What")
+    for result in results:
+        when = describe_day(result.when.astimezone().date()) if result.when else ""
+        table.add_row(when, _t(", ".join(result.people)), highlighted(result.snippet))
+    out.print(table)
+
+
+def highlighted(snippet: str) -> Text:
+    """A search snippet with its matches (between \\x02 and \\x03) in bold; the rest literal."""
+    text = Text()
+    for i, part in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
+        text.append(safe(part, inline=True), style="bold reverse" if i % 2 else "")
+    return text

@@ -11,7 +11,7 @@ from keepgoing.core.channels import parse_channel
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
-from keepgoing.text import clean_name, clean_tag, name_key, optional
+from keepgoing.text import clean_name, clean_tag, fold, name_key, optional
 
 DEFAULT_CADENCE_DAYS = 30
 MAX_CANDIDATES_SHOWN = 8
@@ -153,6 +153,8 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
         if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
             hits[row["id"]] = (tier, row["name"])
     if not hits:
+        hits = _accent_blind_hits(store, key)
+    if not hits:
         raise NotFound(_not_found_message(store, query, key, purpose))
     best = min(tier for tier, _ in hits.values())
     chosen = sorted((name, pid) for pid, (tier, name) in hits.items() if tier == best)
@@ -167,6 +169,20 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
             names,
         )
     return get_person(store, chosen[0][1])
+
+
+def _accent_blind_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
+    """The same tiers with accents ignored: a slower scan, only when nothing matched exactly."""
+    folded = fold(key)
+    hits: dict[int, tuple[int, str]] = {}
+    for row in store.stream(
+        "SELECT id, name, name_key AS k FROM person UNION ALL "
+        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
+    ):
+        tier = _match_tier(folded, fold(row["k"]))
+        if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
+            hits[row["id"]] = (tier, row["name"])
+    return hits
 
 
 def _not_found_message(store: Store, query: str, key: str, purpose: str) -> str:

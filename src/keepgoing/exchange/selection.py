@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from keepgoing.core.people import find_person
+from keepgoing.dates import start_of_day
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
 from keepgoing.text import clean_tag
@@ -65,10 +66,10 @@ class Selection:
         conditions, params = [], {}
         if self.since:
             conditions.append(f"{alias}.occurred_at >= :since")
-            params["since"] = _local_midnight(self.since)
+            params["since"] = start_of_day(self.since)
         if self.until:
             conditions.append(f"{alias}.occurred_at < :until")
-            params["until"] = _local_midnight(self.until + timedelta(days=1))
+            params["until"] = start_of_day(self.until + timedelta(days=1))
         if self.filters_people:
             where, person_params = self.person_where("sp")
             conditions.append(
@@ -90,10 +91,6 @@ class Selection:
     def private(self, value: Any) -> Any:
         """Contact details and aliases: never in an anonymised export."""
         return None if self.anonymise else value
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0)).astimezone().astimezone(UTC)
 
 
 def iso_instant(value: Any) -> str | None:

@@ -1,0 +1,81 @@
+"""stats and search: looking back over the work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.output import emit_json
+from keepgoing.dates import parse_when
+from keepgoing.errors import BadInput
+
+
+@app.command(
+    rich_help_panel="Reports and data",
+    epilog=examples(
+        "keepgoing stats",
+        "keepgoing stats --since 2026-04-01 --by week --tag partner",
+        "keepgoing stats --json --anonymise   (counts under 5 shown as <5)",
+    ),
+)
+def stats(
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this day (default: six months ago).")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="week or month.")] = "month",
+    tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    anonymise: Annotated[
+        bool, typer.Option("--anonymise", "--anonymize", help="Show counts under 5 as <5.")
+    ] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Conversations and people reached per week or month, channels, overdue and wellbeing."""
+    from keepgoing.core.stats import stats as compute
+
+    period = by.strip().lower()
+    if period not in ("week", "month"):
+        raise BadInput(f"--by is week or month, not {by!r}.")
+    today = clock.local_today(clock.now())
+    start = parse_when(since, today=today).day if since else today - timedelta(days=182)
+    if start > today:
+        raise BadInput("--since is in the future.")
+    store = open_store(db)
+    result = compute(store, today=today, since=start, by=period, tag=tag)
+    data = result.to_json(anonymise=anonymise)
+    if json_out:
+        emit_json(data)
+        return
+    from keepgoing.cli import render
+
+    render.stats_chart(data)
+
+
+@app.command(
+    rich_help_panel="Reports and data",
+    epilog=examples("keepgoing search allotment", 'keepgoing search "food bank" --json'),
+)
+def search(
+    words: Annotated[
+        list[str], typer.Argument(help="Words to find in notes, names, organisations and tags.")
+    ],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to show.")] = 50,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Find people and conversations by words, newest first."""
+    from keepgoing.core.search import search as find
+
+    today = clock.local_today(clock.now())
+    store = open_store(db)
+    results = find(store, " ".join(words), limit=limit)
+    if json_out:
+        emit_json([r.to_json() for r in results])
+        return
+    from keepgoing.cli import render
+
+    render.search_results(results, " ".join(words), today)

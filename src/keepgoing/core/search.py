@@ -1,0 +1,131 @@
+"""Finding people and conversations by the words in them.
+
+On SQLite through the FTS5 index that migration 0002 keeps in step with every
+write: each word the user typed must appear (the last may be the start of a
+word), accents and case ignored. Other databases scan with LIKE, which is
+correct but slower; a PostgreSQL full-text twin belongs with the team-store work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from keepgoing.core.people import iso
+from keepgoing.errors import BadInput
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_datetime
+from keepgoing.text import clean, name_key
+
+START, END = "\x02", "\x03"  # around each match in a snippet; never in stored text shown raw
+
+
+@dataclass
+class SearchResult:
+    kind: str  # "person" or "conversation"
+    id: int
+    when: datetime | None
+    people: list[str] = field(default_factory=list)
+    via: str | None = None
+    snippet: str = ""
+
+    def __post_init__(self) -> None:
+        self.snippet = " ".join((self.snippet or "").split())  # empty fields leave runs of spaces
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "when": iso(self.when),
+            "people": self.people,
+            "via": self.via,
+            "text": self.snippet.replace(START, "").replace(END, ""),
+        }
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query: every word required, each quoted, the last a prefix."""
+    words = text.split()
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(store: Store, text: str, *, limit: int = 50) -> list[SearchResult]:
+    text = clean(text, "note")
+    if not text.strip():
+        raise BadInput("Give a word or two to search for.")
+    with store.read():
+        if store.dialect == "sqlite":
+            people, conversations = _fts(store, fts_query(text), limit)
+        else:
+            people, conversations = _scan(store, text, limit)
+        _add_people(store, conversations)
+    return (people + conversations)[:limit]
+
+
+def _fts(store: Store, query: str, limit: int) -> tuple[list[SearchResult], list[SearchResult]]:
+    snippet = f"snippet(search_text, 2, '{START}', '{END}', '…', 16)"
+    people = [
+        SearchResult(
+            "person", row["id"], as_datetime(row["last_contact_at"]), [row["name"]], None, row["snip"]
+        )
+        for row in store.rows(
+            f"SELECT p.id, p.name, p.last_contact_at, {snippet} AS snip FROM search_text "
+            "JOIN person p ON p.id = search_text.ref "
+            "WHERE search_text MATCH :q AND search_text.kind = 'person' ORDER BY p.name_key LIMIT :limit",
+            {"q": query, "limit": limit},
+        )
+    ]
+    conversations = [
+        SearchResult("conversation", row["id"], as_datetime(row["occurred_at"]), [], row["via"], row["snip"])
+        for row in store.rows(
+            f"SELECT c.id, c.occurred_at, c.via, {snippet} AS snip FROM search_text "
+            "JOIN conversation c ON c.id = search_text.ref "
+            "WHERE search_text MATCH :q AND search_text.kind = 'conversation' "
+            "ORDER BY c.occurred_at DESC, c.id DESC LIMIT :limit",
+            {"q": query, "limit": limit},
+        )
+    ]
+    return people, conversations
+
+
+def _scan(store: Store, text: str, limit: int) -> tuple[list[SearchResult], list[SearchResult]]:
+    words = name_key(text).split()
+    people_where = " AND ".join(f"p.name_key LIKE :w{i}" for i in range(len(words)))
+    notes_where = " AND ".join(f"lower(c.note) LIKE :w{i}" for i in range(len(words)))
+    params: dict[str, Any] = {f"w{i}": f"%{w}%" for i, w in enumerate(words)}
+    params["limit"] = limit
+    people = [
+        SearchResult(
+            "person", row["id"], as_datetime(row["last_contact_at"]), [row["name"]], None, row["name"]
+        )
+        for row in store.rows(
+            f"SELECT p.id, p.name, p.last_contact_at FROM person p WHERE {people_where} "
+            "ORDER BY p.name_key LIMIT :limit",
+            params,
+        )
+    ]
+    conversations = [
+        SearchResult("conversation", row["id"], as_datetime(row["occurred_at"]), [], row["via"], row["note"])
+        for row in store.rows(
+            f"SELECT c.id, c.occurred_at, c.via, c.note FROM conversation c WHERE {notes_where} "
+            "ORDER BY c.occurred_at DESC, c.id DESC LIMIT :limit",
+            params,
+        )
+    ]
+    return people, conversations
+
+
+def _add_people(store: Store, conversations: list[SearchResult]) -> None:
+    if not conversations:
+        return
+    by_id = {result.id: result for result in conversations}
+    names = ", ".join(f":c{i}" for i in range(len(by_id)))
+    for row in store.rows(
+        "SELECT cp.conversation_id AS cid, p.name FROM conversation_person cp JOIN person p "
+        f"ON p.id = cp.person_id WHERE cp.conversation_id IN ({names}) ORDER BY p.name_key",
+        {f"c{i}": cid for i, cid in enumerate(by_id)},
+    ):
+        by_id[row["cid"]].people.append(row["name"])
