@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TextIO
 
 from keepgoing.exchange.selection import Selection, conversations_with_people, grouped
 from keepgoing.storage import Store
@@ -29,11 +29,11 @@ HEADER = [
     "logged_by",
     "conversation_id",
 ]
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = frozenset("=+-@\t\r")
 
 
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
+def neutralise(value: str) -> str:
+    if value and value[0] in _TRIGGERS:
         return "'" + value
     return value
 
@@ -43,29 +43,38 @@ def write_csv(
 ) -> dict[str, int]:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
-    tags = grouped(store, "SELECT person_id AS pid, tag AS value FROM person_tag ORDER BY tag")
+    tags = {
+        pid: neutralise(", ".join(values))
+        for pid, values in grouped(
+            store, "SELECT person_id AS pid, tag AS value FROM person_tag ORDER BY tag"
+        ).items()
+    }
     wanted = None
     if selection.filters_people:
         where, params = selection.person_where("p")
         wanted = {row["id"] for row in store.stream(f"SELECT p.id FROM person p WHERE {where}", params)}
     rows = 0
     for conversation, present in conversations_with_people(store, selection):
+        # Per conversation, not per row: the cells every participant's row shares.
         local = as_datetime(conversation["occurred_at"]).astimezone()
+        day, clock_time = local.date().isoformat(), f"{local.hour:02d}:{local.minute:02d}"
+        wellbeing = conversation["wellbeing"] if conversation["wellbeing"] is not None else ""
+        note = neutralise(selection.text(conversation["note"]) or "")
+        logged_by = neutralise(conversation["logged_by"] or "")
         for person_id, name, organisation in present:
             if wanted is not None and person_id not in wanted:
                 continue
             writer.writerow(
-                neutralise(cell)
-                for cell in (
-                    local.date().isoformat(),
-                    local.strftime("%H:%M"),
-                    selection.name(person_id, name),
-                    organisation or "",
-                    ", ".join(tags.get(person_id, [])),
+                (
+                    day,
+                    clock_time,
+                    neutralise(selection.name(person_id, name)),
+                    neutralise(organisation or ""),
+                    tags.get(person_id, ""),
                     conversation["via"],
-                    conversation["wellbeing"] if conversation["wellbeing"] is not None else "",
-                    selection.text(conversation["note"]) or "",
-                    conversation["logged_by"] or "",
+                    wellbeing,
+                    note,
+                    logged_by,
                     conversation["id"],
                 )
             )

@@ -119,23 +119,31 @@ def grouped(store: Store, sql: str, params: dict[str, Any] | None = None) -> dic
 
 def conversations_with_people(
     store: Store, selection: Selection
-) -> Iterator[tuple[Any, list[tuple[int, str]]]]:
-    """Each selected conversation with everyone present, streamed in id order."""
+) -> Iterator[tuple[Any, list[tuple[int, str, str | None]]]]:
+    """Each selected conversation with everyone present (by name), in the order logged.
+
+    Ordered by id (the order they were logged, nearly always chronological),
+    which SQLite streams straight off the table without sorting or seeking.
+    """
     where, params = selection.conversation_where("c")
     rows = store.stream(
         "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.created_at, "
-        "p.id AS person_id, p.name AS person_name, p.organisation AS organisation "
+        "p.id AS person_id, p.name AS person_name, p.name_key AS person_key, p.organisation AS organisation "
         "FROM conversation c LEFT JOIN conversation_person cp ON cp.conversation_id = c.id "
-        f"LEFT JOIN person p ON p.id = cp.person_id WHERE {where} ORDER BY c.occurred_at, c.id, p.name_key",
+        f"LEFT JOIN person p ON p.id = cp.person_id WHERE {where} ORDER BY c.id",
         params,
     )
     current, present = None, []
     for row in rows:
         if current is not None and row["id"] != current["id"]:
-            yield current, present
+            yield current, _by_name(present)
             present = []
         current = row
         if row["person_id"] is not None:
-            present.append((row["person_id"], row["person_name"], row["organisation"]))
+            present.append((row["person_key"], row["person_id"], row["person_name"], row["organisation"]))
     if current is not None:
-        yield current, present
+        yield current, _by_name(present)
+
+
+def _by_name(present: list[tuple[str, int, str, str | None]]) -> list[tuple[int, str, str | None]]:
+    return [(pid, name, organisation) for _, pid, name, organisation in sorted(present)]
