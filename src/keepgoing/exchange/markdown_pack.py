@@ -50,7 +50,8 @@ def write_markdown(
     counts = {"people": 0, "follow_ups": 0}
     out.write("# Hand-over pack\n\n")
     out.write(f"Exported {describe_day(today)} from keepgoing {__version__}. ")
-    out.write(f"{len(people)} people; in the summary, soonest due first.\n\n")
+    count = "1 person" if len(people) == 1 else f"{len(people)} people"
+    out.write(f"{count}; in the summary, soonest due first.\n\n")
     out.write("## Summary\n\n")
     for row in sorted(people, key=lambda r: (as_date(r["due_on"]), r["name_key"])):
         due = as_date(row["due_on"])
