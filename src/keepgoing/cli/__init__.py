@@ -1,4 +1,8 @@
-"""The command line: parse, call the core, render. Nothing more."""
+"""The command line: parse, call the core, render. Nothing more.
+
+Importing each command module registers its commands on `app`, in the order
+they appear in `--help`.
+"""
 
 from keepgoing.cli import (
     due_command,
@@ -7,17 +11,19 @@ from keepgoing.cli import (
     insight_commands,
     log_command,
     people_commands,
+    safety_commands,
 )
 from keepgoing.cli.app import app
 
 __all__ = ["app", "main"]
-_COMMANDS = (
-    people_commands,
+COMMAND_MODULES = (
     log_command,
     due_command,
     followup_commands,
+    people_commands,
     exchange_commands,
     insight_commands,
+    safety_commands,
 )
 
 

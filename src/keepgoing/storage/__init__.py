@@ -146,12 +146,19 @@ def open_sqlite(path: Path) -> SqliteStore:
             )
         if version != HEAD:
             connection.close()
+            if version is not None:
+                # An existing store is about to change shape: keep a copy first.
+                from keepgoing.storage.backup import backup
+
+                backup(path, label=f"-before-{HEAD}")
             from keepgoing.storage.migrate import upgrade_sqlite
 
             upgrade_sqlite(path)
             connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA foreign_keys = ON")
+        # Deleted content is overwritten with zeros, so `forget` really forgets.
+        connection.execute("PRAGMA secure_delete = ON")
         if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             connection.execute("PRAGMA journal_mode = WAL")
     except sqlite3.Error as exc:

@@ -108,6 +108,11 @@ class SqlAlchemyStore:
     def read(self) -> Any:
         return self._transaction()
 
+    def scrub(self) -> None:
+        """On a database server, erasure is the server's job (PostgreSQL: VACUUM)."""
+        if self.dialect == "sqlite":
+            self._conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self._conn.close()
         self._engine.dispose()

@@ -40,6 +40,8 @@ class Store(Protocol):
 
     def stream(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]: ...
 
+    def scrub(self) -> None: ...
+
     def write(self) -> Any: ...
 
     def read(self) -> Any: ...
@@ -148,6 +150,25 @@ class SqliteStore:
 
     def read(self) -> Any:
         return self._transaction("BEGIN")
+
+    def scrub(self) -> None:
+        """Make deletions physical: nothing erased may survive in the file, index or WAL.
+
+        secure_delete (on for every connection) has zeroed the freed cells and
+        pages; merging the search index into one new segment frees the old ones that
+        still held the words; a TRUNCATE checkpoint copies the clean pages into
+        the database file and empties the write-ahead log, which held copies
+        of the pages as they were before.
+        """
+        if self.row("SELECT name FROM sqlite_master WHERE name = 'search_text'"):
+            with self.write():
+                self.run("INSERT INTO search_text (search_text) VALUES ('optimize')")
+        busy, _, _ = self.row("PRAGMA wal_checkpoint(TRUNCATE)")
+        if busy:
+            raise StoreError(
+                f"Erased, but another keepgoing window is reading {self.location}; "
+                "close it and run keepgoing check so the old copy in the log is cleared."
+            )
 
     def close(self) -> None:
         self._conn.close()

@@ -1,0 +1,200 @@
+"""forget, backup, restore, check and retention: looking after people's data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store, state
+from keepgoing.cli.output import emit_json, say, user
+from keepgoing.errors import UsageError
+
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (for scripts).")]
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; off a terminal, insist on --yes rather than guess."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{question} Add --yes to confirm when not at a terminal.")
+    from rich.prompt import Confirm
+
+    if not Confirm.ask(question, default=False):
+        raise typer.Abort()
+
+
+@app.command(
+    rich_help_panel="Care with data",
+    epilog=examples('keepgoing forget "Sam Okafor"', "keepgoing forget sam --yes   (no question asked)"),
+)
+def forget(
+    name: Annotated[str, typer.Argument(help="Who to forget.", show_default=False)],
+    yes: YesOption = False,
+    db: DbOption = None,
+) -> None:
+    """Erase a person and everything said only about them, for good."""
+    from keepgoing.core.erasure import forget_person
+    from keepgoing.core.people import find_person
+
+    store = open_store(db)
+    person = find_person(store, name)
+    confirm(f"Forget {user(person.name)} and everything said only about them? This cannot be undone.", yes)
+    done = forget_person(store, person.name, now=clock.now())
+    say(
+        f"Forgot {user(done.name)}: {done.conversations_erased} conversations and "
+        f"{done.follow_ups_erased} follow-ups erased; removed from {done.group_conversations} group "
+        f"conversations; their name scrubbed from {done.notes_scrubbed} other notes."
+    )
+    say("Backups and exports made earlier still hold them: delete those too if you need to.")
+
+
+def _local_path(store) -> Path:
+    from keepgoing.errors import StoreError
+
+    path = getattr(store, "path", None)
+    if path is None:
+        raise StoreError(
+            "backup and restore work on a local store; for a database server use its own backups, "
+            "or keepgoing export."
+        )
+    return path
+
+
+@app.command(
+    rich_help_panel="Care with data",
+    epilog=examples(
+        "keepgoing backup   (into the backups folder beside the store, keeping the newest 10)",
+        "keepgoing backup /media/usb/keepgoing-2026-11-27.db",
+        "keepgoing backup --keep 30",
+    ),
+)
+def backup(
+    dest: Annotated[
+        Path | None, typer.Argument(help="A new file or a folder (default: the backups folder).")
+    ] = None,
+    keep: Annotated[
+        int, typer.Option("--keep", min=1, help="How many backups to keep in the backups folder.")
+    ] = 10,
+    db: DbOption = None,
+) -> None:
+    """A consistent, private copy of the store, made with SQLite's online backup."""
+    from keepgoing.storage.backup import backup as make_backup
+
+    store = open_store(db)
+    path = _local_path(store)
+    store.close()
+    made = make_backup(path, dest, keep=keep)
+    say(f"Backed up to {user(str(made))}.")
+
+
+@app.command(
+    rich_help_panel="Care with data",
+    epilog=examples("keepgoing restore ~/.local/share/keepgoing/backups/keepgoing-20261127-093000-000000.db"),
+)
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by keepgoing backup.", show_default=False)],
+    yes: YesOption = False,
+    db: DbOption = None,
+) -> None:
+    """Bring a backup back, after checking it; the current store is backed up first."""
+    from keepgoing.storage import resolve_location
+    from keepgoing.storage.backup import check
+    from keepgoing.storage.backup import restore as bring_back
+
+    location = resolve_location(db or state["db"])
+    if "://" in location:
+        _local_path(object())
+    health = check(file)
+    if not health.ok:
+        from keepgoing.errors import BadInput
+
+        raise BadInput(f"{file} cannot be restored: {health.problems[0]}.")
+    confirm(f"Replace the store at {user(location)} with {user(str(file))}?", yes)
+    safety = bring_back(file, Path(location).expanduser())
+    open_store(db).close()  # an older backup is migrated now, with its own safety copy
+    kept = f" The store as it was is saved at {user(str(safety))}." if safety else ""
+    say(f"Restored {user(str(file))}.{kept}")
+
+
+@app.command(
+    rich_help_panel="Care with data",
+    epilog=examples("keepgoing check", "keepgoing check --json"),
+)
+def check(json_out: JsonOption = False, db: DbOption = None) -> None:
+    """Check the store's integrity and schema without changing anything."""
+    from keepgoing.storage import resolve_location
+    from keepgoing.storage.backup import check as health_check
+
+    location = resolve_location(db or state["db"])
+    if "://" in location:
+        from keepgoing.errors import StoreError
+
+        raise StoreError("check works on a local store; a database server checks itself.")
+    health = health_check(Path(location).expanduser())
+    if json_out:
+        emit_json(health.to_json())
+    elif health.ok:
+        say(
+            f"All well: {user(health.path)} passed its integrity and foreign-key checks (schema {health.schema})."
+        )
+    else:
+        say(f"Problems in {user(health.path)}:")
+        for problem in health.problems:
+            say(f"  - {user(problem)}")
+    if not health.ok:
+        raise typer.Exit(1)
+
+
+@app.command(
+    rich_help_panel="Care with data",
+    epilog=examples(
+        "keepgoing retention --older-than 2y --dry-run   (see what would go)",
+        "keepgoing retention --older-than 2y --yes",
+        "keepgoing retention --older-than 3y --mode anonymise   (keep dates and channels only)",
+    ),
+)
+def retention(
+    older_than: Annotated[
+        str, typer.Option("--older-than", help="Age limit: 2y, 18m, 52w ...", show_default=False)
+    ],
+    mode: Annotated[
+        str, typer.Option("--mode", help="erase, or anonymise (drop notes, wellbeing and author).")
+    ] = "erase",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would change; change nothing.")
+    ] = False,
+    yes: YesOption = False,
+    db: DbOption = None,
+) -> None:
+    """Erase or anonymise conversations older than a retention period."""
+    from datetime import timedelta
+
+    from keepgoing.core.retention import apply_retention, expired
+    from keepgoing.dates import describe_day, parse_duration, start_of_day
+    from keepgoing.errors import BadInput
+
+    if mode not in ("erase", "anonymise", "anonymize"):
+        raise BadInput(f"--mode is erase or anonymise, not {mode!r}.")
+    mode = "anonymise" if mode.startswith("anonym") else mode
+    days = parse_duration(older_than)
+    today = clock.local_today(clock.now())
+    cutoff_day = today - timedelta(days=days)
+    store = open_store(db)
+    found = expired(store, start_of_day(cutoff_day))
+    if not found.count:
+        say(f"Nothing older than {describe_day(cutoff_day)}: nothing to do.")
+        return
+    span = f"{describe_day(found.oldest.astimezone().date())} to {describe_day(found.newest.astimezone().date())}"
+    verb = "erase" if mode == "erase" else "anonymise"
+    say(f"{found.count} conversations from before {describe_day(cutoff_day)} ({span}) would be {verb}d.")
+    if dry_run:
+        say("Dry run: nothing was changed.")
+        return
+    confirm(f"{verb.capitalize()} {found.count} conversations?", yes)
+    changed = apply_retention(store, start_of_day(cutoff_day), mode=mode)
+    say(f"Done: {changed} conversations {verb}d.")

@@ -1,0 +1,146 @@
+"""Backups, restores and health checks of a local store, through SQLite itself.
+
+Copies are made with SQLite's online backup API, never by copying the file,
+so a backup taken while another window is writing is still consistent.
+Standard library only: these run before any migration, when SQLAlchemy may
+not be wanted yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from keepgoing.errors import BadInput, StoreError
+from keepgoing.storage.schema import REVISIONS
+
+DEFAULT_KEEP = 10
+
+
+def backups_folder(store_path: Path) -> Path:
+    return store_path.parent / "backups"
+
+
+def _private_file(path: Path) -> None:
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    except FileExistsError:
+        raise BadInput(f"{path} already exists; choose another name.") from None
+    except OSError as exc:
+        raise BadInput(f"Cannot create {path}: {exc.strerror}.") from None
+
+
+def backup_to(store_path: Path, dest: Path) -> Path:
+    """A consistent, private copy of the store at `dest` (which must not exist)."""
+    if dest.is_dir():
+        dest = dest / f"{store_path.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private_file(dest)
+    try:
+        source = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+        finally:
+            target.close()
+            source.close()
+    except sqlite3.Error as exc:
+        with contextlib.suppress(FileNotFoundError):
+            dest.unlink()
+        raise StoreError(f"The backup failed ({exc}); nothing was kept.") from None
+    return dest
+
+
+def backup(store_path: Path, dest: Path | None = None, *, keep: int = DEFAULT_KEEP, label: str = "") -> Path:
+    """Back up into `dest`, or into the backups folder keeping the newest `keep`."""
+    if dest is not None:
+        return backup_to(store_path, dest)
+    folder = backups_folder(store_path)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    made = backup_to(store_path, folder / f"{store_path.stem}-{stamp}{label}.db")
+    prune(folder, store_path.stem, keep)
+    return made
+
+
+def prune(folder: Path, stem: str, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups of this store."""
+    copies = sorted(folder.glob(f"{stem}-*.db"), key=lambda p: p.name, reverse=True)
+    removed = copies[keep:]
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed
+
+
+@dataclass
+class Health:
+    path: str
+    schema: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "ok": self.ok, "schema": self.schema, "problems": self.problems}
+
+
+def check(path: Path) -> Health:
+    """integrity_check, foreign_key_check and the schema version, read-only."""
+    health = Health(str(path))
+    if not path.is_file():
+        health.problems.append("there is no store file here" if not path.exists() else "this is not a file")
+        return health
+    if path.stat().st_size == 0:
+        health.problems.append("the file is empty")
+        return health
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                health.problems.extend(f"integrity: {line}" for line in integrity[:20])
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+                health.problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
+            try:
+                health.schema = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            except sqlite3.Error:
+                health.problems.append("no schema version: not a keepgoing store")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        health.problems.append(f"SQLite cannot read it: {exc}")
+        return health
+    if health.schema is not None and health.schema not in REVISIONS:
+        health.problems.append(f"schema {health.schema} is from a newer keepgoing")
+    return health
+
+
+def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) -> Path | None:
+    """Replace the store's contents with a checked backup; the current store is backed up first."""
+    health = check(backup_file)
+    if not health.ok:
+        raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
+    safety = backup(store_path, keep=keep, label="-before-restore") if store_path.exists() else None
+    if not store_path.exists():
+        store_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_file(store_path)
+    try:
+        source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        target = sqlite3.connect(store_path, timeout=10)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = WAL")
+        finally:
+            target.close()
+            source.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"The restore failed ({exc}); the store is as it was.") from None
+    return safety
