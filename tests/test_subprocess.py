@@ -127,7 +127,7 @@ for i in range(int(sys.argv[1])):
 
 
 def test_two_processes_logging_at_once_lose_nothing(env, seeded, db_path) -> None:
-    rounds = 150
+    rounds = 500
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", LOGGER, str(rounds), tag],

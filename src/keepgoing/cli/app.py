@@ -43,6 +43,14 @@ class KeepgoingGroup(TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or bool(os.environ.get("KEEPGOING_DEBUG"))
+        if any(_undecodable(arg) for arg in argv):
+            # Bytes that are not text in the terminal's encoding arrive as lone
+            # surrogates; they cannot be stored or printed, so stop here.
+            error("Some of what you typed is not valid text for this terminal's encoding.")
+            code = 1
+            if standalone_mode:
+                sys.exit(code)
+            return code
         try:
             result = super().main(
                 args=argv,
@@ -79,6 +87,14 @@ class KeepgoingGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _undecodable(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 app = typer.Typer(

@@ -35,23 +35,32 @@ def _private_file(path: Path) -> None:
 
 
 def backup_to(store_path: Path, dest: Path) -> Path:
-    """A consistent, private copy of the store at `dest` (which must not exist)."""
+    """A consistent, private copy of the store at `dest` (which must not exist).
+
+    Written under a temporary name and renamed when complete, so a crash
+    part-way never leaves a backup that looks whole but is not.
+    """
     if dest.is_dir():
         dest = dest / f"{store_path.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
+    if os.path.lexists(dest):
+        raise BadInput(f"{dest} already exists; choose another name.")
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _private_file(dest)
+    temp = dest.with_name(f".{dest.name}.partial")
+    temp.unlink(missing_ok=True)
+    _private_file(temp)
     try:
         source = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
-        target = sqlite3.connect(dest)
+        target = sqlite3.connect(temp)
         try:
             source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
         finally:
             target.close()
             source.close()
-    except sqlite3.Error as exc:
+        os.replace(temp, dest)
+    except (sqlite3.Error, OSError) as exc:
         with contextlib.suppress(FileNotFoundError):
-            dest.unlink()
+            temp.unlink()
         raise StoreError(f"The backup failed ({exc}); nothing was kept.") from None
     return dest
 
