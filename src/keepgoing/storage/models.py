@@ -43,6 +43,14 @@ class Person(SQLModel, table=True):
     due_on: date = Field(index=True)
     paused_until: date | None = None
     archived_at: datetime | None = None
+    # Consent to be contacted: "given" or "withdrawn", how, and when to ask again.
+    consent: str | None = Field(default=None, max_length=10)
+    consent_channels: str | None = Field(default=None, max_length=100)
+    consent_note: str | None = Field(default=None, max_length=2_000)
+    consent_on: date | None = None
+    consent_review_on: date | None = None
+    # Set when their wellbeing dropped sharply ("4→2"); cleared by a steadier check-in.
+    wellbeing_drop: str | None = Field(default=None, max_length=20)
 
 
 class Alias(SQLModel, table=True):
@@ -71,6 +79,10 @@ class Conversation(SQLModel, table=True):
     wellbeing: int | None = None
     logged_by: str | None = Field(default=None, max_length=200)
     created_at: datetime
+    feeling: str | None = Field(default=None, max_length=40)
+    group_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("community_group.id", ondelete="SET NULL"), index=True)
+    )
 
 
 class ConversationPerson(SQLModel, table=True):
@@ -97,3 +109,76 @@ class FollowUp(SQLModel, table=True):
     due_on: date | None = None
     created_at: datetime
     done_at: datetime | None = None
+
+
+class PersonNote(SQLModel, table=True):
+    """A lasting note on what matters to someone or drives them."""
+
+    __tablename__ = "person_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
+    text: str = Field(max_length=20_000)
+    created_at: datetime
+
+
+class Idea(SQLModel, table=True):
+    """An idea someone shared, and what became of it."""
+
+    __tablename__ = "idea"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
+    conversation_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="SET NULL"))
+    )
+    text: str = Field(max_length=2_000)
+    status: str = Field(max_length=20, index=True)
+    outcome: str | None = Field(default=None, max_length=2_000)
+    created_at: datetime
+    updated_at: datetime
+
+
+class CommunityGroup(SQLModel, table=True):
+    """A group that meets: a walking group, a peer-support circle."""
+
+    __tablename__ = "community_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, unique=True)
+    cadence_days: int | None = None
+    created_at: datetime
+    archived_at: datetime | None = None
+
+
+class GroupMember(SQLModel, table=True):
+    __tablename__ = "group_member"
+
+    group_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True)
+    )
+    person_id: int = Field(sa_column=_person_fk(primary_key=True, index=True))
+    joined_at: datetime
+
+
+class Win(SQLModel, table=True):
+    """A small win worth celebrating."""
+
+    __tablename__ = "win"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=2_000)
+    occurred_at: datetime = Field(index=True)
+    group_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("community_group.id", ondelete="SET NULL"))
+    )
+    logged_by: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+
+
+class WinPerson(SQLModel, table=True):
+    __tablename__ = "win_person"
+
+    win_id: int = Field(sa_column=Column(Integer, ForeignKey("win.id", ondelete="CASCADE"), primary_key=True))
+    person_id: int = Field(sa_column=_person_fk(primary_key=True, index=True))
