@@ -72,7 +72,7 @@ def export_json(kg, *args: str) -> dict:
 
 def test_json_export_is_complete(kg, story) -> None:
     data = export_json(kg)
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     sam = next(p for p in data["people"] if p["name"] == "Sam Okafor")
     assert (
         sam["aliases"] == ["Sammy"]
@@ -242,7 +242,7 @@ def test_output_files_are_private_and_never_clobbered(kg, story, tmp_path) -> No
     assert "already exists" in kg("export", "--output", str(link), expect=1).stderr
     kg("export", "--output", str(link), "--force")
     assert victim.read_text() == "precious" and not link.is_symlink()
-    assert json.loads(link.read_text())["format_version"] == 1
+    assert json.loads(link.read_text())["format_version"] == 2
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -512,3 +512,19 @@ def test_search_treats_every_query_as_plain_words(kg, story, query) -> None:
 def test_search_highlights_matches_in_a_terminal_table(kg, story) -> None:
     out = kg("search", "minutes").stdout
     assert "\x02" not in out and "\x03" not in out
+
+
+def test_a_version_1_export_still_imports(kg, tmp_path) -> None:
+    old = {
+        "format_version": 1,
+        "people": [{"id": 7, "name": "Old Timer", "cadence_days": 14, "created_at": "2025-01-01T10:00:00+00:00"}],
+        "conversations": [
+            {"id": 3, "when": "2025-02-01T10:00:00+00:00", "via": "phone", "note": "from 0.1", "person_ids": [7]}
+        ],
+        "follow_ups": [{"id": 1, "person_id": 7, "text": "old promise", "created_at": "2025-02-01T10:00:00+00:00"}],
+    }
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(old))
+    kg("import", str(path))
+    shown = json.loads(kg("show", "old", "--json").stdout)
+    assert shown["conversations"][0]["note"] == "from 0.1" and shown["follow_ups"][0]["text"] == "old promise"

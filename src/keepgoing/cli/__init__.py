@@ -1,18 +1,13 @@
 """The command line: parse, call the core, render. Nothing more.
 
 Importing each command module registers its commands on `app`, in the order
-they appear in `--help`.
+they appear in `--help`, which is why these imports are not sorted.
 """
 
-from keepgoing.cli import (
-    due_command,
-    exchange_commands,
-    followup_commands,
-    insight_commands,
-    log_command,
-    people_commands,
-    safety_commands,
-)
+# isort: skip_file
+from keepgoing.cli import log_command, due_command, followup_commands
+from keepgoing.cli import people_commands, coproduction_commands
+from keepgoing.cli import exchange_commands, insight_commands, safety_commands
 from keepgoing.cli.app import app
 
 __all__ = ["app", "main"]
@@ -21,6 +16,7 @@ COMMAND_MODULES = (
     due_command,
     followup_commands,
     people_commands,
+    coproduction_commands,
     exchange_commands,
     insight_commands,
     safety_commands,

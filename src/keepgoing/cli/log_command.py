@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from keepgoing import clock
+from keepgoing import clock, messages
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.dates import When, describe_day, parse_when
@@ -40,6 +40,8 @@ def _ask() -> tuple[list[str], str, str | None]:
         'keepgoing log sam --via cuppa --follow-up "Send the minutes" --due friday',
         "keepgoing log Ann Bob --via cuppa --when yesterday --wellbeing 4",
         'keepgoing log "Jo Bloggs" --new --via text',
+        'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
+        "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log   (on a terminal: asks who, how and what was said)",
     ),
 )
@@ -72,6 +74,18 @@ def log(
         typer.Option("--due", help='When the follow-up is due: friday, "in 2 weeks", 2026-12-01.'),
     ] = None,
     new: Annotated[bool, typer.Option("--new", help="Add anyone not already known.")] = False,
+    feeling: Annotated[
+        str | None, typer.Option("--feeling", help="How they said they were, in a word: tired, hopeful ...")
+    ] = None,
+    idea: Annotated[
+        list[str] | None, typer.Option("--idea", help="An idea they shared (repeatable).")
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", help="A session of this group; see --present.")
+    ] = None,
+    present: Annotated[
+        list[str] | None, typer.Option("--present", help="With --group: who came (repeatable).")
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -81,6 +95,9 @@ def log(
 
     now = clock.now()
     today = clock.local_today(now)
+    names = [*(names or []), *(present or [])]
+    if present and not group:
+        raise UsageError("--present goes with --group: which group's session was it?")
     if not names:
         if not _interactive():
             raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
@@ -100,6 +117,9 @@ def log(
         follow_up_due=due_day,
         create_missing=new,
         logged_by=current_worker(),
+        feeling=feeling,
+        ideas=idea,
+        group=group,
     )
     if json_out:
         data = {
@@ -113,6 +133,10 @@ def log(
     say(f"Logged {LABELS[logged.conversation.via]} with {who}, {describe_day(moment.day)}.")
     if logged.created:
         say(f"New here: {_join([user(name) for name in logged.created])} (checked in monthly by default).")
+    for idea_id, text in zip(logged.idea_ids, idea or [], strict=False):
+        say(messages.IDEA_ADDED.format(id=idea_id, name=user(logged.people[0].name), text=user(text)))
+    if logged.drops:
+        say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in logged.drops)))
     if logged.follow_up_id is not None:
         by = f", due {describe_day(logged.follow_up_due)}" if logged.follow_up_due else ""
         say(f"Follow-up #{logged.follow_up_id} for {user(logged.people[0].name)}{by}: {user(follow_up)}")

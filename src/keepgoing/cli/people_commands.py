@@ -10,6 +10,7 @@ from keepgoing import clock
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
+from keepgoing.errors import NotFound
 
 TagOption = Annotated[
     list[str] | None,
@@ -46,6 +47,16 @@ def add(
         list[str] | None, typer.Option("--alias", help="Another name they go by (repeatable).")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What matters to them.")] = None,
+    consent: Annotated[str | None, typer.Option("--consent", help="given or withdrawn.")] = None,
+    consent_review: Annotated[
+        str | None, typer.Option("--consent-review", help="When to check their consent again.")
+    ] = None,
+    consent_channels: Annotated[
+        str | None, typer.Option("--consent-channels", help="How they agreed to be contacted: text,phone ...")
+    ] = None,
+    consent_note: Annotated[
+        str | None, typer.Option("--consent-note", help='Their terms, e.g. "text first, weekdays only".')
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -54,6 +65,7 @@ def add(
 
     now = clock.now()
     cadence = parse_duration(every) if every else None
+    consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db)
     person = add_person(
         store,
@@ -68,6 +80,7 @@ def add(
         email=email,
         aliases=alias,
         note=note,
+        consent=consent_given,
     )
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
@@ -77,6 +90,15 @@ def add(
         f"Added {user(person.name)}: check in {describe_rhythm(person.cadence_days)}{how}; "
         f"first due {describe_day(person.due_on)}."
     )
+
+
+def _consent(now, consent, review, channels, note):
+    """The consent fields given on the command line, checked, ready for the core."""
+    from keepgoing.core.people import consent_fields
+
+    today = clock.local_today(now)
+    review_on = parse_when(review, today=today, prefer="future").day if review else None
+    return consent_fields(consent=consent, channels=channels, note=note, review_on=review_on, today=today)
 
 
 @app.command(
@@ -128,8 +150,34 @@ def show(
 
     today = clock.local_today(clock.now())
     store = open_store(db)
-    with store.read():
+    try:
         person = find_person(store, name)
+    except NotFound as missing:
+        # Not a person: perhaps a group ("show walking" shows the walking group).
+        from keepgoing.core.groups import find_group
+
+        try:
+            find_group(store, name)
+        except NotFound:
+            raise missing from None
+        from keepgoing.cli.coproduction_commands import group_show
+
+        group_show(name, json_out=json_out, db=db)
+        return
+    from keepgoing.core.ideas import list_ideas
+    from keepgoing.core.notes import notes_for
+
+    with store.read():
+        notes = notes_for(store, person.id)
+        ideas = list_ideas(store, person_id=person.id)
+        wellbeing = [
+            r["wellbeing"]
+            for r in store.rows(
+                "SELECT c.wellbeing FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+                "WHERE cp.person_id = :p AND c.wellbeing IS NOT NULL ORDER BY c.occurred_at DESC, c.id DESC LIMIT 12",
+                {"p": person.id},
+            )
+        ][::-1]
         limit = None if (all_ or json_out) else 20
         conversations = conversations_with(store, person.id, limit=limit)
         total = count_conversations(store, person.id)
@@ -138,11 +186,16 @@ def show(
         data = person.to_json(today)
         data["conversations"] = [c.to_json(exclude=person.name) for c in conversations]
         data["follow_ups"] = [f.to_json(today) for f in follow_ups]
+        data["notes"] = [n.to_json() for n in notes]
+        data["ideas"] = [i.to_json() for i in ideas]
+        data["wellbeing_trend"] = wellbeing
         emit_json(data)
         return
     from keepgoing.cli import render
 
-    render.person_card(person, conversations, total, follow_ups, today)
+    render.person_card(
+        person, conversations, total, follow_ups, today, notes=notes, ideas=ideas, wellbeing=wellbeing
+    )
 
 
 @app.command(
@@ -173,6 +226,16 @@ def edit(
     note: Annotated[
         str | None, typer.Option("--note", help="What matters to them (replaces; empty clears).")
     ] = None,
+    consent: Annotated[str | None, typer.Option("--consent", help="given or withdrawn.")] = None,
+    consent_review: Annotated[
+        str | None, typer.Option("--consent-review", help="When to check their consent again.")
+    ] = None,
+    consent_channels: Annotated[
+        str | None, typer.Option("--consent-channels", help="How they agreed to be contacted: text,phone ...")
+    ] = None,
+    consent_note: Annotated[
+        str | None, typer.Option("--consent-note", help='Their terms, e.g. "text first, weekdays only".')
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -181,6 +244,7 @@ def edit(
 
     now = clock.now()
     cadence = parse_duration(every) if every else None
+    consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db)
     person, changed = edit_person(
         store,
@@ -198,6 +262,7 @@ def edit(
         remove_tags=untag,
         add_aliases=alias,
         remove_aliases=unalias,
+        consent=consent_given,
     )
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from keepgoing import messages
 from keepgoing.core.conversations import Conversation
 from keepgoing.core.followups import FollowUp
 from keepgoing.core.people import Person
@@ -39,7 +40,7 @@ def _plural(count: int, word: str) -> str:
 
 def welcome() -> None:
     out = console()
-    out.print(Text("Welcome to keepgoing. Nobody here yet, so here are three things to try:", style="bold"))
+    out.print(Text(messages.WELCOME, style="bold"))
     out.print()
     for line in (
         'keepgoing add "Sam Okafor" --every 2w --prefers phone',
@@ -48,7 +49,7 @@ def welcome() -> None:
     ):
         out.print(Text("  " + line, style="cyan"))
     out.print()
-    out.print(Text("Every command has --help with examples."))
+    out.print(Text(messages.WELCOME_HELP))
 
 
 def _last_contact(day: date | None, via: str | None, today: date) -> Text:
@@ -93,6 +94,10 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
                 due_text = Text("today", style="green")
             else:
                 due_text = Text(f"in {_plural(-overdue, 'day')}", style="dim")
+            if entry.wellbeing_drop:
+                due_text.append(
+                    "\n" + messages.WELLBEING_DROP.format(drop=entry.wellbeing_drop), style="magenta"
+                )
             table.add_row(
                 _t(entry.name),
                 _last_contact(entry.last_contact_day, entry.last_contact_via, today),
@@ -111,17 +116,38 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
             )
     else:
         upcoming = next_up(store, today=today)
-        line = "Nobody is due a check-in" + (f" tagged {safe(tag)}" if tag else "") + "."
+        line = messages.NOBODY_DUE.format(tagged=f" tagged {safe(tag, inline=True)}" if tag else "")
         if upcoming and not tag:
-            line += f" Next up: {safe(upcoming[0], inline=True)} on {describe_day(upcoming[1])}."
+            line += messages.NEXT_UP.format(
+                name=safe(upcoming[0], inline=True), day=describe_day(upcoming[1])
+            )
         out.print(Text(line))
     if report.follow_ups:
         out.print()
         follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="", limit=limit)
-    summary = f"{_plural(len(report.people), 'person')} due" if report.people else ""
+    if report.consent_reviews:
+        out.print()
+        reviews = Table(title=messages.CONSENT_TITLE, box=box.SIMPLE_HEAD, title_justify="left")
+        reviews.add_column("Who", style="bold")
+        reviews.add_column("Consent")
+        reviews.add_column("Review was due")
+        for review in report.consent_reviews:
+            reviews.add_row(_t(review["name"]), _t(review["consent"] or "not recorded"), review["review_on"])
+        out.print(reviews)
+    footer = []
     if report.people:
-        summary = summary.replace("persons", "people")
-        out.print(Text(f"{summary}. One conversation at a time.", style="dim"))
+        people = "1 person" if len(report.people) == 1 else f"{len(report.people)} people"
+        footer.append(messages.DUE_FOOTER.format(count=people))
+    if report.reached_this_week:
+        footer.append(
+            messages.REACHED_THIS_WEEK.format(
+                people=_plural(report.reached_this_week, "person").replace("persons", "people")
+            )
+        )
+    if report.wins_this_month:
+        footer.append(messages.WINS_THIS_MONTH.format(wins=_plural(report.wins_this_month, "win")))
+    if footer:
+        out.print(Text(" ".join(footer), style="dim"))
 
 
 def follow_ups_table(
@@ -150,6 +176,8 @@ def follow_ups_table(
             due_text = Text("today", style="green")
         else:
             due_text = Text(describe_day(item.due_on))
+        if item.consent_withdrawn:
+            due_text.append(f" ({messages.CONSENT_WITHDRAWN_MARK})", style="magenta")
         table.add_row(str(item.id), _t(item.person), _t(item.text), due_text)
     out.print(table)
     if limit is not None and len(items) > limit:
@@ -186,12 +214,24 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
     out.print(Text(f"{_plural(len(people), 'person').replace('persons', 'people')}.", style="dim"))
 
 
+SPARKS = " ▁▃▅▇█"
+
+
+def sparkline(scores: list[int]) -> str:
+    """Wellbeing scores 1-5 as a small bar per check-in, oldest first."""
+    return "".join(SPARKS[score] for score in scores if 1 <= score <= 5)
+
+
 def person_card(
     person: Person,
     conversations: list[Conversation],
     total: int,
     follow_ups: list[FollowUp],
     today: date,
+    *,
+    notes: list[Any] = (),
+    ideas: list[Any] = (),
+    wellbeing: list[int] = (),
 ) -> None:
     out = console()
     out.print(_t(person.name, "bold"))
@@ -221,7 +261,35 @@ def person_card(
     else:
         card.add_row("Next due", describe_day(person.due_on))
     row("What matters", person.note)
+    if person.consent or person.consent_review_on:
+        terms = [person.consent or "not recorded"]
+        if person.consent_channels:
+            terms.append("by " + person.consent_channels.replace(",", ", "))
+        if person.consent_on:
+            terms.append(f"since {describe_day(person.consent_on)}")
+        if person.consent_review_on:
+            terms.append(f"review {describe_day(person.consent_review_on)}")
+        card.add_row("Consent", _t("; ".join(terms)))
+        row("Their terms", person.consent_note)
+    if wellbeing:
+        trend = Text(sparkline(wellbeing), style="cyan")
+        trend.append(f"  latest {wellbeing[-1]}/5")
+        if person.wellbeing_drop:
+            trend.append(f"  (dropped {person.wellbeing_drop})", style="magenta")
+        card.add_row("Wellbeing", trend)
     out.print(card)
+    if notes:
+        out.print()
+        out.print(Text("What matters to them", style="bold"))
+        for item in notes:
+            out.print(
+                Text("  • ")
+                .append(_t(item.text))
+                .append(f"  ({describe_day(item.created_at.astimezone().date())})", style="dim")
+            )
+    if ideas:
+        out.print()
+        ideas_table(ideas)
     open_items = [f for f in follow_ups if f.done_at is None]
     if open_items:
         out.print()
@@ -238,11 +306,15 @@ def person_card(
     table.add_column("Note")
     for item in conversations:
         others = [name for name in item.people if name != person.name]
+        how = item.via + (f"\n{item.group}" if item.group else "")
+        feeling = (str(item.wellbeing) if item.wellbeing else "") + (
+            f" {item.feeling}" if item.feeling else ""
+        )
         table.add_row(
             describe_day(item.occurred_at.astimezone().date()),
-            item.via,
+            _t(how),
             _t(", ".join(others)),
-            str(item.wellbeing) if item.wellbeing else "",
+            _t(feeling.strip()),
             _t(item.note),
         )
     out.print(table)
@@ -300,3 +372,88 @@ def highlighted(snippet: str) -> Text:
     for i, part in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
         text.append(safe(part, inline=True), style="bold reverse" if i % 2 else "")
     return text
+
+
+def ideas_table(ideas: list[Any]) -> None:
+    out = console()
+    if not ideas:
+        out.print(Text(messages.NO_IDEAS))
+        return
+    table = Table(title="Ideas", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("From", style="bold")
+    table.add_column("Idea")
+    table.add_column("Status")
+    table.add_column("What became of it")
+    for item in ideas:
+        table.add_row(str(item.id), _t(item.person), _t(item.text), item.status, _t(item.outcome))
+    out.print(table)
+
+
+def groups_table(groups: list[Any]) -> None:
+    out = console()
+    if not groups:
+        out.print(Text('No groups yet: keepgoing group add "Tuesday walking group" --every weekly'))
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("Group", style="bold")
+    table.add_column("Meets")
+    table.add_column("Members")
+    for group in groups:
+        meets = describe_rhythm(group.cadence_days) if group.cadence_days else ""
+        table.add_row(_t(group.name), meets, _t(", ".join(group.members)))
+    out.print(table)
+
+
+def group_card(detail: Any) -> None:
+    out = console()
+    group = detail.group
+    out.print(_t(group.name, "bold"))
+    if group.cadence_days:
+        out.print(
+            Text(
+                f"Meets {describe_rhythm(group.cadence_days)}; {_plural(len(detail.sessions), 'session')} logged."
+            )
+        )
+    if detail.attendance:
+        table = Table(title="Attendance", box=box.SIMPLE_HEAD, title_justify="left")
+        table.add_column("Member", style="bold")
+        table.add_column("Came to", justify="right")
+        for name, count in sorted(detail.attendance.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
+            table.add_row(_t(name), f"{count} of {len(detail.sessions)}")
+        out.print(table)
+    if detail.stopped_coming:
+        out.print(
+            Text(
+                messages.STOPPED_COMING.format(names=safe(", ".join(detail.stopped_coming), inline=True)),
+                style="magenta",
+            )
+        )
+    if detail.sessions:
+        sessions = Table(title="Sessions", box=box.SIMPLE_HEAD, title_justify="left")
+        sessions.add_column("When")
+        sessions.add_column("Who came")
+        sessions.add_column("Note")
+        for session in detail.sessions[:20]:
+            sessions.add_row(
+                describe_day(session.when.astimezone().date()),
+                _t(", ".join(session.present)),
+                _t(session.note),
+            )
+        out.print(sessions)
+
+
+def wins_view(wins: list[Any]) -> None:
+    out = console()
+    if not wins:
+        out.print(Text(messages.NO_WINS))
+        return
+    out.print(Text(f"{_plural(len(wins), 'small win')} to celebrate", style="bold green"))
+    for item in wins:
+        line = Text("  ★ ", style="yellow")
+        line.append(safe(item.text, inline=True))
+        extras = ", ".join([*item.people, *([item.group] if item.group else [])])
+        if extras:
+            line.append(f"  with {safe(extras, inline=True)}", style="dim")
+        line.append(f"  {describe_day(item.when.astimezone().date())}", style="dim")
+        out.print(line)

@@ -1,7 +1,8 @@
 """Forgetting a person, so that nothing said about them stays in the store.
 
-`forget_person` deletes the person, their aliases, tags and follow-ups, and
-every conversation that was only with them; from group conversations it
+`forget_person` deletes the person, their aliases, tags, follow-ups, notes,
+ideas, group memberships and places in wins, and every conversation that
+was only with them; from group conversations it
 removes them and scrubs their name from the notes, so the others keep their
 record. Storage then makes the erasure physical (`Store.scrub`): SQLite's
 secure_delete zeroes freed content, the search index is rebuilt without
@@ -58,7 +59,16 @@ def forget_person(store: Store, query: str, *, now: datetime) -> Forgotten:
         store.run("DELETE FROM person WHERE id = :p", {"p": person.id})  # cascades the rest
         scrubbed = 0
         # Others' records may still mention them: group notes, follow-ups, notes on people.
-        for table, column in (("conversation", "note"), ("follow_up", "text"), ("person", "note")):
+        for table, column in (
+            ("conversation", "note"),
+            ("follow_up", "text"),
+            ("person", "note"),
+            ("person", "consent_note"),
+            ("person_note", "text"),
+            ("idea", "text"),
+            ("idea", "outcome"),
+            ("win", "text"),
+        ):
             for row in store.rows(f"SELECT id, {column} AS text FROM {table} WHERE {column} IS NOT NULL"):
                 cleaned = pattern.sub(REDACTED, row["text"])
                 if cleaned != row["text"]:

@@ -13,7 +13,8 @@ from keepgoing.text import clean
 
 SELECT = (
     "SELECT f.id, f.person_id, p.name AS person, f.text, f.due_on, f.created_at, f.done_at, "
-    "f.conversation_id FROM follow_up f JOIN person p ON p.id = f.person_id"
+    "f.conversation_id, CASE WHEN p.consent = 'withdrawn' THEN 1 ELSE 0 END AS withdrawn "
+    "FROM follow_up f JOIN person p ON p.id = f.person_id"
 )
 
 
@@ -27,6 +28,8 @@ class FollowUp:
     created_at: datetime
     done_at: datetime | None = None
     conversation_id: int | None = None
+    # The person has withdrawn consent to be contacted: think before acting on this.
+    consent_withdrawn: bool = False
 
     @classmethod
     def from_row(cls, row: Any) -> FollowUp:
@@ -39,6 +42,7 @@ class FollowUp:
             created_at=as_datetime(row["created_at"]),
             done_at=as_datetime(row["done_at"]),
             conversation_id=row["conversation_id"],
+            consent_withdrawn=bool(row["withdrawn"]),
         )
 
     def is_overdue(self, today: date) -> bool:
@@ -58,6 +62,7 @@ class FollowUp:
             "done_at": iso(self.done_at),
             "created_at": iso(self.created_at),
             "conversation_id": self.conversation_id,
+            "consent_withdrawn": self.consent_withdrawn,
         }
 
 

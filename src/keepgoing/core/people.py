@@ -18,8 +18,10 @@ MAX_CANDIDATES_SHOWN = 8
 
 PERSON_COLUMNS = (
     "id, name, organisation, role, phone, email, prefers, note, cadence_days, created_at, "
-    "last_contact_at, last_contact_via, due_on, paused_until, archived_at"
+    "last_contact_at, last_contact_via, due_on, paused_until, archived_at, consent, consent_channels, "
+    "consent_note, consent_on, consent_review_on, wellbeing_drop"
 )
+CONSENT = ("given", "withdrawn")
 
 
 @dataclass
@@ -39,6 +41,12 @@ class Person:
     last_contact_via: str | None = None
     paused_until: date | None = None
     archived_at: datetime | None = None
+    consent: str | None = None
+    consent_channels: str | None = None
+    consent_note: str | None = None
+    consent_on: date | None = None
+    consent_review_on: date | None = None
+    wellbeing_drop: str | None = None
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
@@ -60,6 +68,12 @@ class Person:
             due_on=as_date(row["due_on"]),
             paused_until=as_date(row["paused_until"]),
             archived_at=as_datetime(row["archived_at"]),
+            consent=row["consent"],
+            consent_channels=row["consent_channels"],
+            consent_note=row["consent_note"],
+            consent_on=as_date(row["consent_on"]),
+            consent_review_on=as_date(row["consent_review_on"]),
+            wellbeing_drop=row["wellbeing_drop"],
         )
 
     def status(self, today: date) -> str:
@@ -95,6 +109,12 @@ class Person:
             "paused_until": self.paused_until.isoformat() if self.paused_until else None,
             "archived_at": iso(self.archived_at),
             "created_at": iso(self.created_at),
+            "consent": self.consent,
+            "consent_channels": self.consent_channels.split(",") if self.consent_channels else [],
+            "consent_note": self.consent_note,
+            "consent_on": self.consent_on.isoformat() if self.consent_on else None,
+            "consent_review_on": self.consent_review_on.isoformat() if self.consent_review_on else None,
+            "wellbeing_drop": self.wellbeing_drop,
         }
 
 
@@ -307,6 +327,46 @@ def _add_tags(store: Store, person_id: int, tags: list[str]) -> None:
             store.run("INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag})
 
 
+def check_consent(consent: str | None) -> str | None:
+    if consent is None:
+        return None
+    value = consent.strip().casefold()
+    if value not in CONSENT:
+        raise BadInput(f'Consent is "given" or "withdrawn", not "{consent}".')
+    return value
+
+
+def check_channels(channels: str | None) -> str | None:
+    """A comma-separated list of channels, as stored: "text,phone"."""
+    if channels is None or not channels.strip():
+        return None
+    return ",".join(
+        dict.fromkeys(parse_channel(c) for c in channels.replace(";", ",").split(",") if c.strip())
+    )
+
+
+def consent_fields(
+    *,
+    consent: str | None,
+    channels: str | None,
+    note: str | None,
+    review_on: date | None,
+    today: date,
+) -> dict[str, Any]:
+    """The consent columns to write; only what was given."""
+    fields: dict[str, Any] = {}
+    if consent is not None:
+        fields["consent"] = check_consent(consent)
+        fields["consent_on"] = today
+    if channels is not None:
+        fields["consent_channels"] = check_channels(channels)
+    if note is not None:
+        fields["consent_note"] = optional(note, "follow-up")
+    if review_on is not None:
+        fields["consent_review_on"] = review_on
+    return fields
+
+
 def add_person(
     store: Store,
     name: str,
@@ -321,6 +381,7 @@ def add_person(
     email: str | None = None,
     aliases: list[str] | None = None,
     note: str | None = None,
+    consent: dict[str, Any] | None = None,
 ) -> Person:
     name = clean_name(name)
     cadence = check_cadence(cadence_days or DEFAULT_CADENCE_DAYS)
@@ -337,6 +398,7 @@ def add_person(
         "created_at": now,
         "updated_at": now,
         "due_on": next_due(now, cadence),
+        **(consent or {}),
     }
     with store.write():
         _ensure_free(store, fields["name_key"], name)
@@ -367,6 +429,7 @@ def edit_person(
     remove_tags: list[str] | None = None,
     add_aliases: list[str] | None = None,
     remove_aliases: list[str] | None = None,
+    consent: dict[str, Any] | None = None,
 ) -> tuple[Person, list[str]]:
     """Change what is given (None leaves a field; "" clears an optional one).
 
@@ -402,7 +465,9 @@ def edit_person(
             updates["cadence_days"] = check_cadence(cadence_days)
             base = person.last_contact_at or person.created_at
             updates["due_on"] = next_due(base, cadence_days)
-        changed = [c for c in updates if c not in ("name_key", "due_on")]
+        if consent:
+            updates.update(consent)
+        changed = [c for c in updates if c not in ("name_key", "due_on", "consent_on")]
         if updates:
             updates["updated_at"] = now
             assignments = ", ".join(f"{column} = :{column}" for column in updates)

@@ -8,12 +8,13 @@ transaction as every change to it, so "who is due" is one indexed query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from keepgoing.core.followups import FollowUp, open_follow_ups
 from keepgoing.core.people import iso
+from keepgoing.dates import start_of_day
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
 from keepgoing.text import clean_tag
@@ -32,6 +33,7 @@ class DueEntry:
     phone: str | None
     email: str | None
     today: date
+    wellbeing_drop: str | None = None
 
     @property
     def days_overdue(self) -> int:
@@ -60,6 +62,7 @@ class DueEntry:
             "prefers": self.prefers,
             "phone": self.phone,
             "email": self.email,
+            "wellbeing_drop": self.wellbeing_drop,
         }
 
 
@@ -69,6 +72,9 @@ class DueReport:
     within_days: int
     people: list[DueEntry]
     follow_ups: list[FollowUp]
+    consent_reviews: list[dict[str, Any]] = field(default_factory=list)
+    wins_this_month: int = 0
+    reached_this_week: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,10 +82,17 @@ class DueReport:
             "within_days": self.within_days,
             "people": [entry.to_json() for entry in self.people],
             "follow_ups": [f.to_json(self.today) for f in self.follow_ups],
+            "consent_reviews": self.consent_reviews,
+            "wins_this_month": self.wins_this_month,
+            "reached_this_week": self.reached_this_week,
         }
 
 
-ACTIVE = "p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today)"
+# Active: not archived, not paused, and not someone who has withdrawn consent.
+ACTIVE = (
+    "p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) "
+    "AND (p.consent IS NULL OR p.consent <> 'withdrawn')"
+)
 
 
 def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = None) -> DueReport:
@@ -88,7 +101,7 @@ def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = No
     params: dict[str, Any] = {"today": today, "horizon": horizon}
     sql = (
         "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
-        f"p.prefers, p.phone, p.email FROM person p WHERE {ACTIVE} AND p.due_on <= :horizon"
+        f"p.prefers, p.phone, p.email, p.wellbeing_drop FROM person p WHERE {ACTIVE} AND p.due_on <= :horizon"
     )
     if tag:
         sql += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
@@ -96,6 +109,29 @@ def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = No
     with store.read():
         rows = store.rows(sql, params)
         follow_ups = open_follow_ups(store, due_by=horizon, tag=params.get("tag"))
+        reviews = [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "consent": r["consent"],
+                "review_on": as_date(r["consent_review_on"]).isoformat(),
+            }
+            for r in store.rows(
+                "SELECT p.id, p.name, p.consent, p.consent_review_on FROM person p WHERE p.archived_at IS NULL "
+                "AND p.consent_review_on <= :horizon ORDER BY p.consent_review_on, p.name_key",
+                {"horizon": horizon},
+            )
+        ]
+        week_start = start_of_day(today - timedelta(days=today.weekday()))
+        month_start = start_of_day(today.replace(day=1))
+        reached = store.row(
+            "SELECT count(DISTINCT cp.person_id) AS n FROM conversation c JOIN conversation_person cp "
+            "ON cp.conversation_id = c.id WHERE c.occurred_at >= :since",
+            {"since": week_start},
+        )["n"]
+        wins = store.row("SELECT count(*) AS n FROM win WHERE occurred_at >= :since", {"since": month_start})[
+            "n"
+        ]
     people = []
     for row in rows:
         last_at = as_datetime(row["last_contact_at"])
@@ -112,10 +148,11 @@ def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = No
                 phone=row["phone"],
                 email=row["email"],
                 today=today,
+                wellbeing_drop=row["wellbeing_drop"],
             )
         )
     people.sort(key=lambda e: (-e.lateness, -e.days_overdue, e.name.casefold()))
-    return DueReport(today, within_days, people, follow_ups)
+    return DueReport(today, within_days, people, follow_ups, reviews, wins, reached)
 
 
 def next_up(store: Store, *, today: date) -> tuple[str, date] | None:
@@ -125,3 +162,57 @@ def next_up(store: Store, *, today: date) -> tuple[str, date] | None:
         {"today": today},
     )
     return (row["name"], as_date(row["due_on"])) if row else None
+
+
+def snooze(store: Store, query: str, *, days: int, today: date) -> tuple[str, date]:
+    """Put one person off: they next fall due `days` from today."""
+    from keepgoing.core.people import find_person
+
+    with store.write():
+        person = find_person(store, query)
+        day = today + timedelta(days=days)
+        store.run("UPDATE person SET due_on = :d WHERE id = :id", {"d": day, "id": person.id})
+    return person.name, day
+
+
+@dataclass
+class PlanItem:
+    id: int
+    name: str
+    days_overdue: int
+    due_on: date
+
+
+def spread(store: Store, *, over_days: int, today: date, apply: bool = True) -> list[PlanItem]:
+    """Stagger everyone overdue across the next `over_days`: a few a day, not all at once.
+
+    Most overdue for their rhythm first, and, among equals, whoever's last
+    wellbeing score was lowest. `due` then follows the plan, because the plan
+    is each person's next due day.
+    """
+    report = due(store, today=today)
+    if not report.people:
+        return []
+    lowest = {
+        row["pid"]: row["w"]
+        for row in store.rows(
+            "SELECT cp.person_id AS pid, c.wellbeing AS w FROM conversation c "
+            "JOIN conversation_person cp ON cp.conversation_id = c.id "
+            "JOIN person p ON p.id = cp.person_id AND c.occurred_at = p.last_contact_at "
+            "WHERE c.wellbeing IS NOT NULL"
+        )
+    }
+    order = sorted(
+        report.people, key=lambda e: (-round(e.lateness, 1), lowest.get(e.id, 6), e.name.casefold())
+    )
+    per_day = -(-len(order) // over_days)  # ceiling: everyone fits in the window
+    plan = [
+        PlanItem(e.id, e.name, e.days_overdue, today + timedelta(days=i // per_day))
+        for i, e in enumerate(order)
+    ]
+    if apply:
+        with store.write():
+            store.run_many(
+                "UPDATE person SET due_on = :d WHERE id = :id", ({"d": p.due_on, "id": p.id} for p in plan)
+            )
+    return plan

@@ -18,6 +18,8 @@ from keepgoing.core.channels import parse_channel
 from keepgoing.core.people import (
     DEFAULT_CADENCE_DAYS,
     check_cadence,
+    check_channels,
+    check_consent,
     check_email,
     check_phone,
     next_due,
@@ -28,6 +30,7 @@ from keepgoing.storage.values import as_datetime
 from keepgoing.text import clean, clean_name, clean_tag, name_key, optional
 
 BATCH = 5_000
+TABLES = ("person", "conversation", "follow_up", "community_group", "person_note", "idea", "win")
 
 
 class ImportProblem(BadInput):
@@ -45,6 +48,8 @@ class ImportReport:
     conversations_skipped: int = 0
     follow_ups_added: int = 0
     follow_ups_skipped: int = 0
+    others_added: int = 0  # notes, ideas, groups and wins
+    others_skipped: int = 0
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -58,6 +63,8 @@ class ImportReport:
             "conversations_skipped": self.conversations_skipped,
             "follow_ups_added": self.follow_ups_added,
             "follow_ups_skipped": self.follow_ups_skipped,
+            "others_added": self.others_added,
+            "others_skipped": self.others_skipped,
             "notes": self.notes,
         }
 
@@ -81,10 +88,12 @@ class Importer:
             self.by_key[row["alias_key"]] = row["person_id"]
         self.was_empty = not self.people
         self.next_ids = {
-            table: (store.row(f"SELECT max(id) AS m FROM {table}")["m"] or 0) + 1
-            for table in ("person", "conversation", "follow_up")
+            table: (store.row(f"SELECT max(id) AS m FROM {table}")["m"] or 0) + 1 for table in TABLES
         }
-        self.used_ids: dict[str, set[int]] = {"person": set(), "conversation": set(), "follow_up": set()}
+        self.used_ids: dict[str, set[int]] = {table: set() for table in TABLES}
+        self.group_keys = {
+            r["name_key"]: r["id"] for r in store.rows("SELECT id, name_key FROM community_group")
+        }
         self.added_ids: set[int] = set()
         self.latest: dict[int, tuple[datetime, str]] = {}
         self.pending: dict[str, list[dict[str, Any]]] = {
@@ -148,6 +157,12 @@ class Importer:
                 "due_on": next_due(created, cadence),
                 "paused_until": _day(fields.get("paused_until")),
                 "archived_at": _instant(fields.get("archived_at")),
+                "consent": check_consent(_text(fields.get("consent"))),
+                "consent_channels": check_channels(_text(fields.get("consent_channels"))),
+                "consent_note": optional(_text(fields.get("consent_note")), "follow-up"),
+                "consent_on": _day(fields.get("consent_on")),
+                "consent_review_on": _day(fields.get("consent_review_on")),
+                "wellbeing_drop": optional(_text(fields.get("wellbeing_drop")), "tag"),
             }
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
             tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
@@ -181,7 +196,9 @@ class Importer:
 
     # --- conversations and follow-ups -----------------------------------------
 
-    def conversation(self, fields: dict[str, Any], person_ids: list[int], where: str) -> int | None:
+    def conversation(
+        self, fields: dict[str, Any], person_ids: list[int], where: str, group_id: int | None = None
+    ) -> int | None:
         try:
             when = _instant(fields.get("when"))
             if when is None:
@@ -194,6 +211,7 @@ class Importer:
             ):
                 raise BadInput("wellbeing must be a whole number from 1 to 5")
             logged_by = optional(_text(fields.get("logged_by")), "name")
+            feeling = optional(_text(fields.get("feeling")), "tag")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
@@ -210,6 +228,8 @@ class Importer:
                 "wb": wellbeing,
                 "by": logged_by,
                 "created": _instant(fields.get("created_at")) or when,
+                "feeling": feeling,
+                "group": group_id,
             }
         )
         for pid in people:
@@ -274,7 +294,7 @@ class Importer:
     def flush(self) -> None:
         statements = {
             "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
-            "created_at) VALUES (:id, :at, :via, :note, :wb, :by, :created)",
+            "created_at, feeling, group_id) VALUES (:id, :at, :via, :note, :wb, :by, :created, :feeling, :group)",
             "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
             "done_at) VALUES (:id, :p, :c, :t, :d, :created, :done)",
@@ -283,6 +303,131 @@ class Importer:
             if self.pending[table]:
                 self.store.run_many(sql, self.pending[table])
                 self.pending[table] = []
+
+    # --- the rest of the story: groups, notes, ideas, wins ---------------------
+
+    def _problem(self, where: str, exc: BadInput) -> ImportProblem:
+        return ImportProblem(f"{where}: {_lower_first(str(exc))}")
+
+    def group(self, fields: dict[str, Any], member_ids: list[int], where: str) -> int:
+        try:
+            name = clean_name(str(fields.get("name") or ""), "name")
+            cadence = fields.get("cadence_days")
+            if cadence is not None:
+                cadence = (
+                    check_cadence(cadence)
+                    if isinstance(cadence, int) and not isinstance(cadence, bool)
+                    else None
+                )
+            created = _instant(fields.get("created_at")) or self.now
+            archived = _instant(fields.get("archived_at"))
+        except BadInput as exc:
+            raise self._problem(where, exc) from None
+        key = name_key(name)
+        group_id = self.group_keys.get(key)
+        if group_id is None:
+            group_id = self._new_id("community_group", fields.get("id"))
+            self.store.run(
+                "INSERT INTO community_group (id, name, name_key, cadence_days, created_at, archived_at) "
+                "VALUES (:id, :n, :k, :c, :created, :archived)",
+                {"id": group_id, "n": name, "k": key, "c": cadence, "created": created, "archived": archived},
+            )
+            self.group_keys[key] = group_id
+            self.report.others_added += 1
+        else:
+            self.report.others_skipped += 1
+        for pid in dict.fromkeys(member_ids):
+            if not self.store.row(
+                "SELECT 1 AS x FROM group_member WHERE group_id = :g AND person_id = :p",
+                {"g": group_id, "p": pid},
+            ):
+                self.store.run(
+                    "INSERT INTO group_member (group_id, person_id, joined_at) VALUES (:g, :p, :at)",
+                    {"g": group_id, "p": pid, "at": created},
+                )
+        return group_id
+
+    def note(self, fields: dict[str, Any], person_id: int, where: str) -> None:
+        try:
+            text = clean(str(fields.get("text") or ""), "note")
+            if not text:
+                raise BadInput("a note needs some text")
+            created = _instant(fields.get("created_at")) or self.now
+        except BadInput as exc:
+            raise self._problem(where, exc) from None
+        if not self.was_empty and self.store.row(
+            "SELECT id FROM person_note WHERE person_id = :p AND text = :t AND created_at = :c",
+            {"p": person_id, "t": text, "c": created},
+        ):
+            self.report.others_skipped += 1
+            return
+        self.store.run(
+            "INSERT INTO person_note (id, person_id, text, created_at) VALUES (:id, :p, :t, :c)",
+            {"id": self._new_id("person_note", fields.get("id")), "p": person_id, "t": text, "c": created},
+        )
+        self.report.others_added += 1
+
+    def idea(self, fields: dict[str, Any], person_id: int, conversation_id: int | None, where: str) -> None:
+        from keepgoing.core.ideas import check_status
+
+        try:
+            text = clean(str(fields.get("text") or ""), "follow-up")
+            if not text:
+                raise BadInput("an idea needs some text")
+            status = check_status(str(fields.get("status") or "open"))
+            outcome = optional(_text(fields.get("outcome")), "follow-up")
+            created = _instant(fields.get("created_at")) or self.now
+            updated = _instant(fields.get("updated_at")) or created
+        except BadInput as exc:
+            raise self._problem(where, exc) from None
+        if not self.was_empty and self.store.row(
+            "SELECT id FROM idea WHERE person_id = :p AND text = :t AND created_at = :c",
+            {"p": person_id, "t": text, "c": created},
+        ):
+            self.report.others_skipped += 1
+            return
+        self.store.run(
+            "INSERT INTO idea (id, person_id, conversation_id, text, status, outcome, created_at, updated_at) "
+            "VALUES (:id, :p, :conv, :t, :s, :o, :c, :u)",
+            {
+                "id": self._new_id("idea", fields.get("id")),
+                "p": person_id,
+                "conv": conversation_id,
+                "t": text,
+                "s": status,
+                "o": outcome,
+                "c": created,
+                "u": updated,
+            },
+        )
+        self.report.others_added += 1
+
+    def win(self, fields: dict[str, Any], person_ids: list[int], group_id: int | None, where: str) -> None:
+        try:
+            text = clean(str(fields.get("text") or ""), "follow-up")
+            if not text:
+                raise BadInput("a win needs some text")
+            when = _instant(fields.get("when")) or self.now
+            created = _instant(fields.get("created_at")) or when
+            logged_by = optional(_text(fields.get("logged_by")), "name")
+        except BadInput as exc:
+            raise self._problem(where, exc) from None
+        if not self.was_empty and self.store.row(
+            "SELECT id FROM win WHERE text = :t AND occurred_at = :w", {"t": text, "w": when}
+        ):
+            self.report.others_skipped += 1
+            return
+        win_id = self._new_id("win", fields.get("id"))
+        self.store.run(
+            "INSERT INTO win (id, text, occurred_at, group_id, logged_by, created_at) "
+            "VALUES (:id, :t, :w, :g, :by, :c)",
+            {"id": win_id, "t": text, "w": when, "g": group_id, "by": logged_by, "c": created},
+        )
+        for pid in dict.fromkeys(person_ids):
+            self.store.run(
+                "INSERT INTO win_person (win_id, person_id) VALUES (:w, :p)", {"w": win_id, "p": pid}
+            )
+        self.report.others_added += 1
 
     def finish(self) -> None:
         """Write what is pending and bring each touched person's rhythm up to date."""

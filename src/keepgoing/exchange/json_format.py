@@ -27,7 +27,8 @@ from keepgoing.exchange.selection import (
 )
 from keepgoing.storage import Store
 
-FORMAT_VERSION = 1
+# 2 added consent, feelings, notes, ideas, groups and wins; version 1 files still import.
+FORMAT_VERSION = 2
 
 
 def _dump(item: dict[str, Any]) -> str:
@@ -52,6 +53,12 @@ def person_object(row: Any, aliases: list[str], tags: list[str], selection: Sele
         "last_contact_at": iso_instant(row["last_contact_at"]),
         "paused_until": iso_day(row["paused_until"]),
         "archived_at": iso_instant(row["archived_at"]),
+        "consent": row["consent"],
+        "consent_channels": row["consent_channels"],
+        "consent_note": selection.text(row["consent_note"]),
+        "consent_on": iso_day(row["consent_on"]),
+        "consent_review_on": iso_day(row["consent_review_on"]),
+        "wellbeing_drop": row["wellbeing_drop"],
     }
 
 
@@ -64,7 +71,15 @@ def write_json(
     tick: Callable[[], None] = lambda: None,
 ) -> dict[str, int]:
     """Stream the selection to `out` as one JSON document; returns counts written."""
-    counts = {"people": 0, "conversations": 0, "follow_ups": 0}
+    counts = {
+        "people": 0,
+        "conversations": 0,
+        "follow_ups": 0,
+        "notes": 0,
+        "ideas": 0,
+        "groups": 0,
+        "wins": 0,
+    }
     header = {
         "format_version": FORMAT_VERSION,
         "app": f"keepgoing {__version__}",
@@ -92,6 +107,8 @@ def write_json(
             "wellbeing": row["wellbeing"],
             "logged_by": row["logged_by"],
             "created_at": iso_instant(row["created_at"]),
+            "feeling": row["feeling"],
+            "group_id": row["group_id"],
             "person_ids": [pid for pid, _, _ in present if pid in selected or not selection.filters_people],
             "people": [
                 selection.name(pid, name)
@@ -122,5 +139,105 @@ def write_json(
         out.write(("," if counts["follow_ups"] else "") + "\n  " + _dump(item))
         counts["follow_ups"] += 1
         tick()
-    out.write("\n]}\n")
+    out.write("\n]")
+    _write_coproduction(store, out, selection, selected, counts, tick)
+    out.write("}\n")
     return counts
+
+
+def _section(out: TextIO, name: str, items: Any, counts: dict[str, int], tick: Callable[[], None]) -> None:
+    out.write(f', "{name}": [')
+    for item in items:
+        out.write(("," if counts[name] else "") + "\n  " + _dump(item))
+        counts[name] += 1
+        tick()
+    out.write("\n]")
+
+
+def _write_coproduction(
+    store: Store,
+    out: TextIO,
+    selection: Selection,
+    selected: set[int],
+    counts: dict[str, int],
+    tick: Callable[[], None],
+) -> None:
+    """Notes, ideas, groups and wins: the parts of the story beyond conversations."""
+    where, params = selection.person_where("p")
+    notes = (
+        {
+            "id": r["id"],
+            "person_id": r["person_id"],
+            "person": selection.name(r["person_id"], r["name"]),
+            "text": selection.text(r["text"]),
+            "created_at": iso_instant(r["created_at"]),
+        }
+        for r in store.stream(
+            "SELECT n.id, n.person_id, p.name, n.text, n.created_at FROM person_note n JOIN person p ON p.id = n.person_id "
+            f"WHERE {where} ORDER BY n.id",
+            params,
+        )
+    )
+    _section(out, "notes", notes, counts, tick)
+    ideas = (
+        {
+            "id": r["id"],
+            "person_id": r["person_id"],
+            "person": selection.name(r["person_id"], r["name"]),
+            "conversation_id": r["conversation_id"],
+            "text": selection.text(r["text"]),
+            "status": r["status"],
+            "outcome": selection.text(r["outcome"]),
+            "created_at": iso_instant(r["created_at"]),
+            "updated_at": iso_instant(r["updated_at"]),
+        }
+        for r in store.stream(
+            f"SELECT i.*, p.name FROM idea i JOIN person p ON p.id = i.person_id WHERE {where} ORDER BY i.id",
+            params,
+        )
+    )
+    _section(out, "ideas", ideas, counts, tick)
+    members = grouped(
+        store, "SELECT m.group_id AS pid, m.person_id AS value FROM group_member m ORDER BY m.person_id"
+    )
+    names = {r["id"]: r["name"] for r in store.stream("SELECT id, name FROM person")}
+    visible = selected if selection.filters_people else set(names)
+
+    def group_object(r: Any) -> dict[str, Any]:
+        ids = [pid for pid in members.get(r["id"], []) if pid in visible]
+        return {
+            "id": r["id"],
+            "name": r["name"],
+            "cadence_days": r["cadence_days"],
+            "created_at": iso_instant(r["created_at"]),
+            "archived_at": iso_instant(r["archived_at"]),
+            "member_ids": ids,
+            "members": [selection.name(pid, names[pid]) for pid in ids],
+        }
+
+    _section(
+        out,
+        "groups",
+        (group_object(r) for r in store.stream("SELECT * FROM community_group ORDER BY id")),
+        counts,
+        tick,
+    )
+    present = grouped(store, "SELECT win_id AS pid, person_id AS value FROM win_person ORDER BY person_id")
+
+    def win_objects() -> Any:
+        for r in store.stream("SELECT * FROM win ORDER BY id"):
+            ids = [pid for pid in present.get(r["id"], []) if pid in visible]
+            if selection.filters_people and not ids:
+                continue
+            yield {
+                "id": r["id"],
+                "text": selection.text(r["text"]),
+                "when": iso_instant(r["occurred_at"]),
+                "group_id": r["group_id"],
+                "logged_by": r["logged_by"],
+                "created_at": iso_instant(r["created_at"]),
+                "person_ids": ids,
+                "people": [selection.name(pid, names[pid]) for pid in ids],
+            }
+
+    _section(out, "wins", win_objects(), counts, tick)

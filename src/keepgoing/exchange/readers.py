@@ -99,12 +99,20 @@ def _read_json(importer: Importer, text: str, name: str, tick: Callable[[], None
     if data.get("anonymised"):
         raise ImportProblem(f"{name}: an anonymised report cannot be imported; use a full export.")
     sections = {}
-    for key in ("people", "conversations", "follow_ups"):
+    for key in ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins"):
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             raise ImportProblem(f"{name}: {key} must be a list of objects.")
         sections[key] = value
-    for table, key in (("person", "people"), ("conversation", "conversations"), ("follow_up", "follow_ups")):
+    for table, key in (
+        ("person", "people"),
+        ("conversation", "conversations"),
+        ("follow_up", "follow_ups"),
+        ("community_group", "groups"),
+        ("person_note", "notes"),
+        ("idea", "ideas"),
+        ("win", "wins"),
+    ):
         importer.reserve(table, [item.get("id") for item in sections[key]])
     ids: dict[Any, int] = {}
     names: dict[str, int] = {}
@@ -115,11 +123,18 @@ def _read_json(importer: Importer, text: str, name: str, tick: Callable[[], None
             ids[_hashable(item["id"])] = pid
         names[str(item.get("name"))] = pid
         tick()
+    group_ids: dict[Any, int] = {}
+    for number, item in enumerate(sections["groups"], 1):
+        where = f"{name}, group {number}"
+        members = _refs(item, "member_ids", "members", ids, names, where)
+        group_ids[_hashable(item.get("id"))] = importer.group(item, members, where)
+        tick()
     conversation_ids: dict[Any, int | None] = {}
     for number, item in enumerate(sections["conversations"], 1):
         where = f"{name}, conversation {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
-        conversation_ids[_hashable(item.get("id"))] = importer.conversation(item, present, where)
+        group = _group_ref(item, group_ids, where)
+        conversation_ids[_hashable(item.get("id"))] = importer.conversation(item, present, where, group)
         tick()
     for number, item in enumerate(sections["follow_ups"], 1):
         where = f"{name}, follow-up {number}"
@@ -129,6 +144,32 @@ def _read_json(importer: Importer, text: str, name: str, tick: Callable[[], None
         conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
         importer.follow_up(item, present[0], conversation, where)
         tick()
+    for number, item in enumerate(sections["notes"], 1):
+        where = f"{name}, note {number}"
+        present = _refs(item, "person_id", "person", ids, names, where)
+        if not present:
+            raise ImportProblem(f"{where}: no person for this note.")
+        importer.note(item, present[0], where)
+    for number, item in enumerate(sections["ideas"], 1):
+        where = f"{name}, idea {number}"
+        present = _refs(item, "person_id", "person", ids, names, where)
+        if not present:
+            raise ImportProblem(f"{where}: no person for this idea.")
+        importer.idea(item, present[0], conversation_ids.get(_hashable(item.get("conversation_id"))), where)
+    for number, item in enumerate(sections["wins"], 1):
+        where = f"{name}, win {number}"
+        present = _refs(item, "person_ids", "people", ids, names, where)
+        importer.win(item, present, _group_ref(item, group_ids, where), where)
+
+
+def _group_ref(item: dict, group_ids: dict[Any, int], where: str) -> int | None:
+    wanted = item.get("group_id")
+    if wanted is None:
+        return None
+    try:
+        return group_ids[_hashable(wanted)]
+    except KeyError:
+        raise ImportProblem(f"{where}: refers to group id {wanted!r}, which is not in the file.") from None
 
 
 def _hashable(value: Any) -> Any:

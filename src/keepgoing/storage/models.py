@@ -81,7 +81,8 @@ class Conversation(SQLModel, table=True):
     created_at: datetime
     feeling: str | None = Field(default=None, max_length=40)
     group_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("community_group.id", ondelete="SET NULL"), index=True)
+        default=None,
+        sa_column=Column(Integer, ForeignKey("community_group.id", ondelete="SET NULL"), index=True),
     )
 
 

@@ -98,7 +98,12 @@ def upgrade() -> None:
     else:
         op.add_column("conversation", sa.Column("group_id", sa.Integer(), nullable=True))
         op.create_foreign_key(
-            "fk_conversation_group", "conversation", "community_group", ["group_id"], ["id"], ondelete="SET NULL"
+            "fk_conversation_group",
+            "conversation",
+            "community_group",
+            ["group_id"],
+            ["id"],
+            ondelete="SET NULL",
         )
     op.create_index("ix_conversation_group_id", "conversation", ["group_id"])
     for name, kind in (

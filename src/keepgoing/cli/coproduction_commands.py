@@ -1,0 +1,339 @@
+"""note, ideas, idea, group, win, wins, spread, snooze and jot: the co-production side."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock, messages
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.output import emit_json, say, user
+from keepgoing.dates import describe_day, parse_duration, parse_when
+from keepgoing.errors import UsageError
+
+PANEL = "Connect, ask and listen"
+
+
+def _join(names: list[str]) -> str:
+    names = [user(n) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples('keepgoing note sam "Wants to lead the allotment tour; nervous about speaking"'),
+)
+def note(
+    name: Annotated[str, typer.Argument(help="Who the note is about.", show_default=False)],
+    text: Annotated[str, typer.Argument(help="What matters to them, what drives them.", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Keep a lasting note on what matters to someone."""
+    from keepgoing.core.notes import add_note
+
+    who, added = add_note(open_store(db), name, text, now=clock.now())
+    say(messages.NOTE_ADDED.format(name=user(who), text=user(added.text)))
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("keepgoing ideas", "keepgoing ideas --open --json"))
+def ideas(
+    open_only: Annotated[bool, typer.Option("--open", help="Only ideas still open or in progress.")] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Ideas people shared, who raised them, and what became of them."""
+    from keepgoing.core.ideas import list_ideas
+
+    found = list_ideas(open_store(db), open_only=open_only)
+    if json_out:
+        emit_json([i.to_json() for i in found])
+        return
+    from keepgoing.cli import render
+
+    render.ideas_table(found)
+
+
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples(
+        'keepgoing idea 3 --status taken-up --note "Running it in spring with the council"',
+        "keepgoing idea 4 --status parked",
+    ),
+)
+def idea(
+    idea_id: Annotated[int, typer.Argument(metavar="ID", help="The idea's number.", show_default=False)],
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, in-progress, taken-up, parked or not-taken-up.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What became of it.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record what became of an idea."""
+    from keepgoing.core.ideas import update_idea
+
+    updated = update_idea(open_store(db), idea_id, status=status, outcome=note, now=clock.now())
+    say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.person), status=updated.status))
+
+
+group_app = typer.Typer(
+    help="Groups that meet, their members and their sessions.",
+    no_args_is_help=True,
+    epilog=examples(
+        'keepgoing group add "Tuesday walking group" --every weekly --member Ann',
+        "keepgoing group join walking Bob",
+        "keepgoing log --group walking --present Ann --present Bob",
+        "keepgoing group show walking   (attendance, and who has stopped coming)",
+    ),
+)
+app.add_typer(group_app, name="group", rich_help_panel=PANEL)
+
+
+@group_app.command(
+    "add",
+    epilog=examples(
+        'keepgoing group add "Tuesday walking group" --every weekly --member Ann --member Bob',
+    ),
+)
+def group_add(
+    name: Annotated[str, typer.Argument(help="The group's name.", show_default=False)],
+    every: Annotated[
+        str | None, typer.Option("--every", help="How often it meets: weekly, fortnightly ...")
+    ] = None,
+    member: Annotated[list[str] | None, typer.Option("--member", help="A member (repeatable).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a group."""
+    from keepgoing.core.groups import add_group
+
+    cadence = parse_duration(every) if every else None
+    group = add_group(open_store(db), name, now=clock.now(), cadence_days=cadence, members=member)
+    members = f" with {_join(group.members)}" if group.members else ""
+    say(messages.GROUP_ADDED.format(name=user(group.name), members=members))
+
+
+@group_app.command("join", epilog=examples('keepgoing group join walking "Cy Twombly" Dee'))
+def group_join(
+    group: Annotated[str, typer.Argument(help="The group.", show_default=False)],
+    names: Annotated[list[str], typer.Argument(help="Who joins.", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Add members to a group."""
+    from keepgoing.core.groups import join_group
+
+    added = join_group(open_store(db), group, names, now=clock.now())
+    say(
+        messages.JOINED.format(
+            names=_join(added) if added else "Everyone named was already a member; nobody new",
+            group=user(group),
+        )
+    )
+
+
+@group_app.command("leave", epilog=examples("keepgoing group leave walking Dee"))
+def group_leave(
+    group: Annotated[str, typer.Argument(help="The group.", show_default=False)],
+    names: Annotated[list[str], typer.Argument(help="Who leaves.", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Remove members from a group (their attendance history is kept)."""
+    from keepgoing.core.groups import leave_group
+
+    removed = leave_group(open_store(db), group, names)
+    say(messages.LEFT.format(names=_join(removed), group=user(group)))
+
+
+@group_app.command("list", epilog=examples("keepgoing group list", "keepgoing group list --json"))
+def group_list(json_out: JsonOption = False, db: DbOption = None) -> None:
+    """All groups and their members."""
+    from keepgoing.core.groups import list_groups
+
+    groups = list_groups(open_store(db))
+    if json_out:
+        emit_json(
+            [
+                {"id": g.id, "name": g.name, "cadence_days": g.cadence_days, "members": g.members}
+                for g in groups
+            ]
+        )
+        return
+    from keepgoing.cli import render
+
+    render.groups_table(groups)
+
+
+@group_app.command(
+    "show", epilog=examples("keepgoing group show walking", "keepgoing group show walking --json")
+)
+def group_show(
+    group: Annotated[str, typer.Argument(help="The group.", show_default=False)],
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """A group's sessions, attendance over time, and who has stopped coming."""
+    from keepgoing.core.groups import group_detail
+
+    detail = group_detail(open_store(db), group, today=clock.local_today(clock.now()))
+    if json_out:
+        emit_json(detail.to_json())
+        return
+    from keepgoing.cli import render
+
+    render.group_card(detail)
+
+
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples(
+        'keepgoing win "Ann led the walk for the first time" --with Ann',
+        'keepgoing win "Council agreed to fund the hub" --group walking',
+    ),
+)
+def win(
+    text: Annotated[str, typer.Argument(help="The win, in a few words.", show_default=False)],
+    with_: Annotated[list[str] | None, typer.Option("--with", help="Who it was with (repeatable).")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="The group it belongs to.")] = None,
+    when: Annotated[str | None, typer.Option("--when", help="When it happened (default: today).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Celebrate a small win."""
+    from keepgoing.core.conversations import current_worker
+    from keepgoing.core.wins import add_win
+
+    now = clock.now()
+    moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
+    added = add_win(
+        open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=current_worker()
+    )
+    who = f" (with {_join(added.people)})" if added.people else ""
+    say(messages.WIN_ADDED.format(text=user(added.text), who=who))
+
+
+@app.command(
+    rich_help_panel=PANEL, epilog=examples("keepgoing wins", "keepgoing wins --since 2026-09-01 --json")
+)
+def wins(
+    since: Annotated[str | None, typer.Option("--since", help="From this day (default: everything).")] = None,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Look back on the small wins."""
+    from keepgoing.core.wins import list_wins
+    from keepgoing.dates import start_of_day
+
+    today = clock.local_today(clock.now())
+    found = list_wins(
+        open_store(db), since=start_of_day(parse_when(since, today=today).day) if since else None
+    )
+    if json_out:
+        emit_json([w.to_json() for w in found])
+        return
+    from keepgoing.cli import render
+
+    render.wins_view(found)
+
+
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples("keepgoing spread --over 2w", "keepgoing spread --over 10d --dry-run --json"),
+)
+def spread(
+    over: Annotated[str, typer.Option("--over", help="Over how long: 1w, 2w, 10d ...", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Stagger a backlog of check-ins into a realistic plan: a few a day."""
+    from keepgoing.core.rhythm import spread as make_plan
+
+    days = parse_duration(over)
+    plan = make_plan(open_store(db), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run)
+    if json_out:
+        emit_json(
+            [
+                {"id": p.id, "name": p.name, "days_overdue": p.days_overdue, "due_on": p.due_on.isoformat()}
+                for p in plan
+            ]
+        )
+        return
+    if not plan:
+        say(messages.SPREAD_NOTHING)
+        return
+    per_day = -(-len(plan) // days)
+    template = messages.SPREAD_PREVIEW if dry_run else messages.SPREAD_DONE
+    say(template.format(count=len(plan), days=days, per_day=per_day))
+    for item in plan[:20]:
+        say(f"  {describe_day(item.due_on)}  {user(item.name)}")
+    if len(plan) > 20:
+        say(f"  …and {len(plan) - 20} more")
+
+
+@app.command(rich_help_panel=PANEL, epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w"))
+def snooze(
+    name: Annotated[str, typer.Argument(help="Who to put off.", show_default=False)],
+    duration: Annotated[
+        str, typer.Argument(metavar="DURATION", help="For how long: 3d, 1w ...", show_default=False)
+    ],
+    db: DbOption = None,
+) -> None:
+    """Put one person off for a few days."""
+    from keepgoing.core.rhythm import snooze as put_off
+
+    who, day = put_off(
+        open_store(db), name, days=parse_duration(duration), today=clock.local_today(clock.now())
+    )
+    say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
+
+
+@app.command(
+    rich_help_panel="Every day",
+    epilog=examples(
+        'keepgoing jot "cuppa with Sam and Priya at the hub yesterday, talked about the allotment"',
+        'keepgoing jot "rang Ann on monday about the walk" --yes',
+    ),
+)
+def jot(
+    text: Annotated[str, typer.Argument(help="What happened, in your own words.", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Log it without asking.")] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Log a conversation from a sentence: finds the names, the channel and the day."""
+    from keepgoing.core.channels import LABELS
+    from keepgoing.core.conversations import current_worker, log_conversation
+    from keepgoing.core.natural import understand
+
+    now = clock.now()
+    today = clock.local_today(now)
+    store = open_store(db)
+    heard = understand(store, text, today=today)
+    summary = messages.JOT_UNDERSTOOD.format(
+        what=LABELS[heard.via], who=_join(heard.names), day=describe_day(heard.when.day)
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"{summary} Add --yes to log it when not at a terminal.")
+        from rich.prompt import Confirm
+
+        if not Confirm.ask(summary + " Log it?", default=True):
+            raise typer.Abort()
+    logged = log_conversation(
+        store,
+        heard.names,
+        via=heard.via,
+        occurred_at=heard.when.instant(now),
+        now=now,
+        note=heard.note,
+        logged_by=current_worker(),
+    )
+    if json_out:
+        emit_json({"conversation": logged.conversation.to_json()})
+        return
+    say(
+        messages.LOGGED.format(
+            what=LABELS[heard.via],
+            who=_join([p.name for p in logged.people]),
+            day=describe_day(heard.when.day),
+        )
+    )

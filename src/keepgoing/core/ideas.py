@@ -1,0 +1,117 @@
+"""Ideas people shared, and what became of them, so that they can see they were heard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from keepgoing.errors import BadInput, NotFound
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_datetime
+from keepgoing.text import clean, optional
+
+STATUSES = ("open", "in-progress", "taken-up", "parked", "not-taken-up")
+STILL_OPEN = ("open", "in-progress")
+
+
+@dataclass
+class Idea:
+    id: int
+    person_id: int
+    person: str
+    text: str
+    status: str
+    outcome: str | None
+    created_at: datetime
+    updated_at: datetime
+    conversation_id: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        from keepgoing.core.people import iso
+
+        return {
+            "id": self.id,
+            "person": self.person,
+            "person_id": self.person_id,
+            "text": self.text,
+            "status": self.status,
+            "outcome": self.outcome,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "conversation_id": self.conversation_id,
+        }
+
+
+SELECT = (
+    "SELECT i.id, i.person_id, p.name AS person, i.text, i.status, i.outcome, i.created_at, i.updated_at, "
+    "i.conversation_id FROM idea i JOIN person p ON p.id = i.person_id"
+)
+
+
+def _from_row(row: Any) -> Idea:
+    return Idea(
+        row["id"],
+        row["person_id"],
+        row["person"],
+        row["text"],
+        row["status"],
+        row["outcome"],
+        as_datetime(row["created_at"]),
+        as_datetime(row["updated_at"]),
+        row["conversation_id"],
+    )
+
+
+def check_status(status: str) -> str:
+    value = "-".join(status.strip().casefold().replace("_", " ").split())
+    if value not in STATUSES:
+        raise BadInput(f'Status is one of {", ".join(STATUSES)}; not "{status}".')
+    return value
+
+
+def add_idea(
+    store: Store, person_id: int, text: str, *, now: datetime, conversation_id: int | None = None
+) -> int:
+    text = clean(text, "follow-up")
+    if not text:
+        raise BadInput("An idea needs some words.")
+    return store.insert(
+        "INSERT INTO idea (person_id, conversation_id, text, status, created_at, updated_at) "
+        "VALUES (:p, :c, :t, 'open', :now, :now) RETURNING id",
+        {"p": person_id, "c": conversation_id, "t": text, "now": now},
+    )
+
+
+def list_ideas(store: Store, *, open_only: bool = False, person_id: int | None = None) -> list[Idea]:
+    conditions, params = [], {}
+    if open_only:
+        conditions.append("i.status IN ('open', 'in-progress')")
+    if person_id is not None:
+        conditions.append("i.person_id = :pid")
+        params["pid"] = person_id
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return [
+        _from_row(r) for r in store.rows(f"{SELECT}{where} ORDER BY i.created_at DESC, i.id DESC", params)
+    ]
+
+
+def update_idea(
+    store: Store, idea_id: int, *, status: str | None, outcome: str | None, now: datetime
+) -> Idea:
+    if status is None and outcome is None:
+        raise BadInput("Give --status, --note or both.")
+    with store.write():
+        row = store.row(f"{SELECT} WHERE i.id = :id", {"id": idea_id})
+        if row is None:
+            raise NotFound(f"There is no idea number {idea_id}; see keepgoing ideas.")
+        fields: dict[str, Any] = {"updated_at": now}
+        if status is not None:
+            fields["status"] = check_status(status)
+        if outcome is not None:
+            fields["outcome"] = optional(outcome, "follow-up")
+        store.run(
+            f"UPDATE idea SET {', '.join(f'{k} = :{k}' for k in fields)} WHERE id = :id",
+            {**fields, "id": idea_id},
+        )
+        return _from_row(store.row(f"{SELECT} WHERE i.id = :id", {"id": idea_id}))

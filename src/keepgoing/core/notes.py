@@ -1,0 +1,46 @@
+"""Lasting notes on what matters to a person, what drives them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from keepgoing.core.people import find_person, iso
+from keepgoing.errors import BadInput
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_datetime
+from keepgoing.text import clean
+
+
+@dataclass
+class Note:
+    id: int
+    text: str
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "created_at": iso(self.created_at)}
+
+
+def add_note(store: Store, query: str, text: str, *, now: datetime) -> tuple[str, Note]:
+    text = clean(text, "note")
+    if not text:
+        raise BadInput("A note needs some words: what matters to them?")
+    with store.write():
+        person = find_person(store, query)
+        note_id = store.insert(
+            "INSERT INTO person_note (person_id, text, created_at) VALUES (:p, :t, :now) RETURNING id",
+            {"p": person.id, "t": text, "now": now},
+        )
+    return person.name, Note(note_id, text, now)
+
+
+def notes_for(store: Store, person_id: int) -> list[Note]:
+    return [
+        Note(r["id"], r["text"], as_datetime(r["created_at"]))
+        for r in store.rows(
+            "SELECT id, text, created_at FROM person_note WHERE person_id = :p ORDER BY created_at DESC, id DESC",
+            {"p": person_id},
+        )
+    ]

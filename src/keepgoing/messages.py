@@ -1,0 +1,42 @@
+"""The words keepgoing says to people, in one place, to review for tone and translate later.
+
+Warm, brief, never scolding: "time for a cuppa with", never "neglected".
+Templates use str.format fields; user text is made safe before it is filled in.
+"""
+
+WELCOME = "Welcome to keepgoing. Nobody here yet, so here are three things to try:"
+WELCOME_HELP = "Every command has --help with examples."
+DUE_TITLE = "Time for a check-in · {day}"
+NOBODY_DUE = "Nobody is due a check-in{tagged}."
+NEXT_UP = " Next up: {name} on {day}."
+DUE_FOOTER = "{count} due. One conversation at a time."
+REACHED_THIS_WEEK = "You've reached {people} this week."
+WINS_THIS_MONTH = "{wins} this month to celebrate."
+WELLBEING_DROP = "wellbeing {drop}: call sooner"
+CONSENT_TITLE = "Consent to check again"
+CONSENT_WITHDRAWN_MARK = "consent withdrawn: check before acting"
+
+LOGGED = "Logged {what} with {who}, {day}."
+NEW_PEOPLE = "New here: {names} (checked in monthly by default)."
+FOLLOW_UP_ADDED = "Follow-up #{id} for {name}{due}: {text}"
+IDEA_ADDED = "Idea #{id} from {name} noted: {text}"
+DROP_NOTICED = "{who}: wellbeing has dropped, so they'll come up sooner in due."
+
+NOTE_ADDED = "Noted for {name}: {text}"
+IDEA_UPDATED = "Idea #{id} from {name} is now {status}."
+NO_IDEAS = 'No ideas yet. Capture one with keepgoing log NAME --idea "...".'
+GROUP_ADDED = "Added the group {name}{members}."
+JOINED = "{names} joined {group}."
+LEFT = "{names} left {group}."
+STOPPED_COMING = "Not seen lately: {names}. Maybe a friendly check-in?"
+WIN_ADDED = "A win worth celebrating: {text}{who}. Nice one."
+NO_WINS = 'No wins logged yet. Small ones count: keepgoing win "...".'
+SNOOZED = "{name} will come up again on {day}."
+SPREAD_NOTHING = "Nobody is overdue, so there is nothing to spread. Lovely."
+SPREAD_DONE = (
+    "Spread {count} check-ins over {days} days, about {per_day} a day. keepgoing due follows the plan."
+)
+SPREAD_PREVIEW = (
+    "Would spread {count} check-ins over {days} days, about {per_day} a day (dry run: nothing changed)."
+)
+JOT_UNDERSTOOD = "Understood: {what} with {who}, {day}."
