@@ -32,7 +32,7 @@ def test_the_daily_loop(kg, clock) -> None:
     clock.advance(days=1)
     out = kg("due").stdout
     assert "Nobody is due a check-in" in out and "Sam Okafor" in out
-    assert "Follow-ups due" in out and "OVERDUE" in out and "send the minutes" in out
+    assert "Follow-ups due" in out and "overdue: Fri 20 Nov 2026" in out and "send the minutes" in out
 
     clock.advance(days=14)
     out = kg("due").stdout

@@ -517,11 +517,21 @@ def test_search_highlights_matches_in_a_terminal_table(kg, story) -> None:
 def test_a_version_1_export_still_imports(kg, tmp_path) -> None:
     old = {
         "format_version": 1,
-        "people": [{"id": 7, "name": "Old Timer", "cadence_days": 14, "created_at": "2025-01-01T10:00:00+00:00"}],
-        "conversations": [
-            {"id": 3, "when": "2025-02-01T10:00:00+00:00", "via": "phone", "note": "from 0.1", "person_ids": [7]}
+        "people": [
+            {"id": 7, "name": "Old Timer", "cadence_days": 14, "created_at": "2025-01-01T10:00:00+00:00"}
         ],
-        "follow_ups": [{"id": 1, "person_id": 7, "text": "old promise", "created_at": "2025-02-01T10:00:00+00:00"}],
+        "conversations": [
+            {
+                "id": 3,
+                "when": "2025-02-01T10:00:00+00:00",
+                "via": "phone",
+                "note": "from 0.1",
+                "person_ids": [7],
+            }
+        ],
+        "follow_ups": [
+            {"id": 1, "person_id": 7, "text": "old promise", "created_at": "2025-02-01T10:00:00+00:00"}
+        ],
     }
     path = tmp_path / "v1.json"
     path.write_text(json.dumps(old))

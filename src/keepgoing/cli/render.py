@@ -169,8 +169,8 @@ def follow_ups_table(
         elif item.is_overdue(today):
             late = (today - item.due_on).days
             due_text = Text(
-                f"OVERDUE {describe_day(item.due_on)} ({_plural(late, 'day')} late)",
-                style="bold red",
+                f"overdue: {describe_day(item.due_on)} ({_plural(late, 'day')} ago)",
+                style="bold yellow",
             )
         elif item.due_on == today:
             due_text = Text("today", style="green")

@@ -80,20 +80,24 @@ def understand(store: Store, text: str, *, today) -> Heard:
         )
     ]
     found: dict[int, str] = {}
+    position: dict[int, int] = {}
     remaining = folded
     # Whole names and aliases first, longest first, so "Sam Okafor" beats "Sam".
     for key, pid, name in sorted(keys, key=lambda k: -len(k[0])):
         pattern = rf"(?<!\w){re.escape(key)}(?!\w)"
-        if re.search(pattern, remaining):
+        match = re.search(pattern, remaining)
+        if match:
             found[pid] = name
-            remaining = re.sub(pattern, " ", remaining)
+            position.setdefault(pid, match.start())
+            remaining = re.sub(pattern, lambda m: " " * len(m[0]), remaining)  # keep positions
     # Then single words that are part of exactly one person's name.
     by_word: dict[str, dict[int, str]] = {}
     for key, pid, name in keys:
         for word in key.split():
             if len(word) >= 2:
                 by_word.setdefault(word, {})[pid] = name
-    for word in re.findall(r"\w+", remaining):
+    for match in re.finditer(r"\w+", remaining):
+        word = match[0]
         people = by_word.get(word)
         if not people or all(pid in found for pid in people):
             continue
@@ -101,6 +105,9 @@ def understand(store: Store, text: str, *, today) -> Heard:
             names = sorted(set(people.values()))
             raise Ambiguous(f'"{word}" could be {", ".join(names)}: say which, with more of the name.', names)
         found.update(people)
+        for pid in people:
+            position.setdefault(pid, match.start())
     if not found:
         raise BadInput("I couldn't find anyone you know in that; name them as they are in keepgoing people.")
-    return Heard(list(found.values()), via, when, text)
+    ordered = sorted(found, key=lambda pid: position.get(pid, 0))  # in the order the sentence names them
+    return Heard([found[pid] for pid in ordered], via, when, text)

@@ -380,6 +380,7 @@ class Importer:
             updated = _instant(fields.get("updated_at")) or created
         except BadInput as exc:
             raise self._problem(where, exc) from None
+        self.flush()  # the conversation it came from may still be waiting in the batch
         if not self.was_empty and self.store.row(
             "SELECT id FROM idea WHERE person_id = :p AND text = :t AND created_at = :c",
             {"p": person_id, "t": text, "c": created},
