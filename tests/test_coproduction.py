@@ -251,3 +251,25 @@ def test_forget_reaches_notes_ideas_groups_and_wins(kg, db_path) -> None:
     assert j(kg("group", "show", "walking", "--json"))["members"] == ["Ann Lee"]
     assert [w["text"] for w in j(kg("wins", "--json"))] == ["[someone] led the walk"]
     assert j(kg("ideas", "--json")) == []
+
+
+def test_jot_asks_which_person_when_a_chooser_is_given(tmp_path) -> None:
+    from datetime import date
+
+    from conftest import START
+    from keepgoing.core.natural import understand
+    from keepgoing.core.people import add_person
+    from keepgoing.storage import open_store
+
+    store = open_store(str(tmp_path / "s.db"))
+    add_person(store, "Sam Okafor", now=START)
+    add_person(store, "Sam Smith", now=START)
+    asked = []
+
+    def choose(word: str, names: list[str]) -> str:
+        asked.append((word, names))
+        return "Sam Smith"
+
+    heard = understand(store, "called sam on monday", today=date(2026, 11, 20), choose=choose)
+    assert asked == [("sam", ["Sam Okafor", "Sam Smith"])]
+    assert heard.names == ["Sam Smith"] and heard.via == "phone" and heard.when.day == date(2026, 11, 16)

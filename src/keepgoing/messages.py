@@ -40,3 +40,43 @@ SPREAD_PREVIEW = (
     "Would spread {count} check-ins over {days} days, about {per_day} a day (dry run: nothing changed)."
 )
 JOT_UNDERSTOOD = "Understood: {what} with {who}, {day}."
+CHOICE = "  {number}. {name}"
+WHICH_ONE = 'Who did you mean by "{word}"?'
+
+CANCELLED = "Cancelled; nothing was saved."
+ADDED = "Added {name}: check in {rhythm}{how}; first due {day}."
+UPDATED = "Updated {name}: {what}. Next due {day}."
+PAUSED = "Paused {name} until {day}; they will not show as due before then."
+RESUMED = "{name} is back in the rhythm; next due {day}."
+ARCHIVED = "Archived {name}. Their history is kept; keepgoing resume brings them back."
+DONE = "Done: #{id} {text} (for {name}). Nice one."
+NOBODY_NEW_JOINED = "Everyone named was already a member; nobody new"
+SPREAD_LINE = "  {day}  {name}"
+AND_MORE = "  …and {count} more"
+
+WROTE = "Wrote {path} ({format}: {summary})."
+IMPORTED = (
+    "{verb} {people} people ({matched} already here, matched), {conversations} conversations and "
+    "{follow_ups} follow-ups from {file}."
+)
+IMPORT_SKIPPED = "Skipped {count} items already in the store."
+IMPORT_NOTE = "Note: {note}"
+DRY_RUN = "Dry run: nothing was changed."
+
+FORGET_QUESTION = "Forget {name} and everything said only about them? This cannot be undone."
+FORGOTTEN = (
+    "Forgot {name}: {conversations} conversations and {follow_ups} follow-ups erased; removed from {groups} "
+    "group conversations; their name scrubbed from {notes} other notes."
+)
+FORGOTTEN_ELSEWHERE = "Backups and exports made earlier still hold them: delete those too if you need to."
+BACKED_UP = "Backed up to {path}."
+RESTORED = "Restored {path}.{kept}"
+RESTORE_KEPT = " The store as it was is saved at {path}."
+RESTORE_QUESTION = "Replace the store at {store} with {backup}?"
+HEALTHY = "All well: {path} passed its integrity and foreign-key checks (schema {schema})."
+UNHEALTHY = "Problems in {path}:"
+PROBLEM = "  - {problem}"
+RETENTION_NOTHING = "Nothing older than {day}: nothing to do."
+RETENTION_PREVIEW = "{count} conversations from before {day} ({span}) would be {verb}d."
+RETENTION_QUESTION = "{verb} {count} conversations?"
+RETENTION_DONE = "Done: {count} conversations {verb}d."

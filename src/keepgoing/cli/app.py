@@ -15,7 +15,7 @@ import typer
 from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
-from keepgoing import __version__
+from keepgoing import __version__, messages
 from keepgoing.cli.output import error, warn
 from keepgoing.errors import KeepgoingError
 
@@ -73,7 +73,7 @@ class KeepgoingGroup(TyperGroup):
             error(exc.format_message())
             code = exc.exit_code
         except (typer.Abort, KeyboardInterrupt):
-            warn("Cancelled; nothing was saved.")
+            warn(messages.CANCELLED)
             code = 130
         except Exception as exc:
             if debug:

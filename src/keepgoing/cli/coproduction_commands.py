@@ -125,7 +125,7 @@ def group_join(
     added = join_group(open_store(db), group, names, now=clock.now())
     say(
         messages.JOINED.format(
-            names=_join(added) if added else "Everyone named was already a member; nobody new",
+            names=_join(added) if added else messages.NOBODY_NEW_JOINED,
             group=user(group),
         )
     )
@@ -264,9 +264,9 @@ def spread(
     template = messages.SPREAD_PREVIEW if dry_run else messages.SPREAD_DONE
     say(template.format(count=len(plan), days=days, per_day=per_day))
     for item in plan[:20]:
-        say(f"  {describe_day(item.due_on)}  {user(item.name)}")
+        say(messages.SPREAD_LINE.format(day=describe_day(item.due_on), name=user(item.name)))
     if len(plan) > 20:
-        say(f"  …and {len(plan) - 20} more")
+        say(messages.AND_MORE.format(count=len(plan) - 20))
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w"))
@@ -284,6 +284,18 @@ def snooze(
         open_store(db), name, days=parse_duration(duration), today=clock.local_today(clock.now())
     )
     say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
+
+
+def _ask_which(word: str, names: list[str]) -> str:
+    """On a terminal, a word that could be several people is asked about."""
+    from rich.prompt import Prompt
+
+    for number, name in enumerate(names, 1):
+        say(messages.CHOICE.format(number=number, name=user(name)))
+    answer = Prompt.ask(
+        f'Who did you mean by "{user(word)}"?', choices=[str(n) for n in range(1, len(names) + 1)]
+    )
+    return names[int(answer) - 1]
 
 
 @app.command(
@@ -307,7 +319,7 @@ def jot(
     now = clock.now()
     today = clock.local_today(now)
     store = open_store(db)
-    heard = understand(store, text, today=today)
+    heard = understand(store, text, today=today, choose=_ask_which if sys.stdin.isatty() else None)
     summary = messages.JOT_UNDERSTOOD.format(
         what=LABELS[heard.via], who=_join(heard.names), day=describe_day(heard.when.day)
     )

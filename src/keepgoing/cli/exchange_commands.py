@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from keepgoing import clock
+from keepgoing import clock, messages
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.dates import parse_when
@@ -90,7 +90,7 @@ def export(
             counts = _write(fmt, store, out, selection, now, tick)
     if output is not None:
         summary = ", ".join(f"{n} {what.replace('_', '-')}" for what, n in counts.items())
-        warn(f"Wrote {user(str(output))} ({fmt}: {summary}).")
+        warn(messages.WROTE.format(path=user(str(output)), format=fmt, summary=summary))
 
 
 def _open_output(output: Path | None, *, force: bool, bom: bool):
@@ -161,14 +161,19 @@ def import_(
     verb = "Would add" if dry_run else "Added"
     matched = len(report.people_matched)
     say(
-        f"{verb} {len(report.people_added)} people ({matched} already here, matched), "
-        f"{report.conversations_added} conversations and {report.follow_ups_added} follow-ups "
-        f"from {user(file.name)}."
+        messages.IMPORTED.format(
+            verb=verb,
+            people=len(report.people_added),
+            matched=matched,
+            conversations=report.conversations_added,
+            follow_ups=report.follow_ups_added,
+            file=user(file.name),
+        )
     )
     skipped = report.conversations_skipped + report.follow_ups_skipped
     if skipped:
-        say(f"Skipped {skipped} items already in the store.")
+        say(messages.IMPORT_SKIPPED.format(count=skipped))
     for note in report.notes:
-        say(f"Note: {user(note)}")
+        say(messages.IMPORT_NOTE.format(note=user(note)))
     if dry_run:
-        say("Dry run: nothing was changed.")
+        say(messages.DRY_RUN)

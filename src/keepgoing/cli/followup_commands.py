@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from keepgoing import clock
+from keepgoing import clock, messages
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 
@@ -43,4 +43,4 @@ def done(
 
     store = open_store(db)
     follow_up = complete_follow_up(store, follow_up_id, now=clock.now())
-    say(f"Done: #{follow_up.id} {user(follow_up.text)} (for {user(follow_up.person)}). Nice one.")
+    say(messages.DONE.format(id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person)))

@@ -130,16 +130,20 @@ def log(
         emit_json(data)
         return
     who = _join([user(p.name) for p in logged.people])
-    say(f"Logged {LABELS[logged.conversation.via]} with {who}, {describe_day(moment.day)}.")
+    say(messages.LOGGED.format(what=LABELS[logged.conversation.via], who=who, day=describe_day(moment.day)))
     if logged.created:
-        say(f"New here: {_join([user(name) for name in logged.created])} (checked in monthly by default).")
+        say(messages.NEW_PEOPLE.format(names=_join([user(name) for name in logged.created])))
     for idea_id, text in zip(logged.idea_ids, idea or [], strict=False):
         say(messages.IDEA_ADDED.format(id=idea_id, name=user(logged.people[0].name), text=user(text)))
     if logged.drops:
         say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in logged.drops)))
     if logged.follow_up_id is not None:
         by = f", due {describe_day(logged.follow_up_due)}" if logged.follow_up_due else ""
-        say(f"Follow-up #{logged.follow_up_id} for {user(logged.people[0].name)}{by}: {user(follow_up)}")
+        say(
+            messages.FOLLOW_UP_ADDED.format(
+                id=logged.follow_up_id, name=user(logged.people[0].name), due=by, text=user(follow_up)
+            )
+        )
 
 
 def _join(names: list[str]) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from keepgoing import clock
+from keepgoing import clock, messages
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
@@ -87,8 +87,12 @@ def add(
         return
     how = f", by {person.prefers}" if person.prefers else ""
     say(
-        f"Added {user(person.name)}: check in {describe_rhythm(person.cadence_days)}{how}; "
-        f"first due {describe_day(person.due_on)}."
+        messages.ADDED.format(
+            name=user(person.name),
+            rhythm=describe_rhythm(person.cadence_days),
+            how=how,
+            day=describe_day(person.due_on),
+        )
     )
 
 
@@ -273,7 +277,7 @@ def edit(
         "prefers": "preferred channel",
     }
     what = ", ".join(labels.get(c, c) for c in changed)
-    say(f"Updated {user(person.name)}: {what}. Next due {describe_day(person.due_on)}.")
+    say(messages.UPDATED.format(name=user(person.name), what=what, day=describe_day(person.due_on)))
 
 
 @app.command(
@@ -299,7 +303,7 @@ def pause(
     day = parse_when(until, today=today, prefer="future").day
     store = open_store(db)
     person = pause_person(store, name, until=day, today=today, now=now)
-    say(f"Paused {user(person.name)} until {describe_day(day)}; they will not show as due before then.")
+    say(messages.PAUSED.format(name=user(person.name), day=describe_day(day)))
 
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing resume sam"))
@@ -312,7 +316,7 @@ def resume(
 
     store = open_store(db)
     person = resume_person(store, name, now=clock.now())
-    say(f"{user(person.name)} is back in the rhythm; next due {describe_day(person.due_on)}.")
+    say(messages.RESUMED.format(name=user(person.name), day=describe_day(person.due_on)))
 
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing archive sam"))
@@ -325,4 +329,4 @@ def archive(
 
     store = open_store(db)
     person = archive_person(store, name, now=clock.now())
-    say(f"Archived {user(person.name)}. Their history is kept; keepgoing resume brings them back.")
+    say(messages.ARCHIVED.format(name=user(person.name)))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from keepgoing import clock
+from keepgoing import clock, messages
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store, state
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.errors import UsageError
@@ -43,14 +43,18 @@ def forget(
 
     store = open_store(db)
     person = find_person(store, name)
-    confirm(f"Forget {user(person.name)} and everything said only about them? This cannot be undone.", yes)
+    confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
     done = forget_person(store, person.name, now=clock.now())
     say(
-        f"Forgot {user(done.name)}: {done.conversations_erased} conversations and "
-        f"{done.follow_ups_erased} follow-ups erased; removed from {done.group_conversations} group "
-        f"conversations; their name scrubbed from {done.notes_scrubbed} other notes."
+        messages.FORGOTTEN.format(
+            name=user(done.name),
+            conversations=done.conversations_erased,
+            follow_ups=done.follow_ups_erased,
+            groups=done.group_conversations,
+            notes=done.notes_scrubbed,
+        )
     )
-    say("Backups and exports made earlier still hold them: delete those too if you need to.")
+    say(messages.FORGOTTEN_ELSEWHERE)
 
 
 def _local_path(store) -> Path:
@@ -89,7 +93,7 @@ def backup(
     path = _local_path(store)
     store.close()
     made = make_backup(path, dest, keep=keep)
-    say(f"Backed up to {user(str(made))}.")
+    say(messages.BACKED_UP.format(path=user(str(made))))
 
 
 @app.command(
@@ -114,11 +118,11 @@ def restore(
         from keepgoing.errors import BadInput
 
         raise BadInput(f"{file} cannot be restored: {health.problems[0]}.")
-    confirm(f"Replace the store at {user(location)} with {user(str(file))}?", yes)
+    confirm(messages.RESTORE_QUESTION.format(store=user(location), backup=user(str(file))), yes)
     safety = bring_back(file, Path(location).expanduser())
     open_store(db).close()  # an older backup is migrated now, with its own safety copy
-    kept = f" The store as it was is saved at {user(str(safety))}." if safety else ""
-    say(f"Restored {user(str(file))}.{kept}")
+    kept = messages.RESTORE_KEPT.format(path=user(str(safety))) if safety else ""
+    say(messages.RESTORED.format(path=user(str(file)), kept=kept))
 
 
 @app.command(
@@ -139,13 +143,11 @@ def check(json_out: JsonOption = False, db: DbOption = None) -> None:
     if json_out:
         emit_json(health.to_json())
     elif health.ok:
-        say(
-            f"All well: {user(health.path)} passed its integrity and foreign-key checks (schema {health.schema})."
-        )
+        say(messages.HEALTHY.format(path=user(health.path), schema=health.schema))
     else:
-        say(f"Problems in {user(health.path)}:")
+        say(messages.UNHEALTHY.format(path=user(health.path)))
         for problem in health.problems:
-            say(f"  - {user(problem)}")
+            say(messages.PROBLEM.format(problem=user(problem)))
     if not health.ok:
         raise typer.Exit(1)
 
@@ -187,14 +189,18 @@ def retention(
     store = open_store(db)
     found = expired(store, start_of_day(cutoff_day))
     if not found.count:
-        say(f"Nothing older than {describe_day(cutoff_day)}: nothing to do.")
+        say(messages.RETENTION_NOTHING.format(day=describe_day(cutoff_day)))
         return
     span = f"{describe_day(found.oldest.astimezone().date())} to {describe_day(found.newest.astimezone().date())}"
     verb = "erase" if mode == "erase" else "anonymise"
-    say(f"{found.count} conversations from before {describe_day(cutoff_day)} ({span}) would be {verb}d.")
+    say(
+        messages.RETENTION_PREVIEW.format(
+            count=found.count, day=describe_day(cutoff_day), span=span, verb=verb
+        )
+    )
     if dry_run:
-        say("Dry run: nothing was changed.")
+        say(messages.DRY_RUN)
         return
-    confirm(f"{verb.capitalize()} {found.count} conversations?", yes)
+    confirm(messages.RETENTION_QUESTION.format(verb=verb.capitalize(), count=found.count), yes)
     changed = apply_retention(store, start_of_day(cutoff_day), mode=mode)
-    say(f"Done: {changed} conversations {verb}d.")
+    say(messages.RETENTION_DONE.format(count=changed, verb=verb))

@@ -9,6 +9,7 @@ several people is refused with the candidates, never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from keepgoing.dates import When, parse_when
@@ -63,7 +64,11 @@ def _when(text: str, today) -> When:
     return When(today)
 
 
-def understand(store: Store, text: str, *, today) -> Heard:
+def understand(
+    store: Store, text: str, *, today, choose: Callable[[str, list[str]], str] | None = None
+) -> Heard:
+    """What the sentence says. `choose(word, candidates)` is asked when a word could be
+    several people (the CLI asks the person at the terminal); without it, that is an error."""
     text = clean(text, "note")
     if not text:
         raise BadInput("Tell me what happened: who, how and when.")
@@ -103,7 +108,12 @@ def understand(store: Store, text: str, *, today) -> Heard:
             continue
         if len(people) > 1:
             names = sorted(set(people.values()))
-            raise Ambiguous(f'"{word}" could be {", ".join(names)}: say which, with more of the name.', names)
+            if choose is None:
+                raise Ambiguous(
+                    f'"{word}" could be {", ".join(names)}: say which, with more of the name.', names
+                )
+            chosen = choose(word, names)
+            people = {pid: name for pid, name in people.items() if name == chosen}
         found.update(people)
         for pid in people:
             position.setdefault(pid, match.start())
