@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -538,3 +539,17 @@ def test_a_version_1_export_still_imports(kg, tmp_path) -> None:
     kg("import", str(path))
     shown = json.loads(kg("show", "old", "--json").stdout)
     assert shown["conversations"][0]["note"] == "from 0.1" and shown["follow_ups"][0]["text"] == "old promise"
+
+
+def test_import_indexes_for_search_and_keeps_indexing_afterwards(kg, story, tmp_path) -> None:
+    path = tmp_path / "backup.json"
+    kg("export", "--output", str(path))
+    other = str(tmp_path / "other.db")
+    kg("import", str(path), "--db", other)
+    assert [r["people"] for r in json.loads(kg("search", "SUM", "--db", other, "--json").stdout)] == [
+        ["Ann Lee", "Sam Okafor"]
+    ]
+    kg("log", "ann", "--via", "phone", "--note", "zebra crossing", "--db", other)
+    assert len(json.loads(kg("search", "zebra", "--db", other, "--json").stdout)) == 1
+    conn = sqlite3.connect(other)
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] == 10

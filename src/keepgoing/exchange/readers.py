@@ -68,7 +68,7 @@ def import_file(
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     reader = {"json": _read_json, "csv": _read_csv, "vcard": _read_vcard}[kind]
     try:
-        with store.write():
+        with store.write(), store.bulk_search_index():
             importer = Importer(store, report, now=now)
             reader(importer, text, path.name, tick)
             importer.finish()

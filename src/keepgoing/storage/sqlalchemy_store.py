@@ -108,6 +108,10 @@ class SqlAlchemyStore:
     def read(self) -> Any:
         return self._transaction()
 
+    @contextmanager
+    def bulk_search_index(self) -> Iterator[None]:
+        yield  # no FTS index outside SQLite (see core/search.py)
+
     def scrub(self) -> None:
         """On a database server, erasure is the server's job (PostgreSQL: VACUUM)."""
         if self.dialect == "sqlite":

@@ -42,6 +42,8 @@ class Store(Protocol):
 
     def scrub(self) -> None: ...
 
+    def bulk_search_index(self) -> Any: ...
+
     def write(self) -> Any: ...
 
     def read(self) -> Any: ...
@@ -150,6 +152,31 @@ class SqliteStore:
 
     def read(self) -> Any:
         return self._transaction("BEGIN")
+
+    @contextmanager
+    def bulk_search_index(self) -> Iterator[None]:
+        """Index conversations added inside this block in one pass at the end.
+
+        The per-row trigger costs ten times what one bulk insert into the FTS
+        index does, so a large import drops it, and recreates it from its own
+        stored SQL afterwards. Use inside `write()`: if anything fails, the
+        rollback restores the trigger with everything else.
+        """
+        trigger = self.row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_conversation_ai'"
+        )
+        if trigger is None:
+            yield
+            return
+        before = self.row("SELECT coalesce(max(id), 0) AS m FROM conversation")["m"]
+        self.run("DROP TRIGGER search_conversation_ai")
+        yield
+        self.run(
+            "INSERT INTO search_text (rowid, kind, ref, body) "
+            "SELECT id * 4, 'conversation', id, coalesce(note, '') FROM conversation WHERE id > :before",
+            {"before": before},
+        )
+        self.run(trigger["sql"])
 
     def scrub(self) -> None:
         """Make deletions physical: nothing erased may survive in the file, index or WAL.
