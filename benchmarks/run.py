@@ -47,6 +47,11 @@ def main() -> None:
     )
     parser.add_argument("--db", type=Path, required=True, help="a store made by seed.py")
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument(
+        "--bulk",
+        action="store_true",
+        help="also time export --format csv and import of a JSON export (one run each)",
+    )
     args = parser.parse_args()
     keepgoing = shutil.which("keepgoing")
     if not keepgoing:
@@ -80,6 +85,24 @@ def main() -> None:
         wall, rss = bench(command, case_env, args.runs)
         baseline = baseline or wall
         print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.1f}x | {rss:.0f} |")
+    if args.bulk:
+        export = workdir / "export.json"
+        bulk = [
+            (
+                "keepgoing export --format csv (everything)",
+                [keepgoing, "export", "--format", "csv", "--output", str(workdir / "all.csv")],
+                env,
+            ),
+            ("keepgoing export (JSON, everything)", [keepgoing, "export", "--output", str(export)], env),
+            (
+                "keepgoing import (that JSON, new store)",
+                [keepgoing, "import", str(export), "--db", str(workdir / "imported.db")],
+                env,
+            ),
+        ]
+        for label, command, case_env in bulk:
+            wall, rss = measure(command, case_env)
+            print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.0f}x | {rss:.0f} |")
     shutil.rmtree(workdir)
 
 

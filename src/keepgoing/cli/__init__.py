@@ -2,6 +2,10 @@
 
 Importing each command module registers its commands on `app`, in the order
 they appear in `--help`, which is why these imports are not sorted.
+
+The command modules do not use `from __future__ import annotations`: with
+postponed annotations Typer has to eval every parameter's annotation string
+when it builds the commands, which cost ~30 ms on every run.
 """
 
 # isort: skip_file

@@ -5,8 +5,6 @@ exit 2; anything unexpected says so without a traceback (or with one under
 `--debug`) and without echoing what the user typed.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated, Any

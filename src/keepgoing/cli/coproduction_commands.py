@@ -1,7 +1,5 @@
 """note, ideas, idea, group, win, wins, spread, snooze and jot: the co-production side."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """due: the morning screen. Who is due a check-in, and which follow-ups are due."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

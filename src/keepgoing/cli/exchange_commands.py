@@ -1,7 +1,5 @@
 """export and import: reports, hand-over packs, calendars, backups, and bringing data in."""
 
-from __future__ import annotations
-
 import sys
 from contextlib import nullcontext
 from pathlib import Path

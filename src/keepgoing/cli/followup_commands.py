@@ -1,7 +1,5 @@
 """followups and done: the promises made in conversations."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """stats and search: looking back over the work."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """log: record a conversation, straight after it happened."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

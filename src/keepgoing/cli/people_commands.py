@@ -1,7 +1,5 @@
 """add, people, show, edit, pause, resume, archive."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """forget, backup, restore, check and retention: looking after people's data."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
