@@ -101,7 +101,10 @@ def seed(path: Path, people: int, conversations: int, seed_value: int = 7) -> No
                         "t": "Send the " + rng.choice(WORDS),
                         "d": (at + timedelta(days=7)).date(),
                         "created": at,
-                        "done": at + timedelta(days=3) if rng.random() < 0.8 else None,
+                        # People close their promises: only recent ones are still open.
+                        "done": None
+                        if (now - at).days < 60 and rng.random() < 0.5
+                        else at + timedelta(days=3),
                     }
                 )
         store.run_many(

@@ -253,3 +253,15 @@ def test_a_failing_migration_leaves_the_old_schema_and_data(tmp_path: Path) -> N
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "half_done" not in tables
     assert "search_text" not in tables  # the good migration before it was rolled back too
+
+
+def test_an_unreadable_store_gives_a_clear_error_even_as_root(tmp_path: Path, monkeypatch) -> None:
+    """Root reads any file, and CI runs as root, so the refusal is simulated at os.access."""
+    path = tmp_path / "s.db"
+    open_store(str(path)).close()
+    before = path.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == path else real_access(p, mode))
+    with pytest.raises(StoreError, match="permission denied"):
+        open_store(str(path))
+    assert path.read_bytes() == before
