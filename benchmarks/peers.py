@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import bench
+from run import report
 
 
 def taskwarrior(workdir: Path, count: int) -> tuple[list[str], dict[str, str]]:
@@ -85,12 +85,7 @@ def main() -> None:
         cases.append(("task next (3,000 tasks)", *taskwarrior(workdir, 3000)))
     if args.jrnl:
         cases.append(("jrnl -n 5 (3,000 entries)", *jrnl(workdir, 3000, args.jrnl)))
-    print("| peer | median ms | x python | peak RSS MB |\n|---|---|---|---|")
-    baseline = None
-    for label, command, env in cases:
-        wall, rss = bench(command, env, args.runs)
-        baseline = baseline or wall
-        print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.1f}x | {rss:.0f} |")
+    report(cases, args.runs)
     shutil.rmtree(workdir)
 
 

@@ -41,6 +41,17 @@ def bench(args: list[str], env: dict[str, str], runs: int) -> tuple[float, float
     return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
 
 
+def report(cases: list[tuple[str, list[str], dict[str, str]]], runs: int) -> float:
+    """Print a Markdown table row per case; the first case is the baseline, which is returned."""
+    print("| command | median ms | x python | peak RSS MB |\n|---|---|---|---|")
+    baseline = 0.0
+    for label, command, case_env in cases:
+        wall, rss = bench(command, case_env, runs)
+        baseline = baseline or wall
+        print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.1f}x | {rss:.0f} |")
+    return baseline
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -79,12 +90,7 @@ def main() -> None:
     print(
         f"store: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB), {args.runs} runs each after a warm-up\n"
     )
-    print("| command | median ms | x python | peak RSS MB |\n|---|---|---|---|")
-    baseline = None
-    for label, command, case_env in cases:
-        wall, rss = bench(command, case_env, args.runs)
-        baseline = baseline or wall
-        print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.1f}x | {rss:.0f} |")
+    baseline = report(cases, args.runs)
     if args.bulk:
         export = workdir / "export.json"
         bulk = [

@@ -10,6 +10,17 @@ from keepgoing.cli.output import emit_json, say, user
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound
 
+# Consent options, shared by add and edit.
+ConsentOption = Annotated[str | None, typer.Option("--consent", help="given or withdrawn.")]
+ConsentReviewOption = Annotated[
+    str | None, typer.Option("--consent-review", help="When to check their consent again.")
+]
+ConsentChannelsOption = Annotated[
+    str | None, typer.Option("--consent-channels", help="How they agreed to be contacted: text,phone ...")
+]
+ConsentNoteOption = Annotated[
+    str | None, typer.Option("--consent-note", help='Their terms, e.g. "text first, weekdays only".')
+]
 TagOption = Annotated[
     list[str] | None,
     typer.Option("--tag", help="A tag such as partner or walking-group (repeatable)."),
@@ -45,16 +56,10 @@ def add(
         list[str] | None, typer.Option("--alias", help="Another name they go by (repeatable).")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What matters to them.")] = None,
-    consent: Annotated[str | None, typer.Option("--consent", help="given or withdrawn.")] = None,
-    consent_review: Annotated[
-        str | None, typer.Option("--consent-review", help="When to check their consent again.")
-    ] = None,
-    consent_channels: Annotated[
-        str | None, typer.Option("--consent-channels", help="How they agreed to be contacted: text,phone ...")
-    ] = None,
-    consent_note: Annotated[
-        str | None, typer.Option("--consent-note", help='Their terms, e.g. "text first, weekdays only".')
-    ] = None,
+    consent: ConsentOption = None,
+    consent_review: ConsentReviewOption = None,
+    consent_channels: ConsentChannelsOption = None,
+    consent_note: ConsentNoteOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -228,16 +233,10 @@ def edit(
     note: Annotated[
         str | None, typer.Option("--note", help="What matters to them (replaces; empty clears).")
     ] = None,
-    consent: Annotated[str | None, typer.Option("--consent", help="given or withdrawn.")] = None,
-    consent_review: Annotated[
-        str | None, typer.Option("--consent-review", help="When to check their consent again.")
-    ] = None,
-    consent_channels: Annotated[
-        str | None, typer.Option("--consent-channels", help="How they agreed to be contacted: text,phone ...")
-    ] = None,
-    consent_note: Annotated[
-        str | None, typer.Option("--consent-note", help='Their terms, e.g. "text first, weekdays only".')
-    ] = None,
+    consent: ConsentOption = None,
+    consent_review: ConsentReviewOption = None,
+    consent_channels: ConsentChannelsOption = None,
+    consent_note: ConsentNoteOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
