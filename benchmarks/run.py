@@ -72,6 +72,9 @@ def main() -> None:
     shutil.copy(args.db, scratch)
     env = {**os.environ, "KEEPGOING_DB": str(args.db), "COLUMNS": "120"}
     env.pop("NO_COLOR", None)
+    # An installed keepgoing runs from .pyc files that pip compiled; an editable
+    # checkout gets them on first run, unless this is set (as on our machines).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     name = _a_name(args.db)
     cases = [
         ("python -c pass", [sys.executable, "-c", "pass"], env),

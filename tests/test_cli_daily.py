@@ -283,3 +283,15 @@ def test_log_and_add_json(kg) -> None:
     assert person["name"] == "Sam Okafor" and person["cadence_days"] == 30
     logged = as_json(kg("log", "sam", "--via", "phone", "--note", "hi", "--json"))
     assert logged["conversation"]["note"] == "hi" and logged["conversation"]["with"] == ["Sam Okafor"]
+
+
+def test_long_lists_are_cut_in_the_table_but_complete_in_json(kg, clock) -> None:
+    for i in range(7):
+        kg("add", f"Person {chr(65 + i)}", "--every", "weekly")
+        kg("log", f"person {chr(65 + i)}", "--via", "phone", "--follow-up", f"task {i}", "--due", "today")
+    clock.advance(days=8 + 0)
+    out = kg("due", "--limit", "3").stdout
+    assert "…and 4 more (keepgoing due --limit 7" in out and "7 people due" in out
+    assert "…and 4 more (keepgoing followups" in out
+    data = as_json(kg("due", "--json", "--limit", "3"))
+    assert len(data["people"]) == 7 and len(data["follow_ups"]) == 7

@@ -32,7 +32,10 @@ def due(
     today = clock.local_today(clock.now())
     within_days = parse_duration(within, allow_zero=True) if within else 0
     store = open_store(db)
-    report = due_report(store, today=today, within_days=within_days, tag=tag)
+    # The table shows `limit` rows; JSON lists everyone.
+    report = due_report(
+        store, today=today, within_days=within_days, tag=tag, limit=None if json_out else limit
+    )
     if json_out:
         emit_json(report.to_json())
         return

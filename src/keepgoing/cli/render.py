@@ -106,11 +106,11 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
                 _reach(entry.prefers, entry.phone, entry.email),
             )
         out.print(table)
-        hidden = len(report.people) - limit
+        hidden = report.people_total - len(report.people)
         if hidden > 0:
             out.print(
                 Text(
-                    f"…and {hidden} more (keepgoing due --limit {len(report.people)}, or --json).",
+                    f"…and {hidden} more (keepgoing due --limit {report.people_total}, or --json).",
                     style="dim",
                 )
             )
@@ -124,7 +124,10 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
         out.print(Text(line))
     if report.follow_ups:
         out.print()
-        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="", limit=limit)
+        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="")
+        if report.follow_ups_total > len(report.follow_ups):
+            more = report.follow_ups_total - len(report.follow_ups)
+            out.print(Text(messages.MORE_FOLLOW_UPS.format(count=more), style="dim"))
     if report.consent_reviews:
         out.print()
         reviews = Table(title=messages.CONSENT_TITLE, box=box.SIMPLE_HEAD, title_justify="left")
@@ -136,7 +139,7 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
         out.print(reviews)
     footer = []
     if report.people:
-        people = "1 person" if len(report.people) == 1 else f"{len(report.people)} people"
+        people = "1 person" if report.people_total == 1 else f"{report.people_total} people"
         footer.append(messages.DUE_FOOTER.format(count=people))
     if report.reached_this_week:
         footer.append(

@@ -75,6 +75,8 @@ class DueReport:
     consent_reviews: list[dict[str, Any]] = field(default_factory=list)
     wins_this_month: int = 0
     reached_this_week: int = 0
+    people_total: int = 0
+    follow_ups_total: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,8 +97,14 @@ ACTIVE = (
 )
 
 
-def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = None) -> DueReport:
-    """Who is due a check-in by `today + within_days`, most overdue (for their rhythm) first."""
+def due(
+    store: Store, *, today: date, within_days: int = 0, tag: str | None = None, limit: int | None = None
+) -> DueReport:
+    """Who is due a check-in by `today + within_days`, most overdue (for their rhythm) first.
+
+    With `limit`, only the first `limit` people and follow-ups are built (the
+    totals still count everyone): a screen of 50 need not pay for 5,000.
+    """
     horizon = today + timedelta(days=within_days)
     params: dict[str, Any] = {"today": today, "horizon": horizon}
     sql = (
@@ -109,6 +117,7 @@ def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = No
     with store.read():
         rows = store.rows(sql, params)
         follow_ups = open_follow_ups(store, due_by=horizon, tag=params.get("tag"))
+        follow_ups_total = len(follow_ups)
         reviews = [
             {
                 "id": r["id"],
@@ -132,8 +141,15 @@ def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = No
         wins = store.row("SELECT count(*) AS n FROM win WHERE occurred_at >= :since", {"since": month_start})[
             "n"
         ]
+
+    # Sort on the two raw columns first; build entries only for the rows wanted.
+    def lateness(row: Any) -> tuple[float, int, str]:
+        overdue = (today - as_date(row["due_on"])).days
+        return (-overdue / row["cadence_days"], -overdue, row["name"].casefold())
+
+    rows = sorted(rows, key=lateness)
     people = []
-    for row in rows:
+    for row in rows[:limit]:
         last_at = as_datetime(row["last_contact_at"])
         people.append(
             DueEntry(
@@ -151,8 +167,9 @@ def due(store: Store, *, today: date, within_days: int = 0, tag: str | None = No
                 wellbeing_drop=row["wellbeing_drop"],
             )
         )
-    people.sort(key=lambda e: (-e.lateness, -e.days_overdue, e.name.casefold()))
-    return DueReport(today, within_days, people, follow_ups, reviews, wins, reached)
+    report = DueReport(today, within_days, people, follow_ups[:limit], reviews, wins, reached)
+    report.people_total, report.follow_ups_total = len(rows), follow_ups_total
+    return report
 
 
 def next_up(store: Store, *, today: date) -> tuple[str, date] | None:
