@@ -91,6 +91,7 @@ def open_follow_ups(
     due_by: date | None = None,
     person_id: int | None = None,
     tag: str | None = None,
+    limit: int | None = None,
 ) -> list[FollowUp]:
     """Open follow-ups, soonest due first (those with no date last)."""
     conditions, params = ["f.done_at IS NULL"], {}
@@ -104,7 +105,19 @@ def open_follow_ups(
         conditions.append("f.person_id IN (SELECT person_id FROM person_tag WHERE tag = :tag)")
         params["tag"] = tag
     sql = f"{SELECT} WHERE {' AND '.join(conditions)} ORDER BY f.due_on ASC NULLS LAST, f.id ASC"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
     return [FollowUp.from_row(row) for row in store.rows(sql, params)]
+
+
+def count_open(store: Store, *, due_by: date, tag: str | None = None) -> int:
+    sql = "SELECT count(*) AS n FROM follow_up f WHERE f.done_at IS NULL AND f.due_on <= :due_by"
+    params: dict[str, Any] = {"due_by": due_by}
+    if tag is not None:
+        sql += " AND f.person_id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
+        params["tag"] = tag
+    return store.row(sql, params)["n"]
 
 
 def follow_ups_for(store: Store, person_id: int) -> list[FollowUp]:

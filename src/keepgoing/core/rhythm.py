@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from keepgoing.core.followups import FollowUp, open_follow_ups
+from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
 from keepgoing.core.people import iso
 from keepgoing.dates import start_of_day
 from keepgoing.storage import Store
@@ -116,8 +116,10 @@ def due(
         params["tag"] = clean_tag(tag)
     with store.read():
         rows = store.rows(sql, params)
-        follow_ups = open_follow_ups(store, due_by=horizon, tag=params.get("tag"))
-        follow_ups_total = len(follow_ups)
+        follow_ups = open_follow_ups(store, due_by=horizon, tag=params.get("tag"), limit=limit)
+        follow_ups_total = (
+            len(follow_ups) if limit is None else count_open(store, due_by=horizon, tag=params.get("tag"))
+        )
         reviews = [
             {
                 "id": r["id"],
@@ -167,7 +169,7 @@ def due(
                 wellbeing_drop=row["wellbeing_drop"],
             )
         )
-    report = DueReport(today, within_days, people, follow_ups[:limit], reviews, wins, reached)
+    report = DueReport(today, within_days, people, follow_ups, reviews, wins, reached)
     report.people_total, report.follow_ups_total = len(rows), follow_ups_total
     return report
 
