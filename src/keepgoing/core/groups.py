@@ -82,6 +82,14 @@ def find_group(store: Store, query: str) -> Group:
     raise NotFound(f'No group called "{query.strip()}". Add it with keepgoing group add.')
 
 
+def group_ref(store: Store, query: str | None) -> tuple[int | None, str | None]:
+    """(id, name) of the group `query` names, or (None, None) when there is none."""
+    if query is None:
+        return None, None
+    found = find_group(store, query)
+    return found.id, found.name
+
+
 def add_group(
     store: Store,
     name: str,

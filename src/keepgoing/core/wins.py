@@ -44,13 +44,10 @@ def add_win(
     text = clean(text, "follow-up")
     if not text:
         raise BadInput("What was the win? A few words will do.")
-    with store.write():
-        group_id, group_name = None, None
-        if group is not None:
-            from keepgoing.core.groups import find_group
+    from keepgoing.core.groups import group_ref
 
-            found = find_group(store, group)
-            group_id, group_name = found.id, found.name
+    with store.write():
+        group_id, group_name = group_ref(store, group)
         resolved = list({p.id: p for p in (find_person(store, name) for name in people or [])}.values())
         win_id = store.insert(
             "INSERT INTO win (text, occurred_at, group_id, logged_by, created_at) "
