@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -22,9 +24,32 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 20)
 
 
-@pytest.fixture(params=["sqlite3", "sqlalchemy-url"])
+PG = os.environ.get("KEEPGOING_TEST_POSTGRES")  # e.g. postgresql+psycopg://postgres@127.0.0.1:55432
+
+
+@pytest.fixture(params=["sqlite3", "sqlalchemy-url", "postgresql"])
 def store(request, tmp_path: Path):
-    """The stdlib store and the SQLAlchemy store run the very same core SQL."""
+    """The stdlib store and the SQLAlchemy store run the very same core SQL.
+
+    With KEEPGOING_TEST_POSTGRES set to a server URL, each test also runs on a
+    fresh PostgreSQL database; without it, that case skips and says why.
+    """
+    if request.param == "postgresql":
+        if not PG:
+            pytest.skip("no PostgreSQL server: set KEEPGOING_TEST_POSTGRES to run these on one")
+        from sqlalchemy import create_engine, text
+
+        name = f"kg_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        opened = open_store(f"{PG}/{name}")
+        yield opened
+        opened.close()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+        return
     path = tmp_path / "core.db"
     opened = open_store(str(path) if request.param == "sqlite3" else f"sqlite:///{path}")
     yield opened
@@ -125,3 +150,29 @@ def test_matching_is_one_person_or_a_clear_refusal(tmp_path_factory, names: list
         assert found.name in added
         assert fold(query) in fold(found.name)  # accents are optional when nothing matches exactly
     store.close()
+
+
+def test_streaming_reads_leave_the_connection_fit_for_writes(store, tmp_path) -> None:
+    """An export streams rows; the same connection must then write as usual (a PostgreSQL regression)."""
+    import io
+    import json
+
+    from keepgoing.core.erasure import forget_person
+    from keepgoing.exchange.json_format import write_json
+    from keepgoing.exchange.readers import import_file
+    from keepgoing.exchange.selection import Selection
+
+    add_person(store, "Ann Lee", now=NOW)
+    add_person(store, "Bob Marsh", now=NOW)
+    log_conversation(
+        store, ["ann", "bob"], via="cuppa", occurred_at=NOW, now=NOW, note="garden", follow_up="x"
+    )
+    out = io.StringIO()
+    write_json(store, out, Selection(), now=NOW)
+    forget_person(store, "ann", now=NOW)
+    log_conversation(store, ["bob"], via="phone", occurred_at=NOW, now=NOW)
+    path = tmp_path / "export.json"
+    path.write_text(out.getvalue())
+    report = import_file(store, path, now=NOW)
+    assert report.people_added == ["Ann Lee"] and report.people_matched == ["Bob Marsh"]
+    assert json.loads(out.getvalue())["format_version"] == 2

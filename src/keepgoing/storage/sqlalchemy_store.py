@@ -57,24 +57,40 @@ class SqlAlchemyStore:
         except SQLAlchemyError as exc:
             raise StoreError(f"The store {self.location} reported a problem: {exc.orig}") from exc
 
+    def _done(self, value: Any) -> Any:
+        """Outside read()/write(), each statement is its own transaction: end the autobegun one.
+
+        Left open, it would hold a snapshot (and, on SQLite, the write lock) for
+        as long as the store stays open.
+        """
+        if not self._depth and self._conn.in_transaction():
+            self._conn.commit()
+        return value
+
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
-        return list(self._execute(sql, params).mappings())
+        return self._done(list(self._execute(sql, params).mappings()))
 
     def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self._execute(sql, params).mappings().first()
+        return self._done(self._execute(sql, params).mappings().first())
 
     def run(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
-        return self._execute(sql, params).rowcount
+        return self._done(self._execute(sql, params).rowcount)
 
     def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
-        return self._execute(sql, params).scalar_one()
+        return self._done(self._execute(sql, params).scalar_one())
 
     def stream(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
         try:
-            result = self._conn.execution_options(stream_results=True).execute(text(sql), dict(params or {}))
+            # Per statement: Connection.execution_options() would change the connection itself.
+            statement = text(sql).execution_options(stream_results=True)
+            result = self._conn.execute(statement, dict(params or {}))
         except SQLAlchemyError as exc:
             raise StoreError(f"The store {self.location} reported a problem: {exc.orig}") from exc
-        yield from result.mappings()
+        try:
+            yield from result.mappings()
+        finally:
+            result.close()  # an open cursor would keep SQLite's tables locked
+        self._done(None)
 
     def run_many(self, sql: str, rows: Any) -> None:
         batch = [dict(row) for row in rows]
@@ -115,7 +131,10 @@ class SqlAlchemyStore:
     def scrub(self) -> None:
         """On a database server, erasure is the server's job (PostgreSQL: VACUUM)."""
         if self.dialect == "sqlite":
-            self._conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._done(None)
+            # Straight to the driver: through SQLAlchemy the PRAGMA would autobegin a
+            # transaction, and a checkpoint cannot run inside one.
+            self._conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self._conn.close()
