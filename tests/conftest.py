@@ -10,7 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
+
+# First calls import dateutil or open a store: no per-example deadline, so timing never fails a test.
+settings.register_profile("keepgoing", deadline=None)
+settings.load_profile("keepgoing")
 
 # A UK user, so that local dates and day-first reading are what our users see.
 os.environ["TZ"] = "Europe/London"
