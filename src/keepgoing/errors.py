@@ -31,3 +31,17 @@ class BadInput(KeepgoingError):
 
 class StoreError(KeepgoingError):
     """The store cannot be opened or used (missing, corrupt, too new)."""
+
+
+class EditConflict(KeepgoingError):
+    """Someone else saved a change to this person after the edit began."""
+
+    def __init__(self, person: object):
+        who = getattr(person, "updated_by", None)
+        name = getattr(person, "name", "This person")
+        by = f" by {who}" if who else ""
+        super().__init__(
+            f"{name} was changed{by} while you were editing, so your change was not saved; "
+            "look at them again (keepgoing show) and redo it."
+        )
+        self.person = person

@@ -6,6 +6,9 @@ commands that never ask pay nothing for it.
 
     # ~/.config/keepgoing/config.toml
     date_order = "dmy"   # or "mdy": how to read 03/04/2026
+    worker = "alex"      # who you are in a team store (default: your login name)
+    db = "postgresql://alex@db.example.org/team"   # the store, when not --db/$KEEPGOING_DB
+    due = "mine"         # what plain `keepgoing due` shows: "mine" or "everyone"
 """
 
 from __future__ import annotations
@@ -53,3 +56,47 @@ def dayfirst() -> bool:
     if value not in ("dmy", "mdy"):
         raise BadInput(f'date_order must be "dmy" or "mdy", not "{value}".')
     return value == "dmy"
+
+
+def _setting(env: str, key: str) -> str | None:
+    value = os.environ.get(env)
+    if value is None:
+        value = _config().get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"The setting {key} in {config_path()} must be a quoted string.")
+    return value.strip() or None
+
+
+def worker() -> str | None:
+    """Who is using keepgoing: recorded on what they log, and what `due --mine` means."""
+    from keepgoing.text import worker_key
+
+    chosen = _setting("KEEPGOING_WORKER", "worker")
+    if chosen:
+        return worker_key(chosen)
+    import getpass
+
+    try:
+        return worker_key(getpass.getuser())
+    except (KeyError, OSError, BadInput):  # no login name in a container, say
+        return None
+
+
+def configured_db() -> str | None:
+    """The store named in the config file (after --db and $KEEPGOING_DB)."""
+    value = _config().get("db")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"The setting db in {config_path()} must be a path or database URL.")
+    return value.strip()
+
+
+def due_default() -> str:
+    """What plain `due` shows: "everyone" (a personal store) or "mine" (set in a team)."""
+    value = (_setting("KEEPGOING_DUE", "due") or "everyone").lower()
+    if value not in ("mine", "everyone"):
+        raise BadInput(f'The setting due must be "mine" or "everyone", not "{value}".')
+    return value

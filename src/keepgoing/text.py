@@ -24,6 +24,7 @@ LIMITS = {
     "email": 254,
     "note": 20_000,
     "follow-up": 2_000,
+    "worker name": 200,
 }
 
 # C0 controls (but tab and newline), DEL, C1 controls, bidi embeddings/overrides/
@@ -88,3 +89,8 @@ def optional(value: str | None, field: str) -> str | None:
         return None
     value = clean(value, field)
     return value or None
+
+
+def worker_key(value: str) -> str:
+    """A worker's name as stored and compared: "Alex" and "alex " are the same worker."""
+    return name_key(clean_name(value, "worker name"))

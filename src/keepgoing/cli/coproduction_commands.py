@@ -196,13 +196,13 @@ def win(
     db: DbOption = None,
 ) -> None:
     """Celebrate a small win."""
-    from keepgoing.core.conversations import current_worker
+    from keepgoing.settings import worker
     from keepgoing.core.wins import add_win
 
     now = clock.now()
     moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
     added = add_win(
-        open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=current_worker()
+        open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=worker()
     )
     who = f" (with {_join(added.people)})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
@@ -311,7 +311,8 @@ def jot(
 ) -> None:
     """Log a conversation from a sentence: finds the names, the channel and the day."""
     from keepgoing.core.channels import LABELS
-    from keepgoing.core.conversations import current_worker, log_conversation
+    from keepgoing.core.conversations import log_conversation
+    from keepgoing.settings import worker
     from keepgoing.core.natural import understand
 
     now = clock.now()
@@ -335,7 +336,7 @@ def jot(
         occurred_at=heard.when.instant(now),
         now=now,
         note=heard.note,
-        logged_by=current_worker(),
+        logged_by=worker(),
     )
     if json_out:
         emit_json({"conversation": logged.conversation.to_json()})

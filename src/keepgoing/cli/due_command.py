@@ -8,17 +8,56 @@ from keepgoing import clock
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json
 from keepgoing.dates import parse_duration
+from keepgoing.errors import UsageError
+
+
+def caseload(mine: bool, worker: str | None, team: bool) -> str | None:
+    """Whose people to show: a worker's name, or None for everyone's.
+
+    With none of the options, the config file's `due` setting decides
+    ("mine" in a team store, everyone by default).
+    """
+    if sum((mine, worker is not None, team)) > 1:
+        raise UsageError("Choose one of --mine, --worker and --team.")
+    from keepgoing import settings
+    from keepgoing.text import worker_key
+
+    if worker is not None:
+        return worker_key(worker)
+    if team:
+        return None
+    if mine or settings.due_default() == "mine":
+        me = settings.worker()
+        if me is None:
+            raise UsageError("Who are you? Set worker = \"your name\" in the config file, or KEEPGOING_WORKER.")
+        return me
+    return None
 
 
 @app.command(
     rich_help_panel="Every day",
-    epilog=examples("keepgoing due", "keepgoing due --within 3d --tag partner", "keepgoing due --json"),
+    epilog=examples(
+        "keepgoing due",
+        "keepgoing due --within 3d --tag partner",
+        "keepgoing due --mine   (your caseload in a team store)",
+        "keepgoing due --team   (everyone's, with their key worker)",
+        "keepgoing due --json",
+    ),
 )
 def due(
     within: Annotated[
         str | None, typer.Option("--within", help="Also show who falls due in the next 3d, 1w, ...")
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only the people you are key worker for, and your follow-ups.")
+    ] = False,
+    worker: Annotated[
+        str | None, typer.Option("--worker", help="Only this worker's caseload and follow-ups.")
+    ] = None,
+    team: Annotated[
+        bool, typer.Option("--team", help="Everyone's caseload, with each person's key worker.")
+    ] = False,
     limit: Annotated[
         int,
         typer.Option("--limit", min=1, help="Most people to list in the table (JSON lists all)."),
@@ -31,14 +70,20 @@ def due(
 
     today = clock.local_today(clock.now())
     within_days = parse_duration(within, allow_zero=True) if within else 0
+    whose = caseload(mine, worker, team)
     store = open_store(db)
     # The table shows `limit` rows; JSON lists everyone.
     report = due_report(
-        store, today=today, within_days=within_days, tag=tag, limit=None if json_out else limit
+        store,
+        today=today,
+        within_days=within_days,
+        tag=tag,
+        limit=None if json_out else limit,
+        worker=whose,
     )
     if json_out:
         emit_json(report.to_json())
         return
     from keepgoing.cli import render
 
-    render.due_screen(store, report, limit=limit, tag=tag)
+    render.due_screen(store, report, limit=limit, tag=tag, team=team)

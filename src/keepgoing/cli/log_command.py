@@ -89,7 +89,8 @@ def log(
 ) -> None:
     """Record one conversation with one or more people."""
     from keepgoing.core.channels import LABELS
-    from keepgoing.core.conversations import current_worker, log_conversation
+    from keepgoing.core.conversations import log_conversation
+    from keepgoing.settings import worker
 
     now = clock.now()
     today = clock.local_today(now)
@@ -114,7 +115,7 @@ def log(
         follow_up=follow_up,
         follow_up_due=due_day,
         create_missing=new,
-        logged_by=current_worker(),
+        logged_by=worker(),
         feeling=feeling,
         ideas=idea,
         group=group,

@@ -21,6 +21,9 @@ ConsentChannelsOption = Annotated[
 ConsentNoteOption = Annotated[
     str | None, typer.Option("--consent-note", help='Their terms, e.g. "text first, weekdays only".')
 ]
+WorkerOption = Annotated[
+    str | None, typer.Option("--worker", help="Their key worker in a team store (edit: empty clears).")
+]
 TagOption = Annotated[
     list[str] | None,
     typer.Option("--tag", help="A tag such as partner or walking-group (repeatable)."),
@@ -60,11 +63,13 @@ def add(
     consent_review: ConsentReviewOption = None,
     consent_channels: ConsentChannelsOption = None,
     consent_note: ConsentNoteOption = None,
+    worker: WorkerOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Add a person to keep in touch with."""
     from keepgoing.core.people import add_person
+    from keepgoing.settings import worker as me
 
     now = clock.now()
     cadence = parse_duration(every) if every else None
@@ -84,6 +89,8 @@ def add(
         aliases=alias,
         note=note,
         consent=consent_given,
+        worker=worker,
+        by=me(),
     )
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
@@ -211,6 +218,7 @@ def show(
         "keepgoing edit sam --every weekly --tag walking",
         'keepgoing edit sam --org ""   (an empty value clears it)',
         'keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
+        "keepgoing edit sam --worker priya   (their key worker in a team store)",
     ),
 )
 def edit(
@@ -237,11 +245,20 @@ def edit(
     consent_review: ConsentReviewOption = None,
     consent_channels: ConsentChannelsOption = None,
     consent_note: ConsentNoteOption = None,
+    worker: WorkerOption = None,
+    if_version: Annotated[
+        int | None,
+        typer.Option(
+            "--if-version",
+            help="Save only if nobody has changed them since this version (see show --json).",
+        ),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Change someone's details, tags, aliases or rhythm."""
+    """Change someone's details, tags, aliases, rhythm or key worker."""
     from keepgoing.core.people import edit_person
+    from keepgoing.settings import worker as me
 
     now = clock.now()
     cadence = parse_duration(every) if every else None
@@ -264,6 +281,9 @@ def edit(
         add_aliases=alias,
         remove_aliases=unalias,
         consent=consent_given,
+        worker=worker,
+        by=me(),
+        expected_version=if_version,
     )
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
@@ -272,6 +292,7 @@ def edit(
         "organisation": "organisation",
         "cadence_days": "rhythm",
         "prefers": "preferred channel",
+        "worker": "key worker",
     }
     what = ", ".join(labels.get(c, c) for c in changed)
     say(messages.UPDATED.format(name=user(person.name), what=what, day=describe_day(person.due_on)))

@@ -67,7 +67,7 @@ def _reach(prefers: str | None, phone: str | None, email: str | None) -> Text:
     return _t(" ".join(parts)) if parts else Text("-", style="dim")
 
 
-def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) -> None:
+def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None, team: bool = False) -> None:
     from keepgoing.core.people import count_people
 
     out = console()
@@ -76,8 +76,9 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
         welcome()
         return
     if report.people:
+        whose = f" · {safe(report.worker, inline=True)}'s caseload" if report.worker else ""
         table = Table(
-            title=f"Time for a check-in · {describe_day(today)}",
+            title=f"Time for a check-in{whose} · {describe_day(today)}",
             box=box.SIMPLE_HEAD,
             title_justify="left",
         )
@@ -86,6 +87,8 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
         table.add_column("Rhythm")
         table.add_column("Due")
         table.add_column("Reach them by")
+        if team:
+            table.add_column("Key worker")
         for entry in report.people[:limit]:
             overdue = entry.days_overdue
             if overdue > 0:
@@ -98,13 +101,16 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
                 due_text.append(
                     "\n" + messages.WELLBEING_DROP.format(drop=entry.wellbeing_drop), style="magenta"
                 )
-            table.add_row(
+            cells = [
                 _t(entry.name),
                 _last_contact(entry.last_contact_day, entry.last_contact_via, today),
                 describe_rhythm(entry.cadence_days),
                 due_text,
                 _reach(entry.prefers, entry.phone, entry.email),
-            )
+            ]
+            if team:
+                cells.append(_t(entry.worker) if entry.worker else Text(messages.NO_WORKER, style="dim"))
+            table.add_row(*cells)
         out.print(table)
         hidden = report.people_total - len(report.people)
         if hidden > 0:
@@ -117,14 +123,16 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
     else:
         upcoming = next_up(store, today=today)
         line = messages.NOBODY_DUE.format(tagged=f" tagged {safe(tag, inline=True)}" if tag else "")
-        if upcoming and not tag:
+        if report.worker:
+            line = line[:-1] + messages.IN_CASELOAD.format(worker=safe(report.worker, inline=True))
+        if upcoming and not tag and not report.worker:
             line += messages.NEXT_UP.format(
                 name=safe(upcoming[0], inline=True), day=describe_day(upcoming[1])
             )
         out.print(Text(line))
     if report.follow_ups:
         out.print()
-        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="")
+        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="", team=team)
         if report.follow_ups_total > len(report.follow_ups):
             more = report.follow_ups_total - len(report.follow_ups)
             out.print(Text(messages.MORE_FOLLOW_UPS.format(count=more), style="dim"))
@@ -151,10 +159,19 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None) ->
         footer.append(messages.WINS_THIS_MONTH.format(wins=_plural(report.wins_this_month, "win")))
     if footer:
         out.print(Text(" ".join(footer), style="dim"))
+    if report.unassigned:
+        people = "1 person" if report.unassigned == 1 else f"{report.unassigned} people"
+        out.print(Text(messages.UNASSIGNED_DUE.format(people=people), style="yellow"))
 
 
 def follow_ups_table(
-    items: list[FollowUp], today: date, *, title: str, empty: str, limit: int | None = None
+    items: list[FollowUp],
+    today: date,
+    *,
+    title: str,
+    empty: str,
+    limit: int | None = None,
+    team: bool = False,
 ) -> None:
     out = console()
     if not items:
@@ -166,6 +183,8 @@ def follow_ups_table(
     table.add_column("For", style="bold")
     table.add_column("What")
     table.add_column("Due")
+    if team:
+        table.add_column("Whose")
     for item in items[:limit]:
         if item.due_on is None:
             due_text = Text("-", style="dim")
@@ -181,7 +200,10 @@ def follow_ups_table(
             due_text = Text(describe_day(item.due_on))
         if item.consent_withdrawn:
             due_text.append(f" ({messages.CONSENT_WITHDRAWN_MARK})", style="magenta")
-        table.add_row(str(item.id), _t(item.person), _t(item.text), due_text)
+        cells = [str(item.id), _t(item.person), _t(item.text), due_text]
+        if team:
+            cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
+        table.add_row(*cells)
     out.print(table)
     if limit is not None and len(items) > limit:
         out.print(Text(f"…and {len(items) - limit} more (keepgoing followups, or --json).", style="dim"))
@@ -253,6 +275,7 @@ def person_card(
     row("Email", person.email)
     row("Prefers", person.prefers)
     row("Tags", ", ".join(person.tags))
+    row("Key worker", person.worker)
     card.add_row("Rhythm", describe_rhythm(person.cadence_days))
     last = person.last_contact_day
     card.add_row("Last contact", _last_contact(last, person.last_contact_via, today))
@@ -307,6 +330,7 @@ def person_card(
     table.add_column("With")
     table.add_column("Wellbeing", justify="center")
     table.add_column("Note")
+    table.add_column("Logged by")
     for item in conversations:
         others = [name for name in item.people if name != person.name]
         how = item.via + (f"\n{item.group}" if item.group else "")
@@ -319,6 +343,7 @@ def person_card(
             _t(", ".join(others)),
             _t(feeling.strip()),
             _t(item.note),
+            _t(item.logged_by),
         )
     out.print(table)
     if total > len(conversations):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -53,13 +52,6 @@ class Logged:
     follow_up_due: date | None = None
     idea_ids: list[int] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)
-
-
-def current_worker() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a container, say
-        return None
 
 
 def _resolve(
@@ -169,7 +161,13 @@ def log_conversation(
         follow_up_id = None
         if follow_up is not None:
             follow_up_id = add_follow_up(
-                store, people[0].id, follow_up, due_on=follow_up_due, now=now, conversation_id=conversation_id
+                store,
+                people[0].id,
+                follow_up,
+                due_on=follow_up_due,
+                now=now,
+                conversation_id=conversation_id,
+                logged_by=logged_by,
             )
         idea_ids = []
         if ideas:

@@ -13,7 +13,7 @@ from keepgoing.text import clean
 
 SELECT = (
     "SELECT f.id, f.person_id, p.name AS person, f.text, f.due_on, f.created_at, f.done_at, "
-    "f.conversation_id, CASE WHEN p.consent = 'withdrawn' THEN 1 ELSE 0 END AS withdrawn "
+    "f.conversation_id, f.logged_by, f.worker, CASE WHEN p.consent = 'withdrawn' THEN 1 ELSE 0 END AS withdrawn "
     "FROM follow_up f JOIN person p ON p.id = f.person_id"
 )
 
@@ -30,6 +30,9 @@ class FollowUp:
     conversation_id: int | None = None
     # The person has withdrawn consent to be contacted: think before acting on this.
     consent_withdrawn: bool = False
+    logged_by: str | None = None
+    # Whose job it is (in a team store); handed over with the person.
+    worker: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> FollowUp:
@@ -43,6 +46,8 @@ class FollowUp:
             done_at=as_datetime(row["done_at"]),
             conversation_id=row["conversation_id"],
             consent_withdrawn=bool(row["withdrawn"]),
+            logged_by=row["logged_by"],
+            worker=row["worker"],
         )
 
     def is_overdue(self, today: date) -> bool:
@@ -63,6 +68,8 @@ class FollowUp:
             "created_at": iso(self.created_at),
             "conversation_id": self.conversation_id,
             "consent_withdrawn": self.consent_withdrawn,
+            "logged_by": self.logged_by,
+            "worker": self.worker,
         }
 
 
@@ -74,15 +81,23 @@ def add_follow_up(
     due_on: date | None,
     now: datetime,
     conversation_id: int | None = None,
+    logged_by: str | None = None,
 ) -> int:
+    """A promise made to someone; it is the job of whoever made it (`logged_by`)."""
     text = clean(text, "follow-up")
     if not text:
         raise BadInput("A follow-up needs some words: what did you promise?")
     return store.insert(
-        "INSERT INTO follow_up (person_id, conversation_id, text, due_on, created_at) "
-        "VALUES (:p, :c, :t, :d, :now) RETURNING id",
-        {"p": person_id, "c": conversation_id, "t": text, "d": due_on, "now": now},
+        "INSERT INTO follow_up (person_id, conversation_id, text, due_on, created_at, logged_by, worker) "
+        "VALUES (:p, :c, :t, :d, :now, :by, :by) RETURNING id",
+        {"p": person_id, "c": conversation_id, "t": text, "d": due_on, "now": now, "by": logged_by},
     )
+
+
+# A follow-up is someone's when it is theirs, or nobody's and the person is in their caseload.
+FOLLOW_UP_OF_WORKER = (
+    "COALESCE(f.worker, (SELECT wp.worker FROM person wp WHERE wp.id = f.person_id)) = :worker"
+)
 
 
 def open_follow_ups(
@@ -92,8 +107,9 @@ def open_follow_ups(
     person_id: int | None = None,
     tag: str | None = None,
     limit: int | None = None,
+    worker: str | None = None,
 ) -> list[FollowUp]:
-    """Open follow-ups, soonest due first (those with no date last)."""
+    """Open follow-ups, soonest due first (those with no date last); `worker`: only theirs."""
     conditions, params = ["f.done_at IS NULL"], {}
     if due_by is not None:
         conditions.append("f.due_on <= :due_by")
@@ -104,6 +120,9 @@ def open_follow_ups(
     if tag is not None:
         conditions.append("f.person_id IN (SELECT person_id FROM person_tag WHERE tag = :tag)")
         params["tag"] = tag
+    if worker is not None:
+        conditions.append(FOLLOW_UP_OF_WORKER)
+        params["worker"] = worker
     sql = f"{SELECT} WHERE {' AND '.join(conditions)} ORDER BY f.due_on ASC NULLS LAST, f.id ASC"
     if limit is not None:
         sql += " LIMIT :limit"
@@ -111,12 +130,15 @@ def open_follow_ups(
     return [FollowUp.from_row(row) for row in store.rows(sql, params)]
 
 
-def count_open(store: Store, *, due_by: date, tag: str | None = None) -> int:
+def count_open(store: Store, *, due_by: date, tag: str | None = None, worker: str | None = None) -> int:
     sql = "SELECT count(*) AS n FROM follow_up f WHERE f.done_at IS NULL AND f.due_on <= :due_by"
     params: dict[str, Any] = {"due_by": due_by}
     if tag is not None:
         sql += " AND f.person_id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
         params["tag"] = tag
+    if worker is not None:
+        sql += f" AND {FOLLOW_UP_OF_WORKER}"
+        params["worker"] = worker
     return store.row(sql, params)["n"]
 
 

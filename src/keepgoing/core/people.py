@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from keepgoing.core.channels import parse_channel
-from keepgoing.errors import Ambiguous, BadInput, NotFound
+from keepgoing.errors import Ambiguous, BadInput, EditConflict, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
-from keepgoing.text import clean_name, clean_tag, fold, name_key, optional
+from keepgoing.text import clean_name, clean_tag, fold, name_key, optional, worker_key
 
 DEFAULT_CADENCE_DAYS = 30
 MAX_CANDIDATES_SHOWN = 8
@@ -19,7 +19,7 @@ MAX_CANDIDATES_SHOWN = 8
 PERSON_COLUMNS = (
     "id, name, organisation, role, phone, email, prefers, note, cadence_days, created_at, "
     "last_contact_at, last_contact_via, due_on, paused_until, archived_at, consent, consent_channels, "
-    "consent_note, consent_on, consent_review_on, wellbeing_drop"
+    "consent_note, consent_on, consent_review_on, wellbeing_drop, worker, version, updated_by"
 )
 CONSENT = ("given", "withdrawn")
 
@@ -47,6 +47,9 @@ class Person:
     consent_on: date | None = None
     consent_review_on: date | None = None
     wellbeing_drop: str | None = None
+    worker: str | None = None
+    version: int = 1
+    updated_by: str | None = None
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
@@ -74,6 +77,9 @@ class Person:
             consent_on=as_date(row["consent_on"]),
             consent_review_on=as_date(row["consent_review_on"]),
             wellbeing_drop=row["wellbeing_drop"],
+            worker=row["worker"],
+            version=row["version"],
+            updated_by=row["updated_by"],
         )
 
     def status(self, today: date) -> str:
@@ -115,6 +121,8 @@ class Person:
             "consent_on": self.consent_on.isoformat() if self.consent_on else None,
             "consent_review_on": self.consent_review_on.isoformat() if self.consent_review_on else None,
             "wellbeing_drop": self.wellbeing_drop,
+            "worker": self.worker,
+            "version": self.version,
         }
 
 
@@ -382,7 +390,10 @@ def add_person(
     aliases: list[str] | None = None,
     note: str | None = None,
     consent: dict[str, Any] | None = None,
+    worker: str | None = None,
+    by: str | None = None,
 ) -> Person:
+    """Add someone; `worker` is their key worker, `by` who added them."""
     name = clean_name(name)
     cadence = check_cadence(cadence_days or DEFAULT_CADENCE_DAYS)
     fields = {
@@ -398,6 +409,8 @@ def add_person(
         "created_at": now,
         "updated_at": now,
         "due_on": next_due(now, cadence),
+        "worker": worker_key(worker) if worker else None,
+        "updated_by": by,
         **(consent or {}),
     }
     with store.write():
@@ -430,13 +443,21 @@ def edit_person(
     add_aliases: list[str] | None = None,
     remove_aliases: list[str] | None = None,
     consent: dict[str, Any] | None = None,
+    worker: str | None = None,
+    by: str | None = None,
+    expected_version: int | None = None,
 ) -> tuple[Person, list[str]]:
     """Change what is given (None leaves a field; "" clears an optional one).
 
+    `expected_version` is the version the change was based on (from `show
+    --json`, or read when an edit form was opened): if someone else has saved
+    a change since, nothing is written and `EditConflict` says who and when.
     Returns the person afterwards and a list of what changed, for the echo.
     """
     with store.write():
         person = find_person(store, query)
+        if expected_version is not None and person.version != expected_version:
+            raise EditConflict(person)
         updates: dict[str, Any] = {}
         if name is not None:
             new_name = clean_name(name)
@@ -467,11 +488,9 @@ def edit_person(
             updates["due_on"] = next_due(base, cadence_days)
         if consent:
             updates.update(consent)
+        if worker is not None:
+            updates["worker"] = worker_key(worker) if worker.strip() else None
         changed = [c for c in updates if c not in ("name_key", "due_on", "consent_on")]
-        if updates:
-            updates["updated_at"] = now
-            assignments = ", ".join(f"{column} = :{column}" for column in updates)
-            store.run(f"UPDATE person SET {assignments} WHERE id = :id", {**updates, "id": person.id})
         if add_tags:
             _add_tags(store, person.id, add_tags)
             changed.append("tags")
@@ -494,7 +513,24 @@ def edit_person(
             changed.append("aliases")
         if not changed:
             raise BadInput("Nothing to change: give at least one option (see keepgoing edit --help).")
+        save_version(store, person, {**updates, "updated_at": now, "updated_by": by})
         return get_person(store, person.id), list(dict.fromkeys(changed))
+
+
+def save_version(store: Store, person: Person, updates: dict[str, Any]) -> None:
+    """Write `updates` and bump the version, only if nobody saved since `person` was read.
+
+    The version check is in the UPDATE itself, so it also holds on a server
+    database where another worker's transaction may commit between our read
+    and our write.
+    """
+    assignments = "".join(f"{column} = :{column}, " for column in updates)
+    saved = store.run(
+        f"UPDATE person SET {assignments}version = version + 1 WHERE id = :id AND version = :seen",
+        {**updates, "id": person.id, "seen": person.version},
+    )
+    if not saved:
+        raise EditConflict(get_person(store, person.id))
 
 
 def pause_person(store: Store, query: str, *, until: date, today: date, now: datetime) -> Person:

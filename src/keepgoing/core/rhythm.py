@@ -34,6 +34,7 @@ class DueEntry:
     email: str | None
     today: date
     wellbeing_drop: str | None = None
+    worker: str | None = None
 
     @property
     def days_overdue(self) -> int:
@@ -63,6 +64,7 @@ class DueEntry:
             "phone": self.phone,
             "email": self.email,
             "wellbeing_drop": self.wellbeing_drop,
+            "worker": self.worker,
         }
 
 
@@ -77,11 +79,15 @@ class DueReport:
     reached_this_week: int = 0
     people_total: int = 0
     follow_ups_total: int = 0
+    # Whose caseload this is (None: everyone's), and how many due people have no key worker.
+    worker: str | None = None
+    unassigned: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "date": self.today.isoformat(),
             "within_days": self.within_days,
+            "worker": self.worker,
             "people": [entry.to_json() for entry in self.people],
             "follow_ups": [f.to_json(self.today) for f in self.follow_ups],
             "consent_reviews": self.consent_reviews,
@@ -98,28 +104,48 @@ ACTIVE = (
 
 
 def due(
-    store: Store, *, today: date, within_days: int = 0, tag: str | None = None, limit: int | None = None
+    store: Store,
+    *,
+    today: date,
+    within_days: int = 0,
+    tag: str | None = None,
+    limit: int | None = None,
+    worker: str | None = None,
 ) -> DueReport:
     """Who is due a check-in by `today + within_days`, most overdue (for their rhythm) first.
 
     With `limit`, only the first `limit` people and follow-ups are built (the
     totals still count everyone): a screen of 50 need not pay for 5,000.
+    With `worker`, only their caseload and their follow-ups.
     """
     horizon = today + timedelta(days=within_days)
     params: dict[str, Any] = {"today": today, "horizon": horizon}
+    chosen = f"{ACTIVE} AND p.due_on <= :horizon"
+    if tag:
+        chosen += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
+        params["tag"] = clean_tag(tag)
     sql = (
         "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
-        f"p.prefers, p.phone, p.email, p.wellbeing_drop FROM person p WHERE {ACTIVE} AND p.due_on <= :horizon"
+        f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker FROM person p WHERE {chosen}"
     )
-    if tag:
-        sql += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
-        params["tag"] = clean_tag(tag)
+    reviews_sql = (
+        "SELECT p.id, p.name, p.consent, p.consent_review_on FROM person p WHERE p.archived_at IS NULL "
+        "AND p.consent_review_on <= :horizon"
+    )
+    if worker is not None:
+        sql += " AND p.worker = :worker"
+        reviews_sql += " AND p.worker = :worker"
+        params["worker"] = worker
     with store.read():
         rows = store.rows(sql, params)
-        follow_ups = open_follow_ups(store, due_by=horizon, tag=params.get("tag"), limit=limit)
-        follow_ups_total = (
-            len(follow_ups) if limit is None else count_open(store, due_by=horizon, tag=params.get("tag"))
-        )
+        scope = {"due_by": horizon, "tag": params.get("tag"), "worker": worker}
+        follow_ups = open_follow_ups(store, limit=limit, **scope)
+        follow_ups_total = len(follow_ups) if limit is None else count_open(store, **scope)
+        unassigned = 0
+        if worker is not None:
+            unassigned = store.row(
+                f"SELECT count(*) AS n FROM person p WHERE {chosen} AND p.worker IS NULL", params
+            )["n"]
         reviews = [
             {
                 "id": r["id"],
@@ -127,11 +153,7 @@ def due(
                 "consent": r["consent"],
                 "review_on": as_date(r["consent_review_on"]).isoformat(),
             }
-            for r in store.rows(
-                "SELECT p.id, p.name, p.consent, p.consent_review_on FROM person p WHERE p.archived_at IS NULL "
-                "AND p.consent_review_on <= :horizon ORDER BY p.consent_review_on, p.name_key",
-                {"horizon": horizon},
-            )
+            for r in store.rows(f"{reviews_sql} ORDER BY p.consent_review_on, p.name_key", params)
         ]
         week_start = start_of_day(today - timedelta(days=today.weekday()))
         month_start = start_of_day(today.replace(day=1))
@@ -167,10 +189,12 @@ def due(
                 email=row["email"],
                 today=today,
                 wellbeing_drop=row["wellbeing_drop"],
+                worker=row["worker"],
             )
         )
     report = DueReport(today, within_days, people, follow_ups, reviews, wins, reached)
     report.people_total, report.follow_ups_total = len(rows), follow_ups_total
+    report.worker, report.unassigned = worker, unassigned
     return report
 
 

@@ -1,7 +1,7 @@
 """Where the store lives, and opening it safely.
 
-`open_store()` takes `--db`, then `$KEEPGOING_DB`, then the platform's user
-data folder. A path is a local SQLite file opened with stdlib sqlite3; a
+`open_store()` takes `--db`, then `$KEEPGOING_DB`, then `db` in the config
+file, then the platform's user data folder. A path is a local SQLite file opened with stdlib sqlite3; a
 URL (`postgresql://...`, `sqlite:///...`) goes through SQLAlchemy.
 """
 
@@ -35,7 +35,11 @@ def default_path() -> Path:
 
 
 def resolve_location(db: str | None = None) -> str:
-    return db or os.environ.get("KEEPGOING_DB") or str(default_path())
+    if db or os.environ.get("KEEPGOING_DB"):
+        return db or os.environ["KEEPGOING_DB"]
+    from keepgoing.settings import configured_db
+
+    return configured_db() or str(default_path())
 
 
 def is_url(location: str) -> bool:

@@ -51,6 +51,11 @@ class Person(SQLModel, table=True):
     consent_review_on: date | None = None
     # Set when their wellbeing dropped sharply ("4→2"); cleared by a steadier check-in.
     wellbeing_drop: str | None = Field(default=None, max_length=20)
+    # In a team store: the key worker who keeps in touch with them.
+    worker: str | None = Field(default=None, max_length=200, index=True)
+    # Bumped by every saved edit: a save based on an older version is refused.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    updated_by: str | None = Field(default=None, max_length=200)
 
 
 class Alias(SQLModel, table=True):
@@ -110,6 +115,9 @@ class FollowUp(SQLModel, table=True):
     due_on: date | None = None
     created_at: datetime
     done_at: datetime | None = None
+    logged_by: str | None = Field(default=None, max_length=200)
+    # Whose job it is; handed over with the person.
+    worker: str | None = Field(default=None, max_length=200, index=True)
 
 
 class PersonNote(SQLModel, table=True):
