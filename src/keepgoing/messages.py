@@ -84,3 +84,13 @@ RETENTION_NOTHING = "Nothing older than {day}: nothing to do."
 RETENTION_PREVIEW = "{count} conversations from before {day} ({span}) would be {verb}d."
 RETENTION_QUESTION = "{verb} {count} conversations?"
 RETENTION_DONE = "Done: {count} conversations {verb}d."
+
+# Team work
+HANDOVER_WOULD = "Would hand {count} and {follow_ups} from {source} to {target}:"
+HANDED_OVER = "Handed {count} and {follow_ups} from {source} to {target}:"
+HANDOVER_PACK = "Hand-over pack for them: {path}"
+COPIED = (
+    "{verb} {people} new people ({matched} already there), {conversations} conversations, "
+    "{follow_ups} follow-ups and {others} notes, ideas, groups and wins into {target}."
+)
+COPY_SKIPPED = "Skipped {count} already there."

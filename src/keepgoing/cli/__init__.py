@@ -11,7 +11,7 @@ when it builds the commands, which cost ~30 ms on every run.
 # isort: skip_file
 from keepgoing.cli import log_command, due_command, followup_commands
 from keepgoing.cli import people_commands, coproduction_commands
-from keepgoing.cli import exchange_commands, insight_commands, safety_commands
+from keepgoing.cli import exchange_commands, insight_commands, team_commands, safety_commands
 from keepgoing.cli.app import app
 
 __all__ = ["app", "main"]
@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     coproduction_commands,
     exchange_commands,
     insight_commands,
+    team_commands,
     safety_commands,
 )
 

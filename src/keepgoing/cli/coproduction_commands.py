@@ -196,14 +196,12 @@ def win(
     db: DbOption = None,
 ) -> None:
     """Celebrate a small win."""
-    from keepgoing.settings import worker
     from keepgoing.core.wins import add_win
+    from keepgoing.settings import worker
 
     now = clock.now()
     moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
-    added = add_win(
-        open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=worker()
-    )
+    added = add_win(open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=worker())
     who = f" (with {_join(added.people)})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
 
@@ -312,8 +310,8 @@ def jot(
     """Log a conversation from a sentence: finds the names, the channel and the day."""
     from keepgoing.core.channels import LABELS
     from keepgoing.core.conversations import log_conversation
-    from keepgoing.settings import worker
     from keepgoing.core.natural import understand
+    from keepgoing.settings import worker
 
     now = clock.now()
     today = clock.local_today(now)

@@ -29,7 +29,7 @@ def caseload(mine: bool, worker: str | None, team: bool) -> str | None:
     if mine or settings.due_default() == "mine":
         me = settings.worker()
         if me is None:
-            raise UsageError("Who are you? Set worker = \"your name\" in the config file, or KEEPGOING_WORKER.")
+            raise UsageError('Who are you? Set worker = "your name" in the config file, or KEEPGOING_WORKER.')
         return me
     return None
 

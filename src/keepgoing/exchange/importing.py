@@ -27,7 +27,7 @@ from keepgoing.core.people import (
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
-from keepgoing.text import clean, clean_name, clean_tag, name_key, optional
+from keepgoing.text import clean, clean_name, clean_tag, name_key, optional, worker_key
 
 BATCH = 5_000
 TABLES = ("person", "conversation", "follow_up", "community_group", "person_note", "idea", "win")
@@ -163,6 +163,7 @@ class Importer:
                 "consent_on": _day(fields.get("consent_on")),
                 "consent_review_on": _day(fields.get("consent_review_on")),
                 "wellbeing_drop": optional(_text(fields.get("wellbeing_drop")), "tag"),
+                "worker": _worker(fields.get("worker")),
             }
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
             tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
@@ -268,6 +269,8 @@ class Importer:
             due = _day(fields.get("due"))
             created = _instant(fields.get("created_at")) or self.now
             done = _instant(fields.get("done_at"))
+            logged_by = optional(_text(fields.get("logged_by")), "name")
+            worker = _worker(fields.get("worker"))
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         if not self.was_empty:
@@ -287,6 +290,8 @@ class Importer:
                 "d": due,
                 "created": created,
                 "done": done,
+                "by": logged_by,
+                "worker": worker,
             }
         )
         self.report.follow_ups_added += 1
@@ -297,7 +302,7 @@ class Importer:
             "created_at, feeling, group_id) VALUES (:id, :at, :via, :note, :wb, :by, :created, :feeling, :group)",
             "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
-            "done_at) VALUES (:id, :p, :c, :t, :d, :created, :done)",
+            "done_at, logged_by, worker) VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker)",
         }
         for table, sql in statements.items():  # in this order: links need their conversation
             if self.pending[table]:
@@ -446,6 +451,14 @@ class Importer:
                 "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due WHERE id = :id",
                 updates,
             )
+        if self.store.dialect == "postgresql":
+            # Rows came in with their own ids, which PostgreSQL's id sequences do not
+            # notice (SQLite takes max(id) + 1): move each sequence past them.
+            for table in TABLES:
+                self.store.row(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
+                )
 
 
 def _is_id(value: Any) -> bool:
@@ -462,6 +475,11 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (dict, list)):
         raise BadInput("expected text, found a list or object")
     return str(value)
+
+
+def _worker(value: Any) -> str | None:
+    text = _text(value)
+    return worker_key(text) if text and text.strip() else None
 
 
 def _list(value: Any) -> list[Any]:

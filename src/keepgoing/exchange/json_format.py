@@ -59,6 +59,7 @@ def person_object(row: Any, aliases: list[str], tags: list[str], selection: Sele
         "consent_on": iso_day(row["consent_on"]),
         "consent_review_on": iso_day(row["consent_review_on"]),
         "wellbeing_drop": row["wellbeing_drop"],
+        "worker": row["worker"],
     }
 
 
@@ -135,6 +136,8 @@ def write_json(
             "due": iso_day(row["due_on"]),
             "created_at": iso_instant(row["created_at"]),
             "done_at": iso_instant(row["done_at"]),
+            "logged_by": row["logged_by"],
+            "worker": row["worker"],
         }
         out.write(("," if counts["follow_ups"] else "") + "\n  " + _dump(item))
         counts["follow_ups"] += 1

@@ -42,13 +42,22 @@ def write_markdown(
     *,
     now: datetime,
     tick: Callable[[], None] = lambda: None,
+    title: str = "Hand-over pack",
+    intro: str = "",
+    recent: int = RECENT,
 ) -> dict[str, int]:
+    """The pack for everyone in `selection`.
+
+    `title` and `intro` are Markdown as given: callers escape any user text in them with `inline()`.
+    """
     today = now.astimezone().date()
     aliases = grouped(store, "SELECT person_id AS pid, alias AS value FROM alias ORDER BY alias_key")
     tags = grouped(store, "SELECT person_id AS pid, tag AS value FROM person_tag ORDER BY tag")
     people = [row for row in people_rows(store, selection) if row["archived_at"] is None]
     counts = {"people": 0, "follow_ups": 0}
-    out.write("# Hand-over pack\n\n")
+    out.write(f"# {title}\n\n")
+    if intro:
+        out.write(f"{intro}\n\n")
     out.write(f"Exported {describe_day(today)} from keepgoing {__version__}. ")
     count = "1 person" if len(people) == 1 else f"{len(people)} people"
     out.write(f"{count}; in the summary, soonest due first.\n\n")
@@ -62,7 +71,15 @@ def write_markdown(
     for row in people:
         out.write("\n")
         _person(
-            store, out, row, aliases.get(row["id"], []), tags.get(row["id"], []), selection, today, counts
+            store,
+            out,
+            row,
+            aliases.get(row["id"], []),
+            tags.get(row["id"], []),
+            selection,
+            today,
+            counts,
+            recent,
         )
         counts["people"] += 1
         tick()
@@ -78,6 +95,7 @@ def _person(
     selection: Selection,
     today: date,
     counts: dict[str, int],
+    recent_count: int,
 ) -> None:
     out.write(f"## {inline(selection.name(row['id'], row['name']))}\n\n")
     facts = [
@@ -89,6 +107,7 @@ def _person(
         ("Email", selection.private(row["email"])),
         ("Tags", ", ".join(tags)),
         ("Rhythm", describe_rhythm(row["cadence_days"])),
+        ("Key worker", row["worker"]),
     ]
     last = as_datetime(row["last_contact_at"])
     facts.append(
@@ -104,10 +123,19 @@ def _person(
         if value:
             out.write(f"- **{label}:** {inline(value)}\n")
     note = selection.text(row["note"])
-    if note:
-        out.write("\n### What matters to them\n\n" + "\n".join(quote(note)) + "\n")
+    lasting = [
+        selection.text(item["text"])
+        for item in store.rows(
+            "SELECT text FROM person_note WHERE person_id = :p ORDER BY created_at, id", {"p": row["id"]}
+        )
+    ]
+    lasting = [text for text in lasting if text]
+    if note or lasting:
+        out.write("\n### What matters to them\n\n")
+        blocks = ["\n".join(quote(text)) for text in ([note] if note else []) + lasting]
+        out.write("\n\n".join(blocks) + "\n")
     open_items = store.rows(
-        "SELECT id, text, due_on FROM follow_up WHERE person_id = :p AND done_at IS NULL "
+        "SELECT id, text, due_on, worker FROM follow_up WHERE person_id = :p AND done_at IS NULL "
         "ORDER BY due_on ASC NULLS LAST, id",
         {"p": row["id"]},
     )
@@ -116,12 +144,13 @@ def _person(
         for item in open_items:
             due = f" (due {describe_day(as_date(item['due_on']))})" if item["due_on"] else ""
             text = selection.text(item["text"]) or "follow-up"
-            out.write(f"- {inline(text)}{due}\n")
+            whose = f" ({inline(item['worker'])}'s)" if item["worker"] else ""
+            out.write(f"- {inline(text)}{due}{whose}\n")
             counts["follow_ups"] += 1
     recent = store.rows(
-        "SELECT c.id, c.occurred_at, c.via, c.note FROM conversation c JOIN conversation_person cp "
+        "SELECT c.id, c.occurred_at, c.via, c.note, c.logged_by FROM conversation c JOIN conversation_person cp "
         "ON cp.conversation_id = c.id WHERE cp.person_id = :p ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
-        {"p": row["id"], "n": RECENT},
+        {"p": row["id"], "n": recent_count},
     )
     if recent:
         out.write("\n### Recent conversations\n\n")
@@ -136,7 +165,8 @@ def _person(
                 )
             ]
             with_text = f", with {inline(', '.join(others))}" if others else ""
-            out.write(f"- **{day}**, {item['via']}{with_text}\n")
+            by = f", logged by {inline(item['logged_by'])}" if item["logged_by"] else ""
+            out.write(f"- **{day}**, {item['via']}{with_text}{by}\n")
             note = selection.text(item["note"])
             if note:
                 out.write("\n" + "\n".join("  " + line for line in quote(note)) + "\n\n")

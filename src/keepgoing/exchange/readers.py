@@ -64,13 +64,29 @@ def import_file(
 ) -> ImportReport:
     """Import `path` in one transaction; with `dry_run`, report and roll back."""
     kind = detect_format(path, format)
-    text = read_text(path)
-    report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
+    return import_text(
+        store, read_text(path), kind=kind, name=path.name, file=str(path), dry_run=dry_run, now=now, tick=tick
+    )
+
+
+def import_text(
+    store: Store,
+    text: str,
+    *,
+    kind: str,
+    name: str,
+    file: str,
+    dry_run: bool = False,
+    now: datetime,
+    tick: Callable[[], None] = lambda: None,
+) -> ImportReport:
+    """Import `text` (json, csv or vcard) in one transaction; `name` labels problems."""
+    report = ImportReport(file=file, format=kind, dry_run=dry_run)
     reader = {"json": _read_json, "csv": _read_csv, "vcard": _read_vcard}[kind]
     try:
         with store.write(), store.bulk_search_index():
             importer = Importer(store, report, now=now)
-            reader(importer, text, path.name, tick)
+            reader(importer, text, name, tick)
             importer.finish()
             if dry_run:
                 raise _DryRun

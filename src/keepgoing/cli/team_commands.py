@@ -1,0 +1,175 @@
+"""handover, copy: working as a team on a shared store."""
+
+import contextlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock, messages
+from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.output import emit_json, say, user
+
+
+@app.command(
+    rich_help_panel="Team",
+    epilog=examples(
+        "keepgoing handover --from alex --to priya --dry-run   (who would move)",
+        "keepgoing handover --from alex --to priya",
+        "keepgoing handover --from alex --to sam --tag walking --output walking-group.md",
+    ),
+)
+def handover(
+    from_worker: Annotated[str, typer.Option("--from", help="The worker handing over.", show_default=False)],
+    to_worker: Annotated[str, typer.Option("--to", help="The worker taking over.", show_default=False)],
+    tag: Annotated[str | None, typer.Option("--tag", help="Only their people with this tag.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write the pack (default: handover-FROM-to-TO-DATE.md)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the pack file if it exists.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show who would move; change nothing, write no pack.")
+    ] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Give one worker's people (and their open follow-ups) to another, with a hand-over pack.
+
+    Everything moves in one transaction, and the Markdown pack tells the new
+    key worker each person's story so far: what matters to them, how they
+    like to be contacted, their rhythm, open follow-ups and recent conversations.
+    """
+    from keepgoing.core.handover import hand_over
+    from keepgoing.settings import worker
+    from keepgoing.text import worker_key
+
+    now = clock.now()
+    source, target = worker_key(from_worker), worker_key(to_worker)
+    pack = output
+    if pack is None:
+        pack = Path(f"handover-{_file_part(source)}-to-{_file_part(target)}-{clock.local_today(now)}.md")
+    written: list[Path] = []
+
+    def write_pack(store, person_ids: list[int]) -> None:
+        from keepgoing.exchange.files import private_output
+        from keepgoing.exchange.markdown_pack import inline, write_markdown
+        from keepgoing.exchange.selection import Selection
+
+        with private_output(pack, force=force) as out:
+            write_markdown(
+                store,
+                out,
+                Selection(person_ids=person_ids),
+                now=now,
+                title=f"Hand-over pack: from {inline(source)} to {inline(target)}",
+                intro=f"{inline(target)} is now key worker for everyone below.",
+                recent=10,
+            )
+        written.append(pack)
+
+    store = open_store(db)
+    try:
+        result = hand_over(
+            store,
+            from_worker=source,
+            to_worker=target,
+            tag=tag,
+            now=now,
+            by=worker(),
+            dry_run=dry_run,
+            write_pack=write_pack,
+        )
+    except BaseException:
+        for path in written:  # the pack went into place but the hand-over did not commit
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+    if json_out:
+        emit_json({**result.to_json(), "pack": None if dry_run else str(pack)})
+        return
+    names = ", ".join(user(p["name"]) for p in result.people)
+    count = "1 person" if len(result.people) == 1 else f"{len(result.people)} people"
+    follow_ups = "1 open follow-up" if result.follow_ups == 1 else f"{result.follow_ups} open follow-ups"
+    if dry_run:
+        say(
+            messages.HANDOVER_WOULD.format(
+                count=count, follow_ups=follow_ups, source=user(source), target=user(target)
+            )
+        )
+        say(f"  {names}")
+        say(messages.DRY_RUN)
+        return
+    say(
+        messages.HANDED_OVER.format(
+            count=count, follow_ups=follow_ups, source=user(source), target=user(target)
+        )
+    )
+    say(f"  {names}")
+    say(messages.HANDOVER_PACK.format(path=user(str(pack))))
+
+
+def _file_part(worker: str) -> str:
+    """A worker's name as a safe piece of a file name."""
+    return "".join(c if c.isalnum() else "-" for c in worker).strip("-") or "worker"
+
+
+@app.command(
+    rich_help_panel="Team",
+    epilog=examples(
+        "keepgoing copy --to postgresql://alex@db.example.org/team   (your notes into the team store)",
+        "keepgoing --db postgresql://alex@db.example.org/team copy --to ~/keepgoing-copy.db",
+        "keepgoing copy --to postgresql://alex@db.example.org/team --dry-run",
+    ),
+)
+def copy(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="The store to copy into: a file path or a database URL.", show_default=False
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be copied; change nothing.")
+    ] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Copy everything in this store into another (a team's database, or back to a file).
+
+    People already there are matched by name, alias or email, and what is
+    already there is skipped, so copying again adds only what is new. All of
+    it is copied in one transaction, or none of it.
+    """
+    from keepgoing.cli.progress import progress
+    from keepgoing.exchange.copying import copy_store
+
+    source = open_store(db)
+    total = source.row("SELECT count(*) AS n FROM conversation")["n"]
+    target = open_store(to)
+    with progress("Copying", total) as tick:
+        report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
+    if json_out:
+        emit_json({**report.to_json(), "to": target.location})
+        return
+    verb = "Would copy" if dry_run else "Copied"
+    say(
+        messages.COPIED.format(
+            verb=verb,
+            people=len(report.people_added),
+            matched=len(report.people_matched),
+            conversations=report.conversations_added,
+            follow_ups=report.follow_ups_added,
+            others=report.others_added,
+            target=user(target.location),
+        )
+    )
+    skipped = report.conversations_skipped + report.follow_ups_skipped + report.others_skipped
+    if skipped:
+        say(messages.COPY_SKIPPED.format(count=skipped))
+    for note in report.notes:
+        say(messages.IMPORT_NOTE.format(note=user(note)))
+    if dry_run:
+        say(messages.DRY_RUN)

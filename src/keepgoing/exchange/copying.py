@@ -1,0 +1,51 @@
+"""Copying a whole store into another: a personal file into a team's database, and back."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from keepgoing.errors import BadInput
+from keepgoing.exchange.importing import ImportReport
+from keepgoing.storage import Store
+
+
+def copy_store(
+    source: Store,
+    target: Store,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    tick: Callable[[], None] = lambda: None,
+) -> ImportReport:
+    """Everything in `source` into `target`, through the lossless JSON export.
+
+    It is an import like any other: one transaction, people already in the
+    target are matched by name, alias or email, and what is already there is
+    skipped, so copying twice adds nothing the second time.
+    """
+    from keepgoing.exchange.json_format import write_json
+    from keepgoing.exchange.readers import import_text
+    from keepgoing.exchange.selection import Selection
+
+    if _where(source) == _where(target):
+        raise BadInput("That is the store you are copying from; give another --to.")
+    buffer = io.StringIO()
+    with source.read():
+        write_json(source, buffer, Selection(), now=now)
+    return import_text(
+        target,
+        buffer.getvalue(),
+        kind="json",
+        name=source.location,
+        file=source.location,
+        dry_run=dry_run,
+        now=now,
+        tick=tick,
+    )
+
+
+def _where(store: Store) -> str:
+    path = getattr(store, "path", None)  # a local file: compare where it really is
+    return str(path.resolve()) if path is not None else store.location
