@@ -1,10 +1,19 @@
-"""Every test gets its own store, config and clock; no test sleeps or reads the real time."""
+"""Every test gets its own store, config and clock; no test sleeps or reads the real time.
+
+Every test that runs keepgoing (the `kg` or `db_path` fixtures) runs twice:
+on a SQLite file, and on a fresh PostgreSQL database when
+KEEPGOING_TEST_POSTGRES names a server (`scripts/with-postgres pytest` starts
+one); without a server the PostgreSQL runs skip, saying why. Tests about the
+SQLite file itself (permissions, corruption, WAL, kill -9) are marked
+`sqlite_only`.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,13 +71,95 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-@pytest.fixture
-def db_path(isolated: Path) -> Path:
-    return isolated
+PG = os.environ.get("KEEPGOING_TEST_POSTGRES")  # postgresql+psycopg://user@host:port (no database)
+NO_SERVER = "no PostgreSQL server: run `scripts/with-postgres pytest`, or set KEEPGOING_TEST_POSTGRES"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(why): a test of the SQLite file itself")
+    config.addinivalue_line("markers", "postgresql_only(why): a test that only means something on a server")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    uses_store = {"kg", "db_path"} & set(metafunc.fixturenames)
+    if not uses_store or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    only_server = metafunc.definition.get_closest_marker("postgresql_only")
+    metafunc.parametrize(
+        "backend", ["postgresql"] if only_server else ["sqlite", "postgresql"], indirect=True
+    )
+
+
+class PostgresServer:
+    """Fresh databases on the test server, each copied from one migrated template."""
+
+    def __init__(self, url: str):
+        from sqlalchemy import create_engine
+
+        self.url = url
+        self.admin = create_engine(f"{url}/postgres", isolation_level="AUTOCOMMIT")
+        self.template: str | None = None
+
+    def _sql(self, statement: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(statement))
+
+    def create(self, *, migrated: bool = True) -> str:
+        name = f"kg_{uuid.uuid4().hex[:12]}"
+        if not migrated:
+            self._sql(f"CREATE DATABASE {name}")
+            return f"{self.url}/{name}"
+        if self.template is None:
+            from keepgoing.storage import open_store
+
+            template = f"kg_template_{uuid.uuid4().hex[:8]}"
+            self._sql(f"CREATE DATABASE {template}")
+            open_store(f"{self.url}/{template}").close()
+            self.template = template
+        self._sql(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        return f"{self.url}/{name}"
+
+    def drop(self, url: str) -> None:
+        self._sql(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+    def close(self) -> None:
+        if self.template:
+            self.drop(f"{self.url}/{self.template}")
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> object:
+    if not PG:
+        pytest.skip(NO_SERVER)
+    server = PostgresServer(PG)
+    yield server
+    server.close()
 
 
 @pytest.fixture
-def kg() -> Callable[..., object]:
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which database keepgoing runs on in this test; on PostgreSQL, KEEPGOING_DB is its URL."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "postgresql":
+        server = request.getfixturevalue("postgres")
+        url = server.create()
+        monkeypatch.setenv("KEEPGOING_DB", url)
+        request.addfinalizer(lambda: server.drop(url))
+        request.node.keepgoing_db = url
+    return kind
+
+
+@pytest.fixture
+def db_path(isolated: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """Where this test's store is: a file path, or on PostgreSQL a database URL."""
+    return getattr(request.node, "keepgoing_db", isolated)
+
+
+@pytest.fixture
+def kg(backend: str) -> Callable[..., object]:
     """Run keepgoing in-process through the real Typer app; never a traceback."""
     from keepgoing.cli import app
 
@@ -86,11 +177,83 @@ def kg() -> Callable[..., object]:
     return run
 
 
-def table_counts(db: Path) -> dict[str, int]:
+def table_counts(db: Path | str) -> dict[str, int]:
     """Rows in every table: the fingerprint tests use to prove nothing was written."""
+    if isinstance(db, str) and "://" in db:
+        from sqlalchemy import create_engine, inspect, text
+
+        engine = create_engine(db)
+        try:
+            with engine.connect() as conn:
+                names = inspect(conn).get_table_names()
+                return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in names}
+        finally:
+            engine.dispose()
     conn = sqlite3.connect(db)
     try:
         names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
     finally:
         conn.close()
+
+
+def _tables(db: Path | str) -> tuple[Callable[[str], list[tuple]], Callable[[], None]]:
+    """(run a query -> rows, close) on either kind of store, for looking inside it."""
+    if isinstance(db, str) and "://" in db:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(db)
+        conn = engine.connect()
+
+        def close() -> None:
+            conn.close()
+            engine.dispose()
+
+        return (lambda sql: [tuple(r) for r in conn.execute(text(sql))]), close
+    conn = sqlite3.connect(db)
+    return (lambda sql: conn.execute(sql).fetchall()), conn.close
+
+
+def fingerprint(db: Path | str) -> str:
+    """A digest of every row in every table (the search index aside): equal means nothing changed."""
+    import hashlib
+
+    query, close = _tables(db)
+    try:
+        digest = hashlib.sha256()
+        for name in sorted(schema_of(db)):
+            if name.startswith("search_text"):
+                continue
+            for row in sorted(query(f'SELECT * FROM "{name}"'), key=repr):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        close()
+
+
+def schema_of(db: Path | str) -> dict[str, list[str]]:
+    """Every table and its columns."""
+    if isinstance(db, str) and "://" in db:
+        from sqlalchemy import create_engine, inspect
+
+        engine = create_engine(db)
+        try:
+            inspector = inspect(engine)
+            return {t: [c["name"] for c in inspector.get_columns(t)] for t in inspector.get_table_names()}
+        finally:
+            engine.dispose()
+    query, close = _tables(db)
+    try:
+        names = [r[0] for r in query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {name: [r[1] for r in query(f'PRAGMA table_info("{name}")')] for name in names}
+    finally:
+        close()
+
+
+def stored(db: Path | str, sql: str) -> list[tuple]:
+    """Rows of a query run straight on the store, to check what was really written."""
+    query, close = _tables(db)
+    try:
+        return query(sql)
+    finally:
+        close()

@@ -204,6 +204,7 @@ def test_like_wildcards_are_not_wildcards(kg) -> None:
     assert "No one called" in kg("show", "_nn", expect=1).stderr
 
 
+@pytest.mark.sqlite_only("it damages the SQLite file")
 def test_a_corrupt_store_is_a_clear_error(kg, db_path) -> None:
     db_path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
     result = kg("due", expect=1)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import schema_of, stored
 from keepgoing.storage.schema import HEAD
 
 HEAVY = bool(os.environ.get("KEEPGOING_HEAVY_TESTS"))
@@ -206,9 +207,7 @@ def test_kill_9_during_migration_leaves_the_old_or_the_new_schema(tmp_path) -> N
 
 def test_sql_injection_is_just_text_and_the_schema_is_unchanged(kg, db_path) -> None:
     kg("add", "Someone")
-    conn = sqlite3.connect(db_path)
-    schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
-    conn.close()
+    schema = schema_of(db_path)
     attacks = [
         "'; DROP TABLE person; --",
         '" OR 1=1 --',
@@ -221,10 +220,8 @@ def test_sql_injection_is_just_text_and_the_schema_is_unchanged(kg, db_path) -> 
         kg("log", "someone", "--via", "phone", "--note", attack)
         kg("search", attack, expect=None)
         kg("show", attack, expect=None)
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
-    notes = [r[0] for r in conn.execute("SELECT note FROM conversation ORDER BY id")]
-    assert notes == attacks
+    assert schema_of(db_path) == schema
+    assert [r[0] for r in stored(db_path, "SELECT note FROM conversation ORDER BY id")] == attacks
 
 
 def test_every_file_keepgoing_writes_is_private_under_umask_022(tmp_path) -> None:

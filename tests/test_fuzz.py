@@ -6,14 +6,12 @@ from the input in the output; never a changed store when the exit is not 0.
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import fingerprint
 from keepgoing.cli import app
 
 # Text that people (and their terminals, and their clipboards) produce.
@@ -100,18 +98,6 @@ COMMANDS = {
 }
 
 
-def fingerprint(db) -> str:
-    conn = sqlite3.connect(db)
-    digest = hashlib.sha256()
-    for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_text%'"
-    ):
-        for row in conn.execute(f'SELECT * FROM "{name}" ORDER BY 1'):
-            digest.update(repr(row).encode())
-    conn.close()
-    return digest.hexdigest()
-
-
 @pytest.fixture
 def populated(kg):
     kg("add", "Ann Lee", "--tag", "walking")
@@ -119,10 +105,7 @@ def populated(kg):
     kg("log", "ann", "--via", "phone", "--note", "hello", "--follow-up", "call back")
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=nasty)
-def test_any_argument_is_handled(populated, db_path, command: str, value: str) -> None:
+def check_any_argument(db_path, command: str, value: str) -> None:
     runner = CliRunner()
     for args in COMMANDS[command](value):
         before = fingerprint(db_path)
@@ -136,3 +119,22 @@ def test_any_argument_is_handled(populated, db_path, command: str, value: str) -
             assert control not in output, (args, output)
         if result.exit_code != 0:
             assert fingerprint(db_path) == before, args
+
+
+FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+
+
+@pytest.mark.sqlite_only("the same fuzzing, with fewer examples, runs on PostgreSQL below")
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@settings(max_examples=30, **FUZZ)
+@given(value=nasty)
+def test_any_argument_is_handled(populated, db_path, command: str, value: str) -> None:
+    check_any_argument(db_path, command, value)
+
+
+@pytest.mark.postgresql_only("each example costs a server round trip or ten")
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@settings(max_examples=6, **FUZZ)
+@given(value=nasty)
+def test_any_argument_is_handled_on_postgresql(populated, db_path, command: str, value: str) -> None:
+    check_any_argument(db_path, command, value)

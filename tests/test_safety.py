@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import table_counts
 
 MARKER = "Zanzibar-relapse-7731"
@@ -20,6 +22,7 @@ def raw_bytes(db: Path) -> bytes:
     return data
 
 
+@pytest.mark.sqlite_only("it reads the SQLite file, WAL and FTS index bytes (PostgreSQL: test_team.py)")
 def test_forget_leaves_no_trace_in_the_file_wal_or_index(kg, clock, db_path) -> None:
     kg(
         "add",
@@ -83,6 +86,7 @@ def names(kg, db: str | None = None) -> list[str]:
     return sorted(p["name"] for p in json.loads(kg(*args).stdout))
 
 
+@pytest.mark.sqlite_only("backups copy the SQLite file; a server's backups are pg_dump's job")
 def test_backup_is_a_private_consistent_copy_with_retention(kg, db_path, tmp_path) -> None:
     import stat
 
@@ -101,6 +105,7 @@ def test_backup_is_a_private_consistent_copy_with_retention(kg, db_path, tmp_pat
     assert "already exists" in kg("backup", str(explicit), expect=1).stderr
 
 
+@pytest.mark.sqlite_only("backups copy the SQLite file; a server's backups are pg_dump's job")
 def test_restore_brings_a_backup_back_and_keeps_the_present(kg, db_path, tmp_path) -> None:
     kg("add", "Ann Lee")
     saved = tmp_path / "saved.db"
@@ -113,6 +118,7 @@ def test_restore_brings_a_backup_back_and_keeps_the_present(kg, db_path, tmp_pat
     assert names(kg, str(safety)) == ["Ann Lee", "Bob Marsh"]
 
 
+@pytest.mark.sqlite_only("backups copy the SQLite file; a server's backups are pg_dump's job")
 def test_restore_refuses_a_damaged_backup(kg, db_path, tmp_path) -> None:
     kg("add", "Ann Lee")
     bad = tmp_path / "bad.db"
@@ -122,6 +128,7 @@ def test_restore_refuses_a_damaged_backup(kg, db_path, tmp_path) -> None:
     assert table_counts(db_path) == before
 
 
+@pytest.mark.sqlite_only("check reads the SQLite file; a server checks itself")
 def test_check_reports_and_never_writes(kg, db_path) -> None:
     kg("add", "Ann Lee")
     assert "All well" in kg("check").stdout
@@ -142,6 +149,7 @@ def test_check_reports_and_never_writes(kg, db_path) -> None:
     assert db_path.read_bytes() == damaged
 
 
+@pytest.mark.sqlite_only("check reads the SQLite file; a server checks itself")
 def test_check_spots_a_newer_schema(kg, db_path) -> None:
     kg("add", "Ann Lee")
     conn = sqlite3.connect(db_path)

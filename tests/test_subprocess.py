@@ -7,7 +7,6 @@ import os
 import pty
 import select
 import shutil
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import stored
 from keepgoing.storage import open_store
 
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
@@ -100,6 +100,7 @@ def test_errors_from_a_real_process_are_one_line_without_traceback(env, seeded) 
         (["log", "--help"], ("rich",)),
     ],
 )
+@pytest.mark.sqlite_only("a PostgreSQL store needs SQLAlchemy and its driver")
 def test_everyday_commands_stay_off_heavy_imports(env, seeded, tmp_path, args, allowed) -> None:
     """The import budget: SQLAlchemy, SQLModel and pydantic never load for these."""
     out = tmp_path / "probe.json"
@@ -126,8 +127,10 @@ for i in range(int(sys.argv[1])):
 """
 
 
-def test_two_processes_logging_at_once_lose_nothing(env, seeded, db_path) -> None:
-    rounds = 500
+def test_processes_logging_at_once_lose_nothing(env, seeded, db_path, backend) -> None:
+    """SQLite: two terminals x 500 logs. PostgreSQL: a team of four x 250 logs, same people."""
+    workers = 2 if backend == "sqlite" else 4
+    rounds = 1000 // workers
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", LOGGER, str(rounds), tag],
@@ -136,16 +139,18 @@ def test_two_processes_logging_at_once_lose_nothing(env, seeded, db_path) -> Non
             stderr=subprocess.PIPE,
             text=True,
         )
-        for tag in ("first", "second")
+        for tag in ("first", "second", "third", "fourth")[:workers]
     ]
-    errors = [proc.communicate(timeout=120)[1] for proc in procs]
-    assert [proc.returncode for proc in procs] == [0, 0], errors
+    errors = [proc.communicate(timeout=240)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * workers, errors
     assert not any("locked" in e for e in errors)
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT count(*) FROM conversation").fetchone()[0] == 1 + 2 * rounds
-    assert conn.execute("SELECT count(*) FROM conversation_person").fetchone()[0] == 1 + 4 * rounds
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    assert stored(db_path, "SELECT count(*) FROM conversation")[0][0] == 1 + 1000
+    assert stored(db_path, "SELECT count(*) FROM conversation_person")[0][0] == 1 + 2 * 1000
+    # Both people's last contact is the newest conversation of all, whoever wrote it last.
+    newest = stored(db_path, "SELECT max(occurred_at) FROM conversation")[0][0]
+    assert {r[0] for r in stored(db_path, "SELECT last_contact_at FROM person")} == {newest}
+    if backend == "sqlite":
+        assert stored(db_path, "PRAGMA integrity_check")[0][0] == "ok"
 
 
 def test_two_real_commands_on_a_new_store_at_once(env, tmp_path) -> None:
@@ -228,7 +233,6 @@ def test_log_asks_for_what_it_needs_on_a_terminal(env, seeded, db_path) -> None:
             proc.kill()
         os.close(controller)
     assert "a cuppa with Sam Okafor and Ann Lee" in output
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT note FROM conversation ORDER BY id DESC").fetchone()[0] == (
-        "Chatted about the garden"
+    assert (
+        stored(db_path, "SELECT note FROM conversation ORDER BY id DESC")[0][0] == "Chatted about the garden"
     )

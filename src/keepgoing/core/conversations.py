@@ -153,9 +153,11 @@ def log_conversation(
                     )
                     due_on = min(due_on, sooner)
                     drops.append(f"{person.name} {drop}")
+                # The condition is checked again in the UPDATE: on a server database another
+                # worker's newer conversation may have committed since we read this person.
                 store.run(
                     "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due, "
-                    "wellbeing_drop = :drop WHERE id = :id",
+                    "wellbeing_drop = :drop WHERE id = :id AND (last_contact_at IS NULL OR last_contact_at <= :at)",
                     {"at": occurred_at, "via": via, "due": due_on, "drop": drop, "id": person.id},
                 )
         follow_up_id = None

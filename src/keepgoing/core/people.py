@@ -138,7 +138,7 @@ def next_due(base: datetime, cadence_days: int) -> date:
 # --- finding people by what the user typed -------------------------------------------
 
 
-def _like_escape(text: str) -> str:
+def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -161,8 +161,8 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
         raise BadInput("A name cannot be empty.")
     params = {
         "exact": key,
-        "prefix": _like_escape(key) + "%",
-        "word": "% " + _like_escape(key) + "%",
+        "prefix": like_escape(key) + "%",
+        "word": "% " + like_escape(key) + "%",
     }
     where = "{col} = :exact OR {col} LIKE :prefix ESCAPE '\\' OR {col} LIKE :word ESCAPE '\\'"
     hits: dict[int, tuple[int, str]] = {}

@@ -2,8 +2,11 @@
 
 On SQLite through the FTS5 index that migration 0002 keeps in step with every
 write: each word the user typed must appear (the last may be the start of a
-word), accents and case ignored. Other databases scan with LIKE, which is
-correct but slower; a PostgreSQL full-text twin belongs with the team-store work.
+word), accents and case ignored. Other databases (a team's PostgreSQL) scan
+the same fields with LIKE: each word must appear somewhere in them, case
+ignored, and accents too where PostgreSQL has the `unaccent` extension
+(migration 0004 adds it when the server allows). Slower than an index, but
+a team's store is thousands of people, not millions.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from keepgoing.core.people import iso
+from keepgoing.core.people import iso, like_escape
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
-from keepgoing.text import clean, name_key
+from keepgoing.text import clean, fold, name_key
 
 START, END = "\x02", "\x03"  # around each match in a snippet; never in stored text shown raw
 
@@ -92,10 +95,29 @@ def _fts(store: Store, query: str, limit: int) -> tuple[list[SearchResult], list
 
 
 def _scan(store: Store, text: str, limit: int) -> tuple[list[SearchResult], list[SearchResult]]:
-    words = name_key(text).split()
-    people_where = " AND ".join(f"p.name_key LIKE :w{i}" for i in range(len(words)))
-    notes_where = " AND ".join(f"lower(c.note) LIKE :w{i}" for i in range(len(words)))
-    params: dict[str, Any] = {f"w{i}": f"%{w}%" for i, w in enumerate(words)}
+    accent_blind = (
+        store.dialect == "postgresql"
+        and store.row("SELECT count(*) AS n FROM pg_extension WHERE extname = 'unaccent'")["n"]
+    )
+
+    def folded(column: str) -> str:
+        return f"unaccent(lower({column}))" if accent_blind else f"lower({column})"
+
+    words = (fold(text) if accent_blind else name_key(text)).split()
+
+    def anywhere(i: int) -> str:
+        """Word i in any of the fields the SQLite index covers for a person."""
+        like = f"LIKE :w{i} ESCAPE '\\'"
+        return (
+            f"({folded('p.name')} {like} OR {folded('p.organisation')} {like} OR "
+            f"{folded('p.role')} {like} OR {folded('p.note')} {like} OR "
+            f"EXISTS (SELECT 1 FROM alias a WHERE a.person_id = p.id AND {folded('a.alias')} {like}) OR "
+            f"EXISTS (SELECT 1 FROM person_tag t WHERE t.person_id = p.id AND t.tag {like}))"
+        )
+
+    people_where = " AND ".join(anywhere(i) for i in range(len(words)))
+    notes_where = " AND ".join(f"{folded('c.note')} LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
+    params: dict[str, Any] = {f"w{i}": f"%{like_escape(w)}%" for i, w in enumerate(words)}
     params["limit"] = limit
     people = [
         SearchResult(

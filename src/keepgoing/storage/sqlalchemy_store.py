@@ -17,6 +17,9 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQL
 from keepgoing.errors import StoreError
 from keepgoing.storage.schema import HEAD, REVISIONS
 
+# Any fixed number: the advisory lock every keepgoing process takes to migrate a PostgreSQL store.
+MIGRATION_LOCK = 4_870_221_366
+
 
 def masked(url: str) -> str:
     try:
@@ -157,9 +160,20 @@ class SqlAlchemyStore:
             return
         if self.dialect == "sqlite":
             upgrade_sqlite(url)  # its own connection, with foreign keys off
-        else:
-            with self._transaction():
-                run_migrations(self._conn)
+            return
+        with self._transaction():
+            if self.dialect == "postgresql":
+                # Two workers' first commands on a new team database: one migrates, the
+                # other waits here, then finds the work done.
+                self._conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                try:
+                    with self._conn.begin_nested():
+                        version = self._conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                except SQLAlchemyError:
+                    version = None
+                if version == HEAD:
+                    return
+            run_migrations(self._conn)
 
 
 def open_url(url: str) -> SqlAlchemyStore:

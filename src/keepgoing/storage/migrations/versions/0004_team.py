@@ -27,6 +27,23 @@ def upgrade() -> None:
     op.add_column("follow_up", sa.Column("logged_by", Text(length=200), nullable=True))
     op.add_column("follow_up", sa.Column("worker", Text(length=200), nullable=True))
     op.create_index("ix_follow_up_worker", "follow_up", ["worker"])
+    if op.get_bind().dialect.name == "postgresql":
+        _unaccent_if_allowed()
+
+
+def _unaccent_if_allowed() -> None:
+    """Accent-blind search on PostgreSQL needs `unaccent` (trusted: a database owner may add it).
+
+    Where the server refuses, search still works, only not accent-blind.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    bind = op.get_bind()
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+    except DBAPIError:
+        pass
 
 
 def downgrade() -> None:
