@@ -21,6 +21,22 @@ from keepgoing.storage.schema import HEAD, REVISIONS
 MIGRATION_LOCK = 4_870_221_366
 
 
+# Every table that can hold something about a person, vacuumed after `forget`.
+ERASED_TABLES = (
+    "person",
+    "alias",
+    "person_tag",
+    "conversation",
+    "conversation_person",
+    "follow_up",
+    "person_note",
+    "idea",
+    "group_member",
+    "win",
+    "win_person",
+)
+
+
 def masked(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
@@ -132,7 +148,19 @@ class SqlAlchemyStore:
         yield  # no FTS index outside SQLite (see core/search.py)
 
     def scrub(self) -> None:
-        """On a database server, erasure is the server's job (PostgreSQL: VACUUM)."""
+        """After `forget`: make the deleted rows' space reusable now, not at the next autovacuum.
+
+        On PostgreSQL a plain VACUUM of the tables that held the person (owners
+        may run it; where the server refuses, its autovacuum gets there later).
+        Overwriting at rest, WAL and backups are the server's business.
+        """
+        if self.dialect == "postgresql":
+            self._done(None)
+            try:
+                with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql(f"VACUUM {', '.join(ERASED_TABLES)}")
+            except SQLAlchemyError:
+                pass
         if self.dialect == "sqlite":
             self._done(None)
             # Straight to the driver: through SQLAlchemy the PRAGMA would autobegin a

@@ -1,0 +1,338 @@
+"""A team on one store: who logged what, key workers, caseloads, hand-over, edit conflicts, copy.
+
+Like every store-using test, each runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import fingerprint, schema_of, stored, table_counts
+from keepgoing.core.people import edit_person, find_person
+from keepgoing.errors import EditConflict
+from keepgoing.storage import open_store
+
+
+def j(result) -> object:
+    return json.loads(result.stdout)
+
+
+def as_worker(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("KEEPGOING_WORKER", name)
+
+
+def write_config(text: str | None) -> None:
+    from keepgoing import settings
+
+    config = Path(os.environ["KEEPGOING_CONFIG"])
+    if text is None:
+        config.unlink()
+    else:
+        config.write_text(text)
+    settings._config.cache_clear()  # read once per process, as in real use
+
+
+@pytest.fixture
+def team(kg, monkeypatch, clock):
+    """Alex and Priya share a store: three people, one of them nobody's yet."""
+    kg("add", "Sam Okafor", "--every", "weekly", "--worker", "Alex", "--tag", "walking")
+    kg("add", "Ann Lee", "--every", "weekly", "--worker", "alex", "--note", "Loves [bold]jazz[/bold]")
+    kg("add", "Bob Marsh", "--every", "weekly", "--worker", "priya")
+    kg("add", "Cath Jones", "--every", "weekly")
+    as_worker(monkeypatch, "alex")
+    kg("log", "sam", "--via", "phone", "--note", "Talked about the walk", "--follow-up", "Send the map")
+    as_worker(monkeypatch, "priya")
+    kg("log", "bob", "--via", "cuppa", "--follow-up", "Ask about the rota")
+    clock.advance(days=8)
+
+
+def test_what_is_logged_records_the_worker_from_config_env_or_login(kg, monkeypatch, isolated) -> None:
+    write_config('worker = "Alex Smith"\n')
+    kg("add", "Sam Okafor")
+    kg("log", "sam", "--via", "phone", "--follow-up", "Call back")
+    kg("win", "Sam led the walk", "--with", "sam")
+    as_worker(monkeypatch, "Priya")
+    kg("log", "sam", "--via", "text")
+    monkeypatch.delenv("KEEPGOING_WORKER")
+    write_config(None)
+    kg("log", "sam", "--via", "email")
+    sam = j(kg("show", "sam", "--json"))
+    import getpass
+
+    assert [c["logged_by"] for c in sam["conversations"]] == [
+        getpass.getuser().casefold(),
+        "priya",
+        "alex smith",
+    ]
+    assert [(f["logged_by"], f["worker"]) for f in sam["follow_ups"]] == [("alex smith", "alex smith")]
+    card = kg("show", "sam").stdout
+    assert "Logged by" in card and "alex smith" in card and "priya" in card
+    export = j(kg("export"))
+    assert {c["logged_by"] for c in export["conversations"]} >= {"priya", "alex smith"}
+    assert export["wins"][0]["logged_by"] == "alex smith"
+    assert export["follow_ups"][0]["worker"] == "alex smith"
+    assert "alex smith" in kg("export", "--format", "csv").stdout
+
+
+def test_a_blank_or_odd_worker_setting_is_a_clear_error(kg, monkeypatch, db_path) -> None:
+    kg("add", "Sam Okafor")
+    before = fingerprint(db_path)
+    as_worker(monkeypatch, "\x1b[31mAlex")
+    result = kg("log", "sam", "--via", "phone", expect=1)
+    assert "control characters" in result.stderr and "\x1b" not in result.stderr
+    write_config("worker = 42\n")
+    monkeypatch.delenv("KEEPGOING_WORKER")
+    assert "must be a quoted string" in kg("log", "sam", "--via", "phone", expect=1).stderr
+    assert fingerprint(db_path) == before
+
+
+def test_key_workers_split_the_due_list(kg, team, monkeypatch) -> None:
+    as_worker(monkeypatch, "alex")
+    mine = j(kg("due", "--mine", "--json"))
+    assert mine["worker"] == "alex"
+    assert [p["name"] for p in mine["people"]] == ["Ann Lee", "Sam Okafor"]
+    assert {p["worker"] for p in mine["people"]} == {"alex"}
+    assert [f["text"] for f in mine["follow_ups"]] == []  # no due date: not due yet
+    priya = j(kg("due", "--worker", "Priya", "--within", "30d", "--json"))
+    assert [p["name"] for p in priya["people"]] == ["Bob Marsh"]
+    assert [f["text"] for f in priya["follow_ups"]] == []
+    everyone = j(kg("due", "--team", "--json"))
+    assert everyone["worker"] is None
+    assert {p["name"]: p["worker"] for p in everyone["people"]} == {
+        "Ann Lee": "alex",
+        "Bob Marsh": "priya",
+        "Cath Jones": None,
+        "Sam Okafor": "alex",
+    }
+    table = kg("due", "--team").stdout
+    assert "Key worker" in table and "nobody yet" in table
+    screen = kg("due", "--mine").stdout
+    assert "alex's caseload" in screen and "Bob Marsh" not in screen
+    assert "1 person due with no key worker" in screen
+    # A team can make "mine" the default; --team still shows everyone.
+    write_config('due = "mine"\n')
+    assert [p["name"] for p in j(kg("due", "--json"))["people"]] == ["Ann Lee", "Sam Okafor"]
+    assert len(j(kg("due", "--team", "--json"))["people"]) == 4
+    assert "Choose one of" in kg("due", "--mine", "--team", expect=2).stderr
+    assert "Choose one of" in kg("due", "--mine", "--worker", "bob", expect=2).stderr
+
+
+def test_follow_ups_belong_to_whoever_promised_them(kg, monkeypatch, clock) -> None:
+    kg("add", "Sam Okafor", "--worker", "alex")
+    as_worker(monkeypatch, "priya")  # covering for Alex today
+    kg("log", "sam", "--via", "phone", "--follow-up", "Book the room", "--due", "tomorrow")
+    clock.advance(days=2)
+    assert [f["text"] for f in j(kg("due", "--worker", "priya", "--json"))["follow_ups"]] == ["Book the room"]
+    assert j(kg("due", "--worker", "alex", "--json"))["follow_ups"] == []
+    assert "Whose" in kg("due", "--team").stdout
+
+
+def test_handover_moves_a_caseload_and_its_follow_ups_with_a_pack(
+    kg, team, monkeypatch, tmp_path, db_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = fingerprint(db_path)
+    preview = kg("handover", "--from", "alex", "--to", "priya", "--dry-run").stdout
+    assert "Would hand 2 people and 1 open follow-up from alex to priya" in preview
+    assert "Ann Lee, Sam Okafor" in preview
+    assert fingerprint(db_path) == before and not list(tmp_path.glob("handover-*"))
+
+    done = kg("handover", "--from", "Alex", "--to", "Priya").stdout
+    assert "Handed 2 people and 1 open follow-up from alex to priya" in done
+    pack = tmp_path / "handover-alex-to-priya-2026-11-28.md"
+    assert pack.exists() and stat.S_IMODE(pack.stat().st_mode) == 0o600
+    text = pack.read_text()
+    assert text.startswith("# Hand-over pack: from alex to priya")
+    for expected in (
+        "## Sam Okafor",
+        "## Ann Lee",
+        "Send the map",
+        "Talked about the walk",
+        "logged by alex",
+    ):
+        assert expected in text, expected
+    assert r"Loves \[bold\]jazz\[/bold\]" in text  # user text stays literal Markdown
+    assert "Bob Marsh" not in text
+    people = {p["name"]: p for p in j(kg("people", "--json"))}
+    assert people["Sam Okafor"]["worker"] == people["Ann Lee"]["worker"] == "priya"
+    assert people["Sam Okafor"]["version"] == 2
+    follow_ups = {f["text"]: f for f in j(kg("followups", "--json"))}
+    assert follow_ups["Send the map"]["worker"] == "priya"
+    assert follow_ups["Send the map"]["logged_by"] == "alex"  # who promised it is history
+    assert [p["name"] for p in j(kg("due", "--worker", "priya", "--json"))["people"]] == [
+        "Ann Lee",
+        "Bob Marsh",
+        "Sam Okafor",
+    ]
+    assert j(kg("due", "--worker", "alex", "--json"))["people"] == []
+
+
+def test_handover_of_a_tagged_subset(kg, team, monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = j(kg("handover", "--from", "alex", "--to", "sam", "--tag", "Walking", "-o", "walk.md", "--json"))
+    assert [p["name"] for p in result["people"]] == ["Sam Okafor"] and result["pack"] == "walk.md"
+    people = {p["name"]: p["worker"] for p in j(kg("people", "--json"))}
+    assert people["Sam Okafor"] == "sam" and people["Ann Lee"] == "alex"
+
+
+def test_a_handover_that_cannot_finish_changes_nothing(kg, team, monkeypatch, tmp_path, db_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = fingerprint(db_path)
+    assert "nothing to hand over" in kg("handover", "--from", "zed", "--to", "priya", expect=1).stderr
+    assert "same worker" in kg("handover", "--from", "alex", "--to", " ALEX ", expect=1).stderr
+    (tmp_path / "taken.md").write_text("someone else's file")
+    result = kg("handover", "--from", "alex", "--to", "priya", "-o", "taken.md", expect=1)
+    assert "already exists" in result.stderr
+    assert (tmp_path / "taken.md").read_text() == "someone else's file"
+    assert "empty" in kg("handover", "--from", "", "--to", "priya", expect=1).stderr
+    assert fingerprint(db_path) == before
+    assert not list(tmp_path.glob("*handover*")) and not list(tmp_path.glob(".taken*"))
+
+
+def test_a_save_based_on_an_old_version_is_refused(kg, db_path) -> None:
+    kg("add", "Sam Okafor")
+    seen = j(kg("show", "sam", "--json"))["version"]
+    kg("edit", "sam", "--org", "Food bank", "--if-version", str(seen))
+    before = fingerprint(db_path)
+    result = kg("edit", "sam", "--org", "Allotments", "--if-version", str(seen), expect=1)
+    assert "was changed" in result.stderr and "not saved" in result.stderr
+    assert fingerprint(db_path) == before
+    assert j(kg("show", "sam", "--json"))["organisation"] == "Food bank"
+
+
+def test_two_workers_editing_at_once_in_the_core(kg, db_path, clock) -> None:
+    """Priya opens Sam to edit; Alex saves first; Priya's save is refused, not merged over Alex's."""
+    kg("add", "Sam Okafor")
+    alex, priya = open_store(str(db_path)), open_store(str(db_path))
+    try:
+        opened = find_person(priya, "sam")
+        edit_person(alex, "sam", now=clock.now(), phone="07700 900111", by="alex")
+        with pytest.raises(EditConflict, match="changed by alex"):
+            edit_person(
+                priya,
+                "sam",
+                now=clock.now(),
+                phone="07700 900222",
+                by="priya",
+                expected_version=opened.version,
+            )
+        after = find_person(priya, "sam")
+        assert after.phone == "07700 900111" and after.version == opened.version + 1
+        # Logging is not editing: both workers log at once and both conversations count.
+        from keepgoing.core.conversations import log_conversation
+
+        for store, by in ((alex, "alex"), (priya, "priya")):
+            log_conversation(
+                store, ["sam"], via="phone", occurred_at=clock.now(), now=clock.now(), logged_by=by
+            )
+        edit_person(priya, "sam", now=clock.now(), role="Chair", expected_version=after.version)
+    finally:
+        alex.close()
+        priya.close()
+    assert table_counts(db_path)["conversation"] == 2
+
+
+def test_copy_there_and_back_loses_nothing(kg, tmp_path, db_path, monkeypatch, clock) -> None:
+    """A personal file -> this test's store (PostgreSQL on that pass) -> another file: same export."""
+    personal = str(tmp_path / "personal.db")
+
+    def on(where: str, *args: str, **kw):
+        return kg("--db", where, *args, **kw)
+
+    as_worker(monkeypatch, "alex")
+    on(
+        personal,
+        "add",
+        "Sam Okafor",
+        "--alias",
+        "Sammy",
+        "--tag",
+        "walking",
+        "--worker",
+        "alex",
+        "--phone",
+        "07700 900123",
+    )
+    on(personal, "add", "Zoë Ng", "--note", 'She said "keep going" \x1b[1m')
+    on(personal, "group", "add", "Walkers", "--every", "weekly")
+    on(personal, "log", "--group", "walkers", "--present", "sam", "--present", "zoe", "--via", "cuppa")
+    on(
+        personal,
+        "log",
+        "sam",
+        "--via",
+        "phone",
+        "--wellbeing",
+        "4",
+        "--idea",
+        "A bench",
+        "--follow-up",
+        "Map",
+    )
+    on(personal, "note", "zoe", "Likes mornings")
+    on(personal, "win", "Zoë spoke up", "--with", "zoe")
+    clock.advance(days=1)
+    on(personal, "done", "1")
+
+    def export(where: str) -> dict:
+        data = j(on(where, "export"))
+        data.pop("exported_at")
+        return data
+
+    original = export(personal)
+    target = str(db_path)
+    assert "Would copy 2 new people" in on(personal, "copy", "--to", target, "--dry-run").stdout
+    assert table_counts(target)["person"] == 0
+    moved = on(personal, "copy", "--to", target).stdout
+    assert "Copied 2 new people (0 already there), 2 conversations, 1 follow-ups" in moved
+    assert export(target) == original
+    again = j(on(personal, "copy", "--to", target, "--json"))
+    assert (
+        again["people_added"] == []
+        and again["conversations_added"] == 0
+        and again["conversations_skipped"] == 2
+    )
+    back = str(tmp_path / "back.db")
+    on(target, "copy", "--to", back)
+    assert export(back) == original
+    # The copy is a working store: new ids do not collide with copied ones.
+    on(target, "log", "sam", "--via", "text", "--follow-up", "Next walk")
+    assert "you are copying from" in on(personal, "copy", "--to", personal, expect=1).stderr
+
+
+def test_forget_leaves_nothing_in_any_table(kg, db_path) -> None:
+    secret = "Quentin Quaxley"
+    kg("add", secret, "--alias", "Quaxers", "--email", "qq@example.org", "--worker", "alex")
+    kg("add", "Ann Lee")
+    kg(
+        "log",
+        "quentin",
+        "ann",
+        "--via",
+        "cuppa",
+        "--note",
+        "Quentin Quaxley brought cake",
+        "--follow-up",
+        "Quaxers list",
+    )
+    kg("win", "Quentin won the raffle", "--with", "quentin", "--with", "ann")
+    kg("forget", "quentin", "--yes")
+    for table in schema_of(db_path):
+        for row in stored(db_path, f'SELECT * FROM "{table}"'):
+            text = repr(row)
+            for part in ("Quentin", "Quaxley", "Quaxers", "qq@example.org"):
+                assert part not in text, (table, row)
+
+
+def test_database_passwords_never_show(kg) -> None:
+    url = "postgresql+psycopg://alex:Sup3rSecretPw@127.0.0.1:1/team"
+    result = kg("--db", url, "due", expect=1)
+    assert "Sup3rSecretPw" not in result.stderr + result.stdout
+    assert "***" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    result = kg("--db", url, "--debug", "due", expect=1)
+    assert "Sup3rSecretPw" not in result.stderr + result.stdout
