@@ -336,3 +336,126 @@ def test_database_passwords_never_show(kg) -> None:
     assert "***" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     result = kg("--db", url, "--debug", "due", expect=1)
     assert "Sup3rSecretPw" not in result.stderr + result.stdout
+
+
+@pytest.fixture
+def server_password() -> str:
+    password = os.environ.get("PGPASSWORD")
+    if not password:
+        pytest.skip("the server's password is not in PGPASSWORD (scripts/with-postgres sets it)")
+    return password
+
+
+@pytest.mark.postgresql_only("passwords are a server's concern")
+def test_the_password_can_come_from_pgpass(kg, monkeypatch, tmp_path, server_password) -> None:
+    kg("add", "Sam Okafor")
+    monkeypatch.delenv("PGPASSWORD")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"*:*:*:*:{server_password}\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    assert [p["name"] for p in j(kg("people", "--json"))] == ["Sam Okafor"]
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "missing"))
+    result = kg("people", expect=1)
+    assert "PGPASSWORD or ~/.pgpass" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.postgresql_only("passwords are a server's concern")
+def test_a_wrong_or_inline_password_never_shows(kg, monkeypatch, db_path, server_password, tmp_path) -> None:
+    monkeypatch.setenv("PGPASSWORD", "Wr0ngPassw0rd")
+    result = kg("due", expect=1)
+    assert "Wr0ngPassw0rd" not in result.stdout + result.stderr
+    assert "password authentication failed" in result.stderr
+    monkeypatch.delenv("PGPASSWORD")
+    user, rest = db_path.split("://", 1)[1].split("@", 1)
+    inline = f"postgresql+psycopg://{user}:{server_password}@{rest}"
+    personal = str(tmp_path / "personal.db")
+    kg("--db", personal, "add", "Sam Okafor")
+    out = kg("--db", personal, "copy", "--to", inline)
+    assert server_password not in out.stdout + out.stderr
+    assert ":***@" in out.stdout
+
+
+EDITOR = """
+import os, pathlib, stat, subprocess, sys
+form = pathlib.Path(sys.argv[1])
+record = pathlib.Path(os.environ["FORM_RECORD"])
+record.write_text(form.read_text() + f"\\n# mode {stat.S_IMODE(form.stat().st_mode):o}\\n")
+if os.environ.get("RIVAL"):  # a colleague saves while this form is open
+    subprocess.run(os.environ["RIVAL"].split("|"), check=True, env={**os.environ, "KEEPGOING_WORKER": "priya"})
+replacement = os.environ.get("FORM_REPLACE")
+if replacement:
+    text = form.read_text()
+    for pair in replacement.split("||"):
+        old, new = pair.split("=>")
+        assert old in text, old
+        text = text.replace(old, new)
+    form.write_text(text)
+"""
+
+
+@pytest.fixture
+def editor(monkeypatch, tmp_path):
+    """$EDITOR is a script that replaces text in the form (FORM_REPLACE="old=>new||...")."""
+    import sys
+
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("FORM_RECORD", str(tmp_path / "form-seen.toml"))
+
+    def use(*pairs: str) -> None:
+        monkeypatch.setenv("FORM_REPLACE", "||".join(pairs))
+
+    return use
+
+
+def test_edit_form_saves_what_changed(kg, editor, tmp_path) -> None:
+    kg("add", "Sam Okafor", "--tag", "partner", "--alias", "Sammy", "--note", "Loves [b]jazz[/b]")
+    editor(
+        'phone = ""=>phone = "07700 900999"',
+        'tags = ["partner"]=>tags = ["walking", "Partner"]',
+        'aliases = ["Sammy"]=>aliases = []',
+        'rhythm = "monthly"=>rhythm = "weekly"',
+        'note = "Loves [b]jazz[/b]"=>note = """Loves [b]jazz[/b]\\nand the allotment"""',
+    )
+    out = kg("edit", "sam", "--form").stdout
+    assert "Updated Sam Okafor" in out and "rhythm" in out
+    seen = (tmp_path / "form-seen.toml").read_text()
+    assert "Editing Sam Okafor (version 1)" in seen and "# mode 600" in seen
+    sam = j(kg("show", "sam", "--json"))
+    assert sam["phone"] == "07700 900999" and sam["tags"] == ["partner", "walking"]
+    assert sam["aliases"] == [] and sam["cadence_days"] == 7 and sam["version"] == 2
+    assert sam["note"] == "Loves [b]jazz[/b]\nand the allotment"
+
+
+def test_edit_form_left_alone_or_broken_saves_nothing(kg, editor, db_path) -> None:
+    kg("add", "Sam Okafor")
+    before = fingerprint(db_path)
+    editor()
+    assert "No changes to Sam Okafor" in kg("edit", "sam", "--form").stdout
+    editor('name = "Sam Okafor"=>name = "Sam Okafor')
+    assert "not valid" in kg("edit", "sam", "--form", expect=1).stderr
+    editor('rhythm = "monthly"=>rhythm = "sometimes"')
+    kg("edit", "sam", "--form", expect=1)
+    editor('rhythm = "monthly"=>colour = "blue"')
+    assert "does not know: colour" in kg("edit", "sam", "--form", expect=1).stderr
+    assert fingerprint(db_path) == before
+    assert "leave out the other options" in kg("edit", "sam", "--form", "--role", "x", expect=2).stderr
+
+
+def test_a_colleague_saving_while_the_form_is_open_wins(kg, editor, monkeypatch, db_path) -> None:
+    import shutil
+    import sys
+
+    keepgoing = shutil.which(
+        "keepgoing", path=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
+    )
+    kg("add", "Sam Okafor")
+    monkeypatch.setenv("RIVAL", f"{keepgoing}|edit|sam|--org|Food bank")
+    editor('phone = ""=>phone = "07700 900999"')
+    result = kg("edit", "sam", "--form", expect=1)
+    assert "Sam Okafor was changed by priya while you were editing" in result.stderr
+    sam = j(kg("show", "sam", "--json"))
+    assert sam["organisation"] == "Food bank" and sam["phone"] is None and sam["version"] == 2

@@ -94,3 +94,5 @@ COPIED = (
     "{follow_ups} follow-ups and {others} notes, ideas, groups and wins into {target}."
 )
 COPY_SKIPPED = "Skipped {count} already there."
+NO_CHANGES = "No changes to {name}; nothing was saved."
+GONE_WHILE_EDITING = "{name} was removed from the store while you were editing; nothing was saved."

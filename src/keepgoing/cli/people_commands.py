@@ -1,5 +1,6 @@
 """add, people, show, edit, pause, resume, archive."""
 
+import sys
 from typing import Annotated
 
 import typer
@@ -8,7 +9,7 @@ from keepgoing import clock, messages
 from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
-from keepgoing.errors import NotFound
+from keepgoing.errors import NotFound, UsageError
 
 # Consent options, shared by add and edit.
 ConsentOption = Annotated[str | None, typer.Option("--consent", help="given or withdrawn.")]
@@ -253,14 +254,30 @@ def edit(
             help="Save only if nobody has changed them since this version (see show --json).",
         ),
     ] = None,
+    form: Annotated[
+        bool,
+        typer.Option("--form", help="Edit all their details in your text editor ($EDITOR) instead."),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Change someone's details, tags, aliases, rhythm or key worker."""
+    """Change someone's details, tags, aliases, rhythm or key worker.
+
+    With no options on a terminal (or with --form), their details open in
+    your text editor; if a colleague saves a change to them before you do,
+    yours is refused rather than written over theirs.
+    """
     from keepgoing.core.people import edit_person
     from keepgoing.settings import worker as me
 
     now = clock.now()
+    options = (new_name, org, role, tag, untag, alias, unalias, every, prefers, phone, email, note)
+    options += (consent, consent_review, consent_channels, consent_note, worker)
+    if form or (all(v is None for v in options) and sys.stdin.isatty() and sys.stdout.isatty()):
+        if any(v is not None for v in options):
+            raise UsageError("--form edits everything in one go; leave out the other options.")
+        _edit_with_form(name, now=now, if_version=if_version, json_out=json_out, db=db)
+        return
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db)
@@ -288,6 +305,10 @@ def edit(
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
         return
+    _say_updated(person, changed)
+
+
+def _say_updated(person, changed: list[str]) -> None:
     labels = {
         "organisation": "organisation",
         "cadence_days": "rhythm",
@@ -296,6 +317,37 @@ def edit(
     }
     what = ", ".join(labels.get(c, c) for c in changed)
     say(messages.UPDATED.format(name=user(person.name), what=what, day=describe_day(person.due_on)))
+
+
+def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, db: str | None) -> None:
+    """Their details in the editor; saved only if nobody else saved in the meantime."""
+    from keepgoing.cli.edit_form import edit_in_editor, read_form, render_form
+    from keepgoing.core.people import edit_person, find_person
+    from keepgoing.settings import worker as me
+
+    store = open_store(db)
+    person = find_person(store, name)
+    if if_version is not None and person.version != if_version:
+        from keepgoing.errors import EditConflict
+
+        raise EditConflict(person)
+    store.close()  # nothing held open while the editor is
+    edited = edit_in_editor(render_form(person))
+    changes = read_form(edited, person) if edited is not None else {}
+    if not changes:
+        say(messages.NO_CHANGES.format(name=user(person.name)))
+        return
+    store = open_store(db)
+    try:
+        updated, changed = edit_person(
+            store, person.id, now=now, by=me(), expected_version=person.version, **changes
+        )
+    except NotFound:
+        raise NotFound(messages.GONE_WHILE_EDITING.format(name=person.name)) from None
+    if json_out:
+        emit_json(updated.to_json(clock.local_today(now)))
+        return
+    _say_updated(updated, changed)
 
 
 @app.command(

@@ -427,7 +427,7 @@ def add_person(
 
 def edit_person(
     store: Store,
-    query: str,
+    query: str | int,
     *,
     now: datetime,
     name: str | None = None,
@@ -455,7 +455,8 @@ def edit_person(
     Returns the person afterwards and a list of what changed, for the echo.
     """
     with store.write():
-        person = find_person(store, query)
+        # An id: the person an edit form was opened for, even if renamed since.
+        person = get_person(store, query) if isinstance(query, int) else find_person(store, query)
         if expected_version is not None and person.version != expected_version:
             raise EditConflict(person)
         updates: dict[str, Any] = {}

@@ -64,7 +64,10 @@ class SqlAlchemyStore:
         try:
             self._conn = self._engine.connect()
         except SQLAlchemyError as exc:
-            raise StoreError(f"Could not connect to {self.location}: {exc.orig or exc}") from None
+            reason = str(exc.orig or exc)
+            if "password" in reason and make_url(url).password is None:
+                reason += " (give the password in PGPASSWORD or ~/.pgpass, not in the URL)"
+            raise StoreError(f"Could not connect to {self.location}: {reason}") from None
         self._tx: Any = None
         self._depth = 0
 

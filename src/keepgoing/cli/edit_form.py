@@ -1,0 +1,133 @@
+"""`keepgoing edit NAME --form`: a person's details as a TOML form in the user's text editor.
+
+The form is written with tomlkit (comments and multi-line notes kept
+readable) and read back with tomllib. Only what the user changed is saved,
+and only if nobody else saved a change to the person while the form was open.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from keepgoing.core.people import Person
+from keepgoing.dates import DURATION_NAMES, parse_duration
+from keepgoing.errors import BadInput
+
+TEXT_FIELDS = ("name", "organisation", "role", "phone", "email", "prefers", "worker", "note")
+LIST_FIELDS = ("aliases", "tags")
+FIELDS = (*TEXT_FIELDS[:1], "aliases", *TEXT_FIELDS[1:6], "rhythm", "tags", *TEXT_FIELDS[6:])
+
+
+def rhythm_text(days: int) -> str:
+    named = {value: name for name, value in DURATION_NAMES.items()}
+    return named.get(days) or (f"{days // 7}w" if days % 7 == 0 else f"{days}d")
+
+
+def current_values(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "aliases": list(person.aliases),
+        "organisation": person.organisation or "",
+        "role": person.role or "",
+        "phone": person.phone or "",
+        "email": person.email or "",
+        "prefers": person.prefers or "",
+        "rhythm": rhythm_text(person.cadence_days),
+        "tags": list(person.tags),
+        "worker": person.worker or "",
+        "note": person.note or "",
+    }
+
+
+def render_form(person: Person) -> str:
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(f"Editing {person.name} (version {person.version}). Change what you like,"))
+    doc.add(tomlkit.comment('then save and close. An empty value ("") clears it.'))
+    doc.add(tomlkit.comment("Close without saving, or change nothing, and nothing is saved."))
+    doc.add(tomlkit.nl())
+    hints = {
+        "prefers": "phone, video, email, text, cuppa or other",
+        "rhythm": "10d, 2w, 1m, weekly, fortnightly or monthly",
+        "worker": "their key worker in a team store",
+    }
+    for key, value in current_values(person).items():
+        if key == "note" and "\n" in value:
+            item = tomlkit.string(value if value.endswith("\n") else value + "\n", multiline=True)
+        else:
+            item = tomlkit.item(value)
+        if key in hints:
+            item.comment(hints[key])
+        doc.add(key, item)
+    return tomlkit.dumps(doc)
+
+
+def read_form(text: str, person: Person) -> dict[str, Any]:
+    """What changed, as keyword arguments for `edit_person` (empty: nothing changed)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"The form is not valid any more ({exc}); nothing was saved.") from None
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise BadInput(f"The form has a field keepgoing does not know: {unknown[0]}; nothing was saved.")
+    before = current_values(person)
+    changes: dict[str, Any] = {}
+    for key in FIELDS:
+        if key not in data:
+            continue  # a deleted line leaves the field as it was
+        value = data[key]
+        if key in LIST_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise BadInput(
+                    f'{key} must be a list of words in quotes, like ["a", "b"]; nothing was saved.'
+                )
+            old = {v.casefold(): v for v in before[key]}
+            new = {v.strip().casefold(): v.strip() for v in value if v.strip()}
+            added = [v for k, v in new.items() if k not in old]
+            removed = [v for k, v in old.items() if k not in new]
+            if added:
+                changes[f"add_{key}"] = added
+            if removed:
+                changes[f"remove_{key}"] = removed
+            continue
+        if not isinstance(value, str):
+            raise BadInput(f"{key} must be text in quotes; nothing was saved.")
+        if value.strip() == before[key].strip():
+            continue
+        if key == "rhythm":
+            changes["cadence_days"] = parse_duration(value)
+        else:
+            changes[key] = value
+    return changes
+
+
+def edit_in_editor(text: str) -> str | None:
+    """Open `text` in $VISUAL or $EDITOR; the saved text, or None if the file was left unchanged."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "nano"
+    # mkstemp makes the file 0600: the form holds someone's personal details.
+    fd, name = tempfile.mkstemp(prefix="keepgoing-", suffix=".toml")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        before = path.stat().st_mtime_ns
+        try:
+            code = subprocess.call([*shlex.split(editor), name])
+        except OSError as exc:
+            raise BadInput(f"Could not start the editor {editor!r} ({exc.strerror}); set EDITOR.") from None
+        if code != 0:
+            raise BadInput(f"The editor {editor!r} stopped with an error; nothing was saved.")
+        saved = path.read_text(encoding="utf-8")
+        if path.stat().st_mtime_ns == before and saved == text:
+            return None
+        return saved
+    finally:
+        path.unlink(missing_ok=True)
