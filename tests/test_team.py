@@ -459,3 +459,69 @@ def test_a_colleague_saving_while_the_form_is_open_wins(kg, editor, monkeypatch,
     assert "Sam Okafor was changed by priya while you were editing" in result.stderr
     sam = j(kg("show", "sam", "--json"))
     assert sam["organisation"] == "Food bank" and sam["phone"] is None and sam["version"] == 2
+
+
+def test_a_team_of_three_in_real_processes(db_path, backend, tmp_path) -> None:
+    """Alex, Priya and Sam each run the installed command: log, see their own and the team's lists,
+    hand a caseload over when Alex leaves, and lose nothing."""
+    import shutil
+    import subprocess
+    import sys
+
+    keepgoing = shutil.which(
+        "keepgoing", path=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
+    )
+
+    def run(worker: str, *args: str) -> str:
+        env = {**os.environ, "KEEPGOING_DB": str(db_path), "KEEPGOING_WORKER": worker}
+        done = subprocess.run(
+            [keepgoing, *args], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path
+        )
+        assert done.returncode == 0, (args, done.stderr)
+        return done.stdout
+
+    for person, worker in (
+        ("Ann Lee", "alex"),
+        ("Bob Marsh", "alex"),
+        ("Cath Jones", "priya"),
+        ("Dev Patel", "sam"),
+    ):
+        run(worker, "add", person, "--every", "weekly", "--worker", worker, "--tag", "hub")
+    for worker, person in (("alex", "ann"), ("priya", "cath"), ("sam", "dev"), ("priya", "bob")):
+        run(
+            worker,
+            "log",
+            person,
+            "--via",
+            "phone",
+            "--when",
+            "10 days ago",
+            "--follow-up",
+            f"{worker} promised {person}",
+        )
+    assert {p["name"] for p in json.loads(run("alex", "due", "--mine", "--json"))["people"]} == {
+        "Ann Lee",
+        "Bob Marsh",
+    }
+    assert {p["name"] for p in json.loads(run("sam", "due", "--mine", "--json"))["people"]} == {"Dev Patel"}
+    team = json.loads(run("priya", "due", "--team", "--json"))
+    assert {p["name"]: p["worker"] for p in team["people"]} == {
+        "Ann Lee": "alex",
+        "Bob Marsh": "alex",
+        "Cath Jones": "priya",
+        "Dev Patel": "sam",
+    }
+    assert "Key worker" in run("priya", "people")
+    out = run("priya", "handover", "--from", "alex", "--to", "priya")
+    assert "Handed 2 people and 1 open follow-up from alex to priya" in out  # Bob's was already Priya's
+    (pack,) = tmp_path.glob("handover-alex-to-priya-*.md")  # real processes: today's real date
+    assert "## Ann Lee" in pack.read_text() and "alex promised ann" in pack.read_text()
+    assert json.loads(run("alex", "due", "--mine", "--json"))["people"] == []
+    assert {p["name"] for p in json.loads(run("priya", "people", "--worker", "priya", "--json"))} == {
+        "Ann Lee",
+        "Bob Marsh",
+        "Cath Jones",
+    }
+    export = json.loads(run("sam", "export"))
+    assert len(export["people"]) == 4 and len(export["conversations"]) == 4 and len(export["follow_ups"]) == 4
+    assert {c["logged_by"] for c in export["conversations"]} == {"alex", "priya", "sam"}

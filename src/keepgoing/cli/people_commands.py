@@ -118,10 +118,15 @@ def _consent(now, consent, review, channels, note):
 
 @app.command(
     rich_help_panel="People",
-    epilog=examples("keepgoing people", "keepgoing people --tag partner --json"),
+    epilog=examples(
+        "keepgoing people", "keepgoing people --tag partner --json", "keepgoing people --worker priya"
+    ),
 )
 def people(
     tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    worker: Annotated[
+        str | None, typer.Option("--worker", help="Only the people this worker is key worker for.")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include archived people.")] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -131,7 +136,7 @@ def people(
 
     today = clock.local_today(clock.now())
     store = open_store(db)
-    found = list_people(store, tag=tag, include_archived=all_)
+    found = list_people(store, tag=tag, include_archived=all_, worker=worker)
     if json_out:
         emit_json([person.to_json(today) for person in found])
         return

@@ -221,20 +221,26 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
     table.add_column("Rhythm")
     table.add_column("Last contact")
     table.add_column("Status")
+    team = any(person.worker for person in people)  # a personal store has no key workers
+    if team:
+        table.add_column("Key worker")
     for person in people:
         status = person.status(today)
         status_text = {
             "paused": f"paused to {describe_day(person.paused_until)}" if person.paused_until else "paused",
             "archived": "archived",
         }.get(status, "due" if person.due_on <= today else f"next {describe_day(person.due_on)}")
-        table.add_row(
+        cells = [
             _t(person.name),
             _t(person.organisation),
             _t(", ".join(person.tags)),
             describe_rhythm(person.cadence_days),
             _last_contact(person.last_contact_day, person.last_contact_via, today),
             Text(status_text, style="dim" if status != "active" else ""),
-        )
+        ]
+        if team:
+            cells.append(_t(person.worker))
+        table.add_row(*cells)
     out.print(table)
     out.print(Text(f"{_plural(len(people), 'person').replace('persons', 'people')}.", style="dim"))
 

@@ -250,14 +250,22 @@ def count_people(store: Store) -> int:
     return store.row("SELECT count(*) AS n FROM person")["n"]
 
 
-def list_people(store: Store, *, tag: str | None = None, include_archived: bool = False) -> list[Person]:
-    """Everyone (active and paused; archived too on request), by name, with aliases and tags."""
+def list_people(
+    store: Store, *, tag: str | None = None, include_archived: bool = False, worker: str | None = None
+) -> list[Person]:
+    """Everyone (active and paused; archived too on request), by name, with aliases and tags.
+
+    With `worker`, only the people they are key worker for.
+    """
     conditions, params = [], {}
     if not include_archived:
         conditions.append("archived_at IS NULL")
     if tag:
         conditions.append("id IN (SELECT person_id FROM person_tag WHERE tag = :tag)")
         params["tag"] = clean_tag(tag)
+    if worker is not None:
+        conditions.append("worker = :worker")
+        params["worker"] = worker_key(worker)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     with store.read():
         people = {
