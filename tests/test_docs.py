@@ -58,3 +58,28 @@ def test_git_ignores_nothing_the_tests_need() -> None:
     if tracked.returncode != 0:
         pytest.skip("not a git checkout")
     assert "tests/fixtures/schema/0001_initial.db" in tracked.stdout
+
+
+def test_the_lazy_command_map_matches_what_the_modules_register() -> None:
+    """`keepgoing NAME` imports only COMMANDS[NAME]; this keeps the map honest."""
+    from keepgoing import cli
+
+    app = cli.app
+    registered = {
+        (c.name or c.callback.__name__.replace("_", "-")): c.callback.__module__
+        for c in app.registered_commands
+    }
+    registered.update(
+        {g.name: g.typer_instance.registered_commands[0].callback.__module__ for g in app.registered_groups}
+    )
+    assert {name: f"keepgoing.cli.{module}" for name, module in cli.COMMANDS.items()} == registered
+    assert set(cli.COMMANDS.values()) == set(cli.MODULES)
+
+
+def test_the_command_name_is_found_past_global_options() -> None:
+    from keepgoing.cli import command_in
+
+    assert command_in(["--db", "x.db", "log", "sam"]) == "log"
+    assert command_in(["--debug", "--db=x.db", "due", "--json"]) == "due"
+    assert command_in(["--help"]) is None and command_in(["--version", "due"]) is None
+    assert command_in([]) is None and command_in(["--db"]) is None

@@ -82,6 +82,15 @@ def test_errors_from_a_real_process_are_one_line_without_traceback(env, seeded) 
     assert result.returncode == 1 and "Traceback" not in result.stderr
 
 
+def test_a_real_process_loads_just_its_command_and_still_knows_them_all(env, seeded, db_path) -> None:
+    result = run([*entry_point(), "dew"], env)
+    assert result.returncode == 2 and "No such command" in result.stderr and "due" in result.stderr
+    result = run([*entry_point(), "--db", str(db_path), "due", "--json"], env)
+    assert result.returncode == 0 and json.loads(result.stdout)["people"]
+    result = run([*entry_point(), "--help"], env)
+    assert all(name in result.stdout for name in ("log", "due", "handover", "retention"))
+
+
 @pytest.mark.parametrize(
     ("args", "allowed"),
     [

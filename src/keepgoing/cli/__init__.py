@@ -1,32 +1,80 @@
 """The command line: parse, call the core, render. Nothing more.
 
-Importing each command module registers its commands on `app`, in the order
-they appear in `--help`, which is why these imports are not sorted.
+Each command module registers its commands on `app` when imported. A run of
+`keepgoing log ...` imports and builds only the module that defines `log`
+(Typer would otherwise build all ~30 commands' parameters on every start);
+`--help`, an unknown command, or `from keepgoing.cli import app` load them
+all, in the order they appear in `--help`. A test keeps `COMMANDS` in step
+with what the modules register.
 
 The command modules do not use `from __future__ import annotations`: with
 postponed annotations Typer has to eval every parameter's annotation string
 when it builds the commands, which cost ~30 ms on every run.
 """
 
-# isort: skip_file
-from keepgoing.cli import log_command, due_command, followup_commands
-from keepgoing.cli import people_commands, coproduction_commands
-from keepgoing.cli import exchange_commands, insight_commands, team_commands, safety_commands
-from keepgoing.cli.app import app
+import importlib
+import sys
+from typing import Any
 
 __all__ = ["app", "main"]
-COMMAND_MODULES = (
-    log_command,
-    due_command,
-    followup_commands,
-    people_commands,
-    coproduction_commands,
-    exchange_commands,
-    insight_commands,
-    team_commands,
-    safety_commands,
+
+# In --help order.
+MODULES = (
+    "log_command",
+    "due_command",
+    "followup_commands",
+    "people_commands",
+    "coproduction_commands",
+    "exchange_commands",
+    "insight_commands",
+    "team_commands",
+    "safety_commands",
 )
+COMMANDS = {
+    "log": "log_command",
+    "due": "due_command",
+    **dict.fromkeys(("followups", "done"), "followup_commands"),
+    **dict.fromkeys(("add", "people", "show", "edit", "pause", "resume", "archive"), "people_commands"),
+    **dict.fromkeys(
+        ("note", "ideas", "idea", "win", "wins", "spread", "snooze", "jot", "group"), "coproduction_commands"
+    ),
+    **dict.fromkeys(("export", "import"), "exchange_commands"),
+    **dict.fromkeys(("stats", "search"), "insight_commands"),
+    **dict.fromkeys(("handover", "copy"), "team_commands"),
+    **dict.fromkeys(("forget", "backup", "restore", "check", "retention"), "safety_commands"),
+}
+# Options of `keepgoing` itself that take a value (so the value is not a command name).
+GLOBAL_WITH_VALUE = ("--db",)
+
+
+def load(modules: tuple[str, ...] = MODULES) -> Any:
+    for name in modules:
+        importlib.import_module(f"keepgoing.cli.{name}")
+    from keepgoing.cli.program import app as typer_app
+
+    return typer_app
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command named on this command line, if it comes before any --help or --version."""
+    args = iter(argv)
+    for arg in args:
+        if arg in GLOBAL_WITH_VALUE:
+            next(args, None)
+        elif arg in ("--help", "--version"):
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return load()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    name = command_in(sys.argv[1:])
+    module = COMMANDS.get(name) if name else None
+    load((module,) if module else MODULES)()

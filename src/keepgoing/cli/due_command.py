@@ -5,10 +5,12 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json
-from keepgoing.dates import parse_duration
+from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.errors import UsageError
+
+# The most urgent promises fit on a morning screen; `keepgoing followups` lists them all.
+FOLLOW_UPS_ON_SCREEN = 20
 
 
 def caseload(mine: bool, worker: str | None, team: bool) -> str | None:
@@ -69,7 +71,11 @@ def due(
     from keepgoing.core.rhythm import due as due_report
 
     today = clock.local_today(clock.now())
-    within_days = parse_duration(within, allow_zero=True) if within else 0
+    within_days = 0
+    if within:
+        from keepgoing.dates import parse_duration
+
+        within_days = parse_duration(within, allow_zero=True)
     whose = caseload(mine, worker, team)
     store = open_store(db)
     # The table shows `limit` rows; JSON lists everyone.
@@ -80,6 +86,7 @@ def due(
         tag=tag,
         limit=None if json_out else limit,
         worker=whose,
+        follow_up_limit=None if json_out else min(limit, FOLLOW_UPS_ON_SCREEN),
     )
     if json_out:
         emit_json(report.to_json())

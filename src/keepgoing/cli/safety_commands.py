@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store, state
 from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store, state
 from keepgoing.errors import UsageError
 
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (for scripts).")]

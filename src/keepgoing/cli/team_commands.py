@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli.app import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 
 
 @app.command(

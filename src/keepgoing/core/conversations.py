@@ -116,10 +116,12 @@ def log_conversation(
         feeling = " ".join(feeling.split()) or None
         if feeling and len(feeling) > 40:
             raise BadInput("--feeling is a word or two (40 characters at most); put more in --note.")
-    from keepgoing.core.groups import group_ref
-
     with store.write():
-        group_id, group_name = group_ref(store, group)
+        group_id, group_name = None, None
+        if group is not None:
+            from keepgoing.core.groups import group_ref
+
+            group_id, group_name = group_ref(store, group)
         people, created = _resolve(store, names, create_missing=create_missing, now=now)
         via = via or people[0].prefers or "other"
         conversation_id = store.insert(

@@ -111,11 +111,13 @@ def due(
     tag: str | None = None,
     limit: int | None = None,
     worker: str | None = None,
+    follow_up_limit: int | None = None,
 ) -> DueReport:
     """Who is due a check-in by `today + within_days`, most overdue (for their rhythm) first.
 
-    With `limit`, only the first `limit` people and follow-ups are built (the
-    totals still count everyone): a screen of 50 need not pay for 5,000.
+    With `limit`, only the first `limit` people and follow-ups (`follow_up_limit`
+    if given) are built, while the totals still count everyone: a screen of 50
+    need not pay for 5,000.
     With `worker`, only their caseload and their follow-ups.
     """
     horizon = today + timedelta(days=within_days)
@@ -139,8 +141,9 @@ def due(
     with store.read():
         rows = store.rows(sql, params)
         scope = {"due_by": horizon, "tag": params.get("tag"), "worker": worker}
-        follow_ups = open_follow_ups(store, limit=limit, **scope)
-        follow_ups_total = len(follow_ups) if limit is None else count_open(store, **scope)
+        shown = follow_up_limit if follow_up_limit is not None else limit
+        follow_ups = open_follow_ups(store, limit=shown, **scope)
+        follow_ups_total = len(follow_ups) if shown is None else count_open(store, **scope)
         unassigned = 0
         if worker is not None:
             unassigned = store.row(
