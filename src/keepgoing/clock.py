@@ -6,7 +6,7 @@ The core never calls this: it takes `now`/`today` as parameters. The CLI calls
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 
 def now() -> datetime:
@@ -17,3 +17,8 @@ def now() -> datetime:
 def local_today(instant: datetime) -> date:
     """The user's local calendar date at `instant`."""
     return instant.astimezone().date()
+
+
+def start_of_day(day: date) -> datetime:
+    """The UTC instant at which the user's local `day` begins."""
+    return datetime.combine(day, time(0, 0)).astimezone().astimezone(UTC)

@@ -214,11 +214,6 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> int:
     return days
 
 
-def start_of_day(day: date) -> datetime:
-    """The UTC instant at which the user's local `day` begins."""
-    return datetime.combine(day, time(0, 0)).astimezone().astimezone(UTC)
-
-
 def describe_day(day: date) -> str:
     """`Fri 20 Nov 2026`: the form every write echoes back."""
     return f"{day:%a} {day.day} {day:%b %Y}"

@@ -215,8 +215,8 @@ def wins(
     db: DbOption = None,
 ) -> None:
     """Look back on the small wins."""
+    from keepgoing.clock import start_of_day
     from keepgoing.core.wins import list_wins
-    from keepgoing.dates import start_of_day
 
     today = clock.local_today(clock.now())
     found = list_wins(

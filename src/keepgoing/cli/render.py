@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -16,12 +16,14 @@ from rich.table import Table
 from rich.text import Text
 
 from keepgoing import messages
-from keepgoing.core.conversations import Conversation
-from keepgoing.core.followups import FollowUp
-from keepgoing.core.people import Person
-from keepgoing.core.rhythm import DueReport, next_up
 from keepgoing.dates import describe_ago, describe_day, describe_rhythm
 from keepgoing.text import safe
+
+if TYPE_CHECKING:  # for annotations only: each screen's caller has already loaded its part of the core
+    from keepgoing.core.conversations import Conversation
+    from keepgoing.core.followups import FollowUp
+    from keepgoing.core.people import Person
+    from keepgoing.core.rhythm import DueReport
 
 
 def console() -> Console:
@@ -121,6 +123,8 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None, te
                 )
             )
     else:
+        from keepgoing.core.rhythm import next_up
+
         upcoming = next_up(store, today=today)
         line = messages.NOBODY_DUE.format(tagged=f" tagged {safe(tag, inline=True)}" if tag else "")
         if report.worker:

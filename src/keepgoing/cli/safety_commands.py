@@ -174,8 +174,9 @@ def retention(
     """Erase or anonymise conversations older than a retention period."""
     from datetime import timedelta
 
+    from keepgoing.clock import start_of_day
     from keepgoing.core.retention import apply_retention, expired
-    from keepgoing.dates import describe_day, parse_duration, start_of_day
+    from keepgoing.dates import describe_day, parse_duration
     from keepgoing.errors import BadInput
 
     if mode not in ("erase", "anonymise", "anonymize"):

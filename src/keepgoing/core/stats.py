@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from keepgoing.clock import start_of_day
 from keepgoing.core.channels import CHANNELS
 from keepgoing.core.people import next_due
-from keepgoing.dates import start_of_day
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
 from keepgoing.text import clean_tag

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from keepgoing.clock import start_of_day
 from keepgoing.core.people import find_person
-from keepgoing.dates import start_of_day
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
 from keepgoing.text import clean_tag
