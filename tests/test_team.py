@@ -525,3 +525,17 @@ def test_a_team_of_three_in_real_processes(db_path, backend, tmp_path) -> None:
     export = json.loads(run("sam", "export"))
     assert len(export["people"]) == 4 and len(export["conversations"]) == 4 and len(export["follow_ups"]) == 4
     assert {c["logged_by"] for c in export["conversations"]} == {"alex", "priya", "sam"}
+
+
+def test_a_plain_postgresql_url_means_psycopg(kg) -> None:
+    for scheme in ("postgresql", "postgres"):
+        result = kg("--db", f"{scheme}://alex:Pw0rd@127.0.0.1:1/team", "due", expect=1)
+        assert "postgresql+psycopg://alex:***@127.0.0.1:1/team" in result.stderr
+        assert "psycopg2" not in result.stderr and "Pw0rd" not in result.stderr
+
+
+@pytest.mark.postgresql_only("needs the server")
+def test_the_url_from_the_issue_works_as_written(kg, db_path) -> None:
+    plain = db_path.replace("postgresql+psycopg://", "postgresql://")
+    kg("--db", plain, "add", "Sam Okafor")
+    assert [p["name"] for p in j(kg("people", "--json"))] == ["Sam Okafor"]

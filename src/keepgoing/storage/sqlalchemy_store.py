@@ -44,8 +44,23 @@ def masked(url: str) -> str:
         return "<unreadable database URL>"
 
 
+def with_driver(url: str) -> str:
+    """`postgresql://` (and `postgres://`) mean psycopg 3, the driver the postgres extra installs.
+
+    SQLAlchemy would otherwise look for psycopg2, which we do not depend on.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # reported as unreadable when the engine is made
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
 class SqlAlchemyStore:
     def __init__(self, url: str):
+        url = with_driver(url)
         self.location = masked(url)
         try:
             if url.startswith("sqlite"):
@@ -208,6 +223,7 @@ class SqlAlchemyStore:
 
 
 def open_url(url: str) -> SqlAlchemyStore:
+    url = with_driver(url)
     store = SqlAlchemyStore(url)
     store.migrate(url)
     return store
