@@ -64,8 +64,18 @@ COMMANDS = {
         ["log", "ann", "--follow-up", v, "--due", v],
         ["log", v, "--new", "--via", "phone"],
     ],
-    "due": lambda v: [["due", "--within", v], ["due", "--tag", v], ["due", "--limit", v]],
-    "people": lambda v: [["people", "--tag", v]],
+    "due": lambda v: [
+        ["due", "--within", v],
+        ["due", "--tag", v],
+        ["due", "--limit", v],
+        ["due", "--worker", v],
+    ],
+    "people": lambda v: [["people", "--tag", v], ["people", "--worker", v]],
+    "handover": lambda v: [
+        ["handover", "--from", v, "--to", "priya", "--dry-run"],
+        ["handover", "--from", "alex", "--to", v, "--dry-run"],
+        ["handover", "--from", "alex", "--to", "priya", "--tag", v, "--dry-run"],
+    ],
     "show": lambda v: [["show", v]],
     "edit": lambda v: [
         ["edit", v, "--role", "x"],
@@ -74,6 +84,8 @@ COMMANDS = {
         ["edit", "ann", "--untag", v],
         ["edit", "ann", "--unalias", v],
         ["edit", "ann", "--note", v],
+        ["edit", "ann", "--worker", v],
+        ["edit", "ann", "--if-version", v, "--role", "x"],
     ],
     "pause": lambda v: [["pause", "ann", "--until", v], ["pause", v, "--until", "next week"]],
     "resume": lambda v: [["resume", v]],
@@ -100,7 +112,7 @@ COMMANDS = {
 
 @pytest.fixture
 def populated(kg):
-    kg("add", "Ann Lee", "--tag", "walking")
+    kg("add", "Ann Lee", "--tag", "walking", "--worker", "alex")
     kg("add", "Bob Marsh")
     kg("log", "ann", "--via", "phone", "--note", "hello", "--follow-up", "call back")
 
