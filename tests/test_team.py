@@ -539,3 +539,43 @@ def test_the_url_from_the_issue_works_as_written(kg, db_path) -> None:
     plain = db_path.replace("postgresql+psycopg://", "postgresql://")
     kg("--db", plain, "add", "Sam Okafor")
     assert [p["name"] for p in j(kg("people", "--json"))] == ["Sam Okafor"]
+
+
+def test_config_shows_and_changes_settings_keeping_comments(kg, monkeypatch, clock) -> None:
+    monkeypatch.delenv("KEEPGOING_WORKER", raising=False)
+    config = Path(os.environ["KEEPGOING_CONFIG"])
+    config.write_text('# our team\'s settings\ndate_order = "dmy"  # UK\n')
+    kg("config", "worker", " Priya Shah ")
+    kg("config", "due", "MINE")
+    assert "our team's settings" in config.read_text() and "# UK" in config.read_text()
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    settings = {s["key"]: s for s in j(kg("config", "--json"))["settings"]}
+    assert settings["worker"]["value"] == "priya shah" and settings["worker"]["source"] == "config file"
+    assert settings["due"]["value"] == "mine" and settings["date_order"]["source"] == "config file"
+    kg("add", "Sam Okafor", "--worker", "priya shah")
+    kg("log", "sam", "--via", "phone", "--when", "40 days ago")
+    assert j(kg("show", "sam", "--json"))["conversations"][0]["logged_by"] == "priya shah"
+    assert j(kg("due", "--json"))["worker"] == "priya shah"  # due = "mine" from the config
+    monkeypatch.setenv("KEEPGOING_WORKER", "alex")
+    assert "$KEEPGOING_WORKER" in kg("config", "worker").stdout
+
+
+def test_config_refuses_nonsense_and_never_shows_a_password(kg) -> None:
+    config = Path(os.environ["KEEPGOING_CONFIG"])
+    assert "no setting" in kg("config", "colour", "blue", expect=1).stderr
+    assert "mine" in kg("config", "due", "sometimes", expect=1).stderr
+    assert "control characters" in kg("config", "worker", "\x1b[2Jalex", expect=1).stderr
+    assert "not set" in kg("config", "db", "--unset", expect=1).stderr
+    assert "--unset" in kg("config", "--unset", expect=2).stderr
+    assert not config.exists()
+    out = kg("config", "db", "postgresql://alex:Hunter2Pw@db.example.org/team").stdout
+    assert "Hunter2Pw" not in out and "alex:***@" in out and "PGPASSWORD" in out
+    assert "Hunter2Pw" not in kg("config").stdout + kg("config", "--json").stdout
+    kg("config", "db", "--unset")
+    assert "db" not in config.read_text()
+    config.write_text("worker = [broken\n")
+    from keepgoing import settings
+
+    settings._config.cache_clear()
+    assert "not valid TOML" in kg("config", "due", "mine", expect=1).stderr
+    assert config.read_text() == "worker = [broken\n"

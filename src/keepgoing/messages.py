@@ -96,3 +96,9 @@ COPIED = (
 COPY_SKIPPED = "Skipped {count} already there."
 NO_CHANGES = "No changes to {name}; nothing was saved."
 GONE_WHILE_EDITING = "{name} was removed from the store while you were editing; nothing was saved."
+SETTING_SAVED = "Set {key} = {value} in {path}."
+SETTING_REMOVED = "Removed {key} from {path}."
+CONFIG_FILE = "Config file: {path}"
+PASSWORD_IN_CONFIG = (
+    "The password is kept in that file (readable by you only); PGPASSWORD or ~/.pgpass keep it out."
+)

@@ -100,3 +100,105 @@ def due_default() -> str:
     if value not in ("mine", "everyone"):
         raise BadInput(f'The setting due must be "mine" or "everyone", not "{value}".')
     return value
+
+
+# --- the `config` command: every setting, where it comes from, and changing it --------
+
+SETTINGS = {
+    "worker": ("KEEPGOING_WORKER", "who you are in a team store"),
+    "due": ("KEEPGOING_DUE", 'what plain `keepgoing due` shows: "mine" or "everyone"'),
+    "date_order": ("KEEPGOING_DATE_ORDER", 'how 03/04/2026 is read: "dmy" or "mdy"'),
+    "db": ("KEEPGOING_DB", "the store, when there is no --db: a file path or a database URL"),
+}
+
+
+def known(key: str) -> str:
+    if key not in SETTINGS:
+        raise BadInput(f'There is no setting "{key}"; the settings are {", ".join(SETTINGS)}.')
+    return key
+
+
+def check_setting(key: str, value: str) -> str:
+    """The value as it will be stored, or BadInput saying what is allowed."""
+    known(key)
+    value = value.strip()
+    if key == "worker":
+        from keepgoing.text import worker_key
+
+        return worker_key(value)
+    if key == "due" and value.lower() not in ("mine", "everyone"):
+        raise BadInput('due is "mine" or "everyone".')
+    if key == "date_order" and value.lower() not in ("dmy", "mdy"):
+        raise BadInput('date_order is "dmy" or "mdy".')
+    if not value:
+        raise BadInput(f"{key} cannot be empty; use --unset to remove it.")
+    if "\n" in value or "\x00" in value:
+        raise BadInput(f"{key} must be one line.")
+    return value.lower() if key in ("due", "date_order") else value
+
+
+def effective() -> list[dict[str, Any]]:
+    """Each setting's value and where it came from: environment, config file or default."""
+    rows = []
+    for key, (variable, meaning) in SETTINGS.items():
+        if os.environ.get(variable):
+            value, source = os.environ[variable], f"${variable}"
+        elif _config().get(key) is not None:
+            value, source = _config()[key], "config file"
+        else:
+            value, source = _default(key), "default"
+        rows.append({"key": key, "value": value, "source": source, "meaning": meaning})
+    return rows
+
+
+def _default(key: str) -> str | None:
+    if key == "worker":
+        return worker()
+    if key == "db":
+        from keepgoing.storage import default_path
+
+        return str(default_path())
+    return {"due": "everyone", "date_order": "dmy"}[key]
+
+
+def write_setting(key: str, value: str | None) -> Path:
+    """Set (or, with None, remove) one setting in the config file, keeping its comments.
+
+    Written beside the file and renamed into place, owner-only, so a crash
+    never leaves half a config file.
+    """
+    import secrets
+    import tomllib
+
+    import tomlkit
+
+    path = config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as exc:
+        raise BadInput(f"Could not read the config file {path}: {exc.strerror}.") from None
+    try:
+        doc = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise BadInput(f"The config file {path} is not valid TOML ({exc}); fix or remove it first.") from None
+    if value is None:
+        if key not in doc:
+            raise BadInput(f"{key} is not set in the config file {path}.")
+        del doc[key]
+    else:
+        doc[key] = value
+    new_text = tomlkit.dumps(doc)
+    tomllib.loads(new_text)  # what we write must read back
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new_text)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise BadInput(f"Could not write the config file {path}: {exc.strerror}.") from None
+    _config.cache_clear()
+    return path

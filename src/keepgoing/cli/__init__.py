@@ -29,6 +29,7 @@ MODULES = (
     "insight_commands",
     "team_commands",
     "safety_commands",
+    "settings_commands",
 )
 COMMANDS = {
     "log": "log_command",
@@ -42,6 +43,7 @@ COMMANDS = {
     **dict.fromkeys(("stats", "search"), "insight_commands"),
     **dict.fromkeys(("handover", "copy"), "team_commands"),
     **dict.fromkeys(("forget", "backup", "restore", "check", "retention"), "safety_commands"),
+    "config": "settings_commands",
 }
 # Options of `keepgoing` itself that take a value (so the value is not a command name).
 GLOBAL_WITH_VALUE = ("--db",)
