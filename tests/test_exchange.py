@@ -338,6 +338,15 @@ def test_real_vcards_from_other_projects(kg, db_path) -> None:
             '{"format_version": 1, "people": [{"id": 1, "name": "A", "cadence_days": -3}]}',
             "person 1",
         ),
+        ("x.json", '{"format_version": {"v": 2}}', "positive whole number"),
+        ("x.json", '{"format_version": 2, "anonymised": {"yes": 1}}', "anonymised report"),
+        (
+            "x.json",
+            '{"format_version": 2, "conversations": [1, 2]}',
+            "conversations must be a list of objects",
+        ),
+        ("x.json", '{"format_version": 2, "people": null}', "people must be a list"),
+        ("x.json", '{"format_version": 2, "people": [{"name": "A"}]', "line 1"),
         ("x.txt", "hello", "Cannot tell the format"),
         ("x.vcf", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "not a vCard"),
         ("x.vcf", "", "no vCards"),
@@ -351,6 +360,34 @@ def test_bad_import_files_fail_cleanly(kg, tmp_path, db_path, name, content, mes
     result = kg("import", str(path), expect=1)
     assert message in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert table_counts(db_path) == before
+
+
+def test_json_is_streamed_in_any_key_order_with_a_bom(kg, tmp_path) -> None:
+    """Conversations before people, a byte-order mark: a hand-edited file still imports."""
+    path = tmp_path / "edited.json"
+    text = (
+        '{"conversations": [{"id": 5, "when": "2026-11-01T10:00:00+00:00", "via": "cuppa", "person_ids": [9],'
+        ' "note": "Caf\u00e9 chat"}], "follow_ups": [{"person_id": 9, "text": "Ring back"}],'
+        ' "people": [{"id": 9, "name": "Zo\u00eb Ng", "aliases": ["Zo"]}], "format_version": 2}'
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    report = json.loads(kg("import", str(path), "--json").stdout)
+    assert report["people_added"] == ["Zoë Ng"] and report["conversations_added"] == 1
+    zoe = json.loads(kg("show", "zo", "--json").stdout)
+    assert zoe["conversations"][0]["note"] == "Café chat" and zoe["follow_ups"][0]["text"] == "Ring back"
+
+
+def test_a_broken_big_json_file_still_gets_a_one_line_reason(kg, tmp_path, db_path, monkeypatch) -> None:
+    from keepgoing.exchange import readers
+
+    monkeypatch.setattr(readers, "SMALL_ENOUGH_TO_RELOAD", 0)  # as if it were too big to read again
+    path = tmp_path / "big.json"
+    path.write_text('{"format_version": 2, "people": [{"name": "A"}, {"name": ', encoding="utf-8")
+    kg("add", "Already Here")
+    before = table_counts(db_path)
+    result = kg("import", str(path), expect=1)
+    assert "big.json: not valid JSON (" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert table_counts(db_path) == before
 
 

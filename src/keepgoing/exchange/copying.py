@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,25 +24,24 @@ def copy_store(
     target are matched by name, alias or email, and what is already there is
     skipped, so copying twice adds nothing the second time.
     """
+    import tempfile
+    from pathlib import Path
+
     from keepgoing.exchange.json_format import write_json
-    from keepgoing.exchange.readers import import_text
+    from keepgoing.exchange.readers import import_file
     from keepgoing.exchange.selection import Selection
 
     if _where(source) == _where(target):
         raise BadInput("That is the store you are copying from; give another --to.")
-    buffer = io.StringIO()
-    with source.read():
-        write_json(source, buffer, Selection(), now=now)
-    return import_text(
-        target,
-        buffer.getvalue(),
-        kind="json",
-        name=source.location,
-        file=source.location,
-        dry_run=dry_run,
-        now=now,
-        tick=tick,
-    )
+    # Through a file, not memory, so a store of any size copies in flat memory;
+    # the folder is private (0700) and goes away with everything in it.
+    with tempfile.TemporaryDirectory(prefix="keepgoing-copy-") as folder:
+        path = Path(folder) / "store.json"
+        with path.open("w", encoding="utf-8") as out, source.read():
+            write_json(source, out, Selection(), now=now)
+        report = import_file(target, path, format="json", dry_run=dry_run, now=now, tick=tick)
+    report.file = source.location  # not the temporary file's name
+    return report
 
 
 def _where(store: Store) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from keepgoing.errors import BadInput
 from keepgoing.exchange.importing import Importer, ImportProblem, ImportReport
@@ -36,10 +38,17 @@ def detect_format(path: Path, given: str | None) -> str:
     raise BadInput(f"Cannot tell the format of {path.name}; add --format json, csv or vcard.")
 
 
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder, not a file.")
+    if not path.exists():
+        raise BadInput(f"There is no file {path}.")
+
+
 def read_text(path: Path) -> str:
+    """A CSV or vCard file, whole (JSON is streamed instead)."""
+    _check_file(path)
     try:
-        if path.is_dir():
-            raise BadInput(f"{path} is a folder, not a file.")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise BadInput(f"{path} is larger than 2 GB; split it first.")
         return path.read_text(encoding="utf-8-sig")
@@ -64,31 +73,23 @@ def import_file(
 ) -> ImportReport:
     """Import `path` in one transaction; with `dry_run`, report and roll back."""
     kind = detect_format(path, format)
-    return import_text(
-        store, read_text(path), kind=kind, name=path.name, file=str(path), dry_run=dry_run, now=now, tick=tick
-    )
+    report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
+    if kind == "json":
+        return _import_json(store, path, report, now=now, tick=tick)
+    text = read_text(path)
+    reader = _read_csv if kind == "csv" else _read_vcard
+    return _in_one_transaction(store, report, now, lambda importer: reader(importer, text, path.name, tick))
 
 
-def import_text(
-    store: Store,
-    text: str,
-    *,
-    kind: str,
-    name: str,
-    file: str,
-    dry_run: bool = False,
-    now: datetime,
-    tick: Callable[[], None] = lambda: None,
+def _in_one_transaction(
+    store: Store, report: ImportReport, now: datetime, read: Callable[[Importer], None]
 ) -> ImportReport:
-    """Import `text` (json, csv or vcard) in one transaction; `name` labels problems."""
-    report = ImportReport(file=file, format=kind, dry_run=dry_run)
-    reader = {"json": _read_json, "csv": _read_csv, "vcard": _read_vcard}[kind]
     try:
         with store.write(), store.bulk_search_index():
             importer = Importer(store, report, now=now)
-            reader(importer, text, name, tick)
+            read(importer)
             importer.finish()
-            if dry_run:
+            if report.dry_run:
                 raise _DryRun
     except _DryRun:
         pass
@@ -96,40 +97,133 @@ def import_text(
 
 
 # --- keepgoing JSON ---------------------------------------------------------------
+#
+# Streamed with ijson, so that a million conversations never sit in memory at
+# once: a first pass reads the header, the small sections (people, groups,
+# follow-ups, notes, ideas, wins) and the conversations' ids; a second pass
+# streams the conversations one at a time. (`json.loads` of a 1M-conversation
+# export took 2.2 GB.)
+
+SECTIONS = ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins")
+SMALL = frozenset(SECTIONS) - {"conversations"}
+SMALL_ENOUGH_TO_RELOAD = 64 * 1024**2  # for the line number of a JSON error
+_BROKEN = object()  # a header value that is not a plain value
 
 
-def _read_json(importer: Importer, text: str, name: str, tick: Callable[[], None]) -> None:
+@dataclass
+class _Document:
+    header: dict[str, Any] = field(default_factory=dict)
+    small: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in SMALL})
+    conversation_ids: list[Any] = field(default_factory=list)
+
+
+def _import_json(
+    store: Store, path: Path, report: ImportReport, *, now: datetime, tick: Callable[[], None]
+) -> ImportReport:
+    import ijson
+
+    _check_file(path)
+    name = path.name
+    try:
+        with path.open("rb") as handle:
+            start = 3 if handle.read(3) == codecs.BOM_UTF8 else 0
+
+            def from_start() -> BinaryIO:
+                handle.seek(start)
+                return handle
+
+            document = _scan(from_start(), name)
+
+            def conversations() -> Iterator[Any]:
+                return ijson.items(from_start(), "conversations.item", use_float=True)
+
+            return _in_one_transaction(
+                store, report, now, lambda importer: _read_json(importer, document, conversations, name, tick)
+            )
+    except (ijson.JSONError, UnicodeDecodeError) as exc:
+        raise ImportProblem(_json_problem(path, exc)) from None
+    except OSError as exc:
+        raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def _scan(handle: BinaryIO, name: str) -> _Document:
+    """The first pass: header values, small sections whole, conversations' ids only."""
+    import ijson
+
+    document = _Document()
+    events = ijson.parse(handle, use_float=True)
+    first = next(events, None)
+    if first is None or first[1] != "start_map":
+        raise ImportProblem(f"{name}: not a keepgoing export (no format_version).")
+    builder: Any = None
+    building = ""
+    for prefix, event, value in events:
+        if builder is not None:
+            builder.event(event, value)
+            if prefix == building and event == "end_map":
+                document.small[building[:-5]].append(builder.value)
+                builder = None
+            continue
+        if prefix in ("format_version", "anonymised"):
+            if event in ("string", "number", "boolean", "null"):
+                document.header[prefix] = value
+            elif event in ("start_map", "start_array"):
+                document.header[prefix] = _BROKEN
+        elif prefix in SECTIONS:
+            if event not in ("start_array", "end_array"):
+                raise ImportProblem(f"{name}: {prefix} must be a list of objects.")
+        elif prefix.endswith(".item") and prefix[:-5] in SECTIONS:
+            if event not in ("start_map", "map_key", "end_map"):
+                raise ImportProblem(f"{name}: {prefix[:-5]} must be a list of objects.")
+            if event == "start_map" and prefix[:-5] in SMALL:
+                builder, building = ijson.ObjectBuilder(), prefix
+                builder.event(event, value)
+        elif prefix == "conversations.item.id":
+            document.conversation_ids.append(value)
+    return document
+
+
+def _json_problem(path: Path, exc: Exception) -> str:
+    """Where the JSON breaks: a line number when the file is small enough to read again."""
+    if path.stat().st_size <= SMALL_ENOUGH_TO_RELOAD:
+        try:
+            json.loads(read_text(path))
+        except json.JSONDecodeError as decode_error:
+            return f"{path.name}, line {decode_error.lineno}: not valid JSON ({decode_error.msg})."
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "it ends too soon"
+    return f"{path.name}: not valid JSON ({reason})."
+
+
+def _read_json(
+    importer: Importer,
+    document: _Document,
+    conversations: Callable[[], Iterator[Any]],
+    name: str,
+    tick: Callable[[], None],
+) -> None:
     from keepgoing.exchange.json_format import FORMAT_VERSION
 
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportProblem(f"{name}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
-    if not isinstance(data, dict) or "format_version" not in data:
+    if "format_version" not in document.header:
         raise ImportProblem(f"{name}: not a keepgoing export (no format_version).")
-    version = data["format_version"]
+    version = document.header["format_version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ImportProblem(f"{name}: format_version must be a positive whole number.")
     if version > FORMAT_VERSION:
         raise ImportProblem(f"{name}: written by a newer keepgoing (format {version}); please upgrade.")
-    if data.get("anonymised"):
+    anonymised = document.header.get("anonymised")
+    if anonymised is _BROKEN or anonymised:
         raise ImportProblem(f"{name}: an anonymised report cannot be imported; use a full export.")
-    sections = {}
-    for key in ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins"):
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise ImportProblem(f"{name}: {key} must be a list of objects.")
-        sections[key] = value
+    sections = document.small
     for table, key in (
         ("person", "people"),
-        ("conversation", "conversations"),
-        ("follow_up", "follow_ups"),
         ("community_group", "groups"),
+        ("follow_up", "follow_ups"),
         ("person_note", "notes"),
         ("idea", "ideas"),
         ("win", "wins"),
     ):
         importer.reserve(table, [item.get("id") for item in sections[key]])
+    importer.reserve("conversation", document.conversation_ids)
     ids: dict[Any, int] = {}
     names: dict[str, int] = {}
     for number, item in enumerate(sections["people"], 1):
@@ -146,7 +240,7 @@ def _read_json(importer: Importer, text: str, name: str, tick: Callable[[], None
         group_ids[_hashable(item.get("id"))] = importer.group(item, members, where)
         tick()
     conversation_ids: dict[Any, int | None] = {}
-    for number, item in enumerate(sections["conversations"], 1):
+    for number, item in enumerate(conversations(), 1):
         where = f"{name}, conversation {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
         group = _group_ref(item, group_ids, where)
