@@ -53,7 +53,7 @@ def team(kg, monkeypatch, clock):
 
 def test_what_is_logged_records_the_worker_from_config_env_or_login(kg, monkeypatch, isolated) -> None:
     write_config('worker = "Alex Smith"\n')
-    kg("add", "Sam Okafor")
+    kg("add", "Sam Okafor", "--worker", "Alex Smith")
     kg("log", "sam", "--via", "phone", "--follow-up", "Call back")
     kg("win", "Sam led the walk", "--with", "sam")
     as_worker(monkeypatch, "Priya")
@@ -72,6 +72,7 @@ def test_what_is_logged_records_the_worker_from_config_env_or_login(kg, monkeypa
     assert [(f["logged_by"], f["worker"]) for f in sam["follow_ups"]] == [("alex smith", "alex smith")]
     card = kg("show", "sam").stdout
     assert "Logged by" in card and "alex smith" in card and "priya" in card
+    assert "Whose" in card  # open follow-ups say whose they are
     export = j(kg("export"))
     assert {c["logged_by"] for c in export["conversations"]} >= {"priya", "alex smith"}
     assert export["wins"][0]["logged_by"] == "alex smith"

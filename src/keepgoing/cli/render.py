@@ -329,7 +329,9 @@ def person_card(
     open_items = [f for f in follow_ups if f.done_at is None]
     if open_items:
         out.print()
-        follow_ups_table(open_items, today, title="Open follow-ups", empty="")
+        # In a team (a key worker, or promises by several people), say whose each one is.
+        team = bool(person.worker) or len({item.worker for item in open_items}) > 1
+        follow_ups_table(open_items, today, title="Open follow-ups", empty="", team=team)
     out.print()
     if not conversations:
         out.print(Text("No conversations yet. Log one with: keepgoing log " + safe(person.name, inline=True)))
