@@ -148,11 +148,20 @@ def copy(
 
     source = open_store(db)
     total = source.row("SELECT count(*) AS n FROM conversation")["n"]
-    target = open_store(to)
-    with progress("Copying", total) as tick:
-        report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
+    with contextlib.ExitStack() as cleanup:
+        where = to
+        if dry_run and "://" not in to and not Path(to).expanduser().exists():
+            # A dry run into a file that does not exist yet: rehearse on a throwaway store,
+            # so that nothing is created.
+            import tempfile
+
+            where = str(Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "rehearsal.db")
+        target = open_store(where)
+        with progress("Copying", total) as tick:
+            report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
+        location = to if where != to else target.location
     if json_out:
-        emit_json({**report.to_json(), "to": target.location})
+        emit_json({**report.to_json(), "to": location})
         return
     verb = "Would copy" if dry_run else "Copied"
     say(
@@ -163,7 +172,7 @@ def copy(
             conversations=report.conversations_added,
             follow_ups=report.follow_ups_added,
             others=report.others_added,
-            target=user(target.location),
+            target=user(location),
         )
     )
     skipped = report.conversations_skipped + report.follow_ups_skipped + report.others_skipped
