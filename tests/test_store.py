@@ -265,3 +265,22 @@ def test_an_unreadable_store_gives_a_clear_error_even_as_root(tmp_path: Path, mo
     with pytest.raises(StoreError, match="permission denied"):
         open_store(str(path))
     assert path.read_bytes() == before
+
+
+def test_migrated_schema_matches_the_sqlmodel_classes_on_postgresql(postgres) -> None:
+    """The same migrations build exactly the models on a server too (types compared)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from keepgoing.storage.models import metadata
+
+    url = postgres.create()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
+        postgres.drop(url)
