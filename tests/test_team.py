@@ -585,3 +585,22 @@ def test_config_refuses_nonsense_and_never_shows_a_password(kg) -> None:
     settings._config.cache_clear()
     assert "not valid TOML" in kg("config", "due", "mine", expect=1).stderr
     assert config.read_text() == "worker = [broken\n"
+
+
+@pytest.mark.postgresql_only("checks a server's store")
+def test_check_on_a_server_finds_tables_altered_by_hand(kg, db_path) -> None:
+    from keepgoing.storage.schema import HEAD
+
+    kg("add", "Sam Okafor")
+    before = fingerprint(db_path)
+    assert "All well" in kg("check").stdout
+    assert j(kg("check", "--json")) == {"path": db_path, "ok": True, "schema": HEAD, "problems": []}
+    assert fingerprint(db_path) == before
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_path)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE person DROP COLUMN role"))
+    engine.dispose()
+    result = kg("check", expect=1)
+    assert "Problems in" in result.stdout and "differ" in result.stdout and "role" in result.stdout

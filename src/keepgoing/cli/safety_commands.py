@@ -128,20 +128,28 @@ def restore(
     epilog=examples("keepgoing check", "keepgoing check --json"),
 )
 def check(json_out: JsonOption = False, db: DbOption = None) -> None:
-    """Check the store's integrity and schema without changing anything."""
+    """Check the store's integrity and schema without changing anything.
+
+    A local store gets SQLite's integrity and foreign-key checks; a database
+    server's store is checked for its schema version and for tables that no
+    longer match what keepgoing's migrations built.
+    """
     from keepgoing.storage import resolve_location
     from keepgoing.storage.backup import check as health_check
 
     location = resolve_location(db or state["db"])
-    if "://" in location:
-        from keepgoing.errors import StoreError
+    on_server = "://" in location and not location.startswith("sqlite")
+    if on_server:
+        from keepgoing.storage.sqlalchemy_store import check_url
 
-        raise StoreError("check works on a local store; a database server checks itself.")
-    health = health_check(Path(location).expanduser())
+        health = check_url(location)
+    else:
+        health = health_check(Path(location.split(":///", 1)[-1]).expanduser())
     if json_out:
         emit_json(health.to_json())
     elif health.ok:
-        say(messages.HEALTHY.format(path=user(health.path), schema=health.schema))
+        line = messages.HEALTHY_SERVER if on_server else messages.HEALTHY
+        say(line.format(path=user(health.path), schema=health.schema))
     else:
         say(messages.UNHEALTHY.format(path=user(health.path)))
         for problem in health.problems:

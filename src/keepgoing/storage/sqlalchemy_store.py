@@ -227,3 +227,50 @@ def open_url(url: str) -> SqlAlchemyStore:
     store = SqlAlchemyStore(url)
     store.migrate(url)
     return store
+
+
+def check_url(url: str) -> Any:
+    """`keepgoing check` for a database server, read-only: the schema version, and whether the
+    tables are still exactly what the migrations built (someone may have altered them by hand).
+
+    Row-level consistency is the server's job: its foreign keys are always enforced.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from keepgoing.storage.backup import Health
+    from keepgoing.storage.models import metadata
+
+    url = with_driver(url)
+    health = Health(masked(url))
+    store = SqlAlchemyStore(url)  # connects; never migrates
+    try:
+        try:
+            health.schema = store._conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:
+            health.problems.append("no schema version: not a keepgoing store (or an empty database)")
+            return health
+        finally:
+            store._conn.rollback()
+        if health.schema not in REVISIONS:
+            health.problems.append(f"schema {health.schema} is from a newer keepgoing")
+        elif health.schema != HEAD:
+            health.problems.append(
+                f"schema {health.schema} is older than {HEAD}; any keepgoing command upgrades it"
+            )
+        else:
+            context = MigrationContext.configure(store._conn, opts={"compare_type": True})
+            for difference in compare_metadata(context, metadata)[:20]:
+                health.problems.append(f"the tables differ from keepgoing's: {_describe(difference)}")
+            store._conn.rollback()
+    finally:
+        store.close()
+    return health
+
+
+def _describe(difference: Any) -> str:
+    if isinstance(difference, tuple) and difference:
+        kind, *rest = difference
+        names = [getattr(item, "name", None) or str(item) for item in rest if item is not None]
+        return f"{kind.replace('_', ' ')} {' '.join(names[:3])}".strip()
+    return "a change of column details"
