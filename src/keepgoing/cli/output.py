@@ -6,7 +6,6 @@ One-line echoes and JSON are written with plain `print` so that `log` and
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import Any
@@ -39,6 +38,8 @@ def error(message: str) -> None:
 def dumps(data: Any, *, indent: int | None = None) -> str:
     # Indented JSON goes through json's slow pure-Python encoder, so only a
     # person at a terminal gets it; pipes get the compact form.
+    import json  # only JSON output pays for it: log and the tables never need it
+
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
