@@ -115,7 +115,7 @@ class Keepgoing(RuleBasedStateMachine):
     @rule(data=st.data())
     def forget(self, data) -> None:
         name = data.draw(st.sampled_from(sorted(self.model)))
-        forget_person(self.store, name, now=self.now)
+        forget_person(self.store, name)
         del self.model[name]
 
     @rule(days=st.integers(1, 10))

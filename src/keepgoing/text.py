@@ -94,3 +94,21 @@ def optional(value: str | None, field: str) -> str | None:
 def worker_key(value: str) -> str:
     """A worker's name as stored and compared: "Alex" and "alex " are the same worker."""
     return name_key(clean_name(value, "worker name"))
+
+
+# Words whose plural is not just an added "s".
+_PLURALS = {
+    "person": "people",
+    "alias": "aliases",
+    "follow-up": "follow-ups",
+    "is": "are",
+    "was": "were",
+    "has": "have",
+}
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 note", "2 notes", "1 person", "3 people": one helper for every count shown."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {_PLURALS.get(word, word + 's')}"

@@ -23,6 +23,7 @@ MODULES = (
     "log_command",
     "due_command",
     "followup_commands",
+    "correction_commands",
     "people_commands",
     "coproduction_commands",
     "exchange_commands",
@@ -35,6 +36,7 @@ COMMANDS = {
     "log": "log_command",
     "due": "due_command",
     **dict.fromkeys(("followups", "done"), "followup_commands"),
+    **dict.fromkeys(("amend", "unlog", "followup"), "correction_commands"),
     **dict.fromkeys(("add", "people", "show", "edit", "pause", "resume", "archive"), "people_commands"),
     **dict.fromkeys(
         ("note", "ideas", "idea", "win", "wins", "spread", "snooze", "jot", "group"), "coproduction_commands"

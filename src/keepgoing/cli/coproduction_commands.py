@@ -6,17 +6,12 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.output import emit_json, join_names, say, user
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import describe_day, parse_duration, parse_when
 from keepgoing.errors import UsageError
 
 PANEL = "Connect, ask and listen"
-
-
-def _join(names: list[str]) -> str:
-    names = [user(n) for n in names]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @app.command(
@@ -92,6 +87,7 @@ app.add_typer(group_app, name="group", rich_help_panel=PANEL)
     "add",
     epilog=examples(
         'keepgoing group add "Tuesday walking group" --every weekly --member Ann --member Bob',
+        'keepgoing group add "Carers online" --every fortnightly --via video',
     ),
 )
 def group_add(
@@ -100,19 +96,23 @@ def group_add(
         str | None, typer.Option("--every", help="How often it meets: weekly, fortnightly ...")
     ] = None,
     member: Annotated[list[str] | None, typer.Option("--member", help="A member (repeatable).")] = None,
+    via: Annotated[
+        str | None,
+        typer.Option("--via", help="How it meets: cuppa (in person, the default), video, phone ..."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Add a group."""
     from keepgoing.core.groups import add_group
 
     cadence = parse_duration(every) if every else None
-    group = add_group(open_store(db), name, now=clock.now(), cadence_days=cadence, members=member)
-    members = f" with {_join(group.members)}" if group.members else ""
+    group = add_group(open_store(db), name, now=clock.now(), cadence_days=cadence, members=member, via=via)
+    members = f" with {join_names(group.members)}" if group.members else ""
     say(messages.GROUP_ADDED.format(name=user(group.name), members=members))
 
 
 @group_app.command("join", epilog=examples('keepgoing group join walking "Cy Twombly" Dee'))
-def group_join(
+def groupjoin_names(
     group: Annotated[str, typer.Argument(help="The group.", show_default=False)],
     names: Annotated[list[str], typer.Argument(help="Who joins.", show_default=False)],
     db: DbOption = None,
@@ -123,7 +123,7 @@ def group_join(
     added = join_group(open_store(db), group, names, now=clock.now())
     say(
         messages.JOINED.format(
-            names=_join(added) if added else messages.NOBODY_NEW_JOINED,
+            names=join_names(added) if added else messages.NOBODY_NEW_JOINED,
             group=user(group),
         )
     )
@@ -139,7 +139,7 @@ def group_leave(
     from keepgoing.core.groups import leave_group
 
     removed = leave_group(open_store(db), group, names)
-    say(messages.LEFT.format(names=_join(removed), group=user(group)))
+    say(messages.LEFT.format(names=join_names(removed), group=user(group)))
 
 
 @group_app.command("list", epilog=examples("keepgoing group list", "keepgoing group list --json"))
@@ -202,7 +202,7 @@ def win(
     now = clock.now()
     moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
     added = add_win(open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=worker())
-    who = f" (with {_join(added.people)})" if added.people else ""
+    who = f" (with {join_names(added.people)})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
 
 
@@ -318,7 +318,7 @@ def jot(
     store = open_store(db)
     heard = understand(store, text, today=today, choose=_ask_which if sys.stdin.isatty() else None)
     summary = messages.JOT_UNDERSTOOD.format(
-        what=LABELS[heard.via], who=_join(heard.names), day=describe_day(heard.when.day)
+        what=LABELS[heard.via], who=join_names(heard.names), day=describe_day(heard.when.day)
     )
     if not yes:
         if not sys.stdin.isatty():
@@ -342,7 +342,7 @@ def jot(
     say(
         messages.LOGGED.format(
             what=LABELS[heard.via],
-            who=_join([p.name for p in logged.people]),
+            who=join_names([p.name for p in logged.people]),
             day=describe_day(heard.when.day),
         )
     )

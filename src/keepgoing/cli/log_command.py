@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
@@ -128,10 +128,20 @@ def log(
         }
         emit_json(data)
         return
-    who = _join([user(p.name) for p in logged.people])
-    say(messages.LOGGED.format(what=LABELS[logged.conversation.via], who=who, day=describe_day(moment.day)))
+    who = join_names([user(p.name) for p in logged.people])
+    say(
+        messages.LOGGED.format(
+            what=LABELS[logged.conversation.via],
+            who=who,
+            day=describe_day(moment.day),
+            id=logged.conversation.id,
+        )
+    )
+    for typed, known in logged.matched:
+        say(messages.MATCHED_KNOWN.format(typed=user(typed), name=user(known)))
+    warn_withdrawn(logged.people, today)
     if logged.created:
-        say(messages.NEW_PEOPLE.format(names=_join([user(name) for name in logged.created])))
+        say(messages.NEW_PEOPLE.format(names=join_names([user(name) for name in logged.created])))
     for idea_id, text in zip(logged.idea_ids, idea or [], strict=False):
         say(messages.IDEA_ADDED.format(id=idea_id, name=user(logged.people[0].name), text=user(text)))
     if logged.drops:
@@ -143,7 +153,3 @@ def log(
                 id=logged.follow_up_id, name=user(logged.people[0].name), due=by, text=user(follow_up)
             )
         )
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -47,3 +47,34 @@ def dumps(data: Any, *, indent: int | None = None) -> str:
 def emit_json(data: Any) -> None:
     sys.stdout.write(dumps(data, indent=2 if sys.stdout.isatty() else None) + "\n")
     sys.stdout.flush()
+
+
+def join_names(names: list[str]) -> str:
+    """ "Ann", "Ann and Bob", "Ann, Bob and Cy"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def warn_withdrawn(people: list, today: object) -> None:
+    """One line on stderr for each person who asked not to be contacted, or who is archived.
+
+    The record is still kept (history matters, and they may have called us).
+    """
+    from keepgoing import messages
+    from keepgoing.dates import describe_day
+
+    for person in people:
+        if person.consent == "withdrawn":
+            since = f" on {describe_day(person.consent_on)}" if person.consent_on else ""
+            note = f" ({user(person.consent_note)})" if person.consent_note else ""
+            warn(messages.CONSENT_WITHDRAWN_WARNING.format(name=user(person.name), since=since, note=note))
+        if person.archived_at is not None:
+            warn(messages.ARCHIVED_WARNING.format(name=user(person.name), quoted=quoted(person.name)))
+
+
+def quoted(name: str) -> str:
+    """A name as it must be typed in a shell to reach keepgoing as one word."""
+    import shlex
+
+    return shlex.quote(name)

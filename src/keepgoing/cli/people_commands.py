@@ -102,7 +102,7 @@ def add(
             name=user(person.name),
             rhythm=describe_rhythm(person.cadence_days),
             how=how,
-            day=describe_day(person.due_on),
+            next=_next(person, "first due"),
         )
     )
 
@@ -319,9 +319,24 @@ def _say_updated(person, changed: list[str]) -> None:
         "cadence_days": "rhythm",
         "prefers": "preferred channel",
         "worker": "key worker",
+        "consent_channels": "consent channels",
+        "consent_note": "consent note",
+        "consent_review_on": "consent review day",
+        "consent_on": "consent date",
+        "note": "what matters",
     }
-    what = ", ".join(labels.get(c, c) for c in changed)
-    say(messages.UPDATED.format(name=user(person.name), what=what, day=describe_day(person.due_on)))
+    what = ", ".join(labels.get(c, c.replace("_", " ")) for c in changed)
+    say(messages.UPDATED.format(name=user(person.name), what=what, next=_next(person)))
+
+
+def _next(person, lead: str = "next due") -> str:
+    """ "first due Mon 28 Dec 2026", or why nobody will prompt a check-in."""
+    if person.consent == "withdrawn":
+        since = f" on {describe_day(person.consent_on)}" if person.consent_on else ""
+        return messages.NOT_DUE_WITHDRAWN.format(since=since)
+    if person.archived_at is not None:
+        return "archived, so never due"
+    return f"{lead} {describe_day(person.due_on)}"
 
 
 def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, db: str | None) -> None:

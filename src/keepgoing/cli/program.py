@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from keepgoing import __version__, messages
 from keepgoing.cli.output import error, warn
-from keepgoing.errors import KeepgoingError
+from keepgoing.errors import KeepgoingError, UsageError
 
 HELP = """Keep in touch with the people you do co-production with.
 
@@ -138,6 +138,19 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (for scripts).")]
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; off a terminal, insist on --yes rather than guess."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{question} Add --yes to confirm when not at a terminal.")
+    from rich.prompt import Confirm
+
+    if not Confirm.ask(question, default=False):
+        raise typer.Abort()
 
 
 def examples(*lines: str) -> str:

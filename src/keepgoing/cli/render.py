@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from keepgoing import messages
+from keepgoing.cli.output import quoted
 from keepgoing.dates import describe_ago, describe_day, describe_rhythm
 from keepgoing.text import safe
 
@@ -294,6 +295,8 @@ def person_card(
         card.add_row("Status", "archived")
     elif status == "paused":
         card.add_row("Status", f"paused until {describe_day(person.paused_until)}")
+    elif person.consent == "withdrawn":
+        card.add_row("Next due", "never: consent to be contacted withdrawn")
     else:
         card.add_row("Next due", describe_day(person.due_on))
     row("What matters", person.note)
@@ -334,29 +337,38 @@ def person_card(
         follow_ups_table(open_items, today, title="Open follow-ups", empty="", team=team)
     out.print()
     if not conversations:
-        out.print(Text("No conversations yet. Log one with: keepgoing log " + safe(person.name, inline=True)))
+        out.print(
+            Text(
+                "No conversations yet. Log one with: keepgoing log " + safe(quoted(person.name), inline=True)
+            )
+        )
         return
+    # Who logged what matters only once more than one worker has.
+    loggers = len({item.logged_by for item in conversations}) > 1
     table = Table(title=f"Conversations ({total})", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("#", justify="right")
     table.add_column("When")
     table.add_column("How")
     table.add_column("With")
     table.add_column("Wellbeing", justify="center")
     table.add_column("Note")
-    table.add_column("Logged by")
+    if loggers:
+        table.add_column("Logged by")
     for item in conversations:
         others = [name for name in item.people if name != person.name]
         how = item.via + (f"\n{item.group}" if item.group else "")
         feeling = (str(item.wellbeing) if item.wellbeing else "") + (
             f" {item.feeling}" if item.feeling else ""
         )
-        table.add_row(
+        cells = [
+            str(item.id),
             describe_day(item.occurred_at.astimezone().date()),
             _t(how),
             _t(", ".join(others)),
             _t(feeling.strip()),
             _t(item.note),
-            _t(item.logged_by),
-        )
+        ]
+        table.add_row(*cells, *([_t(item.logged_by)] if loggers else []))
     out.print(table)
     if total > len(conversations):
         out.print(Text(f"…and {total - len(conversations)} earlier (keepgoing show --all).", style="dim"))

@@ -1,6 +1,5 @@
 """forget, backup, restore, check and retention: looking after people's data."""
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -8,51 +7,84 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store, state
-from keepgoing.errors import UsageError
-
-YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (for scripts).")]
-
-
-def confirm(question: str, yes: bool) -> None:
-    """Ask on a terminal; off a terminal, insist on --yes rather than guess."""
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(f"{question} Add --yes to confirm when not at a terminal.")
-    from rich.prompt import Confirm
-
-    if not Confirm.ask(question, default=False):
-        raise typer.Abort()
+from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store, state
+from keepgoing.text import plural
 
 
 @app.command(
     rich_help_panel="Care with data",
-    epilog=examples('keepgoing forget "Sam Okafor"', "keepgoing forget sam --yes   (no question asked)"),
+    epilog=examples(
+        'keepgoing forget "Sam Okafor" --dry-run   (see everything that would change)',
+        'keepgoing forget "Sam Okafor"',
+        "keepgoing forget sam --yes   (no question asked)",
+    ),
 )
 def forget(
     name: Annotated[str, typer.Argument(help="Who to forget.", show_default=False)],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be erased and redacted; change nothing.")
+    ] = False,
     yes: YesOption = False,
+    json_out: Annotated[bool, typer.Option("--json", help="With --dry-run: the plan as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
     """Erase a person and everything said only about them, for good."""
-    from keepgoing.core.erasure import forget_person
+    from keepgoing.core.erasure import forget_person, plan_forget
     from keepgoing.core.people import find_person
 
     store = open_store(db)
     person = find_person(store, name)
+    if dry_run:
+        with store.read():
+            plan = plan_forget(store, person)
+        if json_out:
+            emit_json(plan.to_json())
+            return
+        _show_plan(plan)
+        return
     confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
-    done = forget_person(store, person.name, now=clock.now())
+    done = forget_person(store, person)
     say(
         messages.FORGOTTEN.format(
             name=user(done.name),
-            conversations=done.conversations_erased,
-            follow_ups=done.follow_ups_erased,
-            groups=done.group_conversations,
-            notes=done.notes_scrubbed,
+            conversations=plural(done.conversations_erased, "conversation"),
+            follow_ups=plural(done.follow_ups_erased, "follow-up"),
+            groups=plural(done.group_conversations, "group conversation"),
+            notes=plural(done.notes_scrubbed, "other record"),
         )
     )
+    if done.ideas_kept:
+        say(messages.IDEAS_KEPT.format(ideas=plural(done.ideas_kept, "idea")))
     say(messages.FORGOTTEN_ELSEWHERE)
+
+
+KINDS = {
+    "conversations": "conversation",
+    "follow_ups": "follow-up",
+    "notes": "lasting note",
+    "ideas": "idea",
+    "wins": "win",
+    "aliases": "alias",
+    "tags": "tag",
+    "group_memberships": "group membership",
+}
+
+
+def _show_plan(plan) -> None:
+    """The dry run: counts by kind, then each record that would be redacted, with an excerpt."""
+    erased = [plural(n, KINDS[kind]) for kind, n in plan.erase.items() if n]
+    say(
+        messages.FORGET_WOULD.format(name=user(plan.person.name), what=", ".join(erased) or "only their card")
+    )
+    if plan.group_conversations:
+        say(messages.FORGET_WOULD_GROUPS.format(count=plural(len(plan.group_conversations), "conversation")))
+    if plan.kept_ideas:
+        say(messages.IDEAS_KEPT.format(ideas=plural(len(plan.kept_ideas), "idea")))
+    if plan.redactions:
+        say(messages.FORGET_WOULD_REDACT.format(count=plural(len(plan.redactions), "other record")))
+        for change in plan.redactions:
+            say(f"  {change.kind} #{change.id}: {user(change.excerpt())}")
+    say(messages.DRY_RUN)
 
 
 def _local_path(store) -> Path:

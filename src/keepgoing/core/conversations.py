@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
 from keepgoing.core.people import Person, add_person, find_person, get_person, iso, next_due
+from keepgoing.core.wellbeing import sooner, wellbeing_drop
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
@@ -52,27 +53,69 @@ class Logged:
     follow_up_due: date | None = None
     idea_ids: list[int] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)
+    # (what was typed, who it turned out to be) for names given with --new that were already known.
+    matched: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _resolve(
     store: Store, names: list[str], *, create_missing: bool, now: datetime
-) -> tuple[list[Person], list[str]]:
+) -> tuple[list[Person], list[str], list[tuple[str, str]]]:
+    """The people named; with `create_missing`, anyone who matches nobody is added.
+
+    Returns the people, the names added, and (typed, matched) pairs where a
+    name given with --new turned out to be someone already known.
+    """
     people: dict[int, Person] = {}
     created: list[str] = []
+    matched: list[tuple[str, str]] = []
     for raw in names:
         if create_missing:
-            # --new: use the person this exact name or alias belongs to, else add them.
+            # --new: a name that clearly means one known person is that person;
+            # only a name that matches nobody adds someone; an ambiguous one is refused.
             try:
                 person = find_person(store, raw)
                 if name_key(raw) not in {name_key(person.name), *map(name_key, person.aliases)}:
-                    raise NotFound(raw)
+                    matched.append((raw.strip(), person.name))
             except NotFound:
                 person = add_person(store, clean_name(raw), now=now)
                 created.append(person.name)
         else:
             person = find_person(store, raw, purpose="log")
         people.setdefault(person.id, person)
-    return list(people.values()), created
+    return list(people.values()), created, matched
+
+
+def check_occurred(occurred_at: datetime, now: datetime) -> None:
+    """A conversation happened on a day keepgoing can keep, and not after today."""
+    from keepgoing.dates import EARLIEST
+
+    day = occurred_at.astimezone().date()
+    if day > now.astimezone().date():
+        raise BadInput("That conversation is in the future; give the day it happened.")
+    if day < EARLIEST:
+        raise BadInput(f"That conversation is too long ago for keepgoing to keep ({day.year}).")
+
+
+def check_feeling(feeling: str) -> str | None:
+    cleaned = " ".join(feeling.split()) or None
+    if cleaned and len(cleaned) > 40:
+        raise BadInput("A feeling is a word or two (40 characters at most); put more in the note.")
+    return cleaned
+
+
+def conversation_people(store: Store, conversation_id: int) -> list[Person]:
+    """Who was in a conversation, by name."""
+    from keepgoing.core.people import PERSON_COLUMNS
+
+    columns = ", ".join(f"p.{c.strip()}" for c in PERSON_COLUMNS.split(","))
+    return [
+        Person.from_row(row)
+        for row in store.rows(
+            f"SELECT {columns} FROM person p JOIN conversation_person cp ON cp.person_id = p.id "
+            "WHERE cp.conversation_id = :c ORDER BY p.name_key",
+            {"c": conversation_id},
+        )
+    ]
 
 
 def log_conversation(
@@ -106,24 +149,23 @@ def log_conversation(
     note = optional(note, "note")
     if wellbeing is not None and not 1 <= wellbeing <= 5:
         raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
-    if occurred_at.astimezone().date() > now.astimezone().date():
-        raise BadInput("That conversation is in the future; give the day it happened.")
+    check_occurred(occurred_at, now)
     if follow_up is not None and not follow_up.strip():
         raise BadInput("A follow-up needs some words: what did you promise?")
     if follow_up is None and follow_up_due is not None:
         raise BadInput("--due goes with --follow-up: what is due then?")
     if feeling is not None:
-        feeling = " ".join(feeling.split()) or None
-        if feeling and len(feeling) > 40:
-            raise BadInput("--feeling is a word or two (40 characters at most); put more in --note.")
+        feeling = check_feeling(feeling)
     with store.write():
-        group_id, group_name = None, None
+        group_id, group_name, group_via = None, None, None
         if group is not None:
-            from keepgoing.core.groups import group_ref
+            from keepgoing.core.groups import find_group
 
-            group_id, group_name = group_ref(store, group)
-        people, created = _resolve(store, names, create_missing=create_missing, now=now)
-        via = via or people[0].prefers or "other"
+            found = find_group(store, group)
+            # A group meets its own way (in person unless set): never one member's preference.
+            group_id, group_name, group_via = found.id, found.name, found.via or "cuppa"
+        people, created, matched = _resolve(store, names, create_missing=create_missing, now=now)
+        via = via or group_via or people[0].prefers or "other"
         conversation_id = store.insert(
             "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id) "
             "VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group) RETURNING id",
@@ -144,17 +186,13 @@ def log_conversation(
                 "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
                 {"c": conversation_id, "p": person.id},
             )
+            # Drops follow the conversations' dates, not the order they were typed in.
+            drop = wellbeing_drop(store, person.id) if wellbeing is not None else None
             if person.last_contact_at is None or occurred_at >= person.last_contact_at:
                 # The newest conversation sets the rhythm; an older one logged late does not.
                 due_on = next_due(occurred_at, person.cadence_days)
-                drop = _wellbeing_drop(store, person.id, conversation_id, occurred_at, wellbeing)
                 if drop:
-                    # A sharp fall is a reason to call sooner: a third of the rhythm, two days at least.
-                    sooner = occurred_at.astimezone().date() + timedelta(
-                        days=max(2, person.cadence_days // 3)
-                    )
-                    due_on = min(due_on, sooner)
-                    drops.append(f"{person.name} {drop}")
+                    due_on = min(due_on, sooner(occurred_at.astimezone().date(), person.cadence_days))
                 # The condition is checked again in the UPDATE: on a server database another
                 # worker's newer conversation may have committed since we read this person.
                 store.run(
@@ -162,6 +200,22 @@ def log_conversation(
                     "wellbeing_drop = :drop WHERE id = :id AND (last_contact_at IS NULL OR last_contact_at <= :at)",
                     {"at": occurred_at, "via": via, "due": due_on, "drop": drop, "id": person.id},
                 )
+            elif drop:
+                # A back-dated higher score makes the latest one a fall.
+                assert person.last_contact_at is not None
+                store.run(
+                    "UPDATE person SET wellbeing_drop = :drop, due_on = :due WHERE id = :id",
+                    {
+                        "drop": drop,
+                        "due": min(
+                            person.due_on,
+                            sooner(person.last_contact_at.astimezone().date(), person.cadence_days),
+                        ),
+                        "id": person.id,
+                    },
+                )
+            if drop:
+                drops.append(f"{person.name} {drop}")
         follow_up_id = None
         if follow_up is not None:
             follow_up_id = add_follow_up(
@@ -200,24 +254,8 @@ def log_conversation(
             follow_up_due,
             idea_ids,
             drops,
+            matched,
         )
-
-
-def _wellbeing_drop(
-    store: Store, person_id: int, conversation_id: int, occurred_at: datetime, wellbeing: int | None
-) -> str | None:
-    """ "4→2" when this score is two or more below their previous one; else None."""
-    if wellbeing is None:
-        return None
-    previous = store.row(
-        "SELECT c.wellbeing FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
-        "WHERE cp.person_id = :p AND c.id <> :c AND c.wellbeing IS NOT NULL AND c.occurred_at <= :at "
-        "ORDER BY c.occurred_at DESC, c.id DESC LIMIT 1",
-        {"p": person_id, "c": conversation_id, "at": occurred_at},
-    )
-    if previous is not None and previous["wellbeing"] - wellbeing >= 2:
-        return f"{previous['wellbeing']}→{wellbeing}"
-    return None
 
 
 def conversations_with(store: Store, person_id: int, *, limit: int | None = None) -> list[Conversation]:

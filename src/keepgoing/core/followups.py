@@ -160,9 +160,77 @@ def get_follow_up(store: Store, follow_up_id: int) -> FollowUp:
 
 
 def complete_follow_up(store: Store, follow_up_id: int, *, now: datetime) -> FollowUp:
+    return complete_follow_ups(store, [follow_up_id], now=now)[0]
+
+
+def complete_follow_ups(store: Store, follow_up_ids: list[int], *, now: datetime) -> list[FollowUp]:
+    """Mark several follow-ups done together: all of them, or (any unknown or done already) none."""
     with store.write():
-        follow_up = get_follow_up(store, follow_up_id)
-        if follow_up.done_at is not None:
-            raise BadInput(f"Follow-up {follow_up_id} is already done.")
-        store.run("UPDATE follow_up SET done_at = :now WHERE id = :id", {"now": now, "id": follow_up_id})
-        return get_follow_up(store, follow_up_id)
+        found = [_existing(store, follow_up_id) for follow_up_id in dict.fromkeys(follow_up_ids)]
+        for follow_up in found:
+            if follow_up.done_at is not None:
+                raise BadInput(f"Follow-up {follow_up.id} is already done; nothing was marked.")
+        for follow_up in found:
+            store.run("UPDATE follow_up SET done_at = :now WHERE id = :id", {"now": now, "id": follow_up.id})
+        return [get_follow_up(store, follow_up.id) for follow_up in found]
+
+
+def _existing(store: Store, follow_up_id: int) -> FollowUp:
+    if not 0 < follow_up_id < 2**63:
+        raise NotFound(f"There is no follow-up number {follow_up_id}; see keepgoing followups.")
+    return get_follow_up(store, follow_up_id)
+
+
+@dataclass
+class FollowUpChange:
+    follow_up: FollowUp
+    changes: list[str]
+    cancelled: bool = False
+
+
+def change_follow_up(
+    store: Store,
+    follow_up_id: int,
+    *,
+    text: str | None = None,
+    due_on: date | None = None,
+    clear_due: bool = False,
+    person: str | None = None,
+    cancel: bool = False,
+) -> FollowUpChange:
+    """Reword, re-date or pass on a follow-up to someone else, or cancel it (it is removed)."""
+    if cancel and (text is not None or due_on is not None or clear_due or person is not None):
+        raise BadInput("Cancelling a follow-up removes it; change it or cancel it, not both.")
+    if not cancel and text is None and due_on is None and not clear_due and person is None:
+        raise BadInput("Nothing to change: give new words, a due day or a person, or cancel it.")
+    with store.write():
+        before = _existing(store, follow_up_id)
+        if cancel:
+            store.run("DELETE FROM follow_up WHERE id = :id", {"id": follow_up_id})
+            return FollowUpChange(before, ["cancelled"], cancelled=True)
+        updates: dict[str, Any] = {}
+        changes: list[str] = []
+        if text is not None:
+            cleaned = clean(text, "follow-up")
+            if not cleaned:
+                raise BadInput("A follow-up needs some words: what did you promise?")
+            if cleaned != before.text:
+                updates["text"] = cleaned
+                changes.append("words")
+        if clear_due and before.due_on is not None:
+            updates["due_on"] = None
+            changes.append("no due day")
+        elif due_on is not None and due_on != before.due_on:
+            updates["due_on"] = due_on
+            changes.append("due day")
+        if person is not None:
+            from keepgoing.core.people import find_person
+
+            target = find_person(store, person)
+            if target.id != before.person_id:
+                updates["person_id"] = target.id
+                changes.append(f"for {target.name}")
+        if updates:
+            assignments = ", ".join(f"{column} = :{column}" for column in updates)
+            store.run(f"UPDATE follow_up SET {assignments} WHERE id = :id", {**updates, "id": follow_up_id})
+        return FollowUpChange(get_follow_up(store, follow_up_id), changes)

@@ -27,6 +27,8 @@ class Group:
     cadence_days: int | None
     created_at: datetime
     members: list[str] = field(default_factory=list)
+    # How the group meets; None is in person.
+    via: str | None = None
 
 
 @dataclass
@@ -50,6 +52,7 @@ class GroupDetail:
             "id": self.group.id,
             "name": self.group.name,
             "cadence_days": self.group.cadence_days,
+            "via": self.group.via or "cuppa",
             "members": self.group.members,
             "sessions": [
                 {"id": s.id, "when": iso(s.when), "present": s.present, "note": s.note} for s in self.sessions
@@ -60,14 +63,14 @@ class GroupDetail:
 
 
 def _group(row: Any) -> Group:
-    return Group(row["id"], row["name"], row["cadence_days"], as_datetime(row["created_at"]))
+    return Group(row["id"], row["name"], row["cadence_days"], as_datetime(row["created_at"]), via=row["via"])
 
 
 def find_group(store: Store, query: str) -> Group:
     key = name_key(query)
     if not key:
         raise BadInput("A group name cannot be empty.")
-    rows = store.rows("SELECT id, name, name_key, cadence_days, created_at FROM community_group")
+    rows = store.rows("SELECT id, name, name_key, cadence_days, created_at, via FROM community_group")
     for test in (
         lambda k: k == key,
         lambda k: key in k.split(),
@@ -97,15 +100,20 @@ def add_group(
     now: datetime,
     cadence_days: int | None = None,
     members: list[str] | None = None,
+    via: str | None = None,
 ) -> Group:
+    """A group that meets `via` a channel (in person when None)."""
+    from keepgoing.core.channels import parse_channel
+
     name = clean_name(name)
+    via = parse_channel(via) if via else None
     with store.write():
         if store.row("SELECT id FROM community_group WHERE name_key = :k", {"k": name_key(name)}):
             raise BadInput(f'There is already a group called "{name}".')
         group_id = store.insert(
-            "INSERT INTO community_group (name, name_key, cadence_days, created_at) "
-            "VALUES (:n, :k, :c, :now) RETURNING id",
-            {"n": name, "k": name_key(name), "c": cadence_days, "now": now},
+            "INSERT INTO community_group (name, name_key, cadence_days, created_at, via) "
+            "VALUES (:n, :k, :c, :now, :via) RETURNING id",
+            {"n": name, "k": name_key(name), "c": cadence_days, "now": now, "via": via},
         )
         if members:
             join_group(store, name, members, now=now)
@@ -115,7 +123,8 @@ def add_group(
 def get_group(store: Store, group_id: int) -> Group:
     group = _group(
         store.row(
-            "SELECT id, name, cadence_days, created_at FROM community_group WHERE id = :id", {"id": group_id}
+            "SELECT id, name, cadence_days, created_at, via FROM community_group WHERE id = :id",
+            {"id": group_id},
         )
     )
     group.members = [

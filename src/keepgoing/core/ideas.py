@@ -18,8 +18,9 @@ STILL_OPEN = ("open", "in-progress")
 @dataclass
 class Idea:
     id: int
-    person_id: int
-    person: str
+    # None once the person who raised it was forgotten (an idea the organisation kept).
+    person_id: int | None
+    person: str | None
     text: str
     status: str
     outcome: str | None
@@ -45,7 +46,7 @@ class Idea:
 
 SELECT = (
     "SELECT i.id, i.person_id, p.name AS person, i.text, i.status, i.outcome, i.created_at, i.updated_at, "
-    "i.conversation_id FROM idea i JOIN person p ON p.id = i.person_id"
+    "i.conversation_id FROM idea i LEFT JOIN person p ON p.id = i.person_id"
 )
 
 

@@ -213,6 +213,8 @@ class Importer:
                 raise BadInput("wellbeing must be a whole number from 1 to 5")
             logged_by = optional(_text(fields.get("logged_by")), "name")
             feeling = optional(_text(fields.get("feeling")), "tag")
+            amended_by = optional(_text(fields.get("amended_by")), "name")
+            amended_at = _instant(fields.get("amended_at"))
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
@@ -231,6 +233,8 @@ class Importer:
                 "created": _instant(fields.get("created_at")) or when,
                 "feeling": feeling,
                 "group": group_id,
+                "amended_by": amended_by,
+                "amended_at": amended_at,
             }
         )
         for pid in people:
@@ -299,7 +303,8 @@ class Importer:
     def flush(self) -> None:
         statements = {
             "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
-            "created_at, feeling, group_id) VALUES (:id, :at, :via, :note, :wb, :by, :created, :feeling, :group)",
+            "created_at, feeling, group_id, amended_by, amended_at) "
+            "VALUES (:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at)",
             "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
             "done_at, logged_by, worker) VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker)",
@@ -326,6 +331,7 @@ class Importer:
                 )
             created = _instant(fields.get("created_at")) or self.now
             archived = _instant(fields.get("archived_at"))
+            via = parse_channel(str(fields["via"])) if fields.get("via") else None
         except BadInput as exc:
             raise self._problem(where, exc) from None
         key = name_key(name)
@@ -333,9 +339,17 @@ class Importer:
         if group_id is None:
             group_id = self._new_id("community_group", fields.get("id"))
             self.store.run(
-                "INSERT INTO community_group (id, name, name_key, cadence_days, created_at, archived_at) "
-                "VALUES (:id, :n, :k, :c, :created, :archived)",
-                {"id": group_id, "n": name, "k": key, "c": cadence, "created": created, "archived": archived},
+                "INSERT INTO community_group (id, name, name_key, cadence_days, created_at, archived_at, via) "
+                "VALUES (:id, :n, :k, :c, :created, :archived, :via)",
+                {
+                    "id": group_id,
+                    "n": name,
+                    "k": key,
+                    "c": cadence,
+                    "created": created,
+                    "archived": archived,
+                    "via": via,
+                },
             )
             self.group_keys[key] = group_id
             self.report.others_added += 1
@@ -372,7 +386,10 @@ class Importer:
         )
         self.report.others_added += 1
 
-    def idea(self, fields: dict[str, Any], person_id: int, conversation_id: int | None, where: str) -> None:
+    def idea(
+        self, fields: dict[str, Any], person_id: int | None, conversation_id: int | None, where: str
+    ) -> None:
+        """An idea; `person_id` None for one kept after its author was forgotten."""
         from keepgoing.core.ideas import check_status
 
         try:
@@ -386,8 +403,9 @@ class Importer:
         except BadInput as exc:
             raise self._problem(where, exc) from None
         self.flush()  # the conversation it came from may still be waiting in the batch
+        whose = "person_id = :p" if person_id is not None else "person_id IS NULL"
         if not self.was_empty and self.store.row(
-            "SELECT id FROM idea WHERE person_id = :p AND text = :t AND created_at = :c",
+            f"SELECT id FROM idea WHERE {whose} AND text = :t AND created_at = :c",
             {"p": person_id, "t": text, "c": created},
         ):
             self.report.others_skipped += 1

@@ -110,6 +110,8 @@ def write_json(
             "created_at": iso_instant(row["created_at"]),
             "feeling": row["feeling"],
             "group_id": row["group_id"],
+            "amended_by": row["amended_by"],
+            "amended_at": iso_instant(row["amended_at"]),
             "person_ids": [pid for pid, _, _ in present if pid in selected or not selection.filters_people],
             "people": [
                 selection.name(pid, name)
@@ -186,7 +188,7 @@ def _write_coproduction(
         {
             "id": r["id"],
             "person_id": r["person_id"],
-            "person": selection.name(r["person_id"], r["name"]),
+            "person": selection.name(r["person_id"], r["name"]) if r["person_id"] is not None else None,
             "conversation_id": r["conversation_id"],
             "text": selection.text(r["text"]),
             "status": r["status"],
@@ -195,7 +197,8 @@ def _write_coproduction(
             "updated_at": iso_instant(r["updated_at"]),
         }
         for r in store.stream(
-            f"SELECT i.*, p.name FROM idea i JOIN person p ON p.id = i.person_id WHERE {where} ORDER BY i.id",
+            "SELECT i.*, p.name FROM idea i LEFT JOIN person p ON p.id = i.person_id "
+            f"WHERE {where if selection.filters_people else '1 = 1'} ORDER BY i.id",
             params,
         )
     )
@@ -212,6 +215,7 @@ def _write_coproduction(
             "id": r["id"],
             "name": r["name"],
             "cadence_days": r["cadence_days"],
+            "via": r["via"],
             "created_at": iso_instant(r["created_at"]),
             "archived_at": iso_instant(r["archived_at"]),
             "member_ids": ids,

@@ -263,9 +263,11 @@ def _read_json(
     for number, item in enumerate(sections["ideas"], 1):
         where = f"{name}, idea {number}"
         present = _refs(item, "person_id", "person", ids, names, where)
-        if not present:
+        kept = item.get("person_id") is None and item.get("person") is None
+        if not present and not kept:
             raise ImportProblem(f"{where}: no person for this idea.")
-        importer.idea(item, present[0], conversation_ids.get(_hashable(item.get("conversation_id"))), where)
+        conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
+        importer.idea(item, present[0] if present else None, conversation, where)
     for number, item in enumerate(sections["wins"], 1):
         where = f"{name}, win {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)

@@ -89,6 +89,9 @@ class Conversation(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("community_group.id", ondelete="SET NULL"), index=True),
     )
+    # A correction made later with `keepgoing amend`: by whom, and when.
+    amended_by: str | None = Field(default=None, max_length=200)
+    amended_at: datetime | None = None
 
 
 class ConversationPerson(SQLModel, table=True):
@@ -137,7 +140,8 @@ class Idea(SQLModel, table=True):
     __tablename__ = "idea"
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
+    # None once the person who raised it is forgotten: a taken-up idea stays, unlinked.
+    person_id: int | None = Field(default=None, sa_column=_person_fk(nullable=True, index=True))
     conversation_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="SET NULL"))
     )
@@ -159,6 +163,8 @@ class CommunityGroup(SQLModel, table=True):
     cadence_days: int | None = None
     created_at: datetime
     archived_at: datetime | None = None
+    # How the group meets (a channel); None means in person.
+    via: str | None = Field(default=None, max_length=10)
 
 
 class GroupMember(SQLModel, table=True):

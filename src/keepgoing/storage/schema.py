@@ -7,5 +7,11 @@ keeps these names in step with the migration scripts.
 """
 
 # Every revision in order, oldest first. Append; never rename or reorder.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_search", "0003_coproduction", "0004_team")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_search",
+    "0003_coproduction",
+    "0004_team",
+    "0005_corrections",
+)
 HEAD = REVISIONS[-1]

@@ -1,0 +1,216 @@
+"""amend, unlog and followup: putting right what was logged by mistake."""
+
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock, messages
+from keepgoing.cli.output import emit_json, join_names, say, user
+from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store
+from keepgoing.dates import describe_day, parse_when
+
+PANEL = "Putting things right"
+IdArgument = Annotated[
+    int | None,
+    typer.Argument(
+        metavar="[ID]",
+        help="The conversation's number (shown by log and show). Default: the last one you logged.",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Change a conversation a colleague logged (your name is kept).")
+]
+
+
+def _describe(conversation) -> str:
+    from keepgoing.core.channels import LABELS
+
+    return messages.CONVERSATION_REF.format(
+        id=conversation.id,
+        what=LABELS[conversation.via],
+        who=join_names([user(name) for name in conversation.people]) or "nobody",
+        day=describe_day(conversation.occurred_at.astimezone().date()),
+    )
+
+
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples(
+        "keepgoing amend --when yesterday   (the last conversation you logged)",
+        'keepgoing amend 12 --note "Talked about the allotment and the bus pass"',
+        "keepgoing amend --wellbeing 2 --feeling tired",
+        'keepgoing amend 12 --without "Sam Jones" --with "Sam Patel"',
+        'keepgoing amend --follow-up "Send the minutes" --due friday',
+    ),
+)
+def amend(
+    conversation_id: IdArgument = None,
+    when: Annotated[str | None, typer.Option("--when", help="The day (and time) it really happened.")] = None,
+    via: Annotated[
+        str | None, typer.Option("--via", help="phone, video, email, text, cuppa or other.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help='The note, replaced ("" removes it).')] = None,
+    with_: Annotated[
+        list[str] | None, typer.Option("--with", help="Someone else who was there (repeatable).")
+    ] = None,
+    without: Annotated[
+        list[str] | None, typer.Option("--without", help="Someone who was not there after all (repeatable).")
+    ] = None,
+    wellbeing: Annotated[
+        int | None, typer.Option("--wellbeing", min=1, max=5, help="How they said they were, 1 to 5.")
+    ] = None,
+    feeling: Annotated[str | None, typer.Option("--feeling", help="How they were, in a word.")] = None,
+    idea: Annotated[
+        list[str] | None, typer.Option("--idea", help="An idea they shared (repeatable).")
+    ] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="Something you promised in that conversation.")
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", help="When the follow-up is due: friday, 2026-12-01.")
+    ] = None,
+    force: ForceOption = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Correct a logged conversation, or add to it, without logging it twice."""
+    from keepgoing.core.corrections import amend_conversation
+    from keepgoing.settings import worker
+
+    now = clock.now()
+    today = clock.local_today(now)
+    moment = parse_when(when, today=today, prefer="past").instant(now) if when else None
+    due_day = parse_when(due, today=today, prefer="future").day if due else None
+    done = amend_conversation(
+        open_store(db),
+        conversation_id,
+        now=now,
+        worker=worker(),
+        occurred_at=moment,
+        via=via,
+        note=note,
+        add_people=with_,
+        remove_people=without,
+        wellbeing=wellbeing,
+        feeling=feeling,
+        ideas=idea,
+        follow_up=follow_up,
+        follow_up_due=due_day,
+        force=force,
+    )
+    if json_out:
+        emit_json(
+            {
+                "conversation": done.conversation.to_json(),
+                "changed": done.changes,
+                "follow_up_id": done.follow_up_id,
+                "idea_ids": done.idea_ids,
+            }
+        )
+        return
+    if not done.changes:
+        say(messages.AMEND_NOTHING.format(conversation=_describe(done.conversation)))
+        return
+    say(
+        messages.AMENDED.format(
+            conversation=_describe(done.conversation), what=", ".join(user(c) for c in done.changes)
+        )
+    )
+    if done.drops:
+        say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in done.drops)))
+
+
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples(
+        "keepgoing unlog   (the last conversation you logged; asks first)",
+        "keepgoing unlog 12 --yes",
+    ),
+)
+def unlog(
+    conversation_id: IdArgument = None,
+    yes: YesOption = False,
+    force: ForceOption = False,
+    db: DbOption = None,
+) -> None:
+    """Remove a conversation logged by mistake, with the follow-ups and ideas made in it."""
+    from keepgoing.core.corrections import preview_unlog, unlog_conversation
+    from keepgoing.settings import worker
+
+    store = open_store(db)
+    by = worker()
+    plan = preview_unlog(store, conversation_id, worker=by, force=force)
+    extras = _hanging(plan.follow_ups, plan.ideas)
+    confirm(messages.UNLOG_QUESTION.format(conversation=_describe(plan.conversation), extras=extras), yes)
+    done = unlog_conversation(store, plan.conversation.id, worker=by, force=force)
+    say(
+        messages.UNLOGGED.format(
+            conversation=_describe(done.conversation), extras=_hanging(done.follow_ups, done.ideas)
+        )
+    )
+
+
+def _hanging(follow_ups: int, ideas: int) -> str:
+    from keepgoing.text import plural
+
+    parts = [plural(n, word) for n, word in ((follow_ups, "follow-up"), (ideas, "idea")) if n]
+    return f" and its {' and '.join(parts)}" if parts else ""
+
+
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples(
+        "keepgoing followup 3 --due next friday",
+        'keepgoing followup 3 --text "Send the minutes and the map"',
+        "keepgoing followup 3 --for priya",
+        "keepgoing followup 3 --cancel",
+    ),
+)
+def followup(
+    follow_up_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The follow-up's number.", show_default=False)
+    ],
+    text: Annotated[str | None, typer.Option("--text", help="New words for it.")] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", help='A new due day: friday, "in 2 weeks" ("none" removes it).')
+    ] = None,
+    for_: Annotated[str | None, typer.Option("--for", help="Whom it is for, if not who it says.")] = None,
+    cancel: Annotated[bool, typer.Option("--cancel", help="It no longer stands: remove it.")] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Change a follow-up: reword it, re-date it, pass it to someone else, or cancel it."""
+    from keepgoing.core.followups import change_follow_up
+
+    today = clock.local_today(clock.now())
+    clear_due = due is not None and due.strip().lower() in ("none", "no", "never")
+    due_day = parse_when(due, today=today, prefer="future").day if due and not clear_due else None
+    done = change_follow_up(
+        open_store(db),
+        follow_up_id,
+        text=text,
+        due_on=due_day,
+        clear_due=clear_due,
+        person=for_,
+        cancel=cancel,
+    )
+    if json_out:
+        data = done.follow_up.to_json(today)
+        data["cancelled"] = done.cancelled
+        data["changed"] = done.changes
+        emit_json(data)
+        return
+    f = done.follow_up
+    if done.cancelled:
+        say(messages.FOLLOW_UP_CANCELLED.format(id=f.id, text=user(f.text), name=user(f.person)))
+        return
+    if not done.changes:
+        say(messages.FOLLOW_UP_UNCHANGED.format(id=f.id))
+        return
+    by = f", due {describe_day(f.due_on)}" if f.due_on else ""
+    say(
+        messages.FOLLOW_UP_CHANGED.format(
+            id=f.id, name=user(f.person), due=by, text=user(f.text), what=", ".join(done.changes)
+        )
+    )

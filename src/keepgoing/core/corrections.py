@@ -1,0 +1,315 @@
+"""Putting a logged conversation right: amend it, or remove it (unlog).
+
+A slip made straight after a call (the wrong day, the wrong Sam, a score
+forgotten) is corrected here rather than by logging a second conversation.
+Every change recomputes the last contact, due day and wellbeing drop of each
+person it touches from their history, so `due` stays what it would have been
+had the conversation been logged right the first time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from keepgoing.core.channels import parse_channel
+from keepgoing.core.conversations import Conversation, check_feeling, check_occurred, conversation_people
+from keepgoing.core.people import Person, find_person, get_person, next_due
+from keepgoing.core.wellbeing import sooner, wellbeing_drop
+from keepgoing.errors import BadInput, NotFound
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_datetime
+from keepgoing.text import optional
+
+
+@dataclass
+class Amended:
+    """What `amend_conversation` did, for the echo."""
+
+    conversation: Conversation
+    changes: list[str]
+    follow_up_id: int | None = None
+    follow_up_person: str | None = None
+    idea_ids: list[int] = field(default_factory=list)
+    drops: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Unlogged:
+    conversation: Conversation
+    follow_ups: int
+    ideas: int
+
+
+def get_conversation(store: Store, conversation_id: int) -> Conversation:
+    """One conversation with everyone who was there."""
+    row = store.row(
+        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, g.name AS group_name "
+        "FROM conversation c LEFT JOIN community_group g ON g.id = c.group_id WHERE c.id = :id",
+        {"id": conversation_id},
+    )
+    if row is None:
+        raise NotFound(f"There is no conversation number {conversation_id}; see keepgoing show NAME.")
+    conversation = Conversation(
+        row["id"],
+        as_datetime(row["occurred_at"]),
+        row["via"],
+        row["note"],
+        row["wellbeing"],
+        row["logged_by"],
+        feeling=row["feeling"],
+        group=row["group_name"],
+    )
+    conversation.people = [p.name for p in conversation_people(store, conversation_id)]
+    return conversation
+
+
+def last_logged(store: Store, worker: str | None) -> int:
+    """The number of the conversation this worker logged most recently."""
+    row = store.row(
+        "SELECT max(id) AS id FROM conversation WHERE logged_by = :by"
+        if worker
+        else "SELECT max(id) AS id FROM conversation",
+        {"by": worker} if worker else None,
+    )
+    if row is None or row["id"] is None:
+        raise NotFound("You have not logged a conversation yet, so there is nothing to put right.")
+    return int(row["id"])
+
+
+def _target(store: Store, conversation_id: int | None, worker: str | None, force: bool) -> Conversation:
+    if conversation_id is None:
+        conversation_id = last_logged(store, worker)
+    if not 0 < conversation_id < 2**63:
+        raise NotFound(f"There is no conversation number {conversation_id}; see keepgoing show NAME.")
+    conversation = get_conversation(store, conversation_id)
+    if not conversation.people:
+        raise BadInput(
+            f"Conversation #{conversation_id} belongs to nobody (its people were forgotten); "
+            "it cannot be changed. keepgoing check lists such rows."
+        )
+    theirs = conversation.logged_by
+    if theirs and worker and theirs != worker and not force:
+        raise BadInput(
+            f"Conversation #{conversation_id} was logged by {theirs}, not you; "
+            "to change a colleague's record add --force (your name is kept with the change)."
+        )
+    return conversation
+
+
+def amend_conversation(
+    store: Store,
+    conversation_id: int | None,
+    *,
+    now: datetime,
+    worker: str | None,
+    occurred_at: datetime | None = None,
+    via: str | None = None,
+    note: str | None = None,
+    add_people: list[str] | None = None,
+    remove_people: list[str] | None = None,
+    wellbeing: int | None = None,
+    feeling: str | None = None,
+    ideas: list[str] | None = None,
+    follow_up: str | None = None,
+    follow_up_due: date | None = None,
+    force: bool = False,
+) -> Amended:
+    """Change a logged conversation, or add to it (the worker's last one when no number is given).
+
+    `note=""` clears the note. Everything is written in one transaction, or nothing is.
+    """
+    nothing = (occurred_at, via, note, wellbeing, feeling, follow_up) == (None,) * 6
+    if nothing and not (add_people or remove_people or ideas):
+        raise BadInput("Nothing to change: say what to put right, for example a new date or note.")
+    if via is not None:
+        via = parse_channel(via)
+    if occurred_at is not None:
+        check_occurred(occurred_at, now)
+    if wellbeing is not None and not 1 <= wellbeing <= 5:
+        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
+    if feeling is not None:
+        feeling = check_feeling(feeling)
+    if follow_up is not None and not follow_up.strip():
+        raise BadInput("A follow-up needs some words: what did you promise?")
+    if follow_up is None and follow_up_due is not None:
+        raise BadInput("A due day goes with a follow-up: what is due then?")
+    with store.write():
+        before = _target(store, conversation_id, worker, force)
+        updates: dict[str, Any] = {}
+        changes: list[str] = []
+        if occurred_at is not None and occurred_at != before.occurred_at:
+            updates["occurred_at"] = occurred_at
+            changes.append("date")
+        if via is not None and via != before.via:
+            updates["via"] = via
+            changes.append("how")
+        if note is not None:
+            cleaned = optional(note, "note")
+            if cleaned != before.note:
+                updates["note"] = cleaned
+                changes.append("note" if cleaned else "note removed")
+        if wellbeing is not None and wellbeing != before.wellbeing:
+            updates["wellbeing"] = wellbeing
+            changes.append("wellbeing")
+        if feeling is not None and feeling != before.feeling:
+            updates["feeling"] = feeling
+            changes.append("feeling")
+        present = {p.id: p for p in conversation_people(store, before.id)}
+        touched: dict[int, Person] = dict(present)
+        for raw in remove_people or []:
+            person = find_person(store, raw)
+            if person.id not in present:
+                raise BadInput(f"{person.name} was not in conversation #{before.id}.")
+            del present[person.id]
+            store.run(
+                "DELETE FROM conversation_person WHERE conversation_id = :c AND person_id = :p",
+                {"c": before.id, "p": person.id},
+            )
+            changes.append(f"without {person.name}")
+        for raw in add_people or []:
+            person = find_person(store, raw, purpose="log")
+            if person.id in present:
+                continue
+            present[person.id] = touched[person.id] = person
+            store.run(
+                "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
+                {"c": before.id, "p": person.id},
+            )
+            changes.append(f"with {person.name}")
+        if not present:
+            raise BadInput(
+                f"Conversation #{before.id} would be with nobody; to remove it, use keepgoing unlog {before.id}."
+            )
+        if updates:
+            updates.update(amended_by=worker, amended_at=now)
+            assignments = ", ".join(f"{column} = :{column}" for column in updates)
+            store.run(f"UPDATE conversation SET {assignments} WHERE id = :id", {**updates, "id": before.id})
+        owner = _owner(store, before.id, present)
+        follow_up_id = None
+        if follow_up is not None:
+            from keepgoing.core.followups import add_follow_up
+
+            follow_up_id = add_follow_up(
+                store,
+                owner.id,
+                follow_up,
+                due_on=follow_up_due,
+                now=now,
+                conversation_id=before.id,
+                logged_by=worker,
+            )
+            changes.append(f"follow-up #{follow_up_id}")
+        idea_ids = []
+        if ideas:
+            from keepgoing.core.ideas import add_idea
+
+            idea_ids = [add_idea(store, owner.id, text, now=now, conversation_id=before.id) for text in ideas]
+            changes.extend(f"idea #{i}" for i in idea_ids)
+        drops = []
+        for person in touched.values():
+            drop = recompute_contact(store, person.id)
+            if drop and person.id in present:
+                drops.append(f"{person.name} {drop}")
+        return Amended(
+            get_conversation(store, before.id),
+            changes,
+            follow_up_id,
+            owner.name if follow_up_id else None,
+            idea_ids,
+            drops,
+        )
+
+
+def _owner(store: Store, conversation_id: int, present: dict[int, Person]) -> Person:
+    """Whom a follow-up or idea added later belongs to: whoever already has one from it, else the first by name."""
+    row = store.row(
+        "SELECT person_id FROM follow_up WHERE conversation_id = :c UNION ALL "
+        "SELECT person_id FROM idea WHERE conversation_id = :c",
+        {"c": conversation_id},
+    )
+    if row is not None and row["person_id"] in present:
+        return present[row["person_id"]]
+    return sorted(present.values(), key=lambda p: (p.name.casefold(), p.id))[0]
+
+
+def preview_unlog(
+    store: Store, conversation_id: int | None, *, worker: str | None, force: bool = False
+) -> Unlogged:
+    """What `unlog_conversation` would remove: the conversation and what hangs off it."""
+    with store.read():
+        conversation = _target_any(store, conversation_id, worker, force)
+        follow_ups, ideas = _hanging(store, conversation.id)
+    return Unlogged(conversation, follow_ups, ideas)
+
+
+def _target_any(store: Store, conversation_id: int | None, worker: str | None, force: bool) -> Conversation:
+    """Like `_target`, but a conversation that belongs to nobody may be removed."""
+    try:
+        return _target(store, conversation_id, worker, force)
+    except BadInput:
+        conversation = get_conversation(store, conversation_id or last_logged(store, worker))
+        if conversation.people:
+            raise
+        return conversation
+
+
+def _hanging(store: Store, conversation_id: int) -> tuple[int, int]:
+    row = store.row(
+        "SELECT (SELECT count(*) FROM follow_up WHERE conversation_id = :c) AS f, "
+        "(SELECT count(*) FROM idea WHERE conversation_id = :c) AS i",
+        {"c": conversation_id},
+    )
+    assert row is not None
+    return int(row["f"]), int(row["i"])
+
+
+def unlog_conversation(
+    store: Store, conversation_id: int | None, *, worker: str | None, force: bool = False
+) -> Unlogged:
+    """Remove a conversation logged by mistake, with the follow-ups and ideas made in it.
+
+    Its people's last contact is recomputed from what remains, and the text is
+    made unrecoverable from the file as `forget` does.
+    """
+    with store.write():
+        conversation = _target_any(store, conversation_id, worker, force)
+        follow_ups, ideas = _hanging(store, conversation.id)
+        people = [p.id for p in conversation_people(store, conversation.id)]
+        store.run("DELETE FROM follow_up WHERE conversation_id = :c", {"c": conversation.id})
+        store.run("DELETE FROM idea WHERE conversation_id = :c", {"c": conversation.id})
+        store.run("DELETE FROM conversation WHERE id = :c", {"c": conversation.id})
+        for person_id in people:
+            recompute_contact(store, person_id)
+    store.scrub()
+    return Unlogged(conversation, follow_ups, ideas)
+
+
+def recompute_contact(store: Store, person_id: int) -> str | None:
+    """Set a person's last contact, due day and wellbeing drop from their history; returns the drop.
+
+    The due day is only moved when the last contact itself changed, so a
+    snooze or a spread plan survives a correction that does not touch it.
+    """
+    person = get_person(store, person_id)
+    newest = store.row(
+        "SELECT c.occurred_at, c.via, c.wellbeing FROM conversation c "
+        "JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id = :p "
+        "ORDER BY c.occurred_at DESC, c.id DESC LIMIT 1",
+        {"p": person_id},
+    )
+    last_at = as_datetime(newest["occurred_at"]) if newest else None
+    via = newest["via"] if newest else None
+    drop = wellbeing_drop(store, person_id) if newest and newest["wellbeing"] is not None else None
+    due_on = person.due_on
+    if last_at != person.last_contact_at or via != person.last_contact_via:
+        due_on = next_due(last_at or person.created_at, person.cadence_days)
+    if drop and last_at is not None:
+        due_on = min(due_on, sooner(last_at.astimezone().date(), person.cadence_days))
+    store.run(
+        "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due, "
+        "wellbeing_drop = :drop WHERE id = :id",
+        {"at": last_at, "via": via, "due": due_on, "drop": drop, "id": person_id},
+    )
+    return drop
