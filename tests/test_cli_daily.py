@@ -26,7 +26,7 @@ def test_the_daily_loop(kg, clock) -> None:
         "--due",
         "friday",
     ).stdout
-    assert "Logged a phone call with Sam Okafor, Fri 20 Nov 2026." in out
+    assert "Logged a phone call with Sam Okafor, Fri 20 Nov 2026 (#1)." in out
     assert "Follow-up #1 for Sam Okafor, due Fri 20 Nov 2026: send the minutes" in out
 
     clock.advance(days=1)
@@ -80,7 +80,7 @@ def test_log_with_several_people_counts_for_each(kg, clock) -> None:
         kg("add", name, "--every", "weekly")
     clock.advance(days=5)
     out = kg("log", "Ann", "Bob", "--via", "cuppa", "--when", "yesterday").stdout
-    assert "Logged a cuppa with Ann Lee and Bob Marsh, Tue 24 Nov 2026." in out
+    assert "Logged a cuppa with Ann Lee and Bob Marsh, Tue 24 Nov 2026 (#" in out
     clock.advance(days=3)
     names = [p["name"] for p in as_json(kg("due", "--json"))["people"]]
     assert names == ["Cy Twombly"]
@@ -249,12 +249,13 @@ def test_followups_and_done(kg, clock) -> None:
 def test_log_new_creates_the_person(kg, clock) -> None:
     kg("add", "Sam Okafor")
     out = kg("log", "Sam", "Jo Bloggs", "--new", "--via", "text").stdout
-    # "Sam" is not Sam Okafor's full name, so --new makes a new Sam.
-    assert "New here: Sam and Jo Bloggs" in out
+    # "Sam" clearly means Sam Okafor, so --new adds only Jo (issue 12).
+    assert "Sam is Sam Okafor, already known" in out
+    assert "New here: Jo Bloggs (" in out
     names = [p["name"] for p in as_json(kg("people", "--json"))]
-    assert names == ["Jo Bloggs", "Sam", "Sam Okafor"]
+    assert names == ["Jo Bloggs", "Sam Okafor"]
     kg("log", "Jo Bloggs", "--new", "--via", "text")  # exact name: reuses
-    assert len(as_json(kg("people", "--json"))) == 3
+    assert len(as_json(kg("people", "--json"))) == 2
 
 
 def test_log_defaults_to_how_they_prefer(kg) -> None:

@@ -180,7 +180,7 @@ def test_jot_understands_a_sentence(kg, clock) -> None:
     kg("add", "Sam Okafor")
     kg("add", "Priya Shah", "--alias", "Pri")
     result = kg("jot", "cuppa with Sam and Pri at the hub yesterday, talked about the allotment", "--yes")
-    assert "Logged a cuppa with Sam Okafor and Priya Shah, Thu 19 Nov 2026." in result.stdout
+    assert "Logged a cuppa with Sam Okafor and Priya Shah, Thu 19 Nov 2026 (#1)." in result.stdout
     sam = j(kg("show", "sam", "--json"))
     (talk,) = sam["conversations"]
     assert talk["via"] == "cuppa" and talk["with"] == ["Priya Shah"] and "allotment" in talk["note"]

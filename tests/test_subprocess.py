@@ -254,3 +254,67 @@ def test_log_asks_for_what_it_needs_on_a_terminal(env, seeded, db_path) -> None:
     assert (
         stored(db_path, "SELECT note FROM conversation ORDER BY id DESC")[0][0] == "Chatted about the garden"
     )
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str], script: list[tuple[str, bytes]]) -> str:
+    """Run keepgoing on a pseudo-terminal, answering each prompt in `script`; all it printed."""
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [*entry_point(), *args],
+        env={**env, "COLUMNS": "100"},
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        close_fds=True,
+    )
+    os.close(terminal)
+    seen = ""
+    try:
+        for prompt, answer in script:
+            seen += _read_until(controller, prompt)
+            os.write(controller, answer)
+        seen += _read_until(controller, "\n")
+        assert proc.wait(timeout=20) == 0, seen
+        seen += _read_until(controller, "2026", timeout=5) if "2026" not in seen else ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(controller)
+    return seen
+
+
+def test_an_ambiguous_name_is_settled_before_anything_else_is_asked(env, seeded, db_path) -> None:
+    store = open_store(str(db_path))
+    from datetime import UTC, datetime
+
+    from keepgoing.core.people import add_person
+
+    add_person(store, "Sam Patel", now=datetime(2026, 10, 1, tzinfo=UTC))
+    store.close()
+    output = _on_a_terminal(
+        ["log"],
+        env,
+        [
+            ("Who did you talk to?", b"sam\r"),
+            ("Number (1-2", b"2\r"),
+            ("How?", b"cuppa\r"),
+            ("Anything to note?", b"Tea at the hub\r"),
+            ("Logged", b""),
+        ],
+    )
+    assert "1. Sam Okafor" in output and "2. Sam Patel" in output
+    assert "a cuppa with Sam Patel" in output
+
+
+def test_an_ambiguous_name_on_the_command_line_offers_a_numbered_choice(env, seeded, db_path) -> None:
+    store = open_store(str(db_path))
+    from datetime import UTC, datetime
+
+    from keepgoing.core.people import add_person
+
+    add_person(store, "Sam Patel", now=datetime(2026, 10, 1, tzinfo=UTC))
+    store.close()
+    output = _on_a_terminal(
+        ["log", "sam", "--via", "text"], env, [("Number (1-2", b"1\r"), ("Logged", b"")]
+    )
+    assert "a text with Sam Okafor" in output

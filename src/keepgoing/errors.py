@@ -20,9 +20,12 @@ class NotFound(KeepgoingError):
 
 
 class Ambiguous(KeepgoingError):
-    def __init__(self, message: str, candidates: list[str]):
+    """A name that could be several people (or groups): `query` as typed, and who it could be."""
+
+    def __init__(self, message: str, candidates: list[str], query: str | None = None):
         super().__init__(message)
         self.candidates = candidates
+        self.query = query
 
 
 class BadInput(KeepgoingError):

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli.output import emit_json, join_names, say, user
+from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import describe_day, parse_duration, parse_when
 from keepgoing.errors import UsageError
@@ -202,8 +202,9 @@ def win(
     now = clock.now()
     moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
     added = add_win(open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=worker())
-    who = f" (with {join_names(added.people)})" if added.people else ""
+    who = f" (with {join_names([user(n) for n in added.people])})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
+    warn_withdrawn(added.records, clock.local_today(now))
 
 
 @app.command(
@@ -342,7 +343,9 @@ def jot(
     say(
         messages.LOGGED.format(
             what=LABELS[heard.via],
-            who=join_names([p.name for p in logged.people]),
+            who=join_names([user(p.name) for p in logged.people]),
             day=describe_day(heard.when.day),
+            id=logged.conversation.id,
         )
     )
+    warn_withdrawn(logged.people, clock.local_today(now))

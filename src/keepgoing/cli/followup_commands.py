@@ -28,17 +28,27 @@ def followups(json_out: JsonOption = False, db: DbOption = None) -> None:
 
 
 @app.command(
-    rich_help_panel="Every day", epilog=examples("keepgoing done 3   (the number from keepgoing followups)")
+    rich_help_panel="Every day",
+    epilog=examples(
+        "keepgoing done 3   (the number from keepgoing followups)",
+        "keepgoing done 3 4 5",
+    ),
 )
 def done(
-    follow_up_id: Annotated[
-        int, typer.Argument(metavar="ID", help="The follow-up's number.", show_default=False)
+    follow_up_ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="The follow-ups' numbers.", show_default=False)
     ],
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Mark a follow-up as done."""
-    from keepgoing.core.followups import complete_follow_up
+    """Mark one or more follow-ups as done (all of them, or none if a number is wrong)."""
+    from keepgoing.core.followups import complete_follow_ups
 
-    store = open_store(db)
-    follow_up = complete_follow_up(store, follow_up_id, now=clock.now())
-    say(messages.DONE.format(id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person)))
+    now = clock.now()
+    finished = complete_follow_ups(open_store(db), follow_up_ids, now=now)
+    if json_out:
+        today = clock.local_today(now)
+        emit_json([f.to_json(today) for f in finished])
+        return
+    for follow_up in finished:
+        say(messages.DONE.format(id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person)))

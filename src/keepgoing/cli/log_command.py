@@ -1,31 +1,36 @@
 """log: record a conversation, straight after it happened."""
 
-import sys
 from typing import Annotated
 
 import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.program import DbOption, JsonOption, app, examples, interactive, open_store
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
 
 
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def _ask() -> tuple[list[str], str, str | None]:
-    """Rich prompts for a conversation: who, how, and a note."""
+def _ask(store) -> tuple[list[str], str, str | None]:
+    """Prompts for a conversation: who (settled first, so nothing typed is lost), how, and a note."""
     from rich.prompt import Prompt
 
+    from keepgoing.cli.program import choose
     from keepgoing.core.channels import CHANNELS
+    from keepgoing.core.people import find_person
+    from keepgoing.errors import Ambiguous
 
-    who = ""
-    while not who.strip():
+    names: list[str] = []
+    while not names:
         who = Prompt.ask("Who did you talk to? (several names: separate with commas)")
-    names = [part.strip() for part in who.split(",") if part.strip()]
+        for part in (p.strip() for p in who.split(",") if p.strip()):
+            try:
+                names.append(find_person(store, part, purpose="log").name)
+            except Ambiguous as exc:
+                chosen = choose(exc)
+                if chosen is None:
+                    raise
+                names.append(chosen)
     via = Prompt.ask("How?", choices=list(CHANNELS), default="phone")
     note = Prompt.ask("Anything to note? (Enter to skip)", default="", show_default=False)
     return names, via, note or None
@@ -97,13 +102,13 @@ def log(
     names = [*(names or []), *(present or [])]
     if present and not group:
         raise UsageError("--present goes with --group: which group's session was it?")
-    if not names:
-        if not _interactive():
-            raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
-        names, via, note = _ask()
     moment = parse_when(when, today=today, prefer="past") if when else When(today)
     due_day = parse_when(due, today=today, prefer="future").day if due else None
+    if not names and not interactive():
+        raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
     store = open_store(db)
+    if not names:
+        names, via, note = _ask(store)
     logged = log_conversation(
         store,
         names,

@@ -14,8 +14,8 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from keepgoing import __version__, messages
-from keepgoing.cli.output import error, warn
-from keepgoing.errors import KeepgoingError, UsageError
+from keepgoing.cli.output import error, user, warn
+from keepgoing.errors import Ambiguous, KeepgoingError, UsageError
 
 HELP = """Keep in touch with the people you do co-production with.
 
@@ -51,13 +51,23 @@ class KeepgoingGroup(TyperGroup):
                 sys.exit(code)
             return code
         try:
-            result = super().main(
-                args=argv,
-                prog_name=prog_name or "keepgoing",
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
-            )
+            while True:
+                try:
+                    result = super().main(
+                        args=argv,
+                        prog_name=prog_name or "keepgoing",
+                        complete_var=complete_var,
+                        standalone_mode=False,
+                        **extra,
+                    )
+                    break
+                except Ambiguous as exc:
+                    # On a terminal, pick from a numbered list and run the command again
+                    # with the name in full; nothing was written by the first try.
+                    chosen = choose(exc) if exc.query in argv and interactive() else None
+                    if chosen is None:
+                        raise
+                    argv = [chosen if arg == exc.query else arg for arg in argv]
             code = result if isinstance(result, int) else 0
         except KeepgoingError as exc:
             error(str(exc))
@@ -105,6 +115,22 @@ class KeepgoingGroup(TyperGroup):
         for panel, rows in panels.items():
             with formatter.section(panel):
                 formatter.write_dl(rows)
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can be asked a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def choose(exc: Ambiguous) -> str | None:
+    """Ask which of the candidates was meant; None when the answer is no choice."""
+    print(messages.WHICH_ONE.format(word=user(exc.query or "")), file=sys.stderr)
+    for number, name in enumerate(exc.candidates, 1):
+        print(messages.CHOICE.format(number=number, name=user(name)), file=sys.stderr)
+    answer = input(f"Number (1-{len(exc.candidates)}, Enter to cancel): ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(exc.candidates):
+        return exc.candidates[int(answer) - 1]
+    return None
 
 
 def _undecodable(arg: str) -> bool:

@@ -81,7 +81,9 @@ def find_group(store: Store, query: str) -> Group:
             return _group(found[0])
         if found:
             names = sorted(r["name"] for r in found)
-            raise Ambiguous(f'"{query.strip()}" could be {len(names)} groups: {", ".join(names)}.', names)
+            raise Ambiguous(
+                f'"{query.strip()}" could be {len(names)} groups: {", ".join(names)}.', names, query
+            )
     raise NotFound(f'No group called "{query.strip()}". Add it with keepgoing group add.')
 
 
@@ -175,7 +177,7 @@ def list_groups(store: Store) -> list[Group]:
     groups = [
         _group(r)
         for r in store.rows(
-            "SELECT id, name, cadence_days, created_at FROM community_group WHERE archived_at IS NULL ORDER BY name_key"
+            "SELECT id, name, cadence_days, created_at, via FROM community_group WHERE archived_at IS NULL ORDER BY name_key"
         )
     ]
     return [get_group(store, g.id) for g in groups]

@@ -203,6 +203,7 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
         raise Ambiguous(
             f'"{query.strip()}" could be {len(names)} people: {shown}. Type more of the name.',
             names,
+            query,
         )
     return get_person(store, chosen[0][1])
 

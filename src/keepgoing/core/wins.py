@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from keepgoing.core.people import find_person, iso
+from keepgoing.core.people import Person, find_person, iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
@@ -20,6 +20,8 @@ class Win:
     when: datetime
     people: list[str] = field(default_factory=list)
     group: str | None = None
+    # The people themselves, when the win was just recorded (for consent warnings).
+    records: list[Person] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,7 +60,7 @@ def add_win(
             store.run(
                 "INSERT INTO win_person (win_id, person_id) VALUES (:w, :p)", {"w": win_id, "p": person.id}
             )
-    return Win(win_id, text, when or now, [p.name for p in resolved], group_name)
+    return Win(win_id, text, when or now, [p.name for p in resolved], group_name, resolved)
 
 
 def list_wins(store: Store, *, since: datetime | None = None) -> list[Win]:

@@ -86,6 +86,25 @@ def write_markdown(
     return counts
 
 
+def _consent(row: Any, selection: Selection) -> list[tuple[str, Any]]:
+    """Consent to be contacted: status, how, since when, their terms, and when to ask again."""
+    if not row["consent"] and not row["consent_review_on"]:
+        return []
+    status = row["consent"] or "not recorded"
+    if row["consent"] == "withdrawn":
+        status = "withdrawn: do not contact"
+    if row["consent_on"]:
+        status += f", since {describe_day(as_date(row['consent_on']))}"
+    channels = (row["consent_channels"] or "").replace(",", ", ")
+    review = as_date(row["consent_review_on"])
+    return [
+        ("Consent", status),
+        ("Consent channels", channels),
+        ("Their terms", selection.text(row["consent_note"])),
+        ("Consent review", describe_day(review) if review else None),
+    ]
+
+
 def _person(
     store: Store,
     out: TextIO,
@@ -119,6 +138,11 @@ def _person(
     facts.append(("Next due", describe_day(as_date(row["due_on"]))))
     if row["paused_until"] and as_date(row["paused_until"]) > today:
         facts.append(("Paused until", describe_day(as_date(row["paused_until"]))))
+    facts.extend(_consent(row, selection))
+    if not selection.anonymise:
+        from keepgoing.core.wellbeing import describe_trend, recent_scores
+
+        facts.append(("Wellbeing", describe_trend(recent_scores(store, row["id"], limit=5))))
     for label, value in facts:
         if value:
             out.write(f"- **{label}:** {inline(value)}\n")
