@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from keepgoing.core.conversations import log_conversation
-from keepgoing.core.erasure import forget_person
+from keepgoing.core.corrections import amend_conversation, unlog_conversation
+from keepgoing.core.erasure import REDACTED, forget_person
+from keepgoing.core.followups import change_follow_up, complete_follow_ups, open_follow_ups
 from keepgoing.core.people import (
     add_person,
     archive_person,
@@ -29,7 +31,9 @@ from keepgoing.exchange.readers import import_file
 from keepgoing.exchange.selection import Selection
 from keepgoing.storage import open_store
 
-NAMES = ["Ann Lee", "Bob Marsh", "Cy Twombly", "Dee Okafor", "Eve Ng", "Fay Lu"]
+# Two share "Ann" and two "Marsh": forgetting one must never redact the other's name.
+NAMES = ["Ann Lee", "Bob Marsh", "Cy Twombly", "Ann Marsh", "Eve Ng", "Fay Lu"]
+FILLER = st.text(alphabet="xyz .", max_size=12)
 START = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
@@ -39,8 +43,12 @@ class Keepgoing(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="kg-state-"))
         self.store = open_store(str(self.folder / "store.db"))
         self.now = START
-        # name -> {"cadence", "created", "last", "archived", "paused", "talks"}
+        # name -> {"cadence", "created", "archived", "paused"}
         self.model: dict[str, dict] = {}
+        # conversation id -> {"people": set of names, "day": date, "mentions": name or None}
+        self.talks: dict[int, dict] = {}
+        # follow-up id -> {"person": name, "conversation": id}
+        self.promises: dict[int, dict] = {}
 
     @property
     def today(self) -> date:
@@ -61,23 +69,80 @@ class Keepgoing(RuleBasedStateMachine):
         self.model[name] = {
             "cadence": cadence,
             "created": self.today,
-            "last": None,
             "archived": False,
             "paused": None,
-            "talks": 0,
         }
 
+    def last(self, name: str) -> date | None:
+        return max((t["day"] for t in self.talks.values() if name in t["people"]), default=None)
+
     @precondition(lambda self: self.model)
-    @rule(data=st.data(), days_ago=st.integers(0, 20), note=st.text(max_size=30))
-    def log(self, data, days_ago: int, note: str) -> None:
+    @rule(data=st.data(), days_ago=st.integers(0, 20), filler=FILLER, promise=st.booleans())
+    def log(self, data, days_ago: int, filler: str, promise: bool) -> None:
         names = data.draw(st.lists(st.sampled_from(sorted(self.model)), min_size=1, max_size=3, unique=True))
+        mentions = data.draw(st.one_of(st.none(), st.sampled_from(sorted(self.model))))
+        note = f"{filler} met {mentions} today" if mentions else filler
         when = self.now - timedelta(days=days_ago)
-        log_conversation(self.store, names, via="phone", occurred_at=when, now=self.now, note=note)
-        for name in names:
-            person = self.model[name]
-            person["talks"] += 1
-            day = when.astimezone().date()
-            person["last"] = max(person["last"] or day, day)
+        logged = log_conversation(
+            self.store,
+            names,
+            via="phone",
+            occurred_at=when,
+            now=self.now,
+            note=note,
+            follow_up="ring back" if promise else None,
+        )
+        cid = logged.conversation.id
+        self.talks[cid] = {"people": set(names), "day": when.astimezone().date(), "mentions": mentions}
+        if promise:
+            self.promises[logged.follow_up_id] = {"person": names[0], "conversation": cid}
+
+    @precondition(lambda self: self.talks)
+    @rule(data=st.data(), days_ago=st.integers(0, 20))
+    def amend_date(self, data, days_ago: int) -> None:
+        cid = data.draw(st.sampled_from(sorted(self.talks)))
+        when = self.now - timedelta(days=days_ago)
+        amend_conversation(self.store, cid, now=self.now, worker=None, occurred_at=when)
+        self.talks[cid]["day"] = when.astimezone().date()
+
+    @precondition(lambda self: self.talks and len(self.model) > 1)
+    @rule(data=st.data())
+    def amend_people(self, data) -> None:
+        cid = data.draw(st.sampled_from(sorted(self.talks)))
+        talk = self.talks[cid]
+        outsider = data.draw(st.sampled_from(sorted(self.model)))
+        leaving = data.draw(st.sampled_from(sorted(talk["people"])))
+        remove = [] if outsider == leaving else [leaving]
+        amend_conversation(
+            self.store, cid, now=self.now, worker=None, add_people=[outsider], remove_people=remove
+        )
+        talk["people"] = (talk["people"] | {outsider}) - set(remove)
+
+    @precondition(lambda self: self.talks)
+    @rule(data=st.data())
+    def unlog(self, data) -> None:
+        cid = data.draw(st.sampled_from(sorted(self.talks)))
+        unlog_conversation(self.store, cid, worker=None)
+        del self.talks[cid]
+        self.promises = {k: v for k, v in self.promises.items() if v["conversation"] != cid}
+
+    @precondition(lambda self: self.promises)
+    @rule(data=st.data(), action=st.sampled_from(["cancel", "done", "redate", "pass on"]))
+    def follow_up(self, data, action: str) -> None:
+        fid = data.draw(st.sampled_from(sorted(self.promises)))
+        if action == "cancel":
+            change_follow_up(self.store, fid, cancel=True)
+        elif action == "done":
+            complete_follow_ups(self.store, [fid], now=self.now)
+        elif action == "redate":
+            change_follow_up(self.store, fid, due_on=self.today + timedelta(days=3))
+            return
+        else:
+            name = data.draw(st.sampled_from(sorted(self.model)))
+            change_follow_up(self.store, fid, person=name)
+            self.promises[fid]["person"] = name
+            return
+        del self.promises[fid]
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), cadence=st.sampled_from([7, 14, 30, 60]))
@@ -117,6 +182,16 @@ class Keepgoing(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(sorted(self.model)))
         forget_person(self.store, name)
         del self.model[name]
+        for cid, talk in list(self.talks.items()):
+            talk["people"].discard(name)
+            if not talk["people"]:
+                del self.talks[cid]
+            elif talk["mentions"] == name:
+                talk["mentions"] = REDACTED
+        self.promises = {k: v for k, v in self.promises.items() if v["person"] != name}
+        for promise in self.promises.values():
+            if promise["conversation"] not in self.talks:
+                promise["conversation"] = None  # its conversation went with them; the promise stays
 
     @rule(days=st.integers(1, 10))
     def wait(self, days: int) -> None:
@@ -151,7 +226,7 @@ class Keepgoing(RuleBasedStateMachine):
         assert active == {n for n, p in self.model.items() if not p["archived"]}
         expected_due = set()
         for name, person in self.model.items():
-            base = person["last"] or person["created"]
+            base = self.last(name) or person["created"]
             paused = person["paused"] is not None and person["paused"] > self.today
             if (
                 not person["archived"]
@@ -162,8 +237,18 @@ class Keepgoing(RuleBasedStateMachine):
             talks = self.store.row(
                 "SELECT count(*) AS n FROM conversation_person WHERE person_id = :p", {"p": everyone[name].id}
             )["n"]
-            assert talks == person["talks"], name
+            assert talks == sum(name in t["people"] for t in self.talks.values()), name
+            last = everyone[name].last_contact_day
+            assert last == self.last(name), name
         assert {entry.name for entry in due(self.store, today=self.today).people} == expected_due
+        # Notes: a remaining person's name is never redacted; a forgotten one's always is.
+        notes = {r["id"]: r["note"] for r in self.store.rows("SELECT id, note FROM conversation")}
+        assert set(notes) == set(self.talks)
+        for cid, talk in self.talks.items():
+            if talk["mentions"]:
+                assert f"met {talk['mentions']} today" in notes[cid], (cid, notes[cid])
+        promised = {(f.id, f.person) for f in open_follow_ups(self.store)}
+        assert promised == {(k, v["person"]) for k, v in self.promises.items()}
 
 
 TestKeepgoing = Keepgoing.TestCase
