@@ -51,6 +51,9 @@ def safe(text: str, *, inline: bool = False) -> str:
 
 def clean(value: str, field: str) -> str:
     """NFC-normalise and trim free text, refusing text over the field's limit."""
+    if "\x00" in value:
+        # A NUL cannot be stored on PostgreSQL, and ends strings in C programs reading the file.
+        raise BadInput(f"The {field} contains a NUL character, which keepgoing cannot store.")
     value = unicodedata.normalize("NFC", value).strip()
     limit = LIMITS[field]
     if len(value) > limit:

@@ -11,7 +11,7 @@ everything in the caller's single transaction. A bad item raises
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from keepgoing.core.channels import parse_channel
@@ -95,6 +95,8 @@ class Importer:
             r["name_key"]: r["id"] for r in store.rows("SELECT id, name_key FROM community_group")
         }
         self.added_ids: set[int] = set()
+        # person id -> digests of the conversations they are first in (see `_already_there`).
+        self.seen: dict[int, set[bytes]] = {}
         self.latest: dict[int, tuple[datetime, str]] = {}
         self.pending: dict[str, list[dict[str, Any]]] = {
             "conversation": [],
@@ -122,7 +124,10 @@ class Importer:
     def person(self, fields: dict[str, Any], where: str) -> int:
         """The store id for this person: an existing match, or a newly added person."""
         try:
-            name = clean_name(str(fields.get("name") or ""))
+            raw_name = fields.get("name")
+            if raw_name is not None and not isinstance(raw_name, str):
+                raise BadInput(f"the name must be text, not {_kind(raw_name)}")
+            name = clean_name(raw_name or "")
             key = name_key(name)
             email = check_email(_text(fields.get("email")))
             existing = self.by_key.get(key) or (self.by_email.get(email.casefold()) if email else None)
@@ -218,7 +223,10 @@ class Importer:
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
-        if not self.was_empty and people and self._already_there(when, via, note, people):
+        if not people:
+            # Its note would belong to nobody, out of reach of forget.
+            raise ImportProblem(f"{where}: a conversation needs at least one person")
+        if not self.was_empty and self._already_there(when, via, note, people):
             self.report.conversations_skipped += 1
             return None
         conversation_id = self._new_id("conversation", fields.get("id"))
@@ -247,21 +255,42 @@ class Importer:
         return conversation_id
 
     def _already_there(self, when: datetime, via: str, note: str | None, people: list[int]) -> bool:
-        self.flush()
-        for row in self.store.rows(
-            "SELECT c.id, c.note FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
-            "WHERE cp.person_id = :p AND c.occurred_at = :at AND c.via = :via",
-            {"p": people[0], "at": when, "via": via},
-        ):
-            present = {
-                r["person_id"]
-                for r in self.store.rows(
-                    "SELECT person_id FROM conversation_person WHERE conversation_id = :c", {"c": row["id"]}
-                )
-            }
-            if row["note"] == note and present == set(people):
-                return True
+        """Whether the store already has this conversation (same moment, channel, note and people).
+
+        The first person's conversations are read once, as digests, and new
+        ones join them: one query per person rather than per conversation,
+        so importing into a store with a long history stays linear.
+        """
+        seen = self.seen.get(people[0])
+        if seen is None:
+            seen = self.seen[people[0]] = self._digests(people[0])
+        digest = _digest(when, via, note, people)
+        if digest in seen:
+            return True
+        for person_id in people:
+            self.seen.get(person_id, seen).add(digest)
         return False
+
+    def _digests(self, person_id: int) -> set[bytes]:
+        if person_id in self.added_ids:
+            return set()  # added by this import: no history yet
+        self.flush()
+        rows = self.store.rows(
+            "SELECT c.id, c.occurred_at, c.via, c.note FROM conversation c "
+            "JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id = :p",
+            {"p": person_id},
+        )
+        present: dict[int, list[int]] = {}
+        for row in self.store.rows(
+            "SELECT o.conversation_id AS c, o.person_id AS p FROM conversation_person o WHERE o.conversation_id IN "
+            "(SELECT conversation_id FROM conversation_person WHERE person_id = :p)",
+            {"p": person_id},
+        ):
+            present.setdefault(row["c"], []).append(row["p"])
+        return {
+            _digest(as_datetime(row["occurred_at"]), row["via"], row["note"], present.get(row["id"], []))
+            for row in rows
+        }
 
     def follow_up(
         self, fields: dict[str, Any], person_id: int, conversation_id: int | None, where: str
@@ -483,6 +512,19 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62
 
 
+def _digest(when: datetime | None, via: str, note: str | None, people: list[int]) -> bytes:
+    """A conversation's identity for spotting duplicates, in 16 bytes."""
+    import hashlib
+
+    assert when is not None
+    key = repr((when.astimezone(UTC).isoformat(), via, note, sorted(set(people))))
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", dict: "an object", bool: "true or false"}.get(type(value), "a number")
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
@@ -511,15 +553,32 @@ def _list(value: Any) -> list[Any]:
 
 
 def _instant(value: Any) -> datetime | None:
+    """An ISO date and time from a file, within the days keepgoing keeps (the range `log` accepts)."""
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         raise BadInput(f"expected an ISO date and time, found {type(value).__name__}")
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{value!r} is not an ISO date and time") from None
-    return as_datetime(moment if moment.tzinfo else moment.astimezone())
+        moment = as_datetime(moment if moment.tzinfo else moment.astimezone())
+    except (ValueError, OverflowError):
+        raise BadInput(f"{_shown(value)} is not an ISO date and time keepgoing can keep") from None
+    assert moment is not None
+    _in_range(moment.date(), value)
+    return moment
+
+
+def _in_range(day: date, value: str) -> None:
+    from keepgoing.dates import EARLIEST, LATEST
+
+    if not EARLIEST <= day <= LATEST:
+        raise BadInput(
+            f"{_shown(value)} is outside the dates keepgoing keeps ({EARLIEST.year} to {LATEST.year})"
+        )
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 def _day(value: Any) -> date | None:
@@ -528,6 +587,8 @@ def _day(value: Any) -> date | None:
     if not isinstance(value, str):
         raise BadInput(f"expected an ISO date, found {type(value).__name__}")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"{value!r} is not an ISO date") from None
+        raise BadInput(f"{_shown(value)} is not an ISO date") from None
+    _in_range(day, value)
+    return day

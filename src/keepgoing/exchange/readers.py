@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from keepgoing.errors import BadInput
 from keepgoing.exchange.importing import Importer, ImportProblem, ImportReport
 from keepgoing.storage import Store
 
 FORMATS = ("json", "csv", "vcard")
-MAX_FILE_BYTES = 2 * 1024**3
 
 
 class _DryRun(Exception):
@@ -38,28 +39,11 @@ def detect_format(path: Path, given: str | None) -> str:
     raise BadInput(f"Cannot tell the format of {path.name}; add --format json, csv or vcard.")
 
 
-def _check_file(path: Path) -> None:
-    if path.is_dir():
-        raise BadInput(f"{path} is a folder, not a file.")
-    if not path.exists():
-        raise BadInput(f"There is no file {path}.")
-
-
 def read_text(path: Path) -> str:
-    """A CSV or vCard file, whole (JSON is streamed instead)."""
-    _check_file(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"{path} is larger than 2 GB; split it first.")
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BadInput(f"There is no file {path}.") from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(
-            f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
-        ) from None
-    except OSError as exc:
-        raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
+    """A vCard file, whole (JSON and CSV are streamed instead)."""
+    from keepgoing.reading import MAX_VCARD_BYTES, read_limited_text
+
+    return read_limited_text(path, limit=MAX_VCARD_BYTES)
 
 
 def import_file(
@@ -76,9 +60,24 @@ def import_file(
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     if kind == "json":
         return _import_json(store, path, report, now=now, tick=tick)
+    if kind == "csv":
+        from keepgoing.reading import MAX_TEXT_LINE, open_regular
+
+        with open_regular(path) as raw:
+            raw.max_line = MAX_TEXT_LINE  # type: ignore[attr-defined]
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            try:
+                return _in_one_transaction(
+                    store, report, now, lambda importer: _read_csv(importer, text, path.name, tick)
+                )
+            except UnicodeDecodeError as exc:
+                raise ImportProblem(
+                    f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
+                ) from None
     text = read_text(path)
-    reader = _read_csv if kind == "csv" else _read_vcard
-    return _in_one_transaction(store, report, now, lambda importer: reader(importer, text, path.name, tick))
+    return _in_one_transaction(
+        store, report, now, lambda importer: _read_vcard(importer, text, path.name, tick)
+    )
 
 
 def _in_one_transaction(
@@ -107,6 +106,9 @@ def _in_one_transaction(
 SECTIONS = ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins")
 SMALL = frozenset(SECTIONS) - {"conversations"}
 SMALL_ENOUGH_TO_RELOAD = 64 * 1024**2  # for the line number of a JSON error
+# What the first pass keeps of the sections other than conversations (held whole until written).
+MAX_HELD = 64 * 1024**2
+MAX_KEY = 1000
 _BROKEN = object()  # a header value that is not a plain value
 
 
@@ -122,10 +124,11 @@ def _import_json(
 ) -> ImportReport:
     import ijson
 
-    _check_file(path)
+    from keepgoing.reading import open_regular
+
     name = path.name
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             start = 3 if handle.read(3) == codecs.BOM_UTF8 else 0
 
             def from_start() -> BinaryIO:
@@ -142,26 +145,63 @@ def _import_json(
             )
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         raise ImportProblem(_json_problem(path, exc)) from None
+    except ValueError as exc:  # a number of thousands of digits, say
+        raise ImportProblem(f"{name}: a value keepgoing cannot read ({_first_line(exc)[:80]}).") from None
     except OSError as exc:
         raise BadInput(f"Cannot read {path}: {exc.strerror}.") from None
 
 
 def _scan(handle: BinaryIO, name: str) -> _Document:
-    """The first pass: header values, small sections whole, conversations' ids only."""
+    """The first pass: header values, small sections whole, conversations' ids only.
+
+    It reads ijson's basic events and keeps the path itself: ijson's own
+    prefixes are built for every event of a buffer at once, and grow with the
+    nesting, so 100 KB of `[` took 6 GB before anything could object. Here
+    depth and key length are checked event by event, and the second pass
+    (which uses prefixes) only ever sees a file this pass accepted.
+    """
     import ijson
 
+    from keepgoing.reading import MAX_DEPTH
+
     document = _Document()
-    events = ijson.parse(handle, use_float=True)
+    events = ijson.basic_parse(handle, use_float=True)
     first = next(events, None)
-    if first is None or first[1] != "start_map":
+    if first is None or first[0] != "start_map":
         raise ImportProblem(f"{name}: not a keepgoing export (no format_version).")
+    parts: list[str | None] = [None]  # a map's current key, or "item" in a list
     builder: Any = None
-    building = ""
-    for prefix, event, value in events:
+    held = 0
+    for event, value in events:
+        if event == "map_key":
+            if len(value) > MAX_KEY:
+                raise ImportProblem(
+                    f"{name}: a key longer than {MAX_KEY} characters; not a keepgoing export."
+                )
+            prefix = _joined(parts[:-1])
+            parts[-1] = value
+        elif event in ("start_map", "start_array"):
+            prefix = _joined(parts)
+            parts.append(None if event == "start_map" else "item")
+            if len(parts) > MAX_DEPTH:
+                raise ImportProblem(
+                    f"{name}: nested more than {MAX_DEPTH} levels deep; not a keepgoing export."
+                )
+        elif event in ("end_map", "end_array"):
+            parts.pop()
+            prefix = _joined(parts)
+        else:
+            prefix = _joined(parts)
         if builder is not None:
+            held += 64 + (len(value) if isinstance(value, str) else 0)
+            if held > MAX_HELD:
+                raise ImportProblem(
+                    f"{name}: its people, follow-ups, notes, ideas, groups and wins hold more than "
+                    f"{MAX_HELD // 1024**2} MB; split the file and import the parts."
+                )
             builder.event(event, value)
-            if prefix == building and event == "end_map":
-                document.small[building[:-5]].append(builder.value)
+            if len(parts) == 2 and event == "end_map":
+                document.small[prefix[:-5]].append(builder.value)
                 builder = None
             continue
         if prefix in ("format_version", "anonymised"):
@@ -176,21 +216,34 @@ def _scan(handle: BinaryIO, name: str) -> _Document:
             if event not in ("start_map", "map_key", "end_map"):
                 raise ImportProblem(f"{name}: {prefix[:-5]} must be a list of objects.")
             if event == "start_map" and prefix[:-5] in SMALL:
-                builder, building = ijson.ObjectBuilder(), prefix
+                builder = ijson.ObjectBuilder()
                 builder.event(event, value)
         elif prefix == "conversations.item.id":
             document.conversation_ids.append(value)
     return document
 
 
+def _joined(parts: list[str | None]) -> str:
+    """ijson's prefix for a path, only as deep as keepgoing looks (deeper paths never match)."""
+    return ".".join(p for p in parts[:3] if p is not None) + ("." if len(parts) > 3 else "")
+
+
 def _json_problem(path: Path, exc: Exception) -> str:
     """Where the JSON breaks: a line number when the file is small enough to read again."""
     if path.stat().st_size <= SMALL_ENOUGH_TO_RELOAD:
+        from keepgoing.reading import MAX_JSON_LINE, read_limited_text
+
         try:
-            json.loads(read_text(path))
+            json.loads(read_limited_text(path, limit=SMALL_ENOUGH_TO_RELOAD, max_line=MAX_JSON_LINE))
         except json.JSONDecodeError as decode_error:
             return f"{path.name}, line {decode_error.lineno}: not valid JSON ({decode_error.msg})."
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "it ends too soon"
+        except BadInput as problem:
+            return str(problem)
+        except (RecursionError, ValueError):
+            pass
+    text = exc.args[0] if exc.args else ""
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    reason = text.strip().splitlines()[0] if text.strip() else "it ends too soon"
     return f"{path.name}: not valid JSON ({reason})."
 
 
@@ -230,6 +283,9 @@ def _read_json(
         where = f"{name}, person {number}"
         pid = importer.person(item, where)
         if "id" in item:
+            if _hashable(item["id"]) in ids:
+                # Two people with one id would merge their histories.
+                raise ImportProblem(f"{where}: the id {item['id']!r} is used by an earlier person too.")
             ids[_hashable(item["id"])] = pid
         names[str(item.get("name"))] = pid
         tick()
@@ -237,6 +293,8 @@ def _read_json(
     for number, item in enumerate(sections["groups"], 1):
         where = f"{name}, group {number}"
         members = _refs(item, "member_ids", "members", ids, names, where)
+        if item.get("id") is not None and _hashable(item["id"]) in group_ids:
+            raise ImportProblem(f"{where}: the id {item['id']!r} is used by an earlier group too.")
         group_ids[_hashable(item.get("id"))] = importer.group(item, members, where)
         tick()
     conversation_ids: dict[Any, int | None] = {}
@@ -344,15 +402,27 @@ COLUMNS = {
 }
 
 
-def _read_csv(importer: Importer, text: str, name: str, tick: Callable[[], None]) -> None:
-    lines = text.splitlines(keepends=True)
-    if not lines:
+def _csv_lines(text: TextIO, name: str) -> Iterator[str]:
+    """The file's lines, refusing a carriage return on its own (it would split a row in two)."""
+    for number, line in enumerate(text, 1):
+        if line.endswith("\r"):
+            raise ImportProblem(
+                f"{name}, line {number}: a carriage return (CR) on its own ends this line; "
+                "save the file with ordinary line endings."
+            )
+        yield line
+
+
+def _read_csv(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
+    lines = _csv_lines(text, name)
+    first = next(lines, None)
+    if first is None:
         raise ImportProblem(f"{name}: the file is empty.")
     try:
-        dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(lines, dialect)
+    reader = csv.reader(itertools.chain([first], lines), dialect)
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -360,6 +430,12 @@ def _read_csv(importer: Importer, text: str, name: str, tick: Callable[[], None]
     mapped = [COLUMNS.get(" ".join(h.strip().casefold().split())) for h in header]
     if "name" not in mapped:
         raise ImportProblem(f"{name}, line 1: there is no name column (columns: {', '.join(header)}).")
+    for field_name in dict.fromkeys(m for m in mapped if m):
+        same = [h for h, m in zip(header, mapped, strict=True) if m == field_name]
+        if len(same) > 1:
+            raise ImportProblem(
+                f"{name}, line 1: the columns {', '.join(same)} all mean {field_name}; keep one of them."
+            )
     unknown = [h for h, m in zip(header, mapped, strict=True) if m is None and h.strip()]
     if unknown:
         importer.report.notes.append(f"{name}: columns not imported: {', '.join(unknown)}")
