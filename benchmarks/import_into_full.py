@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from seed import seed  # noqa: E402
+from seed import seed
 
 
 def run(args: list[str]) -> tuple[float, float]:
@@ -36,7 +36,9 @@ def run(args: list[str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--existing", type=int, default=100_000)
     parser.add_argument("--incoming", type=int, default=300_000)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.conftest import fingerprint, stored
 
 
@@ -42,7 +41,9 @@ def test_forget_keeps_an_idea_the_organisation_took_up_unlinked_and_redacted(tea
     team("idea", "1", "--status", "taken-up")
     result = team("forget", "Sam Okafor", "--yes")
     assert "1 idea they raised that the organisation took up stay" in result.stdout
-    assert stored(db_path, "SELECT id, person_id, text FROM idea") == [(1, None, "[someone]'s seed swap at the hub")]
+    assert stored(db_path, "SELECT id, person_id, text FROM idea") == [
+        (1, None, "[someone]'s seed swap at the hub")
+    ]
     ideas = _json(team("ideas", "--json"))
     assert [(i["id"], i["person"]) for i in ideas] == [(1, None)]
 
@@ -180,7 +181,9 @@ def test_a_colleagues_conversation_needs_force_and_keeps_who_amended(team, db_pa
     assert "logged by alex" in team("unlog", "1", "--yes", expect=1).stderr
     assert fingerprint(db_path) == before
     team("amend", "1", "--note", "Fixed", "--force")
-    assert stored(db_path, "SELECT note, logged_by, amended_by FROM conversation") == [("Fixed", "alex", "priya")]
+    assert stored(db_path, "SELECT note, logged_by, amended_by FROM conversation") == [
+        ("Fixed", "alex", "priya")
+    ]
     # With no number, "the last one" is the last one *this* worker logged.
     assert "not logged a conversation yet" in team("amend", "--note", "x", expect=1).stderr
 

@@ -314,7 +314,5 @@ def test_an_ambiguous_name_on_the_command_line_offers_a_numbered_choice(env, see
 
     add_person(store, "Sam Patel", now=datetime(2026, 10, 1, tzinfo=UTC))
     store.close()
-    output = _on_a_terminal(
-        ["log", "sam", "--via", "text"], env, [("Number (1-2", b"1\r"), ("Logged", b"")]
-    )
+    output = _on_a_terminal(["log", "sam", "--via", "text"], env, [("Number (1-2", b"1\r"), ("Logged", b"")])
     assert "a text with Sam Okafor" in output

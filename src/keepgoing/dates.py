@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from keepgoing.errors import BadInput
+from keepgoing.storage.values import EARLIEST, LATEST  # one range for every way a date comes in
 
 WEEKDAYS = {
     "monday": 0,
@@ -40,8 +41,6 @@ _AGO = re.compile(rf"^{_COUNT} (day|week|month|year)s? ago$")
 _IN = re.compile(rf"^in {_COUNT} (day|week|month|year)s?$")
 _RELATIVE_WEEKDAY = re.compile(r"^(last|next|this) ([a-z]+)$")
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2200, 12, 31)
 
 DURATION_NAMES = {
     "daily": 1,
@@ -155,6 +154,7 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
         raise BadInput(f'"{text}" needs a day and a month ({WHEN_HINT}).')
     has_time = (first.hour, first.minute) == (second.hour, second.minute)
     if first.year == second.year:
+        _year_as_written(text, first.year)
         day = first.date()
     else:
         # No year written: the nearest such date in the direction the field looks.
@@ -170,6 +170,25 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
         if token in WEEKDAYS and WEEKDAYS[token] != day.weekday():
             raise BadInput(f'"{text}" does not add up: {describe_day(day)} is a {day:%A}.')
     return When(day, first.time() if has_time else None)
+
+
+_TIMES = re.compile(r"\d{1,2}(?::\d{2}){1,2}|\d{1,2}\s*(?:am|pm)\b")
+
+
+def _year_as_written(text: str, year: int) -> None:
+    """Refuse a year the parser would have guessed: "0001" is not 2001, "1/1/1" is not a date.
+
+    A year is taken as written in full (four digits, and then exactly that
+    year) or as two digits (26 for 2026); anything else is refused.
+    """
+    numbers = re.findall(r"\d+", _TIMES.sub(" ", text))
+    full = [n for n in numbers if len(n) == 4]
+    if full:
+        if int(full[-1]) != year:
+            raise BadInput(f'"{text}": keepgoing keeps dates from {EARLIEST.year} to {LATEST.year}.')
+        return
+    if not any(len(n) == 2 and int(n) == year % 100 for n in numbers):
+        raise BadInput(f'"{text}": write the year in full, for example {date.today().year}.')
 
 
 def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool | None = None) -> When:

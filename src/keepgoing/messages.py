@@ -48,6 +48,11 @@ CHOICE = "  {number}. {name}"
 WHICH_ONE = 'Who did you mean by "{word}"?'
 
 CANCELLED = "Cancelled; nothing was saved."
+OUTPUT_FAILED = "Could not write the output ({reason}); anything already saved in the store is kept."
+DAMAGED_DATES = (
+    "Note: {count} stored date(s) could not be read (first: {first}) and show as {shown}; "
+    "keepgoing check lists the rows to put right."
+)
 CONVERSATION_REF = "#{id} ({what} with {who}, {day})"
 AMENDED = "Amended {conversation}: {what}."
 AMEND_NOTHING = "{conversation} already says that; nothing was changed."
@@ -59,6 +64,10 @@ FOLLOW_UP_CHANGED = "Follow-up #{id} for {name}{due}: {text} ({what} changed)."
 CONSENT_WITHDRAWN_WARNING = "Note: {name} withdrew consent to be contacted{since}{note}; logged all the same."
 ARCHIVED_WARNING = (
     "Note: {name} is archived; logged all the same. keepgoing resume {quoted} brings them back."
+)
+LOOKALIKE = (
+    "Note: {name} mixes alphabets and looks just like {twin}, who is already here; "
+    "if they are the same person, keepgoing forget the new one and use {twin}."
 )
 MATCHED_KNOWN = "{typed} is {name}, already known; no one new was added."
 ADDED = "Added {name}: check in {rhythm}{how}; {next}."

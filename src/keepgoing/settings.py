@@ -34,18 +34,18 @@ def config_path() -> Path:
 
 @cache
 def _config() -> dict[str, Any]:
+    from keepgoing.reading import MAX_CONFIG_BYTES, read_limited_text
+
     path = config_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return {}
-    except OSError as exc:
-        raise BadInput(f"Could not read the config file {path}: {exc.strerror}.") from None
+    # A regular file of sensible size only: KEEPGOING_CONFIG=/dev/zero must not hang every command.
+    text = read_limited_text(path, limit=MAX_CONFIG_BYTES, what="config file")
     import tomllib
 
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"The config file {path} is not valid TOML: {exc}.") from None
 
 
@@ -172,13 +172,13 @@ def write_setting(key: str, value: str | None) -> Path:
 
     import tomlkit
 
+    from keepgoing.reading import MAX_CONFIG_BYTES, read_limited_text
+    from keepgoing.storage import make_private_dir
+
     path = config_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    except OSError as exc:
-        raise BadInput(f"Could not read the config file {path}: {exc.strerror}.") from None
+    text = ""
+    if os.path.lexists(path):
+        text = read_limited_text(path, limit=MAX_CONFIG_BYTES, what="config file")
     try:
         doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
@@ -191,8 +191,8 @@ def write_setting(key: str, value: str | None) -> Path:
         doc[key] = value
     new_text = tomlkit.dumps(doc)
     tomllib.loads(new_text)  # what we write must read back
+    make_private_dir(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -35,6 +35,11 @@ _UNSAFE_INLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028
 _NAME_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
+# Unicode categories never wanted in a name: controls, format (invisible) characters,
+# private use, surrogates, and line or paragraph separators.
+_INVISIBLE = frozenset(("Cc", "Cf", "Co", "Cs", "Zl", "Zp"))
+
+
 def _visible(match: re.Match[str]) -> str:
     code = ord(match[0])
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -66,8 +71,9 @@ def clean_name(value: str, field: str = "name") -> str:
     value = " ".join(clean(value, field).split())
     if not value:
         raise BadInput(f"The {field} cannot be empty.")
-    if _NAME_FORBIDDEN.search(value):
-        raise BadInput(f"The {field} contains control characters; please type it plainly.")
+    if _NAME_FORBIDDEN.search(value) or any(unicodedata.category(c) in _INVISIBLE for c in value):
+        # Invisible characters (soft hyphens, U+180E, zero widths) make names that look alike but differ.
+        raise BadInput(f"The {field} contains control characters or invisible ones; please type it plainly.")
     return value
 
 

@@ -14,6 +14,34 @@ from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
 
 EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
+# What people type for each format, and the file extensions that mean it.
+FORMAT_NAMES = {
+    "json": "json",
+    "csv": "csv",
+    "markdown": "markdown",
+    "md": "markdown",
+    "ics": "ics",
+    "ical": "ics",
+}
+EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".ics": "ics"}
+
+
+def export_format(given: str | None, output: Path | None) -> str:
+    """The format from --format, else from --output's extension, else JSON; a contradiction is refused."""
+    from keepgoing.errors import UsageError
+
+    named = None
+    if given is not None:
+        named = FORMAT_NAMES.get(given.strip().lower())
+        if named is None:
+            raise UsageError(f"Unknown export format {given!r}; use json, csv, markdown (md) or ics (ical).")
+    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if named and implied and named != implied:
+        raise UsageError(
+            f"--format {given} contradicts the file name {output.name}, which means {implied}; "
+            "change one of them."
+        )
+    return named or implied or "json"
 
 
 @app.command(
@@ -21,15 +49,23 @@ EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
     rich_help_panel="Reports and data",
     epilog=examples(
         "keepgoing export --output backup.json   (everything, to import later)",
-        "keepgoing export --format csv --since 2026-04-01 --until 2027-03-31 --output year.csv",
-        "keepgoing export --format markdown --tag partner --output handover.md",
-        "keepgoing export --format ics --output follow-ups.ics",
+        "keepgoing export --since 2026-04-01 --until 2027-03-31 --output year.csv   (format from the name)",
+        "keepgoing export --tag partner --output handover.md",
+        "keepgoing export --output calendar.ics   (follow-ups and next check-ins)",
+        "keepgoing export --format csv   (to the screen or a pipe)",
         "keepgoing export --format csv --anonymise   (names become Person 7; notes dropped)",
         'keepgoing export --person "Sam Okafor"   (one person\'s own copy of their data)',
     ),
 )
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="json, csv, markdown or ics.")] = "json",
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json, csv, markdown (md) or ics (ical). Default: from --output's extension, else json.",
+        ),
+    ] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Only conversations on or after this day.")
     ] = None,
@@ -60,9 +96,7 @@ def export(
     """Export for reports, hand-over packs, calendars and full backups."""
     from keepgoing.exchange.selection import Selection
 
-    fmt = format.strip().lower()
-    if fmt not in EXPORT_FORMATS:
-        raise BadInput(f"Unknown export format {format!r}; use one of {', '.join(EXPORT_FORMATS)}.")
+    fmt = export_format(format, output)
     if keep_notes and not anonymise:
         raise BadInput("--keep-notes only makes sense with --anonymise.")
     now = clock.now()
@@ -93,6 +127,11 @@ def export(
 
 def _open_output(output: Path | None, *, force: bool, bom: bool):
     if output is None:
+        from keepgoing.cli.output import TerminalSafe, to_terminal
+
+        if to_terminal():
+            # Files keep the exact text; a terminal must not obey escapes hidden in notes.
+            return nullcontext(TerminalSafe(sys.stdout))
         return nullcontext(sys.stdout)
     from keepgoing.exchange.files import private_output
 

@@ -78,3 +78,26 @@ def quoted(name: str) -> str:
     import shlex
 
     return shlex.quote(name)
+
+
+def to_terminal() -> bool:
+    """Whether stdout is a person's terminal rather than a file or a pipe."""
+    return sys.stdout.isatty()
+
+
+class TerminalSafe:
+    """A text stream for a terminal: user text written through it cannot drive the terminal.
+
+    Control characters (escape sequences, clipboard writes, bidi overrides)
+    are shown as visible escapes, as the tables show them; newlines and tabs
+    stay. Files and pipes get the exact text instead.
+    """
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(safe(text.replace("\r\n", "\n")))
+
+    def flush(self) -> None:
+        self.stream.flush()

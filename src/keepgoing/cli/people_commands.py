@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound, UsageError
@@ -93,6 +93,11 @@ def add(
         worker=worker,
         by=me(),
     )
+    from keepgoing.core.people import lookalike
+
+    twin = lookalike(store, person.name)
+    if twin:
+        warn(messages.LOOKALIKE.format(name=user(person.name), twin=user(twin)))
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
         return

@@ -5,6 +5,7 @@ exit 2; anything unexpected says so without a traceback (or with one under
 `--debug`) and without echoing what the user typed.
 """
 
+import errno
 import os
 import sys
 from typing import Annotated, Any
@@ -85,6 +86,15 @@ class KeepgoingGroup(TyperGroup):
             warn(messages.CANCELLED)
             code = 130
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS and not debug:
+                # Output that cannot be written (a full disk, /dev/full, a closed pipe): say so
+                # once, and stop Python from flushing the same output again on the way out.
+                _silence_stdout()
+                error(messages.OUTPUT_FAILED.format(reason=exc.strerror))
+                code = 1
+                if standalone_mode:
+                    sys.exit(code)
+                return code
             if debug:
                 raise
             # Never echo the exception text: it may hold a note or a name.
@@ -93,6 +103,7 @@ class KeepgoingGroup(TyperGroup):
                 "Run it again with --debug for details."
             )
             code = 1
+        _damaged_dates()
         if standalone_mode:
             sys.exit(code)
         return code
@@ -115,6 +126,30 @@ class KeepgoingGroup(TyperGroup):
         for panel, rows in panels.items():
             with formatter.section(panel):
                 formatter.write_dl(rows)
+
+
+_OUTPUT_ERRNOS = frozenset((errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG))
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _damaged_dates() -> None:
+    """One line when the store held dates that could not be read (written by an older version)."""
+    from keepgoing.storage.values import DAMAGED, EARLIEST
+
+    if DAMAGED:
+        warn(
+            messages.DAMAGED_DATES.format(
+                count=len(DAMAGED), first=user(DAMAGED[0]), shown=EARLIEST.strftime("%-d %b %Y")
+            )
+        )
+        DAMAGED.clear()
 
 
 def interactive() -> bool:

@@ -60,6 +60,6 @@ def _shown(key: str, value: object) -> str | None:
     """Database URLs with the password masked; everything else as it is."""
     if value is None or key != "db" or "://" not in str(value):
         return None if value is None else str(value)
-    from keepgoing.storage.sqlalchemy_store import masked
+    from keepgoing.storage import mask_url
 
-    return masked(str(value))
+    return mask_url(str(value))

@@ -157,7 +157,8 @@ class Matcher:
         if not spans:
             return text
         pieces, last = [], 0
-        for start, end in sorted(spans):
+        # Where matches overlap ("zoe" inside zoe.brown@...), the longest from the earliest start wins.
+        for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
             begin = where[start]
             finish = where[end - 1] + 1
             if begin < last:

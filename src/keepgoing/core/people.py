@@ -208,6 +208,32 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
     return get_person(store, chosen[0][1])
 
 
+def lookalike(store: Store, name: str) -> str | None:
+    """The name of someone already here whom `name` copies in another alphabet ("Ѕam", Cyrillic Ѕ, for "Sam").
+
+    Only a name mixing alphabets is looked at, so everyday names pay nothing.
+    """
+    import unicodedata
+
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in name if c.isalpha()}
+    if len(scripts) < 2:
+        return None
+    from confusable_homoglyphs import confusables
+
+    latin = name
+    for found in confusables.is_confusable(name, preferred_aliases=["latin"], greedy=True) or []:
+        if found["homoglyphs"]:
+            latin = latin.replace(found["character"], found["homoglyphs"][0]["c"])
+    if latin == name:
+        return None
+    row = store.row(
+        "SELECT name FROM person WHERE name_key = :k UNION SELECT p.name FROM alias a "
+        "JOIN person p ON p.id = a.person_id WHERE a.alias_key = :k",
+        {"k": name_key(latin)},
+    )
+    return row["name"] if row else None
+
+
 def _accent_blind_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
     """The same tiers with accents ignored: a slower scan, only when nothing matched exactly."""
     folded = fold(key)

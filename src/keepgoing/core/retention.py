@@ -26,16 +26,37 @@ def expired(store: Store, before: datetime) -> Expired:
     return Expired(row["n"], as_datetime(row["oldest"]), as_datetime(row["newest"]))
 
 
+OLD = "SELECT id FROM conversation WHERE occurred_at < :before"
+
+
 def apply_retention(store: Store, before: datetime, *, mode: str) -> int:
-    """Erase old conversations, or keep them without notes, wellbeing or author ("anonymise")."""
+    """Erase old conversations, or keep them without what was said, felt or who wrote it ("anonymise").
+
+    Erasing takes what hangs off a conversation with it (the follow-ups and
+    ideas made in it) and works out again the last contact of everyone who
+    was in one.
+    """
     with store.write():
         if mode == "erase":
+            from keepgoing.core.corrections import recompute_contact
+
+            people = [
+                r["p"]
+                for r in store.rows(
+                    f"SELECT DISTINCT person_id AS p FROM conversation_person WHERE conversation_id IN ({OLD})",
+                    {"before": before},
+                )
+            ]
+            for table in ("follow_up", "idea"):
+                store.run(f"DELETE FROM {table} WHERE conversation_id IN ({OLD})", {"before": before})
             changed = store.run("DELETE FROM conversation WHERE occurred_at < :before", {"before": before})
+            for person_id in people:
+                recompute_contact(store, person_id)
         else:
             changed = store.run(
-                "UPDATE conversation SET note = NULL, wellbeing = NULL, logged_by = NULL "
-                "WHERE occurred_at < :before AND (note IS NOT NULL OR wellbeing IS NOT NULL "
-                "OR logged_by IS NOT NULL)",
+                "UPDATE conversation SET note = NULL, wellbeing = NULL, feeling = NULL, logged_by = NULL, "
+                "amended_by = NULL WHERE occurred_at < :before AND (note IS NOT NULL OR wellbeing IS NOT NULL "
+                "OR feeling IS NOT NULL OR logged_by IS NOT NULL OR amended_by IS NOT NULL)",
                 {"before": before},
             )
     store.scrub()

@@ -1,15 +1,18 @@
-"""Open follow-ups as all-day calendar events, through the icalendar library.
+"""Open follow-ups and next check-ins as all-day calendar events, through the icalendar library.
 
 All-day VEVENTs rather than VTODOs, because Google Calendar imports events
 but ignores to-dos; Outlook and Thunderbird take either. Each event's UID is
 stable, so importing a newer export updates events instead of doubling them.
+Each active person's next check-in is an event too ("Check in with Sam
+Okafor", with how they like to be reached); people who withdrew consent,
+and paused or archived people, are left out.
 """
 
 from __future__ import annotations
 
 import socket
 from datetime import UTC, datetime, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from keepgoing import __version__
 from keepgoing.exchange.selection import Selection
@@ -23,7 +26,7 @@ def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime)
     calendar = Calendar()
     calendar.add("prodid", f"-//keepgoing//keepgoing {__version__}//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "keepgoing follow-ups")
+    calendar.add("x-wr-calname", "keepgoing")
     where, params = selection.person_where("p")
     host = socket.gethostname() or "keepgoing"
     count = 0
@@ -47,5 +50,46 @@ def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
         count += 1
+    check_ins = _check_ins(store, calendar, selection, now=now, host=host)
     out.write(calendar.to_ical().decode("utf-8").replace("\r\n", "\n").replace("\n", "\r\n"))
-    return {"follow_ups": count}
+    return {"follow_ups": count, "check_ins": check_ins}
+
+
+def _check_ins(store: Store, calendar: Any, selection: Selection, *, now: datetime, host: str) -> int:
+    """One all-day event per active person on their next due day (today, if they are overdue)."""
+    from icalendar import Event
+
+    today = now.astimezone().date()
+    where, params = selection.person_where("p")
+    count = 0
+    for row in store.stream(
+        "SELECT p.id, p.name, p.due_on, p.prefers, p.phone, p.email, p.cadence_days FROM person p "
+        "WHERE p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) "
+        f"AND (p.consent IS NULL OR p.consent <> 'withdrawn') AND ({where}) ORDER BY p.due_on, p.name_key",
+        {**params, "today": today},
+    ):
+        day = max(as_date(row["due_on"]) or today, today)
+        name = selection.name(row["id"], row["name"])
+        how = _how(row, selection)
+        event = Event()
+        # One UID per person: a re-imported calendar moves the check-in rather than adding another.
+        event.add("uid", f"check-in-{row['id']}@{host}.keepgoing")
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", f"Check in with {name}" + (f" ({how})" if how else ""))
+        event.add("description", f"Next check-in with {name}{', ' + how if how else ''}. From keepgoing.")
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+        count += 1
+    return count
+
+
+def _how(row: Any, selection: Selection) -> str:
+    """How they like to be reached: "by phone, 07700 900123"."""
+    prefers = row["prefers"]
+    contact = {"phone": row["phone"], "text": row["phone"], "email": row["email"]}.get(prefers or "")
+    contact = selection.private(contact) if contact else None
+    if not prefers:
+        return ""
+    return f"by {prefers}" + (f", {contact}" if contact else "")

@@ -26,7 +26,7 @@ from keepgoing.core.people import (
 )
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.text import clean, clean_name, clean_tag, name_key, optional, worker_key
 
 BATCH = 5_000
@@ -560,17 +560,16 @@ def _instant(value: Any) -> datetime | None:
         raise BadInput(f"expected an ISO date and time, found {type(value).__name__}")
     try:
         moment = datetime.fromisoformat(value)
-        moment = as_datetime(moment if moment.tzinfo else moment.astimezone())
-    except (ValueError, OverflowError):
-        raise BadInput(f"{_shown(value)} is not an ISO date and time keepgoing can keep") from None
-    assert moment is not None
+    except ValueError:
+        raise BadInput(f"{_shown(value)} is not an ISO date and time") from None
     _in_range(moment.date(), value)
-    return moment
+    try:
+        return read_datetime(moment if moment.tzinfo else moment.astimezone())
+    except (ValueError, OverflowError):
+        raise BadInput(f"{_shown(value)} is not a date and time keepgoing can keep") from None
 
 
 def _in_range(day: date, value: str) -> None:
-    from keepgoing.dates import EARLIEST, LATEST
-
     if not EARLIEST <= day <= LATEST:
         raise BadInput(
             f"{_shown(value)} is outside the dates keepgoing keeps ({EARLIEST.year} to {LATEST.year})"

@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from keepgoing.errors import StoreError
 from keepgoing.storage.schema import HEAD, REVISIONS
@@ -46,28 +47,79 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
+# Query parameters libpq and the drivers accept a password through.
+_SECRET_KEYS = frozenset(("password", "passwd", "pass", "pwd", "sslpassword"))
+
+
+def mask_url(location: str) -> str:
+    """A store location safe to show: any password (in the user part or the query) as ***."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if not is_url(location):
+        return location
+    try:
+        parts = urlsplit(location)
+        netloc = parts.netloc
+        if "@" in netloc:
+            userinfo, host = netloc.rsplit("@", 1)
+            if ":" in userinfo:
+                netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
+        query = [(k, "***" if k.lower() in _SECRET_KEYS else v) for k, v in parse_qsl(parts.query, True)]
+        return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="*")))
+    except ValueError:
+        return "<unreadable database URL>"
+
+
+def _sqlite_path(location: str) -> str | None:
+    """The file a `sqlite:///` URL names (it goes through the same local store as a path)."""
+    for prefix in ("sqlite+pysqlite:///", "sqlite:///"):
+        if location.startswith(prefix):
+            rest = location[len(prefix) :]
+            if not rest or "?" in rest or rest == ":memory:":
+                raise StoreError(
+                    "keepgoing keeps its store in a file: give sqlite:///PATH with no options, or a plain path."
+                )
+            return rest
+    return None
+
+
 def open_store(db: str | None = None) -> Store:
     """Open (creating or upgrading as needed) the store at `db` or the default place."""
     location = resolve_location(db)
-    if is_url(location):
+    local = _sqlite_path(location)
+    if local is not None:
+        location = local
+    elif is_url(location):
         from keepgoing.storage.sqlalchemy_store import open_url
 
         return open_url(location)
+    if location.startswith("file:") or "?" in location or "#" in location:
+        # SQLite URI forms (file:...?mode=memory) would quietly open something other than a file.
+        raise StoreError(
+            f"{location} is not a plain file path; keepgoing keeps its store in a file "
+            "(no file: URIs, ? or # in the name)."
+        )
     return open_sqlite(Path(location).expanduser())
 
 
-def _make_private_dir(folder: Path) -> None:
-    """Create the folder (and parents) owner-only; an existing folder is left alone."""
+def make_private_dir(folder: Path) -> None:
+    """Create the folder and any missing parents owner-only (0700, whatever the umask).
+
+    An existing folder is left alone. `mkdir(parents=True)` would give the
+    parents the umask's mode (755, or 777), so each one is made here.
+    """
     if folder.is_dir():
         return
-    try:
-        folder.mkdir(parents=True, mode=PRIVATE_DIR)
-        folder.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
-    except FileExistsError:
-        if not folder.is_dir():
-            raise StoreError(f"{folder} is a file, not a folder.") from None
-    except OSError as exc:
-        raise StoreError(f"Could not create the folder {folder}: {exc.strerror}.") from None
+    missing = [folder, *(p for p in folder.parents if not p.exists())]
+    for each in reversed(missing):
+        try:
+            each.mkdir(mode=PRIVATE_DIR)
+            each.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+        except FileExistsError:
+            if not each.is_dir():
+                raise StoreError(f"{each} is a file, not a folder.") from None
+        except OSError as exc:
+            raise StoreError(f"Could not create the folder {each}: {exc.strerror}.") from None
 
 
 def _create_sqlite(path: Path) -> None:
@@ -127,11 +179,50 @@ def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
     return row[0] if row else None
 
 
+def _read_only_here(path: Path) -> bool:
+    """Whether the store's file or folder cannot be written (read-only media, a shared copy)."""
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _open_read_only(path: Path) -> SqliteStore:
+    """A store on read-only media: readable as it is; any write is refused as read-only.
+
+    `immutable` tells SQLite nothing can change the file, so it needs no
+    lock or shared-memory file beside it (which it could not create).
+    """
+    try:
+        connection = sqlite3.connect(
+            f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, isolation_level=None
+        )
+        version = _schema_version(connection, path)
+    except sqlite3.Error as exc:
+        raise StoreError(describe_sqlite_error(exc, str(path))) from None
+    if version != HEAD:
+        connection.close()
+        raise StoreError(
+            f"{path} is read-only and was written by "
+            + ("a newer" if version not in REVISIONS else "an older")
+            + " keepgoing; copy it somewhere writable to use it."
+        )
+    return SqliteStore(connection, path, read_only=True)
+
+
 def open_sqlite(path: Path) -> SqliteStore:
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a keepgoing store; give a file name.")
+    if path.is_symlink() and not path.exists():
+        raise StoreError(f"{path} is a link to {os.readlink(path)}, which does not exist.")
+    if path.exists() and _read_only_here(path):
+        if not os.access(path, os.R_OK):
+            raise StoreError(f"Cannot read {path}: permission denied.")
+        return _open_read_only(path)
     if not path.exists():
-        _make_private_dir(path.parent)
+        make_private_dir(path.parent)
         _create_sqlite(path)
     elif path.stat().st_size == 0:
         raise StoreError(f"{path} is an empty file, not a keepgoing store; remove it or use --db.")

@@ -72,10 +72,26 @@ def backup(store_path: Path, dest: Path | None = None, *, keep: int = DEFAULT_KE
     folder = backups_folder(store_path)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     folder.chmod(0o700)
+    for leftover in stale_partials(folder):
+        leftover.unlink(missing_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     made = backup_to(store_path, folder / f"{store_path.stem}-{stamp}{label}.db")
     prune(folder, store_path.stem, keep)
     return made
+
+
+# A backup still being written is younger than this; an older partial was left by a killed run.
+PARTIAL_GRACE_SECONDS = 60
+
+
+def stale_partials(folder: Path) -> list[Path]:
+    """Half-written backups left by a run that was killed: full copies of the notes nobody uses."""
+    import time
+
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - PARTIAL_GRACE_SECONDS
+    return sorted(p for p in folder.glob(".*.partial") if p.is_file() and p.stat().st_mtime < cutoff)
 
 
 def prune(folder: Path, stem: str, keep: int) -> list[Path]:
@@ -129,7 +145,50 @@ def check(path: Path) -> Health:
         return health
     if health.schema is not None and health.schema not in REVISIONS:
         health.problems.append(f"schema {health.schema} is from a newer keepgoing")
+    if health.ok:
+        health.problems.extend(unreadable_dates(path))
+    for leftover in stale_partials(backups_folder(path)):
+        health.problems.append(
+            f"a half-written backup from an interrupted run, {leftover} ({leftover.stat().st_size // 1024} KB), "
+            "still holds a copy of the notes: the next backup removes it, or delete it"
+        )
     return health
+
+
+def unreadable_dates(path: Path, *, limit: int = 50) -> list[str]:
+    """Every stored date or time keepgoing cannot read back, by table, row and column.
+
+    A store written by an older keepgoing may hold one (a year 1 from an
+    import, say); the reading commands show it as the earliest day they
+    keep, and this says which row to put right.
+    """
+    from keepgoing.storage.values import read_date, read_datetime
+
+    problems: list[str] = []
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            if table.startswith(("search_text", "sqlite_", "alembic")):
+                continue
+            columns = [(r[1], r[2].upper()) for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            dated = [(name, kind) for name, kind in columns if kind in ("DATETIME", "DATE")]
+            key = "id" if any(name == "id" for name, _ in columns) else "rowid"
+            for name, kind in dated:
+                reader = read_datetime if kind == "DATETIME" else read_date
+                for rowid, value in conn.execute(
+                    f'SELECT {key}, "{name}" FROM "{table}" WHERE "{name}" IS NOT NULL'
+                ):
+                    try:
+                        reader(value)
+                    except ValueError:
+                        shown = repr(value)[:40]
+                        problems.append(f"{table} {rowid}: {name} {shown} is not a date keepgoing can read")
+                        if len(problems) >= limit:
+                            return problems
+    finally:
+        conn.close()
+    return problems
 
 
 def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) -> Path | None:

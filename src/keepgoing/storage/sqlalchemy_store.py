@@ -38,10 +38,9 @@ ERASED_TABLES = (
 
 
 def masked(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unreadable database URL>"
+    from keepgoing.storage import mask_url
+
+    return mask_url(url)
 
 
 def with_driver(url: str) -> str:

@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from keepgoing.errors import StoreError
+from keepgoing.errors import NotFound, StoreError
 from keepgoing.storage.values import to_sqlite
 
 Row = Mapping[str, Any]
 BUSY_TIMEOUT_MS = 10_000
+TOO_LARGE = "That number is larger than any keepgoing gives out; nothing has it."
 
 
 class Store(Protocol):
@@ -77,7 +78,8 @@ class SqliteStore:
 
     dialect = "sqlite"
 
-    def __init__(self, connection: sqlite3.Connection, path: Path):
+    def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False):
+        self.read_only = read_only
         self._conn = connection
         self._conn.row_factory = sqlite3.Row
         self._depth = 0
@@ -88,6 +90,8 @@ class SqliteStore:
         bound = {key: to_sqlite(value) for key, value in (params or {}).items()}
         try:
             return self._conn.execute(sql, bound)
+        except OverflowError:
+            raise NotFound(TOO_LARGE) from None
         except sqlite3.IntegrityError:
             raise  # the core turns constraint failures into its own messages
         except sqlite3.Error as exc:
@@ -148,6 +152,10 @@ class SqliteStore:
             raise
 
     def write(self) -> Any:
+        if self.read_only:
+            raise StoreError(
+                f"{self.location} is read-only (read-only media or a shared copy); nothing was saved."
+            )
         return self._transaction("BEGIN IMMEDIATE")
 
     def read(self) -> Any:
@@ -187,6 +195,8 @@ class SqliteStore:
         the database file and empties the write-ahead log, which held copies
         of the pages as they were before.
         """
+        if self.read_only:
+            return
         if self.row("SELECT name FROM sqlite_master WHERE name = 'search_text'"):
             with self.write():
                 self.run("INSERT INTO search_text (search_text) VALUES ('optimize')")

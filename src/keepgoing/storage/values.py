@@ -20,21 +20,59 @@ def to_sqlite(value: Any) -> Any:
     return value
 
 
+# The days keepgoing keeps (the range `log` accepts); kept here, below the core, so
+# storage can check what it reads without importing the date parser.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+# Raw stored values that could not be read, for one warning when the command ends.
+DAMAGED: list[str] = []
+
+
+def read_datetime(value: Any) -> datetime:
+    """A stored instant as an aware UTC datetime; ValueError when it cannot be one keepgoing keeps."""
+    try:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if not isinstance(value, datetime):
+            raise ValueError(f"not a date and time: {value!r}")
+        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        moment.astimezone()  # the local time must exist too: every screen shows it
+    except (OverflowError, TypeError) as exc:
+        raise ValueError(str(exc)) from None
+    if not EARLIEST <= moment.date() <= LATEST:
+        raise ValueError(f"{value!r} is outside the days keepgoing keeps")
+    return moment
+
+
+def read_date(value: Any) -> date:
+    """A stored day; ValueError when it cannot be one keepgoing keeps."""
+    if isinstance(value, datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if not isinstance(value, date):
+        raise ValueError(f"not a date: {value!r}")
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"{value!r} is outside the days keepgoing keeps")
+    return value
+
+
 def as_datetime(value: Any) -> datetime | None:
+    """What the reading commands use: a damaged value shows as the earliest day, and is noted."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return read_datetime(value)
+    except ValueError:
+        DAMAGED.append(repr(value)[:40])
+        return datetime.combine(EARLIEST, datetime.min.time(), UTC)
 
 
 def as_date(value: Any) -> date | None:
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
+    try:
+        return read_date(value)
+    except ValueError:
+        DAMAGED.append(repr(value)[:40])
+        return EARLIEST
