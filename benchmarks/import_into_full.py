@@ -46,8 +46,23 @@ def main() -> None:
     keepgoing = [sys.executable, "-m", "keepgoing"]
     with tempfile.TemporaryDirectory(prefix="kg-import-") as folder:
         target, source, export = (Path(folder) / n for n in ("target.db", "source.db", "incoming.json"))
-        seed(target, options.people, options.existing)
-        seed(source, options.people, options.incoming)
+        # Seeded in their own processes: a child forked from a big parent would report
+        # the parent's memory as its own peak.
+        for path, count in ((target, options.existing), (source, options.incoming)):
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(SEED),
+                    "--people",
+                    str(options.people),
+                    "--conversations",
+                    str(count),
+                    "--db",
+                    str(path),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         run([*keepgoing, "--db", str(source), "export", "--format", "json", "--output", str(export)])
         seconds, rss = run([*keepgoing, "--db", str(target), "import", str(export)])
         print(

@@ -13,6 +13,8 @@ when it builds the commands, which cost ~30 ms on every run.
 """
 
 import importlib
+import os
+import shlex
 import sys
 from typing import Any
 
@@ -78,7 +80,19 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+def _completing() -> list[str] | None:
+    """The words typed so far when the shell asks for completions (Typer's protocol), else None."""
+    if "_KEEPGOING_COMPLETE" not in os.environ:
+        return None
+    words = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""
+    try:
+        return shlex.split(words)[1:]
+    except ValueError:  # an unfinished quote
+        return words.split()[1:]
+
+
 def main() -> None:
-    name = command_in(sys.argv[1:])
+    words = _completing()
+    name = command_in(sys.argv[1:] if words is None else words)
     module = COMMANDS.get(name) if name else None
     load((module,) if module else MODULES)()

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import describe_day, parse_duration, parse_when
@@ -19,7 +20,9 @@ PANEL = "Connect, ask and listen"
     epilog=examples('keepgoing note sam "Wants to lead the allotment tour; nervous about speaking"'),
 )
 def note(
-    name: Annotated[str, typer.Argument(help="Who the note is about.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Who the note is about.", show_default=False, autocompletion=complete.people)
+    ],
     text: Annotated[str, typer.Argument(help="What matters to them, what drives them.", show_default=False)],
     db: DbOption = None,
 ) -> None:
@@ -95,10 +98,17 @@ def group_add(
     every: Annotated[
         str | None, typer.Option("--every", help="How often it meets: weekly, fortnightly ...")
     ] = None,
-    member: Annotated[list[str] | None, typer.Option("--member", help="A member (repeatable).")] = None,
+    member: Annotated[
+        list[str] | None,
+        typer.Option("--member", help="A member (repeatable).", autocompletion=complete.people),
+    ] = None,
     via: Annotated[
         str | None,
-        typer.Option("--via", help="How it meets: cuppa (in person, the default), video, phone ..."),
+        typer.Option(
+            "--via",
+            help="How it meets: cuppa (in person, the default), video, phone ...",
+            autocompletion=complete.channels,
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -113,8 +123,12 @@ def group_add(
 
 @group_app.command("join", epilog=examples('keepgoing group join walking "Cy Twombly" Dee'))
 def groupjoin_names(
-    group: Annotated[str, typer.Argument(help="The group.", show_default=False)],
-    names: Annotated[list[str], typer.Argument(help="Who joins.", show_default=False)],
+    group: Annotated[
+        str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
+    ],
+    names: Annotated[
+        list[str], typer.Argument(help="Who joins.", show_default=False, autocompletion=complete.people)
+    ],
     db: DbOption = None,
 ) -> None:
     """Add members to a group."""
@@ -131,8 +145,12 @@ def groupjoin_names(
 
 @group_app.command("leave", epilog=examples("keepgoing group leave walking Dee"))
 def group_leave(
-    group: Annotated[str, typer.Argument(help="The group.", show_default=False)],
-    names: Annotated[list[str], typer.Argument(help="Who leaves.", show_default=False)],
+    group: Annotated[
+        str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
+    ],
+    names: Annotated[
+        list[str], typer.Argument(help="Who leaves.", show_default=False, autocompletion=complete.people)
+    ],
     db: DbOption = None,
 ) -> None:
     """Remove members from a group (their attendance history is kept)."""
@@ -165,7 +183,9 @@ def group_list(json_out: JsonOption = False, db: DbOption = None) -> None:
     "show", epilog=examples("keepgoing group show walking", "keepgoing group show walking --json")
 )
 def group_show(
-    group: Annotated[str, typer.Argument(help="The group.", show_default=False)],
+    group: Annotated[
+        str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
+    ],
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -190,8 +210,13 @@ def group_show(
 )
 def win(
     text: Annotated[str, typer.Argument(help="The win, in a few words.", show_default=False)],
-    with_: Annotated[list[str] | None, typer.Option("--with", help="Who it was with (repeatable).")] = None,
-    group: Annotated[str | None, typer.Option("--group", help="The group it belongs to.")] = None,
+    with_: Annotated[
+        list[str] | None,
+        typer.Option("--with", help="Who it was with (repeatable).", autocompletion=complete.people),
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", help="The group it belongs to.", autocompletion=complete.groups)
+    ] = None,
     when: Annotated[str | None, typer.Option("--when", help="When it happened (default: today).")] = None,
     db: DbOption = None,
 ) -> None:
@@ -268,7 +293,9 @@ def spread(
 
 @app.command(rich_help_panel=PANEL, epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w"))
 def snooze(
-    name: Annotated[str, typer.Argument(help="Who to put off.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Who to put off.", show_default=False, autocompletion=complete.people)
+    ],
     duration: Annotated[
         str, typer.Argument(metavar="DURATION", help="For how long: 3d, 1w ...", show_default=False)
     ],

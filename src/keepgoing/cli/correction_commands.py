@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, join_names, say, user
 from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store
 from keepgoing.dates import describe_day, parse_when
@@ -48,14 +49,25 @@ def amend(
     conversation_id: IdArgument = None,
     when: Annotated[str | None, typer.Option("--when", help="The day (and time) it really happened.")] = None,
     via: Annotated[
-        str | None, typer.Option("--via", help="phone, video, email, text, cuppa or other.")
+        str | None,
+        typer.Option(
+            "--via", help="phone, video, email, text, cuppa or other.", autocompletion=complete.channels
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help='The note, replaced ("" removes it).')] = None,
     with_: Annotated[
-        list[str] | None, typer.Option("--with", help="Someone else who was there (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--with", help="Someone else who was there (repeatable).", autocompletion=complete.people
+        ),
     ] = None,
     without: Annotated[
-        list[str] | None, typer.Option("--without", help="Someone who was not there after all (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--without",
+            help="Someone who was not there after all (repeatable).",
+            autocompletion=complete.people,
+        ),
     ] = None,
     wellbeing: Annotated[
         int | None, typer.Option("--wellbeing", min=1, max=5, help="How they said they were, 1 to 5.")
@@ -169,13 +181,22 @@ def _hanging(follow_ups: int, ideas: int) -> str:
 )
 def followup(
     follow_up_id: Annotated[
-        int, typer.Argument(metavar="ID", help="The follow-up's number.", show_default=False)
+        int,
+        typer.Argument(
+            metavar="ID",
+            help="The follow-up's number.",
+            show_default=False,
+            autocompletion=complete.follow_ups,
+        ),
     ],
     text: Annotated[str | None, typer.Option("--text", help="New words for it.")] = None,
     due: Annotated[
         str | None, typer.Option("--due", help='A new due day: friday, "in 2 weeks" ("none" removes it).')
     ] = None,
-    for_: Annotated[str | None, typer.Option("--for", help="Whom it is for, if not who it says.")] = None,
+    for_: Annotated[
+        str | None,
+        typer.Option("--for", help="Whom it is for, if not who it says.", autocompletion=complete.people),
+    ] = None,
     cancel: Annotated[bool, typer.Option("--cancel", help="It no longer stands: remove it.")] = False,
     json_out: JsonOption = False,
     db: DbOption = None,

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.errors import UsageError
@@ -50,7 +51,9 @@ def due(
     within: Annotated[
         str | None, typer.Option("--within", help="Also show who falls due in the next 3d, 1w, ...")
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Only people with this tag.", autocompletion=complete.tags)
+    ] = None,
     mine: Annotated[
         bool, typer.Option("--mine", help="Only the people you are key worker for, and your follow-ups.")
     ] = False,

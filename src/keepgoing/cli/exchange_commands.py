@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
@@ -73,10 +74,12 @@ def export(
         str | None, typer.Option("--until", help="Only conversations on or before this day.")
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", help="Only people with this tag (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", help="Only people with this tag (repeatable).", autocompletion=complete.tags),
     ] = None,
     person: Annotated[
-        list[str] | None, typer.Option("--person", help="Only this person (repeatable).")
+        list[str] | None,
+        typer.Option("--person", help="Only this person (repeatable).", autocompletion=complete.people),
     ] = None,
     anonymise: Annotated[
         bool,

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 
@@ -36,7 +37,13 @@ def followups(json_out: JsonOption = False, db: DbOption = None) -> None:
 )
 def done(
     follow_up_ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="The follow-ups' numbers.", show_default=False)
+        list[int],
+        typer.Argument(
+            metavar="ID...",
+            help="The follow-ups' numbers.",
+            show_default=False,
+            autocompletion=complete.follow_ups,
+        ),
     ],
     json_out: JsonOption = False,
     db: DbOption = None,

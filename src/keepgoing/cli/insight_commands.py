@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
@@ -25,7 +26,9 @@ def stats(
         str | None, typer.Option("--since", help="From this day (default: six months ago).")
     ] = None,
     by: Annotated[str, typer.Option("--by", help="week or month.")] = "month",
-    tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Only people with this tag.", autocompletion=complete.tags)
+    ] = None,
     anonymise: Annotated[
         bool, typer.Option("--anonymise", "--anonymize", help="Show counts under 5 as <5.")
     ] = False,

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, interactive, open_store
 from keepgoing.dates import When, describe_day, parse_when
@@ -51,11 +52,19 @@ def _ask(store) -> tuple[list[str], str, str | None]:
 def log(
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="Who you talked to: names, aliases or the start of either.", show_default=False),
+        typer.Argument(
+            help="Who you talked to: names, aliases or the start of either.",
+            show_default=False,
+            autocompletion=complete.people,
+        ),
     ] = None,
     via: Annotated[
         str | None,
-        typer.Option("--via", help="phone, video, email, text, cuppa or other. Default: how they prefer."),
+        typer.Option(
+            "--via",
+            help="phone, video, email, text, cuppa or other. Default: how they prefer.",
+            autocompletion=complete.channels,
+        ),
     ] = None,
     when: Annotated[
         str | None,
@@ -84,10 +93,16 @@ def log(
         list[str] | None, typer.Option("--idea", help="An idea they shared (repeatable).")
     ] = None,
     group: Annotated[
-        str | None, typer.Option("--group", help="A session of this group; see --present.")
+        str | None,
+        typer.Option(
+            "--group", help="A session of this group; see --present.", autocompletion=complete.groups
+        ),
     ] = None,
     present: Annotated[
-        list[str] | None, typer.Option("--present", help="With --group: who came (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--present", help="With --group: who came (repeatable).", autocompletion=complete.people
+        ),
     ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
@@ -27,7 +28,9 @@ WorkerOption = Annotated[
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", help="A tag such as partner or walking-group (repeatable)."),
+    typer.Option(
+        "--tag", help="A tag such as partner or walking-group (repeatable).", autocompletion=complete.tags
+    ),
 ]
 
 
@@ -52,7 +55,11 @@ def add(
     ] = None,
     prefers: Annotated[
         str | None,
-        typer.Option("--prefers", help="How they like to be contacted: phone, video, email, text, cuppa."),
+        typer.Option(
+            "--prefers",
+            help="How they like to be contacted: phone, video, email, text, cuppa.",
+            autocompletion=complete.channels,
+        ),
     ] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Email address.")] = None,
@@ -128,7 +135,9 @@ def _consent(now, consent, review, channels, note):
     ),
 )
 def people(
-    tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Only people with this tag.", autocompletion=complete.tags)
+    ] = None,
     worker: Annotated[
         str | None, typer.Option("--worker", help="Only the people this worker is key worker for.")
     ] = None,
@@ -161,7 +170,12 @@ def people(
     ),
 )
 def show(
-    name: Annotated[str, typer.Argument(help="Name, alias, or the start of either.", show_default=False)],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Name, alias, or the start of either.", show_default=False, autocompletion=complete.people
+        ),
+    ],
     all_: Annotated[
         bool, typer.Option("--all", help="Show every conversation, not just the latest 20.")
     ] = False,
@@ -233,7 +247,9 @@ def show(
     ),
 )
 def edit(
-    name: Annotated[str, typer.Argument(help="Who to change.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Who to change.", show_default=False, autocompletion=complete.people)
+    ],
     new_name: Annotated[str | None, typer.Option("--name", help="Their new name.")] = None,
     org: Annotated[str | None, typer.Option("--org", help="Organisation (empty clears).")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Role (empty clears).")] = None,
@@ -245,7 +261,8 @@ def edit(
     ] = None,
     every: Annotated[str | None, typer.Option("--every", help="New check-in rhythm.")] = None,
     prefers: Annotated[
-        str | None, typer.Option("--prefers", help="Preferred channel (empty clears).")
+        str | None,
+        typer.Option("--prefers", help="Preferred channel (empty clears).", autocompletion=complete.channels),
     ] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="Phone (empty clears).")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Email (empty clears).")] = None,
@@ -383,7 +400,9 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
     ),
 )
 def pause(
-    name: Annotated[str, typer.Argument(help="Who to pause.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Who to pause.", show_default=False, autocompletion=complete.people)
+    ],
     until: Annotated[
         str,
         typer.Option("--until", help="When they come back into the rhythm.", show_default=False),
@@ -403,7 +422,9 @@ def pause(
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing resume sam"))
 def resume(
-    name: Annotated[str, typer.Argument(help="Who to bring back.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Who to bring back.", show_default=False, autocompletion=complete.people)
+    ],
     db: DbOption = None,
 ) -> None:
     """Bring a paused or archived person back into the rhythm."""
@@ -416,7 +437,9 @@ def resume(
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing archive sam"))
 def archive(
-    name: Annotated[str, typer.Argument(help="Who to archive.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Who to archive.", show_default=False, autocompletion=complete.people)
+    ],
     db: DbOption = None,
 ) -> None:
     """Retire someone: they leave the lists, their history is kept."""

@@ -42,6 +42,8 @@ class KeepgoingGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        if not argv:
+            argv = ["--help"]  # plain `keepgoing`: the help, as git and gh do
         debug = "--debug" in argv or bool(os.environ.get("KEEPGOING_DEBUG"))
         if any(_undecodable(arg) for arg in argv):
             # Bytes that are not text in the terminal's encoding arrive as lone
@@ -180,7 +182,9 @@ app = typer.Typer(
     cls=KeepgoingGroup,
     help=HELP,
     no_args_is_help=True,
-    add_completion=False,
+    # Typer's completion: --install-completion / --show-completion for bash, zsh, fish
+    # and PowerShell; values come from the store through keepgoing.cli.completion.
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},

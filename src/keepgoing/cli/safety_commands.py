@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store, state
 from keepgoing.text import plural
@@ -20,7 +21,9 @@ from keepgoing.text import plural
     ),
 )
 def forget(
-    name: Annotated[str, typer.Argument(help="Who to forget.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Who to forget.", show_default=False, autocompletion=complete.people)
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be erased and redacted; change nothing.")
     ] = False,

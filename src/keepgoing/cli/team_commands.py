@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 
@@ -22,7 +23,10 @@ from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_stor
 def handover(
     from_worker: Annotated[str, typer.Option("--from", help="The worker handing over.", show_default=False)],
     to_worker: Annotated[str, typer.Option("--to", help="The worker taking over.", show_default=False)],
-    tag: Annotated[str | None, typer.Option("--tag", help="Only their people with this tag.")] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option("--tag", help="Only their people with this tag.", autocompletion=complete.tags),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(

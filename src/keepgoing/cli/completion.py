@@ -1,0 +1,91 @@
+"""Tab completion from the store: names and aliases, tags, groups, channels, follow-up numbers.
+
+Typer's own mechanism (`--install-completion`, `--show-completion`, the
+`_KEEPGOING_COMPLETE` protocol) calls these while the user presses Tab, so
+they read a local store with stdlib sqlite3 only, read-only, and never
+create, migrate or lock anything; on a database server, or if anything at
+all goes wrong, they offer nothing rather than an error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+CHANNELS = ("phone", "video", "email", "text", "cuppa", "other")
+LIMIT = 200
+
+
+def _rows(sql: str, incomplete: str) -> list[str]:
+    try:
+        from keepgoing.storage import is_url, resolve_location
+
+        location = resolve_location(None)
+        if location.startswith("sqlite:///"):
+            location = location[len("sqlite:///") :]
+        elif is_url(location):
+            return []
+        conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True, timeout=0.2)
+        try:
+            pattern = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            return [row[0] for row in conn.execute(sql, {"p": pattern, "n": LIMIT})]
+        finally:
+            conn.close()
+    except Exception:
+        return []  # a Tab press must never print an error
+
+
+def people(incomplete: str) -> list[str]:
+    """Names and aliases that start with what was typed, in any case.
+
+    Typer keeps only completions that start with the typed text exactly, so
+    the typed letters are kept as they are ("sam" offers "sam Okafor"): names
+    are matched regardless of case, so that reaches Sam Okafor just the same.
+    """
+    names = _rows(
+        "SELECT name FROM person WHERE archived_at IS NULL AND name LIKE :p ESCAPE '\\' "
+        "UNION SELECT alias FROM alias WHERE alias LIKE :p ESCAPE '\\' ORDER BY 1 LIMIT :n",
+        incomplete,
+    )
+    return [incomplete + name[len(incomplete) :] for name in names]
+
+
+def tags(incomplete: str) -> list[str]:
+    return _rows(
+        "SELECT DISTINCT tag FROM person_tag WHERE tag LIKE :p ESCAPE '\\' ORDER BY 1 LIMIT :n", incomplete
+    )
+
+
+def groups(incomplete: str) -> list[str]:
+    return _rows(
+        "SELECT name FROM community_group WHERE archived_at IS NULL AND name LIKE :p ESCAPE '\\' "
+        "ORDER BY 1 LIMIT :n",
+        incomplete,
+    )
+
+
+def follow_ups(incomplete: str) -> list[tuple[str, str]]:
+    """Open follow-up numbers, each with its text as the help shells show beside it."""
+    try:
+        rows = _rows(
+            "SELECT f.id || char(31) || p.name || ': ' || f.text FROM follow_up f JOIN person p "
+            "ON p.id = f.person_id WHERE f.done_at IS NULL AND CAST(f.id AS TEXT) LIKE :p ESCAPE '\\' "
+            "ORDER BY f.id LIMIT :n",
+            incomplete,
+        )
+        return [tuple(row.split("\x1f", 1)) for row in rows]  # type: ignore[misc]
+    except Exception:
+        return []
+
+
+def channels(incomplete: str) -> list[str]:
+    return [c for c in CHANNELS if c.startswith(incomplete.lower())]
+
+
+COMPLETERS: dict[str, Callable[[str], list]] = {
+    "people": people,
+    "tags": tags,
+    "groups": groups,
+    "follow_ups": follow_ups,
+    "channels": channels,
+}
