@@ -48,7 +48,8 @@ def test_reads_the_dates_people_type(text: str, expected: date) -> None:
 def test_bare_weekday_looks_back_for_past_fields_and_forward_for_due_dates() -> None:
     assert parse_when("monday", today=FRIDAY, prefer="past").day == date(2026, 11, 16)
     assert parse_when("monday", today=FRIDAY, prefer="future").day == date(2026, 11, 23)
-    assert parse_when("friday", today=FRIDAY, prefer="future").day == FRIDAY
+    # Where only the future makes sense, today's weekday is next week's (issue 14).
+    assert parse_when("friday", today=FRIDAY, prefer="future").day == date(2026, 11, 27)
 
 
 def test_a_date_without_a_year_is_the_nearest_in_the_right_direction() -> None:
@@ -156,3 +157,47 @@ def test_describing() -> None:
     assert describe_rhythm(14) == "fortnightly"
     assert describe_rhythm(21) == "every 3 weeks"
     assert describe_rhythm(10) == "every 10 days"
+
+
+# Issue 14: what a UK worker types, read for a fixed today (Friday 20 November 2026).
+@pytest.mark.parametrize(
+    ("text", "prefer", "day", "at"),
+    [
+        ("yesterday 3pm", "past", date(2026, 11, 19), time(15, 0)),
+        ("yesterday 15:00", "past", date(2026, 11, 19), time(15, 0)),
+        ("last thursday 10am", "past", date(2026, 11, 19), time(10, 0)),
+        ("last thursday at 10:30am", "past", date(2026, 11, 19), time(10, 30)),
+        ("today at 9:30", "past", FRIDAY, time(9, 30)),
+        ("in a fortnight", "future", date(2026, 12, 4), None),
+        ("a fortnight ago", "past", date(2026, 11, 6), None),
+        ("Wednesday week", "future", date(2026, 12, 2), None),
+        ("friday week", "future", date(2026, 12, 4), None),
+        ("end of month", "future", date(2026, 11, 30), None),
+        ("end of next month", "future", date(2026, 12, 31), None),
+        # In a future-only place a bare weekday is the next one, never today.
+        ("friday", "future", date(2026, 11, 27), None),
+        ("saturday", "future", date(2026, 11, 21), None),
+        ("friday", "past", FRIDAY, None),
+    ],
+)
+def test_dates_as_people_say_them(text, prefer, day, at) -> None:
+    assert parse_when(text, today=FRIDAY, prefer=prefer) == When(day, at)
+
+
+@pytest.mark.parametrize("text", ["fortnight", "a fortnight", "every fortnight", "Fortnightly"])
+def test_a_fortnight_is_a_rhythm(text) -> None:
+    assert parse_duration(text) == 14
+
+
+def test_a_bad_due_day_gets_examples_that_look_forward() -> None:
+    with pytest.raises(BadInput) as problem:
+        parse_when("blorp", today=FRIDAY, prefer="future")
+    assert "in 2 weeks" in str(problem.value) and "ago" not in str(problem.value)
+    with pytest.raises(BadInput) as problem:
+        parse_when("blorp", today=FRIDAY, prefer="past")
+    assert "ago" in str(problem.value)
+
+
+def test_pausing_until_friday_on_a_friday_means_next_friday(kg) -> None:
+    kg("add", "Leah")
+    assert "until Fri 27 Nov 2026" in kg("pause", "leah", "--until", "friday").stdout

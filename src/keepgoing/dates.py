@@ -45,7 +45,14 @@ _RELATIVE_WEEKDAY = re.compile(r"^(last|next|this) ([a-z]+)$")
 DURATION_NAMES = {
     "daily": 1,
     "weekly": 7,
+    "week": 7,
+    "a week": 7,
     "fortnightly": 14,
+    "fortnight": 14,
+    "a fortnight": 14,
+    "every fortnight": 14,
+    "month": 30,
+    "a month": 30,
     "monthly": 30,
     "quarterly": 91,
     "yearly": 365,
@@ -55,6 +62,15 @@ _DURATION_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 MAX_DURATION_DAYS = 3650
 
 WHEN_HINT = 'try 2026-11-20, 20/11/2026, "yesterday", "3 days ago" or "last friday"'
+# For due days, pauses and reviews: examples that look forward.
+FUTURE_HINT = 'try friday, "in 2 weeks", "wednesday week", "end of month" or 2026-12-01'
+# A time after a day: "yesterday 3pm", "last thursday at 10:30".
+_WITH_TIME = re.compile(r"^(.+?)\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+_WEEKDAY_WEEK = re.compile(r"^([a-z]+) week$")
+
+
+def _hint(prefer: str) -> str:
+    return FUTURE_HINT if prefer == "future" else WHEN_HINT
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,8 @@ def _check_range(day: date, text: str) -> date:
 
 
 def _relative(words: str, today: date, prefer: str) -> date | None:
+    # "a fortnight" is two weeks, as UK speakers say it.
+    words = re.sub(r"\b(?:a |one )?fortnight\b", "2 weeks", words)
     if words in ("today", "now", "tonight"):
         return today
     if words == "yesterday":
@@ -107,11 +125,20 @@ def _relative(words: str, today: date, prefer: str) -> date | None:
     if match := _IN.match(words):
         return _shift(today, _count(match[1]), _UNITS[match[2]])
     if words in WEEKDAYS:
-        # A bare weekday means the nearest one in the direction the field looks.
+        # A bare weekday means the nearest one in the direction the field looks; where
+        # only the future makes sense (a due day, a pause) it is the next one, never today.
         target = WEEKDAYS[words]
         if prefer == "future":
-            return today + timedelta(days=(target - today.weekday()) % 7)
+            return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
         return today - timedelta(days=(today.weekday() - target) % 7)
+    if (match := _WEEKDAY_WEEK.match(words)) and match[1] in WEEKDAYS:
+        # "Wednesday week": a week after the coming Wednesday.
+        coming = today + timedelta(days=(WEEKDAYS[match[1]] - today.weekday() - 1) % 7 + 1)
+        return coming + timedelta(weeks=1)
+    if words in ("end of month", "end of the month", "the end of the month", "month end"):
+        return _month_end(today)
+    if words in ("end of next month", "the end of next month"):
+        return _month_end(_month_end(today) + timedelta(days=1))
     if (match := _RELATIVE_WEEKDAY.match(words)) and match[2] in WEEKDAYS:
         target = WEEKDAYS[match[2]]
         if match[1] == "last":
@@ -120,6 +147,25 @@ def _relative(words: str, today: date, prefer: str) -> date | None:
             return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
         return today + timedelta(days=(target - today.weekday()) % 7)
     return None
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def _time_of_day(hour: str, minute: str | None, half: str | None) -> time | None:
+    """ "3pm", "15:00", "10:30am" as a time; None when it is not one."""
+    h, m = int(hour), int(minute or 0)
+    if half:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if half == "pm" else 0)
+    elif minute is None:
+        return None  # a bare number is not a time ("in 3" is not "in at 3 o'clock")
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        return None
+    return time(h, m)
 
 
 def _iso(text: str) -> When | None:
@@ -138,6 +184,8 @@ def _iso(text: str) -> When | None:
 
 def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
     from dateutil import parser
+
+    WHEN_HINT = _hint(prefer)
 
     # Parse against two different defaults: a field that differs between the two
     # results was not in the text, so we can tell what the user really wrote.
@@ -195,15 +243,19 @@ def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool |
     """Read a WHEN. `prefer` is "past" for when something happened, "future" for due dates."""
     words = " ".join(text.strip().casefold().split())
     if not words:
-        raise BadInput(f"A date cannot be empty ({WHEN_HINT}).")
+        raise BadInput(f"A date cannot be empty ({_hint(prefer)}).")
     if len(words) > 64:
         raise BadInput("That date is too long to be a date.")
     try:
         relative = _relative(words, today, prefer)
+        at = None
+        if relative is None and (match := _WITH_TIME.match(words)):
+            at = _time_of_day(match[2], match[3], match[4])
+            relative = _relative(match[1], today, prefer) if at is not None else None
     except (OverflowError, ValueError):
         raise BadInput(f'"{text.strip()}" is too far away to be a date.') from None
     if relative is not None:
-        return When(_check_range(relative, text.strip()))
+        return When(_check_range(relative, text.strip()), at)
     when = _iso(words.upper().replace(" ", "T", 1) if re.match(r"^\d{4}-", words) else words)
     if when is None:
         if dayfirst is None:
@@ -239,7 +291,9 @@ def describe_day(day: date) -> str:
 
 
 def describe_rhythm(days: int) -> str:
-    names = {value: name for name, value in DURATION_NAMES.items()}
+    names: dict[int, str] = {}
+    for name, value in DURATION_NAMES.items():
+        names.setdefault(value, name)  # the first name is the one to say ("weekly", not "a week")
     if days in names:
         return names[days]
     if days % 7 == 0:
