@@ -81,6 +81,10 @@ NOBODY_NEW_JOINED = "Everyone named was already a member; nobody new"
 SPREAD_LINE = "  {day}  {name}"
 AND_MORE = "  …and {count} more"
 
+REPORT_WRITTEN = (
+    "Wrote the impact report for {period} to {path}: open it in a browser, print it or attach it."
+)
+REPORT_ANONYMISED = "Anonymised: no names, contact details or notes; counts under 5 show as <5."
 WROTE = "Wrote {path} ({format}: {summary})."
 IMPORTED = (
     "{verb} {people} people ({matched} already here, matched), {conversations} conversations and "

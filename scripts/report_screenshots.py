@@ -1,0 +1,166 @@
+"""Make the impact report's example screenshots in docs/ from a realistic demo store.
+
+    python scripts/report_screenshots.py
+
+Builds a demo team's quarter in a temporary store, writes the report (and
+its anonymised twin), and has headless Chromium print each to PDF and take a
+screenshot: docs/report.png and docs/report-anonymised.png. The browser
+tests use the same functions, so the pictures show what is tested.
+Needs Debian's chromium (apt-get install chromium poppler-utils).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Headless, offline, and without the background services this closed network refuses.
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-pdf-header-footer",
+)
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def browse(page: Path, out: Path, *, pdf: bool = False, screenshot: bool = False, dom: bool = False) -> str:
+    """Open `page` in headless Chromium: print it to `out` (PDF), photograph it, or return its DOM."""
+    browser = chromium()
+    if browser is None:
+        raise RuntimeError("chromium is not installed (apt-get install chromium)")
+    with tempfile.TemporaryDirectory(prefix="kg-chromium-") as profile:
+        args = [browser, *FLAGS, f"--user-data-dir={profile}"]
+        if pdf:
+            args.append(f"--print-to-pdf={out}")
+        if screenshot:
+            args += ["--window-size=1200,2400", "--hide-scrollbars", f"--screenshot={out}"]
+        if dom:
+            args.append("--dump-dom")
+        result = subprocess.run([*args, page.resolve().as_uri()], capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"chromium failed: {result.stderr[-500:]}")
+    return result.stdout
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def demo_store(path: Path) -> None:
+    """A small team's third quarter of 2026 (and a second quarter to compare with)."""
+    from keepgoing.core.conversations import log_conversation
+    from keepgoing.core.followups import complete_follow_up
+    from keepgoing.core.groups import add_group
+    from keepgoing.core.ideas import update_idea
+    from keepgoing.core.people import add_person
+    from keepgoing.core.wins import add_win
+    from keepgoing.storage import open_store
+
+    start = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    store = open_store(str(path))
+    people = [
+        ("Sam Okafor", 14, "phone"),
+        ("Priya Shah", 7, "email"),
+        ("Ann Lee", 30, "cuppa"),
+        ("Bob Marsh", 30, "cuppa"),
+        ("Grace Adeyemi", 14, "text"),
+        ("Jo Bloggs", 30, "video"),
+        ("Mo Khan", 14, "phone"),
+        ("Zoë Brown", 30, "cuppa"),
+    ]
+    for name, cadence, prefers in people:
+        add_person(store, name, now=start, cadence_days=cadence, prefers=prefers, email=None)
+    add_group(store, "Tuesday walkers", now=start, members=["Ann Lee", "Bob Marsh", "Zoë Brown"])
+    day = start
+    scores = {"Sam Okafor": [3, 4, 4, 5], "Grace Adeyemi": [4, 3, 2], "Mo Khan": [2, 2, 3]}
+    turn = 0
+    while day < datetime(2026, 9, 28, tzinfo=UTC):
+        for index, (name, cadence, prefers) in enumerate(people):
+            if (day - start).days % (cadence + index % 3) == 0:
+                score = scores.get(name, [])
+                log_conversation(
+                    store,
+                    [name],
+                    via=prefers,
+                    occurred_at=day,
+                    now=day,
+                    wellbeing=score[turn % len(score)] if score else None,
+                    follow_up="Send the minutes" if turn % 5 == 0 else None,
+                    follow_up_due=(day + timedelta(days=7)).date() if turn % 5 == 0 else None,
+                    logged_by="alex",
+                )
+                turn += 1
+        if day.weekday() == 1:
+            log_conversation(
+                store,
+                ["Ann Lee", "Bob Marsh", "Zoë Brown"][: 2 + turn % 2],
+                via=None,
+                occurred_at=day,
+                now=day,
+                group="Tuesday walkers",
+                logged_by="alex",
+            )
+        day += timedelta(days=1)
+    for row in store.rows("SELECT id FROM follow_up WHERE id % 3 <> 0"):
+        complete_follow_up(store, row["id"], now=datetime(2026, 9, 29, tzinfo=UTC))
+    log_conversation(
+        store,
+        ["Priya Shah"],
+        via="email",
+        occurred_at=datetime(2026, 7, 8, tzinfo=UTC),
+        now=datetime(2026, 7, 8, tzinfo=UTC),
+        ideas=["A seed swap at the hub", "Warm space on Fridays"],
+        logged_by="alex",
+    )
+    update_idea(
+        store, 1, status="taken-up", outcome="Spring, with the council", now=datetime(2026, 8, 1, tzinfo=UTC)
+    )
+    for when, text, who in (
+        (date(2026, 7, 14), "Ann led the walk for the first time", ["Ann Lee"]),
+        (date(2026, 8, 20), "Grace's group got its first grant", ["Grace Adeyemi"]),
+        (date(2026, 9, 9), "Twelve people at the seed swap planning", []),
+    ):
+        moment = datetime(when.year, when.month, when.day, 12, tzinfo=UTC)
+        add_win(store, text, now=moment, when=moment, people=who, logged_by="alex")
+    store.close()
+
+
+def main() -> None:
+    from keepgoing.core.report import build_report, parse_period
+    from keepgoing.exchange.report_page import render_html
+    from keepgoing.storage import open_store
+
+    if chromium() is None:
+        sys.exit("chromium is not installed: apt-get install chromium poppler-utils")
+    with tempfile.TemporaryDirectory(prefix="kg-report-") as folder:
+        store_path = Path(folder) / "demo.db"
+        demo_store(store_path)
+        store = open_store(str(store_path))
+        now = datetime(2026, 10, 1, 9, tzinfo=UTC)
+        for anonymise, name in ((False, "report.png"), (True, "report-anonymised.png")):
+            page = Path(folder) / "report.html"
+            figures = build_report(store, parse_period("2026Q3"), anonymise=anonymise)
+            page.write_text(render_html(figures, now=now), encoding="utf-8")
+            browse(page, ROOT / "docs" / name, screenshot=True)
+            print(f"wrote docs/{name}")
+
+
+if __name__ == "__main__":
+    main()

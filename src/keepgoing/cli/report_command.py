@@ -1,0 +1,98 @@
+"""report: an impact report for funders and boards, as one HTML page with charts (or Markdown)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from keepgoing import clock, messages
+from keepgoing.cli.output import say, user, warn
+from keepgoing.cli.program import DbOption, app, examples, open_store
+from keepgoing.dates import parse_when
+from keepgoing.errors import UsageError
+
+FORMATS = {"html": "html", "md": "md", "markdown": "md"}
+
+
+@app.command(
+    rich_help_panel="Reports and data",
+    epilog=examples(
+        "keepgoing report --period 2026Q3 --output q3.html   (attach it to an email)",
+        "keepgoing report   (this quarter so far, to impact-report-DATE.html)",
+        "keepgoing report --since 2026-04-01 --until 2027-03-31 --team --anonymise",
+        "keepgoing report --period 2026Q3 --worker priya --format md --output priya-q3.md",
+    ),
+)
+def report(
+    period: Annotated[
+        str | None, typer.Option("--period", help="A quarter (2026Q3), a month (2026-09) or a year.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this day (instead of --period).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="To this day (default: today).")] = None,
+    worker: Annotated[
+        str | None, typer.Option("--worker", help="Only this worker's conversations, promises and wins.")
+    ] = None,
+    team: Annotated[bool, typer.Option("--team", help="Everyone's work (the default).")] = False,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise", "--anonymize", help="No names, contacts or names in quotes; counts under 5 as <5."
+        ),
+    ] = False,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="html (default) or md; also taken from --output.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --output if it exists.")] = False,
+    db: DbOption = None,
+) -> None:
+    """An impact report for funders and boards: one self-contained page with charts."""
+    from keepgoing.core.report import Span, build_report, current_quarter, parse_period
+    from keepgoing.exchange.files import private_output
+    from keepgoing.text import worker_key
+
+    if worker and team:
+        raise UsageError("--worker and --team cannot go together: one worker's work, or everyone's.")
+    if period and (since or until):
+        raise UsageError("Give --period, or --since and --until, not both.")
+    kind = _format(format, output)
+    now = clock.now()
+    today = clock.local_today(now)
+    if period:
+        span = parse_period(period)
+    elif since or until:
+        start = parse_when(since, today=today).day if since else current_quarter(today).start
+        end = parse_when(until, today=today).day if until else today
+        if end < start:
+            raise UsageError("--until comes before --since.")
+        span = Span(start, end)
+    else:
+        span = current_quarter(today)
+    store = open_store(db)
+    figures = build_report(store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise)
+    if kind == "html":
+        from keepgoing.exchange.report_page import render_html
+
+        text = render_html(figures, now=now)
+    else:
+        from keepgoing.exchange.report_page import render_markdown
+
+        text = render_markdown(figures, now=now)
+    target = output or Path(f"impact-report-{span.start:%Y-%m-%d}-to-{span.end:%Y-%m-%d}.{kind}")
+    with private_output(target, force=force) as out:
+        out.write(text)
+    say(messages.REPORT_WRITTEN.format(path=user(str(target)), period=span.label()))
+    if anonymise:
+        warn(messages.REPORT_ANONYMISED)
+
+
+def _format(given: str | None, output: Path | None) -> str:
+    named = FORMATS.get(given.strip().lower()) if given else None
+    if given and named is None:
+        raise UsageError(f"Unknown report format {given!r}; use html or md.")
+    implied = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(
+        output.suffix.lower() if output else ""
+    )
+    if named and implied and named != implied:
+        raise UsageError(f"--format {given} contradicts the file name {output.name if output else ''}.")
+    return named or implied or "html"

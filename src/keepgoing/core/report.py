@@ -1,0 +1,425 @@
+"""The impact report's figures: reach, rhythm, promises, wellbeing, ideas, groups and wins.
+
+Everything is worked out in Python over a few streamed queries (portable
+between SQLite and PostgreSQL, whose date functions differ), each reading
+its rows once: the whole history up to the period's end for the rhythm, the
+conversations of this period and the one before for reach, and the
+follow-ups, ideas, groups and wins of the period. The period rules are those
+of `stats` and `export --since/--until`: from the start of the first day to
+the end of the last, in local time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from statistics import median
+from typing import Any
+
+from keepgoing.clock import start_of_day
+from keepgoing.core.stats import SMALL
+from keepgoing.errors import BadInput
+from keepgoing.storage import Store
+from keepgoing.storage.values import as_date, as_datetime
+
+REDACTED = "[someone]"
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*q([1-4])$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass
+class Span:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def before(self) -> Span:
+        """The period of the same length just before this one."""
+        end = self.start - timedelta(days=1)
+        return Span(end - timedelta(days=self.days - 1), end)
+
+    @property
+    def is_quarter(self) -> bool:
+        return (
+            self.start.day == 1
+            and self.start.month in (1, 4, 7, 10)
+            and self.end == _month_end(self.start.replace(month=self.start.month + 2))
+        )
+
+    def label(self) -> str:
+        if self.is_quarter:
+            return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+
+
+def parse_period(text: str) -> Span:
+    """ "2026Q3", "2026-Q3", "2026-09" or "2026" as the days it covers."""
+    words = text.strip()
+    if match := _QUARTER.match(words):
+        year, quarter = int(match[1]), int(match[2])
+        start = date(year, 3 * quarter - 2, 1)
+        return Span(start, _month_end(date(year, 3 * quarter, 1)))
+    if match := _MONTH.match(words):
+        start = date(int(match[1]), int(match[2]), 1) if 1 <= int(match[2]) <= 12 else None
+        if start:
+            return Span(start, _month_end(start))
+    if match := _YEAR.match(words):
+        return Span(date(int(match[1]), 1, 1), date(int(match[1]), 12, 31))
+    raise BadInput(f'Could not read "{text}" as a period: try 2026Q3, 2026-09 or 2026.')
+
+
+def current_quarter(today: date) -> Span:
+    """This quarter so far: from its first day to today."""
+    return Span(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+@dataclass
+class Rhythm:
+    check_ins: int = 0  # conversations in the period that followed an earlier contact
+    on_time: int = 0  # ... within the person's rhythm
+    went_overdue: int = 0  # people overdue at some point in the period
+    overdue_days: list[int] = field(default_factory=list)
+
+    @property
+    def share_on_time(self) -> float | None:
+        return self.on_time / self.check_ins if self.check_ins else None
+
+
+@dataclass
+class GroupFigures:
+    name: str
+    sessions: int
+    attendance: int
+
+    @property
+    def average(self) -> float:
+        return self.attendance / self.sessions if self.sessions else 0.0
+
+
+@dataclass
+class Report:
+    span: Span
+    previous: Span
+    scope: str  # "the team", or a worker's name
+    anonymised: bool
+    conversations: int = 0
+    previous_conversations: int = 0
+    people_in_touch: int = 0
+    previous_people: int = 0
+    new_people: int = 0
+    by_month: list[tuple[str, int]] = field(default_factory=list)
+    by_channel: dict[str, int] = field(default_factory=dict)
+    previous_by_channel: dict[str, int] = field(default_factory=dict)
+    rhythm: Rhythm = field(default_factory=Rhythm)
+    follow_ups_made: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    still_open: int = 0
+    wellbeing: dict[str, int] = field(default_factory=lambda: {"rose": 0, "held": 0, "fell": 0})
+    ideas: dict[str, int] = field(default_factory=dict)
+    idea_texts: list[tuple[str, str]] = field(default_factory=list)  # (status, text)
+    groups: list[GroupFigures] = field(default_factory=list)
+    wins: list[tuple[date, str]] = field(default_factory=list)
+
+    @property
+    def continuing_people(self) -> int:
+        return self.people_in_touch - self.new_people
+
+    def count(self, value: int) -> int | str:
+        """A count as a report may show it: under 5 is "<5" when anonymised."""
+        return "<5" if self.anonymised and 0 < value < SMALL else value
+
+    def summary(self) -> str:
+        """The plain-language paragraph at the top."""
+        who = "the team was" if self.scope == "the team" else f"{self.scope} was"
+        period = "This quarter" if self.span.is_quarter else "In this period"
+        parts = [
+            f"{period} {who} in touch with {self._people(self.people_in_touch)}"
+            + (f" ({self.count(self.new_people)} of them new)" if self.new_people else "")
+            + f", over {self._n(self.conversations, 'conversation')}"
+            + f" ({self._change(self.conversations, self.previous_conversations)})."
+        ]
+        share = self.rhythm.share_on_time
+        if share is not None:
+            parts.append(f"{round(share * 100)}% of check-ins came within each person's rhythm.")
+        if self.follow_ups_made:
+            kept = self.done_on_time + self.done_late
+            parts.append(
+                f"Of {self._n(self.follow_ups_made, 'promise')} made, {self.count(kept)} kept "
+                f"({self.count(self.done_on_time)} on time) and {self.count(self.still_open)} still open."
+            )
+        heard = sum(self.ideas.values())
+        if heard or self.wins:
+            parts.append(
+                f"People shared {self._n(heard, 'idea')}; {self._n(len(self.wins), 'small win')} to celebrate."
+            )
+        return " ".join(parts)
+
+    def _n(self, value: int, word: str) -> str:
+        shown = self.count(value)
+        return f"{shown} {word}" + ("" if shown == 1 else "s")
+
+    def _people(self, value: int) -> str:
+        shown = self.count(value)
+        return f"{shown} " + ("person" if shown == 1 else "people")
+
+    def _change(self, now: int, before: int) -> str:
+        if self.anonymised and (0 < now < SMALL or 0 < before < SMALL):
+            return "against the period before"
+        if before == 0:
+            return "none the period before"
+        change = round((now - before) * 100 / before)
+        if change == 0:
+            return "the same as the period before"
+        return f"{'up' if change > 0 else 'down'} {abs(change)}% on the period before"
+
+
+def build_report(
+    store: Store,
+    span: Span,
+    *,
+    worker: str | None = None,
+    anonymise: bool = False,
+) -> Report:
+    """Every figure of the report for `span`; `worker`: only what they logged and their people."""
+    previous = span.before()
+    report = Report(span, previous, worker or "the team", anonymise)
+    start, end = start_of_day(span.start), start_of_day(span.end + timedelta(days=1))
+    before_start = start_of_day(previous.start)
+    mine = " AND c.logged_by = :worker" if worker else ""
+    params: dict[str, Any] = {"start": start, "end": end, "before": before_start, "worker": worker}
+    with store.read():
+        _reach(store, report, mine, params)
+        _rhythm_and_wellbeing(store, report, params, worker)
+        _promises(store, report, params, worker)
+        _ideas_groups_wins(store, report, mine, params, worker)
+    return report
+
+
+def _reach(store: Store, report: Report, mine: str, params: dict[str, Any]) -> None:
+    months: Counter[str] = Counter()
+    month = report.span.start.replace(day=1)
+    while month <= report.span.end:
+        months[f"{month:%b %Y}"] = 0
+        month = (month + timedelta(days=32)).replace(day=1)
+    channels: Counter[str] = Counter()
+    previous_channels: Counter[str] = Counter()
+    for row in store.stream(
+        f"SELECT c.occurred_at, c.via FROM conversation c WHERE c.occurred_at >= :before AND c.occurred_at < :end{mine}",
+        params,
+    ):
+        moment = as_datetime(row["occurred_at"])
+        assert moment is not None
+        if moment >= params["start"]:
+            report.conversations += 1
+            channels[row["via"]] += 1
+            months[f"{moment.astimezone():%b %Y}"] += 1
+        else:
+            report.previous_conversations += 1
+            previous_channels[row["via"]] += 1
+    report.by_month = list(months.items())
+    report.by_channel = dict(channels.most_common())
+    report.previous_by_channel = dict(previous_channels)
+    for key, since in (("people_in_touch", "start"), ("previous_people", "before")):
+        until = "end" if key == "people_in_touch" else "start"
+        row = store.row(
+            "SELECT count(DISTINCT cp.person_id) AS n FROM conversation_person cp JOIN conversation c "
+            f"ON c.id = cp.conversation_id WHERE c.occurred_at >= :{since} AND c.occurred_at < :{until}{mine}",
+            params,
+        )
+        setattr(report, key, int(row["n"]) if row else 0)
+
+
+def _rhythm_and_wellbeing(store: Store, report: Report, params: dict[str, Any], worker: str | None) -> None:
+    """One pass over every person's history up to the period's end, in date order."""
+    people = {
+        row["id"]: row
+        for row in store.rows("SELECT id, cadence_days, created_at, archived_at, consent, worker FROM person")
+    }
+    start, end = params["start"], params["end"]
+    current: int | None = None
+    timeline: list[tuple[datetime, int | None, str | None]] = []
+
+    def finish(person_id: int | None) -> None:
+        if person_id is None or person_id not in people:
+            return
+        _one_person(report, people[person_id], timeline, start, end, worker)
+
+    for row in store.stream(
+        "SELECT cp.person_id AS pid, c.occurred_at AS at, c.wellbeing AS wb, c.logged_by AS by "
+        "FROM conversation_person cp JOIN conversation c ON c.id = cp.conversation_id "
+        "WHERE c.occurred_at < :end ORDER BY cp.person_id, c.occurred_at",
+        {"end": end},
+    ):
+        if row["pid"] != current:
+            finish(current)
+            current, timeline = row["pid"], []
+        moment = as_datetime(row["at"])
+        assert moment is not None
+        timeline.append((moment, row["wb"], row["by"]))
+    finish(current)
+    # People never contacted at all can still go overdue.
+    contacted = _contacted_ids(store, end)
+    for person_id, row in people.items():
+        if person_id not in contacted:
+            _one_person(report, row, [], start, end, worker)
+
+
+def _contacted_ids(store: Store, end: datetime) -> set[int]:
+    return {
+        r["pid"]
+        for r in store.stream(
+            "SELECT DISTINCT cp.person_id AS pid FROM conversation_person cp JOIN conversation c "
+            "ON c.id = cp.conversation_id WHERE c.occurred_at < :end",
+            {"end": end},
+        )
+    }
+
+
+def _one_person(
+    report: Report,
+    person: Any,
+    timeline: list[tuple[datetime, int | None, str | None]],
+    start: datetime,
+    end: datetime,
+    worker: str | None,
+) -> None:
+    in_period = [t for t in timeline if t[0] >= start]
+    theirs = worker is None or person["worker"] == worker or any(t[2] == worker for t in in_period)
+    if not theirs:
+        return
+    if (
+        timeline
+        and timeline[0][0] >= start
+        and in_period
+        and (worker is None or any(t[2] == worker for t in in_period))
+    ):
+        report.new_people += 1
+    cadence = timedelta(days=person["cadence_days"])
+    created = as_datetime(person["created_at"])
+    assert created is not None
+    # Check-ins on time: each conversation in the period against the contact before it.
+    previous = None
+    for moment, _, by in timeline:
+        if moment >= start and previous is not None and (worker is None or by == worker):
+            report.rhythm.check_ins += 1
+            if moment.astimezone().date() - previous.astimezone().date() <= cadence:
+                report.rhythm.on_time += 1
+        previous = moment
+    # Overdue spells that reach into the period (not for withdrawn consent or the archived).
+    archived = as_datetime(person["archived_at"])
+    if person["consent"] != "withdrawn" and (archived is None or archived >= end) and created < end:
+        longest = 0
+        points = [created, *(t[0] for t in timeline), end]
+        for here, following in pairwise(points):
+            due = here.astimezone().date() + cadence
+            stop = min(following, end).astimezone().date()
+            if due < stop and stop > start.astimezone().date():
+                overdue_from = max(due, start.astimezone().date())
+                longest = max(longest, (stop - overdue_from).days)
+        if longest:
+            report.rhythm.went_overdue += 1
+            report.rhythm.overdue_days.append(longest)
+    # Wellbeing at both ends of the period.
+    scores = [wb for _, wb, _ in in_period if wb is not None]
+    if len(scores) >= 2:
+        change = scores[-1] - scores[0]
+        report.wellbeing["rose" if change > 0 else "fell" if change < 0 else "held"] += 1
+
+
+def _promises(store: Store, report: Report, params: dict[str, Any], worker: str | None) -> None:
+    mine = " AND coalesce(f.worker, f.logged_by) = :worker" if worker else ""
+    for row in store.stream(
+        "SELECT f.due_on, f.done_at FROM follow_up f WHERE f.created_at >= :start AND f.created_at < :end"
+        + mine,
+        params,
+    ):
+        report.follow_ups_made += 1
+        done = as_datetime(row["done_at"])
+        due = as_date(row["due_on"])
+        if done is None or done >= params["end"]:
+            report.still_open += 1
+        elif due is None or done.astimezone().date() <= due:
+            report.done_on_time += 1
+        else:
+            report.done_late += 1
+
+
+def _ideas_groups_wins(
+    store: Store, report: Report, mine: str, params: dict[str, Any], worker: str | None
+) -> None:
+    names = _name_words(store) if report.anonymised else None
+    statuses: Counter[str] = Counter()
+    idea_mine = (
+        " AND i.conversation_id IN (SELECT c.id FROM conversation c WHERE c.logged_by = :worker)"
+        if worker
+        else ""
+    )
+    for row in store.stream(
+        "SELECT i.text, i.status FROM idea i WHERE i.created_at >= :start AND i.created_at < :end"
+        f"{idea_mine} ORDER BY i.created_at",
+        params,
+    ):
+        statuses[row["status"]] += 1
+        report.idea_texts.append((row["status"], _quoted(row["text"], names)))
+    report.ideas = dict(statuses)
+    sessions: dict[str, list[int]] = defaultdict(list)
+    for row in store.stream(
+        "SELECT g.name, (SELECT count(*) FROM conversation_person cp WHERE cp.conversation_id = c.id) AS present "
+        "FROM conversation c JOIN community_group g ON g.id = c.group_id "
+        f"WHERE c.occurred_at >= :start AND c.occurred_at < :end{mine} ORDER BY g.name_key",
+        params,
+    ):
+        sessions[row["name"]].append(int(row["present"]))
+    report.groups = [GroupFigures(name, len(counts), sum(counts)) for name, counts in sessions.items()]
+    win_mine = " AND w.logged_by = :worker" if worker else ""
+    for row in store.stream(
+        f"SELECT w.occurred_at, w.text FROM win w WHERE w.occurred_at >= :start AND w.occurred_at < :end{win_mine} "
+        "ORDER BY w.occurred_at",
+        params,
+    ):
+        moment = as_datetime(row["occurred_at"])
+        assert moment is not None
+        report.wins.append((moment.astimezone().date(), _quoted(row["text"], names)))
+
+
+def _name_words(store: Store) -> set[str]:
+    """Every word of every name and alias in the store, folded: what an anonymised report hides."""
+    from keepgoing.core.erasure import _fold
+
+    words: set[str] = set()
+    for row in store.stream("SELECT name AS n FROM person UNION ALL SELECT alias AS n FROM alias"):
+        words.update(w for w in _fold(row["n"]).split() if len(w) >= 2)
+    return words
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+
+
+def _quoted(text: str, names: set[str] | None) -> str:
+    """A win or idea as it may be quoted: with every name in the store replaced when anonymised."""
+    if names is None:
+        return text
+    from keepgoing.core.erasure import _fold
+
+    def swap(match: re.Match[str]) -> str:
+        word = match[0]
+        base = re.sub(r"['’]s?$", "", word)
+        return REDACTED + word[len(base) :] if _fold(base) in names else word
+
+    return _WORD.sub(swap, text)
+
+
+def longest_and_median(days: list[int]) -> tuple[int, float] | None:
+    return (max(days), median(days)) if days else None
