@@ -44,6 +44,9 @@ def report(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --output if it exists.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the figures as JSON instead of writing a page.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """An impact report for funders and boards: one self-contained page with charts."""
@@ -70,6 +73,11 @@ def report(
         span = current_quarter(today)
     store = open_store(db)
     figures = build_report(store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise)
+    if json_out:
+        from keepgoing.cli.output import emit_json
+
+        emit_json(figures.to_json())
+        return
     if kind == "html":
         from keepgoing.exchange.report_page import render_html
 

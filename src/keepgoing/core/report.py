@@ -132,6 +132,53 @@ class Report:
     groups: list[GroupFigures] = field(default_factory=list)
     wins: list[tuple[date, str]] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        """Every figure, for scripts (`report --json`); counts under 5 as "<5" when anonymised."""
+        n = self.count
+        overdue = longest_and_median(self.rhythm.overdue_days)
+        return {
+            "period": {"start": self.span.start.isoformat(), "end": self.span.end.isoformat()},
+            "previous_period": {
+                "start": self.previous.start.isoformat(),
+                "end": self.previous.end.isoformat(),
+            },
+            "scope": self.scope,
+            "anonymised": self.anonymised,
+            "summary": self.summary(),
+            "reach": {
+                "people_in_touch": n(self.people_in_touch),
+                "new_people": n(self.new_people),
+                "continuing_people": n(self.continuing_people),
+                "previous_people": n(self.previous_people),
+                "conversations": n(self.conversations),
+                "previous_conversations": n(self.previous_conversations),
+                "by_month": {month: n(count) for month, count in self.by_month},
+                "by_channel": {k: n(v) for k, v in self.by_channel.items()},
+                "previous_by_channel": {k: n(v) for k, v in self.previous_by_channel.items()},
+            },
+            "rhythm": {
+                "check_ins": n(self.rhythm.check_ins),
+                "on_time": n(self.rhythm.on_time),
+                "went_overdue": n(self.rhythm.went_overdue),
+                "longest_overdue_days": overdue[0] if overdue and not self.anonymised else None,
+                "median_overdue_days": overdue[1] if overdue and not self.anonymised else None,
+            },
+            "promises": {
+                "made": n(self.follow_ups_made),
+                "done_on_time": n(self.done_on_time),
+                "done_late": n(self.done_late),
+                "still_open": n(self.still_open),
+            },
+            "wellbeing": {k: n(v) for k, v in self.wellbeing.items()},
+            "ideas": {k: n(v) for k, v in self.ideas.items()},
+            "idea_texts": [{"status": s, "text": t} for s, t in self.idea_texts],
+            "groups": [
+                {"name": g.name, "sessions": n(g.sessions), "attendance": n(g.attendance)}
+                for g in self.groups
+            ],
+            "wins": [{"day": d.isoformat(), "text": t} for d, t in self.wins],
+        }
+
     @property
     def continuing_people(self) -> int:
         return self.people_in_touch - self.new_people
