@@ -19,9 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from seed import seed
+SEED = Path(__file__).parent / "seed.py"
 
 
 def run(args: list[str]) -> tuple[float, float]:
