@@ -24,7 +24,7 @@ def test_the_daily_loop(kg, clock) -> None:
         "--follow-up",
         "send the minutes",
         "--due",
-        "friday",
+        "today",
     ).stdout
     assert "Logged a phone call with Sam Okafor, Fri 20 Nov 2026 (#1)." in out
     assert "Follow-up #1 for Sam Okafor, due Fri 20 Nov 2026: send the minutes" in out

@@ -6,7 +6,9 @@ Templates use str.format fields; user text is made safe before it is filled in.
 
 WELCOME = "Welcome to keepgoing. Nobody here yet, so here are three things to try:"
 WELCOME_HELP = "Every command has --help with examples."
-DUE_TITLE = "Time for a check-in · {day}"
+DUE_TITLE = "Time for a check-in{whose} · {day}"
+DUE_SOON_TITLE = "Due or coming up in the next {days}{whose} · {day}"
+DUE_SOON_FOOTER = "{count} due or coming up. One conversation at a time."
 NOBODY_DUE = "Nobody is due a check-in{tagged}."
 NEXT_UP = " Next up: {name} on {day}."
 IN_CASELOAD = " in {worker}'s caseload."
@@ -86,11 +88,8 @@ REPORT_WRITTEN = (
 )
 REPORT_ANONYMISED = "Anonymised: no names, contact details or notes; counts under 5 show as <5."
 WROTE = "Wrote {path} ({format}: {summary})."
-IMPORTED = (
-    "{verb} {people} people ({matched} already here, matched), {conversations} conversations and "
-    "{follow_ups} follow-ups from {file}."
-)
-IMPORT_SKIPPED = "Skipped {count} items already in the store."
+IMPORTED = "{verb} {people} ({matched} already here, matched), {conversations} and {follow_ups} from {file}."
+IMPORT_SKIPPED = "Skipped {count} already in the store."
 IMPORT_NOTE = "Note: {note}"
 DRY_RUN = "Dry run: nothing was changed."
 
@@ -122,8 +121,8 @@ HANDOVER_WOULD = "Would hand {count} and {follow_ups} from {source} to {target}:
 HANDED_OVER = "Handed {count} and {follow_ups} from {source} to {target}:"
 HANDOVER_PACK = "Hand-over pack for them: {path}"
 COPIED = (
-    "{verb} {people} new people ({matched} already there), {conversations} conversations, "
-    "{follow_ups} follow-ups and {others} notes, ideas, groups and wins into {target}."
+    "{verb} {people} ({matched} already there), {conversations}, {follow_ups} and {others} "
+    "(notes, ideas, groups and wins) into {target}."
 )
 COPY_SKIPPED = "Skipped {count} already there."
 NO_CHANGES = "No changes to {name}; nothing was saved."

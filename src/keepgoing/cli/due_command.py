@@ -95,5 +95,16 @@ def due(
         emit_json(report.to_json())
         return
     from keepgoing.cli import render
+    from keepgoing.core.people import count_people
+    from keepgoing.core.rhythm import next_up
 
-    render.due_screen(store, report, limit=limit, tag=tag, team=team)
+    quiet = not report.people and not report.follow_ups
+    render.due_screen(
+        report,
+        limit=limit,
+        tag=tag,
+        team=team,
+        within_days=within_days,
+        nobody_here=quiet and count_people(store) == 0,
+        upcoming=next_up(store, today=today) if not report.people else None,
+    )

@@ -13,8 +13,19 @@ from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
+from keepgoing.text import plural
 
 EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
+SINGULAR = {
+    "people": "person",
+    "conversations": "conversation",
+    "follow_ups": "follow-up",
+    "notes": "note",
+    "ideas": "idea",
+    "groups": "group",
+    "wins": "win",
+    "check_ins": "check-in",
+}
 # What people type for each format, and the file extensions that mean it.
 FORMAT_NAMES = {
     "json": "json",
@@ -124,7 +135,7 @@ def export(
         with target as out, progress("Exporting", total) as tick:
             counts = _write(fmt, store, out, selection, now, tick)
     if output is not None:
-        summary = ", ".join(f"{n} {what.replace('_', '-')}" for what, n in counts.items())
+        summary = ", ".join(plural(n, SINGULAR.get(what, what)) for what, n in counts.items())
         warn(messages.WROTE.format(path=user(str(output)), format=fmt, summary=summary))
 
 
@@ -203,10 +214,10 @@ def import_(
     say(
         messages.IMPORTED.format(
             verb=verb,
-            people=len(report.people_added),
+            people=plural(len(report.people_added), "person"),
             matched=matched,
-            conversations=report.conversations_added,
-            follow_ups=report.follow_ups_added,
+            conversations=plural(report.conversations_added, "conversation"),
+            follow_ups=plural(report.follow_ups_added, "follow-up"),
             file=user(file.name),
         )
     )

@@ -7,6 +7,8 @@ parses markup and shows control characters as visible escapes.
 from __future__ import annotations
 
 import os
+import re
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,7 @@ from rich.text import Text
 from keepgoing import messages
 from keepgoing.cli.output import quoted
 from keepgoing.dates import describe_ago, describe_day, describe_rhythm
-from keepgoing.text import safe
+from keepgoing.text import plural, safe
 
 if TYPE_CHECKING:  # for annotations only: each screen's caller has already loaded its part of the core
     from keepgoing.core.conversations import Conversation
@@ -30,15 +32,36 @@ if TYPE_CHECKING:  # for annotations only: each screen's caller has already load
 def console() -> Console:
     # Rich already leaves out colour and styles when stdout is not a terminal,
     # and honours NO_COLOR; highlighting would colour numbers in user text.
-    return Console(highlight=False, emoji=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+    # Off a terminal, lines carry no trailing padding (pipes, files, diffs).
+    trimmed = None if sys.stdout.isatty() else _Trimmed(sys.stdout)
+    return Console(
+        file=trimmed, highlight=False, emoji=False, no_color=bool(os.environ.get("NO_COLOR")) or None
+    )
+
+
+class _Trimmed:
+    """A stream that drops the spaces Rich pads table lines with, before each newline."""
+
+    _PADDING = re.compile(r"[ \t]+(?=\n)")
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(self._PADDING.sub("", text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 def _t(value: str | None, style: str = "") -> Text:
     return Text(safe(value or ""), style=style)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def welcome() -> None:
@@ -70,18 +93,33 @@ def _reach(prefers: str | None, phone: str | None, email: str | None) -> Text:
     return _t(" ".join(parts)) if parts else Text("-", style="dim")
 
 
-def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None, team: bool = False) -> None:
-    from keepgoing.core.people import count_people
-
+def due_screen(
+    report: DueReport,
+    *,
+    limit: int,
+    tag: str | None,
+    team: bool = False,
+    within_days: int = 0,
+    nobody_here: bool = False,
+    upcoming: tuple[str, date] | None = None,
+) -> None:
+    """The morning screen. `nobody_here`: an empty store (the welcome); `upcoming`: who is next."""
     out = console()
     today = report.today
-    if not report.people and not report.follow_ups and count_people(store) == 0:
+    if not report.people and not report.follow_ups and nobody_here:
         welcome()
         return
     if report.people:
         whose = f" · {safe(report.worker, inline=True)}'s caseload" if report.worker else ""
+        heading = (
+            messages.DUE_SOON_TITLE.format(
+                days=plural(within_days, "day"), whose=whose, day=describe_day(today)
+            )
+            if within_days
+            else messages.DUE_TITLE.format(whose=whose, day=describe_day(today))
+        )
         table = Table(
-            title=f"Time for a check-in{whose} · {describe_day(today)}",
+            title=heading,
             box=box.SIMPLE_HEAD,
             title_justify="left",
         )
@@ -95,11 +133,11 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None, te
         for entry in report.people[:limit]:
             overdue = entry.days_overdue
             if overdue > 0:
-                due_text = Text(f"{_plural(overdue, 'day')} over", style="yellow")
+                due_text = Text(f"{plural(overdue, 'day')} over", style="yellow")
             elif overdue == 0:
                 due_text = Text("today", style="green")
             else:
-                due_text = Text(f"in {_plural(-overdue, 'day')}", style="dim")
+                due_text = Text(f"in {plural(-overdue, 'day')}", style="dim")
             if entry.wellbeing_drop:
                 due_text.append(
                     "\n" + messages.WELLBEING_DROP.format(drop=entry.wellbeing_drop), style="magenta"
@@ -124,9 +162,6 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None, te
                 )
             )
     else:
-        from keepgoing.core.rhythm import next_up
-
-        upcoming = next_up(store, today=today)
         line = messages.NOBODY_DUE.format(tagged=f" tagged {safe(tag, inline=True)}" if tag else "")
         if report.worker:
             line = line[:-1] + messages.IN_CASELOAD.format(worker=safe(report.worker, inline=True))
@@ -152,20 +187,16 @@ def due_screen(store: Any, report: DueReport, *, limit: int, tag: str | None, te
         out.print(reviews)
     footer = []
     if report.people:
-        people = "1 person" if report.people_total == 1 else f"{report.people_total} people"
-        footer.append(messages.DUE_FOOTER.format(count=people))
+        people = plural(report.people_total, "person")
+        footer.append((messages.DUE_SOON_FOOTER if within_days else messages.DUE_FOOTER).format(count=people))
     if report.reached_this_week:
-        footer.append(
-            messages.REACHED_THIS_WEEK.format(
-                people=_plural(report.reached_this_week, "person").replace("persons", "people")
-            )
-        )
+        footer.append(messages.REACHED_THIS_WEEK.format(people=plural(report.reached_this_week, "person")))
     if report.wins_this_month:
-        footer.append(messages.WINS_THIS_MONTH.format(wins=_plural(report.wins_this_month, "win")))
+        footer.append(messages.WINS_THIS_MONTH.format(wins=plural(report.wins_this_month, "win")))
     if footer:
         out.print(Text(" ".join(footer), style="dim"))
     if report.unassigned:
-        people = "1 person" if report.unassigned == 1 else f"{report.unassigned} people"
+        people = plural(report.unassigned, "person")
         out.print(Text(messages.UNASSIGNED_DUE.format(people=people), style="yellow"))
 
 
@@ -196,7 +227,7 @@ def follow_ups_table(
         elif item.is_overdue(today):
             late = (today - item.due_on).days
             due_text = Text(
-                f"overdue: {describe_day(item.due_on)} ({_plural(late, 'day')} ago)",
+                f"overdue: {describe_day(item.due_on)} ({plural(late, 'day')} ago)",
                 style="bold yellow",
             )
         elif item.due_on == today:
@@ -247,7 +278,7 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
             cells.append(_t(person.worker))
         table.add_row(*cells)
     out.print(table)
-    out.print(Text(f"{_plural(len(people), 'person').replace('persons', 'people')}.", style="dim"))
+    out.print(Text(f"{plural(len(people), 'person')}.", style="dim"))
 
 
 SPARKS = " ▁▃▅▇█"
@@ -464,7 +495,7 @@ def group_card(detail: Any) -> None:
     if group.cadence_days:
         out.print(
             Text(
-                f"Meets {describe_rhythm(group.cadence_days)}; {_plural(len(detail.sessions), 'session')} logged."
+                f"Meets {describe_rhythm(group.cadence_days)}; {plural(len(detail.sessions), 'session')} logged."
             )
         )
     if detail.attendance:
@@ -500,7 +531,7 @@ def wins_view(wins: list[Any]) -> None:
     if not wins:
         out.print(Text(messages.NO_WINS))
         return
-    out.print(Text(f"{_plural(len(wins), 'small win')} to celebrate", style="bold green"))
+    out.print(Text(f"{plural(len(wins), 'small win')} to celebrate", style="bold green"))
     for item in wins:
         line = Text("  ★ ", style="yellow")
         line.append(safe(item.text, inline=True))

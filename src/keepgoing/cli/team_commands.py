@@ -10,6 +10,7 @@ from keepgoing import clock, messages
 from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.text import plural
 
 
 @app.command(
@@ -95,8 +96,8 @@ def handover(
         emit_json({**result.to_json(), "pack": None if dry_run else str(pack)})
         return
     names = ", ".join(user(p["name"]) for p in result.people)
-    count = "1 person" if len(result.people) == 1 else f"{len(result.people)} people"
-    follow_ups = "1 open follow-up" if result.follow_ups == 1 else f"{result.follow_ups} open follow-ups"
+    count = plural(len(result.people), "person")
+    follow_ups = plural(result.follow_ups, "open follow-up")
     if dry_run:
         say(
             messages.HANDOVER_WOULD.format(
@@ -171,11 +172,11 @@ def copy(
     say(
         messages.COPIED.format(
             verb=verb,
-            people=len(report.people_added),
+            people=plural(len(report.people_added), "new person"),
             matched=len(report.people_matched),
-            conversations=report.conversations_added,
-            follow_ups=report.follow_ups_added,
-            others=report.others_added,
+            conversations=plural(report.conversations_added, "conversation"),
+            follow_ups=plural(report.follow_ups_added, "follow-up"),
+            others=plural(report.others_added, "other record"),
             target=user(location),
         )
     )

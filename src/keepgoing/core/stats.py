@@ -90,6 +90,8 @@ def _periods(since: date, today: date, by: str) -> list[Period]:
 
 
 def stats(store: Store, *, today: date, since: date, by: str = "month", tag: str | None = None) -> Stats:
+    # Whole periods: the first row starts where the title says, and counts its whole month or week.
+    since = period_start(since, by)
     periods = _periods(since, today, by)
     index = {p.start: p for p in periods}
     channels = dict.fromkeys(CHANNELS, 0)

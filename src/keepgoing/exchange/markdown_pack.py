@@ -16,7 +16,7 @@ from keepgoing.dates import describe_day, describe_rhythm
 from keepgoing.exchange.selection import Selection, grouped, people_rows
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
-from keepgoing.text import safe
+from keepgoing.text import plural, safe
 
 RECENT = 5
 # Every character that can start or end Markdown structure (emphasis, links, code,
@@ -59,7 +59,7 @@ def write_markdown(
     if intro:
         out.write(f"{intro}\n\n")
     out.write(f"Exported {describe_day(today)} from keepgoing {__version__}. ")
-    count = "1 person" if len(people) == 1 else f"{len(people)} people"
+    count = plural(len(people), "person")
     out.write(f"{count}; in the summary, soonest due first.\n\n")
     out.write("## Summary\n\n")
     for row in sorted(people, key=lambda r: (as_date(r["due_on"]), r["name_key"])):
