@@ -61,8 +61,9 @@ def main() -> None:
     parser.add_argument(
         "--bulk",
         action="store_true",
-        help="also time export --format csv and import of a JSON export (one run each)",
+        help="also time export --format csv, import of a JSON export and a quarter's report (one run each)",
     )
+    parser.add_argument("--quarter", default="2026Q3", help="the quarter --bulk reports on")
     args = parser.parse_args()
     keepgoing = shutil.which("keepgoing")
     if not keepgoing:
@@ -106,6 +107,11 @@ def main() -> None:
             (
                 "keepgoing import (that JSON, new store)",
                 [keepgoing, "import", str(export), "--db", str(workdir / "imported.db")],
+                env,
+            ),
+            (
+                "keepgoing report (a quarter, HTML with charts)",
+                [keepgoing, "report", "--period", args.quarter, "--output", str(workdir / "report.html")],
                 env,
             ),
         ]

@@ -13,9 +13,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import fingerprint, stored
 
 
@@ -438,3 +441,35 @@ def test_config_creates_its_folders_owner_only(kg, tmp_path, monkeypatch) -> Non
         os.umask(old)
     for folder in (tmp_path / "deep", tmp_path / "deep" / "er"):
         assert oct(folder.stat().st_mode & 0o777) == "0o700", folder
+
+
+# --- the import fuzz: dates from anywhere in a datetime's range --------------------------------
+
+
+@pytest.mark.sqlite_only("a fuzz of the file reader; the date rule itself runs on both stores above")
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from([None, UTC]),
+    )
+)
+def test_any_date_in_an_import_is_kept_or_refused_never_a_crash(kg, isolated, tmp_path, moment) -> None:
+    from keepgoing.storage.values import EARLIEST, LATEST
+
+    kg("due")
+    before = fingerprint(isolated)
+    path = _export(
+        tmp_path / "dates.json",
+        [{"id": 1, "name": "Fuzz Person"}],
+        [{"id": 1, "when": moment.isoformat(), "person_ids": [1]}],
+    )
+    result = kg("import", str(path), "--dry-run", expect=None)
+    inside = EARLIEST <= moment.date() <= LATEST
+    if inside and result.exit_code == 0:
+        return
+    assert result.exit_code == 1, result.stderr
+    assert "conversation 1" in result.stderr
+    assert not inside or moment.year in (1900, 2200)  # the edges may fall either side once in UTC
+    assert fingerprint(isolated) == before
