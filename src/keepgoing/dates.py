@@ -51,9 +51,9 @@ DURATION_NAMES = {
     "fortnight": 14,
     "a fortnight": 14,
     "every fortnight": 14,
+    "monthly": 30,
     "month": 30,
     "a month": 30,
-    "monthly": 30,
     "quarterly": 91,
     "yearly": 365,
 }
