@@ -91,7 +91,12 @@ def main() -> None:
         return
     for command, expected, actual in results:
         if expected != actual:
-            print(f"$ {command}\n--- the README shows:\n" + "\n".join(expected) + "\n--- keepgoing prints:\n" + "\n".join(actual))
+            print(
+                f"$ {command}\n--- the README shows:\n"
+                + "\n".join(expected)
+                + "\n--- keepgoing prints:\n"
+                + "\n".join(actual)
+            )
             sys.exit(1)
     print(f"all {len(results)} tour steps print what the README shows")
 

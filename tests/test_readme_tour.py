@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_readme_tour_prints_what_the_readme_shows(tmp_path) -> None:
     # In its own process: the tour sets its own clock, worker and time zone.
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "readme_tour.py")], capture_output=True, text=True, timeout=120
+        [sys.executable, str(ROOT / "scripts" / "readme_tour.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

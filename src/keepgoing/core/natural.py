@@ -2,8 +2,16 @@
 
 "cuppa with Sam and Priya at the hub yesterday, talked about the allotment"
 gives Sam Okafor and Priya Shah, a cuppa, yesterday, and the sentence as the
-note. Known names and aliases are found whole; a single word that could be
-several people is refused with the candidates, never guessed.
+note.
+
+A word is a person only when it is written as a name: a whole name or alias,
+or one word of a single person's name, never a function word ("with",
+"back"), and, where the sentence uses capitals, only when capitalised
+("she will call back" is not Will Brown). A name that is also an everyday
+word (Will, Joy, Grace, Rose, Mark, Bill) is certain only when capitalised
+mid-sentence. Anything less than certain, or a word that could be several
+people, is asked about on a terminal (`choose`) and refused off one: never
+guessed.
 """
 
 from __future__ import annotations
@@ -38,6 +46,117 @@ _WHEN_PATTERNS = [
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\bon \d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
 ]
+
+
+# Words that never name anyone on their own, however a vCard spells a name.
+FUNCTION_WORDS = frozenset(
+    """a about after again all also am an and any are as at back be been before being but by can
+    could did do does for from had has have he her here him his how i if in into is it its just
+    me my no not now of off on once only or our out over she so some than that the their them
+    then there they this to too up us very was we were what when where which while who with
+    would you your yes ok okay re via per""".split()
+)
+# Names that are everyday words too: only a capital mid-sentence makes them a name.
+NAME_WORDS = frozenset(
+    """will joy grace rose mark bill may june april hope faith pat sue don dawn summer amber ruby
+    jack frank rich sunny violet holly ivy lily daisy iris heather olive pearl robin jay drew guy
+    gene nick art ray sky rob chip wade reed penny patience honor honour mercy glen dale cliff
+    carol chase hunter august victor""".split()
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@dataclass
+class _Token:
+    text: str
+    key: str  # folded
+    start: int
+    capital: bool
+    opens: bool  # first word of the text or of a sentence
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        before = text[: match.start()].rstrip()
+        word = re.sub(r"['’]s$", "", match[0])  # "Zoe's" is Zoe
+        tokens.append(
+            _Token(word, fold(word), match.start(), word[:1].isupper(), not before or before[-1] in ".!?\n")
+        )
+    return tokens
+
+
+def _people_named(
+    store: Store, text: str, choose: Callable[[str, list[str]], str] | None
+) -> tuple[dict[int, str], dict[int, int]]:
+    """Who the sentence names, and where: whole names first, then single name words, surely."""
+    names: list[tuple[list[str], int, str]] = [
+        (fold(r["k"]).split(), r["id"], r["name"])
+        for r in store.rows(
+            "SELECT id, name, name_key AS k FROM person WHERE archived_at IS NULL UNION ALL "
+            "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id "
+            "WHERE p.archived_at IS NULL"
+        )
+    ]
+    tokens = _tokens(text)
+    capitals = any(t.capital and not t.opens for t in tokens)
+    used: set[int] = set()
+    found: dict[int, str] = {}
+    position: dict[int, int] = {}
+
+    def as_written(run: list[_Token]) -> bool:
+        """Written as a name: capitalised where the sentence has capitals, and not only at its start."""
+        if all(t.key in FUNCTION_WORDS for t in run):
+            return False
+        return not capitals or all(t.capital for t in run)
+
+    # Whole names and aliases of two words or more, longest first ("Sam Okafor" beats "Sam").
+    for words, pid, name in sorted(names, key=lambda n: -len(n[0])):
+        if len(words) < 2:
+            continue
+        for i in range(len(tokens) - len(words) + 1):
+            run = tokens[i : i + len(words)]
+            if any(j in used for j in range(i, i + len(words))) or [t.key for t in run] != words:
+                continue
+            if as_written(run):
+                found[pid] = name
+                position.setdefault(pid, run[0].start)
+                used.update(range(i, i + len(words)))
+    # Then one word: a one-word name or alias, or one word of a longer name.
+    by_word: dict[str, dict[int, str]] = {}
+    for words, pid, name in names:
+        for word in words:
+            if len(word) >= 2 and word not in FUNCTION_WORDS:
+                by_word.setdefault(word, {})[pid] = name
+    for i, token in enumerate(tokens):
+        people = by_word.get(token.key)
+        if i in used or not people or all(pid in found for pid in people) or not as_written([token]):
+            continue
+        sure = not (token.key in NAME_WORDS and (not token.capital or token.opens))
+        candidates = sorted(set(people.values()))
+        if len(people) > 1 or not sure:
+            if choose is None:
+                if len(people) > 1:
+                    raise Ambiguous(
+                        f'"{token.text}" could be {", ".join(candidates)}: say which, with more of the name.',
+                        candidates,
+                    )
+                raise Ambiguous(
+                    f'Not sure "{token.text}" means {candidates[0]}: write the name in full or with a capital, '
+                    "or log it with keepgoing log.",
+                    candidates,
+                )
+            chosen = choose(token.text, [*candidates, NOBODY] if not sure else candidates)
+            if chosen == NOBODY:
+                continue
+            people = {pid: name for pid, name in people.items() if name == chosen}
+        found.update(people)
+        for pid in people:
+            position.setdefault(pid, token.start)
+    return found, position
+
+
+NOBODY = "nobody: it is just a word here"
 
 
 @dataclass
@@ -76,47 +195,7 @@ def understand(
     words = re.findall(r"\w+", folded)
     via = next((CHANNEL_WORDS[w] for w in words if w in CHANNEL_WORDS), "other")
     when = _when(text, today)
-    keys: list[tuple[str, int, str]] = [
-        (fold(r["k"]), r["id"], r["name"])
-        for r in store.rows(
-            "SELECT id, name, name_key AS k FROM person WHERE archived_at IS NULL UNION ALL "
-            "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id "
-            "WHERE p.archived_at IS NULL"
-        )
-    ]
-    found: dict[int, str] = {}
-    position: dict[int, int] = {}
-    remaining = folded
-    # Whole names and aliases first, longest first, so "Sam Okafor" beats "Sam".
-    for key, pid, name in sorted(keys, key=lambda k: -len(k[0])):
-        pattern = rf"(?<!\w){re.escape(key)}(?!\w)"
-        match = re.search(pattern, remaining)
-        if match:
-            found[pid] = name
-            position.setdefault(pid, match.start())
-            remaining = re.sub(pattern, lambda m: " " * len(m[0]), remaining)  # keep positions
-    # Then single words that are part of exactly one person's name.
-    by_word: dict[str, dict[int, str]] = {}
-    for key, pid, name in keys:
-        for word in key.split():
-            if len(word) >= 2:
-                by_word.setdefault(word, {})[pid] = name
-    for match in re.finditer(r"\w+", remaining):
-        word = match[0]
-        people = by_word.get(word)
-        if not people or all(pid in found for pid in people):
-            continue
-        if len(people) > 1:
-            names = sorted(set(people.values()))
-            if choose is None:
-                raise Ambiguous(
-                    f'"{word}" could be {", ".join(names)}: say which, with more of the name.', names
-                )
-            chosen = choose(word, names)
-            people = {pid: name for pid, name in people.items() if name == chosen}
-        found.update(people)
-        for pid in people:
-            position.setdefault(pid, match.start())
+    found, position = _people_named(store, text, choose)
     if not found:
         raise BadInput("I couldn't find anyone you know in that; name them as they are in keepgoing people.")
     ordered = sorted(found, key=lambda pid: position.get(pid, 0))  # in the order the sentence names them
