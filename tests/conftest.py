@@ -222,7 +222,7 @@ def fingerprint(db: Path | str) -> str:
     try:
         digest = hashlib.sha256()
         for name in sorted(schema_of(db)):
-            if name.startswith("search_text"):
+            if name.startswith(("search_text", "search_more")):
                 continue
             for row in sorted(query(f'SELECT * FROM "{name}"'), key=repr):
                 digest.update(repr(row).encode())

@@ -179,6 +179,10 @@ def show(
     all_: Annotated[
         bool, typer.Option("--all", help="Show every conversation, not just the latest 20.")
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Never page a long timeline (KEEPGOING_PAGER or PAGER pick one)."),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -231,10 +235,12 @@ def show(
         emit_json(data)
         return
     from keepgoing.cli import render
+    from keepgoing.cli.output import to_terminal
 
-    render.person_card(
-        person, conversations, total, follow_ups, today, notes=notes, ideas=ideas, wellbeing=wellbeing
-    )
+    with render.paged(to_terminal() and not no_pager):
+        render.person_card(
+            person, conversations, total, follow_ups, today, notes=notes, ideas=ideas, wellbeing=wellbeing
+        )
 
 
 @app.command(

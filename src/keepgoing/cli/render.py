@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,36 @@ def console() -> Console:
     return Console(
         file=trimmed, highlight=False, emoji=False, no_color=bool(os.environ.get("NO_COLOR")) or None
     )
+
+
+@contextmanager
+def paged(use_pager: bool) -> Any:
+    """Show what is printed inside through a pager when it is longer than the terminal, as git does.
+
+    The pager is $KEEPGOING_PAGER, else $PAGER, else `less -FRX`; an empty value means none.
+    """
+    if not use_pager:
+        yield
+        return
+    import io
+    import shutil
+    import subprocess
+
+    real, captured = sys.stdout, io.StringIO()
+    sys.stdout = captured
+    try:
+        yield
+    finally:
+        sys.stdout = real
+    text = captured.getvalue()
+    command = os.environ.get("KEEPGOING_PAGER", os.environ.get("PAGER", "less -FRX"))
+    if text.count("\n") < shutil.get_terminal_size().lines or not command.strip():
+        real.write(text)
+        return
+    try:
+        subprocess.run(command, shell=True, input=text, text=True, check=False)
+    except OSError:
+        real.write(text)
 
 
 class _Trimmed:
@@ -127,7 +158,7 @@ def due_screen(
         table.add_column("Last contact")
         table.add_column("Rhythm")
         table.add_column("Due")
-        table.add_column("Reach them by")
+        table.add_column("Reach them by", overflow="fold")  # wrapped, never cut: it is how to reach them
         if team:
             table.add_column("Key worker")
         for entry in report.people[:limit]:
@@ -217,7 +248,7 @@ def follow_ups_table(
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("For", style="bold")
-    table.add_column("What")
+    table.add_column("What", overflow="fold")
     table.add_column("Due")
     if team:
         table.add_column("Whose")
@@ -255,7 +286,7 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
     table.add_column("Organisation")
     table.add_column("Tags")
     table.add_column("Rhythm")
-    table.add_column("Last contact")
+    table.add_column("Last contact", no_wrap=True)
     table.add_column("Status")
     team = any(person.worker for person in people)  # a personal store has no key workers
     if team:
@@ -374,15 +405,20 @@ def person_card(
             )
         )
         return
-    # Who logged what matters only once more than one worker has.
+    # Who logged what matters only once more than one worker has; empty columns are left
+    # out, so that on a narrow terminal the notes keep their room.
     loggers = len({item.logged_by for item in conversations}) > 1
+    together = any(name != person.name for item in conversations for name in item.people)
+    scored = any(item.wellbeing or item.feeling for item in conversations)
     table = Table(title=f"Conversations ({total})", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column("When")
+    table.add_column("When", no_wrap=True)
     table.add_column("How")
-    table.add_column("With")
-    table.add_column("Wellbeing", justify="center")
-    table.add_column("Note")
+    if together:
+        table.add_column("With")
+    if scored:
+        table.add_column("Wellbeing", justify="center")
+    table.add_column("Note", overflow="fold", ratio=1)
     if loggers:
         table.add_column("Logged by")
     for item in conversations:
@@ -391,14 +427,12 @@ def person_card(
         feeling = (str(item.wellbeing) if item.wellbeing else "") + (
             f" {item.feeling}" if item.feeling else ""
         )
-        cells = [
-            str(item.id),
-            describe_day(item.occurred_at.astimezone().date()),
-            _t(how),
-            _t(", ".join(others)),
-            _t(feeling.strip()),
-            _t(item.note),
-        ]
+        cells = [str(item.id), describe_day(item.occurred_at.astimezone().date()), _t(how)]
+        if together:
+            cells.append(_t(", ".join(others)))
+        if scored:
+            cells.append(_t(feeling.strip()))
+        cells.append(_t(item.note))
         table.add_row(*cells, *([_t(item.logged_by)] if loggers else []))
     out.print(table)
     if total > len(conversations):
@@ -441,11 +475,13 @@ def search_results(results: list[Any], query: str, today: date) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("When")
+    table.add_column("Found in")
     table.add_column("Who", style="bold")
     table.add_column("What")
     for result in results:
         when = describe_day(result.when.astimezone().date()) if result.when else ""
-        table.add_row(when, _t(", ".join(result.people)), highlighted(result.snippet))
+        where = result.kind if result.kind == "person" else f"{result.kind} #{result.id}"
+        table.add_row(when, where, _t(", ".join(result.people)), highlighted(result.snippet))
     out.print(table)
 
 

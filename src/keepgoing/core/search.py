@@ -12,7 +12,7 @@ a team's store is thousands of people, not millions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from keepgoing.core.people import iso, like_escape
@@ -26,7 +26,7 @@ START, END = "\x02", "\x03"  # around each match in a snippet; never in stored t
 
 @dataclass
 class SearchResult:
-    kind: str  # "person" or "conversation"
+    kind: str  # "person", "conversation", "follow-up", "idea", "note" or "win"
     id: int
     when: datetime | None
     people: list[str] = field(default_factory=list)
@@ -62,10 +62,74 @@ def search(store: Store, text: str, *, limit: int = 50) -> list[SearchResult]:
     with store.read():
         if store.dialect == "sqlite":
             people, conversations = _fts(store, fts_query(text), limit)
+            others = _fts_more(store, fts_query(text), limit)
         else:
             people, conversations = _scan(store, text, limit)
+            others = _scan_more(store, text, limit)
         _add_people(store, conversations)
-    return (people + conversations)[:limit]
+        _describe_more(store, others)
+    others.sort(key=lambda r: r.when or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return (people + conversations + others)[:limit]
+
+
+# Follow-ups, ideas, lasting notes and wins: where each kind's text, date and people are.
+MORE = {
+    "follow-up": ("follow_up", "created_at", "text"),
+    "idea": ("idea", "created_at", "text"),
+    "note": ("person_note", "created_at", "text"),
+    "win": ("win", "occurred_at", "text"),
+}
+
+
+def _fts_more(store: Store, query: str, limit: int) -> list[SearchResult]:
+    if not store.row("SELECT name FROM sqlite_master WHERE name = 'search_more'"):
+        return []
+    snippet = f"snippet(search_more, 2, '{START}', '{END}', '…', 16)"
+    return [
+        SearchResult(row["kind"], int(row["ref"]), None, [], None, row["snip"])
+        for row in store.rows(
+            f"SELECT kind, ref, {snippet} AS snip FROM search_more WHERE search_more MATCH :q LIMIT :limit",
+            {"q": query, "limit": limit},
+        )
+    ]
+
+
+def _scan_more(store: Store, text: str, limit: int) -> list[SearchResult]:
+    """The same four kinds by a portable scan: every word somewhere in the text, case ignored."""
+    words = name_key(text).split()
+    params: dict[str, Any] = {f"w{i}": f"%{like_escape(w)}%" for i, w in enumerate(words)}
+    params["limit"] = limit
+    found: list[SearchResult] = []
+    for kind, (table, _, column) in MORE.items():
+        body = f"lower({column})" if kind != "idea" else "lower(text || ' ' || coalesce(outcome, ''))"
+        where = " AND ".join(f"{body} LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
+        found += [
+            SearchResult(kind, row["id"], None, [], None, row["body"])
+            for row in store.rows(
+                f"SELECT id, {column} AS body FROM {table} WHERE {where} LIMIT :limit", params
+            )
+        ]
+    return found
+
+
+def _describe_more(store: Store, results: list[SearchResult]) -> None:
+    """Each hit's date and the people it is about."""
+    for result in results:
+        table, when, _ = MORE[result.kind]
+        row = store.row(f"SELECT {when} AS at FROM {table} WHERE id = :id", {"id": result.id})
+        result.when = as_datetime(row["at"]) if row else None
+        if result.kind == "win":
+            people = store.rows(
+                "SELECT p.name FROM win_person wp JOIN person p ON p.id = wp.person_id WHERE wp.win_id = :id "
+                "ORDER BY p.name_key",
+                {"id": result.id},
+            )
+        else:
+            people = store.rows(
+                f"SELECT p.name FROM {table} t JOIN person p ON p.id = t.person_id WHERE t.id = :id",
+                {"id": result.id},
+            )
+        result.people = [r["name"] for r in people]
 
 
 def _fts(store: Store, query: str, limit: int) -> tuple[list[SearchResult], list[SearchResult]]:

@@ -169,7 +169,7 @@ def unreadable_dates(path: Path, *, limit: int = 50) -> list[str]:
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
-            if table.startswith(("search_text", "sqlite_", "alembic")):
+            if table.startswith(("search_text", "search_more", "sqlite_", "alembic")):
                 continue
             columns = [(r[1], r[2].upper()) for r in conn.execute(f'PRAGMA table_info("{table}")')]
             dated = [(name, kind) for name, kind in columns if kind in ("DATETIME", "DATE")]

@@ -197,9 +197,10 @@ class SqliteStore:
         """
         if self.read_only:
             return
-        if self.row("SELECT name FROM sqlite_master WHERE name = 'search_text'"):
-            with self.write():
-                self.run("INSERT INTO search_text (search_text) VALUES ('optimize')")
+        for index in ("search_text", "search_more"):
+            if self.row("SELECT name FROM sqlite_master WHERE name = :n", {"n": index}):
+                with self.write():
+                    self.run(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
         busy, _, _ = self.row("PRAGMA wal_checkpoint(TRUNCATE)")
         if busy:
             raise StoreError(
