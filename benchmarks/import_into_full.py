@@ -16,21 +16,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 SEED = Path(__file__).parent / "seed.py"
+sys.path.insert(0, str(SEED.parent))
 
-
-def run(args: list[str]) -> tuple[float, float]:
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.read().decode()}")
-    proc.stderr.close()
-    return elapsed, usage.ru_maxrss / 1024
+from run import measure  # noqa: E402  (one way to time a cold process)
 
 
 def main() -> None:
@@ -61,8 +52,11 @@ def main() -> None:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        run([*keepgoing, "--db", str(source), "export", "--format", "json", "--output", str(export)])
-        seconds, rss = run([*keepgoing, "--db", str(target), "import", str(export)])
+        measure(
+            [*keepgoing, "--db", str(source), "export", "--format", "json", "--output", str(export)],
+            dict(os.environ),
+        )
+        seconds, rss = measure([*keepgoing, "--db", str(target), "import", str(export)], dict(os.environ))
         print(
             f"import of {options.incoming:,} conversations ({export.stat().st_size / 1024**2:.0f} MB of JSON) "
             f"into a store of {options.people:,} people and {options.existing:,} conversations: "

@@ -15,7 +15,11 @@ def test_plain_keepgoing_prints_the_help_and_succeeds(kg) -> None:
 
 @pytest.mark.parametrize(
     ("name", "fmt", "marker"),
-    [("r.csv", "csv", "date,"), ("r.md", "markdown", "# Hand-over pack"), ("r.ics", "ics", "BEGIN:VCALENDAR")],
+    [
+        ("r.csv", "csv", "date,"),
+        ("r.md", "markdown", "# Hand-over pack"),
+        ("r.ics", "ics", "BEGIN:VCALENDAR"),
+    ],
 )
 def test_export_takes_its_format_from_the_file_name(kg, tmp_path, name, fmt, marker) -> None:
     kg("add", "Ann")
@@ -24,7 +28,10 @@ def test_export_takes_its_format_from_the_file_name(kg, tmp_path, name, fmt, mar
     result = kg("export", "--output", str(out))
     assert f"({fmt}:" in result.stderr
     assert marker in out.read_text(encoding="utf-8-sig")
-    assert "contradicts" in kg("export", "--format", "json", "--output", str(tmp_path / ("x" + name)), expect=2).stderr
+    assert (
+        "contradicts"
+        in kg("export", "--format", "json", "--output", str(tmp_path / ("x" + name)), expect=2).stderr
+    )
 
 
 @pytest.mark.parametrize(("given", "marker"), [("md", "# Hand-over pack"), ("ical", "BEGIN:VCALENDAR")])
@@ -49,7 +56,16 @@ def test_the_calendar_carries_next_check_ins_with_stable_uids(kg) -> None:
 
 def test_search_covers_follow_ups_ideas_lasting_notes_and_wins(kg) -> None:
     kg("add", "Ann Lee")
-    kg("log", "ann", "--note", "nothing to see", "--follow-up", "Share the funding form", "--idea", "A funding bid")
+    kg(
+        "log",
+        "ann",
+        "--note",
+        "nothing to see",
+        "--follow-up",
+        "Share the funding form",
+        "--idea",
+        "A funding bid",
+    )
     kg("note", "ann", "Good with funding forms")
     kg("win", "The funding came through", "--with", "ann")
     hits = json.loads(kg("search", "funding", "--json").stdout)
@@ -61,7 +77,9 @@ def test_search_covers_follow_ups_ideas_lasting_notes_and_wins(kg) -> None:
 def test_counts_are_said_properly(kg, tmp_path) -> None:
     kg("add", "Ann")
     path = tmp_path / "one.json"
-    path.write_text(json.dumps({"format_version": 2, "people": [{"id": 1, "name": "Bob"}], "conversations": []}))
+    path.write_text(
+        json.dumps({"format_version": 2, "people": [{"id": 1, "name": "Bob"}], "conversations": []})
+    )
     result = kg("import", str(path))
     assert "Added 1 person (" in result.stdout and "0 conversations and 0 follow-ups" in result.stdout
     assert "1 people" not in kg("people").stdout
@@ -93,14 +111,32 @@ def test_stats_title_matches_its_first_row(kg) -> None:
 
 def test_edit_names_options_not_columns(kg) -> None:
     kg("add", "Ann")
-    out = kg("edit", "ann", "--consent", "given", "--consent-channels", "phone", "--consent-review", "in 6 months").stdout
+    out = kg(
+        "edit", "ann", "--consent", "given", "--consent-channels", "phone", "--consent-review", "in 6 months"
+    ).stdout
     assert "consent_" not in out and "_on" not in out
 
 
 def test_at_60_columns_contacts_and_notes_wrap_rather_than_being_cut(kg, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
-    kg("add", "Priya Shah", "--every", "weekly", "--email", "priya.shah@foodbank-example.org", "--prefers", "email")
-    kg("log", "priya", "--when", "10 days ago", "--note", "about the tenants hall and the funding applications")
+    kg(
+        "add",
+        "Priya Shah",
+        "--every",
+        "weekly",
+        "--email",
+        "priya.shah@foodbank-example.org",
+        "--prefers",
+        "email",
+    )
+    kg(
+        "log",
+        "priya",
+        "--when",
+        "10 days ago",
+        "--note",
+        "about the tenants hall and the funding applications",
+    )
     due = kg("due").stdout
     assert "…" not in due and "priya.shah" in due
     body = due.split("─")[-1].split("\n\n")[0].splitlines()

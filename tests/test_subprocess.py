@@ -226,30 +226,16 @@ def _read_until(fd: int, needle: str, timeout: float = 20.0) -> str:
 
 
 def test_log_asks_for_what_it_needs_on_a_terminal(env, seeded, db_path) -> None:
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen(
-        [*entry_point(), "log"],
-        env={**env, "COLUMNS": "100"},
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        close_fds=True,
+    output = _on_a_terminal(
+        ["log"],
+        env,
+        [
+            ("Who did you talk to?", b"sam, ann\r"),
+            ("How?", b"cuppa\r"),
+            ("Anything to note?", b"Chatted about the garden\r"),
+            ("Logged", b""),
+        ],
     )
-    os.close(terminal)
-    try:
-        _read_until(controller, "Who did you talk to?")
-        os.write(controller, b"sam, ann\r")
-        _read_until(controller, "How?")
-        os.write(controller, b"cuppa\r")
-        _read_until(controller, "Anything to note?")
-        os.write(controller, b"Chatted about the garden\r")
-        output = _read_until(controller, "Logged")
-        output += _read_until(controller, "2026")
-        assert proc.wait(timeout=20) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(controller)
     assert "a cuppa with Sam Okafor and Ann Lee" in output
     assert (
         stored(db_path, "SELECT note FROM conversation ORDER BY id DESC")[0][0] == "Chatted about the garden"

@@ -290,12 +290,15 @@ def describe_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def rhythm_name(days: int) -> str | None:
+    """The word for a rhythm with one ("weekly", not "a week": the first name listed), else None."""
+    return next((name for name, value in DURATION_NAMES.items() if value == days), None)
+
+
 def describe_rhythm(days: int) -> str:
-    names: dict[int, str] = {}
-    for name, value in DURATION_NAMES.items():
-        names.setdefault(value, name)  # the first name is the one to say ("weekly", not "a week")
-    if days in names:
-        return names[days]
+    named = rhythm_name(days)
+    if named:
+        return named
     if days % 7 == 0:
         return f"every {days // 7} weeks"
     return f"every {days} days"

@@ -108,6 +108,7 @@ def worker_key(value: str) -> str:
 # Words whose plural is not just an added "s".
 _PLURALS = {
     "person": "people",
+    "new person": "new people",
     "alias": "aliases",
     "follow-up": "follow-ups",
     "is": "are",

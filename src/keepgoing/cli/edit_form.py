@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from keepgoing.core.people import Person
-from keepgoing.dates import DURATION_NAMES, parse_duration
+from keepgoing.dates import parse_duration, rhythm_name
 from keepgoing.errors import BadInput
 
 TEXT_FIELDS = ("name", "organisation", "role", "phone", "email", "prefers", "worker", "note")
@@ -25,8 +25,7 @@ FIELDS = (*TEXT_FIELDS[:1], "aliases", *TEXT_FIELDS[1:6], "rhythm", "tags", *TEX
 
 
 def rhythm_text(days: int) -> str:
-    named = {value: name for name, value in DURATION_NAMES.items()}
-    return named.get(days) or (f"{days // 7}w" if days % 7 == 0 else f"{days}d")
+    return rhythm_name(days) or (f"{days // 7}w" if days % 7 == 0 else f"{days}d")
 
 
 def current_values(person: Person) -> dict[str, Any]:

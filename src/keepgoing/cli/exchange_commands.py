@@ -223,7 +223,7 @@ def import_(
     )
     skipped = report.conversations_skipped + report.follow_ups_skipped
     if skipped:
-        say(messages.IMPORT_SKIPPED.format(count=skipped))
+        say(messages.IMPORT_SKIPPED.format(count=plural(skipped, "item")))
     for note in report.notes:
         say(messages.IMPORT_NOTE.format(note=user(note)))
     if dry_run:

@@ -182,7 +182,7 @@ def copy(
     )
     skipped = report.conversations_skipped + report.follow_ups_skipped + report.others_skipped
     if skipped:
-        say(messages.COPY_SKIPPED.format(count=skipped))
+        say(messages.COPY_SKIPPED.format(count=plural(skipped, "item")))
     for note in report.notes:
         say(messages.IMPORT_NOTE.format(note=user(note)))
     if dry_run:

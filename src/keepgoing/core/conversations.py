@@ -28,6 +28,20 @@ class Conversation:
     feeling: str | None = None
     group: str | None = None
 
+    @classmethod
+    def from_row(cls, row: Any) -> Conversation:
+        """From a row with id, occurred_at, via, note, wellbeing, logged_by, feeling and group_name."""
+        return cls(
+            row["id"],
+            as_datetime(row["occurred_at"]),
+            row["via"],
+            row["note"],
+            row["wellbeing"],
+            row["logged_by"],
+            feeling=row["feeling"],
+            group=row["group_name"],
+        )
+
     def to_json(self, *, exclude: str | None = None) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -270,19 +284,7 @@ def conversations_with(store: Store, person_id: int, *, limit: int | None = None
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = limit
-    conversations = {
-        row["id"]: Conversation(
-            row["id"],
-            as_datetime(row["occurred_at"]),
-            row["via"],
-            row["note"],
-            row["wellbeing"],
-            row["logged_by"],
-            feeling=row["feeling"],
-            group=row["group_name"],
-        )
-        for row in store.rows(sql, params)
-    }
+    conversations = {row["id"]: Conversation.from_row(row) for row in store.rows(sql, params)}
     if conversations:
         for row in store.rows(
             "SELECT cp.conversation_id AS cid, p.name FROM conversation_person cp "

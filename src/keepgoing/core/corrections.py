@@ -51,16 +51,7 @@ def get_conversation(store: Store, conversation_id: int) -> Conversation:
     )
     if row is None:
         raise NotFound(f"There is no conversation number {conversation_id}; see keepgoing show NAME.")
-    conversation = Conversation(
-        row["id"],
-        as_datetime(row["occurred_at"]),
-        row["via"],
-        row["note"],
-        row["wellbeing"],
-        row["logged_by"],
-        feeling=row["feeling"],
-        group=row["group_name"],
-    )
+    conversation = Conversation.from_row(row)
     conversation.people = [p.name for p in conversation_people(store, conversation_id)]
     return conversation
 
