@@ -85,8 +85,6 @@ def test_kill_9_during_a_large_import_leaves_all_or_nothing(big_export, tmp_path
         capture_output=True,
     )
     duration = time.monotonic() - started
-    rng = random.Random(11)
-    outcomes = []
     for round_number in range(KILL_ROUNDS):
         db = tmp_path / f"round{round_number}.db"
         shutil.copy(base, db)
@@ -95,7 +93,8 @@ def test_kill_9_during_a_large_import_leaves_all_or_nothing(big_export, tmp_path
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.05, duration * 1.1))
+        # Kill points spread evenly over the run (and just past its end), the same every time.
+        time.sleep(0.05 + (duration * 1.1 - 0.05) * (round_number + 0.5) / KILL_ROUNDS)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         check = subprocess.run([*keepgoing(), "check", "--db", str(db)], capture_output=True, text=True)
@@ -104,8 +103,6 @@ def test_kill_9_during_a_large_import_leaves_all_or_nothing(big_export, tmp_path
         assert found["conversation"] in (0, size), found
         assert found["person"] in (1, 301), found
         assert (found["conversation"] == size) == (found["person"] == 301)
-        outcomes.append(found["conversation"] == size)
-    assert outcomes  # every round checked; both outcomes are fine
 
 
 def _fsize_limit(limit: int):
@@ -178,7 +175,6 @@ def test_kill_9_during_migration_leaves_the_old_or_the_new_schema(tmp_path) -> N
     started = time.monotonic()
     subprocess.run([*keepgoing(), "people", "--json", "--db", str(timing)], check=True, capture_output=True)
     duration = time.monotonic() - started
-    rng = random.Random(5)
     for round_number in range(KILL_ROUNDS):
         db = tmp_path / f"m{round_number}.db"
         shutil.copy(template, db)
@@ -187,7 +183,7 @@ def test_kill_9_during_migration_leaves_the_old_or_the_new_schema(tmp_path) -> N
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.02, duration))
+        time.sleep(0.02 + (duration - 0.02) * (round_number + 0.5) / KILL_ROUNDS)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         conn = sqlite3.connect(db)

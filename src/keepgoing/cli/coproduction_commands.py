@@ -6,11 +6,11 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import describe_day, parse_duration, parse_when
 from keepgoing.errors import UsageError
+from keepgoing.storage import completion as complete
 
 PANEL = "Connect, ask and listen"
 

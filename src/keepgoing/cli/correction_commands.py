@@ -5,10 +5,10 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, join_names, say, user
 from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store
 from keepgoing.dates import describe_day, parse_when
+from keepgoing.storage import completion as complete
 
 PANEL = "Putting things right"
 IdArgument = Annotated[

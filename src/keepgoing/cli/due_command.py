@@ -5,10 +5,10 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.errors import UsageError
+from keepgoing.storage import completion as complete
 
 # The most urgent promises fit on a morning screen; `keepgoing followups` lists them all.
 FOLLOW_UPS_ON_SCREEN = 20

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
+from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
 EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
@@ -128,7 +128,9 @@ def export(
             anonymise=anonymise,
             keep_notes=keep_notes,
         )
-        total = store.row("SELECT count(*) AS n FROM conversation")["n"]
+        from keepgoing.core.conversations import count_all_conversations
+
+        total = count_all_conversations(store)
         target = _open_output(output, force=force, bom=fmt == "csv")
         from keepgoing.cli.progress import progress
 

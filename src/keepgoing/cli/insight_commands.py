@@ -6,11 +6,11 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
+from keepgoing.storage import completion as complete
 
 
 @app.command(

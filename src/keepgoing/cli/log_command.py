@@ -5,11 +5,11 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, interactive, open_store
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
+from keepgoing.storage import completion as complete
 
 
 def _ask(store) -> tuple[list[str], str, str | None]:

@@ -6,11 +6,11 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound, UsageError
+from keepgoing.storage import completion as complete
 
 # Consent options, shared by add and edit.
 ConsentOption = Annotated[str | None, typer.Option("--consent", help="given or withdrawn.")]
@@ -209,18 +209,12 @@ def show(
         return
     from keepgoing.core.ideas import list_ideas
     from keepgoing.core.notes import notes_for
+    from keepgoing.core.wellbeing import recent_scores
 
     with store.read():
         notes = notes_for(store, person.id)
         ideas = list_ideas(store, person_id=person.id)
-        wellbeing = [
-            r["wellbeing"]
-            for r in store.rows(
-                "SELECT c.wellbeing FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
-                "WHERE cp.person_id = :p AND c.wellbeing IS NOT NULL ORDER BY c.occurred_at DESC, c.id DESC LIMIT 12",
-                {"p": person.id},
-            )
-        ][::-1]
+        wellbeing = [score.wellbeing for score in recent_scores(store, person.id)]
         limit = None if (all_ or json_out) else 20
         conversations = conversations_with(store, person.id, limit=limit)
         total = count_conversations(store, person.id)

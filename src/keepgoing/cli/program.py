@@ -183,7 +183,7 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     # Typer's completion: --install-completion / --show-completion for bash, zsh, fish
-    # and PowerShell; values come from the store through keepgoing.cli.completion.
+    # and PowerShell; values come from the store through keepgoing.storage.completion.
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,

@@ -6,9 +6,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store, state
+from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
 

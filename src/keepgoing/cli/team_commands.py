@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
-from keepgoing.cli import completion as complete
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
 
@@ -152,7 +152,9 @@ def copy(
     from keepgoing.exchange.copying import copy_store
 
     source = open_store(db)
-    total = source.row("SELECT count(*) AS n FROM conversation")["n"]
+    from keepgoing.core.conversations import count_all_conversations
+
+    total = count_all_conversations(source)
     with contextlib.ExitStack() as cleanup:
         where = to
         if dry_run and "://" not in to and not Path(to).expanduser().exists():

@@ -301,3 +301,9 @@ def count_conversations(store: Store, person_id: int) -> int:
     return store.row(
         "SELECT count(*) AS n FROM conversation_person WHERE person_id = :pid", {"pid": person_id}
     )["n"]
+
+
+def count_all_conversations(store: Store) -> int:
+    """Every conversation in the store (for a progress bar's total)."""
+    row = store.row("SELECT count(*) AS n FROM conversation")
+    return int(row["n"]) if row else 0

@@ -1,5 +1,8 @@
 """Tab completion from the store: names and aliases, tags, groups, channels, follow-up numbers.
 
+In storage because it reads the store directly (the CLI modules use these as
+their `autocompletion=` callbacks).
+
 Typer's own mechanism (`--install-completion`, `--show-completion`, the
 `_KEEPGOING_COMPLETE` protocol) calls these while the user presses Tab, so
 they read a local store with stdlib sqlite3 only, read-only, and never
