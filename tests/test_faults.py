@@ -248,3 +248,24 @@ def test_every_file_keepgoing_writes_is_private_under_umask_022(tmp_path) -> Non
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
     for path in [folder, folder / "backups"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
+
+
+def test_export_to_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path) -> None:
+    db = tmp_path / "store.db"
+    subprocess.run([*keepgoing(), "add", "Ann", "--db", str(db)], check=True, capture_output=True)
+    for _ in range(30):
+        subprocess.run(
+            [*keepgoing(), "log", "ann", "--note", "x" * 5000, "--db", str(db)],
+            check=True,
+            capture_output=True,
+        )
+    out = tmp_path / "export.json"
+    result = subprocess.run(
+        [*keepgoing(), "export", "--output", str(out), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_fsize_limit(64 * 1024),  # the disk fills 64 KB into the 150 KB export
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "Could not write the output" in result.stderr, result.stderr
+    assert not out.exists() and not list(tmp_path.glob(".export.json.*"))
