@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.conftest import fingerprint, stored
+
+from conftest import fingerprint, stored
 
 
 def _json(result) -> object:

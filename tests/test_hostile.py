@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import fingerprint, stored
+
+from conftest import fingerprint, stored
 
 
 def _export(path: Path, people: list, conversations: list, **more) -> Path:
