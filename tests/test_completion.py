@@ -117,3 +117,25 @@ def test_the_completion_script_is_shown_for_each_shell(env) -> None:
             timeout=30,
         )
         assert result.returncode == 0 and "_KEEPGOING_COMPLETE" in result.stdout, shell
+
+
+def test_show_completion_falls_back_to_the_login_shell_when_none_is_seen(env) -> None:
+    """Run from a script or a service, no shell is in the process tree: $SHELL, else bash."""
+    probe = (
+        "import shellingham, sys\n"
+        "def nothing(*a, **k):\n"
+        "    raise shellingham.ShellDetectionFailure()\n"
+        "shellingham.detect_shell = nothing\n"
+        "sys.argv = ['keepgoing', '--show-completion']\n"
+        "from keepgoing.cli import main\n"
+        "main()\n"
+    )
+    for shell, marker in (("/usr/bin/fish", "complete --command keepgoing"), ("", "_keepgoing_completion()")):
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**env, "SHELL": shell},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert result.returncode == 0 and marker in result.stdout, (shell, result.stdout[:200], result.stderr)

@@ -178,6 +178,23 @@ def _undecodable(arg: str) -> bool:
     return False
 
 
+def _complete_shell_fallback() -> None:
+    """When Typer cannot see which shell runs keepgoing (no shell in the process tree: a
+    script, a service), use $SHELL's name, else bash, rather than "Shell not supported"."""
+    from typer import _completion_shared, completion
+
+    detect = _completion_shared._get_shell_name
+
+    def shell_name() -> str | None:
+        return detect() or os.path.basename(os.environ.get("SHELL", "")) or "bash"
+
+    _completion_shared._get_shell_name = shell_name  # type: ignore[assignment]
+    completion._get_shell_name = shell_name  # type: ignore[attr-defined]
+
+
+if any(arg in ("--show-completion", "--install-completion") for arg in sys.argv[1:]):
+    _complete_shell_fallback()
+
 app = typer.Typer(
     cls=KeepgoingGroup,
     help=HELP,
