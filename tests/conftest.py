@@ -78,16 +78,30 @@ NO_SERVER = "no PostgreSQL server: run `scripts/with-postgres pytest`, or set KE
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(why): a test of the SQLite file itself")
     config.addinivalue_line("markers", "postgresql_only(why): a test that only means something on a server")
+    config.addinivalue_line(
+        "markers", "also_sqlite_url: run once more with the store named by a sqlite:/// URL"
+    )
+    config.addinivalue_line("markers", "sqlite_url_only: run with the store named by a sqlite:/// URL only")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     uses_store = {"kg", "db_path"} & set(metafunc.fixturenames)
-    if not uses_store or metafunc.definition.get_closest_marker("sqlite_only"):
+    if not uses_store:
         return
-    only_server = metafunc.definition.get_closest_marker("postgresql_only")
-    metafunc.parametrize(
-        "backend", ["postgresql"] if only_server else ["sqlite", "postgresql"], indirect=True
-    )
+    marked = metafunc.definition.get_closest_marker
+    if marked("sqlite_url_only"):
+        kinds = ["sqlite-url"]
+    elif marked("sqlite_only"):
+        kinds = ["sqlite"]
+    elif marked("postgresql_only"):
+        kinds = ["postgresql"]
+    else:
+        kinds = ["sqlite", "postgresql"]
+    if marked("also_sqlite_url"):
+        # The same file through a sqlite:/// URL must behave exactly as through a path (issue 13).
+        kinds.insert(1, "sqlite-url")
+    if kinds != ["sqlite"]:
+        metafunc.parametrize("backend", kinds, indirect=True)
 
 
 class PostgresServer:
@@ -143,6 +157,8 @@ def postgres() -> object:
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Which database keepgoing runs on in this test; on PostgreSQL, KEEPGOING_DB is its URL."""
     kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite-url":
+        monkeypatch.setenv("KEEPGOING_DB", f"sqlite:///{request.getfixturevalue('isolated')}")
     if kind == "postgresql":
         server = request.getfixturevalue("postgres")
         url = server.create()

@@ -87,6 +87,7 @@ def test_json_export_is_complete(kg, story) -> None:
     assert [f["done_at"] is not None for f in data["follow_ups"]] == [True, False]
 
 
+@pytest.mark.also_sqlite_url
 def test_json_round_trip_into_an_empty_store_is_identical(kg, story, tmp_path) -> None:
     first = export_json(kg)
     (tmp_path / "backup.json").write_text(json.dumps(first))

@@ -150,3 +150,12 @@ def test_any_argument_is_handled(populated, db_path, command: str, value: str) -
 @given(value=nasty)
 def test_any_argument_is_handled_on_postgresql(populated, db_path, command: str, value: str) -> None:
     check_any_argument(db_path, command, value)
+
+
+@pytest.mark.sqlite_url_only
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@settings(max_examples=5, **FUZZ)
+@given(value=nasty)
+def test_any_argument_is_handled_through_a_sqlite_url(populated, db_path, command: str, value: str) -> None:
+    """The store named by a sqlite:/// URL is the same local store as its path (issue 13)."""
+    check_any_argument(db_path, command, value)

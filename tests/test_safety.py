@@ -23,6 +23,7 @@ def raw_bytes(db: Path) -> bytes:
 
 
 @pytest.mark.sqlite_only("it reads the SQLite file, WAL and FTS index bytes (PostgreSQL: test_team.py)")
+@pytest.mark.also_sqlite_url
 def test_forget_leaves_no_trace_in_the_file_wal_or_index(kg, clock, db_path) -> None:
     kg(
         "add",
