@@ -14,7 +14,6 @@ when it builds the commands, which cost ~30 ms on every run.
 
 import importlib
 import os
-import shlex
 import sys
 from typing import Any
 
@@ -86,6 +85,8 @@ def _completing() -> list[str] | None:
     """The words typed so far when the shell asks for completions (Typer's protocol), else None."""
     if "_KEEPGOING_COMPLETE" not in os.environ:
         return None
+    import shlex  # only when completing
+
     words = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""
     try:
         return shlex.split(words)[1:]

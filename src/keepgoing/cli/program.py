@@ -195,13 +195,24 @@ def _complete_shell_fallback() -> None:
 if any(arg in ("--show-completion", "--install-completion") for arg in sys.argv[1:]):
     _complete_shell_fallback()
 
+
+def _completion_wanted() -> bool:
+    """False only for a run of one of keepgoing's own commands (`keepgoing log ...`)."""
+    from keepgoing.cli import COMMANDS, command_in
+
+    if "_KEEPGOING_COMPLETE" in os.environ:
+        return True
+    return command_in(sys.argv[1:]) not in COMMANDS
+
+
 app = typer.Typer(
     cls=KeepgoingGroup,
     help=HELP,
     no_args_is_help=True,
     # Typer's completion: --install-completion / --show-completion for bash, zsh, fish
     # and PowerShell; values come from the store through keepgoing.storage.completion.
-    add_completion=True,
+    # Set up (~5 ms) only where it can be used: help, the completion options, a Tab press.
+    add_completion=_completion_wanted(),
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
