@@ -534,10 +534,16 @@ def test_a_team_of_three_in_real_processes(db_path, backend, tmp_path) -> None:
 
 
 def test_a_plain_postgresql_url_means_psycopg(kg) -> None:
-    for scheme in ("postgresql", "postgres"):
+    for scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         result = kg("--db", f"{scheme}://alex:Pw0rd@127.0.0.1:1/team", "due", expect=1)
-        assert "postgresql+psycopg://alex:***@127.0.0.1:1/team" in result.stderr
+        assert result.stderr.startswith(f"Error: Could not connect to {scheme}://alex:***@127.0.0.1:1/team: ")
         assert "psycopg2" not in result.stderr and "Pw0rd" not in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_url_for_another_kind_of_server_is_refused_plainly(kg) -> None:
+    result = kg("--db", "mysql://alex:Pw0rd@127.0.0.1:1/team", "due", expect=1)
+    assert "a team store is on PostgreSQL" in result.stderr and "Pw0rd" not in result.stderr
 
 
 @pytest.mark.postgresql_only("needs the server")

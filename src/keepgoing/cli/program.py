@@ -11,8 +11,8 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from keepgoing import __version__, messages
 from keepgoing.cli.output import error, user, warn
@@ -75,14 +75,14 @@ class KeepgoingGroup(TyperGroup):
         except KeepgoingError as exc:
             error(str(exc))
             code = exc.exit_code
-        except click_exceptions.UsageError as exc:
-            hint = f" (see keepgoing {exc.ctx.command_path.split(' ', 1)[-1]} --help)" if exc.ctx else ""
-            if exc.ctx and exc.ctx.parent is None:
-                hint = " (see keepgoing --help)"
+        except TyperException as exc:  # Click's errors: a usage error (status 2) points at the help
+            ctx = getattr(exc, "ctx", None)
+            hint = ""
+            if exc.exit_code == 2 and ctx is not None:
+                hint = f" (see keepgoing {ctx.command_path.split(' ', 1)[-1]} --help)"
+                if ctx.parent is None:
+                    hint = " (see keepgoing --help)"
             error(exc.format_message() + hint)
-            code = 2
-        except click_exceptions.ClickException as exc:
-            error(exc.format_message())
             code = exc.exit_code
         except (typer.Abort, KeyboardInterrupt):
             warn(messages.CANCELLED)

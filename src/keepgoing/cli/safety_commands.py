@@ -169,21 +169,14 @@ def check(json_out: JsonOption = False, db: DbOption = None) -> None:
     server's store is checked for its schema version and for tables that no
     longer match what keepgoing's migrations built.
     """
-    from keepgoing.storage import resolve_location
-    from keepgoing.storage.backup import check as health_check
+    from keepgoing.storage import check_store, on_server, resolve_location
 
-    location = resolve_location(db or state["db"])
-    on_server = "://" in location and not location.startswith("sqlite")
-    if on_server:
-        from keepgoing.storage.sqlalchemy_store import check_url
-
-        health = check_url(location)
-    else:
-        health = health_check(Path(location.split(":///", 1)[-1]).expanduser())
+    server = on_server(resolve_location(db or state["db"]))
+    health = check_store(db or state["db"])
     if json_out:
         emit_json(health.to_json())
     elif health.ok:
-        line = messages.HEALTHY_SERVER if on_server else messages.HEALTHY
+        line = messages.HEALTHY_SERVER if server else messages.HEALTHY
         say(line.format(path=user(health.path), schema=health.schema))
     else:
         say(messages.UNHEALTHY.format(path=user(health.path)))

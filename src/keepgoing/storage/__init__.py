@@ -1,8 +1,8 @@
 """Where the store lives, and opening it safely.
 
 `open_store()` takes `--db`, then `$KEEPGOING_DB`, then `db` in the config
-file, then the platform's user data folder. A path is a local SQLite file opened with stdlib sqlite3; a
-URL (`postgresql://...`, `sqlite:///...`) goes through SQLAlchemy.
+file, then the platform's user data folder. A path (or a `sqlite:///PATH` URL) is a local SQLite file opened with stdlib
+sqlite3; a `postgresql://` URL is a team's store, opened with psycopg.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from keepgoing.errors import StoreError
@@ -20,9 +21,10 @@ from keepgoing.storage.store import (
     SqliteStore,
     Store,
     describe_sqlite_error,
+    needs_upgrade,
 )
 
-__all__ = ["Store", "default_path", "open_store", "resolve_location"]
+__all__ = ["Store", "check_store", "default_path", "on_server", "open_store", "resolve_location"]
 
 FILE_NAME = "keepgoing.db"
 PRIVATE_FILE = 0o600
@@ -83,23 +85,68 @@ def _sqlite_path(location: str) -> str | None:
     return None
 
 
-def open_store(db: str | None = None) -> Store:
-    """Open (creating or upgrading as needed) the store at `db` or the default place."""
-    location = resolve_location(db)
+def _local_path(location: str) -> Path:
+    """The store file a path or `sqlite:///` URL names."""
     local = _sqlite_path(location)
     if local is not None:
         location = local
-    elif is_url(location):
-        from keepgoing.storage.sqlalchemy_store import open_url
-
-        return open_url(location)
     if location.startswith("file:") or "?" in location or "#" in location:
         # SQLite URI forms (file:...?mode=memory) would quietly open something other than a file.
         raise StoreError(
             f"{location} is not a plain file path; keepgoing keeps its store in a file "
             "(no file: URIs, ? or # in the name)."
         )
-    return open_sqlite(Path(location).expanduser())
+    return Path(location).expanduser()
+
+
+def on_server(location: str) -> bool:
+    """Whether the store is on a database server (anything but a file path or `sqlite:///`)."""
+    return is_url(location) and _sqlite_path(location) is None
+
+
+def _server_url(location: str) -> str:
+    from keepgoing.storage.postgres_store import is_postgres_url
+
+    if not is_postgres_url(location):
+        raise StoreError(
+            f"Cannot use the database URL {mask_url(location)}: a team store is on PostgreSQL "
+            "(postgresql://user@host/database); a local one is a file path."
+        )
+    return location
+
+
+def _driver_missing(location: str, exc: ImportError) -> StoreError:
+    return StoreError(
+        f"The database driver for {mask_url(location)} is not installed ({exc.name}); "
+        "install it with: pip install 'keepgoing[postgres]'."
+    )
+
+
+def open_store(db: str | None = None) -> Store:
+    """Open (creating or upgrading as needed) the store at `db` or the default place."""
+    location = resolve_location(db)
+    if not on_server(location):
+        return open_sqlite(_local_path(location))
+    try:
+        from keepgoing.storage.postgres_store import open_postgres
+    except ImportError as exc:
+        raise _driver_missing(location, exc) from None
+    return open_postgres(_server_url(location), mask_url(location))
+
+
+def check_store(db: str | None = None) -> Any:
+    """`keepgoing check`: the store's health, read-only (a `backup.Health`)."""
+    location = resolve_location(db)
+    if not on_server(location):
+        from keepgoing.storage.backup import check
+
+        return check(_local_path(location))
+    from keepgoing.storage.migrate import check_server
+
+    try:
+        return check_server(_server_url(location), mask_url(location))
+    except ImportError as exc:
+        raise _driver_missing(location, exc) from None
 
 
 def make_private_dir(folder: Path) -> None:
@@ -233,13 +280,12 @@ def open_sqlite(path: Path) -> SqliteStore:
         connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = _schema_version(connection, path)
-        if version not in REVISIONS and version is not None:
+        try:
+            upgrade = needs_upgrade(str(path), version)
+        except StoreError:
             connection.close()
-            raise StoreError(
-                f"{path} was written by a newer keepgoing (schema {version}); "
-                "please upgrade keepgoing to use it. Nothing was changed."
-            )
-        if version != HEAD:
+            raise
+        if upgrade:
             connection.close()
             if version is not None:
                 # An existing store is about to change shape: keep a copy first.

@@ -1,4 +1,8 @@
-"""Running Alembic migrations. Imported only when a store needs creating or upgrading."""
+"""Running Alembic migrations, and checking a server's tables against them.
+
+Imported only when a store needs creating or upgrading, and by `keepgoing
+check` on a database server: SQLAlchemy and Alembic never load otherwise.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,17 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from keepgoing.errors import StoreError
+from keepgoing.storage.schema import HEAD, REVISIONS
+
 SCRIPTS = "keepgoing.storage:migrations"
+
+# Any fixed number: the advisory lock every keepgoing process takes to migrate a PostgreSQL store.
+MIGRATION_LOCK = 4_870_221_366
 
 
 def run_migrations(connection: Any, scripts: str = SCRIPTS) -> None:
@@ -56,3 +67,91 @@ def upgrade_sqlite(path: Path | str, scripts: str = SCRIPTS) -> None:
             run_migrations(connection, scripts)
     finally:
         engine.dispose()
+
+
+def server_engine(url: str, location: str) -> Any:
+    """A SQLAlchemy engine for a PostgreSQL URL, through psycopg 3 (not SQLAlchemy's default psycopg2)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, poolclass=NullPool)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise StoreError(f"Cannot use the database URL {location}: {exc}.") from None
+
+
+def upgrade_server(url: str, location: str) -> None:
+    """Migrate a PostgreSQL store to the newest schema, in one transaction.
+
+    Two workers' first commands on a new team database: one migrates, the
+    other waits on the advisory lock, then finds the work done.
+    """
+    engine = server_engine(url, location)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            if _version(connection) != HEAD:
+                run_migrations(connection)
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"Could not upgrade the store {location}: {getattr(exc, 'orig', None) or exc}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def _version(connection: Any) -> str | None:
+    try:
+        with connection.begin_nested():
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return None
+    return None if version is None else str(version)
+
+
+def check_server(url: str, location: str) -> Any:
+    """`keepgoing check` for a database server, read-only: the schema version, and whether the
+    tables are still exactly what the migrations built (someone may have altered them by hand).
+
+    Row-level consistency is the server's job: its foreign keys are always enforced.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from keepgoing.storage.backup import Health
+    from keepgoing.storage.models import metadata
+
+    health = Health(location)
+    engine = server_engine(url, location)
+    try:
+        with engine.connect() as connection:
+            health.schema = _version(connection)
+            if health.schema is None:
+                health.problems.append("no schema version: not a keepgoing store (or an empty database)")
+            elif health.schema not in REVISIONS:
+                health.problems.append(f"schema {health.schema} is from a newer keepgoing")
+            elif health.schema != HEAD:
+                health.problems.append(
+                    f"schema {health.schema} is older than {HEAD}; any keepgoing command upgrades it"
+                )
+            else:
+                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                for difference in compare_metadata(context, metadata)[:20]:
+                    health.problems.append(f"the tables differ from keepgoing's: {_describe(difference)}")
+            connection.rollback()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Could not connect to {location}: {getattr(exc, 'orig', None) or exc}") from None
+    finally:
+        engine.dispose()
+    return health
+
+
+def _describe(difference: Any) -> str:
+    if isinstance(difference, tuple) and difference:
+        kind, *rest = difference
+        names = [getattr(item, "name", None) or str(item) for item in rest if item is not None]
+        return f"{kind.replace('_', ' ')} {' '.join(names[:3])}".strip()
+    return "a change of column details"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from keepgoing.errors import NotFound, StoreError
+from keepgoing.storage.schema import HEAD, REVISIONS
 from keepgoing.storage.values import to_sqlite
 
 Row = Mapping[str, Any]
@@ -67,7 +68,66 @@ def describe_sqlite_error(exc: sqlite3.Error, location: str) -> str:
     return f"The store {location} reported a problem: {text}."
 
 
-class SqliteStore:
+class Transactions:
+    """Transaction nesting, shared by both stores: the outermost block begins and
+    ends the transaction; a block inside it joins it.
+
+    A store gives `_statement(sql)` (one bare statement, errors already
+    mapped) and `_in_transaction()` (whether the driver has one open).
+    """
+
+    _depth = 0
+
+    def _statement(self, sql: str) -> None:
+        raise NotImplementedError
+
+    def _in_transaction(self) -> bool:
+        raise NotImplementedError
+
+    def _rollback(self) -> None:
+        if self._in_transaction():
+            self._statement("ROLLBACK")
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        if self._depth:  # already inside one: join it
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._statement(begin)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        try:
+            self._statement("COMMIT")
+        except StoreError:
+            self._rollback()
+            raise
+
+
+def newer_schema(location: str, version: str) -> StoreError:
+    return StoreError(
+        f"{location} was written by a newer keepgoing (schema {version}); "
+        "please upgrade keepgoing to use it. Nothing was changed."
+    )
+
+
+def needs_upgrade(location: str, version: str | None) -> bool:
+    """Whether a store at `version` (None: a new, empty one) must be migrated; a newer one is refused."""
+    if version is not None and version not in REVISIONS:
+        raise newer_schema(location, version)
+    return version != HEAD
+
+
+class SqliteStore(Transactions):
     """A local store file through stdlib sqlite3, in autocommit mode.
 
     Transactions are explicit: `write()` takes the write lock up front with
@@ -82,7 +142,6 @@ class SqliteStore:
         self.read_only = read_only
         self._conn = connection
         self._conn.row_factory = sqlite3.Row
-        self._depth = 0
         self.path = path
         self.location = str(path)
 
@@ -96,6 +155,12 @@ class SqliteStore:
             raise  # the core turns constraint failures into its own messages
         except sqlite3.Error as exc:
             raise StoreError(describe_sqlite_error(exc, self.location)) from exc
+
+    def _statement(self, sql: str) -> None:
+        self._execute(sql, None)
+
+    def _in_transaction(self) -> bool:
+        return self._conn.in_transaction
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self._execute(sql, params).fetchall()
@@ -124,32 +189,6 @@ class SqliteStore:
             raise
         except sqlite3.Error as exc:
             raise StoreError(describe_sqlite_error(exc, self.location)) from exc
-
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[None]:
-        if self._depth:  # already inside one: join it
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self._execute(begin, None)
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        try:
-            self._execute("COMMIT", None)
-        except StoreError:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
 
     def write(self) -> Any:
         if self.read_only:
