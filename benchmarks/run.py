@@ -2,11 +2,18 @@
 
     python benchmarks/seed.py --people 2000 --conversations 100000 --db /tmp/kg-2k.db
     python benchmarks/run.py --db /tmp/kg-2k.db
+    python benchmarks/run.py --db /tmp/kg-2k.db --postgres postgresql://me@localhost/kg_bench
+
 
 Each command runs `--runs` times after one warm-up, in a fresh process, and
 we report the median wall time, its ratio to `python -c pass` measured in the
 same run, and the peak RSS of the process (from wait4). `log` writes to a copy
 of the store so that the seeded one stays as it was.
+
+With `--postgres URL` the everyday commands also run against a team store on
+that PostgreSQL database, side by side with SQLite, and the table gives the
+ratio. An empty database there is filled first with `keepgoing copy` from
+`--db`; `log` then writes into it (a few conversations a run).
 """
 
 from __future__ import annotations
@@ -64,6 +71,9 @@ def main() -> None:
         help="also time export --format csv, import of a JSON export and a quarter's report (one run each)",
     )
     parser.add_argument("--quarter", default="2026Q3", help="the quarter --bulk reports on")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="also time the everyday commands on this PostgreSQL database"
+    )
     args = parser.parse_args()
     keepgoing = shutil.which("keepgoing")
     if not keepgoing:
@@ -95,6 +105,9 @@ def main() -> None:
         f"store: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB), {args.runs} runs each after a warm-up\n"
     )
     baseline = report(cases, args.runs)
+    if args.postgres:
+        print()
+        side_by_side(keepgoing, cases[2:], args.postgres, args.db, env, args.runs)
     if args.bulk:
         export = workdir / "export.json"
         bulk = [
@@ -119,6 +132,30 @@ def main() -> None:
             wall, rss = measure(command, case_env)
             print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.0f}x | {rss:.0f} |")
     shutil.rmtree(workdir)
+
+
+def side_by_side(
+    keepgoing: str,
+    cases: list[tuple[str, list[str], dict[str, str]]],
+    url: str,
+    db: Path,
+    env: dict[str, str],
+    runs: int,
+) -> None:
+    """The same commands on the team store at `url` as on SQLite, with the ratio between them."""
+    people = subprocess.run(
+        [keepgoing, "--db", url, "people", "--all", "--json"], env=env, capture_output=True, text=True
+    )
+    if people.returncode != 0:
+        raise SystemExit(f"cannot use {url}: {people.stderr.strip()}")
+    if people.stdout.strip() in ("", "[]"):
+        print(f"copying {db} into the PostgreSQL store first ...", flush=True)
+        subprocess.run([keepgoing, "--db", str(db), "copy", "--to", url], env=env, check=True)
+    print("| command | SQLite ms | PostgreSQL ms | PostgreSQL / SQLite |\n|---|---|---|---|")
+    for label, command, case_env in cases:
+        sqlite_ms = bench(command, case_env, runs)[0] * 1000
+        server_ms = bench(command, {**case_env, "KEEPGOING_DB": url}, runs)[0] * 1000
+        print(f"| `{label}` | {sqlite_ms:.0f} | {server_ms:.0f} | {server_ms / sqlite_ms:.2f}x |")
 
 
 def _a_name(db: Path) -> str:
