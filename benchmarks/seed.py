@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from keepgoing.core.people import next_due
+from keepgoing.core.person import next_due
 from keepgoing.storage import open_store
 from keepgoing.text import name_key
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from keepgoing.core.conversations import conversations_with, log_conversation
 from keepgoing.core.followups import complete_follow_up, open_follow_ups
-from keepgoing.core.people import add_person, edit_person, find_person, list_people, pause_person
+from keepgoing.core.matching import find_person
+from keepgoing.core.people import add_person, edit_person, list_people, pause_person
 from keepgoing.core.rhythm import due
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import open_store

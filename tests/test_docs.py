@@ -83,3 +83,48 @@ def test_the_command_name_is_found_past_global_options() -> None:
     assert command_in(["--debug", "--db=x.db", "due", "--json"]) == "due"
     assert command_in(["--help"]) is None and command_in(["--version", "due"]) is None
     assert command_in([]) is None and command_in(["--db"]) is None
+
+
+def test_the_column_lists_are_the_models_columns() -> None:
+    """storage/columns.py is written from the models (python scripts/table_columns.py)."""
+    from datetime import date, datetime
+
+    from keepgoing.storage import columns
+    from keepgoing.storage.models import metadata
+
+    def python_type(column) -> type | None:
+        try:
+            return getattr(column.type, "impl", column.type).python_type
+        except NotImplementedError:
+            return None
+
+    tables = metadata.tables.values()
+    assert columns.COLUMNS == {t.name: tuple(c.name for c in t.columns) for t in tables}, (
+        "storage/columns.py is stale: run python scripts/table_columns.py"
+    )
+    assert columns.INSTANTS == {
+        (t.name, c.name) for t in tables for c in t.columns if python_type(c) is datetime
+    }
+    assert columns.DAYS == {(t.name, c.name) for t in tables for c in t.columns if python_type(c) is date}
+
+
+def test_the_core_person_reads_every_column_it_should() -> None:
+    """A new person column reaches the core's Person, or is left out here on purpose."""
+    from keepgoing.core.person import PERSON_FIELDS
+    from keepgoing.storage.columns import COLUMNS
+
+    kept_in_the_store_only = {"name_key", "updated_at"}
+    assert set(COLUMNS["person"]) - set(PERSON_FIELDS) == kept_in_the_store_only
+
+
+def test_the_export_lists_a_persons_columns_in_table_order(kg) -> None:
+    import json
+
+    from keepgoing.exchange.json_format import NOT_EXPORTED
+    from keepgoing.storage.columns import COLUMNS
+
+    kg("add", "Sam Okafor", "--phone", "07700 900123")
+    person = json.loads(kg("export").stdout)["people"][0]
+    expected = [c for c in COLUMNS["person"] if c not in NOT_EXPORTED]
+    assert list(person) == [expected[0], expected[1], "aliases", "tags", *expected[2:]]
+    assert person["phone"] == "07700 900123"

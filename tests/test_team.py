@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import fingerprint, schema_of, stored, table_counts
-from keepgoing.core.people import edit_person, find_person
+from keepgoing.core.matching import find_person
+from keepgoing.core.people import edit_person
 from keepgoing.errors import EditConflict
 from keepgoing.storage import open_store
 

@@ -95,7 +95,7 @@ def due(
         emit_json(report.to_json())
         return
     from keepgoing.cli import render
-    from keepgoing.core.people import count_people
+    from keepgoing.core.person import count_people
     from keepgoing.core.rhythm import next_up
 
     quiet = not report.people and not report.follow_ups

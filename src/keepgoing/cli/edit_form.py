@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from keepgoing.core.people import Person
+from keepgoing.core.person import Person
 from keepgoing.dates import parse_duration, rhythm_name
 from keepgoing.errors import BadInput
 

@@ -18,7 +18,7 @@ def _ask(store) -> tuple[list[str], str, str | None]:
 
     from keepgoing.cli.program import choose
     from keepgoing.core.channels import CHANNELS
-    from keepgoing.core.people import find_person
+    from keepgoing.core.matching import find_person
     from keepgoing.errors import Ambiguous
 
     names: list[str] = []

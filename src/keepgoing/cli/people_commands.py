@@ -100,7 +100,7 @@ def add(
         worker=worker,
         by=me(),
     )
-    from keepgoing.core.people import lookalike
+    from keepgoing.core.matching import lookalike
 
     twin = lookalike(store, person.name)
     if twin:
@@ -121,7 +121,7 @@ def add(
 
 def _consent(now, consent, review, channels, note):
     """The consent fields given on the command line, checked, ready for the core."""
-    from keepgoing.core.people import consent_fields
+    from keepgoing.core.person_fields import consent_fields
 
     today = clock.local_today(now)
     review_on = parse_when(review, today=today, prefer="future").day if review else None
@@ -146,7 +146,8 @@ def people(
     db: DbOption = None,
 ) -> None:
     """List the people you keep in touch with."""
-    from keepgoing.core.people import count_people, list_people
+    from keepgoing.core.people import list_people
+    from keepgoing.core.person import count_people
 
     today = clock.local_today(clock.now())
     store = open_store(db)
@@ -189,7 +190,7 @@ def show(
     """One person's card and their timeline, newest first."""
     from keepgoing.core.conversations import conversations_with, count_conversations
     from keepgoing.core.followups import follow_ups_for
-    from keepgoing.core.people import find_person
+    from keepgoing.core.matching import find_person
 
     today = clock.local_today(clock.now())
     store = open_store(db)
@@ -364,7 +365,8 @@ def _next(person, lead: str = "next due") -> str:
 def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, db: str | None) -> None:
     """Their details in the editor; saved only if nobody else saved in the meantime."""
     from keepgoing.cli.edit_form import edit_in_editor, read_form, render_form
-    from keepgoing.core.people import edit_person, find_person
+    from keepgoing.core.matching import find_person
+    from keepgoing.core.people import edit_person
     from keepgoing.settings import worker as me
 
     store = open_store(db)

@@ -26,7 +26,7 @@ from keepgoing.text import plural, safe
 if TYPE_CHECKING:  # for annotations only: each screen's caller has already loaded its part of the core
     from keepgoing.core.conversations import Conversation
     from keepgoing.core.followups import FollowUp
-    from keepgoing.core.people import Person
+    from keepgoing.core.person import Person
     from keepgoing.core.rhythm import DueReport
 
 

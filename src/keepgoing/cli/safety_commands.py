@@ -33,7 +33,7 @@ def forget(
 ) -> None:
     """Erase a person and everything said only about them, for good."""
     from keepgoing.core.erasure import forget_person, plan_forget
-    from keepgoing.core.people import find_person
+    from keepgoing.core.matching import find_person
 
     store = open_store(db)
     person = find_person(store, name)

@@ -8,7 +8,9 @@ from typing import Any
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
-from keepgoing.core.people import Person, add_person, find_person, get_person, iso, next_due
+from keepgoing.core.matching import find_person
+from keepgoing.core.people import add_person
+from keepgoing.core.person import Person, get_person, iso, next_due
 from keepgoing.core.wellbeing import sooner, wellbeing_drop
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
@@ -119,7 +121,7 @@ def check_feeling(feeling: str) -> str | None:
 
 def conversation_people(store: Store, conversation_id: int) -> list[Person]:
     """Who was in a conversation, by name."""
-    from keepgoing.core.people import PERSON_COLUMNS
+    from keepgoing.core.person import PERSON_COLUMNS
 
     columns = ", ".join(f"p.{c.strip()}" for c in PERSON_COLUMNS.split(","))
     return [

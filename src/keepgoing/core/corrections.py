@@ -15,7 +15,8 @@ from typing import Any
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.conversations import Conversation, check_feeling, check_occurred, conversation_people
-from keepgoing.core.people import Person, find_person, get_person, next_due
+from keepgoing.core.matching import find_person
+from keepgoing.core.person import Person, get_person, next_due
 from keepgoing.core.wellbeing import sooner, wellbeing_drop
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store

@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from keepgoing.core.people import Person, find_person
+from keepgoing.core.matching import find_person
+from keepgoing.core.person import Person
 from keepgoing.storage import Store
 
 REDACTED = "[someone]"

@@ -54,7 +54,7 @@ class FollowUp:
         return self.done_at is None and self.due_on is not None and self.due_on < today
 
     def to_json(self, today: date) -> dict[str, Any]:
-        from keepgoing.core.people import iso
+        from keepgoing.core.person import iso
 
         return {
             "id": self.id,
@@ -224,7 +224,7 @@ def change_follow_up(
             updates["due_on"] = due_on
             changes.append("due day")
         if person is not None:
-            from keepgoing.core.people import find_person
+            from keepgoing.core.matching import find_person
 
             target = find_person(store, person)
             if target.id != before.person_id:

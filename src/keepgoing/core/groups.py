@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from keepgoing.core.people import find_person, iso
+from keepgoing.core.matching import find_person
+from keepgoing.core.person import iso
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime

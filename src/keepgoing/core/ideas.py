@@ -29,7 +29,7 @@ class Idea:
     conversation_id: int | None
 
     def to_json(self) -> dict[str, Any]:
-        from keepgoing.core.people import iso
+        from keepgoing.core.person import iso
 
         return {
             "id": self.id,

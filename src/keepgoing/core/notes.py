@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from keepgoing.core.people import find_person, iso
+from keepgoing.core.matching import find_person
+from keepgoing.core.person import iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime

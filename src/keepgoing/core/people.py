@@ -1,288 +1,22 @@
-"""People: adding, finding by name, listing, changing and retiring them."""
+"""People: listing, adding, changing, pausing and archiving them."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from keepgoing.core.channels import parse_channel
-from keepgoing.errors import Ambiguous, BadInput, EditConflict, NotFound
-from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
-from keepgoing.text import clean_name, clean_tag, fold, name_key, optional, worker_key
-
-DEFAULT_CADENCE_DAYS = 30
-MAX_CANDIDATES_SHOWN = 8
-
-PERSON_COLUMNS = (
-    "id, name, organisation, role, phone, email, prefers, note, cadence_days, created_at, "
-    "last_contact_at, last_contact_via, due_on, paused_until, archived_at, consent, consent_channels, "
-    "consent_note, consent_on, consent_review_on, wellbeing_drop, worker, version, updated_by"
+from keepgoing.core.matching import find_person
+from keepgoing.core.person import (
+    DEFAULT_CADENCE_DAYS,
+    PERSON_COLUMNS,
+    Person,
+    get_person,
+    next_due,
 )
-CONSENT = ("given", "withdrawn")
-
-
-@dataclass
-class Person:
-    id: int
-    name: str
-    cadence_days: int
-    created_at: datetime
-    due_on: date
-    organisation: str | None = None
-    role: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    prefers: str | None = None
-    note: str | None = None
-    last_contact_at: datetime | None = None
-    last_contact_via: str | None = None
-    paused_until: date | None = None
-    archived_at: datetime | None = None
-    consent: str | None = None
-    consent_channels: str | None = None
-    consent_note: str | None = None
-    consent_on: date | None = None
-    consent_review_on: date | None = None
-    wellbeing_drop: str | None = None
-    worker: str | None = None
-    version: int = 1
-    updated_by: str | None = None
-    aliases: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_row(cls, row: Any) -> Person:
-        return cls(
-            id=row["id"],
-            name=row["name"],
-            organisation=row["organisation"],
-            role=row["role"],
-            phone=row["phone"],
-            email=row["email"],
-            prefers=row["prefers"],
-            note=row["note"],
-            cadence_days=row["cadence_days"],
-            created_at=as_datetime(row["created_at"]),
-            last_contact_at=as_datetime(row["last_contact_at"]),
-            last_contact_via=row["last_contact_via"],
-            due_on=as_date(row["due_on"]),
-            paused_until=as_date(row["paused_until"]),
-            archived_at=as_datetime(row["archived_at"]),
-            consent=row["consent"],
-            consent_channels=row["consent_channels"],
-            consent_note=row["consent_note"],
-            consent_on=as_date(row["consent_on"]),
-            consent_review_on=as_date(row["consent_review_on"]),
-            wellbeing_drop=row["wellbeing_drop"],
-            worker=row["worker"],
-            version=row["version"],
-            updated_by=row["updated_by"],
-        )
-
-    def status(self, today: date) -> str:
-        if self.archived_at is not None:
-            return "archived"
-        if self.paused_until is not None and self.paused_until > today:
-            return "paused"
-        return "active"
-
-    @property
-    def last_contact_day(self) -> date | None:
-        return self.last_contact_at.astimezone().date() if self.last_contact_at else None
-
-    def to_json(self, today: date) -> dict[str, Any]:
-        last = self.last_contact_day
-        return {
-            "id": self.id,
-            "name": self.name,
-            "aliases": self.aliases,
-            "tags": self.tags,
-            "organisation": self.organisation,
-            "role": self.role,
-            "phone": self.phone,
-            "email": self.email,
-            "prefers": self.prefers,
-            "note": self.note,
-            "cadence_days": self.cadence_days,
-            "status": self.status(today),
-            "last_contact": iso(self.last_contact_at),
-            "last_contact_via": self.last_contact_via,
-            "days_since_contact": (today - last).days if last else None,
-            "due_on": self.due_on.isoformat(),
-            "paused_until": self.paused_until.isoformat() if self.paused_until else None,
-            "archived_at": iso(self.archived_at),
-            "created_at": iso(self.created_at),
-            "consent": self.consent,
-            "consent_channels": self.consent_channels.split(",") if self.consent_channels else [],
-            "consent_note": self.consent_note,
-            "consent_on": self.consent_on.isoformat() if self.consent_on else None,
-            "consent_review_on": self.consent_review_on.isoformat() if self.consent_review_on else None,
-            "wellbeing_drop": self.wellbeing_drop,
-            "worker": self.worker,
-            "version": self.version,
-        }
-
-
-def iso(moment: datetime | None) -> str | None:
-    """An instant as ISO 8601 in the user's local time, with its offset."""
-    return moment.astimezone().isoformat(timespec="seconds") if moment else None
-
-
-def next_due(base: datetime, cadence_days: int) -> date:
-    return base.astimezone().date() + timedelta(days=cadence_days)
-
-
-# --- finding people by what the user typed -------------------------------------------
-
-
-def like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _match_tier(query: str, key: str) -> int | None:
-    """0: the whole name; 1: a whole word of it; 2: the start of it or of a word."""
-    if key == query:
-        return 0
-    words = key.split()
-    if query in words:
-        return 1
-    if key.startswith(query) or any(word.startswith(query) for word in words):
-        return 2
-    return None
-
-
-def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
-    """The one person `query` names (full name, alias, word or unique prefix)."""
-    key = name_key(query)
-    if not key:
-        raise BadInput("A name cannot be empty.")
-    # The whole name or alias, through their unique indexes: the usual case, and
-    # the best tier whatever else matches, so the scans below are not needed.
-    exact = store.rows(
-        "SELECT id FROM person WHERE name_key = :key UNION SELECT person_id AS id FROM alias WHERE alias_key = :key",
-        {"key": key},
-    )
-    if len(exact) == 1:
-        return get_person(store, exact[0]["id"])
-    params = {
-        "exact": key,
-        "prefix": like_escape(key) + "%",
-        "word": "% " + like_escape(key) + "%",
-    }
-    where = "{col} = :exact OR {col} LIKE :prefix ESCAPE '\\' OR {col} LIKE :word ESCAPE '\\'"
-    hits: dict[int, tuple[int, str]] = {}
-    for row in store.rows(
-        f"SELECT id, name, name_key AS k FROM person WHERE {where.format(col='name_key')}", params
-    ):
-        tier = _match_tier(key, row["k"])
-        if tier is not None:
-            hits[row["id"]] = (tier, row["name"])
-    for row in store.rows(
-        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id "
-        f"WHERE {where.format(col='a.alias_key')}",
-        params,
-    ):
-        tier = _match_tier(key, row["k"])
-        if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
-            hits[row["id"]] = (tier, row["name"])
-    if not hits:
-        hits = _accent_blind_hits(store, key)
-    if not hits:
-        raise NotFound(_not_found_message(store, query, key, purpose))
-    best = min(tier for tier, _ in hits.values())
-    chosen = sorted((name, pid) for pid, (tier, name) in hits.items() if tier == best)
-    if len(chosen) > 1:
-        names = [name for name, _ in chosen]
-        shown = ", ".join(names[:MAX_CANDIDATES_SHOWN])
-        more = len(names) - MAX_CANDIDATES_SHOWN
-        if more > 0:
-            shown += f" and {more} more"
-        raise Ambiguous(
-            f'"{query.strip()}" could be {len(names)} people: {shown}. Type more of the name.',
-            names,
-            query,
-        )
-    return get_person(store, chosen[0][1])
-
-
-def lookalike(store: Store, name: str) -> str | None:
-    """The name of someone already here whom `name` copies in another alphabet ("Ѕam", Cyrillic Ѕ, for "Sam").
-
-    Only a name mixing alphabets is looked at, so everyday names pay nothing.
-    """
-    import unicodedata
-
-    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in name if c.isalpha()}
-    if len(scripts) < 2:
-        return None
-    from confusable_homoglyphs import confusables
-
-    latin = name
-    for found in confusables.is_confusable(name, preferred_aliases=["latin"], greedy=True) or []:
-        if found["homoglyphs"]:
-            latin = latin.replace(found["character"], found["homoglyphs"][0]["c"])
-    if latin == name:
-        return None
-    row = store.row(
-        "SELECT name FROM person WHERE name_key = :k UNION SELECT p.name FROM alias a "
-        "JOIN person p ON p.id = a.person_id WHERE a.alias_key = :k",
-        {"k": name_key(latin)},
-    )
-    return row["name"] if row else None
-
-
-def _accent_blind_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
-    """The same tiers with accents ignored: a slower scan, only when nothing matched exactly."""
-    folded = fold(key)
-    hits: dict[int, tuple[int, str]] = {}
-    for row in store.stream(
-        "SELECT id, name, name_key AS k FROM person UNION ALL "
-        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
-    ):
-        tier = _match_tier(folded, fold(row["k"]))
-        if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
-            hits[row["id"]] = (tier, row["name"])
-    return hits
-
-
-def _not_found_message(store: Store, query: str, key: str, purpose: str) -> str:
-    import difflib
-
-    keys = {row["k"]: row["name"] for row in store.rows("SELECT name_key AS k, name FROM person")}
-    close = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)
-    message = f'No one called "{query.strip()}".'
-    if close:
-        return message + " Did you mean " + " or ".join(keys[k] for k in close) + "?"
-    if purpose == "log":
-        return message + " Add them with keepgoing add, or log with --new."
-    return message + " See everyone with keepgoing people."
-
-
-def get_person(store: Store, person_id: int) -> Person:
-    row = store.row(f"SELECT {PERSON_COLUMNS} FROM person WHERE id = :id", {"id": person_id})
-    if row is None:
-        raise NotFound(f"No person with id {person_id}.")
-    person = Person.from_row(row)
-    person.aliases = [
-        r["alias"]
-        for r in store.rows(
-            "SELECT alias FROM alias WHERE person_id = :id ORDER BY alias_key", {"id": person_id}
-        )
-    ]
-    person.tags = [
-        r["tag"]
-        for r in store.rows(
-            "SELECT tag FROM person_tag WHERE person_id = :id ORDER BY tag", {"id": person_id}
-        )
-    ]
-    return person
-
-
-def count_people(store: Store) -> int:
-    return store.row("SELECT count(*) AS n FROM person")["n"]
+from keepgoing.core.person_fields import DETAIL_CHECKS, check_cadence, checked_details
+from keepgoing.errors import BadInput, EditConflict
+from keepgoing.storage import Store
+from keepgoing.text import clean_name, clean_tag, name_key, worker_key
 
 
 def list_people(
@@ -314,34 +48,6 @@ def list_people(
             if row["person_id"] in people:
                 people[row["person_id"]].tags.append(row["tag"])
     return list(people.values())
-
-
-# --- adding and changing ----------------------------------------------------------
-
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Lenient on purpose: phones export "+44 (0)7700 900123", "555-0100 ext. 4", "*31#".
-_PHONE = re.compile(r"^[+0-9 ()./#*,;-]*(?:(?:ext\.?|x) ?[0-9]+)?$", re.IGNORECASE)
-
-
-def check_email(email: str | None) -> str | None:
-    email = optional(email, "email")
-    if email is not None and not _EMAIL.match(email):
-        raise BadInput(f'"{email}" does not look like an email address.')
-    return email
-
-
-def check_phone(phone: str | None) -> str | None:
-    phone = optional(phone, "phone")
-    if phone is not None and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 3):
-        raise BadInput(f'"{phone}" does not look like a phone number.')
-    return phone
-
-
-def check_cadence(days: int) -> int:
-    if not 1 <= days <= 3650:
-        raise BadInput("A check-in rhythm must be between 1 day and 10 years.")
-    return days
 
 
 def _ensure_free(store: Store, key: str, shown: str, *, except_person: int | None = None) -> None:
@@ -378,46 +84,6 @@ def _add_tags(store: Store, person_id: int, tags: list[str]) -> None:
             store.run("INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag})
 
 
-def check_consent(consent: str | None) -> str | None:
-    if consent is None:
-        return None
-    value = consent.strip().casefold()
-    if value not in CONSENT:
-        raise BadInput(f'Consent is "given" or "withdrawn", not "{consent}".')
-    return value
-
-
-def check_channels(channels: str | None) -> str | None:
-    """A comma-separated list of channels, as stored: "text,phone"."""
-    if channels is None or not channels.strip():
-        return None
-    return ",".join(
-        dict.fromkeys(parse_channel(c) for c in channels.replace(";", ",").split(",") if c.strip())
-    )
-
-
-def consent_fields(
-    *,
-    consent: str | None,
-    channels: str | None,
-    note: str | None,
-    review_on: date | None,
-    today: date,
-) -> dict[str, Any]:
-    """The consent columns to write; only what was given."""
-    fields: dict[str, Any] = {}
-    if consent is not None:
-        fields["consent"] = check_consent(consent)
-        fields["consent_on"] = today
-    if channels is not None:
-        fields["consent_channels"] = check_channels(channels)
-    if note is not None:
-        fields["consent_note"] = optional(note, "follow-up")
-    if review_on is not None:
-        fields["consent_review_on"] = review_on
-    return fields
-
-
 def add_person(
     store: Store,
     name: str,
@@ -439,15 +105,13 @@ def add_person(
     """Add someone; `worker` is their key worker, `by` who added them."""
     name = clean_name(name)
     cadence = check_cadence(cadence_days or DEFAULT_CADENCE_DAYS)
+    details = checked_details(
+        organisation=organisation, role=role, phone=phone, email=email, prefers=prefers, note=note
+    )
     fields = {
         "name": name,
         "name_key": name_key(name),
-        "organisation": optional(organisation, "organisation"),
-        "role": optional(role, "role"),
-        "phone": check_phone(phone),
-        "email": check_email(email),
-        "prefers": parse_channel(prefers) if prefers else None,
-        "note": optional(note, "note"),
+        **{column: details.get(column) for column in DETAIL_CHECKS},
         "cadence_days": cadence,
         "created_at": now,
         "updated_at": now,
@@ -507,25 +171,11 @@ def edit_person(
             new_name = clean_name(name)
             _ensure_free(store, name_key(new_name), new_name, except_person=person.id)
             updates.update(name=new_name, name_key=name_key(new_name))
-        checks = {
-            "organisation": lambda v: optional(v, "organisation"),
-            "role": lambda v: optional(v, "role"),
-            "phone": check_phone,
-            "email": check_email,
-            "note": lambda v: optional(v, "note"),
-            "prefers": lambda v: parse_channel(v) if v.strip() else None,
-        }
-        given = {
-            "organisation": organisation,
-            "role": role,
-            "phone": phone,
-            "email": email,
-            "note": note,
-            "prefers": prefers,
-        }
-        for column, value in given.items():
-            if value is not None:
-                updates[column] = checks[column](value)
+        updates.update(
+            checked_details(
+                organisation=organisation, role=role, phone=phone, email=email, prefers=prefers, note=note
+            )
+        )
         if cadence_days is not None:
             updates["cadence_days"] = check_cadence(cadence_days)
             base = person.last_contact_at or person.created_at

@@ -14,7 +14,7 @@ from typing import Any
 
 from keepgoing.clock import start_of_day
 from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
-from keepgoing.core.people import iso
+from keepgoing.core.person import iso
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
 from keepgoing.text import clean_tag
@@ -212,7 +212,7 @@ def next_up(store: Store, *, today: date) -> tuple[str, date] | None:
 
 def snooze(store: Store, query: str, *, days: int, today: date) -> tuple[str, date]:
     """Put one person off: they next fall due `days` from today."""
-    from keepgoing.core.people import find_person
+    from keepgoing.core.matching import find_person
 
     with store.write():
         person = find_person(store, query)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from keepgoing.core.people import iso, like_escape
+from keepgoing.core.matching import like_escape
+from keepgoing.core.person import iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime

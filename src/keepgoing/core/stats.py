@@ -12,7 +12,7 @@ from typing import Any
 
 from keepgoing.clock import start_of_day
 from keepgoing.core.channels import CHANNELS
-from keepgoing.core.people import next_due
+from keepgoing.core.person import next_due
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
 from keepgoing.text import clean_tag

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from keepgoing.core.people import Person, find_person, iso
+from keepgoing.core.matching import find_person
+from keepgoing.core.person import Person, iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime

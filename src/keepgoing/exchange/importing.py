@@ -15,14 +15,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from keepgoing.core.channels import parse_channel
-from keepgoing.core.people import (
-    DEFAULT_CADENCE_DAYS,
+from keepgoing.core.person import DEFAULT_CADENCE_DAYS, next_due
+from keepgoing.core.person_fields import (
+    DETAIL_CHECKS,
     check_cadence,
     check_channels,
     check_consent,
-    check_email,
-    check_phone,
-    next_due,
+    checked_details,
 )
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
@@ -129,7 +128,8 @@ class Importer:
                 raise BadInput(f"the name must be text, not {_kind(raw_name)}")
             name = clean_name(raw_name or "")
             key = name_key(name)
-            email = check_email(_text(fields.get("email")))
+            details = checked_details(**{column: _text(fields.get(column)) for column in DETAIL_CHECKS})
+            email = details.get("email")
             existing = self.by_key.get(key) or (self.by_email.get(email.casefold()) if email else None)
             if existing is not None:
                 if existing not in self.added_ids:
@@ -150,12 +150,7 @@ class Importer:
             row = {
                 "name": name,
                 "name_key": key,
-                "organisation": optional(_text(fields.get("organisation")), "organisation"),
-                "role": optional(_text(fields.get("role")), "role"),
-                "phone": check_phone(_text(fields.get("phone"))),
-                "email": email,
-                "prefers": parse_channel(fields["prefers"]) if fields.get("prefers") else None,
-                "note": optional(_text(fields.get("note")), "note"),
+                **{column: details.get(column) for column in DETAIL_CHECKS},
                 "cadence_days": check_cadence(cadence),
                 "created_at": created,
                 "updated_at": _instant(fields.get("updated_at")) or created,

@@ -26,6 +26,7 @@ from keepgoing.exchange.selection import (
     people_rows,
 )
 from keepgoing.storage import Store
+from keepgoing.storage.columns import COLUMNS, DAYS, INSTANTS
 
 # 2 added consent, feelings, notes, ideas, groups and wins; version 1 files still import.
 FORMAT_VERSION = 2
@@ -35,32 +36,35 @@ def _dump(item: dict[str, Any]) -> str:
     return json.dumps(item, ensure_ascii=False)
 
 
+# A person's fields in the file: the table's columns in order (storage/columns.py, from
+# the models), less what keepgoing works out again from the history on import.
+NOT_EXPORTED = frozenset(("name_key", "last_contact_via", "due_on", "version", "updated_by"))
+PERSON_EXPORT = tuple(c for c in COLUMNS["person"] if c not in NOT_EXPORTED)
+
+
 def person_object(row: Any, aliases: list[str], tags: list[str], selection: Selection) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": selection.name(row["id"], row["name"]),
-        "aliases": selection.private(aliases) or [],
-        "tags": tags,
-        "organisation": row["organisation"],
-        "role": row["role"],
-        "phone": selection.private(row["phone"]),
-        "email": selection.private(row["email"]),
-        "prefers": row["prefers"],
-        "note": selection.text(row["note"]),
-        "cadence_days": row["cadence_days"],
-        "created_at": iso_instant(row["created_at"]),
-        "updated_at": iso_instant(row["updated_at"]),
-        "last_contact_at": iso_instant(row["last_contact_at"]),
-        "paused_until": iso_day(row["paused_until"]),
-        "archived_at": iso_instant(row["archived_at"]),
-        "consent": row["consent"],
-        "consent_channels": row["consent_channels"],
-        "consent_note": selection.text(row["consent_note"]),
-        "consent_on": iso_day(row["consent_on"]),
-        "consent_review_on": iso_day(row["consent_review_on"]),
-        "wellbeing_drop": row["wellbeing_drop"],
-        "worker": row["worker"],
+    """A person as exported: private details and notes as the selection allows, aliases and tags after the name."""
+    shown: dict[str, Callable[[Any], Any]] = {
+        "name": lambda name: selection.name(row["id"], name),
+        "phone": selection.private,
+        "email": selection.private,
+        "note": selection.text,
+        "consent_note": selection.text,
     }
+    item: dict[str, Any] = {}
+    for column in PERSON_EXPORT:
+        value = row[column]
+        if column in shown:
+            value = shown[column](value)
+        elif ("person", column) in INSTANTS:
+            value = iso_instant(value)
+        elif ("person", column) in DAYS:
+            value = iso_day(value)
+        item[column] = value
+        if column == "name":
+            item["aliases"] = selection.private(aliases) or []
+            item["tags"] = tags
+    return item
 
 
 def write_json(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from keepgoing.clock import start_of_day
-from keepgoing.core.people import find_person
+from keepgoing.core.matching import find_person
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
 from keepgoing.text import clean_tag

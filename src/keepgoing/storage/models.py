@@ -1,4 +1,5 @@
-"""The schema, defined once as SQLModel classes.
+"""The schema, defined once as SQLModel classes (named `...Table`, so that the
+core's own `Person`, `Conversation` and the rest are the only classes by those names).
 
 Migrations are written from these classes, and a test checks that the
 migrated database and these classes agree. Everyday commands on a local
@@ -20,7 +21,7 @@ def _person_fk(**kwargs: object) -> Column:
     return Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), **kwargs)
 
 
-class Person(SQLModel, table=True):
+class PersonTable(SQLModel, table=True):
     __tablename__ = "person"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,7 +59,7 @@ class Person(SQLModel, table=True):
     updated_by: str | None = Field(default=None, max_length=200)
 
 
-class Alias(SQLModel, table=True):
+class AliasTable(SQLModel, table=True):
     __tablename__ = "alias"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -67,14 +68,14 @@ class Alias(SQLModel, table=True):
     alias_key: str = Field(max_length=200, unique=True)
 
 
-class PersonTag(SQLModel, table=True):
+class PersonTagTable(SQLModel, table=True):
     __tablename__ = "person_tag"
 
     person_id: int = Field(sa_column=_person_fk(primary_key=True))
     tag: str = Field(max_length=60, primary_key=True, index=True)
 
 
-class Conversation(SQLModel, table=True):
+class ConversationTable(SQLModel, table=True):
     __tablename__ = "conversation"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -94,7 +95,7 @@ class Conversation(SQLModel, table=True):
     amended_at: datetime | None = None
 
 
-class ConversationPerson(SQLModel, table=True):
+class ConversationPersonTable(SQLModel, table=True):
     __tablename__ = "conversation_person"
     __table_args__ = (Index("ix_conversation_person_person", "person_id", "conversation_id"),)
 
@@ -104,7 +105,7 @@ class ConversationPerson(SQLModel, table=True):
     person_id: int = Field(sa_column=_person_fk(primary_key=True))
 
 
-class FollowUp(SQLModel, table=True):
+class FollowUpTable(SQLModel, table=True):
     __tablename__ = "follow_up"
     __table_args__ = (Index("ix_follow_up_open", "done_at", "due_on"),)
 
@@ -123,7 +124,7 @@ class FollowUp(SQLModel, table=True):
     worker: str | None = Field(default=None, max_length=200, index=True)
 
 
-class PersonNote(SQLModel, table=True):
+class PersonNoteTable(SQLModel, table=True):
     """A lasting note on what matters to someone or drives them."""
 
     __tablename__ = "person_note"
@@ -134,7 +135,7 @@ class PersonNote(SQLModel, table=True):
     created_at: datetime
 
 
-class Idea(SQLModel, table=True):
+class IdeaTable(SQLModel, table=True):
     """An idea someone shared, and what became of it."""
 
     __tablename__ = "idea"
@@ -152,7 +153,7 @@ class Idea(SQLModel, table=True):
     updated_at: datetime
 
 
-class CommunityGroup(SQLModel, table=True):
+class CommunityGroupTable(SQLModel, table=True):
     """A group that meets: a walking group, a peer-support circle."""
 
     __tablename__ = "community_group"
@@ -167,7 +168,7 @@ class CommunityGroup(SQLModel, table=True):
     via: str | None = Field(default=None, max_length=10)
 
 
-class GroupMember(SQLModel, table=True):
+class GroupMemberTable(SQLModel, table=True):
     __tablename__ = "group_member"
 
     group_id: int = Field(
@@ -177,7 +178,7 @@ class GroupMember(SQLModel, table=True):
     joined_at: datetime
 
 
-class Win(SQLModel, table=True):
+class WinTable(SQLModel, table=True):
     """A small win worth celebrating."""
 
     __tablename__ = "win"
@@ -192,7 +193,7 @@ class Win(SQLModel, table=True):
     created_at: datetime
 
 
-class WinPerson(SQLModel, table=True):
+class WinPersonTable(SQLModel, table=True):
     __tablename__ = "win_person"
 
     win_id: int = Field(sa_column=Column(Integer, ForeignKey("win.id", ondelete="CASCADE"), primary_key=True))

@@ -1,0 +1,133 @@
+"""Finding people by what the user typed: a whole name, an alias, a word or the start of one."""
+
+from __future__ import annotations
+
+from keepgoing.core.person import Person, get_person
+from keepgoing.errors import Ambiguous, BadInput, NotFound
+from keepgoing.storage import Store
+from keepgoing.text import fold, name_key
+
+MAX_CANDIDATES_SHOWN = 8
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _match_tier(query: str, key: str) -> int | None:
+    """0: the whole name; 1: a whole word of it; 2: the start of it or of a word."""
+    if key == query:
+        return 0
+    words = key.split()
+    if query in words:
+        return 1
+    if key.startswith(query) or any(word.startswith(query) for word in words):
+        return 2
+    return None
+
+
+def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
+    """The one person `query` names (full name, alias, word or unique prefix)."""
+    key = name_key(query)
+    if not key:
+        raise BadInput("A name cannot be empty.")
+    # The whole name or alias, through their unique indexes: the usual case, and
+    # the best tier whatever else matches, so the scans below are not needed.
+    exact = store.rows(
+        "SELECT id FROM person WHERE name_key = :key UNION SELECT person_id AS id FROM alias WHERE alias_key = :key",
+        {"key": key},
+    )
+    if len(exact) == 1:
+        return get_person(store, exact[0]["id"])
+    params = {
+        "exact": key,
+        "prefix": like_escape(key) + "%",
+        "word": "% " + like_escape(key) + "%",
+    }
+    where = "{col} = :exact OR {col} LIKE :prefix ESCAPE '\\' OR {col} LIKE :word ESCAPE '\\'"
+    hits: dict[int, tuple[int, str]] = {}
+    for row in store.rows(
+        f"SELECT id, name, name_key AS k FROM person WHERE {where.format(col='name_key')}", params
+    ):
+        tier = _match_tier(key, row["k"])
+        if tier is not None:
+            hits[row["id"]] = (tier, row["name"])
+    for row in store.rows(
+        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id "
+        f"WHERE {where.format(col='a.alias_key')}",
+        params,
+    ):
+        tier = _match_tier(key, row["k"])
+        if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
+            hits[row["id"]] = (tier, row["name"])
+    if not hits:
+        hits = _accent_blind_hits(store, key)
+    if not hits:
+        raise NotFound(_not_found_message(store, query, key, purpose))
+    best = min(tier for tier, _ in hits.values())
+    chosen = sorted((name, pid) for pid, (tier, name) in hits.items() if tier == best)
+    if len(chosen) > 1:
+        names = [name for name, _ in chosen]
+        shown = ", ".join(names[:MAX_CANDIDATES_SHOWN])
+        more = len(names) - MAX_CANDIDATES_SHOWN
+        if more > 0:
+            shown += f" and {more} more"
+        raise Ambiguous(
+            f'"{query.strip()}" could be {len(names)} people: {shown}. Type more of the name.',
+            names,
+            query,
+        )
+    return get_person(store, chosen[0][1])
+
+
+def lookalike(store: Store, name: str) -> str | None:
+    """The name of someone already here whom `name` copies in another alphabet ("Ѕam", Cyrillic Ѕ, for "Sam").
+
+    Only a name mixing alphabets is looked at, so everyday names pay nothing.
+    """
+    import unicodedata
+
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in name if c.isalpha()}
+    if len(scripts) < 2:
+        return None
+    from confusable_homoglyphs import confusables
+
+    latin = name
+    for found in confusables.is_confusable(name, preferred_aliases=["latin"], greedy=True) or []:
+        if found["homoglyphs"]:
+            latin = latin.replace(found["character"], found["homoglyphs"][0]["c"])
+    if latin == name:
+        return None
+    row = store.row(
+        "SELECT name FROM person WHERE name_key = :k UNION SELECT p.name FROM alias a "
+        "JOIN person p ON p.id = a.person_id WHERE a.alias_key = :k",
+        {"k": name_key(latin)},
+    )
+    return row["name"] if row else None
+
+
+def _accent_blind_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
+    """The same tiers with accents ignored: a slower scan, only when nothing matched exactly."""
+    folded = fold(key)
+    hits: dict[int, tuple[int, str]] = {}
+    for row in store.stream(
+        "SELECT id, name, name_key AS k FROM person UNION ALL "
+        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
+    ):
+        tier = _match_tier(folded, fold(row["k"]))
+        if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
+            hits[row["id"]] = (tier, row["name"])
+    return hits
+
+
+def _not_found_message(store: Store, query: str, key: str, purpose: str) -> str:
+    import difflib
+
+    keys = {row["k"]: row["name"] for row in store.rows("SELECT name_key AS k, name FROM person")}
+    close = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)
+    message = f'No one called "{query.strip()}".'
+    if close:
+        return message + " Did you mean " + " or ".join(keys[k] for k in close) + "?"
+    if purpose == "log":
+        return message + " Add them with keepgoing add, or log with --new."
+    return message + " See everyone with keepgoing people."
