@@ -99,13 +99,13 @@ def test_the_column_lists_are_the_models_columns() -> None:
             return None
 
     tables = metadata.tables.values()
-    assert columns.COLUMNS == {t.name: tuple(c.name for c in t.columns) for t in tables}, (
+    assert {t.name: tuple(c.name for c in t.columns) for t in tables} == columns.COLUMNS, (
         "storage/columns.py is stale: run python scripts/table_columns.py"
     )
-    assert columns.INSTANTS == {
+    assert {
         (t.name, c.name) for t in tables for c in t.columns if python_type(c) is datetime
-    }
-    assert columns.DAYS == {(t.name, c.name) for t in tables for c in t.columns if python_type(c) is date}
+    } == columns.INSTANTS
+    assert {(t.name, c.name) for t in tables for c in t.columns if python_type(c) is date} == columns.DAYS
 
 
 def test_the_core_person_reads_every_column_it_should() -> None:

@@ -141,6 +141,7 @@ def effective() -> list[dict[str, Any]]:
     """Each setting's value and where it came from: environment, config file or default."""
     rows = []
     for key, (variable, meaning) in SETTINGS.items():
+        value: str | None
         if os.environ.get(variable):
             value, source = os.environ[variable], f"${variable}"
         elif _config().get(key) is not None:

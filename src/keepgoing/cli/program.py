@@ -178,22 +178,35 @@ def _undecodable(arg: str) -> bool:
     return False
 
 
-def _complete_shell_fallback() -> None:
+def _complete_shell_fallback(option: str) -> None:
     """When Typer cannot see which shell runs keepgoing (no shell in the process tree: a
-    script, a service), use $SHELL's name, else bash, rather than "Shell not supported"."""
-    from typer import _completion_shared, completion
+    script, a service), use $SHELL's name, else bash, rather than "Shell not supported".
 
-    detect = _completion_shared._get_shell_name
+    Typer's own option would stop there, so keepgoing answers it through Typer's
+    public completion functions, for that shell.
+    """
+    import shellingham
 
-    def shell_name() -> str | None:
-        return detect() or os.path.basename(os.environ.get("SHELL", "")) or "bash"
+    try:
+        shellingham.detect_shell()
+        return  # Typer will see it too
+    except shellingham.ShellDetectionFailure:
+        pass
+    from typer.completion import get_completion_script, install
 
-    _completion_shared._get_shell_name = shell_name  # type: ignore[assignment]
-    completion._get_shell_name = shell_name  # type: ignore[attr-defined]
+    shell = os.path.basename(os.environ.get("SHELL", "")) or "bash"
+    if option == "--show-completion":
+        print(get_completion_script(prog_name="keepgoing", complete_var="_KEEPGOING_COMPLETE", shell=shell))
+    else:
+        shell, path = install(shell=shell, prog_name="keepgoing", complete_var="_KEEPGOING_COMPLETE")
+        print(f"{shell} completion installed in {path}")
+        print("Completion will take effect once you restart the terminal")
+    sys.exit(0)
 
 
-if any(arg in ("--show-completion", "--install-completion") for arg in sys.argv[1:]):
-    _complete_shell_fallback()
+for _option in ("--show-completion", "--install-completion"):
+    if _option in sys.argv[1:]:
+        _complete_shell_fallback(_option)
 
 
 def _completion_wanted() -> bool:

@@ -14,7 +14,7 @@ from keepgoing.core.person import Person, get_person, iso, next_due
 from keepgoing.core.wellbeing import sooner, wellbeing_drop
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean_name, name_key, optional
 
 
@@ -35,7 +35,7 @@ class Conversation:
         """From a row with id, occurred_at, via, note, wellbeing, logged_by, feeling and group_name."""
         return cls(
             row["id"],
-            as_datetime(row["occurred_at"]),
+            stored_instant(row["occurred_at"]),
             row["via"],
             row["note"],
             row["wellbeing"],
@@ -300,9 +300,11 @@ def conversations_with(store: Store, person_id: int, *, limit: int | None = None
 
 
 def count_conversations(store: Store, person_id: int) -> int:
-    return store.row(
-        "SELECT count(*) AS n FROM conversation_person WHERE person_id = :pid", {"pid": person_id}
-    )["n"]
+    return int(
+        store.value(
+            "SELECT count(*) AS n FROM conversation_person WHERE person_id = :pid", {"pid": person_id}
+        )
+    )
 
 
 def count_all_conversations(store: Store) -> int:

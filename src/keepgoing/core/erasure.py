@@ -181,7 +181,8 @@ def _count(store: Store, sql: str, params: dict[str, Any]) -> int:
 def plan_forget(store: Store, person: Person) -> ForgetPlan:
     """Everything forgetting `person` would erase and redact. Changes nothing."""
     p = {"p": person.id}
-    solo, group = [], []
+    solo: list[int] = []
+    group: list[int] = []
     for row in store.rows(
         "SELECT cp.conversation_id AS cid, (SELECT count(*) FROM conversation_person o "
         "WHERE o.conversation_id = cp.conversation_id) AS present FROM conversation_person cp "

@@ -8,7 +8,7 @@ from typing import Any
 
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.values import as_date, as_datetime, stored_instant
 from keepgoing.text import clean
 
 SELECT = (
@@ -42,7 +42,7 @@ class FollowUp:
             person=row["person"],
             text=row["text"],
             due_on=as_date(row["due_on"]),
-            created_at=as_datetime(row["created_at"]),
+            created_at=stored_instant(row["created_at"]),
             done_at=as_datetime(row["done_at"]),
             conversation_id=row["conversation_id"],
             consent_withdrawn=bool(row["withdrawn"]),
@@ -110,7 +110,8 @@ def open_follow_ups(
     worker: str | None = None,
 ) -> list[FollowUp]:
     """Open follow-ups, soonest due first (those with no date last); `worker`: only theirs."""
-    conditions, params = ["f.done_at IS NULL"], {}
+    conditions: list[str] = ["f.done_at IS NULL"]
+    params: dict[str, Any] = {}
     if due_by is not None:
         conditions.append("f.due_on <= :due_by")
         params["due_by"] = due_by
@@ -139,7 +140,7 @@ def count_open(store: Store, *, due_by: date, tag: str | None = None, worker: st
     if worker is not None:
         sql += f" AND {FOLLOW_UP_OF_WORKER}"
         params["worker"] = worker
-    return store.row(sql, params)["n"]
+    return int(store.value(sql, params))
 
 
 def follow_ups_for(store: Store, person_id: int) -> list[FollowUp]:

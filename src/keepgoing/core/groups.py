@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from keepgoing.core.matching import find_person
+from keepgoing.core.matching import find_person, match_tier
 from keepgoing.core.person import iso
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean_name, name_key
 
 MISSED_TO_NOTICE = 3  # sessions in a row a regular has missed before we mention it
@@ -64,7 +64,9 @@ class GroupDetail:
 
 
 def _group(row: Any) -> Group:
-    return Group(row["id"], row["name"], row["cadence_days"], as_datetime(row["created_at"]), via=row["via"])
+    return Group(
+        row["id"], row["name"], row["cadence_days"], stored_instant(row["created_at"]), via=row["via"]
+    )
 
 
 def find_group(store: Store, query: str) -> Group:
@@ -72,12 +74,8 @@ def find_group(store: Store, query: str) -> Group:
     if not key:
         raise BadInput("A group name cannot be empty.")
     rows = store.rows("SELECT id, name, name_key, cadence_days, created_at, via FROM community_group")
-    for test in (
-        lambda k: k == key,
-        lambda k: key in k.split(),
-        lambda k: k.startswith(key) or any(w.startswith(key) for w in k.split()),
-    ):
-        found = [r for r in rows if test(r["name_key"])]
+    for tier in range(3):  # the best tier any group reaches decides, as for people
+        found = [r for r in rows if match_tier(key, r["name_key"]) == tier]
         if len(found) == 1:
             return _group(found[0])
         if found:
@@ -195,7 +193,7 @@ def group_detail(store: Store, query: str, *, today: date) -> GroupDetail:
             {"g": group.id},
         ):
             session = sessions.setdefault(
-                row["id"], Session(row["id"], as_datetime(row["occurred_at"]), [], row["note"])
+                row["id"], Session(row["id"], stored_instant(row["occurred_at"]), [], row["note"])
             )
             if row["name"]:
                 session.present.append(row["name"])

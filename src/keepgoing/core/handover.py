@@ -72,7 +72,7 @@ def hand_over(
             "done_at IS NULL AND (worker = :source OR worker IS NULL) "
             f"AND person_id IN (SELECT p.id FROM person p WHERE {chosen})"
         )
-        follow_ups = store.row(f"SELECT count(*) AS n FROM follow_up WHERE {theirs}", params)["n"]
+        follow_ups = int(store.value(f"SELECT count(*) AS n FROM follow_up WHERE {theirs}", params))
         if not dry_run:
             # Follow-ups first: their condition looks at who the key worker still is.
             store.run(f"UPDATE follow_up SET worker = :target WHERE {theirs}", params)

@@ -8,7 +8,7 @@ from typing import Any
 
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean, optional
 
 STATUSES = ("open", "in-progress", "taken-up", "parked", "not-taken-up")
@@ -58,8 +58,8 @@ def _from_row(row: Any) -> Idea:
         row["text"],
         row["status"],
         row["outcome"],
-        as_datetime(row["created_at"]),
-        as_datetime(row["updated_at"]),
+        stored_instant(row["created_at"]),
+        stored_instant(row["updated_at"]),
         row["conversation_id"],
     )
 
@@ -85,7 +85,8 @@ def add_idea(
 
 
 def list_ideas(store: Store, *, open_only: bool = False, person_id: int | None = None) -> list[Idea]:
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if open_only:
         conditions.append("i.status IN ('open', 'in-progress')")
     if person_id is not None:

@@ -14,7 +14,7 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _match_tier(query: str, key: str) -> int | None:
+def match_tier(query: str, key: str) -> int | None:
     """0: the whole name; 1: a whole word of it; 2: the start of it or of a word."""
     if key == query:
         return 0
@@ -49,7 +49,7 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
     for row in store.rows(
         f"SELECT id, name, name_key AS k FROM person WHERE {where.format(col='name_key')}", params
     ):
-        tier = _match_tier(key, row["k"])
+        tier = match_tier(key, row["k"])
         if tier is not None:
             hits[row["id"]] = (tier, row["name"])
     for row in store.rows(
@@ -57,7 +57,7 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
         f"WHERE {where.format(col='a.alias_key')}",
         params,
     ):
-        tier = _match_tier(key, row["k"])
+        tier = match_tier(key, row["k"])
         if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
             hits[row["id"]] = (tier, row["name"])
     if not hits:
@@ -114,7 +114,7 @@ def _accent_blind_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
         "SELECT id, name, name_key AS k FROM person UNION ALL "
         "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
     ):
-        tier = _match_tier(folded, fold(row["k"]))
+        tier = match_tier(folded, fold(row["k"]))
         if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
             hits[row["id"]] = (tier, row["name"])
     return hits

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from keepgoing.dates import When, parse_when
 from keepgoing.errors import Ambiguous, BadInput
@@ -167,7 +168,7 @@ class Heard:
     note: str
 
 
-def _when(text: str, today) -> When:
+def _when(text: str, today: date) -> When:
     lowered = text.casefold()
     for pattern in _WHEN_PATTERNS:
         match = re.search(pattern, lowered)
@@ -184,7 +185,7 @@ def _when(text: str, today) -> When:
 
 
 def understand(
-    store: Store, text: str, *, today, choose: Callable[[str, list[str]], str] | None = None
+    store: Store, text: str, *, today: date, choose: Callable[[str, list[str]], str] | None = None
 ) -> Heard:
     """What the sentence says. `choose(word, candidates)` is asked when a word could be
     several people (the CLI asks the person at the terminal); without it, that is an error."""

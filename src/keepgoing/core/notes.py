@@ -10,7 +10,7 @@ from keepgoing.core.matching import find_person
 from keepgoing.core.person import iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean
 
 
@@ -39,7 +39,7 @@ def add_note(store: Store, query: str, text: str, *, now: datetime) -> tuple[str
 
 def notes_for(store: Store, person_id: int) -> list[Note]:
     return [
-        Note(r["id"], r["text"], as_datetime(r["created_at"]))
+        Note(r["id"], r["text"], stored_instant(r["created_at"]))
         for r in store.rows(
             "SELECT id, text, created_at FROM person_note WHERE person_id = :p ORDER BY created_at DESC, id DESC",
             {"p": person_id},

@@ -26,7 +26,8 @@ def list_people(
 
     With `worker`, only the people they are key worker for.
     """
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if not include_archived:
         conditions.append("archived_at IS NULL")
     if tag:

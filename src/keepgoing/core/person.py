@@ -137,4 +137,4 @@ def get_person(store: Store, person_id: int) -> Person:
 
 
 def count_people(store: Store) -> int:
-    return store.row("SELECT count(*) AS n FROM person")["n"]
+    return int(store.value("SELECT count(*) AS n FROM person"))

@@ -66,10 +66,9 @@ def parse_period(text: str) -> Span:
         year, quarter = int(match[1]), int(match[2])
         start = date(year, 3 * quarter - 2, 1)
         return Span(start, _month_end(date(year, 3 * quarter, 1)))
-    if match := _MONTH.match(words):
-        start = date(int(match[1]), int(match[2]), 1) if 1 <= int(match[2]) <= 12 else None
-        if start:
-            return Span(start, _month_end(start))
+    if (match := _MONTH.match(words)) and 1 <= int(match[2]) <= 12:
+        start = date(int(match[1]), int(match[2]), 1)
+        return Span(start, _month_end(start))
     if match := _YEAR.match(words):
         return Span(date(int(match[1]), 1, 1), date(int(match[1]), 12, 31))
     raise BadInput(f'Could not read "{text}" as a period: try 2026Q3, 2026-09 or 2026.')
@@ -280,12 +279,12 @@ def _reach(store: Store, report: Report, mine: str, params: dict[str, Any]) -> N
     report.previous_by_channel = dict(previous_channels)
     for key, since in (("people_in_touch", "start"), ("previous_people", "before")):
         until = "end" if key == "people_in_touch" else "start"
-        row = store.row(
-            "SELECT count(DISTINCT cp.person_id) AS n FROM conversation_person cp JOIN conversation c "
+        in_touch = store.value(
+            "SELECT count(DISTINCT cp.person_id) FROM conversation_person cp JOIN conversation c "
             f"ON c.id = cp.conversation_id WHERE c.occurred_at >= :{since} AND c.occurred_at < :{until}{mine}",
             params,
         )
-        setattr(report, key, int(row["n"]) if row else 0)
+        setattr(report, key, int(in_touch or 0))
 
 
 def _rhythm_and_wellbeing(store: Store, report: Report, params: dict[str, Any], worker: str | None) -> None:

@@ -23,6 +23,8 @@ def expired(store: Store, before: datetime) -> Expired:
         "FROM conversation WHERE occurred_at < :before",
         {"before": before},
     )
+    if row is None:  # an aggregate always gives a row; this keeps the types honest
+        return Expired(0, None, None)
     return Expired(row["n"], as_datetime(row["oldest"]), as_datetime(row["newest"]))
 
 

@@ -16,7 +16,7 @@ from keepgoing.clock import start_of_day
 from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
 from keepgoing.core.person import iso
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.values import as_datetime, stored_day
 from keepgoing.text import clean_tag
 
 
@@ -140,38 +140,44 @@ def due(
         params["worker"] = worker
     with store.read():
         rows = store.rows(sql, params)
-        scope = {"due_by": horizon, "tag": params.get("tag"), "worker": worker}
+        tag_key: str | None = params.get("tag")
         shown = follow_up_limit if follow_up_limit is not None else limit
-        follow_ups = open_follow_ups(store, limit=shown, **scope)
-        follow_ups_total = len(follow_ups) if shown is None else count_open(store, **scope)
+        follow_ups = open_follow_ups(store, limit=shown, due_by=horizon, tag=tag_key, worker=worker)
+        follow_ups_total = (
+            len(follow_ups)
+            if shown is None
+            else count_open(store, due_by=horizon, tag=tag_key, worker=worker)
+        )
         unassigned = 0
         if worker is not None:
-            unassigned = store.row(
-                f"SELECT count(*) AS n FROM person p WHERE {chosen} AND p.worker IS NULL", params
-            )["n"]
+            unassigned = int(
+                store.value(f"SELECT count(*) AS n FROM person p WHERE {chosen} AND p.worker IS NULL", params)
+            )
         reviews = [
             {
                 "id": r["id"],
                 "name": r["name"],
                 "consent": r["consent"],
-                "review_on": as_date(r["consent_review_on"]).isoformat(),
+                "review_on": stored_day(r["consent_review_on"]).isoformat(),
             }
             for r in store.rows(f"{reviews_sql} ORDER BY p.consent_review_on, p.name_key", params)
         ]
         week_start = start_of_day(today - timedelta(days=today.weekday()))
         month_start = start_of_day(today.replace(day=1))
-        reached = store.row(
-            "SELECT count(DISTINCT cp.person_id) AS n FROM conversation c JOIN conversation_person cp "
-            "ON cp.conversation_id = c.id WHERE c.occurred_at >= :since",
-            {"since": week_start},
-        )["n"]
-        wins = store.row("SELECT count(*) AS n FROM win WHERE occurred_at >= :since", {"since": month_start})[
-            "n"
-        ]
+        reached = int(
+            store.value(
+                "SELECT count(DISTINCT cp.person_id) AS n FROM conversation c JOIN conversation_person cp "
+                "ON cp.conversation_id = c.id WHERE c.occurred_at >= :since",
+                {"since": week_start},
+            )
+        )
+        wins = int(
+            store.value("SELECT count(*) FROM win WHERE occurred_at >= :since", {"since": month_start})
+        )
 
     # Sort on the two raw columns first; build entries only for the rows wanted.
     def lateness(row: Any) -> tuple[float, int, str]:
-        overdue = (today - as_date(row["due_on"])).days
+        overdue = (today - stored_day(row["due_on"])).days
         return (-overdue / row["cadence_days"], -overdue, row["name"].casefold())
 
     rows = sorted(rows, key=lateness)
@@ -183,7 +189,7 @@ def due(
                 id=row["id"],
                 name=row["name"],
                 cadence_days=row["cadence_days"],
-                due_on=as_date(row["due_on"]),
+                due_on=stored_day(row["due_on"]),
                 last_contact_day=last_at.astimezone().date() if last_at else None,
                 last_contact_at=last_at,
                 last_contact_via=row["last_contact_via"],
@@ -207,7 +213,7 @@ def next_up(store: Store, *, today: date) -> tuple[str, date] | None:
         f"SELECT p.name, p.due_on FROM person p WHERE {ACTIVE} ORDER BY p.due_on, p.name_key LIMIT 1",
         {"today": today},
     )
-    return (row["name"], as_date(row["due_on"])) if row else None
+    return (row["name"], stored_day(row["due_on"])) if row else None
 
 
 def snooze(store: Store, query: str, *, days: int, today: date) -> tuple[str, date]:

@@ -160,9 +160,8 @@ def _fts(store: Store, query: str, limit: int) -> tuple[list[SearchResult], list
 
 
 def _scan(store: Store, text: str, limit: int) -> tuple[list[SearchResult], list[SearchResult]]:
-    accent_blind = (
-        store.dialect == "postgresql"
-        and store.row("SELECT count(*) AS n FROM pg_extension WHERE extname = 'unaccent'")["n"]
+    accent_blind = store.dialect == "postgresql" and int(
+        store.value("SELECT count(*) AS n FROM pg_extension WHERE extname = 'unaccent'")
     )
 
     def folded(column: str) -> str:

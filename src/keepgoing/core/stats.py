@@ -14,7 +14,7 @@ from keepgoing.clock import start_of_day
 from keepgoing.core.channels import CHANNELS
 from keepgoing.core.person import next_due
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import as_datetime, stored_instant
 from keepgoing.text import clean_tag
 
 SMALL = 5  # counts under this are hidden in anonymised output
@@ -110,7 +110,7 @@ def stats(store: Store, *, today: date, since: date, by: str = "month", tag: str
             f"WHERE c.occurred_at >= :since{tag_filter} ORDER BY c.id",
             params,
         ):
-            day = as_datetime(row["occurred_at"]).astimezone().date()
+            day = stored_instant(row["occurred_at"]).astimezone().date()
             period = index.get(period_start(day, by))
             if period is None:
                 continue
@@ -136,11 +136,13 @@ def _overdue_on(store: Store, day: date, tag: str | None, *, current: bool) -> i
     if tag:
         params["tag"] = clean_tag(tag)
     if current:
-        return store.row(
-            "SELECT count(*) AS n FROM person p WHERE p.archived_at IS NULL AND p.due_on <= :day "
-            f"AND (p.paused_until IS NULL OR p.paused_until <= :day){tag_filter}",
-            params,
-        )["n"]
+        return int(
+            store.value(
+                "SELECT count(*) AS n FROM person p WHERE p.archived_at IS NULL AND p.due_on <= :day "
+                f"AND (p.paused_until IS NULL OR p.paused_until <= :day){tag_filter}",
+                params,
+            )
+        )
     last = {
         row["pid"]: as_datetime(row["at"])
         for row in store.stream(
@@ -159,7 +161,7 @@ def _overdue_on(store: Store, day: date, tag: str | None, *, current: bool) -> i
         archived = as_datetime(row["archived_at"])
         if archived is not None and archived.astimezone().date() <= day:
             continue
-        base = last.get(row["id"]) or as_datetime(row["created_at"])
+        base = last.get(row["id"]) or stored_instant(row["created_at"])
         if next_due(base, row["cadence_days"]) <= day:
             count += 1
     return count

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import stored_instant
 
 # Two points or more below the score before it is a sharp fall.
 DROP = 2
@@ -49,7 +49,7 @@ def recent_scores(store: Store, person_id: int, *, limit: int = 12) -> list[Scor
         "ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
         {"p": person_id, "n": limit},
     )
-    return [Score(as_datetime(r["occurred_at"]), r["wellbeing"], r["feeling"]) for r in reversed(rows)]
+    return [Score(stored_instant(r["occurred_at"]), r["wellbeing"], r["feeling"]) for r in reversed(rows)]
 
 
 def describe_trend(scores: list[Score]) -> str | None:

@@ -10,7 +10,7 @@ from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person, iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean
 
 
@@ -78,7 +78,7 @@ def list_wins(store: Store, *, since: datetime | None = None) -> list[Win]:
         params,
     ):
         win = wins.setdefault(
-            row["id"], Win(row["id"], row["text"], as_datetime(row["occurred_at"]), [], row["group_name"])
+            row["id"], Win(row["id"], row["text"], stored_instant(row["occurred_at"]), [], row["group_name"])
         )
         if row["name"]:
             win.people.append(row["name"])

@@ -87,7 +87,7 @@ class Importer:
             self.by_key[row["alias_key"]] = row["person_id"]
         self.was_empty = not self.people
         self.next_ids = {
-            table: (store.row(f"SELECT max(id) AS m FROM {table}")["m"] or 0) + 1 for table in TABLES
+            table: (int(store.value(f"SELECT max(id) AS m FROM {table}")) or 0) + 1 for table in TABLES
         }
         self.used_ids: dict[str, set[int]] = {table: set() for table in TABLES}
         self.group_keys = {
@@ -113,7 +113,7 @@ class Importer:
         if self.was_empty and _is_id(wanted) and wanted not in self.used_ids[table]:
             # Into an empty store, keep the file's ids so that a re-export is identical.
             self.used_ids[table].add(wanted)
-            return wanted
+            return int(wanted)
         new = self.next_ids[table]
         self.next_ids[table] += 1
         return new
@@ -147,7 +147,7 @@ class Importer:
             if not isinstance(cadence, int) or isinstance(cadence, bool):
                 raise BadInput("the rhythm must be a whole number of days")
             created = _instant(fields.get("created_at")) or self.now
-            row = {
+            row: dict[str, Any] = {
                 "name": name,
                 "name_key": key,
                 **{column: details.get(column) for column in DETAIL_CHECKS},
@@ -169,31 +169,32 @@ class Importer:
             tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
-        row["id"] = self._new_id("person", fields.get("id"))
+        person_id = self._new_id("person", fields.get("id"))
+        row["id"] = person_id
         columns = ", ".join(row)
         self.store.run(f"INSERT INTO person ({columns}) VALUES ({', '.join(':' + c for c in row)})", row)
-        self.by_key[key] = row["id"]
+        self.by_key[key] = person_id
         if email:
-            self.by_email[email.casefold()] = row["id"]
+            self.by_email[email.casefold()] = person_id
         for alias in aliases:
             alias_key = name_key(alias)
             if alias_key in self.by_key:
-                if self.by_key[alias_key] != row["id"]:
+                if self.by_key[alias_key] != person_id:
                     self.report.notes.append(f"{where}: alias {alias!r} already belongs to someone; left out")
                 continue
             self.store.run(
                 "INSERT INTO alias (person_id, alias, alias_key) VALUES (:p, :a, :k)",
-                {"p": row["id"], "a": alias, "k": alias_key},
+                {"p": person_id, "a": alias, "k": alias_key},
             )
-            self.by_key[alias_key] = row["id"]
+            self.by_key[alias_key] = person_id
         for tag in tags:
             self.store.run(
-                "INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": row["id"], "t": tag}
+                "INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag}
             )
-        self.people[row["id"]] = {**row, "last_contact_at": None}
-        self.added_ids.add(row["id"])
+        self.people[person_id] = {**row, "last_contact_at": None}
+        self.added_ids.add(person_id)
         self.report.people_added.append(name)
-        return row["id"]
+        return person_id
 
     # --- conversations and follow-ups -----------------------------------------
 

@@ -50,7 +50,8 @@ class Selection:
 
     def person_where(self, alias: str = "p") -> tuple[str, dict[str, Any]]:
         """SQL condition on a person table alias, and its parameters."""
-        conditions, params = [], {}
+        conditions: list[str] = []
+        params: dict[str, Any] = {}
         if self.tags:
             names = ", ".join(f":tag{i}" for i in range(len(self.tags)))
             conditions.append(f"{alias}.id IN (SELECT person_id FROM person_tag WHERE tag IN ({names}))")
@@ -63,7 +64,8 @@ class Selection:
 
     def conversation_where(self, alias: str = "c") -> tuple[str, dict[str, Any]]:
         """Conversations in the date range that involve a selected person."""
-        conditions, params = [], {}
+        conditions: list[str] = []
+        params: dict[str, Any] = {}
         if self.since:
             conditions.append(f"{alias}.occurred_at >= :since")
             params["since"] = start_of_day(self.since)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 CHANNELS = ("phone", "video", "email", "text", "cuppa", "other")
 LIMIT = 200
@@ -85,7 +86,7 @@ def channels(incomplete: str) -> list[str]:
     return [c for c in CHANNELS if c.startswith(incomplete.lower())]
 
 
-COMPLETERS: dict[str, Callable[[str], list]] = {
+COMPLETERS: dict[str, Callable[[str], list[Any]]] = {
     "people": people,
     "tags": tags,
     "groups": groups,

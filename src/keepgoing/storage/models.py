@@ -10,6 +10,7 @@ whole command); they run portable SQL through `keepgoing.storage.store`.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
@@ -17,8 +18,15 @@ from sqlmodel import Field, SQLModel
 metadata = SQLModel.metadata
 
 
-def _person_fk(**kwargs: object) -> Column:
-    return Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), **kwargs)
+def _person_fk(*, nullable: bool | None = None, index: bool | None = None, primary_key: bool = False) -> Any:
+    """A column pointing at a person; their rows go with them."""
+    return Column(
+        Integer,
+        ForeignKey("person.id", ondelete="CASCADE"),
+        nullable=not primary_key if nullable is None else nullable,
+        index=index,
+        primary_key=primary_key,
+    )
 
 
 class PersonTable(SQLModel, table=True):

@@ -85,7 +85,7 @@ class PostgresStore(Transactions):
         return self._conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._execute(sql, params).fetchall()
+        return [*self._execute(sql, params).fetchall()]
 
     def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
         return self._execute(sql, params).fetchone()

@@ -32,6 +32,8 @@ class Store(Protocol):
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
 
+    def value(self, sql: str, params: Mapping[str, Any] | None = None) -> Any: ...
+
     def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None: ...
 
     def run(self, sql: str, params: Mapping[str, Any] | None = None) -> int: ...
@@ -77,6 +79,14 @@ class Transactions:
     """
 
     _depth = 0
+
+    def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        raise NotImplementedError
+
+    def value(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row: a count, a max, a setting (None when there is no row)."""
+        row = self.row(sql, params)
+        return None if row is None else row[next(iter(row.keys()))]
 
     def _statement(self, sql: str) -> None:
         raise NotImplementedError
@@ -163,16 +173,18 @@ class SqliteStore(Transactions):
         return self._conn.in_transaction
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._execute(sql, params).fetchall()
+        rows: list[Row] = self._execute(sql, params).fetchall()
+        return rows
 
     def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
-        return self._execute(sql, params).fetchone()
+        row: Row | None = self._execute(sql, params).fetchone()
+        return row
 
     def run(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         return self._execute(sql, params).rowcount
 
     def insert(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
-        return self._execute(sql, params).fetchone()[0]
+        return int(self._execute(sql, params).fetchone()[0])
 
     def stream(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
         """Rows one at a time, so that exports stay flat in memory however big the store."""
@@ -215,7 +227,7 @@ class SqliteStore(Transactions):
         if trigger is None:
             yield
             return
-        before = self.row("SELECT coalesce(max(id), 0) AS m FROM conversation")["m"]
+        before = self.value("SELECT coalesce(max(id), 0) FROM conversation")
         self.run("DROP TRIGGER search_conversation_ai")
         yield
         self.run(
@@ -240,8 +252,7 @@ class SqliteStore(Transactions):
             if self.row("SELECT name FROM sqlite_master WHERE name = :n", {"n": index}):
                 with self.write():
                     self.run(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
-        busy, _, _ = self.row("PRAGMA wal_checkpoint(TRUNCATE)")
-        if busy:
+        if self.value("PRAGMA wal_checkpoint(TRUNCATE)"):  # its first column: whether it was blocked
             raise StoreError(
                 f"Erased, but another keepgoing window is reading {self.location}; "
                 "close it and run keepgoing check so the old copy in the log is cleared."

@@ -76,3 +76,21 @@ def as_date(value: Any) -> date | None:
     except ValueError:
         DAMAGED.append(repr(value)[:40])
         return EARLIEST
+
+
+def stored_instant(value: Any) -> datetime:
+    """A NOT NULL instant column (created_at, occurred_at): as `as_datetime`, a missing value noted as damaged."""
+    moment = as_datetime(value)
+    if moment is None:
+        DAMAGED.append("NULL")
+        return datetime.combine(EARLIEST, datetime.min.time(), UTC)
+    return moment
+
+
+def stored_day(value: Any) -> date:
+    """A NOT NULL day column (due_on): as `as_date`, a missing value noted as damaged."""
+    day = as_date(value)
+    if day is None:
+        DAMAGED.append("NULL")
+        return EARLIEST
+    return day
