@@ -48,7 +48,7 @@ def export_format(given: str | None, output: Path | None) -> str:
         if named is None:
             raise UsageError(f"Unknown export format {given!r}; use json, csv, markdown (md) or ics (ical).")
     implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
-    if named and implied and named != implied:
+    if named and implied and named != implied and output is not None:
         raise UsageError(
             f"--format {given} contradicts the file name {output.name}, which means {implied}; "
             "change one of them."

@@ -1,7 +1,7 @@
 """add, people, show, edit, pause, resume, archive."""
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -299,7 +299,20 @@ def edit(
     from keepgoing.settings import worker as me
 
     now = clock.now()
-    options = (new_name, org, role, tag, untag, alias, unalias, every, prefers, phone, email, note)
+    options: tuple[Any, ...] = (
+        new_name,
+        org,
+        role,
+        tag,
+        untag,
+        alias,
+        unalias,
+        every,
+        prefers,
+        phone,
+        email,
+        note,
+    )
     options += (consent, consent_review, consent_channels, consent_note, worker)
     if form or (all(v is None for v in options) and sys.stdin.isatty() and sys.stdout.isatty()):
         if any(v is not None for v in options):

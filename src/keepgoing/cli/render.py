@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from rich import box
 from rich.console import Console
@@ -34,7 +35,7 @@ def console() -> Console:
     # Rich already leaves out colour and styles when stdout is not a terminal,
     # and honours NO_COLOR; highlighting would colour numbers in user text.
     # Off a terminal, lines carry no trailing padding (pipes, files, diffs).
-    trimmed = None if sys.stdout.isatty() else _Trimmed(sys.stdout)
+    trimmed = None if sys.stdout.isatty() else cast("IO[str]", _Trimmed(sys.stdout))
     return Console(
         file=trimmed, highlight=False, emoji=False, no_color=bool(os.environ.get("NO_COLOR")) or None
     )
@@ -79,7 +80,7 @@ class _Trimmed:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        return self.stream.write(self._PADDING.sub("", text))
+        return int(self.stream.write(self._PADDING.sub("", text)))
 
     def flush(self) -> None:
         self.stream.flush()
@@ -173,7 +174,7 @@ def due_screen(
                 due_text.append(
                     "\n" + messages.WELLBEING_DROP.format(drop=entry.wellbeing_drop), style="magenta"
                 )
-            cells = [
+            cells: list[Any] = [
                 _t(entry.name),
                 _last_contact(entry.last_contact_day, entry.last_contact_via, today),
                 describe_rhythm(entry.cadence_days),
@@ -267,7 +268,7 @@ def follow_ups_table(
             due_text = Text(describe_day(item.due_on))
         if item.consent_withdrawn:
             due_text.append(f" ({messages.CONSENT_WITHDRAWN_MARK})", style="magenta")
-        cells = [str(item.id), _t(item.person), _t(item.text), due_text]
+        cells: list[Any] = [str(item.id), _t(item.person), _t(item.text), due_text]
         if team:
             cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
         table.add_row(*cells)
@@ -297,7 +298,7 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
             "paused": f"paused to {describe_day(person.paused_until)}" if person.paused_until else "paused",
             "archived": "archived",
         }.get(status, "due" if person.due_on <= today else f"next {describe_day(person.due_on)}")
-        cells = [
+        cells: list[Any] = [
             _t(person.name),
             _t(person.organisation),
             _t(", ".join(person.tags)),
@@ -315,7 +316,7 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
 SPARKS = " ▁▃▅▇█"
 
 
-def sparkline(scores: list[int]) -> str:
+def sparkline(scores: Sequence[int]) -> str:
     """Wellbeing scores 1-5 as a small bar per check-in, oldest first."""
     return "".join(SPARKS[score] for score in scores if 1 <= score <= 5)
 
@@ -327,9 +328,9 @@ def person_card(
     follow_ups: list[FollowUp],
     today: date,
     *,
-    notes: list[Any] = (),
-    ideas: list[Any] = (),
-    wellbeing: list[int] = (),
+    notes: Sequence[Any] = (),
+    ideas: Sequence[Any] = (),
+    wellbeing: Sequence[int] = (),
 ) -> None:
     out = console()
     out.print(_t(person.name, "bold"))
@@ -356,7 +357,7 @@ def person_card(
     if status == "archived":
         card.add_row("Status", "archived")
     elif status == "paused":
-        card.add_row("Status", f"paused until {describe_day(person.paused_until)}")
+        card.add_row("Status", f"paused until {describe_day(person.paused_until or today)}")
     elif person.consent == "withdrawn":
         card.add_row("Next due", "never: consent to be contacted withdrawn")
     else:
@@ -427,7 +428,7 @@ def person_card(
         feeling = (str(item.wellbeing) if item.wellbeing else "") + (
             f" {item.feeling}" if item.feeling else ""
         )
-        cells = [str(item.id), describe_day(item.occurred_at.astimezone().date()), _t(how)]
+        cells: list[Any] = [str(item.id), describe_day(item.occurred_at.astimezone().date()), _t(how)]
         if together:
             cells.append(_t(", ".join(others)))
         if scored:
@@ -493,7 +494,7 @@ def highlighted(snippet: str) -> Text:
     return text
 
 
-def ideas_table(ideas: list[Any]) -> None:
+def ideas_table(ideas: Sequence[Any]) -> None:
     out = console()
     if not ideas:
         out.print(Text(messages.NO_IDEAS))

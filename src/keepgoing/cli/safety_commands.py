@@ -223,7 +223,7 @@ def retention(
     cutoff_day = today - timedelta(days=days)
     store = open_store(db)
     found = expired(store, start_of_day(cutoff_day))
-    if not found.count:
+    if not found.count or found.oldest is None or found.newest is None:
         say(messages.RETENTION_NOTHING.format(day=describe_day(cutoff_day)))
         return
     span = f"{describe_day(found.oldest.astimezone().date())} to {describe_day(found.newest.astimezone().date())}"

@@ -131,23 +131,18 @@ def amend_conversation(
         before = _target(store, conversation_id, worker, force)
         updates: dict[str, Any] = {}
         changes: list[str] = []
-        if occurred_at is not None and occurred_at != before.occurred_at:
-            updates["occurred_at"] = occurred_at
-            changes.append("date")
-        if via is not None and via != before.via:
-            updates["via"] = via
-            changes.append("how")
-        if note is not None:
-            cleaned = optional(note, "note")
-            if cleaned != before.note:
-                updates["note"] = cleaned
-                changes.append("note" if cleaned else "note removed")
-        if wellbeing is not None and wellbeing != before.wellbeing:
-            updates["wellbeing"] = wellbeing
-            changes.append("wellbeing")
-        if feeling is not None and feeling != before.feeling:
-            updates["feeling"] = feeling
-            changes.append("feeling")
+        cleaned = optional(note, "note") if note is not None else None
+        for column, value, change in (
+            ("occurred_at", occurred_at, "date"),
+            ("via", via, "how"),
+            ("note", cleaned, "note" if cleaned else "note removed"),
+            ("wellbeing", wellbeing, "wellbeing"),
+            ("feeling", feeling, "feeling"),
+        ):
+            given = note is not None if column == "note" else value is not None  # "" clears a note
+            if given and value != getattr(before, column):
+                updates[column] = value
+                changes.append(change)
         present = {p.id: p for p in conversation_people(store, before.id)}
         touched: dict[int, Person] = dict(present)
         for raw in remove_people or []:

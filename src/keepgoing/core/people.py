@@ -189,23 +189,20 @@ def edit_person(
         if add_tags:
             _add_tags(store, person.id, add_tags)
             changed.append("tags")
-        for tag in remove_tags or []:
-            if not store.run(
-                "DELETE FROM person_tag WHERE person_id = :p AND tag = :t",
-                {"p": person.id, "t": clean_tag(tag)},
-            ):
-                raise BadInput(f'{person.name} has no tag "{tag}".')
-            changed.append("tags")
         if add_aliases:
             _add_aliases(store, person.id, add_aliases)
             changed.append("aliases")
-        for alias in remove_aliases or []:
-            if not store.run(
-                "DELETE FROM alias WHERE person_id = :p AND alias_key = :k",
-                {"p": person.id, "k": name_key(alias)},
-            ):
-                raise BadInput(f'{person.name} has no alias "{alias}".')
-            changed.append("aliases")
+        for table, column, word, given, key in (
+            ("person_tag", "tag", "tag", remove_tags, clean_tag),
+            ("alias", "alias_key", "alias", remove_aliases, name_key),
+        ):
+            for value in given or []:
+                if not store.run(
+                    f"DELETE FROM {table} WHERE person_id = :p AND {column} = :v",
+                    {"p": person.id, "v": key(value)},
+                ):
+                    raise BadInput(f'{person.name} has no {word} "{value}".')
+                changed.append(f"{word}s")
         if not changed:
             raise BadInput("Nothing to change: give at least one option (see keepgoing edit --help).")
         save_version(store, person, {**updates, "updated_at": now, "updated_by": by})

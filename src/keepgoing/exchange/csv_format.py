@@ -15,7 +15,7 @@ from typing import TextIO
 
 from keepgoing.exchange.selection import Selection, conversations_with_people, grouped
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.values import stored_instant
 
 HEADER = [
     "date",
@@ -56,7 +56,7 @@ def write_csv(
     rows = 0
     for conversation, present in conversations_with_people(store, selection):
         # Per conversation, not per row: the cells every participant's row shares.
-        local = as_datetime(conversation["occurred_at"]).astimezone()
+        local = stored_instant(conversation["occurred_at"]).astimezone()
         day, clock_time = local.date().isoformat(), f"{local.hour:02d}:{local.minute:02d}"
         wellbeing = conversation["wellbeing"] if conversation["wellbeing"] is not None else ""
         note = neutralise(selection.text(conversation["note"]) or "")

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from keepgoing import __version__
 from keepgoing.exchange.selection import Selection
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.values import as_date, as_datetime, stored_day
 
 
 def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime) -> dict[str, int]:
@@ -36,7 +36,7 @@ def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime)
         "ORDER BY f.due_on, f.id",
         params,
     ):
-        due = as_date(row["due_on"])
+        due = stored_day(row["due_on"])
         name = selection.name(row["person_id"], row["name"])
         text = selection.text(row["text"]) or "follow-up"
         event = Event()

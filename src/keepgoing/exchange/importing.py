@@ -87,7 +87,7 @@ class Importer:
             self.by_key[row["alias_key"]] = row["person_id"]
         self.was_empty = not self.people
         self.next_ids = {
-            table: (int(store.value(f"SELECT max(id) AS m FROM {table}")) or 0) + 1 for table in TABLES
+            table: int(store.value(f"SELECT coalesce(max(id), 0) FROM {table}")) + 1 for table in TABLES
         }
         self.used_ids: dict[str, set[int]] = {table: set() for table in TABLES}
         self.group_keys = {

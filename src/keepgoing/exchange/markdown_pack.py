@@ -15,7 +15,7 @@ from keepgoing import __version__
 from keepgoing.dates import describe_day, describe_rhythm
 from keepgoing.exchange.selection import Selection, grouped, people_rows
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.values import as_date, as_datetime, stored_day, stored_instant
 from keepgoing.text import plural, safe
 
 RECENT = 5
@@ -62,8 +62,8 @@ def write_markdown(
     count = plural(len(people), "person")
     out.write(f"{count}; in the summary, soonest due first.\n\n")
     out.write("## Summary\n\n")
-    for row in sorted(people, key=lambda r: (as_date(r["due_on"]), r["name_key"])):
-        due = as_date(row["due_on"])
+    for row in sorted(people, key=lambda r: (stored_day(r["due_on"]), r["name_key"])):
+        due = stored_day(row["due_on"])
         state = "due now" if due <= today else f"next due {describe_day(due)}"
         out.write(
             f"- {inline(selection.name(row['id'], row['name']))}: {describe_rhythm(row['cadence_days'])}, {state}\n"
@@ -94,7 +94,7 @@ def _consent(row: Any, selection: Selection) -> list[tuple[str, Any]]:
     if row["consent"] == "withdrawn":
         status = "withdrawn: do not contact"
     if row["consent_on"]:
-        status += f", since {describe_day(as_date(row['consent_on']))}"
+        status += f", since {describe_day(stored_day(row['consent_on']))}"
     channels = (row["consent_channels"] or "").replace(",", ", ")
     review = as_date(row["consent_review_on"])
     return [
@@ -135,9 +135,9 @@ def _person(
             f"{describe_day(last.astimezone().date())} ({row['last_contact_via']})" if last else "never",
         )
     )
-    facts.append(("Next due", describe_day(as_date(row["due_on"]))))
-    if row["paused_until"] and as_date(row["paused_until"]) > today:
-        facts.append(("Paused until", describe_day(as_date(row["paused_until"]))))
+    facts.append(("Next due", describe_day(stored_day(row["due_on"]))))
+    if row["paused_until"] and stored_day(row["paused_until"]) > today:
+        facts.append(("Paused until", describe_day(stored_day(row["paused_until"]))))
     facts.extend(_consent(row, selection))
     if not selection.anonymise:
         from keepgoing.core.wellbeing import describe_trend, recent_scores
@@ -156,7 +156,7 @@ def _person(
     lasting = [text for text in lasting if text]
     if note or lasting:
         out.write("\n### What matters to them\n\n")
-        blocks = ["\n".join(quote(text)) for text in ([note] if note else []) + lasting]
+        blocks = ["\n".join(quote(text)) for text in ([note] if note else []) + lasting if text]
         out.write("\n\n".join(blocks) + "\n")
     open_items = store.rows(
         "SELECT id, text, due_on, worker FROM follow_up WHERE person_id = :p AND done_at IS NULL "
@@ -166,7 +166,7 @@ def _person(
     if open_items:
         out.write("\n### Open follow-ups\n\n")
         for item in open_items:
-            due = f" (due {describe_day(as_date(item['due_on']))})" if item["due_on"] else ""
+            due = f" (due {describe_day(stored_day(item['due_on']))})" if item["due_on"] else ""
             text = selection.text(item["text"]) or "follow-up"
             whose = f" ({inline(item['worker'])}'s)" if item["worker"] else ""
             out.write(f"- {inline(text)}{due}{whose}\n")
@@ -179,7 +179,7 @@ def _person(
     if recent:
         out.write("\n### Recent conversations\n\n")
         for item in recent:
-            day = describe_day(as_datetime(item["occurred_at"]).astimezone().date())
+            day = describe_day(stored_instant(item["occurred_at"]).astimezone().date())
             others = [
                 selection.name(r["id"], r["name"])
                 for r in store.rows(

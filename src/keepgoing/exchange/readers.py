@@ -74,9 +74,9 @@ def import_file(
                 raise ImportProblem(
                     f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
                 ) from None
-    text = read_text(path)
+    cards = read_text(path)
     return _in_one_transaction(
-        store, report, now, lambda importer: _read_vcard(importer, text, path.name, tick)
+        store, report, now, lambda importer: _read_vcard(importer, cards, path.name, tick)
     )
 
 
