@@ -28,9 +28,9 @@ TODAY = date(2026, 11, 20)
 PG = os.environ.get("KEEPGOING_TEST_POSTGRES")  # e.g. postgresql+psycopg://postgres@127.0.0.1:55432
 
 
-@pytest.fixture(params=["sqlite3", "sqlalchemy-url", "postgresql"])
+@pytest.fixture(params=["sqlite3", "sqlite-url", "postgresql"])
 def store(request, tmp_path: Path):
-    """The stdlib store and the SQLAlchemy store run the very same core SQL.
+    """A file by path, the same file by sqlite:/// URL, and a PostgreSQL store run the very same core SQL.
 
     With KEEPGOING_TEST_POSTGRES set to a server URL, each test also runs on a
     fresh PostgreSQL database; without it, that case skips and says why.

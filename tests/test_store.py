@@ -203,9 +203,11 @@ def test_there_is_a_fixture_for_every_released_schema() -> None:
     assert {p.stem for p in FIXTURES.glob("*.db")} == set(REVISIONS)
 
 
-def test_a_sqlalchemy_url_runs_the_same_migrations(tmp_path: Path) -> None:
+def test_a_sqlite_url_is_the_same_local_store_as_its_path(tmp_path: Path) -> None:
+    from keepgoing.storage.store import SqliteStore
+
     store = open_store(f"sqlite:///{tmp_path / 'url.db'}")
-    assert store.dialect == "sqlite"
+    assert isinstance(store, SqliteStore) and store.location == str(tmp_path / "url.db")
     assert store.row("SELECT version_num FROM alembic_version")["version_num"] == HEAD
     store.close()
 
