@@ -5,6 +5,7 @@ Templates use str.format fields; user text is made safe before it is filled in.
 """
 
 WELCOME = "Welcome to keepgoing. Nobody here yet, so here are three things to try:"
+WELCOME_STORE = "Your store is {location} (change it with --db or KEEPGOING_DB)."
 WELCOME_HELP = "Every command has --help with examples."
 DUE_TITLE = "Time for a check-in{whose} · {day}"
 DUE_SOON_TITLE = "Due or coming up in the next {days}{whose} · {day}"

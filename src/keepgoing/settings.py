@@ -168,13 +168,12 @@ def write_setting(key: str, value: str | None) -> Path:
     Written beside the file and renamed into place, owner-only, so a crash
     never leaves half a config file.
     """
-    import secrets
     import tomllib
 
     import tomlkit
 
     from keepgoing.reading import MAX_CONFIG_BYTES, read_limited_text
-    from keepgoing.storage import make_private_dir
+    from keepgoing.storage import make_private_dir, private_replacement
 
     path = config_path()
     text = ""
@@ -194,11 +193,8 @@ def write_setting(key: str, value: str | None) -> Path:
     tomllib.loads(new_text)  # what we write must read back
     make_private_dir(path.parent)
     try:
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new_text)
-        os.replace(temp, path)
+        with private_replacement(path) as temp:
+            temp.write_text(new_text, encoding="utf-8")
     except OSError as exc:
         raise BadInput(f"Could not write the config file {path}: {exc.strerror}.") from None
     _config.cache_clear()

@@ -116,7 +116,8 @@ def group_add(
     from keepgoing.core.groups import add_group
 
     cadence = parse_duration(every) if every else None
-    group = add_group(open_store(db), name, now=clock.now(), cadence_days=cadence, members=member, via=via)
+    store = open_store(db, create=True)
+    group = add_group(store, name, now=clock.now(), cadence_days=cadence, members=member, via=via)
     members = f" with {join_names(group.members)}" if group.members else ""
     say(messages.GROUP_ADDED.format(name=user(group.name), members=members))
 
@@ -226,7 +227,8 @@ def win(
 
     now = clock.now()
     moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
-    added = add_win(open_store(db), text, now=now, when=moment, people=with_, group=group, logged_by=worker())
+    store = open_store(db, create=True)
+    added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=worker())
     who = f" (with {join_names([user(n) for n in added.people])})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
     warn_withdrawn(added.records, clock.local_today(now))
@@ -343,7 +345,7 @@ def jot(
 
     now = clock.now()
     today = clock.local_today(now)
-    store = open_store(db)
+    store = open_store(db, create=True)
     heard = understand(store, text, today=today, choose=_ask_which if sys.stdin.isatty() else None)
     summary = messages.JOT_UNDERSTOOD.format(
         what=LABELS[heard.via], who=join_names(heard.names), day=describe_day(heard.when.day)

@@ -106,5 +106,6 @@ def due(
         team=team,
         within_days=within_days,
         nobody_here=quiet and count_people(store) == 0,
+        location=store.location,
         upcoming=next_up(store, today=today) if not report.people else None,
     )

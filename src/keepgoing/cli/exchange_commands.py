@@ -195,7 +195,7 @@ def import_(
     """Bring people and history in: all or nothing, matching people already here."""
     from keepgoing.exchange.readers import import_file
 
-    store = open_store(db)
+    store = open_store(db, create=not dry_run)
     total = max(1, file.stat().st_size // 200) if file.is_file() else 0
     from keepgoing.cli.progress import progress
 

@@ -121,7 +121,7 @@ def log(
     due_day = parse_when(due, today=today, prefer="future").day if due else None
     if not names and not interactive():
         raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
-    store = open_store(db)
+    store = open_store(db, create=True)
     if not names:
         names, via, note = _ask(store)
     logged = log_conversation(

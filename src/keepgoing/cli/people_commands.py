@@ -82,7 +82,7 @@ def add(
     now = clock.now()
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
-    store = open_store(db)
+    store = open_store(db, create=True)
     person = add_person(
         store,
         name,
@@ -158,7 +158,7 @@ def people(
     from keepgoing.cli import render
 
     if not found and count_people(store) == 0:
-        render.welcome()
+        render.welcome(store.location)
         return
     render.people_table(found, today, tag=tag)
 

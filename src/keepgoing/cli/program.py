@@ -284,10 +284,16 @@ def main_options(
     state["db"] = db
 
 
-def open_store(db: str | None) -> Any:
-    """The store named by this command's --db, the global --db, or the default."""
+def open_store(db: str | None, *, create: bool = False) -> Any:
+    """The store named by this command's --db, the global --db, or the default.
+
+    Only a command that saves something passes `create`: a store named by
+    --db or $KEEPGOING_DB that does not exist is never made by a read or a
+    dry run ("There is no keepgoing store at ..."); the default store is made
+    on first use by any command.
+    """
     from keepgoing.storage import open_store as open_
 
     # Everything keepgoing writes is private to its owner, whatever the umask.
     os.umask(0o077)
-    return open_(db or state["db"])
+    return open_(db or state["db"], create=create)

@@ -96,9 +96,11 @@ def _t(value: str | None, style: str = "") -> Text:
     return Text(safe(value or ""), style=style)
 
 
-def welcome() -> None:
+def welcome(location: str) -> None:
+    """The empty store's screen: where the store is, and three things to try."""
     out = console()
     out.print(Text(messages.WELCOME, style="bold"))
+    out.print(_t(messages.WELCOME_STORE.format(location=location)))
     out.print()
     for line in (
         'keepgoing add "Sam Okafor" --every 2w --prefers phone',
@@ -133,13 +135,15 @@ def due_screen(
     team: bool = False,
     within_days: int = 0,
     nobody_here: bool = False,
+    location: str = "",
     upcoming: tuple[str, date] | None = None,
 ) -> None:
-    """The morning screen. `nobody_here`: an empty store (the welcome); `upcoming`: who is next."""
+    """The morning screen. `nobody_here`: an empty store (the welcome, which says it is at
+    `location`); `upcoming`: who is next."""
     out = console()
     today = report.today
     if not report.people and not report.follow_ups and nobody_here:
-        welcome()
+        welcome(location)
         return
     if report.people:
         whose = f" · {safe(report.worker, inline=True)}'s caseload" if report.worker else ""

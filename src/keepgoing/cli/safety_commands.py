@@ -153,7 +153,7 @@ def restore(
         raise BadInput(f"{file} cannot be restored: {health.problems[0]}.")
     confirm(messages.RESTORE_QUESTION.format(store=user(location), backup=user(str(file))), yes)
     safety = bring_back(file, Path(location).expanduser())
-    open_store(db).close()  # an older backup is migrated now, with its own safety copy
+    open_store(db, create=True).close()  # an older backup is migrated now, with its own safety copy
     kept = messages.RESTORE_KEPT.format(path=user(str(safety))) if safety else ""
     say(messages.RESTORED.format(path=user(str(file)), kept=kept))
 

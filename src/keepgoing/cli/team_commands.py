@@ -163,7 +163,7 @@ def copy(
             import tempfile
 
             where = str(Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "rehearsal.db")
-        target = open_store(where)
+        target = open_store(where, create=True)
         with progress("Copying", total) as tick:
             report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
         location = to if where != to else target.location

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,26 +18,28 @@ def private_output(path: Path, *, force: bool, bom: bool = False) -> Iterator[Te
     """A text file written beside `path` and renamed into place only when complete.
 
     Mode 0600; an existing file (or symlink) is replaced only with `force`,
-    and then the link itself is replaced, never the file it points to.
+    and then the link itself is replaced, never the file it points to. A
+    device, a FIFO or anything else that is not a file is never replaced.
     """
+    from keepgoing.storage import file_kind, private_replacement
+
     if path.is_dir():
         raise BadInput(f"{path} is a folder; give a file name for --output.")
-    if os.path.lexists(path) and not force:
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise BadInput(f"{path} is {file_kind(mode)}, not a file; --output writes files only.")
+    if mode is not None and not force:
         raise BadInput(f"{path} already exists; add --force to replace it.")
     if not path.parent.is_dir():
         raise BadInput(f"The folder {path.parent} does not exist.")
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    except OSError as exc:
-        raise BadInput(f"Cannot write to {path.parent}: {exc.strerror}.") from None
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            temp = stack.enter_context(private_replacement(path))
+            fd = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW)
+        except OSError as exc:
+            raise BadInput(f"Cannot write to {path.parent}: {exc.strerror}.") from None
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise

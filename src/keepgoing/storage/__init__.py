@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from keepgoing.errors import StoreError
 from keepgoing.storage.schema import HEAD, REVISIONS
@@ -22,6 +23,7 @@ from keepgoing.storage.store import (
     Store,
     describe_sqlite_error,
     needs_upgrade,
+    read_only_address,
 )
 
 __all__ = ["Store", "check_store", "default_path", "on_server", "open_store", "resolve_location"]
@@ -38,11 +40,17 @@ def default_path() -> Path:
 
 
 def resolve_location(db: str | None = None) -> str:
+    return _resolve(db)[0]
+
+
+def _resolve(db: str | None) -> tuple[str, bool]:
+    """(where the store is, whether it was named: by --db, $KEEPGOING_DB or the config file)."""
     if db or os.environ.get("KEEPGOING_DB"):
-        return db or os.environ["KEEPGOING_DB"]
+        return db or os.environ["KEEPGOING_DB"], True
     from keepgoing.settings import configured_db
 
-    return configured_db() or str(default_path())
+    named = configured_db()
+    return named or str(default_path()), bool(named)
 
 
 def is_url(location: str) -> bool:
@@ -96,7 +104,12 @@ def _local_path(location: str) -> Path:
             f"{location} is not a plain file path; keepgoing keeps its store in a file "
             "(no file: URIs, ? or # in the name)."
         )
-    return Path(location).expanduser()
+    path = Path(location).expanduser()
+    if ".." in path.parts:
+        # SQLite reads `..` itself and cannot open a path that climbs above `/`
+        # (`/../x.db`), which the system takes as `/x.db`: give it the folder as the system sees it.
+        path = Path(os.path.realpath(path.parent)) / path.name
+    return path
 
 
 def on_server(location: str) -> bool:
@@ -122,11 +135,16 @@ def _driver_missing(location: str, exc: ImportError) -> StoreError:
     )
 
 
-def open_store(db: str | None = None) -> Store:
-    """Open (creating or upgrading as needed) the store at `db` or the default place."""
-    location = resolve_location(db)
+def open_store(db: str | None = None, *, create: bool = True) -> Store:
+    """Open (creating or upgrading as needed) the store at `db` or the default place.
+
+    With `create=False` (a command that only reads, or a dry run), a store file
+    named by --db, $KEEPGOING_DB or the config file that does not exist is an
+    error rather than a new, empty store; the default store is made on first use.
+    """
+    location, named = _resolve(db)
     if not on_server(location):
-        return open_sqlite(_local_path(location))
+        return open_sqlite(_local_path(location), create=create or not named)
     try:
         from keepgoing.storage.postgres_store import open_postgres
     except ImportError as exc:
@@ -169,48 +187,162 @@ def make_private_dir(folder: Path) -> None:
             raise StoreError(f"Could not create the folder {each}: {exc.strerror}.") from None
 
 
-def _create_sqlite(path: Path) -> None:
-    """Build a complete new store beside `path`, then link it into place.
+@contextlib.contextmanager
+def private_replacement(path: Path, *, replace: bool = True, suffix: str = ".tmp") -> Iterator[Path]:
+    """The one atomic private write: a new owner-only (0600) file beside `path`, put in its place
+    only when complete.
 
-    Whoever links first wins; a store file therefore never exists half-made,
-    and two processes starting on a new store at once both end up using it.
+    The block fills the temporary file it is given. When it ends without an
+    error, the file is flushed to disk and renamed over `path` (`replace`), or
+    linked in only if nothing is at `path` yet (else FileExistsError: whoever
+    links first wins). On any error it is removed, with any files SQLite kept
+    beside it, so a half-written file never takes the name. Creating it
+    (O_EXCL, O_NOFOLLOW) raises OSError before the block runs.
     """
     import secrets
 
-    from keepgoing.storage.migrate import upgrade_sqlite
-
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{suffix}")
+    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE))
     try:
-        os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
-        upgrade_sqlite(temp)
-        connection = sqlite3.connect(temp, isolation_level=None)
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.close()
+        yield temp
+        fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
         try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-        except OSError:  # a filesystem without hard links
-            if not path.exists():
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if replace:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise
+            except OSError:  # a filesystem without hard links
+                if os.path.lexists(path):
+                    raise FileExistsError(17, "File exists", str(path)) from None
                 os.replace(temp, path)
-    except OSError as exc:
-        raise StoreError(f"Could not create the store {path}: {exc.strerror}.") from None
+        with contextlib.suppress(OSError):  # the rename itself, on disk (not every system can)
+            folder = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
     finally:
         for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-wal", "-shm", "-journal"))):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 
 
-def _keep_private(path: Path) -> None:
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+def _create_sqlite(path: Path) -> None:
+    """Build a complete new store beside `path`, then link it into place.
+
+    Whoever links first wins; a store file therefore never exists half-made,
+    and two processes starting on a new store at once both end up using it.
+    """
+    from keepgoing.storage.migrate import upgrade_sqlite
+
+    try:
+        with private_replacement(path, replace=False, suffix=".new") as temp:
+            upgrade_sqlite(temp)
+            connection = sqlite3.connect(temp, isolation_level=None)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.close()
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"Could not create the store {path}: {exc.strerror}.") from None
+    except sqlite3.Error as exc:
+        raise StoreError(describe_sqlite_error(exc, str(path))) from None
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (a named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISLNK(mode):
+        return "a link"
+    return "not a regular file"
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_what_is_not_a_store_file(path: Path) -> None:
+    """Look at what is at `path` (and beside it) before SQLite opens or anything changes it.
+
+    Only a regular file that starts as a SQLite database does is opened: a
+    device, a FIFO (which would block a reader forever), a /proc file or any
+    other text is refused here, without waiting, and so is a link or anything
+    but a plain file where SQLite keeps its `-wal` and `-shm` files (SQLite
+    would write the notes through it).
+    """
+    if path.is_symlink() and not path.exists():
+        raise StoreError(f"{path} is a link to {os.readlink(path)}, which does not exist.")
+
+    def regular(mode: int) -> None:
+        if stat.S_ISDIR(mode):
+            raise StoreError(f"{path} is a folder, not a keepgoing store; give a file name.")
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"{path} is {file_kind(mode)}, not a keepgoing store; give a store file.")
+
+    try:
+        regular(path.stat().st_mode)  # before opening: opening a device can do something
+        if not os.access(path, os.R_OK):
+            raise PermissionError
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
         try:
-            mode = candidate.stat().st_mode
-            if mode & 0o077:
-                candidate.chmod(PRIVATE_FILE)
+            regular(os.fstat(fd).st_mode)  # what was opened, should it have changed since
+            header = os.read(fd, len(SQLITE_HEADER))
+        finally:
+            os.close(fd)
+    except PermissionError:
+        raise StoreError(f"Cannot read {path}: permission denied.") from None
+    except OSError as exc:
+        raise StoreError(f"Could not open {path}: {exc.strerror}.") from None
+    if not header:
+        raise StoreError(f"{path} is an empty file, not a keepgoing store; remove it or use --db.")
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path} is damaged or is not a keepgoing store (it is not a SQLite database).")
+    for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = os.lstat(companion).st_mode
         except FileNotFoundError:
             continue
+        except OSError as exc:
+            raise StoreError(f"Could not open {companion}: {exc.strerror}.") from None
+        if not stat.S_ISREG(mode):
+            raise StoreError(
+                f"{companion} is {file_kind(mode)}, not SQLite's own file beside the store; "
+                f"remove it to use {path}."
+            )
+
+
+def _keep_private(path: Path) -> None:
+    """Make the store's files owner-only, never through a link.
+
+    Each is opened without following a link (O_NOFOLLOW) and changed
+    through that descriptor, only if it is a regular file: a link's target
+    (/etc/passwd, say) is never touched.
+    """
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            fd = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
         except OSError:
-            continue  # not ours to change (a shared, read-only copy, say)
+            continue  # not there, a link, or not ours to open
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_mode & 0o077:
+                os.fchmod(fd, PRIVATE_FILE)
+        except OSError:
+            pass  # not ours to change (a shared, read-only copy, say)
+        finally:
+            os.close(fd)
 
 
 def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
@@ -223,7 +355,17 @@ def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
         if tables:
             raise StoreError(f"{path} is a SQLite database but not a keepgoing store.") from None
         return None
-    return row[0] if row else None
+    version = row[0] if row else None
+    if version is not None and version not in REVISIONS:
+        ours = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'conversation')"
+        ).fetchone()[0]
+        if not ours:
+            raise StoreError(
+                f"{path} is another application's database (its schema is {version}), "
+                "not a keepgoing store. Nothing was changed."
+            )
+    return version
 
 
 def _read_only_here(path: Path) -> bool:
@@ -243,12 +385,13 @@ def _open_read_only(path: Path) -> SqliteStore:
     lock or shared-memory file beside it (which it could not create).
     """
     try:
-        connection = sqlite3.connect(
-            f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, isolation_level=None
-        )
+        connection = sqlite3.connect(read_only_address(path, immutable=True), uri=True, isolation_level=None)
         version = _schema_version(connection, path)
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, str(path))) from None
+    if version is None:
+        connection.close()
+        raise StoreError(f"{path} is read-only and is not a keepgoing store.")
     if version != HEAD:
         connection.close()
         raise StoreError(
@@ -259,27 +402,48 @@ def _open_read_only(path: Path) -> SqliteStore:
     return SqliteStore(connection, path, read_only=True)
 
 
-def open_sqlite(path: Path) -> SqliteStore:
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a keepgoing store; give a file name.")
-    if path.is_symlink() and not path.exists():
-        raise StoreError(f"{path} is a link to {os.readlink(path)}, which does not exist.")
-    if path.exists() and _read_only_here(path):
-        if not os.access(path, os.R_OK):
-            raise StoreError(f"Cannot read {path}: permission denied.")
-        return _open_read_only(path)
-    if not path.exists():
+def _connect(path: Path, *, exclusive: bool = False) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if exclusive:
+        # Set before the first read, this keeps the write-ahead log's index in memory
+        # rather than in the -shm file beside the store, which a full disk cannot hold.
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+    return connection
+
+
+def _first_read(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """A connection and the store's schema version; on a disk that cannot take the
+    -shm file (full), the same read without it, so reading never needs free space."""
+    for exclusive in (False, True):
+        connection = _connect(path, exclusive=exclusive)
+        try:
+            return connection, _schema_version(connection, path)
+        except (sqlite3.Error, StoreError) as exc:
+            connection.close()
+            if exclusive or "disk I/O" not in str(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def no_store(path: Path | str) -> StoreError:
+    return StoreError(
+        f"There is no keepgoing store at {path}. Check the name; "
+        "a command that saves something (keepgoing add, log, import, restore) starts one there."
+    )
+
+
+def open_sqlite(path: Path, *, create: bool = True) -> SqliteStore:
+    if not os.path.lexists(path):
+        if not create:
+            raise no_store(path)
         make_private_dir(path.parent)
         _create_sqlite(path)
-    elif path.stat().st_size == 0:
-        raise StoreError(f"{path} is an empty file, not a keepgoing store; remove it or use --db.")
-    if not os.access(path, os.R_OK):
-        raise StoreError(f"Cannot read {path}: permission denied.")
-    _keep_private(path)
+    _refuse_what_is_not_a_store_file(path)
+    if _read_only_here(path):
+        return _open_read_only(path)
     try:
-        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = _schema_version(connection, path)
+        connection, version = _first_read(path)
         try:
             upgrade = needs_upgrade(str(path), version)
         except StoreError:
@@ -295,8 +459,8 @@ def open_sqlite(path: Path) -> SqliteStore:
             from keepgoing.storage.migrate import upgrade_sqlite
 
             upgrade_sqlite(path)
-            connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection = _connect(path)
+        _keep_private(path)  # only now that it is known to be a keepgoing store
         connection.execute("PRAGMA foreign_keys = ON")
         # Deleted content is overwritten with zeros, so `forget` really forgets.
         connection.execute("PRAGMA secure_delete = ON")

@@ -8,7 +8,6 @@ not be wanted yet.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from keepgoing.errors import BadInput, StoreError
 from keepgoing.storage.schema import REVISIONS
+from keepgoing.storage.store import read_only_address
 
 DEFAULT_KEEP = 10
 
@@ -25,13 +25,15 @@ def backups_folder(store_path: Path) -> Path:
     return store_path.parent / "backups"
 
 
-def _private_file(path: Path) -> None:
+def _copy(source_path: Path, target: sqlite3.Connection, journal_mode: str) -> None:
+    """SQLite's online backup of the file at `source_path` (opened read-only) into `target`."""
+    source = sqlite3.connect(read_only_address(source_path), uri=True)
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
-    except FileExistsError:
-        raise BadInput(f"{path} already exists; choose another name.") from None
-    except OSError as exc:
-        raise BadInput(f"Cannot create {path}: {exc.strerror}.") from None
+        source.backup(target)
+        target.execute(f"PRAGMA journal_mode = {journal_mode}")
+    finally:
+        target.close()
+        source.close()
 
 
 def backup_to(store_path: Path, dest: Path) -> Path:
@@ -42,25 +44,17 @@ def backup_to(store_path: Path, dest: Path) -> Path:
     """
     if dest.is_dir():
         dest = dest / f"{store_path.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
+    from keepgoing.storage import private_replacement
+
     if os.path.lexists(dest):
         raise BadInput(f"{dest} already exists; choose another name.")
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temp = dest.with_name(f".{dest.name}.partial")
-    temp.unlink(missing_ok=True)
-    _private_file(temp)
     try:
-        source = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
-        target = sqlite3.connect(temp)
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
-        finally:
-            target.close()
-            source.close()
-        os.replace(temp, dest)
+        with private_replacement(dest, replace=False, suffix=".partial") as temp:
+            _copy(store_path, sqlite3.connect(temp), "DELETE")  # a backup is one self-contained file
+    except FileExistsError:
+        raise BadInput(f"{dest} already exists; choose another name.") from None
     except (sqlite3.Error, OSError) as exc:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
         raise StoreError(f"The backup failed ({exc}); nothing was kept.") from None
     return dest
 
@@ -127,7 +121,7 @@ def check(path: Path) -> Health:
         health.problems.append("the file is empty")
         return health
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_address(path), uri=True)
         try:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if integrity != ["ok"]:
@@ -165,7 +159,7 @@ def unreadable_dates(path: Path, *, limit: int = 50) -> list[str]:
     from keepgoing.storage.values import read_date, read_datetime
 
     problems: list[str] = []
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_address(path), uri=True)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
@@ -196,19 +190,22 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     health = check(backup_file)
     if not health.ok:
         raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
-    safety = backup(store_path, keep=keep, label="-before-restore") if store_path.exists() else None
+    from keepgoing.storage import make_private_dir, private_replacement
+
     if not store_path.exists():
-        store_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _private_file(store_path)
-    try:
-        source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-        target = sqlite3.connect(store_path, timeout=10)
+        # A new store: the whole copy is made aside and linked into place when complete.
+        make_private_dir(store_path.parent)
         try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = WAL")
-        finally:
-            target.close()
-            source.close()
+            with private_replacement(store_path, replace=False, suffix=".new") as temp:
+                _copy(backup_file, sqlite3.connect(temp), "WAL")
+        except FileExistsError:
+            raise BadInput(f"{store_path} appeared while restoring; nothing was changed.") from None
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"The restore failed ({exc}); nothing was changed.") from None
+        return None
+    safety = backup(store_path, keep=keep, label="-before-restore")
+    try:
+        _copy(backup_file, sqlite3.connect(store_path, timeout=10), "WAL")
     except sqlite3.Error as exc:
         raise StoreError(f"The restore failed ({exc}); the store is as it was.") from None
     return safety

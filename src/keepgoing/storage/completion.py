@@ -23,13 +23,14 @@ LIMIT = 200
 def _rows(sql: str, incomplete: str) -> list[str]:
     try:
         from keepgoing.storage import is_url, resolve_location
+        from keepgoing.storage.store import read_only_address
 
         location = resolve_location(None)
         if location.startswith("sqlite:///"):
             location = location[len("sqlite:///") :]
         elif is_url(location):
             return []
-        conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True, timeout=0.2)
+        conn = sqlite3.connect(read_only_address(location), uri=True, timeout=0.2)
         try:
             pattern = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             return [row[0] for row in conn.execute(sql, {"p": pattern, "n": LIMIT})]

@@ -55,6 +55,18 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def read_only_address(path: Path | str, *, immutable: bool = False) -> str:
+    """The `file:` URI that opens a local SQLite file read-only, for `sqlite3.connect(..., uri=True)`.
+
+    The path is percent-quoted: a `#`, `?` or `%` in a file name is part of
+    the name, never a fragment, an option or an escape (unquoted, `a#b.db`
+    would open, or create, a file called `a`).
+    """
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
 def describe_sqlite_error(exc: sqlite3.Error, location: str) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
