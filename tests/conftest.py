@@ -174,11 +174,31 @@ def db_path(isolated: Path, backend: str, request: pytest.FixtureRequest) -> Pat
     return getattr(request.node, "keepgoing_db", isolated)
 
 
+@pytest.fixture(scope="session")
+def new_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated store file, made once: copied into place, it is the store a user
+    has after their first `keepgoing add` (a command that only reads never makes one)."""
+    from keepgoing.storage import open_store
+
+    path = tmp_path_factory.mktemp("new-store") / "store.db"
+    open_store(str(path)).close()
+    return path
+
+
 @pytest.fixture
-def kg(backend: str) -> Callable[..., object]:
-    """Run keepgoing in-process through the real Typer app; never a traceback."""
+def kg(backend: str, isolated: Path, new_store: Path) -> Callable[..., object]:
+    """Run keepgoing in-process through the real Typer app; never a traceback.
+
+    The test's store exists, empty, as if made by a first command that saves:
+    reading commands never create a store named by KEEPGOING_DB.
+    """
+    import shutil
+
     from keepgoing.cli import app
 
+    if backend != "postgresql" and not os.path.lexists(isolated):
+        shutil.copyfile(new_store, isolated)
+        os.chmod(isolated, 0o600)
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None, expect: int | None = 0) -> object:

@@ -158,7 +158,10 @@ def check_store(db: str | None = None) -> Any:
     if not on_server(location):
         from keepgoing.storage.backup import check
 
-        return check(_local_path(location))
+        path = _local_path(location)
+        if not os.path.lexists(path):
+            raise no_store(path)
+        return check(path)
     from keepgoing.storage.migrate import check_server
 
     try:
