@@ -273,17 +273,17 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def _refuse_what_is_not_a_store_file(path: Path) -> None:
-    """Look at what is at `path` (and beside it) before SQLite opens or anything changes it.
+    """Look at what is at `path` (and beside it) before SQLite opens it or anything changes it.
 
-    Only a regular file that starts as a SQLite database does is opened: a
-    device, a FIFO (which would block a reader forever), a /proc file or any
-    other text is refused here, without waiting, and so is a link or anything
-    but a plain file where SQLite keeps its `-wal` and `-shm` files (SQLite
-    would write the notes through it).
+    Only a regular file is handed to SQLite (which then says whether it is a
+    database): a device, a FIFO (which would block a reader forever) or a
+    file the system gives no size (/proc) is refused here, without waiting,
+    and so is a link or anything but a plain file where SQLite keeps its
+    `-wal` and `-shm` files (SQLite would write the notes through it).
+
+    The store file is opened here only when it has no size: closing a file
+    drops every lock this process holds on it, including an open store's.
     """
     if path.is_symlink() and not path.exists():
         raise StoreError(f"{path} is a link to {os.readlink(path)}, which does not exist.")
@@ -295,23 +295,23 @@ def _refuse_what_is_not_a_store_file(path: Path) -> None:
             raise StoreError(f"{path} is {file_kind(mode)}, not a keepgoing store; give a store file.")
 
     try:
-        regular(path.stat().st_mode)  # before opening: opening a device can do something
+        info = path.stat()
+        regular(info.st_mode)  # before opening: opening a device can do something
         if not os.access(path, os.R_OK):
             raise PermissionError
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-        try:
-            regular(os.fstat(fd).st_mode)  # what was opened, should it have changed since
-            header = os.read(fd, len(SQLITE_HEADER))
-        finally:
-            os.close(fd)
+        if info.st_size == 0:  # empty, or a file with no size (/proc/self/status): look
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+            try:
+                regular(os.fstat(fd).st_mode)  # what was opened, should it have changed since
+                if os.read(fd, 1):
+                    raise StoreError(f"{path} is not a keepgoing store (it is not a SQLite database).")
+            finally:
+                os.close(fd)
+            raise StoreError(f"{path} is an empty file, not a keepgoing store; remove it or use --db.")
     except PermissionError:
         raise StoreError(f"Cannot read {path}: permission denied.") from None
     except OSError as exc:
         raise StoreError(f"Could not open {path}: {exc.strerror}.") from None
-    if not header:
-        raise StoreError(f"{path} is an empty file, not a keepgoing store; remove it or use --db.")
-    if header != SQLITE_HEADER:
-        raise StoreError(f"{path} is damaged or is not a keepgoing store (it is not a SQLite database).")
     for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
             mode = os.lstat(companion).st_mode
@@ -327,25 +327,23 @@ def _refuse_what_is_not_a_store_file(path: Path) -> None:
 
 
 def _keep_private(path: Path) -> None:
-    """Make the store's files owner-only, never through a link.
-
-    Each is opened without following a link (O_NOFOLLOW) and changed
-    through that descriptor, only if it is a regular file: a link's target
+    """Make the store's files owner-only, never through a link: a link's target
     (/etc/passwd, say) is never touched.
+
+    `follow_symlinks=False` changes the file only if it is not a link, in one
+    step (and opens nothing that would drop this process's locks on the store).
     """
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
-            fd = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
+            info = os.lstat(candidate)
+            if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
+                continue
+            try:
+                os.chmod(candidate, PRIVATE_FILE, follow_symlinks=False)
+            except NotImplementedError:  # a system that cannot; lstat has just said it is no link
+                os.chmod(candidate, PRIVATE_FILE)
         except OSError:
-            continue  # not there, a link, or not ours to open
-        try:
-            info = os.fstat(fd)
-            if stat.S_ISREG(info.st_mode) and info.st_mode & 0o077:
-                os.fchmod(fd, PRIVATE_FILE)
-        except OSError:
-            pass  # not ours to change (a shared, read-only copy, say)
-        finally:
-            os.close(fd)
+            continue  # not there, or not ours to change (a shared, read-only copy, say)
 
 
 def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
