@@ -115,6 +115,23 @@ def test_a_fifo_as_the_store_is_refused_without_waiting(tmp_path) -> None:
 
 
 @LOCAL
+def test_restoring_into_a_fifo_is_refused_without_waiting(kg, tmp_path) -> None:
+    kg("add", "Sam Okafor")
+    saved = tmp_path / "saved.db"
+    kg("backup", str(saved))
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [*keepgoing(), "restore", str(saved), "--db", str(fifo), "--yes"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1 and "FIFO" in one_line(result)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@LOCAL
 def test_another_applications_alembic_database_is_named_as_such(kg, tmp_path) -> None:
     other = tmp_path / "recipes.db"
     conn = sqlite3.connect(other)
@@ -127,6 +144,11 @@ def test_another_applications_alembic_database_is_named_as_such(kg, tmp_path) ->
     for command in (["people"], ["add", "Sam Okafor"]):
         line = one_line(kg(*command, "--db", str(other), expect=1))
         assert "another application's database" in line and "newer" not in line
+    checked = kg("check", "--db", str(other), expect=1).stdout
+    assert "another application's database" in checked and "newer" not in checked
+    kg("add", "Sam Okafor")
+    refused = one_line(kg("restore", str(other), "--yes", expect=1))
+    assert "another application's database" in refused and "newer" not in refused
     assert other.read_bytes() == before
 
 

@@ -90,10 +90,10 @@ def _show_plan(plan) -> None:
     say(messages.DRY_RUN)
 
 
-def _local_path(store) -> Path:
+def _local_path(path: Path | None) -> Path:
+    """The store's file; None (a store on a database server) is refused."""
     from keepgoing.errors import StoreError
 
-    path = getattr(store, "path", None)
     if path is None:
         raise StoreError(
             "backup and restore work on a local store; for a database server use its own backups, "
@@ -123,7 +123,7 @@ def backup(
     from keepgoing.storage.backup import backup as make_backup
 
     store = open_store(db)
-    path = _local_path(store)
+    path = _local_path(getattr(store, "path", None))
     store.close()
     made = make_backup(path, dest, keep=keep)
     say(messages.BACKED_UP.format(path=user(str(made))))
@@ -139,20 +139,18 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Bring a backup back, after checking it; the current store is backed up first."""
-    from keepgoing.storage import resolve_location
+    from keepgoing.storage import store_file
     from keepgoing.storage.backup import check
     from keepgoing.storage.backup import restore as bring_back
 
-    location = resolve_location(db or state["db"])
-    if "://" in location:
-        _local_path(object())
+    location = _local_path(store_file(db or state["db"]))
     health = check(file)
     if not health.ok:
         from keepgoing.errors import BadInput
 
         raise BadInput(f"{file} cannot be restored: {health.problems[0]}.")
-    confirm(messages.RESTORE_QUESTION.format(store=user(location), backup=user(str(file))), yes)
-    safety = bring_back(file, Path(location).expanduser())
+    confirm(messages.RESTORE_QUESTION.format(store=user(str(location)), backup=user(str(file))), yes)
+    safety = bring_back(file, location)
     open_store(db, create=True).close()  # an older backup is migrated now, with its own safety copy
     kept = messages.RESTORE_KEPT.format(path=user(str(safety))) if safety else ""
     say(messages.RESTORED.format(path=user(str(file)), kept=kept))

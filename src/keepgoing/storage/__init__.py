@@ -19,8 +19,10 @@ from keepgoing.errors import StoreError
 from keepgoing.storage.schema import HEAD, REVISIONS
 from keepgoing.storage.store import (
     BUSY_TIMEOUT_MS,
+    OWN_TABLES_SQL,
     SqliteStore,
     Store,
+    another_application,
     describe_sqlite_error,
     needs_upgrade,
     read_only_address,
@@ -110,6 +112,12 @@ def _local_path(location: str) -> Path:
         # (`/../x.db`), which the system takes as `/x.db`: give it the folder as the system sees it.
         path = Path(os.path.realpath(path.parent)) / path.name
     return path
+
+
+def store_file(db: str | None = None) -> Path | None:
+    """The local store file that `db` (or the default) names, as it is opened; None on a server."""
+    location = resolve_location(db)
+    return None if on_server(location) else _local_path(location)
 
 
 def on_server(location: str) -> bool:
@@ -273,7 +281,7 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _refuse_what_is_not_a_store_file(path: Path) -> None:
+def require_store_file(path: Path) -> None:
     """Look at what is at `path` (and beside it) before SQLite opens it or anything changes it.
 
     Only a regular file is handed to SQLite (which then says whether it is a
@@ -357,15 +365,12 @@ def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
             raise StoreError(f"{path} is a SQLite database but not a keepgoing store.") from None
         return None
     version = row[0] if row else None
-    if version is not None and version not in REVISIONS:
-        ours = connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'conversation')"
-        ).fetchone()[0]
-        if not ours:
-            raise StoreError(
-                f"{path} is another application's database (its schema is {version}), "
-                "not a keepgoing store. Nothing was changed."
-            )
+    if (
+        version is not None
+        and version not in REVISIONS
+        and not connection.execute(OWN_TABLES_SQL).fetchone()[0]
+    ):
+        raise StoreError(f"{path} is {another_application(version)}. Nothing was changed.")
     return version
 
 
@@ -440,7 +445,7 @@ def open_sqlite(path: Path, *, create: bool = True) -> SqliteStore:
             raise no_store(path)
         make_private_dir(path.parent)
         _create_sqlite(path)
-    _refuse_what_is_not_a_store_file(path)
+    require_store_file(path)
     if _read_only_here(path):
         return _open_read_only(path)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from keepgoing.errors import BadInput, StoreError
 from keepgoing.storage.schema import REVISIONS
-from keepgoing.storage.store import read_only_address
+from keepgoing.storage.store import OWN_TABLES_SQL, another_application, read_only_address
 
 DEFAULT_KEEP = 10
 
@@ -132,13 +132,18 @@ def check(path: Path) -> Health:
                 health.schema = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
             except sqlite3.Error:
                 health.problems.append("no schema version: not a keepgoing store")
+            ours = bool(conn.execute(OWN_TABLES_SQL).fetchone()[0])
         finally:
             conn.close()
     except sqlite3.Error as exc:
         health.problems.append(f"SQLite cannot read it: {exc}")
         return health
     if health.schema is not None and health.schema not in REVISIONS:
-        health.problems.append(f"schema {health.schema} is from a newer keepgoing")
+        health.problems.append(
+            f"schema {health.schema} is from a newer keepgoing"
+            if ours
+            else f"it is {another_application(health.schema)}"
+        )
     if health.ok:
         health.problems.extend(unreadable_dates(path))
     for leftover in stale_partials(backups_folder(path)):
@@ -190,9 +195,11 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     health = check(backup_file)
     if not health.ok:
         raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
-    from keepgoing.storage import make_private_dir, private_replacement
+    from keepgoing.storage import make_private_dir, private_replacement, require_store_file
 
-    if not store_path.exists():
+    if os.path.lexists(store_path):
+        require_store_file(store_path)  # never a FIFO, a device or a link to nowhere
+    else:
         # A new store: the whole copy is made aside and linked into place when complete.
         make_private_dir(store_path.parent)
         try:

@@ -142,6 +142,17 @@ def newer_schema(location: str, version: str) -> StoreError:
     )
 
 
+# Tables every keepgoing schema has: a database whose Alembic revision keepgoing does not
+# know, and that has none of them, is another application's, not a newer keepgoing's.
+OWN_TABLES_SQL = (
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'conversation')"
+)
+
+
+def another_application(version: str) -> str:
+    return f"another application's database (its schema is {version}), not a keepgoing store"
+
+
 def needs_upgrade(location: str, version: str | None) -> bool:
     """Whether a store at `version` (None: a new, empty one) must be migrated; a newer one is refused."""
     if version is not None and version not in REVISIONS:
