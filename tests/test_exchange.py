@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
 import stat
 from pathlib import Path
@@ -120,11 +121,11 @@ def test_import_into_a_store_with_other_people_remaps_ids(kg, story, tmp_path) -
     assert len(sam["conversations"]) == 2 and sam["last_contact_via"] == "text"
 
 
-def test_dry_run_changes_nothing(kg, story, tmp_path) -> None:
+def test_dry_run_changes_nothing(kg, story, tmp_path, new_store) -> None:
     path = tmp_path / "backup.json"
     kg("export", "--output", str(path))
     other = tmp_path / "other.db"
-    kg("people", "--db", str(other))
+    shutil.copyfile(new_store, other)  # an empty store (a read would not make one)
     out = kg("import", str(path), "--dry-run", "--db", str(other)).stdout
     assert "Would add 3 people" in out and "nothing was changed" in out
     assert table_counts(other)["person"] == 0

@@ -287,7 +287,7 @@ def test_copy_there_and_back_loses_nothing(kg, tmp_path, db_path, backend, monke
         return data
 
     original = export(personal)
-    target = str(db_path)
+    target = str(db_path) if backend != "sqlite" else str(tmp_path / "target.db")
     assert "Would copy 2 new people" in on(personal, "copy", "--to", target, "--dry-run").stdout
     if backend == "sqlite":
         assert not Path(target).exists()  # nothing created by a dry run
