@@ -261,6 +261,22 @@ def test_completion_reads_a_store_whose_name_has_a_percent(tmp_path, new_store, 
     assert completion.people("Sa") == ["Sam Okafor"]
 
 
+@LOCAL
+def test_completion_on_a_fifo_offers_nothing_without_waiting(tmp_path) -> None:
+    import sys
+
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-c", "from keepgoing.storage import completion; print(completion.people('Sa'))"],
+        env={**os.environ, "KEEPGOING_DB": str(fifo)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_there_is_one_builder_of_read_only_sqlite_addresses() -> None:
     source = Path(__file__).resolve().parent.parent / "src" / "keepgoing"
     built = [

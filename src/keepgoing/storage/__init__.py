@@ -8,6 +8,7 @@ sqlite3; a `postgresql://` URL is a team's store, opened with psycopg.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import stat
@@ -230,7 +231,7 @@ def private_replacement(path: Path, *, replace: bool = True, suffix: str = ".tmp
                 raise
             except OSError:  # a filesystem without hard links
                 if os.path.lexists(path):
-                    raise FileExistsError(17, "File exists", str(path)) from None
+                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
                 os.replace(temp, path)
         with contextlib.suppress(OSError):  # the rename itself, on disk (not every system can)
             folder = os.open(path.parent, os.O_RDONLY)

@@ -22,15 +22,13 @@ LIMIT = 200
 
 def _rows(sql: str, incomplete: str) -> list[str]:
     try:
-        from keepgoing.storage import is_url, resolve_location
+        from keepgoing.storage import store_file
         from keepgoing.storage.store import read_only_address
 
-        location = resolve_location(None)
-        if location.startswith("sqlite:///"):
-            location = location[len("sqlite:///") :]
-        elif is_url(location):
+        path = store_file(None)
+        if path is None or not path.is_file():  # a server, no store, or a FIFO that would never answer
             return []
-        conn = sqlite3.connect(read_only_address(location), uri=True, timeout=0.2)
+        conn = sqlite3.connect(read_only_address(path), uri=True, timeout=0.2)
         try:
             pattern = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             return [row[0] for row in conn.execute(sql, {"p": pattern, "n": LIMIT})]
