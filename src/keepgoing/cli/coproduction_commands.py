@@ -69,8 +69,16 @@ def idea(
     """Record what became of an idea."""
     from keepgoing.core.ideas import update_idea
 
-    updated = update_idea(open_store(db), idea_id, status=status, outcome=note, now=clock.now())
-    say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.person), status=updated.status))
+    updated, changed = update_idea(open_store(db), idea_id, status=status, outcome=note, now=clock.now())
+    if not changed:
+        say(messages.IDEA_UNCHANGED.format(id=updated.id, name=user(updated.person)))
+        return
+    said = {
+        "status": f"is now {updated.status}",
+        "outcome": "has a new note on what became of it" if updated.outcome else "has no note any more",
+    }
+    what = " and ".join(said[c] for c in changed)
+    say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.person), what=what))
 
 
 group_app = typer.Typer(
@@ -135,12 +143,8 @@ def groupjoin_names(
     from keepgoing.core.groups import join_group
 
     added = join_group(open_store(db), group, names, now=clock.now())
-    say(
-        messages.JOINED.format(
-            names=join_names(added) if added else messages.NOBODY_NEW_JOINED,
-            group=user(group),
-        )
-    )
+    template = messages.JOINED if added else messages.NOBODY_NEW_JOINED
+    say(template.format(names=join_names(added), group=user(group)))
 
 
 @group_app.command("leave", epilog=examples("keepgoing group leave walking Dee"))

@@ -1,0 +1,68 @@
+"""What keepgoing says is what happened (issue 20): change messages, counts, examples, names as typed."""
+
+from __future__ import annotations
+
+from conftest import fingerprint
+
+NOTHING = "Nothing changed"
+
+
+def _unchanged(kg, db_path, *args: str) -> str:
+    """Run a change that changes nothing: exit 0, "Nothing changed", and not a row written."""
+    before = fingerprint(db_path)
+    out = kg(*args).stdout
+    assert out.startswith(NOTHING), out
+    assert fingerprint(db_path) == before
+    return out
+
+
+def test_followup_due_none_says_the_due_day_was_removed(kg, db_path) -> None:
+    kg("add", "Sam Okafor")
+    kg("log", "sam", "--follow-up", "Send the minutes", "--due", "friday")
+    out = kg("followup", "1", "--due", "none").stdout
+    assert "(due day removed)" in out and "no due day changed" not in out
+    _unchanged(kg, db_path, "followup", "1", "--due", "none")
+    _unchanged(kg, db_path, "followup", "1", "--text", "Send the minutes", "--for", "sam")
+    out = kg("followup", "1", "--text", "Send the map").stdout
+    assert "(words changed)" in out
+    kg("add", "Priya Shah")
+    assert "(now for Priya Shah)" in kg("followup", "1", "--for", "priya").stdout
+
+
+def test_idea_says_only_what_changed(kg, db_path) -> None:
+    kg("add", "Sam Okafor")
+    kg("log", "sam", "--idea", "A walking group")
+    out = kg("idea", "1", "--note", "Asked the council").stdout
+    assert "is now" not in out and "new note on what became of it" in out
+    _unchanged(kg, db_path, "idea", "1", "--note", "Asked the council", "--status", "open")
+    assert "Idea #1 from Sam Okafor is now taken-up." in kg("idea", "1", "--status", "taken-up").stdout
+
+
+def test_edit_with_what_they_already_have_changes_nothing(kg, db_path) -> None:
+    kg("add", "Tom", "--tag", "carers", "--alias", "Tommy", "--every", "weekly", "--org", "Hub")
+    kg("add", "Sharon Lee", "--tag", "carers")
+    _unchanged(kg, db_path, "edit", "sharon", "--tag", "carers")
+    _unchanged(kg, db_path, "edit", "tom", "--name", "Tom")
+    _unchanged(
+        kg, db_path, "edit", "tom", "--alias", "tommy", "--every", "weekly", "--org", "Hub", "--role", ""
+    )
+    out = kg("edit", "tom", "--tag", "carers", "--tag", "walking", "--name", "Tom").stdout
+    assert out.startswith("Updated Tom: tags;"), out
+    assert kg("edit", "tom", "--org", "Hub", "--role", "Chair").stdout.startswith("Updated Tom: role;")
+
+
+def test_pause_resume_archive_when_already_so(kg, db_path) -> None:
+    kg("add", "Sam Okafor")
+    _unchanged(kg, db_path, "resume", "sam")
+    kg("pause", "sam", "--until", "2026-12-10")
+    _unchanged(kg, db_path, "pause", "sam", "--until", "2026-12-10")
+    kg("archive", "sam")
+    _unchanged(kg, db_path, "archive", "sam")
+
+
+def test_amend_and_group_join_that_change_nothing(kg, db_path) -> None:
+    kg("add", "Ann Lee")
+    kg("log", "ann", "--note", "Tea")
+    _unchanged(kg, db_path, "amend", "1", "--note", "Tea", "--with", "ann")
+    kg("group", "add", "Walking", "--member", "Ann")
+    _unchanged(kg, db_path, "group", "join", "walking", "ann")
