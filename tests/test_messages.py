@@ -66,3 +66,76 @@ def test_amend_and_group_join_that_change_nothing(kg, db_path) -> None:
     _unchanged(kg, db_path, "amend", "1", "--note", "Tea", "--with", "ann")
     kg("group", "add", "Walking", "--member", "Ann")
     _unchanged(kg, db_path, "group", "join", "walking", "ann")
+
+
+def _help_examples() -> list[str]:
+    """Every example line in every command's --help (its comment in brackets left off)."""
+    from typer.main import get_command
+
+    from keepgoing.cli import app
+
+    found: list[str] = []
+
+    def walk(command) -> None:
+        for line in (command.epilog or "").splitlines():
+            line = line.strip()
+            if line.startswith("keepgoing "):
+                found.append(line.split("   (")[0])
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(get_command(app))
+    return found
+
+
+def test_every_help_example_parses_as_written() -> None:
+    """Each example goes through the real parser (types, arguments, options), without running it."""
+    import shlex
+
+    from typer._click.exceptions import UsageError
+    from typer.main import get_command
+
+    from keepgoing.cli import app
+
+    examples = _help_examples()
+    assert len(examples) > 80
+    root = get_command(app)
+    broken = []
+    for example in examples:
+        ctx = None
+        command = root
+        args = shlex.split(example)[1:]
+        try:
+            while True:
+                ctx = command.make_context(command.name or "keepgoing", args, parent=ctx)
+                args = ctx._protected_args + ctx.args
+                if not hasattr(command, "resolve_command") or not args:
+                    break
+                _, command, args = command.resolve_command(ctx, args)
+        except UsageError as exc:
+            broken.append(f"{example}: {exc.format_message()}")
+    assert not broken, "\n".join(broken)
+
+
+def test_export_counts_and_extensions(kg, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    kg("add", "Sam Okafor")
+    kg("log", "sam", "--note", "Tea")
+    result = kg("export", "--output", "nov.csv")
+    assert "(csv: 1 row)" in result.stderr, result.stderr
+    for name in ("x.xlsx", "notes.txt", "x.XLSX"):
+        result = kg("export", "--output", name, expect=2)
+        assert "does not write" in result.stderr and ".json, .csv, .md, .markdown or .ics" in result.stderr
+        assert not (tmp_path / name).exists()
+    result = kg("export", "--format", "csv", "--output", "x.xlsx", expect=2)
+    result = kg("report", "--output", "q3.pdf", expect=2)
+    assert ".md, .markdown, .html or .htm" in result.stderr and not (tmp_path / "q3.pdf").exists()
+    kg("report", "--format", "md")
+    assert [p.suffix for p in tmp_path.glob("impact-report-*")] == [".md"]
+
+
+def test_spread_counts_with_the_plural_helper(kg, clock) -> None:
+    kg("add", "Sam Okafor", "--every", "weekly")
+    clock.advance(days=20)
+    out = kg("spread", "--over", "1d", "--dry-run").stdout
+    assert "Would spread 1 check-in over 1 day, about 1 a day" in out, out

@@ -41,12 +41,8 @@ WIN_ADDED = "A win worth celebrating: {text}{who}. Nice one."
 NO_WINS = 'No wins logged yet. Small ones count: keepgoing win "...".'
 SNOOZED = "{name} will come up again on {day}."
 SPREAD_NOTHING = "Nobody is overdue, so there is nothing to spread. Lovely."
-SPREAD_DONE = (
-    "Spread {count} check-ins over {days} days, about {per_day} a day. keepgoing due follows the plan."
-)
-SPREAD_PREVIEW = (
-    "Would spread {count} check-ins over {days} days, about {per_day} a day (dry run: nothing changed)."
-)
+SPREAD_DONE = "Spread {count} over {days}, about {per_day} a day. keepgoing due follows the plan."
+SPREAD_PREVIEW = "Would spread {count} over {days}, about {per_day} a day (dry run: nothing changed)."
 JOT_UNDERSTOOD = "Understood: {what} with {who}, {day}."
 CHOICE = "  {number}. {name}"
 WHICH_ONE = 'Who did you mean by "{word}"?'

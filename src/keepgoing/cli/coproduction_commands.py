@@ -288,7 +288,9 @@ def spread(
         return
     per_day = -(-len(plan) // days)
     template = messages.SPREAD_PREVIEW if dry_run else messages.SPREAD_DONE
-    say(template.format(count=len(plan), days=days, per_day=per_day))
+    from keepgoing.text import plural
+
+    say(template.format(count=plural(len(plan), "check-in"), days=plural(days, "day"), per_day=per_day))
     for item in plan[:20]:
         say(messages.SPREAD_LINE.format(day=describe_day(item.due_on), name=user(item.name)))
     if len(plan) > 20:
