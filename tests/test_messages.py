@@ -139,3 +139,20 @@ def test_spread_counts_with_the_plural_helper(kg, clock) -> None:
     clock.advance(days=20)
     out = kg("spread", "--over", "1d", "--dry-run").stdout
     assert "Would spread 1 check-in over 1 day, about 1 a day" in out, out
+
+
+def test_the_report_group_table_is_the_same_on_the_page_and_in_markdown(kg, tmp_path, clock) -> None:
+    kg("add", "Ann Lee")
+    kg("add", "Bob Day")
+    kg("add", "Cy Twombly")
+    kg("group", "add", "Walking", "--member", "Ann", "--member", "Bob")
+    kg("log", "--group", "walking", "--present", "Ann", "--present", "Bob", "--present", "Cy")
+    clock.advance(days=1)
+    kg("log", "--group", "walking", "--present", "Ann")
+    md, page = tmp_path / "r.md", tmp_path / "r.html"
+    kg("report", "--output", str(md))
+    kg("report", "--output", str(page))
+    assert "| Group | Sessions | Average attendance |" in md.read_text()
+    assert "| Walking | 2 | 2.0 |" in md.read_text()
+    html = page.read_text()
+    assert '<th class="n">Average attendance</th>' in html and '<td class="n">2.0</td>' in html
