@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import fingerprint
 
 NOTHING = "Nothing changed"
@@ -156,3 +158,17 @@ def test_the_report_group_table_is_the_same_on_the_page_and_in_markdown(kg, tmp_
     assert "| Walking | 2 | 2.0 |" in md.read_text()
     html = page.read_text()
     assert '<th class="n">Average attendance</th>' in html and '<td class="n">2.0</td>' in html
+
+
+def test_search_is_newest_first_across_kinds_as_it_says(kg, clock) -> None:
+    kg("add", "Sam Okafor", "--note", "Loves the allotment")
+    kg("log", "sam", "--note", "The allotment gate", "--when", "2026-11-10", "--follow-up", "Allotment rota")
+    kg("log", "sam", "--note", "Allotment again", "--when", "2026-11-15")
+    clock.advance(days=1)
+    kg("win", "Sam opened the allotment shed")
+    found = [(r["kind"], r["when"][:10]) for r in json.loads(kg("search", "allotment", "--json").stdout)]
+    people = [f for f in found if f[0] == "person"]
+    rest = [f for f in found if f[0] != "person"]
+    assert found[: len(people)] == people and len(rest) == 4
+    assert [when for _, when in rest] == sorted((when for _, when in rest), reverse=True), found
+    assert "newest first" in kg("search", "--help").stdout
