@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import fingerprint
 
 NOTHING = "Nothing changed"
@@ -172,3 +174,50 @@ def test_search_is_newest_first_across_kinds_as_it_says(kg, clock) -> None:
     assert found[: len(people)] == people and len(rest) == 4
     assert [when for _, when in rest] == sorted((when for _, when in rest), reverse=True), found
     assert "newest first" in kg("search", "--help").stdout
+
+
+def test_typographic_quotes_and_dashes_in_names_match_their_plain_forms(kg) -> None:
+    kg("add", "Mary O'Connor", "--alias", "Bernie-Lou")
+    kg("add", "Jo “JJ” Smith")
+    kg("group", "add", "Men's shed", "--member", "Mary")
+    assert "Mary O'Connor" in kg("show", "O’Connor").stdout
+    assert "Mary O'Connor" in kg("show", "mary o‘connor").stdout
+    assert "Mary O'Connor" in kg("show", "Bernie–Lou").stdout
+    assert "Jo “JJ” Smith" in kg("show", 'jo "jj" smith').stdout
+    assert "Men's shed" in kg("group", "show", "men’s").stdout
+    result = kg("add", "Mary O’Connor", expect=1)
+    assert "already used by Mary O'Connor" in result.stderr
+    kg("group", "add", "Men’s shed", expect=1)
+
+
+@pytest.mark.sqlite_only("an older SQLite file from the schema fixtures")
+def test_an_older_store_gets_plain_name_keys(kg, monkeypatch, tmp_path) -> None:
+    """Keys stored before 0006 kept typographic marks; the upgrade works them out again."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema" / "0005_corrections.db", old)
+    with sqlite3.connect(old) as conn:
+        conn.execute(
+            "INSERT INTO person (name, name_key, cadence_days, created_at, updated_at, due_on, version) "
+            "VALUES ('Mary O’Connor', 'mary o’connor', 30, '2026-11-01 10:00:00', '2026-11-01 10:00:00', "
+            "'2026-12-01', 1)"
+        )
+        mary = conn.execute("SELECT id FROM person WHERE name = 'Mary O’Connor'").fetchone()[0]
+        conn.execute(
+            "INSERT INTO alias (person_id, alias, alias_key) VALUES (?, 'Bee–Bee', 'bee–bee')", (mary,)
+        )
+        conn.execute(
+            "INSERT INTO community_group (name, name_key, cadence_days, created_at) "
+            "VALUES ('Men’s shed', 'men’s shed', 7, '2026-11-01 10:00:00')"
+        )
+    monkeypatch.setenv("KEEPGOING_DB", str(old))
+    assert "Mary O’Connor" in kg("show", "mary o'connor").stdout
+    assert "Mary O’Connor" in kg("show", "bee-bee").stdout
+    assert "Men’s shed" in kg("group", "show", "men's shed").stdout
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("SELECT name_key FROM person WHERE id = ?", (mary,)).fetchone() == (
+            "mary o'connor",
+        )
