@@ -74,6 +74,8 @@ def test_amend_and_group_join_that_change_nothing(kg, db_path) -> None:
 
 def _help_examples() -> list[str]:
     """Every example line in every command's --help (its comment in brackets left off)."""
+    import re
+
     from typer.main import get_command
 
     from keepgoing.cli import app
@@ -81,10 +83,10 @@ def _help_examples() -> list[str]:
     found: list[str] = []
 
     def walk(command) -> None:
-        for line in (command.epilog or "").splitlines():
-            line = line.strip()
-            if line.startswith("keepgoing "):
-                found.append(line.split("   (")[0])
+        for line in f"{command.help or ''}\n{command.epilog or ''}".splitlines():
+            example = re.match(r"\s*(?:Start here:\s*)?(keepgoing .*)", line)
+            if example:
+                found.append(example[1].split("   (")[0])
         for sub in getattr(command, "commands", {}).values():
             walk(sub)
 
