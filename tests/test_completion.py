@@ -172,6 +172,12 @@ def test_full_names_are_offered_quoted_for_the_shell(env) -> None:
         ["bash", "-c", f"printf '%s' {zsh.removeprefix('_arguments ')}"], capture_output=True, text=True
     ).stdout
     assert spec == '*: :(("Bernadette O\'Connor"))', spec
+    _add(env, 'Jo "JJ" Smith')
+    zsh = complete(env, "zsh", "keepgoing show Jo")
+    spec = subprocess.run(
+        ["bash", "-c", f"printf '%s' {zsh.removeprefix('_arguments ')}"], capture_output=True, text=True
+    ).stdout
+    assert spec == '*: :(("Jo \\"JJ\\" Smith"))', spec
     # fish quotes what it inserts itself: the name as it is.
     assert complete(env, "fish", "keepgoing show Berna").strip() == "Bernadette O'Connor"
 

@@ -45,10 +45,17 @@ class QuotingBash(BashComplete):
 
 
 class QuotingZsh(ZshComplete):
-    """Typer's answer, with an apostrophe that survives the `eval` of its single-quoted string."""
+    """Typer's `"value":"help"` items, escaped to survive both the `eval` of the single-quoted
+    `_arguments` line (an apostrophe is `'\\''`) and `_arguments` itself (`\\"`, `\\$`, `\\:`)."""
 
     def format_completion(self, item: CompletionItem) -> Any:
-        return super().format_completion(item).replace("''", "'\\''")
+        def escape(text: str) -> str:
+            for plain, escaped in (("\\", "\\\\"), ('"', '\\"'), ("$", "\\$"), ("`", "\\`"), (":", "\\\\:")):
+                text = text.replace(plain, escaped)
+            return text.replace("'", "'\\''")
+
+        value = f'"{escape(str(item.value))}"'
+        return f'{value}:"{escape(item.help)}"' if item.help else value
 
 
 def use() -> None:
