@@ -223,3 +223,10 @@ def test_an_older_store_gets_plain_name_keys(kg, monkeypatch, tmp_path) -> None:
         assert conn.execute("SELECT name_key FROM person WHERE id = ?", (mary,)).fetchone() == (
             "mary o'connor",
         )
+
+
+def test_retention_counts_with_the_plural_helper(kg) -> None:
+    kg("add", "Ann Lee")
+    kg("log", "ann", "--when", "2023-01-10", "--note", "old")
+    assert "1 conversation from before" in kg("retention", "--older-than", "2y", "--dry-run").stdout
+    assert "Done: 1 conversation erased." in kg("retention", "--older-than", "2y", "--yes").stdout

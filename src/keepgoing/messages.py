@@ -110,9 +110,9 @@ HEALTHY_SERVER = "All well: {path} has keepgoing's tables exactly as migrated (s
 UNHEALTHY = "Problems in {path}:"
 PROBLEM = "  - {problem}"
 RETENTION_NOTHING = "Nothing older than {day}: nothing to do."
-RETENTION_PREVIEW = "{count} conversations from before {day} ({span}) would be {verb}d."
-RETENTION_QUESTION = "{verb} {count} conversations?"
-RETENTION_DONE = "Done: {count} conversations {verb}d."
+RETENTION_PREVIEW = "{count} from before {day} ({span}) would be {verb}d."
+RETENTION_QUESTION = "{verb} {count}?"
+RETENTION_DONE = "Done: {count} {verb}d."
 
 # Team work
 HANDOVER_WOULD = "Would hand {count} and {follow_ups} from {source} to {target}:"
