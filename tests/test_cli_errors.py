@@ -103,7 +103,6 @@ def test_duplicate_names_and_aliases_are_refused(kg, people, db_path) -> None:
         ("pause", "ann", "--until", "never"),
         ("due", "--within", "a while"),
         ("edit", "ann", "--untag", "nope"),
-        ("resume", "ann"),
         ("log", "ann", "--note", "n" * 20_001),
     ],
 )

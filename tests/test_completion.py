@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -50,8 +51,11 @@ def env(isolated, tmp_path) -> dict[str, str]:
     return environment
 
 
-def complete(env: dict[str, str], shell: str, line: str) -> str:
-    """What keepgoing answers when `shell` asks to complete `line` (its last word)."""
+def complete(env: dict[str, str], shell: str, line: str, *, raw: bool = False) -> str:
+    """What keepgoing answers when `shell` asks to complete `line` (its last word).
+
+    For bash, each candidate as the argument it becomes (bash gets them backslash-escaped) unless `raw`.
+    """
     words = line.split(" ")
     extra = {"_KEEPGOING_COMPLETE": f"complete_{shell}"}
     if shell == "bash":
@@ -64,6 +68,8 @@ def complete(env: dict[str, str], shell: str, line: str) -> str:
         [sys.executable, "-m", "keepgoing"], env={**env, **extra}, capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0 and not result.stderr, result.stderr
+    if shell == "bash" and not raw:
+        return re.sub(r"\\(.)", r"\1", result.stdout)
     return result.stdout
 
 
@@ -139,3 +145,66 @@ def test_show_completion_falls_back_to_the_login_shell_when_none_is_seen(env) ->
             timeout=30,
         )
         assert result.returncode == 0 and marker in result.stdout, (shell, result.stdout[:200], result.stderr)
+
+
+def _add(env: dict[str, str], *names: str) -> None:
+    from datetime import UTC, datetime
+
+    from keepgoing.core.people import add_person
+
+    store = open_store(env["KEEPGOING_DB"])
+    for name in names:
+        add_person(store, name, now=datetime(2026, 11, 20, 10, tzinfo=UTC))
+    store.close()
+
+
+def test_full_names_are_offered_quoted_for_the_shell(env) -> None:
+    """`show da<Tab>` gave `show dave Thompson` (two words); `Berna<Tab>` left bash in an open quote."""
+    _add(env, "dave Thompson", "Bernadette O'Connor")
+    assert complete(env, "bash", "keepgoing show da", raw=True).split("\n")[0] == "dave\\ Thompson"
+    assert "Bernadette\\ O\\'Connor" in complete(env, "bash", "keepgoing show Berna", raw=True)
+    # Inside a quote the user opened, readline closes it: the name goes in as it is.
+    assert complete(env, "bash", "keepgoing show 'Berna", raw=True).strip() == "Bernadette O'Connor"
+    assert "Sam\\ Okafor" in complete(env, "bash", "keepgoing log --with S", raw=True)
+    # zsh evals Typer's single-quoted _arguments line: the apostrophe must survive it.
+    zsh = complete(env, "zsh", "keepgoing show Berna")
+    spec = subprocess.run(
+        ["bash", "-c", f"printf '%s' {zsh.removeprefix('_arguments ')}"], capture_output=True, text=True
+    ).stdout
+    assert spec == '*: :(("Bernadette O\'Connor"))', spec
+    _add(env, 'Jo "JJ" Smith')
+    zsh = complete(env, "zsh", "keepgoing show Jo")
+    spec = subprocess.run(
+        ["bash", "-c", f"printf '%s' {zsh.removeprefix('_arguments ')}"], capture_output=True, text=True
+    ).stdout
+    assert spec == '*: :(("Jo \\"JJ\\" Smith"))', spec
+    # fish quotes what it inserts itself: the name as it is.
+    assert complete(env, "fish", "keepgoing show Berna").strip() == "Bernadette O'Connor"
+
+
+def test_a_real_bash_puts_a_completed_name_in_as_one_argument(env) -> None:
+    """bash sources the completion script, completes `show Berna` and `show da`, then reads the line back."""
+    _add(env, "dave Thompson", "Bernadette O'Connor")
+    script = subprocess.run(
+        [sys.executable, "-m", "keepgoing", "--show-completion", "bash"],
+        env={**env, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout
+    bin_dir = os.path.dirname(sys.executable)
+    round_trip = (
+        script
+        + "\n"
+        + 'for typed in Berna da; do COMP_WORDS=(keepgoing show "$typed"); COMP_CWORD=2; '
+        + "_keepgoing_completion keepgoing; "
+        + 'eval "set -- keepgoing show ${COMPREPLY[0]}"; printf "%s|" "$#" "$3"; echo; done'
+    )
+    result = subprocess.run(
+        ["bash", "--norc", "-c", round_trip],
+        env={**env, "PATH": bin_dir + os.pathsep + env.get("PATH", "")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.splitlines() == ["3|Bernadette O'Connor|", "3|dave Thompson|"], result

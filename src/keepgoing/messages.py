@@ -30,22 +30,20 @@ IDEA_ADDED = "Idea #{id} from {name} noted: {text}"
 DROP_NOTICED = "{who}: wellbeing has dropped, so they'll come up sooner in due."
 
 NOTE_ADDED = "Noted for {name}: {text}"
-IDEA_UPDATED = "Idea #{id} from {name} is now {status}."
+IDEA_UPDATED = "Idea #{id} from {name} {what}."
+IDEA_UNCHANGED = "Nothing changed: idea #{id} from {name} already says that."
 NO_IDEAS = 'No ideas yet. Capture one with keepgoing log NAME --idea "...".'
 GROUP_ADDED = "Added the group {name}{members}."
 JOINED = "{names} joined {group}."
+NOBODY_NEW_JOINED = "Nothing changed: everyone named is already in {group}."
 LEFT = "{names} left {group}."
 STOPPED_COMING = "Not seen lately: {names}. Maybe a friendly check-in?"
 WIN_ADDED = "A win worth celebrating: {text}{who}. Nice one."
 NO_WINS = 'No wins logged yet. Small ones count: keepgoing win "...".'
 SNOOZED = "{name} will come up again on {day}."
 SPREAD_NOTHING = "Nobody is overdue, so there is nothing to spread. Lovely."
-SPREAD_DONE = (
-    "Spread {count} check-ins over {days} days, about {per_day} a day. keepgoing due follows the plan."
-)
-SPREAD_PREVIEW = (
-    "Would spread {count} check-ins over {days} days, about {per_day} a day (dry run: nothing changed)."
-)
+SPREAD_DONE = "Spread {count} over {days}, about {per_day} a day. keepgoing due follows the plan."
+SPREAD_PREVIEW = "Would spread {count} over {days}, about {per_day} a day (dry run: nothing changed)."
 JOT_UNDERSTOOD = "Understood: {what} with {who}, {day}."
 CHOICE = "  {number}. {name}"
 WHICH_ONE = 'Who did you mean by "{word}"?'
@@ -58,12 +56,13 @@ DAMAGED_DATES = (
 )
 CONVERSATION_REF = "#{id} ({what} with {who}, {day})"
 AMENDED = "Amended {conversation}: {what}."
-AMEND_NOTHING = "{conversation} already says that; nothing was changed."
+NOTHING_CHANGED = "Nothing changed: {why}."
+AMEND_NOTHING = "Nothing changed: {conversation} already says that."
 UNLOG_QUESTION = "Remove {conversation}{extras}? Its notes will be gone for good."
 UNLOGGED = "Removed {conversation}{extras}. Last contact and due days were worked out again."
 FOLLOW_UP_CANCELLED = "Cancelled follow-up #{id} for {name}: {text}"
-FOLLOW_UP_UNCHANGED = "Follow-up #{id} already says that; nothing was changed."
-FOLLOW_UP_CHANGED = "Follow-up #{id} for {name}{due}: {text} ({what} changed)."
+FOLLOW_UP_UNCHANGED = "Nothing changed: follow-up #{id} already says that."
+FOLLOW_UP_CHANGED = "Follow-up #{id} for {name}{due}: {text} ({what})."
 CONSENT_WITHDRAWN_WARNING = "Note: {name} withdrew consent to be contacted{since}{note}; logged all the same."
 ARCHIVED_WARNING = (
     "Note: {name} is archived; logged all the same. keepgoing resume {quoted} brings them back."
@@ -80,7 +79,6 @@ PAUSED = "Paused {name} until {day}; they will not show as due before then."
 RESUMED = "{name} is back in the rhythm; next due {day}."
 ARCHIVED = "Archived {name}. Their history is kept; keepgoing resume brings them back."
 DONE = "Done: #{id} {text} (for {name}). Nice one."
-NOBODY_NEW_JOINED = "Everyone named was already a member; nobody new"
 SPREAD_LINE = "  {day}  {name}"
 AND_MORE = "  …and {count} more"
 
@@ -113,9 +111,9 @@ HEALTHY_SERVER = "All well: {path} has keepgoing's tables exactly as migrated (s
 UNHEALTHY = "Problems in {path}:"
 PROBLEM = "  - {problem}"
 RETENTION_NOTHING = "Nothing older than {day}: nothing to do."
-RETENTION_PREVIEW = "{count} conversations from before {day} ({span}) would be {verb}d."
-RETENTION_QUESTION = "{verb} {count} conversations?"
-RETENTION_DONE = "Done: {count} conversations {verb}d."
+RETENTION_PREVIEW = "{count} from before {day} ({span}) would be {verb}d."
+RETENTION_QUESTION = "{verb} {count}?"
+RETENTION_DONE = "Done: {count} {verb}d."
 
 # Team work
 HANDOVER_WOULD = "Would hand {count} and {follow_ups} from {source} to {target}:"

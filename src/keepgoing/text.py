@@ -77,8 +77,20 @@ def clean_name(value: str, field: str = "name") -> str:
     return value
 
 
+# Typographic apostrophes, quotes and dashes (as phones and Macs type them) and their plain forms.
+_PLAIN_MARKS = str.maketrans(
+    dict.fromkeys("\u2019\u2018\u201b\u02bc\u2032\u201a", "'")
+    | dict.fromkeys("\u201c\u201d\u201e\u2033", '"')
+    | dict.fromkeys("\u2013\u2014\u2010\u2011\u2012\u2015", "-")
+)
+
+
 def name_key(value: str) -> str:
-    """The form names are matched by: NFC, casefolded, single-spaced."""
+    """The form names are matched by: NFC, plain quotes and dashes ("O’Connor" is "O'Connor"), casefolded, single-spaced."""
+    return _spaced(value.translate(_PLAIN_MARKS))
+
+
+def _spaced(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
@@ -102,7 +114,7 @@ def optional(value: str | None, field: str) -> str | None:
 
 def worker_key(value: str) -> str:
     """A worker's name as stored and compared: "Alex" and "alex " are the same worker."""
-    return name_key(clean_name(value, "worker name"))
+    return _spaced(clean_name(value, "worker name"))
 
 
 # Words whose plural is not just an added "s".

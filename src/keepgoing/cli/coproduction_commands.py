@@ -69,8 +69,16 @@ def idea(
     """Record what became of an idea."""
     from keepgoing.core.ideas import update_idea
 
-    updated = update_idea(open_store(db), idea_id, status=status, outcome=note, now=clock.now())
-    say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.person), status=updated.status))
+    updated, changed = update_idea(open_store(db), idea_id, status=status, outcome=note, now=clock.now())
+    if not changed:
+        say(messages.IDEA_UNCHANGED.format(id=updated.id, name=user(updated.person)))
+        return
+    said = {
+        "status": f"is now {updated.status}",
+        "outcome": "has a new note on what became of it" if updated.outcome else "has no note any more",
+    }
+    what = " and ".join(said[c] for c in changed)
+    say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.person), what=what))
 
 
 group_app = typer.Typer(
@@ -136,12 +144,8 @@ def groupjoin_names(
     from keepgoing.core.groups import join_group
 
     added = join_group(open_store(db), group, names, now=clock.now())
-    say(
-        messages.JOINED.format(
-            names=join_names(added) if added else messages.NOBODY_NEW_JOINED,
-            group=user(group),
-        )
-    )
+    template = messages.JOINED if added else messages.NOBODY_NEW_JOINED
+    say(template.format(names=join_names(added), group=user(group)))
 
 
 @group_app.command("leave", epilog=examples("keepgoing group leave walking Dee"))
@@ -286,7 +290,9 @@ def spread(
         return
     per_day = -(-len(plan) // days)
     template = messages.SPREAD_PREVIEW if dry_run else messages.SPREAD_DONE
-    say(template.format(count=len(plan), days=days, per_day=per_day))
+    from keepgoing.text import plural
+
+    say(template.format(count=plural(len(plan), "check-in"), days=plural(days, "day"), per_day=per_day))
     for item in plan[:20]:
         say(messages.SPREAD_LINE.format(day=describe_day(item.due_on), name=user(item.name)))
     if len(plan) > 20:

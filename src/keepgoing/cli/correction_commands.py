@@ -173,7 +173,7 @@ def _hanging(follow_ups: int, ideas: int) -> str:
 @app.command(
     rich_help_panel=PANEL,
     epilog=examples(
-        "keepgoing followup 3 --due next friday",
+        'keepgoing followup 3 --due "next friday"',
         'keepgoing followup 3 --text "Send the minutes and the map"',
         "keepgoing followup 3 --for priya",
         "keepgoing followup 3 --cancel",
@@ -230,8 +230,6 @@ def followup(
         say(messages.FOLLOW_UP_UNCHANGED.format(id=f.id))
         return
     by = f", due {describe_day(f.due_on)}" if f.due_on else ""
-    say(
-        messages.FOLLOW_UP_CHANGED.format(
-            id=f.id, name=user(f.person), due=by, text=user(f.text), what=", ".join(done.changes)
-        )
-    )
+    said = {"words": "words changed", "due day": "due day changed", "no due day": "due day removed"}
+    what = ", ".join(said.get(c, f"now {user(c)}") for c in done.changes)  # "for Priya": now for Priya
+    say(messages.FOLLOW_UP_CHANGED.format(id=f.id, name=user(f.person), due=by, text=user(f.text), what=what))

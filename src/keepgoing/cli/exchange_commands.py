@@ -25,8 +25,9 @@ SINGULAR = {
     "groups": "group",
     "wins": "win",
     "check_ins": "check-in",
+    "rows": "row",
 }
-# What people type for each format, and the file extensions that mean it.
+# What people type for each format (the file extensions that mean each are in exchange/files.py).
 FORMAT_NAMES = {
     "json": "json",
     "csv": "csv",
@@ -35,19 +36,19 @@ FORMAT_NAMES = {
     "ics": "ics",
     "ical": "ics",
 }
-EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".ics": "ics"}
 
 
 def export_format(given: str | None, output: Path | None) -> str:
     """The format from --format, else from --output's extension, else JSON; a contradiction is refused."""
     from keepgoing.errors import UsageError
+    from keepgoing.exchange.files import format_of
 
     named = None
     if given is not None:
         named = FORMAT_NAMES.get(given.strip().lower())
         if named is None:
             raise UsageError(f"Unknown export format {given!r}; use json, csv, markdown (md) or ics (ical).")
-    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    implied = format_of(output, EXPORT_FORMATS, "export") if output is not None else None
     if named and implied and named != implied and output is not None:
         raise UsageError(
             f"--format {given} contradicts the file name {output.name}, which means {implied}; "

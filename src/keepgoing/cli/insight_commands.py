@@ -68,7 +68,7 @@ def search(
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Find people and conversations by words, newest first."""
+    """Find people by words (by name), then conversations, follow-ups, ideas, notes and wins, newest first."""
     from keepgoing.core.search import search as find
 
     today = clock.local_today(clock.now())

@@ -350,6 +350,9 @@ def edit(
 
 
 def _say_updated(person, changed: list[str]) -> None:
+    if not changed:
+        say(messages.NOTHING_CHANGED.format(why=f"{user(person.name)} already has those details"))
+        return
     labels = {
         "organisation": "organisation",
         "cadence_days": "rhythm",
@@ -431,7 +434,11 @@ def pause(
     today = clock.local_today(now)
     day = parse_when(until, today=today, prefer="future").day
     store = open_store(db)
-    person = pause_person(store, name, until=day, today=today, now=now)
+    person, changed = pause_person(store, name, until=day, today=today, now=now)
+    if not changed:
+        why = f"{user(person.name)} is already paused until {describe_day(day)}"
+        say(messages.NOTHING_CHANGED.format(why=why))
+        return
     say(messages.PAUSED.format(name=user(person.name), day=describe_day(day)))
 
 
@@ -446,7 +453,11 @@ def resume(
     from keepgoing.core.people import resume_person
 
     store = open_store(db)
-    person = resume_person(store, name, now=clock.now())
+    person, changed = resume_person(store, name, now=clock.now())
+    if not changed:
+        why = f"{user(person.name)} is not paused or archived; {_next(person)}"
+        say(messages.NOTHING_CHANGED.format(why=why))
+        return
     say(messages.RESUMED.format(name=user(person.name), day=describe_day(person.due_on)))
 
 
@@ -461,5 +472,8 @@ def archive(
     from keepgoing.core.people import archive_person
 
     store = open_store(db)
-    person = archive_person(store, name, now=clock.now())
+    person, changed = archive_person(store, name, now=clock.now())
+    if not changed:
+        say(messages.NOTHING_CHANGED.format(why=f"{user(person.name)} is already archived"))
+        return
     say(messages.ARCHIVED.format(name=user(person.name)))

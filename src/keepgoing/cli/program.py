@@ -33,6 +33,13 @@ Start here:  keepgoing add "Sam Okafor" --every 2w --prefers phone
 class KeepgoingGroup(TyperGroup):
     """Runs a command and turns every way it can fail into a message and a status."""
 
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        if os.environ.get(complete_var or "_KEEPGOING_COMPLETE"):
+            from keepgoing.cli import shell_quoting  # a Tab press: candidates quoted for the shell
+
+            shell_quoting.use()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def main(  # type: ignore[override]
         self,
         args: Any = None,

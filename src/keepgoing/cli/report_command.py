@@ -11,7 +11,7 @@ from keepgoing.cli.program import DbOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import UsageError
 
-FORMATS = {"html": "html", "md": "md", "markdown": "md"}
+FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown"}
 
 
 @app.command(
@@ -51,7 +51,7 @@ def report(
 ) -> None:
     """An impact report for funders and boards: one self-contained page with charts."""
     from keepgoing.core.report import Span, build_report, current_quarter, parse_period
-    from keepgoing.exchange.files import private_output
+    from keepgoing.exchange.files import extension_for, private_output
     from keepgoing.text import worker_key
 
     if worker and team:
@@ -86,7 +86,9 @@ def report(
         from keepgoing.exchange.report_page import render_markdown
 
         text = render_markdown(figures, now=now)
-    target = output or Path(f"impact-report-{span.start:%Y-%m-%d}-to-{span.end:%Y-%m-%d}.{kind}")
+    target = output or Path(
+        f"impact-report-{span.start:%Y-%m-%d}-to-{span.end:%Y-%m-%d}{extension_for(kind)}"
+    )
     with private_output(target, force=force) as out:
         out.write(text)
     say(messages.REPORT_WRITTEN.format(path=user(str(target)), period=span.label()))
@@ -98,9 +100,9 @@ def _format(given: str | None, output: Path | None) -> str:
     named = FORMATS.get(given.strip().lower()) if given else None
     if given and named is None:
         raise UsageError(f"Unknown report format {given!r}; use html or md.")
-    implied = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(
-        output.suffix.lower() if output else ""
-    )
+    from keepgoing.exchange.files import format_of
+
+    implied = format_of(output, ("html", "markdown"), "report") if output else None
     if named and implied and named != implied:
         raise UsageError(f"--format {given} contradicts the file name {output.name if output else ''}.")
     return named or implied or "html"

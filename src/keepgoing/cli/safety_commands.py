@@ -212,6 +212,7 @@ def retention(
     from keepgoing.core.retention import apply_retention, expired
     from keepgoing.dates import describe_day, parse_duration
     from keepgoing.errors import BadInput
+    from keepgoing.text import plural
 
     if mode not in ("erase", "anonymise", "anonymize"):
         raise BadInput(f"--mode is erase or anonymise, not {mode!r}.")
@@ -228,12 +229,15 @@ def retention(
     verb = "erase" if mode == "erase" else "anonymise"
     say(
         messages.RETENTION_PREVIEW.format(
-            count=found.count, day=describe_day(cutoff_day), span=span, verb=verb
+            count=plural(found.count, "conversation"), day=describe_day(cutoff_day), span=span, verb=verb
         )
     )
     if dry_run:
         say(messages.DRY_RUN)
         return
-    confirm(messages.RETENTION_QUESTION.format(verb=verb.capitalize(), count=found.count), yes)
+    confirm(
+        messages.RETENTION_QUESTION.format(verb=verb.capitalize(), count=plural(found.count, "conversation")),
+        yes,
+    )
     changed = apply_retention(store, start_of_day(cutoff_day), mode=mode)
-    say(messages.RETENTION_DONE.format(count=changed, verb=verb))
+    say(messages.RETENTION_DONE.format(count=plural(changed, "conversation"), verb=verb))

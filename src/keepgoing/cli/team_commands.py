@@ -54,6 +54,10 @@ def handover(
     now = clock.now()
     source, target = worker_key(from_worker), worker_key(to_worker)
     pack = output
+    if output is not None:
+        from keepgoing.exchange.files import format_of
+
+        format_of(output, ("markdown",), "handover")
     if pack is None:
         pack = Path(f"handover-{_file_part(source)}-to-{_file_part(target)}-{clock.local_today(now)}.md")
     written: list[Path] = []

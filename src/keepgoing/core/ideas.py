@@ -100,20 +100,26 @@ def list_ideas(store: Store, *, open_only: bool = False, person_id: int | None =
 
 def update_idea(
     store: Store, idea_id: int, *, status: str | None, outcome: str | None, now: datetime
-) -> Idea:
+) -> tuple[Idea, list[str]]:
+    """Change an idea's status or outcome; also returns the columns that changed (none: nothing written)."""
     if status is None and outcome is None:
         raise BadInput("Give --status, --note or both.")
     with store.write():
         row = store.row(f"{SELECT} WHERE i.id = :id", {"id": idea_id})
         if row is None:
             raise NotFound(f"There is no idea number {idea_id}; see keepgoing ideas.")
-        fields: dict[str, Any] = {"updated_at": now}
+        given: dict[str, Any] = {}
         if status is not None:
-            fields["status"] = check_status(status)
+            given["status"] = check_status(status)
         if outcome is not None:
-            fields["outcome"] = optional(outcome, "follow-up")
+            given["outcome"] = optional(outcome, "follow-up")
+        before = _from_row(row)
+        changed = [column for column, value in given.items() if getattr(before, column) != value]
+        if not changed:
+            return before, []
+        fields: dict[str, Any] = {**{c: given[c] for c in changed}, "updated_at": now}
         store.run(
             f"UPDATE idea SET {', '.join(f'{k} = :{k}' for k in fields)} WHERE id = :id",
             {**fields, "id": idea_id},
         )
-        return _from_row(store.row(f"{SELECT} WHERE i.id = :id", {"id": idea_id}))
+        return _from_row(store.row(f"{SELECT} WHERE i.id = :id", {"id": idea_id})), changed

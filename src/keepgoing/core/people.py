@@ -62,7 +62,9 @@ def _ensure_free(store: Store, key: str, shown: str, *, except_person: int | Non
         raise BadInput(f'"{shown}" is already used by {row["name"]}; names must be unique.')
 
 
-def _add_aliases(store: Store, person_id: int, aliases: list[str]) -> None:
+def _add_aliases(store: Store, person_id: int, aliases: list[str]) -> int:
+    """Add the aliases they do not have yet; returns how many were new."""
+    added = 0
     for raw in aliases:
         alias = clean_name(raw, "alias")
         key = name_key(alias)
@@ -76,13 +78,17 @@ def _add_aliases(store: Store, person_id: int, aliases: list[str]) -> None:
             "INSERT INTO alias (person_id, alias, alias_key) VALUES (:p, :a, :k)",
             {"p": person_id, "a": alias, "k": key},
         )
+        added += 1
+    return added
 
 
-def _add_tags(store: Store, person_id: int, tags: list[str]) -> None:
+def _add_tags(store: Store, person_id: int, tags: list[str]) -> int:
+    """Add the tags they do not have yet; returns how many were new."""
     have = {r["tag"] for r in store.rows("SELECT tag FROM person_tag WHERE person_id = :p", {"p": person_id})}
-    for tag in dict.fromkeys(clean_tag(t) for t in tags):
-        if tag not in have:
-            store.run("INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag})
+    new = [tag for tag in dict.fromkeys(clean_tag(t) for t in tags) if tag not in have]
+    for tag in new:
+        store.run("INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag})
+    return len(new)
 
 
 def add_person(
@@ -160,7 +166,8 @@ def edit_person(
     `expected_version` is the version the change was based on (from `show
     --json`, or read when an edit form was opened): if someone else has saved
     a change since, nothing is written and `EditConflict` says who and when.
-    Returns the person afterwards and a list of what changed, for the echo.
+    Returns the person afterwards and a list of what changed, for the echo
+    (empty when every value given is what they already have: nothing is written).
     """
     with store.write():
         # An id: the person an edit form was opened for, even if renamed since.
@@ -185,12 +192,19 @@ def edit_person(
             updates.update(consent)
         if worker is not None:
             updates["worker"] = worker_key(worker) if worker.strip() else None
-        changed = [c for c in updates if c not in ("name_key", "due_on", "consent_on")]
-        if add_tags:
-            _add_tags(store, person.id, add_tags)
+        asked = bool(updates or add_tags or add_aliases or remove_tags or remove_aliases)
+        # A value they already have is no change (the name key and due day follow the name and rhythm).
+        updates = {c: v for c, v in updates.items() if c in ("name_key", "due_on") or getattr(person, c) != v}
+        if "name" not in updates:
+            updates.pop("name_key", None)
+        if "cadence_days" not in updates:
+            updates.pop("due_on", None)
+        changed = [c for c in updates if c not in ("name_key", "due_on")]
+        if "consent" in changed and "consent_on" in changed:
+            changed.remove("consent_on")  # the day consent changed goes with the change
+        if add_tags and _add_tags(store, person.id, add_tags):
             changed.append("tags")
-        if add_aliases:
-            _add_aliases(store, person.id, add_aliases)
+        if add_aliases and _add_aliases(store, person.id, add_aliases):
             changed.append("aliases")
         for table, column, word, given, key in (
             ("person_tag", "tag", "tag", remove_tags, clean_tag),
@@ -203,8 +217,10 @@ def edit_person(
                 ):
                     raise BadInput(f'{person.name} has no {word} "{value}".')
                 changed.append(f"{word}s")
-        if not changed:
+        if not asked:
             raise BadInput("Nothing to change: give at least one option (see keepgoing edit --help).")
+        if not changed:
+            return person, []
         save_version(store, person, {**updates, "updated_at": now, "updated_by": by})
         return get_person(store, person.id), list(dict.fromkeys(changed))
 
@@ -225,38 +241,42 @@ def save_version(store: Store, person: Person, updates: dict[str, Any]) -> None:
         raise EditConflict(get_person(store, person.id))
 
 
-def pause_person(store: Store, query: str, *, until: date, today: date, now: datetime) -> Person:
+def pause_person(store: Store, query: str, *, until: date, today: date, now: datetime) -> tuple[Person, bool]:
+    """Pause someone until a day; also says whether anything changed (already paused until then)."""
     if until <= today:
         raise BadInput("A pause has to end after today.")
     with store.write():
         person = find_person(store, query)
+        if person.paused_until == until:
+            return person, False
         store.run(
             "UPDATE person SET paused_until = :u, updated_at = :now WHERE id = :id",
             {"u": until, "now": now, "id": person.id},
         )
-        return get_person(store, person.id)
+        return get_person(store, person.id), True
 
 
-def resume_person(store: Store, query: str, *, now: datetime) -> Person:
-    """Bring a paused or archived person back into the rhythm."""
+def resume_person(store: Store, query: str, *, now: datetime) -> tuple[Person, bool]:
+    """Bring a paused or archived person back into the rhythm; also says whether they were out of it."""
     with store.write():
         person = find_person(store, query)
         if person.paused_until is None and person.archived_at is None:
-            raise BadInput(f"{person.name} is not paused or archived.")
+            return person, False
         store.run(
             "UPDATE person SET paused_until = NULL, archived_at = NULL, updated_at = :now WHERE id = :id",
             {"now": now, "id": person.id},
         )
-        return get_person(store, person.id)
+        return get_person(store, person.id), True
 
 
-def archive_person(store: Store, query: str, *, now: datetime) -> Person:
+def archive_person(store: Store, query: str, *, now: datetime) -> tuple[Person, bool]:
+    """Archive someone; also says whether they were not archived already."""
     with store.write():
         person = find_person(store, query)
         if person.archived_at is not None:
-            raise BadInput(f"{person.name} is already archived.")
+            return person, False
         store.run(
             "UPDATE person SET archived_at = :now, updated_at = :now WHERE id = :id",
             {"now": now, "id": person.id},
         )
-        return get_person(store, person.id)
+        return get_person(store, person.id), True

@@ -182,6 +182,20 @@ class Report:
     def continuing_people(self) -> int:
         return self.people_in_touch - self.new_people
 
+    # The groups table, the same on the page and in Markdown.
+    group_headings = ("Group", "Sessions", "Average attendance")
+
+    def group_rows(self) -> list[tuple[str, int | str, str]]:
+        """Each group's name, sessions and average attendance (under 5 in all is "<5" when anonymised)."""
+        return [
+            (
+                g.name,
+                self.count(g.sessions),
+                "<5" if self.anonymised and g.attendance < SMALL else f"{g.average:.1f}",
+            )
+            for g in self.groups
+        ]
+
     def count(self, value: int) -> int | str:
         """A count as a report may show it: under 5 is "<5" when anonymised."""
         return "<5" if self.anonymised and 0 < value < SMALL else value

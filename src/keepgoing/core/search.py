@@ -69,8 +69,10 @@ def search(store: Store, text: str, *, limit: int = 50) -> list[SearchResult]:
             others = _scan_more(store, text, limit)
         _add_people(store, conversations)
         _describe_more(store, others)
-    others.sort(key=lambda r: r.when or datetime.min.replace(tzinfo=UTC), reverse=True)
-    return (people + conversations + others)[:limit]
+    # People by name, then everything else that has the words, newest first whatever its kind.
+    found = conversations + others
+    found.sort(key=lambda r: r.when or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return (people + found)[:limit]
 
 
 # Follow-ups, ideas, lasting notes and wins: where each kind's text, date and people are.

@@ -43,3 +43,39 @@ def private_output(path: Path, *, force: bool, bom: bool = False) -> Iterator[Te
             raise BadInput(f"Cannot write to {path.parent}: {exc.strerror}.") from None
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
             yield handle
+
+
+# The one table from a file's extension to the format keepgoing writes into it
+# (export and report); the first extension of a format is the one it is named with.
+EXTENSIONS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".ics": "ics",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def format_of(path: Path, formats: tuple[str, ...], command: str) -> str | None:
+    """The format `path`'s extension means, among the `formats` `command` writes; None with no extension.
+
+    An extension keepgoing does not write for that command (.xlsx, .txt) is a usage error naming those it does.
+    """
+    from keepgoing.errors import UsageError
+
+    if not path.suffix:
+        return None
+    found = EXTENSIONS.get(path.suffix.lower())
+    if found in formats:
+        return found
+    known = [ext for ext, fmt in EXTENSIONS.items() if fmt in formats]
+    raise UsageError(
+        f"{command} does not write {path.suffix} files; name the file {', '.join(known[:-1])} or {known[-1]}."
+    )
+
+
+def extension_for(fmt: str) -> str:
+    """The extension a file of this format is named with (".md" for markdown)."""
+    return next(ext for ext, named in EXTENSIONS.items() if named == fmt)

@@ -240,9 +240,12 @@ def render_markdown(report: Report, *, now: datetime) -> str:
         lines += [f"> {inline(text)} ({inline(status)})" + "\n" for status, text in report.idea_texts[:12]]
     if report.groups:
         lines += [
-            "| Group | Sessions | Attendance |",
+            "| " + " | ".join(report.group_headings) + " |",
             "|---|---:|---:|",
-            *(f"| {inline(g.name)} | {n(g.sessions)} | {n(g.attendance)} |" for g in report.groups),
+            *(
+                f"| {inline(name)} | {sessions} | {average} |"
+                for name, sessions, average in report.group_rows()
+            ),
             "",
         ]
     lines += [f"> {inline(text)} ({day:%-d %b %Y})" + "\n" for day, text in report.wins] or [
