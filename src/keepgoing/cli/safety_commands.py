@@ -139,12 +139,12 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Bring a backup back, after checking it; the current store is backed up first."""
-    from keepgoing.storage import resolve_location
+    from keepgoing.storage import on_server, resolve_location
     from keepgoing.storage.backup import check
     from keepgoing.storage.backup import restore as bring_back
 
     location = resolve_location(db or state["db"])
-    if "://" in location:
+    if "://" in location or on_server(location):
         _local_path(object())
     health = check(file)
     if not health.ok:
