@@ -338,5 +338,6 @@ def test_address_forms_are_told_from_paths(tmp_path) -> None:
     )
     assert mask_url("postgresql:///team?host=/run/postgresql") == "postgresql:///team?host=/run/postgresql"
     assert mask_url("postgresql://u:a?b#c@h/x") == "postgresql://u:***@h/x"
+    assert mask_url("postgresql://u:a/b@h/x?user=a@b") == "postgresql://u:***@h/x?user=a@b"
     assert mask_url("host=h password='a b' user=u") == "host=h password=*** user=u"
     assert Path(tmp_path).exists()

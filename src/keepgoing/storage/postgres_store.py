@@ -168,8 +168,7 @@ def _seconds(setting: tuple[str, float]) -> float:
 
 def _reason(exc: psycopg.Error, secrets: frozenset[str]) -> str:
     """The driver's own words in one line, without the SQL it quotes or any password."""
-    primary = getattr(exc.diag, "message_primary", None) if isinstance(exc, psycopg.Error) else None
-    text = primary or " ".join(str(exc).split())
+    text = exc.diag.message_primary or " ".join(str(exc).split())
     return redact(text.strip(), secrets)
 
 

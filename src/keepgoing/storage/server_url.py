@@ -62,14 +62,17 @@ def conninfo(location: str) -> str:
 
 
 def _authority(location: str) -> tuple[int, int] | None:
-    """Where a URI's `user:password@` is, libpq's way: the text before the host, up to the
-    last `@` before the first `/` (so a password's unquoted `?`, `#` or `@` stays in it)."""
+    """Where a URI's `user:password@` is: up to the last `@` before the first `/` (libpq's
+    way, so an unquoted `?`, `#` or `@` stays in the password), or, with none there, before
+    the query (a password with an unquoted `/`, which libpq cannot read, is still hidden)."""
     scheme = _SCHEME.match(location)
     if scheme is None:
         return None
     start = scheme.end()
-    slash = location.find("/", start)
+    slash, query = location.find("/", start), location.find("?", start)
     end = location.rfind("@", start, len(location) if slash < 0 else slash)
+    if end < 0:
+        end = location.rfind("@", start, len(location) if query < 0 else query)
     return None if end < 0 else (start, end)
 
 
