@@ -60,34 +60,38 @@ def admin(database: str, *statements: str) -> list[tuple]:
 
 
 def use_the_store(kg, where: str) -> None:
-    """Open (setting up or upgrading), log, show and check through `where`."""
-    kg("--db", where, "add", "Sam Okafor", "--every", "weekly")
-    kg("--db", where, "log", "sam", "--via", "phone", "--note", "Over the socket")
+    """Open (setting a new store up: the upgrade path), log and show through `where`."""
+    kg("--db", where, "log", "Sam Okafor", "--new", "--via", "phone", "--note", "Over the socket")
     sam = j(kg("--db", where, "show", "sam", "--json"))
-    assert [c["note"] for c in sam["conversations"]] == ["Over the socket"]
-    assert "All well" in kg("--db", where, "check").stdout
+    assert "Over the socket" in [c["note"] for c in sam["conversations"]]
 
 
 @pytest.mark.postgresql_only("libpq's address forms")
 @needs_socket
-def test_every_libpq_address_form_opens_and_upgrades_the_store(kg, postgres, monkeypatch, tmp_path) -> None:
+def test_every_libpq_address_form_opens_and_upgrades_the_store(
+    kg, postgres, db_path, monkeypatch, tmp_path
+) -> None:
     sock = socket_parts()
     host, port, user = sock["host"], sock["port"], sock["user"]
+    tcp = tcp_parts()
     service = tmp_path / "pg_service.conf"
     monkeypatch.setenv("PGSERVICEFILE", str(service))
+    # (form, whether it sets a new database up; the others open this test's store)
     forms = {
-        "?host=": lambda db: f"postgresql:///{db}?host={host}&port={port}&user={user}",
-        "%2F host": lambda db: f"postgresql://{user}@{host.replace('/', '%2F')}:{port}/{db}",
-        "+psycopg ?host=": lambda db: f"postgresql+psycopg:///{db}?host={host}&port={port}&user={user}",
-        "empty host, PGHOST": lambda db: f"postgresql:///{db}",
-        "service= in the URL": lambda db: "postgresql://?service=kgtest",
-        "keyword string": lambda db: f"host={host} port={port} user={user} dbname={db}",
-        "TCP, PGPASSWORD": lambda db: (
-            f"postgresql://{tcp_parts()['user']}@127.0.0.1:{tcp_parts()['port']}/{db}"
+        "?host=": (lambda db: f"postgresql:///{db}?host={host}&port={port}&user={user}", True),
+        "%2F host": (lambda db: f"postgresql://{user}@{host.replace('/', '%2F')}:{port}/{db}", True),
+        "empty host, PGHOST": (lambda db: f"postgresql:///{db}", True),
+        "service= in the URL": (lambda db: "postgresql://?service=kgtest", True),
+        "keyword string": (lambda db: f"host={host} port={port} user={user} dbname={db}", True),
+        "+psycopg ?host=": (
+            lambda db: f"postgresql+psycopg:///{db}?host={host}&port={port}&user={user}",
+            False,
         ),
+        "TCP, PGPASSWORD": (lambda db: f"postgresql://{tcp['user']}@127.0.0.1:{tcp['port']}/{db}", False),
     }
-    for name, form in forms.items():
-        url = postgres.create(migrated=False)  # each form sets a new database up: the upgrade path
+    shared = 0
+    for name, (form, fresh) in forms.items():
+        url = postgres.create(migrated=False) if fresh else str(db_path)
         db = database_of(url)
         service.write_text(f"[kgtest]\nhost={host}\nport={port}\nuser={user}\ndbname={db}\n")
         with monkeypatch.context() as env:
@@ -96,8 +100,10 @@ def test_every_libpq_address_form_opens_and_upgrades_the_store(kg, postgres, mon
                 env.setenv("PGPORT", port)
                 env.setenv("PGUSER", user)
             use_the_store(kg, form(db))
-        assert table_counts(url)["conversation"] == 1, name  # the same store, seen over TCP
-        postgres.drop(url)
+        shared += not fresh
+        assert table_counts(url)["conversation"] == (1 if fresh else shared), name  # seen over TCP
+        if fresh:
+            postgres.drop(url)
 
 
 @pytest.mark.postgresql_only("an older store upgraded over the socket")
@@ -109,6 +115,7 @@ def test_an_older_store_upgrades_over_the_socket(kg, postgres) -> None:
     where = f"postgresql://%2F{sock['host'].lstrip('/').replace('/', '%2F')}:{sock['port']}/{database_of(url)}?user={sock['user']}"
     kg("--db", where, "add", "Ann Lee")
     assert admin(database_of(url), "SELECT version_num FROM alembic_version") == [(HEAD,)]
+    assert "All well" in kg("--db", where, "check").stdout
     postgres.drop(url)
 
 
