@@ -323,6 +323,16 @@ def test_only_the_tables_owner_is_told_to_upgrade(kg, postgres, monkeypatch) -> 
         for sql in ("ALTER", "LINE", "SELECT", "[SQL"):
             assert sql not in result.stderr, sql
         assert admin(db, "SELECT version_num FROM alembic_version") == [(REVISIONS[-2],)]
+        # Setting a new store up needs CREATE in the schema, which a worker lacks: said plainly.
+        empty = postgres.create(migrated=False)
+        result = kg("--db", empty.replace(f"//{owner}@", f"//{role}@"), "people", expect=1)
+        assert "Could not upgrade the store" in result.stderr and "permission denied" in result.stderr
+        assert "LINE" not in result.stderr and "CREATE" not in result.stderr
+        postgres.drop(empty)
+        admin(db, f"REVOKE SELECT ON alembic_version FROM {role}")
+        result = kg("--db", worker, "check", expect=1)
+        assert "permission denied for table alembic_version" in result.stderr
+        assert "not a keepgoing store" not in result.stdout + result.stderr
         monkeypatch.setenv("PGPASSWORD", own_password)
         assert "any keepgoing command upgrades it" in kg("--db", url, "check", expect=1).stdout
         kg("--db", url, "people")  # the owner upgrades it

@@ -106,7 +106,7 @@ def _server_problem(exc: SQLAlchemyError, url: str, location: str, doing: str) -
             if owner is not None:
                 return StoreError(owner_must_upgrade(location, str(schema_version(conn)), owner))
     if isinstance(orig, psycopg.Error):
-        return problem(orig, location, secrets_of(url))
+        return problem(orig, location, secrets_of(url), doing)
     return StoreError(f"The store {location} reported a problem ({type(exc).__name__}).")
 
 
@@ -132,7 +132,9 @@ def _version(connection: Any) -> str | None:
     try:
         with connection.begin_nested():
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) != "42P01":  # not "no such table"
+            raise  # permission denied, say, is not "no schema"
         return None
     return None if version is None else str(version)
 

@@ -172,8 +172,9 @@ def _reason(exc: psycopg.Error, secrets: frozenset[str]) -> str:
     return redact(text.strip(), secrets)
 
 
-def problem(exc: psycopg.Error, location: str, secrets: frozenset[str]) -> StoreError:
-    """A StoreError for what the server said while working (one definition for every path)."""
+def problem(exc: psycopg.Error, location: str, secrets: frozenset[str], doing: str = "") -> StoreError:
+    """A StoreError for what the server said while working (one definition for every path);
+    `doing` ("upgrade") names what failed."""
     if isinstance(exc, errors.LockNotAvailable):
         return StoreError(
             f"The store {location} is busy: someone else is changing the same records "
@@ -184,7 +185,8 @@ def problem(exc: psycopg.Error, location: str, secrets: frozenset[str]) -> Store
             f"The store {location} took too long to answer, so the command was stopped. "
             "Nothing was saved; please try again."
         )
-    return StoreError(redact(f"The store {location} reported a problem: {_reason(exc, secrets)}", secrets))
+    said = f"Could not {doing} the store {location}" if doing else f"The store {location} reported a problem"
+    return StoreError(redact(f"{said}: {_reason(exc, secrets)}", secrets))
 
 
 def connect(
