@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import PG, fingerprint, table_counts
 from keepgoing.storage.schema import HEAD, REVISIONS
@@ -358,3 +360,26 @@ def test_address_forms_are_told_from_paths(tmp_path) -> None:
     assert mask_url("postgresql://u:a/b@h/x?user=a@b") == "postgresql://u:***@h/x?user=a@b"
     assert mask_url("host=h password='a b' user=u") == "host=h password=*** user=u"
     assert Path(tmp_path).exists()
+
+
+_PASSWORD_CHARS = "".join(chr(c) for c in range(33, 127) if chr(c) not in "@/")
+
+
+@pytest.mark.sqlite_only("no server is reached: libpq refuses the address or the port")
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    password=st.text(_PASSWORD_CHARS, min_size=6, max_size=20),
+    where=st.sampled_from(["user", "query", "keyword"]),
+)
+def test_no_password_is_ever_shown_whatever_it_holds(kg, password: str, where: str) -> None:
+    address = {
+        "user": f"postgresql://u:{password}@127.0.0.1:1/x",
+        "query": f"postgresql://u@127.0.0.1:1/x?password={password}",
+        "keyword": "host=127.0.0.1 port=1 dbname=x password='{}'".format(
+            password.replace("\\", "\\\\").replace("'", "\\'")
+        ),
+    }[where]
+    result = kg("--db", address, "due", expect=None)
+    assert result.exit_code in (1, 2) and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert password not in result.stdout + result.stderr
+    assert "internal problem" not in result.stderr

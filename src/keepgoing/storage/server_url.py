@@ -39,7 +39,11 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 _KEYWORD_SECRET = re.compile(
     r"(?i)(?<![\w])(" + "|".join(sorted(SECRET_KEYS)) + r")(\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)"
 )
-_QUERY_SECRET = re.compile(r"(?i)([?&](?:" + "|".join(sorted(SECRET_KEYS)) + r")=)([^&]*)")
+# A query's password runs to the next `&keyword=` (an unquoted `&` in it stays hidden).
+_QUERY_SECRET = re.compile(
+    r"(?is)([?&](?:" + "|".join(sorted(SECRET_KEYS)) + r")=)(.*?)"
+    r"(?=&(?:" + "|".join(sorted(LIBPQ_KEYWORDS | SECRET_KEYS)) + r")=|$)"
+)
 
 
 def is_connection_string(location: str) -> bool:
@@ -111,7 +115,8 @@ def secrets_of(location: str) -> frozenset[str]:
             if colon >= 0:
                 found.add(location[colon + 1 : end])
                 found.update(location[colon + 1 : end].split("@"))  # libpq stops at the first @
-        found.update(m.group(2) for m in _QUERY_SECRET.finditer(location))
+        for m in _QUERY_SECRET.finditer(location):
+            found.update((m.group(2), *m.group(2).split("&")))  # libpq stops at the first &
     if os.environ.get("PGPASSWORD"):
         found.add(os.environ["PGPASSWORD"])
     found |= {unquote(value) for value in found}
