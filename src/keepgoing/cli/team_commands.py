@@ -154,6 +154,7 @@ def copy(
     """
     from keepgoing.cli.progress import progress
     from keepgoing.exchange.copying import copy_store
+    from keepgoing.storage import on_server
 
     source = open_store(db)
     from keepgoing.core.conversations import count_all_conversations
@@ -161,7 +162,7 @@ def copy(
     total = count_all_conversations(source)
     with contextlib.ExitStack() as cleanup:
         where = to
-        if dry_run and "://" not in to and not Path(to).expanduser().exists():
+        if dry_run and "://" not in to and not on_server(to) and not Path(to).expanduser().exists():
             # A dry run into a file that does not exist yet: rehearse on a throwaway store,
             # so that nothing is created.
             import tempfile

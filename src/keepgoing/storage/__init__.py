@@ -18,6 +18,7 @@ from typing import Any
 
 from keepgoing.errors import StoreError
 from keepgoing.storage.schema import HEAD, REVISIONS
+from keepgoing.storage.server_url import is_connection_string, is_postgres_url, mask_url
 from keepgoing.storage.store import (
     BUSY_TIMEOUT_MS,
     OWN_TABLES_SQL,
@@ -29,7 +30,7 @@ from keepgoing.storage.store import (
     read_only_address,
 )
 
-__all__ = ["Store", "check_store", "default_path", "on_server", "open_store", "resolve_location"]
+__all__ = ["Store", "check_store", "default_path", "mask_url", "on_server", "open_store", "resolve_location"]
 
 FILE_NAME = "keepgoing.db"
 PRIVATE_FILE = 0o600
@@ -58,29 +59,6 @@ def _resolve(db: str | None) -> tuple[str, bool]:
 
 def is_url(location: str) -> bool:
     return "://" in location
-
-
-# Query parameters libpq and the drivers accept a password through.
-_SECRET_KEYS = frozenset(("password", "passwd", "pass", "pwd", "sslpassword"))
-
-
-def mask_url(location: str) -> str:
-    """A store location safe to show: any password (in the user part or the query) as ***."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    if not is_url(location):
-        return location
-    try:
-        parts = urlsplit(location)
-        netloc = parts.netloc
-        if "@" in netloc:
-            userinfo, host = netloc.rsplit("@", 1)
-            if ":" in userinfo:
-                netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
-        query = [(k, "***" if k.lower() in _SECRET_KEYS else v) for k, v in parse_qsl(parts.query, True)]
-        return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="*")))
-    except ValueError:
-        return "<unreadable database URL>"
 
 
 def _sqlite_path(location: str) -> str | None:
@@ -122,14 +100,13 @@ def store_file(db: str | None = None) -> Path | None:
 
 
 def on_server(location: str) -> bool:
-    """Whether the store is on a database server (anything but a file path or `sqlite:///`)."""
-    return is_url(location) and _sqlite_path(location) is None
+    """Whether the store is on a database server: a URL but `sqlite:///`, or a libpq
+    connection string (`host=... dbname=...`, never taken for a file name)."""
+    return (is_url(location) and _sqlite_path(location) is None) or is_connection_string(location)
 
 
 def _server_url(location: str) -> str:
-    from keepgoing.storage.postgres_store import is_postgres_url
-
-    if not is_postgres_url(location):
+    if not (is_postgres_url(location) or is_connection_string(location)):
         raise StoreError(
             f"Cannot use the database URL {mask_url(location)}: a team store is on PostgreSQL "
             "(postgresql://user@host/database); a local one is a file path."

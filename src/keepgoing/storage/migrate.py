@@ -6,6 +6,7 @@ check` on a database server: SQLAlchemy and Alembic never load otherwise.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from sqlalchemy.pool import NullPool
 
 from keepgoing.errors import StoreError
 from keepgoing.storage.schema import HEAD, REVISIONS
+
+UPGRADE_STATEMENT_TIMEOUT = 600.0  # seconds: an upgrade may rewrite every table
 
 SCRIPTS = "keepgoing.storage:migrations"
 
@@ -69,18 +72,42 @@ def upgrade_sqlite(path: Path | str, scripts: str = SCRIPTS) -> None:
         engine.dispose()
 
 
-def server_engine(url: str, location: str) -> Any:
-    """A SQLAlchemy engine for a PostgreSQL URL, through psycopg 3 (not SQLAlchemy's default psycopg2)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+def server_engine(url: str, location: str, *, statement_timeout: float | None = None) -> Any:
+    """A SQLAlchemy engine (psycopg 3) on the connection the everyday store makes: SQLAlchemy
+    never reads the address itself, so every form libpq accepts means the same here."""
+    from keepgoing.storage.postgres_store import connect
 
-    try:
-        parsed = make_url(url)
-        if parsed.drivername in ("postgresql", "postgres"):
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, poolclass=NullPool)
-    except (ArgumentError, NoSuchModuleError) as exc:
-        raise StoreError(f"Cannot use the database URL {location}: {exc}.") from None
+    return create_engine(
+        "postgresql+psycopg://",
+        poolclass=NullPool,
+        creator=lambda: connect(url, location, statement_timeout=statement_timeout),
+    )
+
+
+def _server_problem(exc: SQLAlchemyError, url: str, location: str, doing: str) -> StoreError:
+    """What the server said, in one line without SQL or a password; an upgrade refused for
+    want of ownership says whose the tables are."""
+    import psycopg
+
+    from keepgoing.storage.postgres_store import problem
+    from keepgoing.storage.server_url import secrets_of
+
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, psycopg.errors.InsufficientPrivilege) and doing == "upgrade":
+        from keepgoing.storage.postgres_store import (
+            connect,
+            owner_must_upgrade,
+            owner_who_must_upgrade,
+            schema_version,
+        )
+
+        with suppress(StoreError, psycopg.Error), connect(url, location, autocommit=True) as conn:
+            owner = owner_who_must_upgrade(conn)
+            if owner is not None:
+                return StoreError(owner_must_upgrade(location, str(schema_version(conn)), owner))
+    if isinstance(orig, psycopg.Error):
+        return problem(orig, location, secrets_of(url), doing)
+    return StoreError(f"The store {location} reported a problem ({type(exc).__name__}).")
 
 
 def upgrade_server(url: str, location: str) -> None:
@@ -89,16 +116,14 @@ def upgrade_server(url: str, location: str) -> None:
     Two workers' first commands on a new team database: one migrates, the
     other waits on the advisory lock, then finds the work done.
     """
-    engine = server_engine(url, location)
+    engine = server_engine(url, location, statement_timeout=UPGRADE_STATEMENT_TIMEOUT)
     try:
         with engine.begin() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             if _version(connection) != HEAD:
                 run_migrations(connection)
     except SQLAlchemyError as exc:
-        raise StoreError(
-            f"Could not upgrade the store {location}: {getattr(exc, 'orig', None) or exc}"
-        ) from None
+        raise _server_problem(exc, url, location, "upgrade") from None
     finally:
         engine.dispose()
 
@@ -107,7 +132,9 @@ def _version(connection: Any) -> str | None:
     try:
         with connection.begin_nested():
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) != "42P01":  # not "no such table"
+            raise  # permission denied, say, is not "no schema"
         return None
     return None if version is None else str(version)
 
@@ -123,19 +150,33 @@ def check_server(url: str, location: str) -> Any:
 
     from keepgoing.storage.backup import Health
     from keepgoing.storage.models import metadata
+    from keepgoing.storage.postgres_store import other_tables, owner_who_must_upgrade, these_tables
 
     health = Health(location)
     engine = server_engine(url, location)
     try:
         with engine.connect() as connection:
             health.schema = _version(connection)
+            driver = connection.connection.driver_connection
             if health.schema is None:
-                health.problems.append("no schema version: not a keepgoing store (or an empty database)")
+                tables = other_tables(driver)
+                health.problems.append(
+                    f"{these_tables(tables)}: not a keepgoing store"
+                    if tables
+                    else "no schema version: an empty database (the first keepgoing command sets it up)"
+                )
             elif health.schema not in REVISIONS:
                 health.problems.append(f"schema {health.schema} is from a newer keepgoing")
             elif health.schema != HEAD:
+                owner = owner_who_must_upgrade(driver)
                 health.problems.append(
-                    f"schema {health.schema} is older than {HEAD}; any keepgoing command upgrades it"
+                    f"schema {health.schema} is older than {HEAD}; "
+                    + (
+                        "any keepgoing command upgrades it"
+                        if owner is None
+                        else f"only the role that owns its tables ({owner}) can upgrade it, "
+                        "by running any keepgoing command"
+                    )
                 )
             else:
                 context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -143,7 +184,7 @@ def check_server(url: str, location: str) -> Any:
                     health.problems.append(f"the tables differ from keepgoing's: {_describe(difference)}")
             connection.rollback()
     except SQLAlchemyError as exc:
-        raise StoreError(f"Could not connect to {location}: {getattr(exc, 'orig', None) or exc}") from None
+        raise _server_problem(exc, url, location, "check") from None
     finally:
         engine.dispose()
     return health

@@ -8,19 +8,27 @@ for SQLite; its `:name` parameters become psycopg's `%(name)s` here.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors
 from psycopg.rows import dict_row
 
 from keepgoing.errors import StoreError
-from keepgoing.storage.store import Row, Transactions, needs_upgrade
+from keepgoing.storage.server_url import conninfo, redact, secrets_of
+from keepgoing.storage.store import BUSY_TIMEOUT_MS, Row, Transactions, needs_upgrade
+
+# Every team-store connection gives up waiting for a lock after this long (as SQLite's
+# busy timeout), and on any one statement after the other; each can be changed through
+# its environment variable (seconds). An upgrade's statements may take longer.
+LOCK_TIMEOUT = ("KEEPGOING_PG_LOCK_TIMEOUT", BUSY_TIMEOUT_MS / 1000)
+STATEMENT_TIMEOUT = ("KEEPGOING_PG_STATEMENT_TIMEOUT", 60.0)
 
 # Every table that can hold something about a person, vacuumed after `forget`.
 ERASED_TABLES = (
@@ -47,28 +55,23 @@ def to_pyformat(sql: str) -> str:
     return _BIND.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
-def conninfo(url: str) -> str:
-    """A libpq URI from a SQLAlchemy-style URL: `postgresql+psycopg://` loses its driver name."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(scheme="postgresql"))
-
-
-def is_postgres_url(url: str) -> bool:
-    scheme = url.split("://", 1)[0].lower()
-    return scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+")
-
-
 class PostgresStore(Transactions):
     """One autocommit connection; `read()` and `write()` are explicit transactions."""
 
     dialect = "postgresql"
 
-    def __init__(self, connection: psycopg.Connection[dict[str, Any]], location: str):
+    def __init__(
+        self,
+        connection: psycopg.Connection[dict[str, Any]],
+        location: str,
+        secrets: frozenset[str] = frozenset(),
+    ):
         self._conn = connection
         self.location = location
+        self._secrets = secrets
 
     def _problem(self, exc: psycopg.Error) -> StoreError:
-        return StoreError(f"The store {self.location} reported a problem: {str(exc).strip()}")
+        return problem(exc, self.location, self._secrets)
 
     def _execute(self, sql: str, params: Mapping[str, Any] | None) -> psycopg.Cursor[dict[str, Any]]:
         try:
@@ -149,16 +152,72 @@ class PostgresStore(Transactions):
         self._conn.close()
 
 
-def _connect(url: str, location: str) -> psycopg.Connection[dict[str, Any]]:
+def _seconds(setting: tuple[str, float]) -> float:
+    name, default = setting
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
     try:
-        return psycopg.connect(conninfo(url), autocommit=True, row_factory=dict_row)
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise StoreError(f"{name} must be a number of seconds (0 for no limit), not {raw[:40]!r}.")
+    return value
+
+
+def _reason(exc: psycopg.Error, secrets: frozenset[str]) -> str:
+    """The driver's own words in one line, without the SQL it quotes or any password."""
+    text = exc.diag.message_primary or " ".join(str(exc).split())
+    return redact(text.strip(), secrets)
+
+
+def problem(exc: psycopg.Error, location: str, secrets: frozenset[str], doing: str = "") -> StoreError:
+    """A StoreError for what the server said while working (one definition for every path);
+    `doing` ("upgrade") names what failed."""
+    if isinstance(exc, errors.LockNotAvailable):
+        return StoreError(
+            f"The store {location} is busy: someone else is changing the same records "
+            f"(waited {_seconds(LOCK_TIMEOUT):g} s). Nothing was saved; please try again."
+        )
+    if isinstance(exc, errors.QueryCanceled):
+        return StoreError(
+            f"The store {location} took too long to answer, so the command was stopped. "
+            "Nothing was saved; please try again."
+        )
+    said = f"Could not {doing} the store {location}" if doing else f"The store {location} reported a problem"
+    return StoreError(redact(f"{said}: {_reason(exc, secrets)}", secrets))
+
+
+def connect(
+    url: str, location: str, *, statement_timeout: float | None = None, **driver: Any
+) -> psycopg.Connection[Any]:
+    """Connect to a team store: the address goes to libpq as typed (`server_url.conninfo`), with
+    a lock and a statement timeout and JIT off for the session (the user's own `options` kept).
+
+    The everyday store and the upgrade path (SQLAlchemy's engine) both connect here.
+    """
+    info = conninfo(url)
+    secrets = secrets_of(url)
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(info)
+        if params.get("password"):
+            secrets |= {str(params["password"])}
+        statement = _seconds(STATEMENT_TIMEOUT) if statement_timeout is None else statement_timeout
+        session = (
+            f"-c lock_timeout={round(_seconds(LOCK_TIMEOUT) * 1000)} "
+            f"-c statement_timeout={round(statement * 1000)} -c jit=off"
+        )
+        theirs = params.get("options") or os.environ.get("PGOPTIONS") or ""
+        return psycopg.connect(info, options=f"{session} {theirs}".strip(), **driver)
     except psycopg.ProgrammingError as exc:  # an option libpq does not know, a malformed URI
-        raise StoreError(f"Cannot use the database URL {location}: {str(exc).strip()}.") from None
+        reason = f"Cannot use the database URL {location}: {_reason(exc, secrets)}."
+        raise StoreError(redact(reason, secrets)) from None
     except psycopg.Error as exc:
-        reason = str(exc).strip()
-        if "password" in reason and not urlsplit(url).password:
+        reason = _reason(exc, secrets)
+        if "password" in reason and not secrets_of(url):
             reason += " (give the password in PGPASSWORD or ~/.pgpass, not in the URL)"
-        raise StoreError(f"Could not connect to {location}: {reason}") from None
+        raise StoreError(redact(f"Could not connect to {location}: {reason}", secrets)) from None
 
 
 def schema_version(connection: psycopg.Connection[Any]) -> str | None:
@@ -174,12 +233,16 @@ def schema_version(connection: psycopg.Connection[Any]) -> str | None:
 
 def open_postgres(url: str, location: str) -> PostgresStore:
     """Connect; when the schema is not current, upgrade it first (the only time Alembic loads)."""
-    connection = _connect(url, location)
+    connection = connect(url, location, autocommit=True, row_factory=dict_row)
+    secrets = secrets_of(url)
     try:
-        upgrade = needs_upgrade(location, schema_version(connection))
+        version = schema_version(connection)
+        upgrade = needs_upgrade(location, version)
+        if upgrade:
+            refuse_upgrade(connection, location, version)
     except psycopg.Error as exc:
         connection.close()
-        raise StoreError(f"The store {location} reported a problem: {str(exc).strip()}") from None
+        raise problem(exc, location, secrets) from None
     except StoreError:
         connection.close()
         raise
@@ -187,4 +250,58 @@ def open_postgres(url: str, location: str) -> PostgresStore:
         from keepgoing.storage.migrate import upgrade_server
 
         upgrade_server(url, location)
-    return PostgresStore(connection, location)
+    return PostgresStore(connection, location, secrets)
+
+
+# The tables in the schema keepgoing works in (the first of the search path).
+_OTHER_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+# Who owns the store's tables, and whether this login may act as that role (superusers may).
+_OWNER = (
+    "SELECT tableowner, pg_has_role(tableowner, 'USAGE') AS may FROM pg_tables "
+    "WHERE schemaname = current_schema() AND tablename = 'alembic_version'"
+)
+
+
+def other_tables(connection: psycopg.Connection[Any]) -> list[str]:
+    """The tables already in a database that has no keepgoing schema version."""
+    return [
+        str(next(iter(row.values())) if isinstance(row, Mapping) else row[0])
+        for row in connection.execute(_OTHER_TABLES)
+    ]
+
+
+def these_tables(tables: list[str]) -> str:
+    return f"this database holds other tables ({', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''})"
+
+
+def owner_who_must_upgrade(connection: psycopg.Connection[Any]) -> str | None:
+    """The role that owns the store's tables, when it is not this login (only it can upgrade)."""
+    row = connection.execute(_OWNER).fetchone()
+    if row is None:
+        return None
+    owner, may = (row["tableowner"], row["may"]) if isinstance(row, Mapping) else row
+    return None if may else str(owner)
+
+
+def owner_must_upgrade(location: str, version: str, owner: str) -> str:
+    return (
+        f"The store {location} has schema {version}, older than this keepgoing's, and only the role "
+        f"that owns its tables ({owner}) can upgrade it: ask them to run any keepgoing command "
+        "(keepgoing people) on it. Nothing was changed."
+    )
+
+
+def refuse_upgrade(connection: psycopg.Connection[Any], location: str, version: str | None) -> None:
+    """Before any migration: a database holding another application's tables is not set up,
+    and a store only its owner can upgrade is left alone, saying who."""
+    if version is None:
+        tables = other_tables(connection)
+        if tables:
+            raise StoreError(
+                f"Cannot use {location}: {these_tables(tables)}, so it is not a keepgoing store. "
+                "Give keepgoing a database of its own (an empty one is set up on first use)."
+            )
+        return
+    owner = owner_who_must_upgrade(connection)
+    if owner is not None:
+        raise StoreError(owner_must_upgrade(location, version, owner))
