@@ -270,23 +270,29 @@ class _SurrogateCheck:
     def read(self, size: int = -1) -> bytes:
         chunk = self.raw.read(size)
         data = self.tail + chunk
-        cut = len(data) if not chunk else max(len(data) - 12, 0)
-        carry = cut
+        done = 0  # where the last escape looked at ends
         for match in _SURROGATE.finditer(data):
-            if match.start() >= cut:
-                break
-            if len(match[1]) == 6:
-                line = self.lines + data.count(b"\n", 0, match.start())
-                raise ImportProblem(
-                    f"{self.name}, line {line}: {match[1].decode()} is half of a character pair "
-                    "(a lone surrogate), not text; the file is damaged."
-                )
-            carry = max(carry, match.end())
-        if carry == cut:
-            while carry > 0 and data[carry - 1 : carry] == b"\\":
-                carry -= 1  # keep a run of backslashes whole: it decides what follows
-        self.lines += data.count(b"\n", 0, carry)
-        self.tail = data[carry:]
+            if len(match[1]) == 12:
+                done = match.end()
+                continue
+            if chunk and match[1][3:4] in b"89abAB" and match.end() > len(data) - 6:
+                break  # a high half at the very end: its low half may come with the next read
+            line = self.lines + data.count(b"\n", 0, match.start())
+            raise ImportProblem(
+                f"{self.name}, line {line}: {match[1].decode()} is half of a character pair "
+                "(a lone surrogate), not text; the file is damaged."
+            )
+        else:
+            # Keep the end, where an escape may be cut in two, and any run of backslashes
+            # before it whole: the run decides whether what follows is an escape.
+            keep = max(len(data) - 11, done) if chunk else len(data)
+            while keep > done and data[keep - 1 : keep] == b"\\":
+                keep -= 1
+            self.lines += data.count(b"\n", 0, keep)
+            self.tail = data[keep:]
+            return chunk
+        self.lines += data.count(b"\n", 0, match.start())
+        self.tail = data[match.start() :]
         return chunk
 
 
@@ -556,11 +562,10 @@ def _vcards(text: TextIO, name: str) -> Iterator[tuple[int, str]]:
     """
     from keepgoing.reading import MAX_VCARD_CARD
 
-    depth, start, held, skipping, soft_break = 0, 0, 0, False, False
+    depth, start, held, skipping = 0, 0, 0, False
     card: list[str] = []
     for number, line in enumerate(text, 1):
-        # vCard 2.1's quoted-printable: a line ending in "=" goes on at the next, whatever it says.
-        found = None if soft_break else _PROPERTY.match(line)
+        found = _PROPERTY.match(line)
         if skipping:
             # The rest of a left-out property: folded lines, or vCard 2.1's bare base64 lines.
             if line[:1] in (" ", "\t") or (not found and line.strip()):
@@ -585,8 +590,6 @@ def _vcards(text: TextIO, name: str) -> Iterator[tuple[int, str]]:
                 f"{name}, card at line {start}: more than {MAX_VCARD_CARD // 1024**2} MB without its photo, "
                 "logo, sound and key; this is not an address book keepgoing can read."
             )
-        ends_soft = line.rstrip("\r\n").endswith("=")
-        soft_break = ends_soft and (soft_break or (found is not None and "QUOTED-PRINTABLE" in line.upper()))
         if found and word.startswith("BEGIN:"):
             depth += 1
         elif found and word.startswith("END:"):
