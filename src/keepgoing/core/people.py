@@ -194,11 +194,6 @@ def edit_person(
         if worker is not None:
             updates["worker"] = worker_key(worker) if worker.strip() else None
         changed = [c for c in updates if c not in ("name_key", "due_on", "consent_on")]
-        _add_aliases_and_tags(store, person.id, add_aliases or [], add_tags or [])
-        if add_tags:
-            changed.append("tags")
-        if add_aliases:
-            changed.append("aliases")
         for table, column, word, given, key in (
             ("person_tag", "tag", "tag", remove_tags, clean_tag),
             ("alias", "alias_key", "alias", remove_aliases, name_key),
@@ -210,6 +205,12 @@ def edit_person(
                 ):
                     raise BadInput(f'{person.name} has no {word} "{value}".')
                 changed.append(f"{word}s")
+        # After the removals, so that one edit can swap an alias or tag at the cap.
+        _add_aliases_and_tags(store, person.id, add_aliases or [], add_tags or [])
+        if add_tags:
+            changed.append("tags")
+        if add_aliases:
+            changed.append("aliases")
         if not changed:
             raise BadInput("Nothing to change: give at least one option (see keepgoing edit --help).")
         save_version(store, person, {**updates, "updated_at": now, "updated_by": by})
