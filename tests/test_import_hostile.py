@@ -27,6 +27,26 @@ def _people(kg) -> list[dict]:
     return json.loads(kg("people", "--json").stdout)
 
 
+def _copy_of(template: Path, folder: Path) -> str:
+    """A fresh store for one hypothesis example: a copy of a store made once (no migrations per example)."""
+    import sqlite3
+
+    store = folder / "store.db"
+    with sqlite3.connect(template) as source, sqlite3.connect(store) as copy:
+        source.backup(copy)  # through the write-ahead log, so the copy is the store as it is
+    source.close()
+    copy.close()
+    return str(store)
+
+
+@pytest.fixture
+def template(kg, tmp_path) -> Path:
+    """A store holding only "Already Here" (here@example.org)."""
+    path = tmp_path / "template.db"
+    kg("--db", str(path), "add", "Already Here", "--email", "here@example.org")
+    return path
+
+
 # --- CSV: the standard dialect -------------------------------------------------------------
 
 
@@ -90,7 +110,7 @@ _DIALECTS = [
     ),
 )
 def test_every_csv_field_round_trips_through_pythons_csv_writer(
-    kg, tmp_path_factory, dialect, people
+    kg, template, tmp_path_factory, dialect, people
 ) -> None:
     folder = tmp_path_factory.mktemp("csv")
     path = folder / "people.csv"
@@ -98,9 +118,10 @@ def test_every_csv_field_round_trips_through_pythons_csv_writer(
         writer = csv.writer(out, **dialect)
         writer.writerow(["name", "organisation", "note"])
         writer.writerows(people)
-    store = str(folder / "store.db")
+    store = _copy_of(template, folder)
     kg("--db", store, "import", str(path))
     got = {(p["name"], p["organisation"]) for p in json.loads(kg("--db", store, "people", "--json").stdout)}
+    got.discard(("Already Here", None))
     assert got == {(name, org) for name, org, _ in people}
     for name, _, note in people:
         assert json.loads(kg("--db", store, "show", name, "--json").stdout)["note"] == note
@@ -276,11 +297,10 @@ _CELL = st.text(st.sampled_from("aé\"',;|\t\n\r =+-"), max_size=12)
     version=st.sampled_from(["2.1", "3.0", "4.0"]),
 )
 def test_import_fuzz_csv_dialects_and_vcard_sizes(
-    kg, tmp_path_factory, dialect, header, rows, card_kb, version
+    kg, template, tmp_path_factory, dialect, header, rows, card_kb, version
 ) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
-    store = str(folder / "store.db")
-    kg("--db", store, "add", "Already Here", "--email", "here@example.org")
+    store = _copy_of(template, folder)
     table = folder / "people.csv"
     with table.open("w", newline="", encoding="utf-8") as out:
         csv.writer(out, **dialect).writerows([header, *rows])
