@@ -21,8 +21,11 @@ MAX_IMPORT_BYTES = 2 * 1024**3
 MAX_JSON_LINE = 16 * 1024**2
 # A CSV row or vCard line: far beyond any real address book.
 MAX_TEXT_LINE = 1024**2
-# vCards are parsed whole; a real address book of 10,000 cards is ~5 MB.
+# A real address book of 10,000 cards is ~5 MB (with photos, more).
 MAX_VCARD_BYTES = 32 * 1024**2
+# vCards are parsed one card at a time, photos, logos, sounds and keys left out:
+# what is left of a real card is a few KB.
+MAX_VCARD_CARD = 1024**2
 MAX_CONFIG_BYTES = 1024**2
 # JSON nesting: a keepgoing export is 4 levels deep; hand-edited files get room to spare.
 MAX_DEPTH = 32

@@ -25,6 +25,7 @@ LIMITS = {
     "note": 20_000,
     "follow-up": 2_000,
     "worker name": 200,
+    "search": 1_000,
 }
 
 # C0 controls (but tab and newline), DEL, C1 controls, bidi embeddings/overrides/
@@ -66,15 +67,69 @@ def clean(value: str, field: str) -> str:
     return value
 
 
+# The zero-width non-joiner and joiner are part of how Persian, the Indic scripts
+# and emoji sequences (a family, a flag) are written; between letters of any other
+# script they only hide a difference.
+JOINERS = "\u200c\u200d"
+_JOINING_SCRIPTS = frozenset(
+    "ARABIC SYRIAC NKO THAANA DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA TAMIL TELUGU KANNADA "
+    "MALAYALAM SINHALA MONGOLIAN KHMER MYANMAR TIBETAN".split()
+)
+# Accents and other marks on one letter: real names stack two or three; "Zalgo" text 150.
+MAX_MARKS = 4
+
+
 def clean_name(value: str, field: str = "name") -> str:
-    """A name, alias or tag: one line of visible text."""
+    """A name, alias or tag: one line of visible text, with at least one letter or digit."""
     value = " ".join(clean(value, field).split())
     if not value:
         raise BadInput(f"The {field} cannot be empty.")
-    if _NAME_FORBIDDEN.search(value) or any(unicodedata.category(c) in _INVISIBLE for c in value):
+    plain = _without_joiners(value)
+    if _NAME_FORBIDDEN.search(plain) or any(unicodedata.category(c) in _INVISIBLE for c in plain):
         # Invisible characters (soft hyphens, U+180E, zero widths) make names that look alike but differ.
         raise BadInput(f"The {field} contains control characters or invisible ones; please type it plainly.")
+    require_letter(value, f"The {field}")
+    marks = 0
+    for c in value:
+        marks = marks + 1 if unicodedata.category(c).startswith("M") else 0
+        if marks > MAX_MARKS:
+            raise BadInput(
+                f"The {field} has more than {MAX_MARKS} accents or marks on one letter; please type it plainly."
+            )
     return value
+
+
+def require_letter(value: str, what: str) -> None:
+    """Refuse a name or query with no letter or digit: only accents or marks would match anyone."""
+    if not any(c.isalnum() for c in value):
+        raise BadInput(f"{what} needs at least one letter or digit.")
+
+
+def _without_joiners(value: str) -> str:
+    """`value` without the joiners that sit where their script uses them (see `JOINERS`)."""
+    if not any(j in value for j in JOINERS):
+        return value
+    kept = []
+    for i, c in enumerate(value):
+        if c in JOINERS and _joins(value[:i], value[i + 1 : i + 2]):
+            continue
+        kept.append(c)
+    return "".join(kept)
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether a joiner between `before` and `after` joins two letters (or emoji) of a joining script."""
+    end = len(before)
+    while end and unicodedata.category(before[end - 1]) in ("Mn", "Mc", "Me", "Sk"):
+        end -= 1  # a virama, a variation selector, a skin tone: the letter or emoji is before them
+    return bool(end and after) and _joinable(before[end - 1]) and _joinable(after)
+
+
+def _joinable(c: str) -> bool:
+    category = unicodedata.category(c)
+    if category == "So":
+        return True  # an emoji
+    return category[0] == "L" and unicodedata.name(c, "").split(" ")[0] in _JOINING_SCRIPTS
 
 
 # Typographic apostrophes, quotes and dashes (as phones and Macs type them) and their plain forms.

@@ -16,7 +16,7 @@ from keepgoing.core.person import iso
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
-from keepgoing.text import clean_name, name_key
+from keepgoing.text import clean_name, name_key, require_letter
 
 MISSED_TO_NOTICE = 3  # sessions in a row a regular has missed before we mention it
 
@@ -73,6 +73,7 @@ def find_group(store: Store, query: str) -> Group:
     key = name_key(query)
     if not key:
         raise BadInput("A group name cannot be empty.")
+    require_letter(key, "A group name")
     rows = store.rows("SELECT id, name, name_key, cadence_days, created_at, via FROM community_group")
     for tier in range(3):  # the best tier any group reaches decides, as for people
         found = [r for r in rows if match_tier(key, r["name_key"]) == tier]

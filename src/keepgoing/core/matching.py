@@ -5,7 +5,7 @@ from __future__ import annotations
 from keepgoing.core.person import Person, get_person
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.text import fold, name_key
+from keepgoing.text import fold, name_key, require_letter
 
 MAX_CANDIDATES_SHOWN = 8
 
@@ -31,6 +31,7 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
     key = name_key(query)
     if not key:
         raise BadInput("A name cannot be empty.")
+    require_letter(key, "A name")
     # The whole name or alias, through their unique indexes: the usual case, and
     # the best tier whatever else matches, so the scans below are not needed.
     exact = store.rows(

@@ -13,7 +13,7 @@ from keepgoing.core.person import (
     get_person,
     next_due,
 )
-from keepgoing.core.person_fields import DETAIL_CHECKS, check_cadence, checked_details
+from keepgoing.core.person_fields import DETAIL_CHECKS, check_cadence, check_how_many, checked_details
 from keepgoing.errors import BadInput, EditConflict
 from keepgoing.storage import Store
 from keepgoing.text import clean_name, clean_tag, name_key, worker_key
@@ -62,30 +62,39 @@ def _ensure_free(store: Store, key: str, shown: str, *, except_person: int | Non
         raise BadInput(f'"{shown}" is already used by {row["name"]}; names must be unique.')
 
 
+def _add_aliases_and_tags(
+    store: Store, person_id: int, aliases: list[str], tags: list[str]
+) -> tuple[int, int]:
+    """Aliases and tags, the person's search entry written once for all of them; returns how many of each were new."""
+    if not (aliases or tags):
+        return 0, 0
+    with store.bulk_search_index():
+        return _add_aliases(store, person_id, aliases), _add_tags(store, person_id, tags)
+
+
 def _add_aliases(store: Store, person_id: int, aliases: list[str]) -> int:
     """Add the aliases they do not have yet; returns how many were new."""
-    added = 0
-    for raw in aliases:
-        alias = clean_name(raw, "alias")
-        key = name_key(alias)
-        if store.row(
-            "SELECT 1 AS x FROM alias WHERE person_id = :p AND alias_key = :k",
-            {"p": person_id, "k": key},
-        ):
-            continue
+    have = {
+        r["alias_key"]
+        for r in store.rows("SELECT alias_key FROM alias WHERE person_id = :p", {"p": person_id})
+    }
+    new = {name_key(alias): alias for alias in (clean_name(raw, "alias") for raw in aliases)}
+    new = {key: alias for key, alias in new.items() if key not in have}
+    check_how_many(len(have) + len(new), "alias")
+    for key, alias in new.items():
         _ensure_free(store, key, alias, except_person=None)
         store.run(
             "INSERT INTO alias (person_id, alias, alias_key) VALUES (:p, :a, :k)",
             {"p": person_id, "a": alias, "k": key},
         )
-        added += 1
-    return added
+    return len(new)
 
 
 def _add_tags(store: Store, person_id: int, tags: list[str]) -> int:
     """Add the tags they do not have yet; returns how many were new."""
     have = {r["tag"] for r in store.rows("SELECT tag FROM person_tag WHERE person_id = :p", {"p": person_id})}
     new = [tag for tag in dict.fromkeys(clean_tag(t) for t in tags) if tag not in have]
+    check_how_many(len(have) + len(new), "tag")
     for tag in new:
         store.run("INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag})
     return len(new)
@@ -134,8 +143,7 @@ def add_person(
             f"VALUES ({', '.join(':' + k for k in fields)}) RETURNING id",
             fields,
         )
-        _add_aliases(store, person_id, aliases or [])
-        _add_tags(store, person_id, tags or [])
+        _add_aliases_and_tags(store, person_id, aliases or [], tags or [])
         return get_person(store, person_id)
 
 
@@ -202,10 +210,6 @@ def edit_person(
         changed = [c for c in updates if c not in ("name_key", "due_on")]
         if "consent" in changed and "consent_on" in changed:
             changed.remove("consent_on")  # the day consent changed goes with the change
-        if add_tags and _add_tags(store, person.id, add_tags):
-            changed.append("tags")
-        if add_aliases and _add_aliases(store, person.id, add_aliases):
-            changed.append("aliases")
         for table, column, word, given, key in (
             ("person_tag", "tag", "tag", remove_tags, clean_tag),
             ("alias", "alias_key", "alias", remove_aliases, name_key),
@@ -217,6 +221,12 @@ def edit_person(
                 ):
                     raise BadInput(f'{person.name} has no {word} "{value}".')
                 changed.append(f"{word}s")
+        # After the removals, so that one edit can swap an alias or tag at the cap.
+        new_aliases, new_tags = _add_aliases_and_tags(store, person.id, add_aliases or [], add_tags or [])
+        if new_tags:
+            changed.append("tags")
+        if new_aliases:
+            changed.append("aliases")
         if not asked:
             raise BadInput("Nothing to change: give at least one option (see keepgoing edit --help).")
         if not changed:

@@ -9,7 +9,7 @@ from typing import Any
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.errors import BadInput
-from keepgoing.text import optional
+from keepgoing.text import optional, plural
 
 CONSENT = ("given", "withdrawn")
 
@@ -30,6 +30,17 @@ def check_phone(phone: str | None) -> str | None:
     if phone is not None and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 3):
         raise BadInput(f'"{phone}" does not look like a phone number.')
     return phone
+
+
+# How many aliases and tags one person may have: far beyond real use, and small
+# enough that a pasted list cannot hold the store for minutes.
+MOST = {"alias": 50, "tag": 100}
+
+
+def check_how_many(count: int, kind: str) -> None:
+    """Refuse more aliases or tags for one person than `MOST` allows (add, edit and import)."""
+    if count > MOST[kind]:
+        raise BadInput(f"A person can have at most {plural(MOST[kind], kind)}; this would make {count:,}.")
 
 
 def check_cadence(days: int) -> int:

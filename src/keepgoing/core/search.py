@@ -22,6 +22,7 @@ from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
 from keepgoing.text import clean, fold, name_key
 
+MAX_WORDS = 32
 START, END = "\x02", "\x03"  # around each match in a snippet; never in stored text shown raw
 
 
@@ -57,9 +58,13 @@ def fts_query(text: str) -> str:
 
 
 def search(store: Store, text: str, *, limit: int = 50) -> list[SearchResult]:
-    text = clean(text, "note")
+    text = clean(text, "search")
     if not text.strip():
         raise BadInput("Give a word or two to search for.")
+    words = len(text.split())
+    if words > MAX_WORDS:
+        # Every word is one more condition on every row: thousands kept a server busy for minutes.
+        raise BadInput(f"The search has {words:,} words; at most {MAX_WORDS} are looked for at once.")
     with store.read():
         if store.dialect == "sqlite":
             people, conversations = _fts(store, fts_query(text), limit)

@@ -21,7 +21,8 @@ def copy_store(
     """Everything in `source` into `target`, through the lossless JSON export.
 
     It is an import like any other: one transaction, people already in the
-    target are matched by name, alias or email, and what is already there is
+    target are matched by name or alias (a different name sharing an email is
+    refused, never merged), and what is already there is
     skipped, so copying twice adds nothing the second time.
     """
     import tempfile

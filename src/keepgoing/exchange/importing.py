@@ -2,7 +2,8 @@
 
 Every format reader hands plain fields to one `Importer`, which validates
 them with the same rules as `add` and `log`, matches people who already
-exist (same name or alias, or same email) instead of duplicating them,
+exist (same name or alias; a different name with the same email is refused,
+never merged) instead of duplicating them,
 skips conversations and follow-ups already in the store, and writes
 everything in the caller's single transaction. A bad item raises
 `ImportProblem` naming the file, the line (or item) and the reason.
@@ -21,6 +22,7 @@ from keepgoing.core.person_fields import (
     check_cadence,
     check_channels,
     check_consent,
+    check_how_many,
     checked_details,
 )
 from keepgoing.errors import BadInput
@@ -130,12 +132,24 @@ class Importer:
             key = name_key(name)
             details = checked_details(**{column: _text(fields.get(column)) for column in DETAIL_CHECKS})
             email = details.get("email")
-            existing = self.by_key.get(key) or (self.by_email.get(email.casefold()) if email else None)
+            existing = self.by_key.get(key)
+            sharing = self.by_email.get(email.casefold()) if email else None
+            if existing is None and sharing is not None:
+                # Two different names are never merged on an email alone: one address
+                # is often a family's, a shared inbox, or a mistake.
+                other = self.people[sharing]["name"]
+                place = "earlier in the file" if sharing in self.added_ids else "in the store"
+                raise BadInput(
+                    f'the person "{name}" in the file shares an email with "{other}" {place}; give them the same name '
+                    "(or add one as an alias of the other), or a different email, and import again"
+                )
             if existing is not None:
                 if existing not in self.added_ids:
                     shown = self.people[existing]["name"]
                     if shown not in self.report.people_matched:
                         self.report.people_matched.append(shown)
+                        if shown != name:
+                            self.report.notes.append(f'{where}: "{name}" matched {shown}, already here')
                 return existing
             cadence = fields.get("cadence_days")
             if cadence in (None, ""):
@@ -167,6 +181,8 @@ class Importer:
             }
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
             tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
+            check_how_many(len({name_key(a) for a in aliases}), "alias")
+            check_how_many(len(tags), "tag")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         person_id = self._new_id("person", fields.get("id"))

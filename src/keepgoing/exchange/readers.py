@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,13 +40,6 @@ def detect_format(path: Path, given: str | None) -> str:
     raise BadInput(f"Cannot tell the format of {path.name}; add --format json, csv or vcard.")
 
 
-def read_text(path: Path) -> str:
-    """A vCard file, whole (JSON and CSV are streamed instead)."""
-    from keepgoing.reading import MAX_VCARD_BYTES, read_limited_text
-
-    return read_limited_text(path, limit=MAX_VCARD_BYTES)
-
-
 def import_file(
     store: Store,
     path: Path,
@@ -60,24 +54,20 @@ def import_file(
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     if kind == "json":
         return _import_json(store, path, report, now=now, tick=tick)
-    if kind == "csv":
-        from keepgoing.reading import MAX_TEXT_LINE, open_regular
+    from keepgoing.reading import MAX_IMPORT_BYTES, MAX_TEXT_LINE, MAX_VCARD_BYTES, open_regular
 
-        with open_regular(path) as raw:
-            raw.max_line = MAX_TEXT_LINE  # type: ignore[attr-defined]
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            try:
-                return _in_one_transaction(
-                    store, report, now, lambda importer: _read_csv(importer, text, path.name, tick)
-                )
-            except UnicodeDecodeError as exc:
-                raise ImportProblem(
-                    f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
-                ) from None
-    cards = read_text(path)
-    return _in_one_transaction(
-        store, report, now, lambda importer: _read_vcard(importer, cards, path.name, tick)
-    )
+    read = _read_csv if kind == "csv" else _read_vcard
+    with open_regular(path, limit=MAX_IMPORT_BYTES if kind == "csv" else MAX_VCARD_BYTES) as raw:
+        raw.max_line = MAX_TEXT_LINE  # type: ignore[attr-defined]
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        try:
+            return _in_one_transaction(
+                store, report, now, lambda importer: read(importer, text, path.name, tick)
+            )
+        except UnicodeDecodeError as exc:
+            raise ImportProblem(
+                f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
+            ) from None
 
 
 def _in_one_transaction(
@@ -135,7 +125,7 @@ def _import_json(
                 handle.seek(start)
                 return handle
 
-            document = _scan(from_start(), name)
+            document = _scan(_SurrogateCheck(from_start(), name), name)  # type: ignore[arg-type]
 
             def conversations() -> Iterator[Any]:
                 return ijson.items(from_start(), "conversations.item", use_float=True)
@@ -170,6 +160,8 @@ def _scan(handle: BinaryIO, name: str) -> _Document:
     if first is None or first[0] != "start_map":
         raise ImportProblem(f"{name}: not a keepgoing export (no format_version).")
     parts: list[str | None] = [None]  # a map's current key, or "item" in a list
+    keys: list[set[str] | None] = [set()]  # the keys seen so far in each open map
+    counts = dict.fromkeys(SECTIONS, 0)  # items begun in each section, to name the one at fault
     builder: Any = None
     held = 0
     for event, value in events:
@@ -180,15 +172,24 @@ def _scan(handle: BinaryIO, name: str) -> _Document:
                 )
             prefix = _joined(parts[:-1])
             parts[-1] = value
+            seen = keys[-1]
+            if seen is not None:
+                if value in seen:
+                    raise ImportProblem(_duplicate_key(name, parts, counts, value))
+                seen.add(value)
         elif event in ("start_map", "start_array"):
             prefix = _joined(parts)
             parts.append(None if event == "start_map" else "item")
+            keys.append(set() if event == "start_map" else None)
+            if len(parts) == 3 and parts[1] == "item" and parts[0] in counts:
+                counts[parts[0]] += 1
             if len(parts) > MAX_DEPTH:
                 raise ImportProblem(
                     f"{name}: nested more than {MAX_DEPTH} levels deep; not a keepgoing export."
                 )
         elif event in ("end_map", "end_array"):
             parts.pop()
+            keys.pop()
             prefix = _joined(parts)
         else:
             prefix = _joined(parts)
@@ -221,6 +222,78 @@ def _scan(handle: BinaryIO, name: str) -> _Document:
         elif prefix == "conversations.item.id":
             document.conversation_ids.append(value)
     return document
+
+
+# What one item of each section is called in messages ("people.json, person 3: ...").
+ITEM = {
+    "people": "person",
+    "conversations": "conversation",
+    "follow_ups": "follow-up",
+    "notes": "note",
+    "ideas": "idea",
+    "groups": "group",
+    "wins": "win",
+}
+
+
+def _duplicate_key(name: str, parts: list[str | None], counts: dict[str, int], key: str) -> str:
+    """A key given twice in one object: JSON readers disagree on which one wins, so neither does."""
+    shown = key if len(key) <= 40 else key[:40] + "…"
+    if len(parts) == 1:
+        return f'{name}: "{shown}" appears twice at the top of the file; keep one (merge the two).'
+    section = parts[0]
+    where = f"{name}, {ITEM[section]} {counts[section]}" if section in ITEM and len(parts) > 2 else name
+    return f'{where}: the key "{shown}" appears twice in one object; keep one.'
+
+
+# A \uD800-\uDFFF escape with an even run of backslashes before it (so an escape,
+# not text): a high and a low half together are one character, alone they are none.
+_SURROGATE = re.compile(
+    rb"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+
+
+class _SurrogateCheck:
+    """A JSON byte stream that refuses a lone surrogate escape (`"\\ud800"`).
+
+    The C parser turns one into "?" without a word, so the first pass reads
+    through this, which looks at each chunk (and the end of the one before,
+    for an escape cut in two) as it goes by.
+    """
+
+    def __init__(self, raw: BinaryIO, name: str):
+        self.raw = raw
+        self.name = name
+        self.tail = b""
+        self.lines = 1  # the line the tail starts on
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(size)
+        data = self.tail + chunk
+        done = 0  # where the last escape looked at ends
+        for match in _SURROGATE.finditer(data):
+            if len(match[1]) == 12:
+                done = match.end()
+                continue
+            if chunk and match[1][3:4] in b"89abAB" and match.end() > len(data) - 6:
+                break  # a high half at the very end: its low half may come with the next read
+            line = self.lines + data.count(b"\n", 0, match.start())
+            raise ImportProblem(
+                f"{self.name}, line {line}: {match[1].decode()} is half of a character pair "
+                "(a lone surrogate), not text; the file is damaged."
+            )
+        else:
+            # Keep the end, where an escape may be cut in two, and any run of backslashes
+            # before it whole: the run decides whether what follows is an escape.
+            keep = max(len(data) - 11, done) if chunk else len(data)
+            while keep > done and data[keep - 1 : keep] == b"\\":
+                keep -= 1
+            self.lines += data.count(b"\n", 0, keep)
+            self.tail = data[keep:]
+            return chunk
+        self.lines += data.count(b"\n", 0, match.start())
+        self.tail = data[match.start() :]
+        return chunk
 
 
 def _joined(parts: list[str | None]) -> str:
@@ -413,16 +486,35 @@ def _csv_lines(text: TextIO, name: str) -> Iterator[str]:
         yield line
 
 
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter under which the header line reads as the most columns keepgoing knows.
+
+    Everything else is the standard dialect (Excel's, and Python's csv
+    writer's: `"` quotes, `""` inside a quoted field). Sniffing the quoting
+    from one line misread `""` escapes; the header says far more reliably
+    which delimiter a spreadsheet used. A tie keeps the comma.
+    """
+
+    def score(delimiter: str) -> tuple[int, int]:
+        try:
+            cells = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:
+            return (-1, 0)
+        known = sum(1 for cell in cells if " ".join(cell.strip().casefold().split()) in COLUMNS)
+        return (known, len(cells))
+
+    return max(DELIMITERS, key=score)  # max keeps the first of equals: the comma
+
+
 def _read_csv(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
     lines = _csv_lines(text, name)
     first = next(lines, None)
     if first is None:
         raise ImportProblem(f"{name}: the file is empty.")
-    try:
-        dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(itertools.chain([first], lines), dialect)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first))
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -456,13 +548,68 @@ def _read_csv(importer: Importer, text: TextIO, name: str, tick: Callable[[], No
 # --- vCard (3.0 and 4.0) ----------------------------------------------------------
 
 
-def _read_vcard(importer: Importer, text: str, name: str, tick: Callable[[], None]) -> None:
+# Photos, logos, sounds and keys: never imported, and a single folded PHOTO of
+# 32 MB took vobject 4.5 GB; they are left out before a card reaches it.
+BINARY = frozenset(("photo", "logo", "sound", "key"))
+_PROPERTY = re.compile(r"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)[;:]")
+
+
+def _vcards(text: TextIO, name: str) -> Iterator[tuple[int, str]]:
+    """Each top-level BEGIN ... END block (its first line, its text), without binary properties.
+
+    Read a line at a time, so only one card is ever held; a card still larger
+    than `MAX_VCARD_CARD` without them is refused.
+    """
+    from keepgoing.reading import MAX_VCARD_CARD
+
+    depth, start, held, skipping = 0, 0, 0, False
+    card: list[str] = []
+    for number, line in enumerate(text, 1):
+        found = _PROPERTY.match(line)
+        if skipping:
+            # The rest of a left-out property: folded lines, or vCard 2.1's bare base64 lines.
+            if line[:1] in (" ", "\t") or (not found and line.strip()):
+                continue
+            skipping = False
+        word = line.strip().upper()
+        if depth == 0:
+            if not word:
+                continue
+            if not word.startswith("BEGIN:"):
+                raise ImportProblem(
+                    f"{name}, line {number}: not a readable vCard (no BEGIN:VCARD before it)."
+                )
+            start, held, card = number, 0, []
+        if found and found[1].casefold() in BINARY:
+            skipping = True
+            continue
+        card.append(line)
+        held += len(line)
+        if held > MAX_VCARD_CARD:
+            raise ImportProblem(
+                f"{name}, card at line {start}: more than {MAX_VCARD_CARD // 1024**2} MB without its photo, "
+                "logo, sound and key; this is not an address book keepgoing can read."
+            )
+        if found and word.startswith("BEGIN:"):
+            depth += 1
+        elif found and word.startswith("END:"):
+            depth -= 1
+            if depth == 0:
+                yield start, "".join(card)
+    if depth:
+        yield start, "".join(card)  # unfinished: vobject says what is missing
+
+
+def _read_vcard(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
     import vobject
     from vobject.base import ParseError
 
     cards = 0
+    start = 0
     try:
-        for number, card in enumerate(vobject.readComponents(text, ignoreUnreadable=False), 1):
+        for number, (first_line, card_text) in enumerate(_vcards(text, name), 1):
+            start = first_line
+            card = vobject.readOne(card_text, ignoreUnreadable=False)
             if card.name != "VCARD":
                 raise ImportProblem(f"{name}: item {number} is a {card.name}, not a vCard.")
             importer.person(_card_fields(card), f"{name}, card {number}")
@@ -470,7 +617,7 @@ def _read_vcard(importer: Importer, text: str, name: str, tick: Callable[[], Non
             tick()
     except ParseError as exc:
         line = getattr(exc, "lineNumber", None)
-        at = f", line {line}" if line else ""
+        at = f", line {start + line - 1}" if line else ""
         raise ImportProblem(f"{name}{at}: not a readable vCard ({_first_line(exc)}).") from None
     except ImportProblem:
         raise

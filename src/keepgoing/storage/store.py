@@ -237,28 +237,46 @@ class SqliteStore(Transactions):
 
     @contextmanager
     def bulk_search_index(self) -> Iterator[None]:
-        """Index conversations added inside this block in one pass at the end.
+        """Index conversations, aliases and tags added inside this block in one pass at the end.
 
-        The per-row trigger costs ten times what one bulk insert into the FTS
-        index does, so a large import drops it, and recreates it from its own
-        stored SQL afterwards. Use inside `write()`: if anything fails, the
-        rollback restores the trigger with everything else.
+        The per-row triggers cost ten times what one bulk insert into the FTS
+        index does, and an alias or tag trigger re-indexes the whole person
+        (all their aliases and tags) each time, so n of them cost n squared.
+        Here they are dropped, and recreated from their own stored SQL
+        afterwards; each person given aliases or tags is then indexed once,
+        by their own update trigger. Use inside `write()`: if anything fails,
+        the rollback restores the triggers with everything else.
         """
-        trigger = self.row(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_conversation_ai'"
-        )
-        if trigger is None:
+        triggers = {
+            row["name"]: row["sql"]
+            for row in self.rows(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                "('search_conversation_ai', 'search_alias_ai', 'search_tag_ai')"
+            )
+        }
+        if not triggers:
             yield
             return
-        before = self.value("SELECT coalesce(max(id), 0) FROM conversation")
-        self.run("DROP TRIGGER search_conversation_ai")
+        before = {
+            table: self.value(f"SELECT coalesce(max(rowid), 0) FROM {table}")
+            for table in ("conversation", "alias", "person_tag")
+        }
+        for name in triggers:
+            self.run(f"DROP TRIGGER {name}")
         yield
+        if "search_conversation_ai" in triggers:
+            self.run(
+                "INSERT INTO search_text (rowid, kind, ref, body) "
+                "SELECT id * 4, 'conversation', id, coalesce(note, '') FROM conversation WHERE id > :c",
+                {"c": before["conversation"]},
+            )
+        for sql in triggers.values():
+            self.run(sql)
         self.run(
-            "INSERT INTO search_text (rowid, kind, ref, body) "
-            "SELECT id * 4, 'conversation', id, coalesce(note, '') FROM conversation WHERE id > :before",
-            {"before": before},
+            "UPDATE person SET name = name WHERE id IN (SELECT person_id FROM alias WHERE rowid > :a "
+            "UNION SELECT person_id FROM person_tag WHERE rowid > :t)",
+            {"a": before["alias"], "t": before["person_tag"]},
         )
-        self.run(trigger["sql"])
 
     def scrub(self) -> None:
         """Make deletions physical: nothing erased may survive in the file, index or WAL.
