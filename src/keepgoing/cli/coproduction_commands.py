@@ -246,7 +246,8 @@ def wins(
 
     today = clock.local_today(clock.now())
     found = list_wins(
-        open_store(db), since=start_of_day(parse_when(since, today=today).day) if since else None
+        open_store(db),
+        since=start_of_day(parse_when(since, today=today, prefer="either").day) if since else None,
     )
     if json_out:
         emit_json([w.to_json() for w in found])

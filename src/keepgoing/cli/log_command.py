@@ -7,7 +7,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, interactive, open_store
-from keepgoing.dates import When, describe_day, parse_when
+from keepgoing.dates import When, describe_day, describe_when, parse_when
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
@@ -153,7 +153,7 @@ def log(
         messages.LOGGED.format(
             what=LABELS[logged.conversation.via],
             who=who,
-            day=describe_day(moment.day),
+            day=describe_when(moment.day, moment.time),
             id=logged.conversation.id,
         )
     )
