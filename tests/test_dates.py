@@ -325,3 +325,34 @@ def test_log_refuses_a_month_first_date_and_a_skipped_hour(kg) -> None:
     result = kg("log", "sam", "--when", "2026-03-29 01:30", expect=1)
     assert "does not exist in Europe/London" in result.stderr
     assert "Wed 18 Nov 2026" in kg("log", "sam", "--when", "last weds").stdout
+
+
+def test_a_time_typed_is_shown_in_show_amend_and_the_exports_and_only_then(kg, tmp_path) -> None:
+    """A bare day is stored at noon (or when logged): that noon is never shown as a time typed."""
+    import json
+
+    kg("add", "Sam")
+    kg("log", "sam", "--when", "19/11 7:30pm", "--note", "Late call")
+    kg("log", "sam", "--when", "18/11")
+    kg("log", "sam", "--when", "17/11 12pm")  # a noon typed is a time typed
+    timeline = kg("show", "sam").stdout
+    assert "Thu 19 Nov 2026, 7:30pm" in timeline and "Tue 17 Nov 2026, 12pm" in timeline
+    assert "Wed 18 Nov 2026 " in timeline and "Wed 18 Nov 2026," not in timeline
+    lines = kg("export", "--format", "csv").stdout.splitlines()
+    assert [line.split(",")[:2] for line in lines[1:]] == [
+        ["2026-11-19", "19:30"],
+        ["2026-11-18", ""],
+        ["2026-11-17", "12:00"],
+    ]
+    pack = kg("export", "--format", "markdown").stdout
+    assert "**Thu 19 Nov 2026, 7:30pm**" in pack and "**Wed 18 Nov 2026**" in pack
+    out = kg("amend", "2", "--when", "18/11 9am").stdout
+    assert "Wed 18 Nov 2026, 9am): date." in out
+    assert "Wed 18 Nov 2026): date." in kg("amend", "2", "--when", "18/11").stdout
+    # The JSON export keeps it, so a store copied from it shows the same.
+    kg("export", "--output", str(tmp_path / "all.json"))
+    given = [c["time_given"] for c in json.loads((tmp_path / "all.json").read_text())["conversations"]]
+    assert given == [True, False, True]
+    other = ("--db", str(tmp_path / "other.db"))
+    kg(*other, "import", str(tmp_path / "all.json"))
+    assert "Thu 19 Nov 2026, 7:30pm" in kg(*other, "show", "sam").stdout

@@ -82,6 +82,10 @@ class When:
     day: date
     time: time | None = None
 
+    @property
+    def time_given(self) -> bool:
+        return self.time is not None
+
     def instant(self, now: datetime) -> datetime:
         """The UTC instant to store: now for today, local noon for another bare day."""
         local_now = now.astimezone()
@@ -341,6 +345,12 @@ def describe_time(wall: time) -> str:
 def describe_when(day: date, wall: time | None) -> str:
     """`Thu 19 Nov 2026, 7pm` when a time was given, else `Thu 19 Nov 2026`."""
     return describe_day(day) if wall is None else f"{describe_day(day)}, {describe_time(wall)}"
+
+
+def describe_moment(moment: datetime, time_given: bool) -> str:
+    """A stored instant in the user's local time: with its time only when one was typed."""
+    local = moment.astimezone()
+    return describe_when(local.date(), local.time() if time_given else None)
 
 
 def rhythm_name(days: int) -> str | None:

@@ -361,6 +361,7 @@ def jot(
         heard.names,
         via=heard.via,
         occurred_at=heard.when.instant(now),
+        time_given=heard.when.time_given,
         now=now,
         note=heard.note,
         logged_by=worker(),
@@ -372,7 +373,7 @@ def jot(
         messages.LOGGED.format(
             what=LABELS[heard.via],
             who=join_names([user(p.name) for p in logged.people]),
-            day=describe_day(heard.when.day),
+            day=logged.conversation.describe_when(),
             id=logged.conversation.id,
         )
     )

@@ -7,7 +7,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, interactive, open_store
-from keepgoing.dates import When, describe_day, describe_when, parse_when
+from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
@@ -129,6 +129,7 @@ def log(
         names,
         via=via,
         occurred_at=moment.instant(now),
+        time_given=moment.time_given,
         now=now,
         note=note,
         wellbeing=wellbeing,
@@ -153,7 +154,7 @@ def log(
         messages.LOGGED.format(
             what=LABELS[logged.conversation.via],
             who=who,
-            day=describe_when(moment.day, moment.time),
+            day=logged.conversation.describe_when(),
             id=logged.conversation.id,
         )
     )

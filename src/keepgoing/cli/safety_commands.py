@@ -142,6 +142,7 @@ def restore(
     from keepgoing.storage import resolve_location
     from keepgoing.storage.backup import check
     from keepgoing.storage.backup import restore as bring_back
+    from keepgoing.storage.numbers import given_in_file, keep_given
 
     location = resolve_location(db or state["db"])
     if "://" in location:
@@ -152,8 +153,11 @@ def restore(
 
         raise BadInput(f"{file} cannot be restored: {health.problems[0]}.")
     confirm(messages.RESTORE_QUESTION.format(store=user(location), backup=user(str(file))), yes)
+    given = given_in_file(Path(location).expanduser())
     safety = bring_back(file, Path(location).expanduser())
-    open_store(db).close()  # an older backup is migrated now, with its own safety copy
+    store = open_store(db)  # an older backup is migrated now, with its own safety copy
+    keep_given(store, given)  # numbers given since the backup are never given again
+    store.close()
     kept = messages.RESTORE_KEPT.format(path=user(str(safety))) if safety else ""
     say(messages.RESTORED.format(path=user(str(file)), kept=kept))
 
