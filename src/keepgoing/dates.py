@@ -208,6 +208,8 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
         raise BadInput(f'"{text}" needs a day and a month ({WHEN_HINT}).')
     # "7pm" gives an hour and no minute: the minute is then o'clock, not the default's.
     has_time = first.hour == second.hour
+    if has_time and first.minute != second.minute and not _HOUR_ONLY.search(text):
+        raise BadInput(f'Could not read the time in "{text}": write it as 7:30pm or 19:30.')
     if first.year == second.year:
         _year_as_written(text, first.year)
         day = first.date()
@@ -231,6 +233,14 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
     return When(day, first.time() if has_time else None)
 
 
+_HOUR_ONLY = re.compile(r"(?<![\d:.])\d{1,2}\s*[ap]m\b")
+# "7.30pm" and "at 7.30", as the UK writes times, are 7:30.
+_DOT_TIMES = (
+    (re.compile(r"\b(\d{1,2})\.(\d{2})(\s*[ap]m)\b"), r"\1:\2\3"),
+    (re.compile(r"\bat (\d{1,2})\.(\d{2})\b"), r"at \1:\2"),
+)
+
+
 def _in_year(day: date, year: int) -> date | None:
     try:
         return day.replace(year=year)
@@ -243,13 +253,17 @@ def _numeric(day: date, dayfirst: bool) -> str:
     return f"{day.day}/{day.month}/{day.year}" if dayfirst else f"{day.month}/{day.day}/{day.year}"
 
 
-_NUMERIC_DATE = re.compile(r"(?<![\d:./-])(\d{1,2})([/.-])(\d{1,2})((?:\2\d{2,4})?)(?![\d:./-])")
+# 11/25, 11-25-2026, 11.25.2026 (with dots only with a year: 7.30 is a time); never 7.30pm.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d:./-])(\d{1,2})(?:([/-])(\d{1,2})((?:\2\d{2,4})?)|(\.)(\d{1,2})(\5\d{2,4}))(?![\d:./-]|\s*[ap]m\b)"
+)
 
 
 def _day_month_as_set(text: str, dayfirst: bool) -> None:
     """Refuse 11/25 when dates are day-first (the parser would quietly read it month-first)."""
     for match in _NUMERIC_DATE.finditer(text):
-        first, sep, second, year = match[1], match[2], match[3], match[4]
+        first = match[1]
+        sep, second, year = match.group(2, 3, 4) if match[2] else match.group(5, 6, 7)
         month = int(second) if dayfirst else int(first)
         if month > 12 and int(first if dayfirst else second) <= 12:
             raise BadInput(f"{match[0]} has no month {month}: did you mean {second}{sep}{first}{year}?")
@@ -286,6 +300,8 @@ def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool |
         raise BadInput(f"A date cannot be empty ({_hint(prefer)}).")
     if len(words) > 64:
         raise BadInput("That date is too long to be a date.")
+    for pattern, replacement in _DOT_TIMES:
+        words = pattern.sub(replacement, words)
     try:
         relative = _relative(words, today, prefer)
         at = None

@@ -8,7 +8,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
-from keepgoing.dates import describe_day, parse_duration, parse_when
+from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
@@ -347,7 +347,9 @@ def jot(
     store = open_store(db)
     heard = understand(store, text, today=today, choose=_ask_which if sys.stdin.isatty() else None)
     summary = messages.JOT_UNDERSTOOD.format(
-        what=LABELS[heard.via], who=join_names(heard.names), day=describe_day(heard.when.day)
+        what=LABELS[heard.via],
+        who=join_names(heard.names),
+        day=describe_when(heard.when.day, heard.when.time),
     )
     if not yes:
         if not sys.stdin.isatty():
