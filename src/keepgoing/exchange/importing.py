@@ -504,8 +504,10 @@ class Importer:
                 "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due WHERE id = :id",
                 updates,
             )
-        # Rows came in with their own ids, which PostgreSQL's id sequences do not notice.
-        move_past_given(self.store, TABLES)
+        # Rows came in with their own ids, which PostgreSQL's id sequences do not notice
+        # (a sequence ignores rollbacks: a dry run leaves it alone).
+        if not self.report.dry_run:
+            move_past_given(self.store, TABLES)
 
 
 def _is_id(value: Any) -> bool:
