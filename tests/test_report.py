@@ -205,3 +205,20 @@ def test_an_anonymised_pdf_names_nobody(month, tmp_path) -> None:
     text = shots.pdf_text(pdf)
     assert "Impact report" in text
     _assert_names_nobody(text)
+
+
+@pytest.mark.parametrize("period", ["2026-12", "2026Q4", "2026", None])
+def test_days_that_have_not_happened_are_never_counted_overdue(kg, clock, period) -> None:
+    """Issue 20: on 2 Dec, a weekly person logged today was "overdue for 23 days" in December."""
+    clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
+    kg("add", "Sam", "--every", "weekly")
+    kg("log", "sam")
+    rhythm = json.loads(kg("report", *(["--period", period] if period else []), "--json").stdout)["rhythm"]
+    assert (rhythm["went_overdue"], rhythm["longest_overdue_days"]) == (0, None)
+    # Ten days on, 9 to 12 Dec (due on the 9th) are overdue; none after today.
+    clock.set(datetime(2026, 12, 12, 10, 0, tzinfo=UTC))
+    rhythm = json.loads(kg("report", *(["--period", period] if period else []), "--json").stdout)["rhythm"]
+    assert (rhythm["went_overdue"], rhythm["longest_overdue_days"]) == (1, 4)
+    # A period that is all to come has no overdue days at all.
+    rhythm = json.loads(kg("report", "--period", "2027-01", "--json").stdout)["rhythm"]
+    assert rhythm["went_overdue"] == 0

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from keepgoing import clock
 from keepgoing.errors import BadInput
 from keepgoing.storage.values import EARLIEST, LATEST  # one range for every way a date comes in
 
@@ -23,6 +24,7 @@ WEEKDAYS = {
     "tues": 1,
     "wednesday": 2,
     "wed": 2,
+    "weds": 2,
     "thursday": 3,
     "thu": 3,
     "thur": 3,
@@ -80,13 +82,16 @@ class When:
     day: date
     time: time | None = None
 
+    @property
+    def time_given(self) -> bool:
+        return self.time is not None
+
     def instant(self, now: datetime) -> datetime:
         """The UTC instant to store: now for today, local noon for another bare day."""
         local_now = now.astimezone()
         if self.time is None and self.day == local_now.date():
             return now.astimezone(UTC)
-        wall = self.time if self.time is not None else time(12, 0)
-        return datetime.combine(self.day, wall).astimezone().astimezone(UTC)
+        return clock.local_instant(self.day, self.time if self.time is not None else time(12, 0))
 
 
 def _count(word: str) -> int:
@@ -186,6 +191,7 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
     from dateutil import parser
 
     WHEN_HINT = _hint(prefer)
+    _day_month_as_set(text, dayfirst)
 
     # Parse against two different defaults: a field that differs between the two
     # results was not in the text, so we can tell what the user really wrote.
@@ -200,24 +206,67 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
         raise BadInput(f'Could not read "{text}" as a date: leave out the time zone.')
     if first.day != second.day or first.month != second.month:
         raise BadInput(f'"{text}" needs a day and a month ({WHEN_HINT}).')
-    has_time = (first.hour, first.minute) == (second.hour, second.minute)
+    # "7pm" gives an hour and no minute: the minute is then o'clock, not the default's.
+    has_time = first.hour == second.hour
+    if has_time and first.minute != second.minute and not _HOUR_ONLY.search(text):
+        raise BadInput(f'Could not read the time in "{text}": write it as 7:30pm or 19:30.')
     if first.year == second.year:
         _year_as_written(text, first.year)
         day = first.date()
     else:
-        # No year written: the nearest such date in the direction the field looks.
+        # No year written: this year's, and never another year in silence (PRODUCT.md).
         try:
             day = first.replace(year=today.year).date()
         except ValueError:  # 29 February outside a leap year
             raise BadInput(f'"{text}" is not a date in {today.year}.') from None
         if prefer == "past" and day > today:
-            day = day.replace(year=today.year - 1)
-        elif prefer == "future" and day < today:
-            day = day.replace(year=today.year + 1)
+            earlier = _in_year(day, today.year - 1)
+            last_year = f": say {_numeric(earlier, dayfirst)} if you mean last year" if earlier else ""
+            raise BadInput(f"{text} is still to come this year{last_year}.")
+        if prefer == "future" and day < today:
+            later = _in_year(day, today.year + 1)
+            choices = [_numeric(day, dayfirst), *([_numeric(later, dayfirst)] if later else [])]
+            raise BadInput(f"{text} has passed this year: say {' or '.join(choices)}.")
     for token in re.findall(r"[a-z]+", text):
         if token in WEEKDAYS and WEEKDAYS[token] != day.weekday():
             raise BadInput(f'"{text}" does not add up: {describe_day(day)} is a {day:%A}.')
     return When(day, first.time() if has_time else None)
+
+
+_HOUR_ONLY = re.compile(r"(?<![\d:.])\d{1,2}\s*[ap]m\b")
+# "7.30pm" and "at 7.30", as the UK writes times, are 7:30.
+_DOT_TIMES = (
+    (re.compile(r"\b(\d{1,2})\.(\d{2})(\s*[ap]m)\b"), r"\1:\2\3"),
+    (re.compile(r"\bat (\d{1,2})\.(\d{2})\b"), r"at \1:\2"),
+)
+
+
+def _in_year(day: date, year: int) -> date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
+
+def _numeric(day: date, dayfirst: bool) -> str:
+    """27/11/2026 (or 11/27/2026 month-first): a date with its year, as the user writes dates."""
+    return f"{day.day}/{day.month}/{day.year}" if dayfirst else f"{day.month}/{day.day}/{day.year}"
+
+
+# 11/25, 11-25-2026, 11.25.2026 (with dots only with a year: 7.30 is a time); never 7.30pm.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d:./-])(\d{1,2})(?:([/-])(\d{1,2})((?:\2\d{2,4})?)|(\.)(\d{1,2})(\5\d{2,4}))(?![\d:./-]|\s*[ap]m\b)"
+)
+
+
+def _day_month_as_set(text: str, dayfirst: bool) -> None:
+    """Refuse 11/25 when dates are day-first (the parser would quietly read it month-first)."""
+    for match in _NUMERIC_DATE.finditer(text):
+        first = match[1]
+        sep, second, year = match.group(2, 3, 4) if match[2] else match.group(5, 6, 7)
+        month = int(second) if dayfirst else int(first)
+        if month > 12 and int(first if dayfirst else second) <= 12:
+            raise BadInput(f"{match[0]} has no month {month}: did you mean {second}{sep}{first}{year}?")
 
 
 _TIMES = re.compile(r"\d{1,2}(?::\d{2}){1,2}|\d{1,2}\s*(?:am|pm)\b")
@@ -240,12 +289,19 @@ def _year_as_written(text: str, year: int) -> None:
 
 
 def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool | None = None) -> When:
-    """Read a WHEN. `prefer` is "past" for when something happened, "future" for due dates."""
+    """Read a WHEN. `prefer` is "past" for when something happened, "future" for due dates.
+
+    "either" (the edges of a period) looks back only for a bare weekday. A day and
+    month without a year are this year's; where that day is on the wrong side of
+    today for the field, it is refused with the years to choose from.
+    """
     words = " ".join(text.strip().casefold().split())
     if not words:
         raise BadInput(f"A date cannot be empty ({_hint(prefer)}).")
     if len(words) > 64:
         raise BadInput("That date is too long to be a date.")
+    for pattern, replacement in _DOT_TIMES:
+        words = pattern.sub(replacement, words)
     try:
         relative = _relative(words, today, prefer)
         at = None
@@ -264,6 +320,11 @@ def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool |
             dayfirst = configured_dayfirst()
         when = _written(words, today, prefer, dayfirst)
     _check_range(when.day, text.strip())
+    if when.time is not None and not clock.wall_time_exists(when.day, when.time):
+        raise BadInput(
+            f"{when.time:%H:%M} on {describe_day(when.day)} does not exist in {clock.zone_name()}: "
+            "the clocks went forward."
+        )
     return when
 
 
@@ -288,6 +349,24 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> int:
 def describe_day(day: date) -> str:
     """`Fri 20 Nov 2026`: the form every write echoes back."""
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def describe_time(wall: time) -> str:
+    """`7pm`, `10:30am`: a time of day as people say it."""
+    hour = wall.hour % 12 or 12
+    minutes = f":{wall.minute:02d}" if wall.minute else ""
+    return f"{hour}{minutes}{'am' if wall.hour < 12 else 'pm'}"
+
+
+def describe_when(day: date, wall: time | None) -> str:
+    """`Thu 19 Nov 2026, 7pm` when a time was given, else `Thu 19 Nov 2026`."""
+    return describe_day(day) if wall is None else f"{describe_day(day)}, {describe_time(wall)}"
+
+
+def describe_moment(moment: datetime, time_given: bool) -> str:
+    """A stored instant in the user's local time: with its time only when one was typed."""
+    local = moment.astimezone()
+    return describe_when(local.date(), local.time() if time_given else None)
 
 
 def rhythm_name(days: int) -> str | None:

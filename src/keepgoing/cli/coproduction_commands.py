@@ -8,7 +8,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
-from keepgoing.dates import describe_day, parse_duration, parse_when
+from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
@@ -252,7 +252,8 @@ def wins(
 
     today = clock.local_today(clock.now())
     found = list_wins(
-        open_store(db), since=start_of_day(parse_when(since, today=today).day) if since else None
+        open_store(db),
+        since=start_of_day(parse_when(since, today=today, prefer="either").day) if since else None,
     )
     if json_out:
         emit_json([w.to_json() for w in found])
@@ -354,7 +355,9 @@ def jot(
     store = open_store(db, create=True)
     heard = understand(store, text, today=today, choose=_ask_which if sys.stdin.isatty() else None)
     summary = messages.JOT_UNDERSTOOD.format(
-        what=LABELS[heard.via], who=join_names(heard.names), day=describe_day(heard.when.day)
+        what=LABELS[heard.via],
+        who=join_names(heard.names),
+        day=describe_when(heard.when.day, heard.when.time),
     )
     if not yes:
         if not sys.stdin.isatty():
@@ -368,6 +371,7 @@ def jot(
         heard.names,
         via=heard.via,
         occurred_at=heard.when.instant(now),
+        time_given=heard.when.time_given,
         now=now,
         note=heard.note,
         logged_by=worker(),
@@ -379,7 +383,7 @@ def jot(
         messages.LOGGED.format(
             what=LABELS[heard.via],
             who=join_names([user(p.name) for p in logged.people]),
-            day=describe_day(heard.when.day),
+            day=logged.conversation.describe_when(),
             id=logged.conversation.id,
         )
     )

@@ -31,7 +31,7 @@ def _describe(conversation) -> str:
         id=conversation.id,
         what=LABELS[conversation.via],
         who=join_names([user(name) for name in conversation.people]) or "nobody",
-        day=describe_day(conversation.occurred_at.astimezone().date()),
+        day=conversation.describe_when(),
     )
 
 
@@ -92,14 +92,15 @@ def amend(
 
     now = clock.now()
     today = clock.local_today(now)
-    moment = parse_when(when, today=today, prefer="past").instant(now) if when else None
+    typed = parse_when(when, today=today, prefer="past") if when else None
     due_day = parse_when(due, today=today, prefer="future").day if due else None
     done = amend_conversation(
         open_store(db),
         conversation_id,
         now=now,
         worker=worker(),
-        occurred_at=moment,
+        occurred_at=typed.instant(now) if typed else None,
+        time_given=typed.time_given if typed else False,
         via=via,
         note=note,
         add_people=with_,

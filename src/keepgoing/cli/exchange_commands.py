@@ -116,8 +116,8 @@ def export(
         raise BadInput("--keep-notes only makes sense with --anonymise.")
     now = clock.now()
     today = clock.local_today(now)
-    since_day = parse_when(since, today=today).day if since else None
-    until_day = parse_when(until, today=today).day if until else None
+    since_day = parse_when(since, today=today, prefer="either").day if since else None
+    until_day = parse_when(until, today=today, prefer="either").day if until else None
     store = open_store(db)
     with store.read():
         selection = Selection.build(

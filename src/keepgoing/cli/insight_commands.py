@@ -42,7 +42,7 @@ def stats(
     if period not in ("week", "month"):
         raise BadInput(f"--by is week or month, not {by!r}.")
     today = clock.local_today(clock.now())
-    start = parse_when(since, today=today).day if since else today - timedelta(days=182)
+    start = parse_when(since, today=today, prefer="either").day if since else today - timedelta(days=182)
     if start > today:
         raise BadInput("--since is in the future.")
     store = open_store(db)

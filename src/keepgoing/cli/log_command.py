@@ -129,6 +129,7 @@ def log(
         names,
         via=via,
         occurred_at=moment.instant(now),
+        time_given=moment.time_given,
         now=now,
         note=note,
         wellbeing=wellbeing,
@@ -153,7 +154,7 @@ def log(
         messages.LOGGED.format(
             what=LABELS[logged.conversation.via],
             who=who,
-            day=describe_day(moment.day),
+            day=logged.conversation.describe_when(),
             id=logged.conversation.id,
         )
     )

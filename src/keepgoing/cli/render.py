@@ -432,7 +432,7 @@ def person_card(
         feeling = (str(item.wellbeing) if item.wellbeing else "") + (
             f" {item.feeling}" if item.feeling else ""
         )
-        cells: list[Any] = [str(item.id), describe_day(item.occurred_at.astimezone().date()), _t(how)]
+        cells: list[Any] = [str(item.id), item.describe_when(), _t(how)]
         if together:
             cells.append(_t(", ".join(others)))
         if scored:

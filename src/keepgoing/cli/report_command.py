@@ -64,15 +64,17 @@ def report(
     if period:
         span = parse_period(period)
     elif since or until:
-        start = parse_when(since, today=today).day if since else current_quarter(today).start
-        end = parse_when(until, today=today).day if until else today
+        start = parse_when(since, today=today, prefer="either").day if since else current_quarter(today).start
+        end = parse_when(until, today=today, prefer="either").day if until else today
         if end < start:
             raise UsageError("--until comes before --since.")
         span = Span(start, end)
     else:
         span = current_quarter(today)
     store = open_store(db)
-    figures = build_report(store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise)
+    figures = build_report(
+        store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise, today=today
+    )
     if json_out:
         from keepgoing.cli.output import emit_json
 

@@ -142,6 +142,7 @@ def restore(
     from keepgoing.storage import store_file
     from keepgoing.storage.backup import check
     from keepgoing.storage.backup import restore as bring_back
+    from keepgoing.storage.numbers import given_in_file, keep_given
 
     location = _local_path(store_file(db or state["db"]))
     health = check(file)
@@ -150,8 +151,11 @@ def restore(
 
         raise BadInput(f"{file} cannot be restored: {health.problems[0]}.")
     confirm(messages.RESTORE_QUESTION.format(store=user(str(location)), backup=user(str(file))), yes)
+    given = given_in_file(location)
     safety = bring_back(file, location)
-    open_store(db, create=True).close()  # an older backup is migrated now, with its own safety copy
+    store = open_store(db, create=True)  # an older backup is migrated now, with its own safety copy
+    keep_given(store, given)  # numbers given since the backup are never given again
+    store.close()
     kept = messages.RESTORE_KEPT.format(path=user(str(safety))) if safety else ""
     say(messages.RESTORED.format(path=user(str(file)), kept=kept))
 

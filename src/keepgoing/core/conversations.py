@@ -29,6 +29,7 @@ class Conversation:
     people: list[str] = field(default_factory=list)
     feeling: str | None = None
     group: str | None = None
+    time_given: bool = False  # a time of day was typed, so it is shown
 
     @classmethod
     def from_row(cls, row: Any) -> Conversation:
@@ -42,7 +43,14 @@ class Conversation:
             row["logged_by"],
             feeling=row["feeling"],
             group=row["group_name"],
+            time_given=bool(row["time_given"]),
         )
+
+    def describe_when(self) -> str:
+        """`Thu 19 Nov 2026, 7pm` when a time was typed, else `Thu 19 Nov 2026`."""
+        from keepgoing.dates import describe_moment
+
+        return describe_moment(self.occurred_at, self.time_given)
 
     def to_json(self, *, exclude: str | None = None) -> dict[str, Any]:
         return {
@@ -55,6 +63,7 @@ class Conversation:
             "feeling": self.feeling,
             "group": self.group,
             "logged_by": self.logged_by,
+            "time_given": self.time_given,
         }
 
 
@@ -141,6 +150,7 @@ def log_conversation(
     via: str | None,
     occurred_at: datetime,
     now: datetime,
+    time_given: bool = False,
     note: str | None = None,
     wellbeing: int | None = None,
     follow_up: str | None = None,
@@ -183,9 +193,10 @@ def log_conversation(
         people, created, matched = _resolve(store, names, create_missing=create_missing, now=now)
         via = via or group_via or people[0].prefers or "other"
         conversation_id = store.insert(
-            "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id) "
-            "VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group) RETURNING id",
+            "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id, "
+            "time_given) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given) RETURNING id",
             {
+                "time_given": time_given,
                 "at": occurred_at,
                 "via": via,
                 "note": note,
@@ -261,6 +272,7 @@ def log_conversation(
             [p.name for p in people],
             feeling,
             group_name,
+            time_given,
         )
         return Logged(
             conversation,
@@ -277,8 +289,8 @@ def log_conversation(
 def conversations_with(store: Store, person_id: int, *, limit: int | None = None) -> list[Conversation]:
     """A person's conversations, newest first, each with everyone who was there."""
     sql = (
-        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, g.name AS group_name "
-        "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
+        "g.name AS group_name FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
         "LEFT JOIN community_group g ON g.id = c.group_id WHERE cp.person_id = :pid "
         "ORDER BY c.occurred_at DESC, c.id DESC"
     )

@@ -46,8 +46,8 @@ class Unlogged:
 def get_conversation(store: Store, conversation_id: int) -> Conversation:
     """One conversation with everyone who was there."""
     row = store.row(
-        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, g.name AS group_name "
-        "FROM conversation c LEFT JOIN community_group g ON g.id = c.group_id WHERE c.id = :id",
+        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
+        "g.name AS group_name FROM conversation c LEFT JOIN community_group g ON g.id = c.group_id WHERE c.id = :id",
         {"id": conversation_id},
     )
     if row is None:
@@ -97,6 +97,7 @@ def amend_conversation(
     now: datetime,
     worker: str | None,
     occurred_at: datetime | None = None,
+    time_given: bool = False,
     via: str | None = None,
     note: str | None = None,
     add_people: list[str] | None = None,
@@ -143,6 +144,9 @@ def amend_conversation(
             if given and value != getattr(before, column):
                 updates[column] = value
                 changes.append(change)
+        if occurred_at is not None and time_given != before.time_given:  # a time typed, or now left out
+            updates["time_given"] = time_given
+            changes.extend([] if "date" in changes else ["date"])
         present = {p.id: p for p in conversation_people(store, before.id)}
         touched: dict[int, Person] = dict(present)
         for raw in remove_people or []:

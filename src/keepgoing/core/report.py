@@ -251,17 +251,22 @@ def build_report(
     *,
     worker: str | None = None,
     anonymise: bool = False,
+    today: date | None = None,
 ) -> Report:
-    """Every figure of the report for `span`; `worker`: only what they logged and their people."""
+    """Every figure of the report for `span`; `worker`: only what they logged and their people.
+
+    No day after `today` counts as overdue (a period still running, or one to come).
+    """
     previous = span.before()
     report = Report(span, previous, worker or "the team", anonymise)
     start, end = start_of_day(span.start), start_of_day(span.end + timedelta(days=1))
     before_start = start_of_day(previous.start)
     mine = " AND c.logged_by = :worker" if worker else ""
     params: dict[str, Any] = {"start": start, "end": end, "before": before_start, "worker": worker}
+    horizon = min(end, start_of_day(today + timedelta(days=1))) if today else end
     with store.read():
         _reach(store, report, mine, params)
-        _rhythm_and_wellbeing(store, report, params, worker)
+        _rhythm_and_wellbeing(store, report, params, worker, horizon)
         _promises(store, report, params, worker)
         _ideas_groups_wins(store, report, mine, params, worker)
     return report
@@ -301,8 +306,13 @@ def _reach(store: Store, report: Report, mine: str, params: dict[str, Any]) -> N
         setattr(report, key, int(in_touch or 0))
 
 
-def _rhythm_and_wellbeing(store: Store, report: Report, params: dict[str, Any], worker: str | None) -> None:
-    """One pass over every person's history up to the period's end, in date order."""
+def _rhythm_and_wellbeing(
+    store: Store, report: Report, params: dict[str, Any], worker: str | None, horizon: datetime
+) -> None:
+    """One pass over every person's history up to the period's end, in date order.
+
+    Overdue spells stop at `horizon`: the period's end, or the end of today if sooner.
+    """
     people = {
         row["id"]: row
         for row in store.rows("SELECT id, cadence_days, created_at, archived_at, consent, worker FROM person")
@@ -314,7 +324,7 @@ def _rhythm_and_wellbeing(store: Store, report: Report, params: dict[str, Any], 
     def finish(person_id: int | None) -> None:
         if person_id is None or person_id not in people:
             return
-        _one_person(report, people[person_id], timeline, start, end, worker)
+        _one_person(report, people[person_id], timeline, start, horizon, worker)
 
     for row in store.stream(
         "SELECT cp.person_id AS pid, c.occurred_at AS at, c.wellbeing AS wb, c.logged_by AS by "
@@ -333,7 +343,7 @@ def _rhythm_and_wellbeing(store: Store, report: Report, params: dict[str, Any], 
     contacted = _contacted_ids(store, end)
     for person_id, row in people.items():
         if person_id not in contacted:
-            _one_person(report, row, [], start, end, worker)
+            _one_person(report, row, [], start, horizon, worker)
 
 
 def _contacted_ids(store: Store, end: datetime) -> set[int]:

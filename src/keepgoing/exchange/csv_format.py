@@ -57,7 +57,9 @@ def write_csv(
     for conversation, present in conversations_with_people(store, selection):
         # Per conversation, not per row: the cells every participant's row shares.
         local = stored_instant(conversation["occurred_at"]).astimezone()
-        day, clock_time = local.date().isoformat(), f"{local.hour:02d}:{local.minute:02d}"
+        # The time only when one was typed: a bare day is stored at noon, or when it was logged.
+        day = local.date().isoformat()
+        clock_time = f"{local.hour:02d}:{local.minute:02d}" if conversation["time_given"] else ""
         wellbeing = conversation["wellbeing"] if conversation["wellbeing"] is not None else ""
         note = neutralise(selection.text(conversation["note"]) or "")
         logged_by = neutralise(conversation["logged_by"] or "")

@@ -27,6 +27,7 @@ from keepgoing.core.person_fields import (
 )
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
+from keepgoing.storage.numbers import highest_given, move_past_given
 from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.text import clean, clean_name, clean_tag, name_key, optional, worker_key
 
@@ -88,9 +89,9 @@ class Importer:
         for row in store.rows("SELECT person_id, alias_key FROM alias"):
             self.by_key[row["alias_key"]] = row["person_id"]
         self.was_empty = not self.people
-        self.next_ids = {
-            table: int(store.value(f"SELECT coalesce(max(id), 0) FROM {table}")) + 1 for table in TABLES
-        }
+        # Past the highest number ever given: one removed is never given out again.
+        self.given = {table: highest_given(store, table) for table in TABLES}
+        self.next_ids = {table: given + 1 for table, given in self.given.items()}
         self.used_ids: dict[str, set[int]] = {table: set() for table in TABLES}
         self.group_keys = {
             r["name_key"]: r["id"] for r in store.rows("SELECT id, name_key FROM community_group")
@@ -112,7 +113,12 @@ class Importer:
             self.next_ids[table] = max(self.next_ids[table], max(numbers) + 1)
 
     def _new_id(self, table: str, wanted: Any) -> int:
-        if self.was_empty and _is_id(wanted) and wanted not in self.used_ids[table]:
+        if (
+            self.was_empty
+            and _is_id(wanted)
+            and wanted > self.given[table]
+            and wanted not in self.used_ids[table]
+        ):
             # Into an empty store, keep the file's ids so that a re-export is identical.
             self.used_ids[table].add(wanted)
             return int(wanted)
@@ -232,6 +238,9 @@ class Importer:
             feeling = optional(_text(fields.get("feeling")), "tag")
             amended_by = optional(_text(fields.get("amended_by")), "name")
             amended_at = _instant(fields.get("amended_at"))
+            time_given = fields.get("time_given", False)
+            if not isinstance(time_given, bool):
+                raise BadInput("time_given must be true or false")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
@@ -255,6 +264,7 @@ class Importer:
                 "group": group_id,
                 "amended_by": amended_by,
                 "amended_at": amended_at,
+                "time_given": time_given,
             }
         )
         for pid in people:
@@ -344,8 +354,8 @@ class Importer:
     def flush(self) -> None:
         statements = {
             "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
-            "created_at, feeling, group_id, amended_by, amended_at) "
-            "VALUES (:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at)",
+            "created_at, feeling, group_id, amended_by, amended_at, time_given) VALUES "
+            "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given)",
             "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
             "done_at, logged_by, worker) VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker)",
@@ -510,14 +520,10 @@ class Importer:
                 "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due WHERE id = :id",
                 updates,
             )
-        if self.store.dialect == "postgresql":
-            # Rows came in with their own ids, which PostgreSQL's id sequences do not
-            # notice (SQLite takes max(id) + 1): move each sequence past them.
-            for table in TABLES:
-                self.store.row(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
-                )
+        # Rows came in with their own ids, which PostgreSQL's id sequences do not notice
+        # (a sequence ignores rollbacks: a dry run leaves it alone).
+        if not self.report.dry_run:
+            move_past_given(self.store, TABLES)
 
 
 def _is_id(value: Any) -> bool:

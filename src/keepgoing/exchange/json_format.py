@@ -116,6 +116,7 @@ def write_json(
             "group_id": row["group_id"],
             "amended_by": row["amended_by"],
             "amended_at": iso_instant(row["amended_at"]),
+            "time_given": bool(row["time_given"]),
             "person_ids": [pid for pid, _, _ in present if pid in selected or not selection.filters_people],
             "people": [
                 selection.name(pid, name)

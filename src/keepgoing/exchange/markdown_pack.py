@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from keepgoing import __version__
-from keepgoing.dates import describe_day, describe_rhythm
+from keepgoing.dates import describe_day, describe_moment, describe_rhythm
 from keepgoing.exchange.selection import Selection, grouped, people_rows
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime, stored_day, stored_instant
@@ -172,14 +172,15 @@ def _person(
             out.write(f"- {inline(text)}{due}{whose}\n")
             counts["follow_ups"] += 1
     recent = store.rows(
-        "SELECT c.id, c.occurred_at, c.via, c.note, c.logged_by FROM conversation c JOIN conversation_person cp "
+        "SELECT c.id, c.occurred_at, c.time_given, c.via, c.note, c.logged_by FROM conversation c "
+        "JOIN conversation_person cp "
         "ON cp.conversation_id = c.id WHERE cp.person_id = :p ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
         {"p": row["id"], "n": recent_count},
     )
     if recent:
         out.write("\n### Recent conversations\n\n")
         for item in recent:
-            day = describe_day(stored_instant(item["occurred_at"]).astimezone().date())
+            day = describe_moment(stored_instant(item["occurred_at"]), bool(item["time_given"]))
             others = [
                 selection.name(r["id"], r["name"])
                 for r in store.rows(

@@ -33,6 +33,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "group_id",
         "amended_by",
         "amended_at",
+        "time_given",
     ),
     "conversation_person": (
         "conversation_id",

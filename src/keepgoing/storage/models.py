@@ -12,10 +12,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import Column, ForeignKey, Index, Integer, false
 from sqlmodel import Field, SQLModel
 
 metadata = SQLModel.metadata
+
+# Numbers people are given (conversations, follow-ups, ideas, notes, wins) are never
+# reused: on SQLite that takes AUTOINCREMENT (without it, deleting the highest row
+# hands its number out again); PostgreSQL's sequences never go back.
+NEVER_REUSED = {"sqlite_autoincrement": True}
 
 
 def _person_fk(*, nullable: bool | None = None, index: bool | None = None, primary_key: bool = False) -> Any:
@@ -85,6 +90,7 @@ class PersonTagTable(SQLModel, table=True):
 
 class ConversationTable(SQLModel, table=True):
     __tablename__ = "conversation"
+    __table_args__ = NEVER_REUSED
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(index=True)
@@ -101,6 +107,8 @@ class ConversationTable(SQLModel, table=True):
     # A correction made later with `keepgoing amend`: by whom, and when.
     amended_by: str | None = Field(default=None, max_length=200)
     amended_at: datetime | None = None
+    # The user gave a time of day ("19/11 7pm"), so it is shown; otherwise only the day is.
+    time_given: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ConversationPersonTable(SQLModel, table=True):
@@ -115,7 +123,7 @@ class ConversationPersonTable(SQLModel, table=True):
 
 class FollowUpTable(SQLModel, table=True):
     __tablename__ = "follow_up"
-    __table_args__ = (Index("ix_follow_up_open", "done_at", "due_on"),)
+    __table_args__ = (Index("ix_follow_up_open", "done_at", "due_on"), NEVER_REUSED)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
@@ -136,6 +144,7 @@ class PersonNoteTable(SQLModel, table=True):
     """A lasting note on what matters to someone or drives them."""
 
     __tablename__ = "person_note"
+    __table_args__ = NEVER_REUSED
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
@@ -147,6 +156,7 @@ class IdeaTable(SQLModel, table=True):
     """An idea someone shared, and what became of it."""
 
     __tablename__ = "idea"
+    __table_args__ = NEVER_REUSED
 
     id: int | None = Field(default=None, primary_key=True)
     # None once the person who raised it is forgotten: a taken-up idea stays, unlinked.
@@ -190,6 +200,7 @@ class WinTable(SQLModel, table=True):
     """A small win worth celebrating."""
 
     __tablename__ = "win"
+    __table_args__ = NEVER_REUSED
 
     id: int | None = Field(default=None, primary_key=True)
     text: str = Field(max_length=2_000)

@@ -14,5 +14,6 @@ REVISIONS: tuple[str, ...] = (
     "0004_team",
     "0005_corrections",
     "0006_plain_name_keys",
+    "0007_numbers_and_times",
 )
 HEAD = REVISIONS[-1]
