@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import stored
+
 HEAVY = bool(os.environ.get("KEEPGOING_HEAVY_TESTS"))
 
 NAME = "Victor Vance"
@@ -143,3 +145,160 @@ def test_retention_erase_leaves_no_byte_of_what_it_erased(kg, db_path, tmp_path,
     kg("retention", "--older-than", "2y", "--yes")
     data = store_files(db_path)
     assert b"solo MARKER" not in data and "solo MARKER".encode("utf-16-le") not in data
+
+
+# --- PostgreSQL: what is on the server's disk after an erasure ------------------------------------
+
+PG_SECRETS = ("Victor", "Vance", "Vicky", "900111", "victor@example.org", "solo MARKER", "MARKERFU")
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def server_files(url: str) -> bytes:
+    """The data files of keepgoing's tables, their indexes and TOAST, as the server has written them."""
+    import psycopg
+
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        data_dir = conn.execute("SHOW data_directory").fetchone()[0]
+        paths = conn.execute(
+            "WITH mine AS (SELECT oid, reltoastrelid FROM pg_class WHERE relnamespace = 'public'::regnamespace) "
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE (c.oid IN (SELECT oid FROM mine) "
+            "OR c.oid IN (SELECT reltoastrelid FROM mine) OR c.oid IN (SELECT indexrelid FROM pg_index "
+            "WHERE indrelid IN (SELECT reltoastrelid FROM mine))) AND pg_relation_filepath(c.oid) IS NOT NULL"
+        ).fetchall()
+    data = b""
+    for (path,) in paths:
+        for segment in sorted(Path(data_dir).glob(f"{path}*")):
+            data += segment.read_bytes()
+    return data
+
+
+def dumped(url: str) -> bytes:
+    import glob
+    import subprocess
+
+    tools = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"))
+    if not tools:
+        pytest.skip("no pg_dump beside the server")
+    return subprocess.run([tools[-1], _libpq(url)], capture_output=True, check=True).stdout
+
+
+def on_server(data: bytes) -> list[str]:
+    return [s for s in PG_SECRETS if s.encode() in data]
+
+
+def victor_on_a_team_store(kg) -> None:
+    kg(
+        "add",
+        NAME,
+        "--alias",
+        "Vicky",
+        "--phone",
+        "07700 900111",
+        "--email",
+        "victor@example.org",
+        "--note",
+        "MARKERFU on his card",
+    )
+    kg("add", "Ann Lee")
+    for i in range(12):
+        kg("log", "victor", "--note", f"Victor solo MARKER {i} " + "x" * (40 * i), "--follow-up", "MARKERFU")
+    kg("log", "victor", "ann", "--note", "Victor Vance and Ann ran the stall")
+    kg("edit", "ann", "--note", "Met Vicky at the hub")
+
+
+@pytest.mark.postgresql_only("the server's own files and pg_dump")
+def test_forget_on_postgresql_leaves_nothing_in_the_tables_files_or_a_dump(kg, db_path) -> None:
+    victor_on_a_team_store(kg)
+    assert on_server(server_files(db_path))
+    out = kg("forget", "victor", "--yes").stdout
+    assert "owns the tables" not in out
+    assert on_server(server_files(db_path)) == []
+    assert on_server(dumped(db_path)) == []
+    assert "[someone] and Ann" in kg("show", "ann").stdout
+
+
+@pytest.fixture
+def worker_url(db_path, monkeypatch, request) -> str:
+    """A login role with every table grant but not the tables' ownership, as a team's IT would set up."""
+    import uuid
+
+    import psycopg
+
+    role, password = f"kg_worker_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    with psycopg.connect(_libpq(db_path), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+        conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+
+    def drop() -> None:
+        with psycopg.connect(_libpq(db_path), autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")
+
+    request.addfinalizer(drop)
+    rest = db_path.split("://", 1)[1].split("@", 1)[1]
+    return f"postgresql+psycopg://{role}:{password}@{rest}"
+
+
+@pytest.mark.postgresql_only("table ownership and VACUUM FULL are a server's")
+def test_forget_by_a_worker_who_does_not_own_the_tables_leaves_the_clean_up_to_the_owner(
+    kg, db_path, worker_url, monkeypatch
+) -> None:
+    victor_on_a_team_store(kg)
+    monkeypatch.setenv("KEEPGOING_DB", worker_url)
+    out = kg("forget", "victor", "--yes").stdout
+    assert "Forgot Victor Vance" in out
+    assert "until postgres, who owns the tables, next runs keepgoing" in out
+    kg("due")  # the worker's own commands cannot do it
+    assert on_server(server_files(db_path))
+    monkeypatch.setenv("KEEPGOING_DB", db_path)
+    kg("due")  # the owner's next command rewrites the tables
+    assert on_server(server_files(db_path)) == []
+    assert on_server(dumped(db_path)) == []
+    assert stored(db_path, "SELECT count(*) FROM pending_cleanup") == [(0,)]
+
+
+# --- retention: everything of the period, not only conversations -----------------------------------
+
+
+def test_retention_erase_takes_notes_wins_and_old_contact_details(kg, clock, db_path) -> None:
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2023, 3, 1, 10, 0, tzinfo=UTC))
+    kg("add", "Olga Old", "--phone", "07700 900222", "--email", "olga@example.org")
+    kg("add", "Nina New", "--phone", "07700 900333", "--email", "nina@example.org")
+    kg("log", "olga", "--note", "OLDCHAT")
+    kg("note", "olga", "OLDNOTE what matters to her")
+    kg("win", "OLDWIN Olga got the job", "--with", "olga")
+    kg("win", "OLDTEAMWIN the hall reopened")  # nobody named: the organisation keeps it
+    kg("log", "nina", "--note", "old chat with Nina")
+    clock.set(datetime(2026, 11, 1, 10, 0, tzinfo=UTC))
+    kg("log", "nina", "--note", "NEWCHAT")
+    kg("note", "nina", "NEWNOTE likes walks")
+    clock.set(datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    help_text = kg("retention", "--help").stdout
+    for part in (
+        "lasting notes",
+        "wins that name a",
+        "follow-ups not made in a conversation",
+        "phone number",
+    ):
+        assert part in " ".join(help_text.split()), part
+    out = kg("retention", "--older-than", "2y", "--dry-run").stdout
+    assert "2 conversations from before" in out
+    assert "1 lasting note; 1 win naming someone; the phone and email of 1 person last seen then" in out
+    kg("retention", "--older-than", "2y", "--yes")
+    olga = json.loads(kg("show", "olga", "--json").stdout)
+    assert olga["phone"] is None and olga["email"] is None and olga["conversations"] == []
+    nina = json.loads(kg("show", "nina", "--json").stdout)
+    assert nina["phone"] == "07700 900333" and nina["email"] == "nina@example.org"
+    exported = kg("export").stdout
+    for gone in ("OLDCHAT", "OLDNOTE", "OLDWIN", "900222", "olga@example.org"):
+        assert gone not in exported, gone
+    for kept in ("NEWCHAT", "NEWNOTE", "OLDTEAMWIN"):
+        assert kept in exported, kept
+    assert "nothing to do" in kg("retention", "--older-than", "2y").stdout

@@ -161,6 +161,8 @@ def unlog(
             conversation=_describe(done.conversation), extras=_hanging(done.follow_ups, done.ideas)
         )
     )
+    if done.cleanup_pending:
+        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
 
 
 def _hanging(follow_ups: int, ideas: int) -> str:

@@ -41,6 +41,7 @@ class Unlogged:
     conversation: Conversation
     follow_ups: int
     ideas: int
+    cleanup_pending: str | None = None  # whose next command rewrites a team store's tables (Store.scrub)
 
 
 def get_conversation(store: Store, conversation_id: int) -> Conversation:
@@ -269,8 +270,7 @@ def unlog_conversation(
         store.run("DELETE FROM conversation WHERE id = :c", {"c": conversation.id})
         for person_id in people:
             recompute_contact(store, person_id)
-    store.scrub()
-    return Unlogged(conversation, follow_ups, ideas)
+    return Unlogged(conversation, follow_ups, ideas, store.scrub())
 
 
 def recompute_contact(store: Store, person_id: int) -> str | None:

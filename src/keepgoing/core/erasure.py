@@ -95,6 +95,8 @@ class Forgotten:
     follow_ups_erased: int
     notes_scrubbed: int
     ideas_kept: int = 0
+    # On a team store run by someone who does not own the tables: whose next command rewrites them.
+    cleanup_pending: str | None = None
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -265,7 +267,7 @@ def forget_person(store: Store, query: str | Person) -> Forgotten:
                 f"UPDATE {change.table} SET {change.column} = :t WHERE id = :id",
                 {"t": change.after, "id": change.id},
             )
-    store.scrub()
+    pending = store.scrub()
     return Forgotten(
         person.name,
         len(plan.solo_conversations),
@@ -273,4 +275,5 @@ def forget_person(store: Store, query: str | Person) -> Forgotten:
         plan.erase["follow_ups"],
         len(plan.redactions),
         len(plan.kept_ideas),
+        pending,
     )

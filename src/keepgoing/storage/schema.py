@@ -13,5 +13,6 @@ REVISIONS: tuple[str, ...] = (
     "0003_coproduction",
     "0004_team",
     "0005_corrections",
+    "0006_pending_cleanup",
 )
 HEAD = REVISIONS[-1]
