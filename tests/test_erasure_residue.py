@@ -302,3 +302,27 @@ def test_retention_erase_takes_notes_wins_and_old_contact_details(kg, clock, db_
     for kept in ("NEWCHAT", "NEWNOTE", "OLDTEAMWIN"):
         assert kept in exported, kept
     assert "nothing to do" in kg("retention", "--older-than", "2y").stdout
+
+
+# --- redaction: everyday words that are also names ------------------------------------------------
+
+
+def test_forget_never_redacts_a_single_letter_or_an_everyday_word_on_its_own(kg, db_path) -> None:
+    kg("add", "A")
+    kg("add", "Will Marsh")
+    kg("add", "Ann Lee")
+    kg("log", "ann", "--note", "Had a cuppa - a good chat. A said hi")
+    kg("log", "ann", "--note", "Will said he will ring. Saw Will Marsh and Will today")
+    dry = kg("forget", "A", "--dry-run", "--json").stdout
+    assert json.loads(dry)["redactions"] == []
+    kg("forget", "A", "--yes")
+    plan = json.loads(kg("forget", "will", "--dry-run", "--json").stdout)
+    assert [r["after"] for r in plan["redactions"]] == [
+        "Will said he will ring. Saw [someone] and [someone] today"
+    ]
+    kg("forget", "will", "--yes")
+    notes = [c["note"] for c in json.loads(kg("show", "ann", "--json").stdout)["conversations"]]
+    assert notes == [
+        "Will said he will ring. Saw [someone] and [someone] today",
+        "Had a cuppa - a good chat. A said hi",
+    ]
