@@ -283,14 +283,14 @@ def test_retention_erase_takes_notes_wins_and_old_contact_details(kg, clock, db_
     help_text = kg("retention", "--help").stdout
     for part in (
         "lasting notes",
-        "wins that name a",
+        "wins with people in them",
         "follow-ups not made in a conversation",
         "phone number",
     ):
         assert part in " ".join(help_text.split()), part
     out = kg("retention", "--older-than", "2y", "--dry-run").stdout
     assert "2 conversations from before" in out
-    assert "1 lasting note; 1 win naming someone; the phone and email of 1 person last seen then" in out
+    assert "1 lasting note; 1 win shared with someone; the phone and email of 1 person last seen then" in out
     kg("retention", "--older-than", "2y", "--yes")
     olga = json.loads(kg("show", "olga", "--json").stdout)
     assert olga["phone"] is None and olga["email"] is None and olga["conversations"] == []

@@ -217,9 +217,9 @@ def retention(
     """Erase or anonymise what is older than a retention period.
 
     --mode erase removes, from before the cut-off: conversations, with the
-    follow-ups and ideas made in them; lasting notes; wins that name a
-    person; follow-ups not made in a conversation; and the phone number and
-    email of everyone last seen (or, never seen, added) before it. People's
+    follow-ups and ideas made in them; lasting notes; wins with people in
+    them (win --with); follow-ups not made in a conversation; and the phone
+    number and email of everyone last seen (or, never seen, added) before it. People's
     names, cards and rhythms stay. --mode anonymise keeps old conversations'
     dates and channels but drops their notes, wellbeing, feeling words and
     who wrote them. Either way the erased text is then cleared from the

@@ -1,8 +1,8 @@
 """Storage limitation: erasing or anonymising what is older than a retention period.
 
 `--mode erase` removes, for the period before the cut-off: conversations
-(with the follow-ups and ideas made in them), lasting notes, wins that
-name a person, follow-ups not made in a conversation, and the phone number
+(with the follow-ups and ideas made in them), lasting notes, wins with
+people in them, follow-ups not made in a conversation, and the phone number
 and email of everyone last seen (or, never seen, added) before it.
 `--mode anonymise` keeps old conversations' dates and channels but drops
 their notes, wellbeing, feeling words and authors. Both then make the
@@ -37,7 +37,7 @@ class Expired:
 
         kinds = (
             (self.notes, plural(self.notes, "lasting note")),
-            (self.wins, plural(self.wins, "win") + " naming someone"),
+            (self.wins, plural(self.wins, "win") + " shared with someone"),
             (self.follow_ups, plural(self.follow_ups, "follow-up") + " not made in a conversation"),
             (self.contacts, "the phone and email of " + plural(self.contacts, "person") + " last seen then"),
         )
