@@ -136,6 +136,22 @@ def test_forget_leaves_no_byte_in_any_generated_layout(kg, db_path, tmp_path, se
 
 
 @pytest.mark.sqlite_only("it reads the bytes of the SQLite file and its WAL")
+def test_the_installed_command_forgets_without_residue(isolated, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "people.json"
+    source.write_text(json.dumps(layout(16)))
+    env = {**os.environ, "KEEPGOING_DB": str(isolated)}
+    for args in (["import", str(source)], ["forget", "victor", "--yes"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "keepgoing", *args], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert leaked(store_files(isolated)) == []
+
+
+@pytest.mark.sqlite_only("it reads the bytes of the SQLite file and its WAL")
 @pytest.mark.parametrize("seed", [16] if not HEAVY else SEEDS)
 def test_retention_erase_leaves_no_byte_of_what_it_erased(kg, db_path, tmp_path, seed) -> None:
     source = tmp_path / "people.json"
