@@ -271,6 +271,10 @@ def test_forget_by_a_worker_who_does_not_own_the_tables_leaves_the_clean_up_to_t
     assert "until postgres, who owns the tables, next runs keepgoing" in out
     kg("due")  # the worker's own commands cannot do it
     assert on_server(server_files(db_path))
+    kg("log", "ann", "--note", "logged by mistake")
+    assert "until postgres, who owns the tables" in kg("unlog", "--yes").stdout
+    kg("log", "ann", "--when", "2023-05-01", "--note", "long ago")
+    assert "until postgres, who owns the tables" in kg("retention", "--older-than", "2y", "--yes").stdout
     monkeypatch.setenv("KEEPGOING_DB", db_path)
     kg("due")  # the owner's next command rewrites the tables
     assert on_server(server_files(db_path)) == []

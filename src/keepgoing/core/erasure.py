@@ -11,7 +11,10 @@ Redaction in other people's records covers the full name and aliases (any
 case, any accents, with or without a possessive), the phone number (any
 spacing) and the email address, and a single name word only when nobody
 else in the store has that word in their name or aliases: forgetting "Sam
-Jones" must not turn "Sam Patel" into "[someone] Patel". Ideas the
+Jones" must not turn "Sam Patel" into "[someone] Patel". A single letter
+or an everyday word ("A", "Will", "May") is never redacted on its own
+(an everyday word only where it is written as a name: capitalised, not
+opening a sentence), so "Had a cuppa" stays as it was. Ideas the
 organisation took up stay, unlinked from the person and redacted.
 
 Storage then makes the erasure physical (`Store.scrub`).
