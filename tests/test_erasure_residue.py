@@ -346,3 +346,15 @@ def test_forget_never_redacts_a_single_letter_or_an_everyday_word_on_its_own(kg,
         "Will said he will ring. Saw [someone] and [someone] today",
         "Had a cuppa - a good chat. A said hi",
     ]
+
+
+@pytest.mark.sqlite_only("it reads the bytes of the SQLite file, its WAL and the search index")
+def test_amend_leaves_no_trace_of_the_words_it_replaced(kg, db_path) -> None:
+    kg("add", "Ann Lee")
+    for i in range(40):
+        kg("log", "ann", "--note", f"ordinary chat {i} " + "z" * 300)
+    kg("log", "ann", "--note", "Wrongperson Secretamend disclosed " + "q" * 900)
+    kg("amend", "--note", "A good chat")
+    data = store_files(db_path).lower()
+    assert b"secretamend" not in data and b"wrongperson" not in data
+    assert json.loads(kg("search", "Secretamend", "--json").stdout) == []

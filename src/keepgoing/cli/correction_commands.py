@@ -131,6 +131,8 @@ def amend(
     )
     if done.drops:
         say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in done.drops)))
+    if done.cleanup_pending:
+        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
 
 
 @app.command(
