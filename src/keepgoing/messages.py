@@ -102,6 +102,10 @@ FORGET_WOULD_GROUPS = "They would be taken out of {count} with others, which the
 FORGET_WOULD_REDACT = "Their name or contact details would be redacted in {count}:"
 IDEAS_KEPT = "{ideas} they raised that the organisation took up stay, unlinked from them and redacted."
 FORGOTTEN_ELSEWHERE = "Backups and exports made earlier still hold them: delete those too if you need to."
+CLEANUP_PENDING = (
+    "The database server keeps the old copies in its files until {owner}, who owns the tables, next runs "
+    "keepgoing (any command, such as keepgoing due), which rewrites them."
+)
 BACKED_UP = "Backed up to {path}."
 RESTORED = "Restored {path}.{kept}"
 RESTORE_KEPT = " The store as it was is saved at {path}."
@@ -112,8 +116,10 @@ UNHEALTHY = "Problems in {path}:"
 PROBLEM = "  - {problem}"
 RETENTION_NOTHING = "Nothing older than {day}: nothing to do."
 RETENTION_PREVIEW = "{count} from before {day} ({span}) would be {verb}d."
-RETENTION_QUESTION = "{verb} {count}?"
+RETENTION_QUESTION = "{verb} {count}{also}?"
 RETENTION_DONE = "Done: {count} {verb}d."
+RETENTION_ALSO = "From before {day}, also: {what}."
+RETENTION_ALSO_DONE = "Also erased: {what}."
 
 # Team work
 HANDOVER_WOULD = "Would hand {count} and {follow_ups} from {source} to {target}:"

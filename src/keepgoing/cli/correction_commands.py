@@ -132,6 +132,8 @@ def amend(
     )
     if done.drops:
         say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in done.drops)))
+    if done.cleanup_pending:
+        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
 
 
 @app.command(
@@ -162,6 +164,8 @@ def unlog(
             conversation=_describe(done.conversation), extras=_hanging(done.follow_ups, done.ideas)
         )
     )
+    if done.cleanup_pending:
+        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
 
 
 def _hanging(follow_ups: int, ideas: int) -> str:

@@ -58,6 +58,8 @@ def forget(
     )
     if done.ideas_kept:
         say(messages.IDEAS_KEPT.format(ideas=plural(done.ideas_kept, "idea")))
+    if done.cleanup_pending:
+        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
     say(messages.FORGOTTEN_ELSEWHERE)
 
 
@@ -201,7 +203,12 @@ def retention(
         str, typer.Option("--older-than", help="Age limit: 2y, 18m, 52w ...", show_default=False)
     ],
     mode: Annotated[
-        str, typer.Option("--mode", help="erase, or anonymise (drop notes, wellbeing and author).")
+        str,
+        typer.Option(
+            "--mode",
+            help="erase (everything listed above), or anonymise (old conversations keep their dates "
+            "and channels only).",
+        ),
     ] = "erase",
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would change; change nothing.")
@@ -209,7 +216,17 @@ def retention(
     yes: YesOption = False,
     db: DbOption = None,
 ) -> None:
-    """Erase or anonymise conversations older than a retention period."""
+    """Erase or anonymise what is older than a retention period.
+
+    --mode erase removes, from before the cut-off: conversations, with the
+    follow-ups and ideas made in them; lasting notes; wins with people in
+    them (win --with); follow-ups not made in a conversation; and the phone
+    number and email of everyone last seen (or, never seen, added) before it. People's
+    names, cards and rhythms stay. --mode anonymise keeps old conversations'
+    dates and channels but drops their notes, wellbeing, feeling words and
+    who wrote them. Either way the erased text is then cleared from the
+    store's files.
+    """
     from datetime import timedelta
 
     from keepgoing.clock import start_of_day
@@ -226,22 +243,32 @@ def retention(
     cutoff_day = today - timedelta(days=days)
     store = open_store(db)
     found = expired(store, start_of_day(cutoff_day))
-    if not found.count or found.oldest is None or found.newest is None:
+    if not found.anything(mode):
         say(messages.RETENTION_NOTHING.format(day=describe_day(cutoff_day)))
         return
-    span = f"{describe_day(found.oldest.astimezone().date())} to {describe_day(found.newest.astimezone().date())}"
     verb = "erase" if mode == "erase" else "anonymise"
-    say(
-        messages.RETENTION_PREVIEW.format(
-            count=plural(found.count, "conversation"), day=describe_day(cutoff_day), span=span, verb=verb
+    if found.count and found.oldest is not None and found.newest is not None:
+        span = f"{describe_day(found.oldest.astimezone().date())} to {describe_day(found.newest.astimezone().date())}"
+        say(
+            messages.RETENTION_PREVIEW.format(
+                count=plural(found.count, "conversation"), day=describe_day(cutoff_day), span=span, verb=verb
+            )
         )
-    )
+    also = found.also() if mode == "erase" else []
+    if also:
+        say(messages.RETENTION_ALSO.format(what="; ".join(also), day=describe_day(cutoff_day)))
     if dry_run:
         say(messages.DRY_RUN)
         return
-    confirm(
-        messages.RETENTION_QUESTION.format(verb=verb.capitalize(), count=plural(found.count, "conversation")),
-        yes,
+    question = messages.RETENTION_QUESTION.format(
+        verb=verb.capitalize(),
+        count=plural(found.count, "conversation"),
+        also=" and the rest listed above" if also else "",
     )
-    changed = apply_retention(store, start_of_day(cutoff_day), mode=mode)
-    say(messages.RETENTION_DONE.format(count=plural(changed, "conversation"), verb=verb))
+    confirm(question, yes)
+    done = apply_retention(store, start_of_day(cutoff_day), mode=mode)
+    say(messages.RETENTION_DONE.format(count=plural(done.conversations, "conversation"), verb=verb))
+    if also:
+        say(messages.RETENTION_ALSO_DONE.format(what="; ".join(also)))
+    if done.cleanup_pending:
+        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))

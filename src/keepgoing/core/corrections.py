@@ -34,6 +34,7 @@ class Amended:
     follow_up_person: str | None = None
     idea_ids: list[int] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)
+    cleanup_pending: str | None = None  # whose next command rewrites a team store's tables (Store.scrub)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Unlogged:
     conversation: Conversation
     follow_ups: int
     ideas: int
+    cleanup_pending: str | None = None  # whose next command rewrites a team store's tables (Store.scrub)
 
 
 def get_conversation(store: Store, conversation_id: int) -> Conversation:
@@ -203,7 +205,7 @@ def amend_conversation(
             drop = recompute_contact(store, person.id)
             if drop and person.id in present:
                 drops.append(f"{person.name} {drop}")
-        return Amended(
+        amended = Amended(
             get_conversation(store, before.id),
             changes,
             follow_up_id,
@@ -211,6 +213,9 @@ def amend_conversation(
             idea_ids,
             drops,
         )
+    if "note" in updates:  # the words taken out go from the file, as an erasure's do
+        amended.cleanup_pending = store.scrub()
+    return amended
 
 
 def _owner(store: Store, conversation_id: int, present: dict[int, Person]) -> Person:
@@ -273,8 +278,7 @@ def unlog_conversation(
         store.run("DELETE FROM conversation WHERE id = :c", {"c": conversation.id})
         for person_id in people:
             recompute_contact(store, person_id)
-    store.scrub()
-    return Unlogged(conversation, follow_ups, ideas)
+    return Unlogged(conversation, follow_ups, ideas, store.scrub())
 
 
 def recompute_contact(store: Store, person_id: int) -> str | None:

@@ -11,7 +11,10 @@ Redaction in other people's records covers the full name and aliases (any
 case, any accents, with or without a possessive), the phone number (any
 spacing) and the email address, and a single name word only when nobody
 else in the store has that word in their name or aliases: forgetting "Sam
-Jones" must not turn "Sam Patel" into "[someone] Patel". Ideas the
+Jones" must not turn "Sam Patel" into "[someone] Patel". A single letter
+or an everyday word ("A", "Will", "May") is never redacted on its own
+(an everyday word only where it is written as a name: capitalised, not
+opening a sentence), so "Had a cuppa" stays as it was. Ideas the
 organisation took up stay, unlinked from the person and redacted.
 
 Storage then makes the erasure physical (`Store.scrub`).
@@ -95,6 +98,8 @@ class Forgotten:
     follow_ups_erased: int
     notes_scrubbed: int
     ideas_kept: int = 0
+    # On a team store run by someone who does not own the tables: whose next command rewrites them.
+    cleanup_pending: str | None = None
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -129,20 +134,53 @@ def _digits_pattern(phone: str) -> str | None:
     return "|".join(r"\+?" + gap.join(form) for form in sorted(forms, key=len, reverse=True))
 
 
+# Everyday words that are also names or parts of names ("Will", "May", "Mark", "A"): alone, they are
+# redacted only where they are written as a name (capitalised, not opening a sentence); a single
+# letter never is. The full name they are part of ("Will Smith") always is.
+COMMON_WORDS = frozenset(
+    "a an and are as at be but by can did do for from go had has have he her hers him his i if in is it "
+    "its me my no not of on or our she so than that the their them then they this to too up us was we "
+    "were who will with yes you your may mark bill".split()
+)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` is the first of a sentence, where anyone writes a capital."""
+    before = text[:start]
+    stripped = before.rstrip(" \t\"'“‘(")
+    return not stripped or stripped[-1] in ".!?" or "\n" in before[len(stripped) :]
+
+
 class Matcher:
     """Finds a person's names, phone and email in text, accent- and case-blind."""
 
     def __init__(self, person: Person, others: Iterable[str]):
         names = {_fold(n).strip() for n in (person.name, *person.aliases)}
         shared = {word for other in others for word in _fold(other).split()}
+        common = {n for n in names if " " not in n and (len(n) == 1 or n in COMMON_WORDS)}
         words = {
             word
             for whole in names
             for word in whole.split()
             if len(word) >= 3 and word not in shared and word not in names
         }
-        alternatives = sorted((re.escape(w) for w in names | words if w), key=len, reverse=True)
-        self.names = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")" + _POSSESSIVE + r"(?!\w)")
+        cautious = {w for w in common | words if w in COMMON_WORDS and len(w) > 1 and w not in shared}
+        alternatives = sorted(
+            (re.escape(w) for w in (names - common) | (words - cautious) if w), key=len, reverse=True
+        )
+        self.names = (
+            re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")" + _POSSESSIVE + r"(?!\w)")
+            if alternatives
+            else None
+        )
+        # Case-sensitive, on the text as written: "Will" the name, not "will" the word.
+        self.cautious = (
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(w.capitalize() for w in sorted(cautious)) + r")(?:['’]s?)?(?!\w)"
+            )
+            if cautious
+            else None
+        )
         contact = []
         if person.email:
             contact.append(re.escape(_fold(person.email)))
@@ -152,16 +190,24 @@ class Matcher:
 
     def redact(self, text: str) -> str:
         folded, where = _folded(text)
-        spans = [(m.start(), m.end()) for m in self.names.finditer(folded)]
-        if self.contact is not None:
-            spans += [(m.start(), m.end()) for m in self.contact.finditer(folded)]
+        spans = [
+            (where[m.start()], where[m.end() - 1] + 1)
+            for pattern in (self.names, self.contact)
+            if pattern is not None
+            for m in pattern.finditer(folded)
+            if m.end() > m.start()
+        ]
+        if self.cautious is not None:
+            spans += [
+                (m.start(), m.end())
+                for m in self.cautious.finditer(text)
+                if not _opens_sentence(text, m.start())
+            ]
         if not spans:
             return text
         pieces, last = [], 0
         # Where matches overlap ("zoe" inside zoe.brown@...), the longest from the earliest start wins.
-        for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-            begin = where[start]
-            finish = where[end - 1] + 1
+        for begin, finish in sorted(spans, key=lambda span: (span[0], -span[1])):
             if begin < last:
                 continue  # overlapping matches: the first wins
             pieces.append(text[last:begin])
@@ -265,7 +311,7 @@ def forget_person(store: Store, query: str | Person) -> Forgotten:
                 f"UPDATE {change.table} SET {change.column} = :t WHERE id = :id",
                 {"t": change.after, "id": change.id},
             )
-    store.scrub()
+    pending = store.scrub()
     return Forgotten(
         person.name,
         len(plan.solo_conversations),
@@ -273,4 +319,5 @@ def forget_person(store: Store, query: str | Person) -> Forgotten:
         plan.erase["follow_ups"],
         len(plan.redactions),
         len(plan.kept_ideas),
+        pending,
     )

@@ -25,7 +25,6 @@ from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime
 
-REDACTED = "[someone]"
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -429,7 +428,11 @@ def _promises(store: Store, report: Report, params: dict[str, Any], worker: str 
 def _ideas_groups_wins(
     store: Store, report: Report, mine: str, params: dict[str, Any], worker: str | None
 ) -> None:
-    names = _name_words(store) if report.anonymised else None
+    names = None
+    if report.anonymised:
+        from keepgoing.core.anonymising import name_words
+
+        names = name_words(store)
     statuses: Counter[str] = Counter()
     idea_mine = (
         " AND i.conversation_id IN (SELECT c.id FROM conversation c WHERE c.logged_by = :worker)"
@@ -453,6 +456,11 @@ def _ideas_groups_wins(
     ):
         sessions[row["name"]].append(int(row["present"]))
     report.groups = [GroupFigures(name, len(counts), sum(counts)) for name, counts in sessions.items()]
+    if report.anonymised:  # a group's name often carries a person's ("Maria's circle")
+        from keepgoing.core.anonymising import group_label
+
+        for number, figures in enumerate(report.groups, 1):
+            figures.name = group_label(number)
     win_mine = " AND w.logged_by = :worker" if worker else ""
     for row in store.stream(
         f"SELECT w.occurred_at, w.text FROM win w WHERE w.occurred_at >= :start AND w.occurred_at < :end{win_mine} "
@@ -464,31 +472,13 @@ def _ideas_groups_wins(
         report.wins.append((moment.astimezone().date(), _quoted(row["text"], names)))
 
 
-def _name_words(store: Store) -> set[str]:
-    """Every word of every name and alias in the store, folded: what an anonymised report hides."""
-    from keepgoing.core.erasure import _fold
-
-    words: set[str] = set()
-    for row in store.stream("SELECT name AS n FROM person UNION ALL SELECT alias AS n FROM alias"):
-        words.update(w for w in _fold(row["n"]).split() if len(w) >= 2)
-    return words
-
-
-_WORD = re.compile(r"\w+(?:['’]\w+)?")
-
-
 def _quoted(text: str, names: set[str] | None) -> str:
     """A win or idea as it may be quoted: with every name in the store replaced when anonymised."""
     if names is None:
         return text
-    from keepgoing.core.erasure import _fold
+    from keepgoing.core.anonymising import hide_names
 
-    def swap(match: re.Match[str]) -> str:
-        word = match[0]
-        base = re.sub(r"['’]s?$", "", word)
-        return REDACTED + word[len(base) :] if _fold(base) in names else word
-
-    return _WORD.sub(swap, text)
+    return hide_names(text, names)
 
 
 def longest_and_median(days: list[int]) -> tuple[int, float] | None:

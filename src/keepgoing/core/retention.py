@@ -1,4 +1,13 @@
-"""Storage limitation: erasing or anonymising conversations past a retention period."""
+"""Storage limitation: erasing or anonymising what is older than a retention period.
+
+`--mode erase` removes, for the period before the cut-off: conversations
+(with the follow-ups and ideas made in them), lasting notes, wins with
+people in them, follow-ups not made in a conversation, and the phone number
+and email of everyone last seen (or, never seen, added) before it.
+`--mode anonymise` keeps old conversations' dates and channels but drops
+their notes, wellbeing, feeling words and authors. Both then make the
+erasure physical (`Store.scrub`).
+"""
 
 from __future__ import annotations
 
@@ -13,26 +22,71 @@ class Expired:
     count: int
     oldest: datetime | None
     newest: datetime | None
+    # What `--mode erase` also takes from the same period (conversations aside).
+    notes: int = 0
+    wins: int = 0
+    follow_ups: int = 0
+    contacts: int = 0
+
+    def anything(self, mode: str) -> bool:
+        return bool(self.count or (mode == "erase" and self.also()))
+
+    def also(self) -> list[str]:
+        """The other things erase mode removes, as a person would say them ("2 lasting notes")."""
+        from keepgoing.text import plural
+
+        kinds = (
+            (self.notes, plural(self.notes, "lasting note")),
+            (self.wins, plural(self.wins, "win") + " shared with someone"),
+            (self.follow_ups, plural(self.follow_ups, "follow-up") + " not made in a conversation"),
+            (self.contacts, "the phone and email of " + plural(self.contacts, "person") + " last seen then"),
+        )
+        return [words for n, words in kinds if n]
+
+
+@dataclass
+class Retained:
+    conversations: int
+    cleanup_pending: str | None = None  # a team store's owner who still has to rewrite the tables
+
+
+OLD = "SELECT id FROM conversation WHERE occurred_at < :before"
+# Each kind erase mode takes beyond conversations: (what to delete or clear, how to count it).
+OLD_NOTES = "FROM person_note WHERE created_at < :before"
+OLD_WINS = "FROM win WHERE occurred_at < :before AND id IN (SELECT win_id FROM win_person)"
+LOOSE_FOLLOW_UPS = "FROM follow_up WHERE conversation_id IS NULL AND created_at < :before"
+LAST_SEEN = (
+    "FROM person WHERE coalesce(last_contact_at, created_at) < :before "
+    "AND (phone IS NOT NULL OR email IS NOT NULL)"
+)
 
 
 def expired(store: Store, before: datetime) -> Expired:
     from keepgoing.storage.values import as_datetime
 
     row = store.row(
-        "SELECT count(*) AS n, min(occurred_at) AS oldest, max(occurred_at) AS newest "
+        "SELECT count(*) AS n, min(occurred_at) AS oldest, max(occurred_at) AS newest, "
+        f"(SELECT count(*) {OLD_NOTES}) AS notes, (SELECT count(*) {OLD_WINS}) AS wins, "
+        f"(SELECT count(*) {LOOSE_FOLLOW_UPS}) AS follow_ups, (SELECT count(*) {LAST_SEEN}) AS contacts "
         "FROM conversation WHERE occurred_at < :before",
         {"before": before},
     )
     if row is None:  # an aggregate always gives a row; this keeps the types honest
         return Expired(0, None, None)
-    return Expired(row["n"], as_datetime(row["oldest"]), as_datetime(row["newest"]))
+    return Expired(
+        row["n"],
+        as_datetime(row["oldest"]),
+        as_datetime(row["newest"]),
+        row["notes"],
+        row["wins"],
+        row["follow_ups"],
+        row["contacts"],
+    )
 
 
-OLD = "SELECT id FROM conversation WHERE occurred_at < :before"
-
-
-def apply_retention(store: Store, before: datetime, *, mode: str) -> int:
-    """Erase old conversations, or keep them without what was said, felt or who wrote it ("anonymise").
+def apply_retention(store: Store, before: datetime, *, mode: str) -> Retained:
+    """Erase what is older than `before` (see the module), or keep old conversations without
+    what was said, felt or who wrote it ("anonymise").
 
     Erasing takes what hangs off a conversation with it (the follow-ups and
     ideas made in it) and works out again the last contact of everyone who
@@ -42,16 +96,24 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> int:
         if mode == "erase":
             from keepgoing.core.corrections import recompute_contact
 
+            params = {"before": before}
             people = [
                 r["p"]
                 for r in store.rows(
                     f"SELECT DISTINCT person_id AS p FROM conversation_person WHERE conversation_id IN ({OLD})",
-                    {"before": before},
+                    params,
                 )
             ]
+            # Whose contact details go is decided by when they were last seen before anything is erased.
+            store.run(
+                f"UPDATE person SET phone = NULL, email = NULL, version = version + 1 WHERE id IN (SELECT id {LAST_SEEN})",
+                params,
+            )
             for table in ("follow_up", "idea"):
-                store.run(f"DELETE FROM {table} WHERE conversation_id IN ({OLD})", {"before": before})
-            changed = store.run("DELETE FROM conversation WHERE occurred_at < :before", {"before": before})
+                store.run(f"DELETE FROM {table} WHERE conversation_id IN ({OLD})", params)
+            for kind in (OLD_NOTES, OLD_WINS, LOOSE_FOLLOW_UPS):
+                store.run(f"DELETE {kind}", params)
+            changed = store.run("DELETE FROM conversation WHERE occurred_at < :before", params)
             for person_id in people:
                 recompute_contact(store, person_id)
         else:
@@ -61,5 +123,4 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> int:
                 "OR feeling IS NOT NULL OR logged_by IS NOT NULL OR amended_by IS NOT NULL)",
                 {"before": before},
             )
-    store.scrub()
-    return changed
+    return Retained(changed, store.scrub())

@@ -218,7 +218,7 @@ def _write_coproduction(
         ids = [pid for pid in members.get(r["id"], []) if pid in visible]
         return {
             "id": r["id"],
-            "name": r["name"],
+            "name": selection.group(r["id"], r["name"]),
             "cadence_days": r["cadence_days"],
             "via": r["via"],
             "created_at": iso_instant(r["created_at"]),

@@ -24,6 +24,8 @@ class Selection:
     person_ids: list[int] = field(default_factory=list)
     anonymise: bool = False
     keep_notes: bool = False
+    # When anonymising: every word of every name and alias, hidden in any text kept (--keep-notes).
+    names: set[str] = field(default_factory=set)
 
     @classmethod
     def build(
@@ -42,7 +44,12 @@ class Selection:
         if since and until and since > until:
             raise BadInput("--since is after --until: nothing could match.")
         ids = [find_person(store, name).id for name in people or []]
-        return cls(since, until, [clean_tag(t) for t in tags or []], ids, anonymise, keep_notes)
+        names: set[str] = set()
+        if anonymise:
+            from keepgoing.core.anonymising import name_words
+
+            names = name_words(store)
+        return cls(since, until, [clean_tag(t) for t in tags or []], ids, anonymise, keep_notes, names)
 
     @property
     def filters_people(self) -> bool:
@@ -87,8 +94,23 @@ class Selection:
         return f"Person {person_id}" if self.anonymise else real
 
     def text(self, value: str | None) -> str | None:
-        """Free text (notes, follow-ups): dropped when anonymising unless asked to keep it."""
-        return None if self.anonymise and not self.keep_notes else value
+        """Free text (notes, follow-ups): dropped when anonymising unless asked to keep it, and then
+        kept without a word of anyone's name."""
+        if not self.anonymise or value is None:
+            return value
+        if not self.keep_notes:
+            return None
+        from keepgoing.core.anonymising import hide_names
+
+        return hide_names(value, self.names)
+
+    def group(self, group_id: int, real: str) -> str:
+        """A group's name, or a neutral label when anonymising (names often carry a person's)."""
+        if not self.anonymise:
+            return real
+        from keepgoing.core.anonymising import group_label
+
+        return group_label(group_id)
 
     def private(self, value: Any) -> Any:
         """Contact details and aliases: never in an anonymised export."""

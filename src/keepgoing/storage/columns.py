@@ -65,6 +65,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "created_at",
         "updated_at",
     ),
+    "pending_cleanup": (
+        "id",
+        "requested_at",
+        "requested_by",
+    ),
     "person": (
         "id",
         "name",
@@ -129,6 +134,7 @@ INSTANTS: frozenset[tuple[str, str]] = frozenset(
         ("group_member", "joined_at"),
         ("idea", "created_at"),
         ("idea", "updated_at"),
+        ("pending_cleanup", "requested_at"),
         ("person", "created_at"),
         ("person", "updated_at"),
         ("person", "last_contact_at"),

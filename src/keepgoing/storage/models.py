@@ -217,3 +217,18 @@ class WinPersonTable(SQLModel, table=True):
 
     win_id: int = Field(sa_column=Column(Integer, ForeignKey("win.id", ondelete="CASCADE"), primary_key=True))
     person_id: int = Field(sa_column=_person_fk(primary_key=True, index=True))
+
+
+class PendingCleanupTable(SQLModel, table=True):
+    """An erasure on a team store whose physical clean-up waits for the tables' owner.
+
+    Only the owner may VACUUM FULL; when someone else forgets a person (or
+    runs unlog or retention), a row here asks the owner's next keepgoing
+    command to do it. It holds no personal data: when, and which role asked.
+    """
+
+    __tablename__ = "pending_cleanup"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_at: datetime
+    requested_by: str | None = Field(default=None, max_length=200)

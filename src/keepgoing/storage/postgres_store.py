@@ -30,7 +30,7 @@ from keepgoing.storage.store import BUSY_TIMEOUT_MS, Row, Transactions, needs_up
 LOCK_TIMEOUT = ("KEEPGOING_PG_LOCK_TIMEOUT", BUSY_TIMEOUT_MS / 1000)
 STATEMENT_TIMEOUT = ("KEEPGOING_PG_STATEMENT_TIMEOUT", 60.0)
 
-# Every table that can hold something about a person, vacuumed after `forget`.
+# Every table that can hold something about a person, rewritten (VACUUM FULL) after an erasure.
 ERASED_TABLES = (
     "person",
     "alias",
@@ -138,15 +138,71 @@ class PostgresStore(Transactions):
     def bulk_search_index(self) -> Iterator[None]:
         yield  # no FTS index outside SQLite (see core/search.py)
 
-    def scrub(self) -> None:
-        """After `forget`: make the deleted rows' space reusable now, not at the next autovacuum.
+    def scrub(self) -> str | None:
+        """After an erasure: overwrite the erased rows on disk, or leave that to the tables' owner.
 
-        A plain VACUUM of the tables that held the person (owners may run it;
-        where the server refuses, its autovacuum gets there later). Overwriting
-        at rest, WAL and backups are the server's business.
+        A plain VACUUM only marks dead rows' space reusable, so the bytes stay
+        in the table's pages; VACUUM FULL writes each table (with its indexes
+        and TOAST) afresh from the live rows, and ANALYZE replaces statistics
+        sampled from the old ones. Only the owner (or the database's owner, or
+        a superuser) may do that; for anyone else the server would skip it with
+        a warning, so a row in `pending_cleanup` asks the owner's next keepgoing
+        command to finish it. Returns None when done, else the role that will.
+        The server's WAL, archives and backups are its administrators' to manage.
         """
-        with suppress(psycopg.Error):
-            self._conn.execute(f"VACUUM {', '.join(ERASED_TABLES)}")
+        owner = self._cleanup_owner()
+        if owner is None:
+            with suppress(psycopg.Error, StoreError):  # busy: recorded below, finished by the next command
+                self._vacuum_full()
+                return None
+        try:
+            self._conn.execute(
+                "INSERT INTO pending_cleanup (requested_at, requested_by) VALUES (now(), current_user)"
+            )
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"Erased, but the old copies stay in the server's files until {owner or 'the owner'} "
+                f"runs VACUUM FULL: this role could not ask for it ({str(exc).strip()})."
+            ) from None
+        return owner or str(self.value("SELECT current_user"))
+
+    def _cleanup_owner(self) -> str | None:
+        """None when this role may VACUUM FULL every erased table; else who owns them."""
+        row = self.row(
+            "SELECT min(pg_get_userbyid(c.relowner)) AS owner, bool_and(pg_has_role(c.relowner, 'USAGE') "
+            "OR (pg_has_role(d.datdba, 'USAGE') AND NOT c.relisshared) "
+            "OR CASE WHEN current_setting('server_version_num')::int >= 170000 "
+            "THEN has_table_privilege(c.oid, 'MAINTAIN') ELSE false END) AS may "
+            "FROM pg_class c JOIN pg_database d ON d.datname = current_database() "
+            "WHERE c.oid = ANY(CAST(:tables AS regclass[]))",
+            {"tables": list(ERASED_TABLES)},
+        )
+        if row is None or row["may"]:
+            return None
+        return str(row["owner"])
+
+    def _vacuum_full(self) -> None:
+        """Rewrite the erased tables, then clear the requests this covered."""
+        asked = self.value("SELECT max(id) FROM pending_cleanup")
+        # Rewriting a large table may take longer than an everyday statement may.
+        self._conn.execute("SET statement_timeout = '600s'")
+        try:
+            self._conn.execute(f"VACUUM (FULL, ANALYZE) {', '.join(ERASED_TABLES)}")
+        finally:
+            self._conn.execute("RESET statement_timeout")  # back to the connection's own
+        if asked is not None:
+            self._conn.execute("DELETE FROM pending_cleanup WHERE id <= %(id)s", {"id": asked})
+
+    def finish_pending_cleanup(self) -> None:
+        """The owner's command finishes a clean-up another role's erasure asked for (see `scrub`)."""
+        with suppress(
+            psycopg.Error, StoreError
+        ):  # a busy table or a missing grant: the next command tries again
+            if (
+                self.value("SELECT max(id) FROM pending_cleanup") is not None
+                and self._cleanup_owner() is None
+            ):
+                self._vacuum_full()
 
     def close(self) -> None:
         self._conn.close()
@@ -250,7 +306,9 @@ def open_postgres(url: str, location: str) -> PostgresStore:
         from keepgoing.storage.migrate import upgrade_server
 
         upgrade_server(url, location)
-    return PostgresStore(connection, location, secrets)
+    store = PostgresStore(connection, location, secrets)
+    store.finish_pending_cleanup()
+    return store
 
 
 # The tables in the schema keepgoing works in (the first of the search path).

@@ -15,5 +15,6 @@ REVISIONS: tuple[str, ...] = (
     "0005_corrections",
     "0006_plain_name_keys",
     "0007_numbers_and_times",
+    "0008_pending_cleanup",
 )
 HEAD = REVISIONS[-1]

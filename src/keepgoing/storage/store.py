@@ -44,7 +44,7 @@ class Store(Protocol):
 
     def stream(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]: ...
 
-    def scrub(self) -> None: ...
+    def scrub(self) -> str | None: ...
 
     def bulk_search_index(self) -> Any: ...
 
@@ -278,26 +278,36 @@ class SqliteStore(Transactions):
             {"a": before["alias"], "t": before["person_tag"]},
         )
 
-    def scrub(self) -> None:
+    def scrub(self) -> str | None:
         """Make deletions physical: nothing erased may survive in the file, index or WAL.
 
-        secure_delete (on for every connection) has zeroed the freed cells and
-        pages; merging the search index into one new segment frees the old ones that
-        still held the words; a TRUNCATE checkpoint copies the clean pages into
-        the database file and empties the write-ahead log, which held copies
-        of the pages as they were before.
+        secure_delete (on for every connection) zeroes freed cells and pages,
+        but not the copies b-tree rebalancing leaves in a page's unused space,
+        so after merging the search indexes into one segment each (which drops
+        the erased words), VACUUM rebuilds the whole file from the live rows;
+        a TRUNCATE checkpoint then copies the rebuilt pages into the database
+        file and empties the write-ahead log, which held copies of the old
+        pages. Returns None: on a local file the clean-up is never left for later.
         """
         if self.read_only:
-            return
+            return None
         for index in ("search_text", "search_more"):
             if self.row("SELECT name FROM sqlite_master WHERE name = :n", {"n": index}):
                 with self.write():
                     self.run(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+        try:
+            self._conn.execute("VACUUM")
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"Erased, but {self.location} could not be rebuilt to clear the old copies of what was "
+                f"erased ({exc}); the next forget, unlog or retention clears them once that is fixed."
+            ) from None
         if self.value("PRAGMA wal_checkpoint(TRUNCATE)"):  # its first column: whether it was blocked
             raise StoreError(
                 f"Erased, but another keepgoing window is reading {self.location}; "
                 "close it and run keepgoing check so the old copy in the log is cleared."
             )
+        return None
 
     def close(self) -> None:
         self._conn.close()
