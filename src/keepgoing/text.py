@@ -12,7 +12,6 @@ import re
 import unicodedata
 
 from keepgoing.errors import BadInput
-
 from keepgoing.storage.columns import LENGTHS
 
 # What the user calls each piece of text, and the column that keeps it. A field's
@@ -107,6 +106,23 @@ def fold(value: str) -> str:
 
 def clean_tag(value: str) -> str:
     return clean_name(value, "tag").casefold()
+
+
+# What to say when a text that must have some words has none.
+_EMPTY = {
+    "follow-up": "A follow-up needs some words: what did you promise?",
+    "idea": "An idea needs some words.",
+    "win": "What was the win? A few words will do.",
+    "lasting note": "A note needs some words: what matters to them?",
+}
+
+
+def required(value: str, field: str) -> str:
+    """Free text that must have some words: a follow-up, an idea, a win, a lasting note."""
+    value = clean(value, field)
+    if not value:
+        raise BadInput(_EMPTY.get(field, f"The {field} needs some words."))
+    return value
 
 
 def optional(value: str | None, field: str) -> str | None:

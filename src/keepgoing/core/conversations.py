@@ -15,7 +15,7 @@ from keepgoing.core.wellbeing import sooner, wellbeing_drop
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
-from keepgoing.text import clean_name, name_key, optional
+from keepgoing.text import clean_name, limit, name_key, optional, required
 
 
 @dataclass
@@ -112,11 +112,66 @@ def check_occurred(occurred_at: datetime, now: datetime) -> None:
         raise BadInput(f"That conversation is too long ago for keepgoing to keep ({day.year}).")
 
 
-def check_feeling(feeling: str) -> str | None:
-    cleaned = " ".join(feeling.split()) or None
-    if cleaned and len(cleaned) > 40:
-        raise BadInput("A feeling is a word or two (40 characters at most); put more in the note.")
-    return cleaned
+def check_feeling(feeling: str | None) -> str | None:
+    """How they said they were, in a word or two ("hopeful"); empty means none."""
+    if feeling is None:
+        return None
+    cleaned = " ".join(feeling.split())
+    if len(cleaned) > limit("feeling"):
+        raise BadInput(
+            f"A feeling is a word or two ({limit('feeling')} characters at most); put more in the note."
+        )
+    return optional(cleaned, "feeling")
+
+
+def check_wellbeing(wellbeing: Any) -> int | None:
+    if wellbeing is not None and (
+        not isinstance(wellbeing, int) or isinstance(wellbeing, bool) or not 1 <= wellbeing <= 5
+    ):
+        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
+    return wellbeing
+
+
+@dataclass
+class Said:
+    """What was given about a conversation, checked (None: not given)."""
+
+    via: str | None = None
+    note: str | None = None
+    wellbeing: int | None = None
+    feeling: str | None = None
+    follow_up: str | None = None
+    ideas: list[str] = field(default_factory=list)
+
+
+def check_said(
+    *,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
+    via: str | None = None,
+    note: str | None = None,
+    wellbeing: Any = None,
+    feeling: str | None = None,
+    follow_up: str | None = None,
+    follow_up_due: date | None = None,
+    ideas: list[str] | None = None,
+) -> Said:
+    """The one check of what a conversation may hold, for log, jot, group sessions, amend and import.
+
+    Each message names the field as the user knows it (note, feeling, follow-up, idea).
+    """
+    if occurred_at is not None and now is not None:
+        check_occurred(occurred_at, now)
+    if follow_up is None and follow_up_due is not None:
+        raise BadInput("A due day goes with a follow-up: what is due then?")
+    return Said(
+        parse_channel(via) if via is not None else None,
+        optional(note, "note"),
+        check_wellbeing(wellbeing),
+        check_feeling(feeling),
+        required(follow_up, "follow-up") if follow_up is not None else None,
+        [required(text, "idea") for text in ideas or []],
+    )
 
 
 def conversation_people(store: Store, conversation_id: int) -> list[Person]:
@@ -160,18 +215,18 @@ def log_conversation(
     """
     if not names:
         raise BadInput("Who did you talk to? Give at least one name.")
-    if via is not None:
-        via = parse_channel(via)
-    note = optional(note, "note")
-    if wellbeing is not None and not 1 <= wellbeing <= 5:
-        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
-    check_occurred(occurred_at, now)
-    if follow_up is not None and not follow_up.strip():
-        raise BadInput("A follow-up needs some words: what did you promise?")
-    if follow_up is None and follow_up_due is not None:
-        raise BadInput("--due goes with --follow-up: what is due then?")
-    if feeling is not None:
-        feeling = check_feeling(feeling)
+    said = check_said(
+        now=now,
+        occurred_at=occurred_at,
+        via=via,
+        note=note,
+        wellbeing=wellbeing,
+        feeling=feeling,
+        follow_up=follow_up,
+        follow_up_due=follow_up_due,
+        ideas=ideas,
+    )
+    via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         group_id, group_name, group_via = None, None, None
         if group is not None:

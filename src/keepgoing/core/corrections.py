@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from keepgoing.core.channels import parse_channel
-from keepgoing.core.conversations import Conversation, check_feeling, check_occurred, conversation_people
+from keepgoing.core.conversations import Conversation, check_said, conversation_people
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person, get_person, next_due
 from keepgoing.core.wellbeing import sooner, wellbeing_drop
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime
-from keepgoing.text import optional
 
 
 @dataclass
@@ -115,23 +113,22 @@ def amend_conversation(
     nothing = (occurred_at, via, note, wellbeing, feeling, follow_up) == (None,) * 6
     if nothing and not (add_people or remove_people or ideas):
         raise BadInput("Nothing to change: say what to put right, for example a new date or note.")
-    if via is not None:
-        via = parse_channel(via)
-    if occurred_at is not None:
-        check_occurred(occurred_at, now)
-    if wellbeing is not None and not 1 <= wellbeing <= 5:
-        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
-    if feeling is not None:
-        feeling = check_feeling(feeling)
-    if follow_up is not None and not follow_up.strip():
-        raise BadInput("A follow-up needs some words: what did you promise?")
-    if follow_up is None and follow_up_due is not None:
-        raise BadInput("A due day goes with a follow-up: what is due then?")
+    said = check_said(
+        now=now,
+        occurred_at=occurred_at,
+        via=via,
+        note=note,
+        wellbeing=wellbeing,
+        feeling=feeling,
+        follow_up=follow_up,
+        follow_up_due=follow_up_due,
+        ideas=ideas,
+    )
+    via, cleaned, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         before = _target(store, conversation_id, worker, force)
         updates: dict[str, Any] = {}
         changes: list[str] = []
-        cleaned = optional(note, "note") if note is not None else None
         for column, value, change in (
             ("occurred_at", occurred_at, "date"),
             ("via", via, "how"),
