@@ -10,8 +10,8 @@ from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
 from keepgoing.core.matching import find_person
 from keepgoing.core.people import add_person
-from keepgoing.core.person import Person, get_person, iso, next_due
-from keepgoing.core.wellbeing import sooner, wellbeing_drop
+from keepgoing.core.person import Person, get_person, iso
+from keepgoing.core.rhythm import refresh_contacts
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
@@ -251,42 +251,13 @@ def log_conversation(
                 "group": group_id,
             },
         )
-        drops = []
-        for person in people:
-            store.run(
-                "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
-                {"c": conversation_id, "p": person.id},
-            )
-            # Drops follow the conversations' dates, not the order they were typed in.
-            drop = wellbeing_drop(store, person.id) if wellbeing is not None else None
-            if person.last_contact_at is None or occurred_at >= person.last_contact_at:
-                # The newest conversation sets the rhythm; an older one logged late does not.
-                due_on = next_due(occurred_at, person.cadence_days)
-                if drop:
-                    due_on = min(due_on, sooner(occurred_at.astimezone().date(), person.cadence_days))
-                # The condition is checked again in the UPDATE: on a server database another
-                # worker's newer conversation may have committed since we read this person.
-                store.run(
-                    "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due, "
-                    "wellbeing_drop = :drop WHERE id = :id AND (last_contact_at IS NULL OR last_contact_at <= :at)",
-                    {"at": occurred_at, "via": via, "due": due_on, "drop": drop, "id": person.id},
-                )
-            elif drop:
-                # A back-dated higher score makes the latest one a fall.
-                assert person.last_contact_at is not None
-                store.run(
-                    "UPDATE person SET wellbeing_drop = :drop, due_on = :due WHERE id = :id",
-                    {
-                        "drop": drop,
-                        "due": min(
-                            person.due_on,
-                            sooner(person.last_contact_at.astimezone().date(), person.cadence_days),
-                        ),
-                        "id": person.id,
-                    },
-                )
-            if drop:
-                drops.append(f"{person.name} {drop}")
+        store.run_many(
+            "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
+            [{"c": conversation_id, "p": person.id} for person in people],
+        )
+        # The newest conversation, by date, sets the rhythm; an older one logged late does not.
+        refreshed = refresh_contacts(store, [p.id for p in people], logged=conversation_id)
+        drops = [f"{p.name} {refreshed[p.id]}" for p in people if refreshed[p.id] and wellbeing is not None]
         follow_up_id = None
         if follow_up is not None:
             follow_up_id = add_follow_up(

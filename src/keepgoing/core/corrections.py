@@ -15,11 +15,10 @@ from typing import Any
 
 from keepgoing.core.conversations import Conversation, check_said, conversation_people
 from keepgoing.core.matching import find_person
-from keepgoing.core.person import Person, get_person, next_due
-from keepgoing.core.wellbeing import sooner, wellbeing_drop
+from keepgoing.core.person import Person
+from keepgoing.core.rhythm import refresh_contacts
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
 
 
 @dataclass
@@ -191,11 +190,10 @@ def amend_conversation(
 
             idea_ids = [add_idea(store, owner.id, text, now=now, conversation_id=before.id) for text in ideas]
             changes.extend(f"idea #{i}" for i in idea_ids)
-        drops = []
-        for person in touched.values():
-            drop = recompute_contact(store, person.id)
-            if drop and person.id in present:
-                drops.append(f"{person.name} {drop}")
+        refreshed = refresh_contacts(store, touched)
+        drops = [
+            f"{p.name} {refreshed[p.id]}" for p in touched.values() if refreshed[p.id] and p.id in present
+        ]
         return Amended(
             get_conversation(store, before.id),
             changes,
@@ -264,36 +262,6 @@ def unlog_conversation(
         store.run("DELETE FROM follow_up WHERE conversation_id = :c", {"c": conversation.id})
         store.run("DELETE FROM idea WHERE conversation_id = :c", {"c": conversation.id})
         store.run("DELETE FROM conversation WHERE id = :c", {"c": conversation.id})
-        for person_id in people:
-            recompute_contact(store, person_id)
+        refresh_contacts(store, people)
     store.scrub()
     return Unlogged(conversation, follow_ups, ideas)
-
-
-def recompute_contact(store: Store, person_id: int) -> str | None:
-    """Set a person's last contact, due day and wellbeing drop from their history; returns the drop.
-
-    The due day is only moved when the last contact itself changed, so a
-    snooze or a spread plan survives a correction that does not touch it.
-    """
-    person = get_person(store, person_id)
-    newest = store.row(
-        "SELECT c.occurred_at, c.via, c.wellbeing FROM conversation c "
-        "JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id = :p "
-        "ORDER BY c.occurred_at DESC, c.id DESC LIMIT 1",
-        {"p": person_id},
-    )
-    last_at = as_datetime(newest["occurred_at"]) if newest else None
-    via = newest["via"] if newest else None
-    drop = wellbeing_drop(store, person_id) if newest and newest["wellbeing"] is not None else None
-    due_on = person.due_on
-    if last_at != person.last_contact_at or via != person.last_contact_via:
-        due_on = next_due(last_at or person.created_at, person.cadence_days)
-    if drop and last_at is not None:
-        due_on = min(due_on, sooner(last_at.astimezone().date(), person.cadence_days))
-    store.run(
-        "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due, "
-        "wellbeing_drop = :drop WHERE id = :id",
-        {"at": last_at, "via": via, "due": due_on, "drop": drop, "id": person_id},
-    )
-    return drop

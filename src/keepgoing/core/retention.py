@@ -40,7 +40,7 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> int:
     """
     with store.write():
         if mode == "erase":
-            from keepgoing.core.corrections import recompute_contact
+            from keepgoing.core.rhythm import refresh_contacts
 
             people = [
                 r["p"]
@@ -52,8 +52,7 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> int:
             for table in ("follow_up", "idea"):
                 store.run(f"DELETE FROM {table} WHERE conversation_id IN ({OLD})", {"before": before})
             changed = store.run("DELETE FROM conversation WHERE occurred_at < :before", {"before": before})
-            for person_id in people:
-                recompute_contact(store, person_id)
+            refresh_contacts(store, people)
         else:
             changed = store.run(
                 "UPDATE conversation SET note = NULL, wellbeing = NULL, feeling = NULL, logged_by = NULL, "

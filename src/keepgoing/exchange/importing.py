@@ -472,20 +472,10 @@ class Importer:
 
     def finish(self) -> None:
         """Write what is pending and bring each touched person's rhythm up to date."""
+        from keepgoing.core.rhythm import refresh_contacts
+
         self.flush()
-        updates = []
-        for pid, (when, via) in self.latest.items():
-            person = self.people[pid]
-            last = as_datetime(person.get("last_contact_at"))
-            if last is None or when >= last:
-                updates.append(
-                    {"id": pid, "at": when, "via": via, "due": next_due(when, person["cadence_days"])}
-                )
-        if updates:
-            self.store.run_many(
-                "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due WHERE id = :id",
-                updates,
-            )
+        refresh_contacts(self.store, self.latest)
         if self.store.dialect == "postgresql":
             # Rows came in with their own ids, which PostgreSQL's id sequences do not
             # notice (SQLite takes max(id) + 1): move each sequence past them.
