@@ -72,7 +72,9 @@ def report(
     else:
         span = current_quarter(today)
     store = open_store(db)
-    figures = build_report(store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise)
+    figures = build_report(
+        store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise, today=today
+    )
     if json_out:
         from keepgoing.cli.output import emit_json
 

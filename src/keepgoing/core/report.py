@@ -89,6 +89,7 @@ class Rhythm:
     on_time: int = 0  # ... within the person's rhythm
     went_overdue: int = 0  # people overdue at some point in the period
     overdue_days: list[int] = field(default_factory=list)
+    due_now: int | None = None  # people due a check-in today, as `due` counts them (None: not this period)
 
     @property
     def share_on_time(self) -> float | None:
@@ -161,6 +162,7 @@ class Report:
                 "went_overdue": n(self.rhythm.went_overdue),
                 "longest_overdue_days": overdue[0] if overdue and not self.anonymised else None,
                 "median_overdue_days": overdue[1] if overdue and not self.anonymised else None,
+                "due_now": None if self.rhythm.due_now is None else n(self.rhythm.due_now),
             },
             "promises": {
                 "made": n(self.follow_ups_made),
@@ -237,8 +239,12 @@ def build_report(
     *,
     worker: str | None = None,
     anonymise: bool = False,
+    today: date | None = None,
 ) -> Report:
-    """Every figure of the report for `span`; `worker`: only what they logged and their people."""
+    """Every figure of the report for `span`; `worker`: only what they logged and their people.
+
+    With `today` in the period, how many are due a check-in now (their people, for a `worker`).
+    """
     previous = span.before()
     report = Report(span, previous, worker or "the team", anonymise)
     start, end = start_of_day(span.start), start_of_day(span.end + timedelta(days=1))
@@ -250,6 +256,10 @@ def build_report(
         _rhythm_and_wellbeing(store, report, params, worker)
         _promises(store, report, params, worker)
         _ideas_groups_wins(store, report, mine, params, worker)
+        if today is not None and span.start <= today <= span.end:
+            from keepgoing.core.rhythm import count_due
+
+            report.rhythm.due_now = count_due(store, today=today, worker=worker)
     return report
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from keepgoing.clock import start_of_day
 from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
-from keepgoing.core.person import iso
+from keepgoing.core.person import ACTIVE, DUE, iso
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime, stored_day, stored_instant
 from keepgoing.text import clean_tag
@@ -97,11 +97,15 @@ class DueReport:
         }
 
 
-# Active: not archived, not paused, and not someone who has withdrawn consent.
-ACTIVE = (
-    "p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) "
-    "AND (p.consent IS NULL OR p.consent <> 'withdrawn')"
-)
+def count_due(store: Store, *, today: date, tag: str | None = None, worker: str | None = None) -> int:
+    """How many people are due a check-in today: the number `due` lists, for stats and reports."""
+    params: dict[str, Any] = {"today": today, "tag": clean_tag(tag) if tag else None, "worker": worker}
+    sql = f"SELECT count(*) FROM person p WHERE {DUE}"
+    if tag:
+        sql += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
+    if worker is not None:
+        sql += " AND p.worker = :worker"
+    return int(store.value(sql, params))
 
 
 def due(
@@ -131,9 +135,10 @@ def due(
         "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
         f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker FROM person p WHERE {chosen}"
     )
+    # Consent to check again: withdrawn is not "check again" (they said no; they are never due).
     reviews_sql = (
         "SELECT p.id, p.name, p.consent, p.consent_review_on FROM person p WHERE p.archived_at IS NULL "
-        "AND p.consent_review_on <= :horizon"
+        "AND p.consent_review_on <= :horizon AND (p.consent IS NULL OR p.consent <> 'withdrawn')"
     )
     if worker is not None:
         sql += " AND p.worker = :worker"

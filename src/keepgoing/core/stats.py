@@ -136,13 +136,9 @@ def _overdue_on(store: Store, day: date, tag: str | None, *, current: bool) -> i
     if tag:
         params["tag"] = clean_tag(tag)
     if current:
-        return int(
-            store.value(
-                "SELECT count(*) AS n FROM person p WHERE p.archived_at IS NULL AND p.due_on <= :day "
-                f"AND (p.paused_until IS NULL OR p.paused_until <= :day){tag_filter}",
-                params,
-            )
-        )
+        from keepgoing.core.rhythm import count_due
+
+        return count_due(store, today=day, tag=tag)
     last = {
         row["pid"]: as_datetime(row["at"])
         for row in store.stream(
