@@ -97,6 +97,20 @@ def test_import_and_copy_notice_a_wellbeing_drop_as_log_does(kg, tmp_path) -> No
         assert imported[key] == logged[key], key
 
 
+@pytest.mark.sqlite_only("copies between two files")
+def test_copy_notices_a_wellbeing_drop_across_both_stores(kg, tmp_path) -> None:
+    other = str(tmp_path / "team.db")
+    kg("add", "Sam Okafor", "--every", "monthly", "--db", other)
+    kg("log", "sam", "--when", "10 days ago", "--wellbeing", "5", "--db", other)
+    kg("add", "Sam Okafor", "--every", "monthly")
+    kg("log", "sam", "--when", "3 days ago", "--wellbeing", "2")
+    kg("copy", "--to", other)
+    copied = json.loads(kg("show", "sam", "--json", "--db", other).stdout)
+    assert copied["wellbeing_drop"] == "5→2"
+    assert copied["due_on"] == "2026-11-27"  # sooner after a fall: a third of the rhythm
+    assert copied["last_contact"].startswith("2026-11-17")
+
+
 def test_a_back_dated_log_leaves_a_snooze_and_a_correction_keeps_it(kg) -> None:
     kg("add", "Sam Okafor", "--every", "weekly")
     kg("log", "sam", "--when", "2 days ago")

@@ -213,8 +213,8 @@ class Importer:
                 feeling=_text(fields.get("feeling")),
             )
             via, note, wellbeing, feeling = said.via or "other", said.note, said.wellbeing, said.feeling
-            logged_by = optional(_text(fields.get("logged_by")), "name")
-            amended_by = optional(_text(fields.get("amended_by")), "name")
+            logged_by = optional(_text(fields.get("logged_by")), "worker name")
+            amended_by = optional(_text(fields.get("amended_by")), "worker name")
             amended_at = _instant(fields.get("amended_at"))
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
@@ -296,7 +296,7 @@ class Importer:
             due = _day(fields.get("due"))
             created = _instant(fields.get("created_at")) or self.now
             done = _instant(fields.get("done_at"))
-            logged_by = optional(_text(fields.get("logged_by")), "name")
+            logged_by = optional(_text(fields.get("logged_by")), "worker name")
             worker = _worker(fields.get("worker"))
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
@@ -344,7 +344,7 @@ class Importer:
 
     def group(self, fields: dict[str, Any], member_ids: list[int], where: str) -> int:
         try:
-            name = clean_name(str(fields.get("name") or ""), "name")
+            name = clean_name(str(fields.get("name") or ""), "group name")
             cadence = fields.get("cadence_days")
             if cadence is not None:
                 cadence = (
@@ -450,7 +450,7 @@ class Importer:
             text = required(str(fields.get("text") or ""), "win")
             when = _instant(fields.get("when")) or self.now
             created = _instant(fields.get("created_at")) or when
-            logged_by = optional(_text(fields.get("logged_by")), "name")
+            logged_by = optional(_text(fields.get("logged_by")), "worker name")
         except BadInput as exc:
             raise self._problem(where, exc) from None
         if not self.was_empty and self.store.row(
