@@ -58,7 +58,7 @@ class Person:
         return cls(**values)
 
     def is_due(self, today: date) -> bool:
-        """Due a check-in today: the Python side of `DUE` (keep the two alike)."""
+        """Due a check-in today: the Python side of `rhythm.due` (keep the two alike)."""
         return self.is_active(today) and self.due_on <= today
 
     def is_active(self, today: date) -> bool:
@@ -111,13 +111,10 @@ class Person:
 
 # Active: someone keepgoing reminds you about on :today, as a condition on the person table
 # as p: not archived, not paused, and not someone who has withdrawn consent to be contacted.
-# Due: active, and their due day has come (`due --within` moves the day to :horizon).
-# `due`, `stats`, `report`, the calendar and the screens all mean this (Person.is_due in Python).
-ACTIVE = (
-    "p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) "
-    "AND (p.consent IS NULL OR p.consent <> 'withdrawn')"
-)
-DUE = f"{ACTIVE} AND p.due_on <= :today"
+# Due: active, and their due day has come (core/rhythm.py). `due`, `stats`, `report`, the
+# calendar and the screens all mean this (Person.is_active and Person.is_due in Python).
+CONSENTING = "(p.consent IS NULL OR p.consent <> 'withdrawn')"
+ACTIVE = f"p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) AND {CONSENTING}"
 
 
 def iso(moment: datetime | None) -> str | None:

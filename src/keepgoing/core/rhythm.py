@@ -15,7 +15,7 @@ from typing import Any
 
 from keepgoing.clock import start_of_day
 from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
-from keepgoing.core.person import ACTIVE, DUE, iso
+from keepgoing.core.person import ACTIVE, CONSENTING, iso
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime, stored_day, stored_instant
 from keepgoing.text import clean_tag
@@ -97,15 +97,23 @@ class DueReport:
         }
 
 
+def _due_by(horizon: date, today: date, tag: str | None) -> tuple[str, dict[str, Any]]:
+    """Who is due by `horizon` (today for `due`, later with --within): the one condition, with its parameters."""
+    chosen = f"{ACTIVE} AND p.due_on <= :horizon"
+    params: dict[str, Any] = {"today": today, "horizon": horizon}
+    if tag:
+        chosen += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
+        params["tag"] = clean_tag(tag)
+    return chosen, params
+
+
 def count_due(store: Store, *, today: date, tag: str | None = None, worker: str | None = None) -> int:
     """How many people are due a check-in today: the number `due` lists, for stats and reports."""
-    params: dict[str, Any] = {"today": today, "tag": clean_tag(tag) if tag else None, "worker": worker}
-    sql = f"SELECT count(*) FROM person p WHERE {DUE}"
-    if tag:
-        sql += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
+    chosen, params = _due_by(today, today, tag)
     if worker is not None:
-        sql += " AND p.worker = :worker"
-    return int(store.value(sql, params))
+        chosen += " AND p.worker = :worker"
+        params["worker"] = worker
+    return int(store.value(f"SELECT count(*) FROM person p WHERE {chosen}", params))
 
 
 def due(
@@ -126,11 +134,7 @@ def due(
     With `worker`, only their caseload and their follow-ups.
     """
     horizon = today + timedelta(days=within_days)
-    params: dict[str, Any] = {"today": today, "horizon": horizon}
-    chosen = f"{ACTIVE} AND p.due_on <= :horizon"
-    if tag:
-        chosen += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
-        params["tag"] = clean_tag(tag)
+    chosen, params = _due_by(horizon, today, tag)
     sql = (
         "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
         f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker FROM person p WHERE {chosen}"
@@ -138,7 +142,7 @@ def due(
     # Consent to check again: withdrawn is not "check again" (they said no; they are never due).
     reviews_sql = (
         "SELECT p.id, p.name, p.consent, p.consent_review_on FROM person p WHERE p.archived_at IS NULL "
-        "AND p.consent_review_on <= :horizon AND (p.consent IS NULL OR p.consent <> 'withdrawn')"
+        f"AND p.consent_review_on <= :horizon AND {CONSENTING}"
     )
     if worker is not None:
         sql += " AND p.worker = :worker"
