@@ -49,6 +49,33 @@ def test_the_limits_are_the_columns_lengths() -> None:
     assert all(column in LENGTHS for column in FIELDS.values())
 
 
+# Each field as a command takes it.
+TYPED = {
+    "win": lambda text: ("win", text),
+    "idea": lambda text: ("log", "sam", "--idea", text),
+    "follow-up": lambda text: ("log", "sam", "--follow-up", text),
+    "consent note": lambda text: ("edit", "sam", "--consent-note", text),
+    "feeling": lambda text: ("log", "sam", "--feeling", text),
+    "note": lambda text: ("log", "sam", "--note", text),
+    "organisation": lambda text: ("edit", "sam", "--org", text),
+}
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(sorted(TYPED)), over=st.integers(-2, 2))
+@pytest.mark.sqlite_only("a property over one store; the limits are the same on both")
+def test_each_field_takes_exactly_its_columns_length(kg, field, over) -> None:
+    from keepgoing.text import limit
+
+    kg("add", "Sam Okafor", expect=None)  # once; later examples find him there
+    result = kg(*TYPED[field]("w" * (limit(field) + over)), expect=None)
+    if over > 0:
+        assert result.exit_code == 1, result.output
+        assert field in result.stderr.casefold(), result.stderr
+    else:
+        assert result.exit_code == 0, result.output
+
+
 def _backup_with(kg, tmp_path, **conversation) -> str:
     """A JSON export of Sam with one conversation, changed as given."""
     kg("add", "Sam Okafor", "--every", "weekly")
