@@ -28,11 +28,16 @@ def render() -> str:
         except NotImplementedError:
             return None
 
-    names, instants, days = [], [], []
+    names, instants, days, lengths = [], [], [], []
     for table in sorted(metadata.tables.values(), key=lambda t: t.name):
         names.append(f'    "{table.name}": ({"".join(f"{c.name!r}, " for c in table.columns).rstrip()}),')
         instants += [f'    ("{table.name}", "{c.name}"),' for c in table.columns if kind(c) is datetime]
         days += [f'    ("{table.name}", "{c.name}"),' for c in table.columns if kind(c) is date]
+        lengths += [
+            f'    ("{table.name}", "{c.name}"): {c.type.length},'
+            for c in table.columns
+            if getattr(c.type, "length", None)
+        ]
     lines = [
         '"""Each table\'s columns, in order: written from storage/models.py by',
         "`python scripts/table_columns.py`; do not edit by hand.",
@@ -51,6 +56,10 @@ def render() -> str:
         "DAYS: frozenset[tuple[str, str]] = frozenset((",
         *days,
         "))",
+        "# The longest text each column may hold (its max_length in the models): the one limit on it.",
+        "LENGTHS: dict[tuple[str, str], int] = {",
+        *lengths,
+        "}",
         "",
     ]
     return "\n".join(lines)

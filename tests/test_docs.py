@@ -106,6 +106,9 @@ def test_the_column_lists_are_the_models_columns() -> None:
         (t.name, c.name) for t in tables for c in t.columns if python_type(c) is datetime
     } == columns.INSTANTS
     assert {(t.name, c.name) for t in tables for c in t.columns if python_type(c) is date} == columns.DAYS
+    assert {
+        (t.name, c.name): c.type.length for t in tables for c in t.columns if getattr(c.type, "length", None)
+    } == columns.LENGTHS
 
 
 def test_the_core_person_reads_every_column_it_should() -> None:

@@ -12,21 +12,42 @@ import re
 import unicodedata
 
 from keepgoing.errors import BadInput
+from keepgoing.storage.columns import LENGTHS
 
-# Field limits: generous for real use, small enough to catch a pasted file.
-LIMITS = {
-    "name": 200,
-    "alias": 200,
-    "tag": 60,
-    "organisation": 200,
-    "role": 200,
-    "phone": 60,
-    "email": 254,
-    "note": 20_000,
-    "follow-up": 2_000,
-    "worker name": 200,
-    "search": 1_000,
+# What the user calls each piece of text, and the column that keeps it. A field's
+# limit is its column's length in storage/models.py (generous for real use, small
+# enough to catch a pasted file), so a check can never differ from what the store holds.
+FIELDS: dict[str, tuple[str, str]] = {
+    "name": ("person", "name"),
+    "alias": ("alias", "alias"),
+    "tag": ("person_tag", "tag"),
+    "organisation": ("person", "organisation"),
+    "role": ("person", "role"),
+    "phone": ("person", "phone"),
+    "email": ("person", "email"),
+    "note": ("conversation", "note"),
+    "lasting note": ("person_note", "text"),
+    "feeling": ("conversation", "feeling"),
+    "follow-up": ("follow_up", "text"),
+    "idea": ("idea", "text"),
+    "outcome": ("idea", "outcome"),
+    "win": ("win", "text"),
+    "consent note": ("person", "consent_note"),
+    "group name": ("community_group", "name"),
+    "worker name": ("person", "worker"),
 }
+
+
+# Text that is checked but never stored, with its own limit.
+UNSTORED: dict[str, int] = {"search": 1_000}
+
+
+def limit(field: str) -> int:
+    """The most characters a field may hold: "win" -> 2000 (its column's length)."""
+    if field in UNSTORED:
+        return UNSTORED[field]
+    return LENGTHS[FIELDS[field]]
+
 
 # C0 controls (but tab and newline), DEL, C1 controls, bidi embeddings/overrides/
 # isolates, and the line/paragraph separators that some terminals honour.
@@ -61,9 +82,9 @@ def clean(value: str, field: str) -> str:
         # A NUL cannot be stored on PostgreSQL, and ends strings in C programs reading the file.
         raise BadInput(f"The {field} contains a NUL character, which keepgoing cannot store.")
     value = unicodedata.normalize("NFC", value).strip()
-    limit = LIMITS[field]
-    if len(value) > limit:
-        raise BadInput(f"The {field} is {len(value):,} characters long; the limit is {limit:,}.")
+    most = limit(field)
+    if len(value) > most:
+        raise BadInput(f"The {field} is {len(value):,} characters long; the limit is {most:,}.")
     return value
 
 
@@ -157,6 +178,23 @@ def fold(value: str) -> str:
 
 def clean_tag(value: str) -> str:
     return clean_name(value, "tag").casefold()
+
+
+# What to say when a text that must have some words has none.
+_EMPTY = {
+    "follow-up": "A follow-up needs some words: what did you promise?",
+    "idea": "An idea needs some words.",
+    "win": "What was the win? A few words will do.",
+    "lasting note": "A note needs some words: what matters to them?",
+}
+
+
+def required(value: str, field: str) -> str:
+    """Free text that must have some words: a follow-up, an idea, a win, a lasting note."""
+    value = clean(value, field)
+    if not value:
+        raise BadInput(_EMPTY.get(field, f"The {field} needs some words."))
+    return value
 
 
 def optional(value: str | None, field: str) -> str | None:

@@ -219,7 +219,8 @@ def due_screen(
         reviews.add_column("Consent")
         reviews.add_column("Review was due")
         for review in report.consent_reviews:
-            reviews.add_row(_t(review["name"]), _t(review["consent"] or "not recorded"), review["review_on"])
+            day = describe_day(date.fromisoformat(review["review_on"]))
+            reviews.add_row(_t(review["name"]), _t(review["consent"] or "not recorded"), day)
         out.print(reviews)
     footer = []
     if report.people:
@@ -301,7 +302,9 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
         status_text = {
             "paused": f"paused to {describe_day(person.paused_until)}" if person.paused_until else "paused",
             "archived": "archived",
-        }.get(status, "due" if person.due_on <= today else f"next {describe_day(person.due_on)}")
+        }.get(status, "due" if person.is_due(today) else f"next {describe_day(person.due_on)}")
+        if status == "active" and not person.is_active(today):
+            status_text = "consent withdrawn"
         cells: list[Any] = [
             _t(person.name),
             _t(person.organisation),

@@ -10,12 +10,12 @@ from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
 from keepgoing.core.matching import find_person
 from keepgoing.core.people import add_person
-from keepgoing.core.person import Person, get_person, iso, next_due
-from keepgoing.core.wellbeing import sooner, wellbeing_drop
+from keepgoing.core.person import Person, get_person, iso
+from keepgoing.core.rhythm import refresh_contacts
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
-from keepgoing.text import clean_name, name_key, optional
+from keepgoing.text import clean_name, limit, name_key, optional, required
 
 
 @dataclass
@@ -121,11 +121,66 @@ def check_occurred(occurred_at: datetime, now: datetime) -> None:
         raise BadInput(f"That conversation is too long ago for keepgoing to keep ({day.year}).")
 
 
-def check_feeling(feeling: str) -> str | None:
-    cleaned = " ".join(feeling.split()) or None
-    if cleaned and len(cleaned) > 40:
-        raise BadInput("A feeling is a word or two (40 characters at most); put more in the note.")
-    return cleaned
+def check_feeling(feeling: str | None) -> str | None:
+    """How they said they were, in a word or two ("hopeful"); empty means none."""
+    if feeling is None:
+        return None
+    cleaned = " ".join(feeling.split())
+    if len(cleaned) > limit("feeling"):
+        raise BadInput(
+            f"A feeling is a word or two ({limit('feeling')} characters at most); put more in the note."
+        )
+    return optional(cleaned, "feeling")
+
+
+def check_wellbeing(wellbeing: Any) -> int | None:
+    if wellbeing is not None and (
+        not isinstance(wellbeing, int) or isinstance(wellbeing, bool) or not 1 <= wellbeing <= 5
+    ):
+        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
+    return wellbeing
+
+
+@dataclass
+class Said:
+    """What was given about a conversation, checked (None: not given)."""
+
+    via: str | None = None
+    note: str | None = None
+    wellbeing: int | None = None
+    feeling: str | None = None
+    follow_up: str | None = None
+    ideas: list[str] = field(default_factory=list)
+
+
+def check_said(
+    *,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
+    via: str | None = None,
+    note: str | None = None,
+    wellbeing: Any = None,
+    feeling: str | None = None,
+    follow_up: str | None = None,
+    follow_up_due: date | None = None,
+    ideas: list[str] | None = None,
+) -> Said:
+    """The one check of what a conversation may hold, for log, jot, group sessions, amend and import.
+
+    Each message names the field as the user knows it (note, feeling, follow-up, idea).
+    """
+    if occurred_at is not None and now is not None:
+        check_occurred(occurred_at, now)
+    if follow_up is None and follow_up_due is not None:
+        raise BadInput("A due day goes with a follow-up: what is due then?")
+    return Said(
+        parse_channel(via) if via is not None else None,
+        optional(note, "note"),
+        check_wellbeing(wellbeing),
+        check_feeling(feeling),
+        required(follow_up, "follow-up") if follow_up is not None else None,
+        [required(text, "idea") for text in ideas or []],
+    )
 
 
 def conversation_people(store: Store, conversation_id: int) -> list[Person]:
@@ -170,18 +225,18 @@ def log_conversation(
     """
     if not names:
         raise BadInput("Who did you talk to? Give at least one name.")
-    if via is not None:
-        via = parse_channel(via)
-    note = optional(note, "note")
-    if wellbeing is not None and not 1 <= wellbeing <= 5:
-        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
-    check_occurred(occurred_at, now)
-    if follow_up is not None and not follow_up.strip():
-        raise BadInput("A follow-up needs some words: what did you promise?")
-    if follow_up is None and follow_up_due is not None:
-        raise BadInput("--due goes with --follow-up: what is due then?")
-    if feeling is not None:
-        feeling = check_feeling(feeling)
+    said = check_said(
+        now=now,
+        occurred_at=occurred_at,
+        via=via,
+        note=note,
+        wellbeing=wellbeing,
+        feeling=feeling,
+        follow_up=follow_up,
+        follow_up_due=follow_up_due,
+        ideas=ideas,
+    )
+    via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         group_id, group_name, group_via = None, None, None
         if group is not None:
@@ -207,42 +262,13 @@ def log_conversation(
                 "group": group_id,
             },
         )
-        drops = []
-        for person in people:
-            store.run(
-                "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
-                {"c": conversation_id, "p": person.id},
-            )
-            # Drops follow the conversations' dates, not the order they were typed in.
-            drop = wellbeing_drop(store, person.id) if wellbeing is not None else None
-            if person.last_contact_at is None or occurred_at >= person.last_contact_at:
-                # The newest conversation sets the rhythm; an older one logged late does not.
-                due_on = next_due(occurred_at, person.cadence_days)
-                if drop:
-                    due_on = min(due_on, sooner(occurred_at.astimezone().date(), person.cadence_days))
-                # The condition is checked again in the UPDATE: on a server database another
-                # worker's newer conversation may have committed since we read this person.
-                store.run(
-                    "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due, "
-                    "wellbeing_drop = :drop WHERE id = :id AND (last_contact_at IS NULL OR last_contact_at <= :at)",
-                    {"at": occurred_at, "via": via, "due": due_on, "drop": drop, "id": person.id},
-                )
-            elif drop:
-                # A back-dated higher score makes the latest one a fall.
-                assert person.last_contact_at is not None
-                store.run(
-                    "UPDATE person SET wellbeing_drop = :drop, due_on = :due WHERE id = :id",
-                    {
-                        "drop": drop,
-                        "due": min(
-                            person.due_on,
-                            sooner(person.last_contact_at.astimezone().date(), person.cadence_days),
-                        ),
-                        "id": person.id,
-                    },
-                )
-            if drop:
-                drops.append(f"{person.name} {drop}")
+        store.run_many(
+            "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
+            [{"c": conversation_id, "p": person.id} for person in people],
+        )
+        # The newest conversation, by date, sets the rhythm; an older one logged late does not.
+        refreshed = refresh_contacts(store, [p.id for p in people], logged=conversation_id)
+        drops = [f"{p.name} {refreshed[p.id]}" for p in people if refreshed[p.id] and wellbeing is not None]
         follow_up_id = None
         if follow_up is not None:
             follow_up_id = add_follow_up(

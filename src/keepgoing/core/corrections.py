@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from keepgoing.core.channels import parse_channel
-from keepgoing.core.conversations import Conversation, check_feeling, check_occurred, conversation_people
+from keepgoing.core.conversations import Conversation, check_said, conversation_people
 from keepgoing.core.matching import find_person
-from keepgoing.core.person import Person, get_person, next_due
-from keepgoing.core.wellbeing import sooner, wellbeing_drop
+from keepgoing.core.person import Person
+from keepgoing.core.rhythm import refresh_contacts
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
-from keepgoing.text import optional
 
 
 @dataclass
@@ -118,23 +115,22 @@ def amend_conversation(
     nothing = (occurred_at, via, note, wellbeing, feeling, follow_up) == (None,) * 6
     if nothing and not (add_people or remove_people or ideas):
         raise BadInput("Nothing to change: say what to put right, for example a new date or note.")
-    if via is not None:
-        via = parse_channel(via)
-    if occurred_at is not None:
-        check_occurred(occurred_at, now)
-    if wellbeing is not None and not 1 <= wellbeing <= 5:
-        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
-    if feeling is not None:
-        feeling = check_feeling(feeling)
-    if follow_up is not None and not follow_up.strip():
-        raise BadInput("A follow-up needs some words: what did you promise?")
-    if follow_up is None and follow_up_due is not None:
-        raise BadInput("A due day goes with a follow-up: what is due then?")
+    said = check_said(
+        now=now,
+        occurred_at=occurred_at,
+        via=via,
+        note=note,
+        wellbeing=wellbeing,
+        feeling=feeling,
+        follow_up=follow_up,
+        follow_up_due=follow_up_due,
+        ideas=ideas,
+    )
+    via, cleaned, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         before = _target(store, conversation_id, worker, force)
         updates: dict[str, Any] = {}
         changes: list[str] = []
-        cleaned = optional(note, "note") if note is not None else None
         for column, value, change in (
             ("occurred_at", occurred_at, "date"),
             ("via", via, "how"),
@@ -200,11 +196,10 @@ def amend_conversation(
 
             idea_ids = [add_idea(store, owner.id, text, now=now, conversation_id=before.id) for text in ideas]
             changes.extend(f"idea #{i}" for i in idea_ids)
-        drops = []
-        for person in touched.values():
-            drop = recompute_contact(store, person.id)
-            if drop and person.id in present:
-                drops.append(f"{person.name} {drop}")
+        refreshed = refresh_contacts(store, touched)
+        drops = [
+            f"{p.name} {refreshed[p.id]}" for p in touched.values() if refreshed[p.id] and p.id in present
+        ]
         amended = Amended(
             get_conversation(store, before.id),
             changes,
@@ -276,35 +271,5 @@ def unlog_conversation(
         store.run("DELETE FROM follow_up WHERE conversation_id = :c", {"c": conversation.id})
         store.run("DELETE FROM idea WHERE conversation_id = :c", {"c": conversation.id})
         store.run("DELETE FROM conversation WHERE id = :c", {"c": conversation.id})
-        for person_id in people:
-            recompute_contact(store, person_id)
+        refresh_contacts(store, people)
     return Unlogged(conversation, follow_ups, ideas, store.scrub())
-
-
-def recompute_contact(store: Store, person_id: int) -> str | None:
-    """Set a person's last contact, due day and wellbeing drop from their history; returns the drop.
-
-    The due day is only moved when the last contact itself changed, so a
-    snooze or a spread plan survives a correction that does not touch it.
-    """
-    person = get_person(store, person_id)
-    newest = store.row(
-        "SELECT c.occurred_at, c.via, c.wellbeing FROM conversation c "
-        "JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id = :p "
-        "ORDER BY c.occurred_at DESC, c.id DESC LIMIT 1",
-        {"p": person_id},
-    )
-    last_at = as_datetime(newest["occurred_at"]) if newest else None
-    via = newest["via"] if newest else None
-    drop = wellbeing_drop(store, person_id) if newest and newest["wellbeing"] is not None else None
-    due_on = person.due_on
-    if last_at != person.last_contact_at or via != person.last_contact_via:
-        due_on = next_due(last_at or person.created_at, person.cadence_days)
-    if drop and last_at is not None:
-        due_on = min(due_on, sooner(last_at.astimezone().date(), person.cadence_days))
-    store.run(
-        "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due, "
-        "wellbeing_drop = :drop WHERE id = :id",
-        {"at": last_at, "via": via, "due": due_on, "drop": drop, "id": person_id},
-    )
-    return drop

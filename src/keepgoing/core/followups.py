@@ -9,7 +9,7 @@ from typing import Any
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime, stored_instant
-from keepgoing.text import clean
+from keepgoing.text import required
 
 SELECT = (
     "SELECT f.id, f.person_id, p.name AS person, f.text, f.due_on, f.created_at, f.done_at, "
@@ -84,9 +84,7 @@ def add_follow_up(
     logged_by: str | None = None,
 ) -> int:
     """A promise made to someone; it is the job of whoever made it (`logged_by`)."""
-    text = clean(text, "follow-up")
-    if not text:
-        raise BadInput("A follow-up needs some words: what did you promise?")
+    text = required(text, "follow-up")
     return store.insert(
         "INSERT INTO follow_up (person_id, conversation_id, text, due_on, created_at, logged_by, worker) "
         "VALUES (:p, :c, :t, :d, :now, :by, :by) RETURNING id",
@@ -212,9 +210,7 @@ def change_follow_up(
         updates: dict[str, Any] = {}
         changes: list[str] = []
         if text is not None:
-            cleaned = clean(text, "follow-up")
-            if not cleaned:
-                raise BadInput("A follow-up needs some words: what did you promise?")
+            cleaned = required(text, "follow-up")
             if cleaned != before.text:
                 updates["text"] = cleaned
                 changes.append("words")

@@ -107,7 +107,7 @@ def add_group(
     """A group that meets `via` a channel (in person when None)."""
     from keepgoing.core.channels import parse_channel
 
-    name = clean_name(name)
+    name = clean_name(name, "group name")
     via = parse_channel(via) if via else None
     with store.write():
         if store.row("SELECT id FROM community_group WHERE name_key = :k", {"k": name_key(name)}):

@@ -9,7 +9,7 @@ from typing import Any
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
-from keepgoing.text import clean, optional
+from keepgoing.text import optional, required
 
 STATUSES = ("open", "in-progress", "taken-up", "parked", "not-taken-up")
 STILL_OPEN = ("open", "in-progress")
@@ -74,9 +74,7 @@ def check_status(status: str) -> str:
 def add_idea(
     store: Store, person_id: int, text: str, *, now: datetime, conversation_id: int | None = None
 ) -> int:
-    text = clean(text, "follow-up")
-    if not text:
-        raise BadInput("An idea needs some words.")
+    text = required(text, "idea")
     return store.insert(
         "INSERT INTO idea (person_id, conversation_id, text, status, created_at, updated_at) "
         "VALUES (:p, :c, :t, 'open', :now, :now) RETURNING id",
@@ -112,7 +110,7 @@ def update_idea(
         if status is not None:
             given["status"] = check_status(status)
         if outcome is not None:
-            given["outcome"] = optional(outcome, "follow-up")
+            given["outcome"] = optional(outcome, "outcome")
         before = _from_row(row)
         changed = [column for column, value in given.items() if getattr(before, column) != value]
         if not changed:

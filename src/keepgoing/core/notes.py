@@ -8,10 +8,9 @@ from typing import Any
 
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import iso
-from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
-from keepgoing.text import clean
+from keepgoing.text import required
 
 
 @dataclass
@@ -25,9 +24,7 @@ class Note:
 
 
 def add_note(store: Store, query: str, text: str, *, now: datetime) -> tuple[str, Note]:
-    text = clean(text, "note")
-    if not text:
-        raise BadInput("A note needs some words: what matters to them?")
+    text = required(text, "lasting note")
     with store.write():
         person = find_person(store, query)
         note_id = store.insert(

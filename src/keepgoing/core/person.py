@@ -57,6 +57,14 @@ class Person:
             values[column] = value
         return cls(**values)
 
+    def is_due(self, today: date) -> bool:
+        """Due a check-in today: the Python side of `rhythm.due` (keep the two alike)."""
+        return self.is_active(today) and self.due_on <= today
+
+    def is_active(self, today: date) -> bool:
+        """Someone keepgoing reminds you about: the Python side of `ACTIVE` (keep the two alike)."""
+        return self.status(today) == "active" and self.consent != "withdrawn"
+
     def status(self, today: date) -> str:
         if self.archived_at is not None:
             return "archived"
@@ -99,6 +107,14 @@ class Person:
             "worker": self.worker,
             "version": self.version,
         }
+
+
+# Active: someone keepgoing reminds you about on :today, as a condition on the person table
+# as p: not archived, not paused, and not someone who has withdrawn consent to be contacted.
+# Due: active, and their due day has come (core/rhythm.py). `due`, `stats`, `report`, the
+# calendar and the screens all mean this (Person.is_active and Person.is_due in Python).
+CONSENTING = "(p.consent IS NULL OR p.consent <> 'withdrawn')"
+ACTIVE = f"p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) AND {CONSENTING}"
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -58,6 +58,11 @@ def check_consent(consent: str | None) -> str | None:
     return value
 
 
+def check_consent_note(note: str | None) -> str | None:
+    """Their terms ("text first, weekdays only"); empty means none."""
+    return optional(note, "consent note")
+
+
 def check_channels(channels: str | None) -> str | None:
     """A comma-separated list of channels, as stored: "text,phone"."""
     if channels is None or not channels.strip():
@@ -83,7 +88,7 @@ def consent_fields(
     if channels is not None:
         fields["consent_channels"] = check_channels(channels)
     if note is not None:
-        fields["consent_note"] = optional(note, "follow-up")
+        fields["consent_note"] = check_consent_note(note)
     if review_on is not None:
         fields["consent_review_on"] = review_on
     return fields

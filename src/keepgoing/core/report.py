@@ -88,6 +88,7 @@ class Rhythm:
     on_time: int = 0  # ... within the person's rhythm
     went_overdue: int = 0  # people overdue at some point in the period
     overdue_days: list[int] = field(default_factory=list)
+    due_now: int | None = None  # people due a check-in today, as `due` counts them (None: not this period)
 
     @property
     def share_on_time(self) -> float | None:
@@ -160,6 +161,7 @@ class Report:
                 "went_overdue": n(self.rhythm.went_overdue),
                 "longest_overdue_days": overdue[0] if overdue and not self.anonymised else None,
                 "median_overdue_days": overdue[1] if overdue and not self.anonymised else None,
+                "due_now": None if self.rhythm.due_now is None else n(self.rhythm.due_now),
             },
             "promises": {
                 "made": n(self.follow_ups_made),
@@ -255,6 +257,7 @@ def build_report(
     """Every figure of the report for `span`; `worker`: only what they logged and their people.
 
     No day after `today` counts as overdue (a period still running, or one to come).
+    With `today` in the period, how many are due a check-in now (their people, for a `worker`).
     """
     previous = span.before()
     report = Report(span, previous, worker or "the team", anonymise)
@@ -268,6 +271,10 @@ def build_report(
         _rhythm_and_wellbeing(store, report, params, worker, horizon)
         _promises(store, report, params, worker)
         _ideas_groups_wins(store, report, mine, params, worker)
+        if today is not None and span.start <= today <= span.end:
+            from keepgoing.core.rhythm import count_due
+
+            report.rhythm.due_now = count_due(store, today=today, worker=worker)
     return report
 
 

@@ -94,7 +94,7 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> Retained:
     """
     with store.write():
         if mode == "erase":
-            from keepgoing.core.corrections import recompute_contact
+            from keepgoing.core.rhythm import refresh_contacts
 
             params = {"before": before}
             people = [
@@ -114,8 +114,7 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> Retained:
             for kind in (OLD_NOTES, OLD_WINS, LOOSE_FOLLOW_UPS):
                 store.run(f"DELETE {kind}", params)
             changed = store.run("DELETE FROM conversation WHERE occurred_at < :before", params)
-            for person_id in people:
-                recompute_contact(store, person_id)
+            refresh_contacts(store, people)
         else:
             changed = store.run(
                 "UPDATE conversation SET note = NULL, wellbeing = NULL, feeling = NULL, logged_by = NULL, "

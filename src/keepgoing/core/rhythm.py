@@ -8,15 +8,16 @@ transaction as every change to it, so "who is due" is one indexed query.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from keepgoing.clock import start_of_day
 from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
-from keepgoing.core.person import iso
+from keepgoing.core.person import ACTIVE, CONSENTING, iso
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime, stored_day
+from keepgoing.storage.values import as_datetime, stored_day, stored_instant
 from keepgoing.text import clean_tag
 
 
@@ -96,11 +97,23 @@ class DueReport:
         }
 
 
-# Active: not archived, not paused, and not someone who has withdrawn consent.
-ACTIVE = (
-    "p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) "
-    "AND (p.consent IS NULL OR p.consent <> 'withdrawn')"
-)
+def _due_by(horizon: date, today: date, tag: str | None) -> tuple[str, dict[str, Any]]:
+    """Who is due by `horizon` (today for `due`, later with --within): the one condition, with its parameters."""
+    chosen = f"{ACTIVE} AND p.due_on <= :horizon"
+    params: dict[str, Any] = {"today": today, "horizon": horizon}
+    if tag:
+        chosen += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
+        params["tag"] = clean_tag(tag)
+    return chosen, params
+
+
+def count_due(store: Store, *, today: date, tag: str | None = None, worker: str | None = None) -> int:
+    """How many people are due a check-in today: the number `due` lists, for stats and reports."""
+    chosen, params = _due_by(today, today, tag)
+    if worker is not None:
+        chosen += " AND p.worker = :worker"
+        params["worker"] = worker
+    return int(store.value(f"SELECT count(*) FROM person p WHERE {chosen}", params))
 
 
 def due(
@@ -121,18 +134,15 @@ def due(
     With `worker`, only their caseload and their follow-ups.
     """
     horizon = today + timedelta(days=within_days)
-    params: dict[str, Any] = {"today": today, "horizon": horizon}
-    chosen = f"{ACTIVE} AND p.due_on <= :horizon"
-    if tag:
-        chosen += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
-        params["tag"] = clean_tag(tag)
+    chosen, params = _due_by(horizon, today, tag)
     sql = (
         "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
         f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker FROM person p WHERE {chosen}"
     )
+    # Consent to check again: withdrawn is not "check again" (they said no; they are never due).
     reviews_sql = (
         "SELECT p.id, p.name, p.consent, p.consent_review_on FROM person p WHERE p.archived_at IS NULL "
-        "AND p.consent_review_on <= :horizon"
+        f"AND p.consent_review_on <= :horizon AND {CONSENTING}"
     )
     if worker is not None:
         sql += " AND p.worker = :worker"
@@ -205,6 +215,73 @@ def due(
     report.people_total, report.follow_ups_total = len(rows), follow_ups_total
     report.worker, report.unassigned = worker, unassigned
     return report
+
+
+def refresh_contacts(
+    store: Store, person_ids: Iterable[int], *, logged: int | None = None
+) -> dict[int, str | None]:
+    """Set each person's last contact, due day and wellbeing drop from their conversations.
+
+    The one place these are worked out: for log, jot, group sessions, amend,
+    unlog, retention, import and copy. The newest conversation (by its date)
+    is the last contact. The due day moves only when the last contact changed,
+    or when it is `logged`, the conversation just logged, so a snooze or a
+    spread plan survives a back-dated conversation or a correction that does
+    not touch it; after a sharp fall in wellbeing it comes sooner. Returns
+    each person's drop ("4→2"), or None.
+    """
+    from keepgoing.core.person import next_due
+    from keepgoing.core.wellbeing import drop_between, sooner
+
+    ids = sorted(set(person_ids))
+    drops: dict[int, str | None] = {}
+    # On a server, lock the people first, in id order, as the UPDATE below would (NO KEY: the
+    # conversation_person rows already written hold key-share locks on them): another worker's
+    # conversation with them then waits for this one, and sees it, rather than being lost.
+    lock = " FOR NO KEY UPDATE" if store.dialect == "postgresql" else ""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        params = {f"p{i}": pid for i, pid in enumerate(chunk)}
+        among = ", ".join(f":{key}" for key in params)
+        people = store.rows(
+            "SELECT id, cadence_days, created_at, last_contact_at, last_contact_via, due_on FROM person "
+            f"WHERE id IN ({among}) ORDER BY id{lock}",
+            params,
+        )
+        # Each one's conversations newest first, by date: all of them, and those with a score.
+        ranked = (
+            "SELECT * FROM (SELECT cp.person_id AS pid, c.id AS cid, c.occurred_at AS at, c.via AS via, "
+            "c.wellbeing AS wb, row_number() OVER (PARTITION BY cp.person_id "
+            "ORDER BY c.occurred_at DESC, c.id DESC) AS n FROM conversation c "
+            f"JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id IN ({among}) "
+        )
+        newest = {r["pid"]: r for r in store.rows(f"{ranked}) t WHERE t.n = 1", params)}
+        scores: dict[int, list[int]] = {}
+        for r in store.rows(
+            f"{ranked}AND c.wellbeing IS NOT NULL) t WHERE t.n <= 2 ORDER BY t.pid, t.n", params
+        ):
+            scores.setdefault(r["pid"], []).append(r["wb"])
+        updates = []
+        for person in people:
+            pid, cadence = person["id"], person["cadence_days"]
+            last = newest.get(pid)
+            last_at = as_datetime(last["at"]) if last else None
+            via = last["via"] if last else None
+            drop = drop_between(scores.get(pid, [])) if last and last["wb"] is not None else None
+            due_on = stored_day(person["due_on"])
+            moved = last_at != as_datetime(person["last_contact_at"]) or via != person["last_contact_via"]
+            if moved or (last is not None and last["cid"] == logged):
+                due_on = next_due(last_at or stored_instant(person["created_at"]), cadence)
+            if drop and last_at is not None:
+                due_on = min(due_on, sooner(last_at.astimezone().date(), cadence))
+            updates.append({"at": last_at, "via": via, "due": due_on, "drop": drop, "id": pid})
+            drops[pid] = drop
+        store.run_many(
+            "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due, "
+            "wellbeing_drop = :drop WHERE id = :id",
+            updates,
+        )
+    return drops
 
 
 def next_up(store: Store, *, today: date) -> tuple[str, date] | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from keepgoing.clock import start_of_day
 from keepgoing.core.channels import CHANNELS
-from keepgoing.core.person import next_due
+from keepgoing.core.person import CONSENTING, next_due
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime, stored_instant
 from keepgoing.text import clean_tag
@@ -136,13 +136,9 @@ def _overdue_on(store: Store, day: date, tag: str | None, *, current: bool) -> i
     if tag:
         params["tag"] = clean_tag(tag)
     if current:
-        return int(
-            store.value(
-                "SELECT count(*) AS n FROM person p WHERE p.archived_at IS NULL AND p.due_on <= :day "
-                f"AND (p.paused_until IS NULL OR p.paused_until <= :day){tag_filter}",
-                params,
-            )
-        )
+        from keepgoing.core.rhythm import count_due
+
+        return count_due(store, today=day, tag=tag)
     last = {
         row["pid"]: as_datetime(row["at"])
         for row in store.stream(
@@ -155,7 +151,7 @@ def _overdue_on(store: Store, day: date, tag: str | None, *, current: bool) -> i
     count = 0
     for row in store.stream(
         "SELECT p.id, p.cadence_days, p.created_at, p.archived_at FROM person p "
-        f"WHERE p.created_at < :cutoff{tag_filter}",
+        f"WHERE p.created_at < :cutoff AND {CONSENTING}{tag_filter}",
         params,
     ):
         archived = as_datetime(row["archived_at"])

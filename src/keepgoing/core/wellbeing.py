@@ -23,15 +23,10 @@ class Score:
     feeling: str | None
 
 
-def wellbeing_drop(store: Store, person_id: int) -> str | None:
-    """ "4→2" when their latest score, by conversation date, is two or more below the one before it."""
-    scores = store.rows(
-        "SELECT c.wellbeing FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
-        "WHERE cp.person_id = :p AND c.wellbeing IS NOT NULL ORDER BY c.occurred_at DESC, c.id DESC LIMIT 2",
-        {"p": person_id},
-    )
-    if len(scores) == 2 and scores[1]["wellbeing"] - scores[0]["wellbeing"] >= DROP:
-        return f"{scores[1]['wellbeing']}→{scores[0]['wellbeing']}"
+def drop_between(scores: list[int]) -> str | None:
+    """ "4→2" when the latest of `scores` (newest first) is two or more below the one before it."""
+    if len(scores) >= 2 and scores[1] - scores[0] >= DROP:
+        return f"{scores[1]}→{scores[0]}"
     return None
 
 

@@ -8,10 +8,9 @@ from typing import Any
 
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person, iso
-from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
-from keepgoing.text import clean
+from keepgoing.text import required
 
 
 @dataclass
@@ -44,9 +43,7 @@ def add_win(
     group: str | None = None,
     logged_by: str | None = None,
 ) -> Win:
-    text = clean(text, "follow-up")
-    if not text:
-        raise BadInput("What was the win? A few words will do.")
+    text = required(text, "win")
     from keepgoing.core.groups import group_ref
 
     with store.write():

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from keepgoing import __version__
+from keepgoing.core.person import ACTIVE
 from keepgoing.exchange.selection import Selection
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime, stored_day
@@ -64,8 +65,7 @@ def _check_ins(store: Store, calendar: Any, selection: Selection, *, now: dateti
     count = 0
     for row in store.stream(
         "SELECT p.id, p.name, p.due_on, p.prefers, p.phone, p.email, p.cadence_days FROM person p "
-        "WHERE p.archived_at IS NULL AND (p.paused_until IS NULL OR p.paused_until <= :today) "
-        f"AND (p.consent IS NULL OR p.consent <> 'withdrawn') AND ({where}) ORDER BY p.due_on, p.name_key",
+        f"WHERE {ACTIVE} AND ({where}) ORDER BY p.due_on, p.name_key",
         {**params, "today": today},
     ):
         day = max(as_date(row["due_on"]) or today, today)

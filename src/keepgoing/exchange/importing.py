@@ -16,12 +16,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from keepgoing.core.channels import parse_channel
+from keepgoing.core.conversations import check_said
 from keepgoing.core.person import DEFAULT_CADENCE_DAYS, next_due
 from keepgoing.core.person_fields import (
     DETAIL_CHECKS,
     check_cadence,
     check_channels,
     check_consent,
+    check_consent_note,
     check_how_many,
     checked_details,
 )
@@ -29,7 +31,7 @@ from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.numbers import highest_given, move_past_given
 from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
-from keepgoing.text import clean, clean_name, clean_tag, name_key, optional, worker_key
+from keepgoing.text import clean_name, clean_tag, name_key, optional, required, worker_key
 
 BATCH = 5_000
 TABLES = ("person", "conversation", "follow_up", "community_group", "person_note", "idea", "win")
@@ -179,10 +181,9 @@ class Importer:
                 "archived_at": _instant(fields.get("archived_at")),
                 "consent": check_consent(_text(fields.get("consent"))),
                 "consent_channels": check_channels(_text(fields.get("consent_channels"))),
-                "consent_note": optional(_text(fields.get("consent_note")), "follow-up"),
+                "consent_note": check_consent_note(_text(fields.get("consent_note"))),
                 "consent_on": _day(fields.get("consent_on")),
                 "consent_review_on": _day(fields.get("consent_review_on")),
-                "wellbeing_drop": optional(_text(fields.get("wellbeing_drop")), "tag"),
                 "worker": _worker(fields.get("worker")),
             }
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
@@ -227,16 +228,15 @@ class Importer:
             when = _instant(fields.get("when"))
             if when is None:
                 raise BadInput("a conversation needs a date (when)")
-            via = parse_channel(str(fields.get("via") or "other"))
-            note = optional(_text(fields.get("note")), "note")
-            wellbeing = fields.get("wellbeing")
-            if wellbeing is not None and (
-                not isinstance(wellbeing, int) or isinstance(wellbeing, bool) or not 1 <= wellbeing <= 5
-            ):
-                raise BadInput("wellbeing must be a whole number from 1 to 5")
-            logged_by = optional(_text(fields.get("logged_by")), "name")
-            feeling = optional(_text(fields.get("feeling")), "tag")
-            amended_by = optional(_text(fields.get("amended_by")), "name")
+            said = check_said(
+                via=str(fields.get("via") or "other"),
+                note=_text(fields.get("note")),
+                wellbeing=fields.get("wellbeing"),
+                feeling=_text(fields.get("feeling")),
+            )
+            via, note, wellbeing, feeling = said.via or "other", said.note, said.wellbeing, said.feeling
+            logged_by = optional(_text(fields.get("logged_by")), "worker name")
+            amended_by = optional(_text(fields.get("amended_by")), "worker name")
             amended_at = _instant(fields.get("amended_at"))
             time_given = fields.get("time_given", False)
             if not isinstance(time_given, bool):
@@ -318,13 +318,11 @@ class Importer:
         self, fields: dict[str, Any], person_id: int, conversation_id: int | None, where: str
     ) -> None:
         try:
-            text = clean(str(fields.get("text") or ""), "follow-up")
-            if not text:
-                raise BadInput("a follow-up needs some text")
+            text = required(str(fields.get("text") or ""), "follow-up")
             due = _day(fields.get("due"))
             created = _instant(fields.get("created_at")) or self.now
             done = _instant(fields.get("done_at"))
-            logged_by = optional(_text(fields.get("logged_by")), "name")
+            logged_by = optional(_text(fields.get("logged_by")), "worker name")
             worker = _worker(fields.get("worker"))
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
@@ -372,7 +370,7 @@ class Importer:
 
     def group(self, fields: dict[str, Any], member_ids: list[int], where: str) -> int:
         try:
-            name = clean_name(str(fields.get("name") or ""), "name")
+            name = clean_name(str(fields.get("name") or ""), "group name")
             cadence = fields.get("cadence_days")
             if cadence is not None:
                 cadence = (
@@ -419,9 +417,7 @@ class Importer:
 
     def note(self, fields: dict[str, Any], person_id: int, where: str) -> None:
         try:
-            text = clean(str(fields.get("text") or ""), "note")
-            if not text:
-                raise BadInput("a note needs some text")
+            text = required(str(fields.get("text") or ""), "lasting note")
             created = _instant(fields.get("created_at")) or self.now
         except BadInput as exc:
             raise self._problem(where, exc) from None
@@ -444,11 +440,9 @@ class Importer:
         from keepgoing.core.ideas import check_status
 
         try:
-            text = clean(str(fields.get("text") or ""), "follow-up")
-            if not text:
-                raise BadInput("an idea needs some text")
+            text = required(str(fields.get("text") or ""), "idea")
             status = check_status(str(fields.get("status") or "open"))
-            outcome = optional(_text(fields.get("outcome")), "follow-up")
+            outcome = optional(_text(fields.get("outcome")), "outcome")
             created = _instant(fields.get("created_at")) or self.now
             updated = _instant(fields.get("updated_at")) or created
         except BadInput as exc:
@@ -479,12 +473,10 @@ class Importer:
 
     def win(self, fields: dict[str, Any], person_ids: list[int], group_id: int | None, where: str) -> None:
         try:
-            text = clean(str(fields.get("text") or ""), "follow-up")
-            if not text:
-                raise BadInput("a win needs some text")
+            text = required(str(fields.get("text") or ""), "win")
             when = _instant(fields.get("when")) or self.now
             created = _instant(fields.get("created_at")) or when
-            logged_by = optional(_text(fields.get("logged_by")), "name")
+            logged_by = optional(_text(fields.get("logged_by")), "worker name")
         except BadInput as exc:
             raise self._problem(where, exc) from None
         if not self.was_empty and self.store.row(
@@ -506,20 +498,10 @@ class Importer:
 
     def finish(self) -> None:
         """Write what is pending and bring each touched person's rhythm up to date."""
+        from keepgoing.core.rhythm import refresh_contacts
+
         self.flush()
-        updates = []
-        for pid, (when, via) in self.latest.items():
-            person = self.people[pid]
-            last = as_datetime(person.get("last_contact_at"))
-            if last is None or when >= last:
-                updates.append(
-                    {"id": pid, "at": when, "via": via, "due": next_due(when, person["cadence_days"])}
-                )
-        if updates:
-            self.store.run_many(
-                "UPDATE person SET last_contact_at = :at, last_contact_via = :via, due_on = :due WHERE id = :id",
-                updates,
-            )
+        refresh_contacts(self.store, self.latest)
         # Rows came in with their own ids, which PostgreSQL's id sequences do not notice
         # (a sequence ignores rollbacks: a dry run leaves it alone).
         if not self.report.dry_run:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from keepgoing import __version__
+from keepgoing.core.person import Person
 from keepgoing.dates import describe_day, describe_moment, describe_rhythm
 from keepgoing.exchange.selection import Selection, grouped, people_rows
 from keepgoing.storage import Store
@@ -53,7 +54,8 @@ def write_markdown(
     today = now.astimezone().date()
     aliases = grouped(store, "SELECT person_id AS pid, alias AS value FROM alias ORDER BY alias_key")
     tags = grouped(store, "SELECT person_id AS pid, tag AS value FROM person_tag ORDER BY tag")
-    people = [row for row in people_rows(store, selection) if row["archived_at"] is None]
+    # The people every export format selects (archived people too, as in JSON and CSV).
+    people = list(people_rows(store, selection))
     counts = {"people": 0, "follow_ups": 0}
     out.write(f"# {title}\n\n")
     if intro:
@@ -63,8 +65,7 @@ def write_markdown(
     out.write(f"{count}; in the summary, soonest due first.\n\n")
     out.write("## Summary\n\n")
     for row in sorted(people, key=lambda r: (stored_day(r["due_on"]), r["name_key"])):
-        due = stored_day(row["due_on"])
-        state = "due now" if due <= today else f"next due {describe_day(due)}"
+        state = _state(Person.from_row(row), today)
         out.write(
             f"- {inline(selection.name(row['id'], row['name']))}: {describe_rhythm(row['cadence_days'])}, {state}\n"
         )
@@ -84,6 +85,18 @@ def write_markdown(
         counts["people"] += 1
         tick()
     return counts
+
+
+def _state(person: Person, today: date) -> str:
+    """Where they stand in the summary, by the meaning of due that `due` uses."""
+    status = person.status(today)
+    if status == "archived":
+        return "archived"
+    if status == "paused" and person.paused_until:
+        return f"paused until {describe_day(person.paused_until)}"
+    if not person.is_active(today):
+        return "consent withdrawn, never due"
+    return "due now" if person.is_due(today) else f"next due {describe_day(person.due_on)}"
 
 
 def _consent(row: Any, selection: Selection) -> list[tuple[str, Any]]:
@@ -135,7 +148,11 @@ def _person(
             f"{describe_day(last.astimezone().date())} ({row['last_contact_via']})" if last else "never",
         )
     )
-    facts.append(("Next due", describe_day(stored_day(row["due_on"]))))
+    archived = as_datetime(row["archived_at"])
+    if archived is not None:
+        facts.append(("Archived", describe_day(archived.astimezone().date())))
+    else:
+        facts.append(("Next due", describe_day(stored_day(row["due_on"]))))
     if row["paused_until"] and stored_day(row["paused_until"]) > today:
         facts.append(("Paused until", describe_day(stored_day(row["paused_until"]))))
     facts.extend(_consent(row, selection))
