@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from keepgoing.storage.store import Store
+from keepgoing.storage.store import Store, read_only_address
 
 NUMBERED = ("conversation", "follow_up", "idea", "person_note", "win")
 
@@ -54,7 +54,7 @@ def given_in_file(path: Path) -> dict[str, int]:
         return {}
     found: dict[str, int] = {}
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_address(path.resolve()), uri=True)
         try:
             kept = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
