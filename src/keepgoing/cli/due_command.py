@@ -79,8 +79,8 @@ def due(
         from keepgoing.dates import parse_duration
 
         within_days = parse_duration(within, allow_zero=True)
+    store = open_store(db)  # first: in a team store, who "mine" is comes from the login
     whose = caseload(mine, worker, team)
-    store = open_store(db)
     # The table shows `limit` rows; JSON lists everyone.
     report = due_report(
         store,
