@@ -263,3 +263,54 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
     assert [p["name"] for p in json.loads(kg("people", "--json").stdout)] == ["Ann Lee"]
     # Row-level security survived the upgrade.
     assert team.sql(team.bob, "SELECT name FROM person") == [("Ann Lee",)]
+
+
+def test_leaving_needs_the_caseload_handed_over_first_then_shuts_the_door(
+    kg, team, db_path, tmp_path
+) -> None:
+    team.be(None)
+    refused = kg("team", "leave", team.alice, expect=1).stderr
+    assert "1 person and 1 open follow-up" in refused and "handover" in refused and refused.count("\n") == 1
+    assert team.alice in kg("team", "workers").stdout
+    assert "not a worker or manager" in kg("team", "leave", "nobody_at_all", expect=1).stderr
+    kg("handover", "--from", team.alice, "--to", team.bob, "--output", str(tmp_path / "pack.md"))
+    assert "can no longer see" in kg("team", "leave", team.alice).stdout
+    assert team.alice not in kg("team", "workers").stdout
+    team.be(team.alice)
+    assert "is not a keepgoing worker or manager" in kg("people", expect=1).stderr
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(team.alice, "SELECT name FROM person")
+    # The caseload went with the hand-over: Bob sees Sam and Alice's notes about him.
+    assert "secret-zanzibar" in team.sql(team.bob, "SELECT string_agg(note, ' ') FROM conversation")[0][0]
+
+
+def test_whoever_owns_the_database_sets_up_the_team_without_being_a_superuser(
+    kg, roles, postgres, monkeypatch
+) -> None:
+    admin = f"{roles.alice}_admin"
+    base = roles.admin.rsplit("/", 1)[0]
+    with psycopg.connect(_conninfo(roles.admin), autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
+                psycopg.sql.Identifier(admin), psycopg.sql.Literal(os.environ.get("PGPASSWORD", ""))
+            )
+        )
+    url = postgres.create(migrated=False)
+    database = url.rsplit("/", 1)[1]
+    try:
+        with psycopg.connect(_conninfo(f"{base}/postgres"), autocommit=True) as conn:
+            conn.execute(f"ALTER DATABASE {database} OWNER TO {admin}")
+        monkeypatch.setenv("KEEPGOING_DB", _as(url, admin))
+        kg("add", "Sam Okafor")  # the first command makes the tables, owned by the administrator
+        assert "1 person now in" in kg("team", "init", "--worker", roles.bob).stdout
+        kg("team", "add-worker", roles.bob)
+        monkeypatch.setenv("KEEPGOING_DB", _as(url, roles.bob))
+        assert [p["name"] for p in json.loads(kg("people", "--json").stdout)] == ["Sam Okafor"]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team = Team(url, database, monkeypatch)
+            team.sql(roles.bob, "ALTER TABLE person DISABLE ROW LEVEL SECURITY")
+    finally:
+        postgres.drop(url)
+        with psycopg.connect(_conninfo(f"{base}/postgres"), autocommit=True) as conn:
+            for role in (*(f"{database}_{g}" for g in ("worker", "manager", "owner")), admin):
+                conn.execute(f"DROP ROLE IF EXISTS {role}")

@@ -151,3 +151,4 @@ TEAM_NEXT = "Next: keepgoing team add-worker ROLE (an existing login role) for e
 WORKER_ADDED = "{role} is now a {kind} in this team store{name}."
 NO_WORKERS = "Nobody has been added yet: keepgoing team add-worker ROLE."
 UPGRADED = "The store {location} is at the newest schema ({version})."
+WORKER_LEFT = "{role} has left the team store: that role can no longer see or change anything in it."

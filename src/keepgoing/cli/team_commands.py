@@ -199,6 +199,7 @@ team_app = typer.Typer(
         'keepgoing team add-worker priya --name "Priya Shah"',
         "keepgoing team add-worker sam --manager",
         "keepgoing team workers",
+        "keepgoing team leave alex   (after keepgoing handover --from alex --to ...)",
     ),
 )
 app.add_typer(team_app, name="team", rich_help_panel="Team")
@@ -279,6 +280,24 @@ def team_workers(json_out: JsonOption = False, db: DbOption = None) -> None:
         name = f" ({user(each['name'])})" if each["name"] else ""
         kind = "manager" if each["manager"] else "worker"
         say(f"{user(each['role'])}{name}: {kind}, {plural(each['caseload'], 'person')} in their caseload")
+
+
+@team_app.command(
+    "leave",
+    epilog=examples(
+        "keepgoing handover --from alex --to priya   (first: their caseload moves)",
+        "keepgoing team leave alex",
+    ),
+)
+def team_leave(
+    role: Annotated[str, typer.Argument(help="The login role leaving the team.", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Take a role's access away; refused while anyone is still in their caseload."""
+    from keepgoing.storage.team import leave
+
+    leave(open_store(db), role)
+    say(messages.WORKER_LEFT.format(role=user(role)))
 
 
 @app.command(rich_help_panel="Team", epilog=examples("keepgoing upgrade"))

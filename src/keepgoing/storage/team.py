@@ -131,6 +131,7 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
         store.run(f"GRANT {owner}, {managers} TO {quote(me)}")
         store.run(f"GRANT CONNECT ON DATABASE {quote(_database(store))} TO {workers}, {managers}")
         store.run(f"GRANT USAGE ON SCHEMA public TO {workers}, {managers}")
+        store.run(f"GRANT USAGE, CREATE ON SCHEMA public TO {owner}")  # an owner must be able to create
         tables = [*PERSONAL, *NOT_PERSONAL]
         for table in tables:
             store.run(f"ALTER TABLE {table} OWNER TO {owner}")
@@ -264,3 +265,32 @@ def workers(store: Store) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def leave(store: Store, role: str) -> Roles:
+    """Take a role out of the team: refused while anyone or any open follow-up is still theirs."""
+    roles = team_roles(store)
+    with store.write():
+        member = store.value(
+            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = :r AND g.rolname IN (:wg, :mg)",
+            {"r": role, "wg": roles.worker, "mg": roles.manager},
+        )
+        if not member:
+            raise BadInput(f"{role} is not a worker or manager in this team store; nothing changed.")
+        people = int(store.value("SELECT count(*) FROM person WHERE worker = :r", {"r": role}))
+        follow_ups = int(
+            store.value("SELECT count(*) FROM follow_up WHERE worker = :r AND done_at IS NULL", {"r": role})
+        )
+        if people or follow_ups:
+            from keepgoing.text import plural
+
+            held = " and ".join(
+                plural(n, what) for n, what in ((people, "person"), (follow_ups, "open follow-up")) if n
+            )
+            raise BadInput(
+                f"{role} still has {held} in their caseload: hand them over first "
+                f"(keepgoing handover --from {role} --to ROLE)."
+            )
+        store.run(f"REVOKE {quote(roles.worker)}, {quote(roles.manager)} FROM {quote(role)}")
+    return roles
