@@ -118,11 +118,12 @@ def test_every_table_holding_personal_data_is_under_row_level_security(kg, team,
 def test_a_worker_sees_only_their_caseload_in_keepgoing_and_in_psql(kg, team) -> None:
     team.be(team.bob)
     assert "Okafor" not in kg("show", "sam", expect=1).stderr
-    assert "Safeguarding" not in kg("search", "zanzibar", expect=None).stdout
+    assert "Nothing found for zanzibar" in kg("search", "zanzibar", expect=None).stdout
     assert [p["name"] for p in json.loads(kg("people", "--json").stdout)] == ["Ann Lee"]
     exported = kg("export", "--format", "json").stdout
     assert "zanzibar" not in exported and "07700" not in exported and "Okafor" not in exported
-    assert "Okafor" not in kg("due", "--all", expect=None).stdout
+    due = kg("due", "--within", "30d").stdout
+    assert "Ann Lee" in due and "Okafor" not in due
     assert "Ring the GP" not in kg("followups").stdout
     # psql as Bob sees no more than keepgoing.
     assert team.sql(team.bob, "SELECT name FROM person") == [("Ann Lee",)]
@@ -133,6 +134,11 @@ def test_a_worker_sees_only_their_caseload_in_keepgoing_and_in_psql(kg, team) ->
     assert team.sql(team.alice, "SELECT name, phone FROM person") == [("Sam Okafor", "07700 900123")]
     team.be(team.manager)
     assert "secret-zanzibar" in kg("show", "sam").stdout
+    assert (
+        "zanzibar" in kg("search", "zanzibar").stdout
+        and "Nothing found" not in kg("search", "zanzibar").stdout
+    )
+    assert "07700 900123" in kg("export", "--format", "json").stdout
     assert sorted(p["name"] for p in json.loads(kg("people", "--json").stdout)) == ["Ann Lee", "Sam Okafor"]
     assert len(team.sql(team.manager, "SELECT note FROM conversation")) == 2
 
@@ -314,3 +320,23 @@ def test_whoever_owns_the_database_sets_up_the_team_without_being_a_superuser(
         with psycopg.connect(_conninfo(f"{base}/postgres"), autocommit=True) as conn:
             for role in (*(f"{database}_{g}" for g in ("worker", "manager", "owner")), admin):
                 conn.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_what_only_a_manager_may_do_is_refused_to_a_worker_plainly(kg, team, db_path, tmp_path) -> None:
+    team.be(team.bob)
+    for args in (
+        ("due", "--team"),
+        ("report", "--team", "--format", "md", "--output", str(tmp_path / "r.md")),
+        ("handover", "--from", team.bob, "--to", team.alice, "--output", str(tmp_path / "p.md")),
+    ):
+        refused = kg(*args, expect=1).stderr
+        assert "Only a manager may" in refused and refused.count("\n") == 1, args
+    assert not (tmp_path / "r.md").exists() and not (tmp_path / "p.md").exists()
+    # What the database does whatever keepgoing says: Bob cannot give Ann away himself.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(team.bob, f"UPDATE person SET worker = '{team.alice}' WHERE name = 'Ann Lee'")
+    # Bob's own report covers only what he may see.
+    kg("report", "--format", "md", "--output", str(tmp_path / "mine.md"))
+    assert "Okafor" not in (tmp_path / "mine.md").read_text()
+    team.be(team.manager)
+    assert "Sam Okafor" in kg("due", "--team", "--within", "30d").stdout

@@ -81,6 +81,10 @@ def due(
         within_days = parse_duration(within, allow_zero=True)
     store = open_store(db)  # first: in a team store, who "mine" is comes from the login
     whose = caseload(mine, worker, team)
+    if team:
+        from keepgoing.storage.team import require_manager
+
+        require_manager(store, "see everyone's due list (--team)")
     # The table shows `limit` rows; JSON lists everyone.
     report = due_report(
         store,

@@ -76,6 +76,9 @@ def handover(
         written.append(pack)
 
     store = open_store(db)
+    from keepgoing.storage.team import require_manager
+
+    require_manager(store, "hand over a caseload")  # the database refuses a worker's key worker change
     try:
         result = hand_over(
             store,

@@ -294,3 +294,14 @@ def leave(store: Store, role: str) -> Roles:
             )
         store.run(f"REVOKE {quote(roles.worker)}, {quote(roles.manager)} FROM {quote(role)}")
     return roles
+
+
+def require_manager(store: Store, what: str) -> None:
+    """In a team store, refuse a worker plainly what only a manager may do (the database would
+    show them only their own part of it, or refuse the writes)."""
+    login = getattr(store, "team_worker", None)
+    if login is None:
+        return
+    roles = roles_for(_database(store))
+    if not store.value("SELECT pg_has_role(current_user, :m, 'MEMBER')", {"m": roles.manager}):
+        raise BadInput(f"Only a manager may {what} in this team store; {login} is a worker.")
