@@ -184,6 +184,11 @@ def test_a_worker_cannot_write_as_anyone_else_or_switch_the_rules_off(kg, team, 
         ("CREATE ROLE sneaky LOGIN", psycopg.errors.InsufficientPrivilege),
         (f"GRANT {db_path.rsplit('/', 1)[1]}_manager TO {bob}", psycopg.errors.InsufficientPrivilege),
         ("SET ROLE postgres", psycopg.errors.InsufficientPrivilege),
+        # no migration either: the schema and its version belong to the owner role
+        ("ALTER TABLE person ADD COLUMN sneaky integer", psycopg.errors.InsufficientPrivilege),
+        ("UPDATE alembic_version SET version_num = '0004_team'", psycopg.errors.InsufficientPrivilege),
+        ("CREATE TABLE public.sneaky (id integer)", psycopg.errors.InsufficientPrivilege),
+        ("DROP FUNCTION keepgoing_conversation_writer(integer)", psycopg.errors.InsufficientPrivilege),
     ]
     for statement, error in refused:
         with pytest.raises(error):

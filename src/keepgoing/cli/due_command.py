@@ -79,8 +79,10 @@ def due(
         from keepgoing.dates import parse_duration
 
         within_days = parse_duration(within, allow_zero=True)
-    store = open_store(db)  # first: in a team store, who "mine" is comes from the login
     whose = caseload(mine, worker, team)
+    store = open_store(db)
+    if getattr(store, "team_worker", None) is not None:
+        whose = caseload(mine, worker, team)  # in a team store, "mine" is the login role's
     if team:
         from keepgoing.storage.team import require_manager
 
