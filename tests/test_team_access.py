@@ -345,3 +345,21 @@ def test_what_only_a_manager_may_do_is_refused_to_a_worker_plainly(kg, team, db_
     assert "Okafor" not in (tmp_path / "mine.md").read_text()
     team.be(team.manager)
     assert "Sam Okafor" in kg("due", "--team", "--within", "30d").stdout
+
+
+def test_a_group_session_shows_a_worker_only_the_members_they_may_see(kg, team, db_path) -> None:
+    team.be(team.manager)
+    kg("group", "add", "Walking group", "--member", "Sam Okafor", "--member", "Ann Lee")
+    kg("log", "--group", "walking", "--present", "Sam Okafor", "--present", "Ann Lee", "--note", "Good walk")
+    seen = next(c for c in json.loads(kg("show", "ann", "--json").stdout)["conversations"] if c["note"])
+    assert "Sam Okafor" in json.dumps(seen)  # the manager sees everyone who was there
+    team.be(team.bob)
+    session = next(c for c in json.loads(kg("show", "ann", "--json").stdout)["conversations"] if c["note"])
+    assert session["note"] == "Good walk" and "Sam Okafor" not in json.dumps(session)
+    assert "Okafor" not in kg("group", "show", "walking").stdout
+    assert team.sql(team.bob, "SELECT count(*) FROM group_member") == [(1,)]
+    team.be(team.alice)
+    session = next(
+        c for c in json.loads(kg("show", "sam", "--json").stdout)["conversations"] if c["note"] == "Good walk"
+    )
+    assert "Ann Lee" not in json.dumps(session)
