@@ -159,7 +159,18 @@ def test_a_worker_cannot_write_as_anyone_else_or_switch_the_rules_off(kg, team, 
     bob, alice = team.bob, team.alice
     (ann,) = stored(db_path, "SELECT id FROM person WHERE name = 'Ann Lee'")[0]
     (sams_conversation,) = stored(db_path, f"SELECT id FROM conversation WHERE logged_by = '{alice}'")[0]
+    (sam,) = stored(db_path, "SELECT id FROM person WHERE name = 'Sam Okafor'")[0]
     refused = [
+        # something about Alice's person, even in Bob's own name
+        (
+            f"INSERT INTO person_note (person_id, text, created_at) VALUES ({sam}, 'x', now())",
+            psycopg.errors.InsufficientPrivilege,
+        ),
+        (
+            "INSERT INTO follow_up (person_id, text, created_at, logged_by, worker) "
+            f"VALUES ({sam}, 'x', now(), current_user, current_user)",
+            psycopg.errors.InsufficientPrivilege,
+        ),
         # a conversation naming Alice as its writer
         (
             "INSERT INTO conversation (occurred_at, via, note, logged_by, created_at) "
