@@ -60,6 +60,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from keepgoing.cli.program import state
 
     settings._config.cache_clear()
+    settings.use_team_login(None)
     state["db"] = None
     return db
 

@@ -309,3 +309,67 @@ def test_show_suggests_a_command_that_works(kg) -> None:
     card = kg("show", "sam patel").stdout
     assert "keepgoing log 'Sam Patel'" in card
     kg("log", "Sam Patel")
+
+
+# --- the colleague guard when keepgoing does not know who you are (issue 21) ---------
+
+
+def _nobody(monkeypatch) -> None:
+    """No worker setting, and a login name that cannot be a worker's (a container's odd uid)."""
+    monkeypatch.delenv("KEEPGOING_WORKER", raising=False)
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "\x01")
+
+
+def test_an_unknown_worker_cannot_change_a_colleagues_conversation(team, db_path, monkeypatch) -> None:
+    monkeypatch.setenv("KEEPGOING_WORKER", "alex")
+    team("log", "okafor", "--note", "Alex's call")
+    team("amend", "1", "--note", "Alex's call, fixed")
+    _nobody(monkeypatch)
+    before = fingerprint(db_path)
+    refused = team("amend", "1", "--note", "Overwritten", expect=1)
+    assert "logged by alex" in refused.stderr and "--force" in refused.stderr
+    assert "logged by alex" in team("unlog", "1", "--yes", expect=1).stderr
+    # --force credits the change to whoever made it: with nobody to credit, it is refused too.
+    forced = team("amend", "1", "--note", "Overwritten", "--force", expect=1)
+    assert "who you are" in forced.stderr and "worker" in forced.stderr
+    assert "who you are" in team("unlog", "1", "--yes", "--force", expect=1).stderr
+    assert fingerprint(db_path) == before
+    assert stored(db_path, "SELECT note, amended_by FROM conversation") == [("Alex's call, fixed", "alex")]
+
+
+def test_an_unknown_worker_still_corrects_what_nobody_is_named_on(team, db_path, monkeypatch) -> None:
+    _nobody(monkeypatch)
+    team("log", "okafor", "--note", "Mine")
+    team("amend", "--note", "Mine, fixed")
+    assert stored(db_path, "SELECT note, logged_by FROM conversation") == [("Mine, fixed", None)]
+    team("unlog", "--yes")
+
+
+def test_amending_who_was_there_keeps_who_amended(team, db_path, monkeypatch) -> None:
+    monkeypatch.setenv("KEEPGOING_WORKER", "alex")
+    team("log", "okafor", "--note", "Alex's call")
+    monkeypatch.setenv("KEEPGOING_WORKER", "priya")
+    team("amend", "1", "--with", "patel", "--force")
+    assert stored(db_path, "SELECT logged_by, amended_by FROM conversation") == [("alex", "priya")]
+    monkeypatch.setenv("KEEPGOING_WORKER", "sam")
+    team("amend", "1", "--without", "patel", "--force")
+    assert stored(db_path, "SELECT logged_by, amended_by FROM conversation") == [("alex", "sam")]
+
+
+def test_cancelling_a_colleagues_follow_up_needs_force(team, db_path, monkeypatch) -> None:
+    monkeypatch.setenv("KEEPGOING_WORKER", "alex")
+    team("log", "okafor", "--follow-up", "Send the map")
+    monkeypatch.setenv("KEEPGOING_WORKER", "priya")
+    before = fingerprint(db_path)
+    refused = team("followup", "1", "--cancel", expect=1)
+    assert "alex" in refused.stderr and "--force" in refused.stderr
+    _nobody(monkeypatch)
+    assert "--force" in team("followup", "1", "--cancel", expect=1).stderr
+    assert fingerprint(db_path) == before
+    monkeypatch.setenv("KEEPGOING_WORKER", "priya")
+    assert "Cancelled follow-up #1" in team("followup", "1", "--cancel", "--force").stdout
+    monkeypatch.setenv("KEEPGOING_WORKER", "alex")
+    team("log", "okafor", "--follow-up", "Ring the hall")
+    (number,) = stored(db_path, "SELECT id FROM follow_up")[0]
+    assert "Cancelled" in team("followup", str(number), "--cancel").stdout  # their own: no --force

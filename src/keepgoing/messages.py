@@ -138,3 +138,21 @@ CONFIG_FILE = "Config file: {path}"
 PASSWORD_IN_CONFIG = (
     "The password is kept in that file (readable by you only); PGPASSWORD or ~/.pgpass keep it out."
 )
+
+# --- a team store's roles (issue 21) ------------------------------------------------
+TEAM_NEEDS_UPGRADE = "The team store needs an upgrade: ask whoever looks after it to run keepgoing upgrade"
+NOT_IN_TEAM = (
+    "The database role {role} is not a keepgoing worker or manager in this team store: "
+    "ask whoever looks after it to run keepgoing team add-worker {role}"
+)
+TEAM_READY = (
+    "The team store is ready: {tables} tables under row-level security; "
+    "workers join {worker}, managers {manager}."
+)
+TEAM_ALREADY = "The team store was already set up; its roles, privileges and policies are renewed."
+TEAM_CASELOAD = "{count} now in {role}'s caseload."
+TEAM_NEXT = "Next: keepgoing team add-worker ROLE (an existing login role) for each of the team."
+WORKER_ADDED = "{role} is now a {kind} in this team store{name}."
+NO_WORKERS = "Nobody has been added yet: keepgoing team add-worker ROLE."
+UPGRADED = "The store {location} is at the newest schema ({version})."
+WORKER_LEFT = "{role} has left the team store: that role can no longer see or change anything in it."

@@ -69,9 +69,25 @@ def _setting(env: str, key: str) -> str | None:
     return value.strip() or None
 
 
+# In a team store, the PostgreSQL login role keepgoing connected as (set when it is opened).
+_team_login: list[str | None] = [None]
+
+
+def use_team_login(role: str | None) -> None:
+    """The store just opened is a team store and `role` its login (None: it is not)."""
+    _team_login[0] = role
+
+
 def worker() -> str | None:
-    """Who is using keepgoing: recorded on what they log, and what `due --mine` means."""
+    """Who is using keepgoing: recorded on what they log, and what `due --mine` means.
+
+    In a team store it is the login role, never a setting: KEEPGOING_WORKER and
+    `config worker` choose nothing there.
+    """
     from keepgoing.text import worker_key
+
+    if _team_login[0] is not None:
+        return _team_login[0]
 
     chosen = _setting("KEEPGOING_WORKER", "worker")
     if chosen:

@@ -203,11 +203,13 @@ def followup(
         typer.Option("--for", help="Whom it is for, if not who it says.", autocompletion=complete.people),
     ] = None,
     cancel: Annotated[bool, typer.Option("--cancel", help="It no longer stands: remove it.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Cancel a follow-up that is a colleague's.")] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Change a follow-up: reword it, re-date it, pass it to someone else, or cancel it."""
     from keepgoing.core.followups import change_follow_up
+    from keepgoing.settings import worker
 
     today = clock.local_today(clock.now())
     clear_due = due is not None and due.strip().lower() in ("none", "no", "never")
@@ -220,6 +222,8 @@ def followup(
         clear_due=clear_due,
         person=for_,
         cancel=cancel,
+        worker=worker(),
+        force=force,
     )
     if json_out:
         data = done.follow_up.to_json(today)

@@ -81,6 +81,12 @@ def due(
         within_days = parse_duration(within, allow_zero=True)
     whose = caseload(mine, worker, team)
     store = open_store(db)
+    if getattr(store, "team_worker", None) is not None:
+        whose = caseload(mine, worker, team)  # in a team store, "mine" is the login role's
+    if team:
+        from keepgoing.storage.team import require_manager
+
+        require_manager(store, "see everyone's due list (--team)")
     # The table shows `limit` rows; JSON lists everyone.
     report = due_report(
         store,

@@ -97,7 +97,7 @@ def add(
         aliases=alias,
         note=note,
         consent=consent_given,
-        worker=worker,
+        worker=worker if worker is not None else getattr(store, "team_worker", None),
         by=me(),
     )
     from keepgoing.core.matching import lookalike

@@ -291,7 +291,7 @@ def main_options(
     state["db"] = db
 
 
-def open_store(db: str | None, *, create: bool = False) -> Any:
+def open_store(db: str | None, *, create: bool = False, upgrade_team: bool = False) -> Any:
     """The store named by this command's --db, the global --db, or the default.
 
     Only a command that saves something passes `create`: a store named by
@@ -299,8 +299,12 @@ def open_store(db: str | None, *, create: bool = False) -> Any:
     dry run ("There is no keepgoing store at ..."); the default store is made
     on first use by any command.
     """
+    from keepgoing.settings import use_team_login
     from keepgoing.storage import open_store as open_
 
     # Everything keepgoing writes is private to its owner, whatever the umask.
     os.umask(0o077)
-    return open_(db or state["db"], create=create)
+    use_team_login(None)
+    store = open_(db or state["db"], create=create, upgrade_team=upgrade_team)
+    use_team_login(getattr(store, "team_worker", None))
+    return store

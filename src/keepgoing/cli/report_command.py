@@ -72,6 +72,10 @@ def report(
     else:
         span = current_quarter(today)
     store = open_store(db)
+    if team:
+        from keepgoing.storage.team import require_manager
+
+        require_manager(store, "report on the whole team (--team)")
     figures = build_report(
         store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise, today=today
     )

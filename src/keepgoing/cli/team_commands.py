@@ -80,6 +80,9 @@ def handover(
         written.append(pack)
 
     store = open_store(db)
+    from keepgoing.storage.team import require_manager
+
+    require_manager(store, "hand over a caseload")  # the database refuses a worker's key worker change
     try:
         result = hand_over(
             store,
@@ -194,3 +197,129 @@ def copy(
         say(messages.IMPORT_NOTE.format(note=user(note)))
     if dry_run:
         say(messages.DRY_RUN)
+
+
+team_app = typer.Typer(
+    help="A team store's roles and access: PostgreSQL roles and row-level security.",
+    no_args_is_help=True,
+    epilog=examples(
+        "keepgoing team init   (once, by whoever looks after the database)",
+        'keepgoing team add-worker priya --name "Priya Shah"',
+        "keepgoing team add-worker sam --manager",
+        "keepgoing team workers",
+        "keepgoing team leave alex   (after keepgoing handover --from alex --to ...)",
+    ),
+)
+app.add_typer(team_app, name="team", rich_help_panel="Team")
+
+
+@team_app.command(
+    "init",
+    epilog=examples(
+        "keepgoing team init",
+        "keepgoing team init --worker alex   (the people already in the store become alex's caseload)",
+    ),
+)
+def team_init(
+    worker: Annotated[
+        str | None,
+        typer.Option("--worker", help="A login role whose caseload the people already in the store become."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Set up a PostgreSQL store for a team: roles, privileges and row-level security.
+
+    Run once by whoever looks after the database (a role that may create
+    roles). From then on each worker connects as their own login role and
+    sees only their caseload, in keepgoing and in psql alike; managers see
+    everyone. Running it again renews the privileges and policies.
+    """
+    from keepgoing.storage.team import init_team
+
+    done = init_team(open_store(db), worker=worker)
+    if done.already:
+        say(messages.TEAM_ALREADY)
+    say(
+        messages.TEAM_READY.format(
+            tables=len(done.tables), worker=user(done.roles.worker), manager=user(done.roles.manager)
+        )
+    )
+    if worker is not None:
+        say(messages.TEAM_CASELOAD.format(count=plural(done.caseload, "person"), role=user(worker)))
+    say(messages.TEAM_NEXT)
+
+
+@team_app.command(
+    "add-worker",
+    epilog=examples(
+        'keepgoing team add-worker priya --name "Priya Shah"',
+        "keepgoing team add-worker sam --manager   (sees and changes everything)",
+    ),
+)
+def team_add_worker(
+    role: Annotated[str, typer.Argument(help="An existing PostgreSQL login role.", show_default=False)],
+    name: Annotated[str | None, typer.Option("--name", help="The name shown for them.")] = None,
+    manager: Annotated[
+        bool, typer.Option("--manager", help="A manager: sees and changes everyone's records.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Let a database login role into the team store, as a worker or a manager."""
+    from keepgoing.storage.team import add_worker
+
+    add_worker(open_store(db), role, name=name, manager=manager)
+    shown = f" ({user(name.strip())})" if name else ""
+    say(messages.WORKER_ADDED.format(role=user(role), kind="manager" if manager else "worker", name=shown))
+
+
+@team_app.command("workers", epilog=examples("keepgoing team workers", "keepgoing team workers --json"))
+def team_workers(json_out: JsonOption = False, db: DbOption = None) -> None:
+    """Who may use the team store: each role, its name, worker or manager, and caseload."""
+    from keepgoing.storage.team import workers
+
+    found = workers(open_store(db))
+    if json_out:
+        emit_json(found)
+        return
+    if not found:
+        say(messages.NO_WORKERS)
+        return
+    for each in found:
+        name = f" ({user(each['name'])})" if each["name"] else ""
+        kind = "manager" if each["manager"] else "worker"
+        say(f"{user(each['role'])}{name}: {kind}, {plural(each['caseload'], 'person')} in their caseload")
+
+
+@team_app.command(
+    "leave",
+    epilog=examples(
+        "keepgoing handover --from alex --to priya   (first: their caseload moves)",
+        "keepgoing team leave alex",
+    ),
+)
+def team_leave(
+    role: Annotated[str, typer.Argument(help="The login role leaving the team.", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Take a role's access away; refused while anyone is still in their caseload."""
+    from keepgoing.storage.team import leave
+
+    leave(open_store(db), role)
+    say(messages.WORKER_LEFT.format(role=user(role)))
+
+
+@app.command(rich_help_panel="Team", epilog=examples("keepgoing upgrade"))
+def upgrade(db: DbOption = None) -> None:
+    """Bring the store to the newest schema (in a team store, for whoever looks after it).
+
+    A personal store is upgraded by any command; a team store only by this one,
+    run by whoever looks after the database.
+    """
+    from keepgoing.storage.schema import HEAD
+
+    store = open_store(db, upgrade_team=True)
+    if getattr(store, "team_worker", None) is not None:
+        from keepgoing.storage.team import init_team
+
+        init_team(store)  # a new table gets its policy; every policy is renewed
+    say(messages.UPGRADED.format(location=user(store.location), version=HEAD))

@@ -80,13 +80,25 @@ def _target(store: Store, conversation_id: int | None, worker: str | None, force
             f"Conversation #{conversation_id} belongs to nobody (its people were forgotten); "
             "it cannot be changed. keepgoing check lists such rows."
         )
-    theirs = conversation.logged_by
-    if theirs and worker and theirs != worker and not force:
+    check_colleague(f"Conversation #{conversation_id}", conversation.logged_by, worker, force)
+    return conversation
+
+
+def check_colleague(what: str, theirs: str | None, worker: str | None, force: bool) -> None:
+    """Refuse to change a record a colleague made, unless `force`; a worker keepgoing cannot
+    name is never taken for its author, and cannot force (there is no one to credit)."""
+    if not theirs or theirs == worker:
+        return
+    if not force:
         raise BadInput(
-            f"Conversation #{conversation_id} was logged by {theirs}, not you; "
+            f"{what} was logged by {theirs}, not you; "
             "to change a colleague's record add --force (your name is kept with the change)."
         )
-    return conversation
+    if worker is None:
+        raise BadInput(
+            f"{what} was logged by {theirs}, and keepgoing does not know who you are to keep your name "
+            "with the change: set your worker name (keepgoing config worker NAME, or KEEPGOING_WORKER)."
+        )
 
 
 def amend_conversation(
@@ -171,7 +183,7 @@ def amend_conversation(
             raise BadInput(
                 f"Conversation #{before.id} would be with nobody; to remove it, use keepgoing unlog {before.id}."
             )
-        if updates:
+        if updates or len(changes) > len(updates):  # who was there changed too
             updates.update(amended_by=worker, amended_at=now)
             assignments = ", ".join(f"{column} = :{column}" for column in updates)
             store.run(f"UPDATE conversation SET {assignments} WHERE id = :id", {**updates, "id": before.id})

@@ -196,6 +196,8 @@ def change_follow_up(
     clear_due: bool = False,
     person: str | None = None,
     cancel: bool = False,
+    worker: str | None = None,
+    force: bool = False,
 ) -> FollowUpChange:
     """Reword, re-date or pass on a follow-up to someone else, or cancel it (it is removed)."""
     if cancel and (text is not None or due_on is not None or clear_due or person is not None):
@@ -205,6 +207,10 @@ def change_follow_up(
     with store.write():
         before = _existing(store, follow_up_id)
         if cancel:
+            from keepgoing.core.corrections import check_colleague
+
+            theirs = before.worker or before.logged_by
+            check_colleague(f"Follow-up #{follow_up_id}", theirs, worker, force)
             store.run("DELETE FROM follow_up WHERE id = :id", {"id": follow_up_id})
             return FollowUpChange(before, ["cancelled"], cancelled=True)
         updates: dict[str, Any] = {}

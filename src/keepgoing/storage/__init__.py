@@ -121,7 +121,7 @@ def _driver_missing(location: str, exc: ImportError) -> StoreError:
     )
 
 
-def open_store(db: str | None = None, *, create: bool = True) -> Store:
+def open_store(db: str | None = None, *, create: bool = True, upgrade_team: bool = False) -> Store:
     """Open (creating or upgrading as needed) the store at `db` or the default place.
 
     With `create=False` (a command that only reads, or a dry run), a store file
@@ -135,7 +135,7 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
         from keepgoing.storage.postgres_store import open_postgres
     except ImportError as exc:
         raise _driver_missing(location, exc) from None
-    return open_postgres(_server_url(location), mask_url(location))
+    return open_postgres(_server_url(location), mask_url(location), upgrade_team=upgrade_team)
 
 
 def check_store(db: str | None = None) -> Any:

@@ -110,15 +110,28 @@ def _server_problem(exc: SQLAlchemyError, url: str, location: str, doing: str) -
     return StoreError(f"The store {location} reported a problem ({type(exc).__name__}).")
 
 
-def upgrade_server(url: str, location: str) -> None:
+def upgrade_server(url: str, location: str, *, team: bool = False) -> None:
     """Migrate a PostgreSQL store to the newest schema, in one transaction.
 
     Two workers' first commands on a new team database: one migrates, the
-    other waits on the advisory lock, then finds the work done.
+    other waits on the advisory lock, then finds the work done. In a team
+    store (`team init`) the migration runs as the owner role, which only
+    whoever looks after the database may become.
     """
     engine = server_engine(url, location, statement_timeout=UPGRADE_STATEMENT_TIMEOUT)
     try:
         with engine.begin() as connection:
+            if team:
+                from keepgoing.storage.team import quote, roles_for
+
+                owner = roles_for(str(connection.execute(text("SELECT current_database()")).scalar())).owner
+                if not connection.execute(
+                    text("SELECT pg_has_role(current_user, :r, 'USAGE')"), {"r": owner}
+                ).scalar():
+                    from keepgoing import messages
+
+                    raise StoreError(messages.TEAM_NEEDS_UPGRADE)
+                connection.execute(text(f"SET LOCAL ROLE {quote(owner)}"))
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             if _version(connection) != HEAD:
                 run_migrations(connection)

@@ -65,10 +65,13 @@ class PostgresStore(Transactions):
         connection: psycopg.Connection[dict[str, Any]],
         location: str,
         secrets: frozenset[str] = frozenset(),
+        team_worker: str | None = None,
     ):
         self._conn = connection
         self.location = location
         self._secrets = secrets
+        # In a team store (`team init` was run): the login role, who the worker is.
+        self.team_worker = team_worker
 
     def _problem(self, exc: psycopg.Error) -> StoreError:
         return problem(exc, self.location, self._secrets)
@@ -287,14 +290,37 @@ def schema_version(connection: psycopg.Connection[Any]) -> str | None:
     return str(row["version_num"] if isinstance(row, Mapping) else row[0])
 
 
-def open_postgres(url: str, location: str) -> PostgresStore:
-    """Connect; when the schema is not current, upgrade it first (the only time Alembic loads)."""
+def team_login(connection: psycopg.Connection[Any]) -> str | None:
+    """The login role when this is a team store (its people are under row-level security), else None."""
+    row = connection.execute(
+        "SELECT current_user AS me, "
+        "(SELECT relforcerowsecurity FROM pg_class WHERE oid = to_regclass('person')) AS team"
+    ).fetchone()
+    if row is None:
+        return None
+    values = row if isinstance(row, Mapping) else {"me": row[0], "team": row[1]}
+    return str(values["me"]) if values["team"] else None
+
+
+def open_postgres(url: str, location: str, *, upgrade_team: bool = False) -> PostgresStore:
+    """Connect; when the schema is not current, upgrade it first (the only time Alembic loads).
+
+    A team store is upgraded only by `keepgoing upgrade` (`upgrade_team`), as the owner role.
+    """
+    from keepgoing import messages
+
     connection = connect(url, location, autocommit=True, row_factory=dict_row)
     secrets = secrets_of(url)
     try:
-        version = schema_version(connection)
+        try:
+            version = schema_version(connection)
+        except errors.InsufficientPrivilege:
+            raise StoreError(messages.NOT_IN_TEAM.format(role=connection.info.user)) from None
+        login = team_login(connection)
         upgrade = needs_upgrade(location, version)
-        if upgrade:
+        if upgrade and login is not None and not upgrade_team:
+            raise StoreError(messages.TEAM_NEEDS_UPGRADE)
+        if upgrade and login is None:
             refuse_upgrade(connection, location, version)
     except psycopg.Error as exc:
         connection.close()
@@ -305,8 +331,8 @@ def open_postgres(url: str, location: str) -> PostgresStore:
     if upgrade:
         from keepgoing.storage.migrate import upgrade_server
 
-        upgrade_server(url, location)
-    store = PostgresStore(connection, location, secrets)
+        upgrade_server(url, location, team=login is not None)
+    store = PostgresStore(connection, location, secrets, login)
     store.finish_pending_cleanup()
     return store
 

@@ -1,0 +1,309 @@
+"""A team store's roles and access: PostgreSQL roles, privileges and row-level security.
+
+`keepgoing team init`, run once by whoever looks after the database (a role
+that may create roles), makes three NOLOGIN roles named after the database:
+`DB_owner` owns the tables, `DB_worker` and `DB_manager` are the groups the
+team's LOGIN roles join (`team add-worker`). Roles are cluster-wide, so
+naming them per database keeps one team's workers out of another team's
+store on the same server.
+
+Every table that holds something about a person gets ENABLE and FORCE ROW
+LEVEL SECURITY and the policies below. A worker sees the people whose key
+worker they are (`person.worker = current_user`, an indexed column), and
+only those people's rows in the other tables (one indexed lookup of the
+person, whose own policy then applies); a row naming another worker as
+`logged_by` is refused (`WITH CHECK`), and nobody may change `logged_by`
+afterwards (column privileges). A manager sees and changes everything. No
+function is called per row: `current_user` is evaluated once per statement.
+
+A new table that holds personal data goes into `PERSONAL` (a test fails
+otherwise); one that does not goes into `NOT_PERSONAL`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from keepgoing.errors import BadInput
+from keepgoing.storage import Store
+
+# table -> how a worker may see a row: "person" (the row's person_id is a person they may
+# see) or a condition of its own. Conversations and wins are seen through their people,
+# and by whoever logged them.
+PERSONAL: dict[str, str] = {
+    "person": "worker = current_user",
+    "alias": "person",
+    "person_tag": "person",
+    "person_note": "person",
+    "follow_up": "person",
+    "idea": "person",
+    "group_member": "person",
+    "conversation_person": "person",
+    "win_person": "person",
+    "conversation": (
+        "logged_by = current_user OR EXISTS "
+        "(SELECT 1 FROM conversation_person cp WHERE cp.conversation_id = conversation.id)"
+    ),
+    "win": "logged_by = current_user OR EXISTS (SELECT 1 FROM win_person wp WHERE wp.win_id = win.id)",
+}
+NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup")
+
+# Columns nobody changes once written: who logged a row, and when it was made.
+FIXED_COLUMNS = ("logged_by", "created_at")
+# Tables with a `logged_by` column: a new row must name the role writing it.
+LOGGED_BY = ("conversation", "follow_up", "win")
+
+
+# Who logged the row a link points at. A policy on conversation_person cannot read
+# conversation (whose own policy reads conversation_person), so this one lookup by primary
+# key runs as the owner; it is used only when a link is added, never when rows are read.
+WRITER_OF = {
+    "conversation_person": ("keepgoing_conversation_writer", "conversation_id"),
+    "win_person": ("keepgoing_win_writer", "win_id"),
+}
+
+
+@dataclass
+class Roles:
+    owner: str
+    worker: str
+    manager: str
+
+
+def roles_for(database: str) -> Roles:
+    return Roles(f"{database}_owner", f"{database}_worker", f"{database}_manager")
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _database(store: Store) -> str:
+    return str(store.value("SELECT current_database()"))
+
+
+def _require_server(store: Store) -> None:
+    if store.dialect != "postgresql":
+        raise BadInput(
+            "Team roles need a PostgreSQL store; a local store is one person's. "
+            "Point --db or KEEPGOING_DB at the team's database."
+        )
+
+
+def _worker_condition(table: str) -> str:
+    rule = PERSONAL[table]
+    if rule == "person":
+        return f"EXISTS (SELECT 1 FROM person p WHERE p.id = {table}.person_id)"
+    return rule
+
+
+@dataclass
+class Initialised:
+    roles: Roles
+    tables: list[str]
+    caseload: int
+    already: bool
+
+
+def init_team(store: Store, *, worker: str | None = None) -> Initialised:
+    """Make the roles, hand the tables to the owner role, and turn on row-level security."""
+    _require_server(store)
+    roles = roles_for(_database(store))
+    me = str(store.value("SELECT current_user"))
+    with store.write():
+        if not store.value("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"):
+            raise BadInput(
+                f"{me} may not create roles: keepgoing team init is run by whoever looks after the database."
+            )
+        if worker is not None:
+            _login_role(store, worker)
+        already = bool(store.value("SELECT count(*) FROM pg_roles WHERE rolname = :r", {"r": roles.owner}))
+        for role in (roles.owner, roles.worker, roles.manager):
+            if not store.value("SELECT count(*) FROM pg_roles WHERE rolname = :r", {"r": role}):
+                store.run(f"CREATE ROLE {quote(role)} NOLOGIN")
+        owner, workers, managers = quote(roles.owner), quote(roles.worker), quote(roles.manager)
+        # The one who set it up looks after it: owns through the owner role, sees as a manager.
+        store.run(f"GRANT {owner}, {managers} TO {quote(me)}")
+        store.run(f"GRANT CONNECT ON DATABASE {quote(_database(store))} TO {workers}, {managers}")
+        store.run(f"GRANT USAGE ON SCHEMA public TO {workers}, {managers}")
+        store.run(f"GRANT USAGE, CREATE ON SCHEMA public TO {owner}")  # an owner must be able to create
+        tables = [*PERSONAL, *NOT_PERSONAL]
+        for table in tables:
+            store.run(f"ALTER TABLE {table} OWNER TO {owner}")
+            store.run(f"REVOKE ALL ON {table} FROM PUBLIC")
+        store.run(f"GRANT SELECT ON alembic_version TO {workers}, {managers}")
+        store.run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON community_group TO {workers}, {managers}")
+        # An erasure by anyone asks the owner's next command to rewrite the tables (see PostgresStore.scrub).
+        store.run(f"GRANT SELECT, INSERT ON pending_cleanup TO {workers}, {managers}")
+        store.run(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {workers}, {managers}")
+        for function, parent in (
+            ("keepgoing_conversation_writer", "conversation"),
+            ("keepgoing_win_writer", "win"),
+        ):
+            store.run(
+                f"CREATE OR REPLACE FUNCTION {function}(integer) RETURNS text LANGUAGE sql STABLE "
+                "SECURITY DEFINER SET search_path = public, pg_temp "
+                f"AS $$ SELECT logged_by FROM {parent} WHERE id = $1 $$"
+            )
+            store.run(f"ALTER FUNCTION {function}(integer) OWNER TO {owner}")
+            store.run(f"REVOKE ALL ON FUNCTION {function}(integer) FROM PUBLIC")
+            store.run(f"GRANT EXECUTE ON FUNCTION {function}(integer) TO {workers}, {managers}")
+        for table in PERSONAL:
+            _protect(store, table, roles)
+        caseload = 0
+        if worker is not None:
+            caseload = store.run(
+                "UPDATE person SET worker = :w WHERE worker IS NULL OR worker NOT IN "
+                "(SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+                "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname IN (:wg, :mg))",
+                {"w": worker, "wg": roles.worker, "mg": roles.manager},
+            )
+            store.run(f"GRANT {workers} TO {quote(worker)}")
+    return Initialised(roles, [*PERSONAL], caseload, already)
+
+
+def _protect(store: Store, table: str, roles: Roles) -> None:
+    workers, managers = quote(roles.worker), quote(roles.manager)
+    columns = [
+        str(r["column_name"])
+        for r in store.rows(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = :t ORDER BY ordinal_position",
+            {"t": table},
+        )
+    ]
+    changeable = ", ".join(quote(c) for c in columns if c not in FIXED_COLUMNS)
+    store.run(f"GRANT SELECT, INSERT, DELETE ON {table} TO {workers}, {managers}")
+    store.run(f"GRANT UPDATE ({changeable}) ON {table} TO {workers}, {managers}")
+    store.run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    store.run(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    for row in store.rows("SELECT policyname FROM pg_policies WHERE tablename = :t", {"t": table}):
+        store.run(f"DROP POLICY {quote(str(row['policyname']))} ON {table}")
+    sees = _worker_condition(table)
+    writes = sees
+    if table in LOGGED_BY:
+        writes = f"({sees}) AND logged_by = current_user"
+    if table in WRITER_OF:
+        # Only the one who logged a conversation (or win) says who was there: tying their own
+        # person to a colleague's conversation must not make its note readable to a worker.
+        function, key = WRITER_OF[table]
+        writes = f"({sees}) AND {function}({key}) = current_user"
+    store.run(f"CREATE POLICY worker_reads ON {table} FOR SELECT TO {workers} USING ({sees})")
+    store.run(f"CREATE POLICY worker_adds ON {table} FOR INSERT TO {workers} WITH CHECK ({writes})")
+    store.run(
+        f"CREATE POLICY worker_changes ON {table} FOR UPDATE TO {workers} USING ({sees}) WITH CHECK ({sees}"
+        + (" AND (amended_by IS NULL OR amended_by = current_user)" if table == "conversation" else "")
+        + ")"
+    )
+    store.run(f"CREATE POLICY worker_removes ON {table} FOR DELETE TO {workers} USING ({sees})")
+    logged = " logged_by = current_user" if table in LOGGED_BY else " true"
+    # The owner role, which only whoever looks after the database may become, for migrations.
+    store.run(f"CREATE POLICY owner_all ON {table} TO {quote(roles.owner)} USING (true) WITH CHECK (true)")
+    store.run(f"CREATE POLICY manager_reads ON {table} FOR SELECT TO {managers} USING (true)")
+    store.run(f"CREATE POLICY manager_adds ON {table} FOR INSERT TO {managers} WITH CHECK ({logged})")
+    store.run(f"CREATE POLICY manager_changes ON {table} FOR UPDATE TO {managers} USING (true)")
+    store.run(f"CREATE POLICY manager_removes ON {table} FOR DELETE TO {managers} USING (true)")
+
+
+def _login_role(store: Store, role: str) -> None:
+    row = store.row("SELECT rolcanlogin FROM pg_roles WHERE rolname = :r", {"r": role})
+    if row is None:
+        raise BadInput(
+            f"There is no database role {role}: create it first (CREATE ROLE {quote(role)} LOGIN), "
+            "then add it."
+        )
+    if not row["rolcanlogin"]:
+        raise BadInput(f"The database role {role} cannot log in, so it cannot be a worker.")
+
+
+def team_roles(store: Store) -> Roles:
+    """This store's roles; refused plainly when `team init` has not been run."""
+    _require_server(store)
+    roles = roles_for(_database(store))
+    if not store.value("SELECT count(*) FROM pg_roles WHERE rolname = :r", {"r": roles.worker}):
+        raise BadInput("This store is not set up for a team yet: run keepgoing team init first.")
+    return roles
+
+
+def add_worker(store: Store, role: str, *, name: str | None = None, manager: bool = False) -> Roles:
+    """Let an existing LOGIN role in, as a worker or a manager; `name` is shown beside it."""
+    roles = team_roles(store)
+    with store.write():
+        _login_role(store, role)
+        group = roles.manager if manager else roles.worker
+        store.run(f"GRANT {quote(group)} TO {quote(role)}")
+        if name is not None:
+            shown = name.strip()
+            if not shown or not shown.isprintable():
+                raise BadInput("A display name needs some printable words.")
+            store.run(f"COMMENT ON ROLE {quote(role)} IS {_literal(shown)}")
+    return roles
+
+
+def workers(store: Store) -> list[dict[str, Any]]:
+    """Everyone who may use the store: role, display name, worker or manager, and caseload size."""
+    roles = team_roles(store)
+    # Whoever looks after the store (a member of the owner role) is not listed.
+    rows = store.rows(
+        "SELECT r.rolname AS role, shobj_description(r.oid, 'pg_authid') AS name, "
+        "bool_or(g.rolname = :mg) AS manager, "
+        "(SELECT count(*) FROM person p WHERE p.worker = r.rolname) AS caseload "
+        "FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid "
+        "WHERE g.rolname IN (:wg, :mg) AND r.rolcanlogin AND NOT pg_has_role(r.oid, :og, 'MEMBER') "
+        "GROUP BY r.rolname, r.oid ORDER BY r.rolname",
+        {"wg": roles.worker, "mg": roles.manager, "og": roles.owner},
+    )
+    return [
+        {
+            "role": str(r["role"]),
+            "name": r["name"],
+            "manager": bool(r["manager"]),
+            "caseload": int(r["caseload"]),
+        }
+        for r in rows
+    ]
+
+
+def leave(store: Store, role: str) -> Roles:
+    """Take a role out of the team: refused while anyone or any open follow-up is still theirs."""
+    roles = team_roles(store)
+    with store.write():
+        member = store.value(
+            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = :r AND g.rolname IN (:wg, :mg)",
+            {"r": role, "wg": roles.worker, "mg": roles.manager},
+        )
+        if not member:
+            raise BadInput(f"{role} is not a worker or manager in this team store; nothing changed.")
+        people = int(store.value("SELECT count(*) FROM person WHERE worker = :r", {"r": role}))
+        follow_ups = int(
+            store.value("SELECT count(*) FROM follow_up WHERE worker = :r AND done_at IS NULL", {"r": role})
+        )
+        if people or follow_ups:
+            from keepgoing.text import plural
+
+            held = " and ".join(
+                plural(n, what) for n, what in ((people, "person"), (follow_ups, "open follow-up")) if n
+            )
+            raise BadInput(
+                f"{role} still has {held} in their caseload: hand them over first "
+                f"(keepgoing handover --from {role} --to ROLE)."
+            )
+        store.run(f"REVOKE {quote(roles.worker)}, {quote(roles.manager)} FROM {quote(role)}")
+    return roles
+
+
+def require_manager(store: Store, what: str) -> None:
+    """In a team store, refuse a worker plainly what only a manager may do (the database would
+    show them only their own part of it, or refuse the writes)."""
+    login = getattr(store, "team_worker", None)
+    if login is None:
+        return
+    roles = roles_for(_database(store))
+    if not store.value("SELECT pg_has_role(current_user, :m, 'MEMBER')", {"m": roles.manager}):
+        raise BadInput(f"Only a manager may {what} in this team store; {login} is a worker.")

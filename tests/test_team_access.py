@@ -1,0 +1,376 @@
+"""A team store that lets no one in where they don't belong (issue 21).
+
+On a real PostgreSQL server, with three LOGIN roles that are not superusers:
+a manager and two workers. Whoever looks after the database (here the
+test server's superuser, who owns the test database) runs `team init`.
+Every attack is tried through keepgoing and through psycopg as that role:
+what stops it is the database (privileges, FORCE ROW LEVEL SECURITY,
+policies WITH CHECK), never a check in Python.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import psycopg.sql
+import pytest
+
+from conftest import stored
+from keepgoing.storage.team import NOT_PERSONAL, PERSONAL
+
+pytestmark = pytest.mark.postgresql_only("roles and row-level security are a server's")
+
+
+def _as(url: str, role: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{role}@{host}"))
+
+
+def _conninfo(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(scheme="postgresql"))
+
+
+class Team:
+    """The test database's URL for each of its people, and a way to be one of them."""
+
+    def __init__(self, url: str, prefix: str, monkeypatch: pytest.MonkeyPatch):
+        self.admin = url
+        self.manager, self.alice, self.bob = (f"{prefix}_{n}" for n in ("maria", "alice", "bob"))
+        self._monkeypatch = monkeypatch
+
+    def be(self, role: str | None) -> None:
+        self._monkeypatch.setenv("KEEPGOING_DB", self.admin if role is None else _as(self.admin, role))
+
+    def sql(self, role: str, statement: str, params: tuple = ()) -> list[tuple]:
+        """One statement through psycopg as `role`, as psql would send it."""
+        with psycopg.connect(_conninfo(_as(self.admin, role)), autocommit=True) as conn:
+            cursor = conn.execute(statement, params)
+            return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture
+def roles(db_path, postgres, monkeypatch):
+    """Three login roles, unique to this test's database (roles are cluster-wide), dropped after."""
+    database = db_path.rsplit("/", 1)[1]
+    team = Team(db_path, database, monkeypatch)
+    password = os.environ.get("PGPASSWORD", "")
+    made = [team.manager, team.alice, team.bob]
+    with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:
+        for role in made:
+            conn.execute(
+                psycopg.sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    psycopg.sql.Identifier(role), psycopg.sql.Literal(password)
+                )
+            )
+    yield team
+    postgres.drop(db_path)  # first: its tables belong to the group roles
+    with psycopg.connect(_conninfo(f"{db_path.rsplit('/', 1)[0]}/postgres"), autocommit=True) as conn:
+        for role in [*made, *(f"{database}_{g}" for g in ("worker", "manager", "owner"))]:
+            conn.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+@pytest.fixture
+def team(kg, roles):
+    """Set up as the issue says: init, then add-worker for each; Alice and Bob each have a person."""
+    roles.be(None)
+    kg("team", "init")
+    kg("team", "add-worker", roles.manager, "--name", "Maria Lopez", "--manager")
+    kg("team", "add-worker", roles.alice, "--name", "Alice Kay")
+    kg("team", "add-worker", roles.bob)
+    roles.be(roles.alice)
+    kg("add", "Sam Okafor", "--phone", "07700 900123", "--email", "sam@example.org")
+    kg("log", "sam", "--note", "Safeguarding: secret-zanzibar", "--follow-up", "Ring the GP")
+    roles.be(roles.bob)
+    kg("add", "Ann Lee")
+    kg("log", "ann", "--note", "Bob's cuppa")
+    return roles
+
+
+def test_every_table_holding_personal_data_is_under_row_level_security(kg, team, db_path) -> None:
+    tables = {
+        name
+        for (name,) in stored(
+            db_path,
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
+        )
+    }
+    # A new table must say whether it holds personal data (storage/team.py), or this fails.
+    assert tables == set(PERSONAL) | set(NOT_PERSONAL)
+    protected = dict(
+        stored(
+            db_path,
+            "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class "
+            "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
+        )
+    )
+    policies = {name for (name,) in stored(db_path, "SELECT DISTINCT tablename FROM pg_policies")}
+    for table in tables - set(NOT_PERSONAL):
+        assert protected[table], f"{table} holds personal data but has no FORCE ROW LEVEL SECURITY"
+        assert table in policies, f"{table} holds personal data but has no policy"
+    owners = set(stored(db_path, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
+    assert owners == {(f"{db_path.rsplit('/', 1)[1]}_owner",)}
+
+
+def test_a_worker_sees_only_their_caseload_in_keepgoing_and_in_psql(kg, team) -> None:
+    team.be(team.bob)
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+    assert "Nothing found for zanzibar" in kg("search", "zanzibar", expect=None).stdout
+    assert [p["name"] for p in json.loads(kg("people", "--json").stdout)] == ["Ann Lee"]
+    exported = kg("export", "--format", "json").stdout
+    assert "zanzibar" not in exported and "07700" not in exported and "Okafor" not in exported
+    due = kg("due", "--within", "30d").stdout
+    assert "Ann Lee" in due and "Okafor" not in due
+    assert "Ring the GP" not in kg("followups").stdout
+    # psql as Bob sees no more than keepgoing.
+    assert team.sql(team.bob, "SELECT name FROM person") == [("Ann Lee",)]
+    assert team.sql(team.bob, "SELECT note FROM conversation") == [("Bob's cuppa",)]
+    assert team.sql(team.bob, "SELECT text FROM follow_up") == []
+    assert team.sql(team.bob, "SELECT count(*) FROM conversation_person") == [(1,)]
+    # Alice sees hers and not his; the manager sees everyone.
+    assert team.sql(team.alice, "SELECT name, phone FROM person") == [("Sam Okafor", "07700 900123")]
+    team.be(team.manager)
+    assert "secret-zanzibar" in kg("show", "sam").stdout
+    assert (
+        "zanzibar" in kg("search", "zanzibar").stdout
+        and "Nothing found" not in kg("search", "zanzibar").stdout
+    )
+    assert "07700 900123" in kg("export", "--format", "json").stdout
+    assert sorted(p["name"] for p in json.loads(kg("people", "--json").stdout)) == ["Ann Lee", "Sam Okafor"]
+    assert len(team.sql(team.manager, "SELECT note FROM conversation")) == 2
+
+
+def test_the_worker_is_the_login_role_never_a_setting(kg, team, monkeypatch, db_path) -> None:
+    team.be(team.bob)
+    monkeypatch.setenv("KEEPGOING_WORKER", team.alice)
+    kg("log", "ann", "--note", "Who am I?")
+    kg("amend", "--note", "Who am I, fixed")
+    assert stored(db_path, "SELECT logged_by, amended_by FROM conversation WHERE note LIKE 'Who%'") == [
+        (team.bob, team.bob)
+    ]
+    assert [p["name"] for p in json.loads(kg("due", "--mine", "--json").stdout)["people"]] == []
+    assert stored(db_path, "SELECT worker FROM person WHERE name = 'Ann Lee'") == [(team.bob,)]
+
+
+def test_a_worker_cannot_write_as_anyone_else_or_switch_the_rules_off(kg, team, db_path) -> None:
+    bob, alice = team.bob, team.alice
+    (ann,) = stored(db_path, "SELECT id FROM person WHERE name = 'Ann Lee'")[0]
+    (sams_conversation,) = stored(db_path, f"SELECT id FROM conversation WHERE logged_by = '{alice}'")[0]
+    (sam,) = stored(db_path, "SELECT id FROM person WHERE name = 'Sam Okafor'")[0]
+    refused = [
+        # something about Alice's person, even in Bob's own name
+        (
+            f"INSERT INTO person_note (person_id, text, created_at) VALUES ({sam}, 'x', now())",
+            psycopg.errors.InsufficientPrivilege,
+        ),
+        (
+            "INSERT INTO follow_up (person_id, text, created_at, logged_by, worker) "
+            f"VALUES ({sam}, 'x', now(), current_user, current_user)",
+            psycopg.errors.InsufficientPrivilege,
+        ),
+        # a conversation naming Alice as its writer
+        (
+            "INSERT INTO conversation (occurred_at, via, note, logged_by, created_at) "
+            f"VALUES (now(), 'phone', 'forged', '{alice}', now())",
+            psycopg.errors.InsufficientPrivilege,
+        ),
+        (f"UPDATE conversation SET logged_by = '{alice}'", psycopg.errors.InsufficientPrivilege),
+        # Ann handed to Alice behind a manager's back, or taken from her
+        (f"UPDATE person SET worker = '{alice}' WHERE id = {ann}", psycopg.errors.InsufficientPrivilege),
+        (
+            "INSERT INTO person (name, name_key, cadence_days, created_at, updated_at, due_on, worker) "
+            f"VALUES ('X', 'x', 7, now(), now(), current_date, '{alice}')",
+            psycopg.errors.InsufficientPrivilege,
+        ),
+        (
+            f"INSERT INTO conversation_person (conversation_id, person_id) VALUES ({sams_conversation}, {ann})",
+            psycopg.errors.InsufficientPrivilege,
+        ),
+        ("ALTER TABLE person DISABLE ROW LEVEL SECURITY", psycopg.errors.InsufficientPrivilege),
+        ("ALTER TABLE person NO FORCE ROW LEVEL SECURITY", psycopg.errors.InsufficientPrivilege),
+        ("DROP POLICY worker_reads ON person", psycopg.errors.InsufficientPrivilege),
+        ("CREATE ROLE sneaky LOGIN", psycopg.errors.InsufficientPrivilege),
+        (f"GRANT {db_path.rsplit('/', 1)[1]}_manager TO {bob}", psycopg.errors.InsufficientPrivilege),
+        ("SET ROLE postgres", psycopg.errors.InsufficientPrivilege),
+        # no migration either: the schema and its version belong to the owner role
+        ("ALTER TABLE person ADD COLUMN sneaky integer", psycopg.errors.InsufficientPrivilege),
+        ("UPDATE alembic_version SET version_num = '0004_team'", psycopg.errors.InsufficientPrivilege),
+        ("CREATE TABLE public.sneaky (id integer)", psycopg.errors.InsufficientPrivilege),
+        ("DROP FUNCTION keepgoing_conversation_writer(integer)", psycopg.errors.InsufficientPrivilege),
+    ]
+    for statement, error in refused:
+        with pytest.raises(error):
+            team.sql(bob, statement)
+            pytest.fail(f"not refused: {statement}")
+    # What Bob cannot see he cannot change or remove either: nothing happens.
+    assert team.sql(bob, "UPDATE conversation SET note = 'gone' WHERE logged_by <> current_user") == []
+    team.sql(bob, "DELETE FROM person WHERE name = 'Sam Okafor'")
+    team.sql(bob, "DELETE FROM follow_up")
+    assert stored(db_path, "SELECT count(*) FROM person") == [(2,)]
+    assert stored(db_path, "SELECT note FROM conversation WHERE note LIKE 'Safe%'") == [
+        ("Safeguarding: secret-zanzibar",)
+    ]
+    assert stored(db_path, "SELECT count(*) FROM follow_up") == [(1,)]
+    # Through keepgoing: Bob cannot amend or unlog Alice's conversation, even with --force.
+    team.be(bob)
+    assert (
+        "no conversation number"
+        in kg("amend", str(sams_conversation), "--note", "x", "--force", expect=1).stderr
+    )
+    assert (
+        "no conversation number" in kg("unlog", str(sams_conversation), "--yes", "--force", expect=1).stderr
+    )
+
+
+def test_init_makes_the_people_already_there_a_workers_caseload(kg, roles, db_path) -> None:
+    roles.be(None)
+    kg("add", "Sam Okafor")
+    kg("add", "Ann Lee", "--worker", "someone-who-left")
+    result = kg("team", "init", "--worker", roles.alice)
+    assert f"2 people now in {roles.alice}'s caseload" in result.stdout
+    assert "row-level security" in result.stdout
+    assert "renewed" in kg("team", "init").stdout  # again: idempotent
+    kg("team", "add-worker", roles.bob, "--manager")
+    workers = json.loads(kg("team", "workers", "--json").stdout)
+    assert workers == [
+        {"role": roles.alice, "name": None, "manager": False, "caseload": 2},
+        {"role": roles.bob, "name": None, "manager": True, "caseload": 0},
+    ]
+    assert f"{roles.alice}: worker, 2 people in their caseload" in kg("team", "workers").stdout
+    roles.be(roles.alice)
+    assert len(json.loads(kg("people", "--json").stdout)) == 2
+
+
+def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path) -> None:
+    roles.be(None)
+    assert "team init first" in kg("team", "workers", expect=1).stderr
+    assert "team init first" in kg("team", "add-worker", roles.bob, expect=1).stderr
+    kg("team", "init")
+    missing = kg("team", "add-worker", "nobody_at_all", expect=1).stderr
+    assert "There is no database role nobody_at_all" in missing and missing.count("\n") == 1
+    assert "There is no database role" in kg("team", "init", "--worker", "nobody_at_all", expect=1).stderr
+    # A login role nobody has added: one line saying so, nothing else.
+    roles.be(roles.bob)
+    outsider = kg("people", expect=1).stderr
+    assert f"{roles.bob} is not a keepgoing worker or manager" in outsider and outsider.count("\n") == 1
+    roles.be(None)
+    kg("team", "add-worker", roles.bob)
+    roles.be(roles.bob)
+    assert "may not create roles" in kg("team", "init", expect=1).stderr
+    monkeypatch.setenv("KEEPGOING_DB", str(tmp_path / "local.db"))
+    kg("add", "Sam")
+    assert "need a PostgreSQL store" in kg("team", "init", expect=1).stderr
+
+
+def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db_path) -> None:
+    database = db_path.rsplit("/", 1)[1]
+    # The store as 0004 left it: what 0005 adds taken away again, by the owner.
+    with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:
+        conn.execute(f"SET ROLE {database}_owner")
+        conn.execute("ALTER TABLE conversation DROP COLUMN amended_by CASCADE, DROP COLUMN amended_at")
+        conn.execute("ALTER TABLE community_group DROP COLUMN via")
+        conn.execute("UPDATE alembic_version SET version_num = '0004_team'")
+    team.be(team.bob)
+    told = kg("due", expect=1).stderr
+    assert "The team store needs an upgrade: ask whoever looks after it to run keepgoing upgrade" in told
+    assert told.count("\n") == 1
+    assert "needs an upgrade" in kg("upgrade", expect=1).stderr  # a worker cannot
+    assert stored(db_path, "SELECT version_num FROM alembic_version") == [("0004_team",)]
+    team.be(None)
+    assert "newest schema" in kg("upgrade").stdout
+    team.be(team.bob)
+    assert [p["name"] for p in json.loads(kg("people", "--json").stdout)] == ["Ann Lee"]
+    # Row-level security survived the upgrade.
+    assert team.sql(team.bob, "SELECT name FROM person") == [("Ann Lee",)]
+
+
+def test_leaving_needs_the_caseload_handed_over_first_then_shuts_the_door(
+    kg, team, db_path, tmp_path
+) -> None:
+    team.be(None)
+    refused = kg("team", "leave", team.alice, expect=1).stderr
+    assert "1 person and 1 open follow-up" in refused and "handover" in refused and refused.count("\n") == 1
+    assert team.alice in kg("team", "workers").stdout
+    assert "not a worker or manager" in kg("team", "leave", "nobody_at_all", expect=1).stderr
+    kg("handover", "--from", team.alice, "--to", team.bob, "--output", str(tmp_path / "pack.md"))
+    assert "can no longer see" in kg("team", "leave", team.alice).stdout
+    assert team.alice not in kg("team", "workers").stdout
+    team.be(team.alice)
+    assert "is not a keepgoing worker or manager" in kg("people", expect=1).stderr
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(team.alice, "SELECT name FROM person")
+    # The caseload went with the hand-over: Bob sees Sam and Alice's notes about him.
+    assert "secret-zanzibar" in team.sql(team.bob, "SELECT string_agg(note, ' ') FROM conversation")[0][0]
+
+
+def test_whoever_owns_the_database_sets_up_the_team_without_being_a_superuser(
+    kg, roles, postgres, monkeypatch
+) -> None:
+    admin = f"{roles.alice}_admin"
+    base = roles.admin.rsplit("/", 1)[0]
+    with psycopg.connect(_conninfo(roles.admin), autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
+                psycopg.sql.Identifier(admin), psycopg.sql.Literal(os.environ.get("PGPASSWORD", ""))
+            )
+        )
+    url = postgres.create(migrated=False)
+    database = url.rsplit("/", 1)[1]
+    try:
+        with psycopg.connect(_conninfo(f"{base}/postgres"), autocommit=True) as conn:
+            conn.execute(f"ALTER DATABASE {database} OWNER TO {admin}")
+        monkeypatch.setenv("KEEPGOING_DB", _as(url, admin))
+        kg("add", "Sam Okafor")  # the first command makes the tables, owned by the administrator
+        assert "1 person now in" in kg("team", "init", "--worker", roles.bob).stdout
+        kg("team", "add-worker", roles.bob)
+        monkeypatch.setenv("KEEPGOING_DB", _as(url, roles.bob))
+        assert [p["name"] for p in json.loads(kg("people", "--json").stdout)] == ["Sam Okafor"]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team = Team(url, database, monkeypatch)
+            team.sql(roles.bob, "ALTER TABLE person DISABLE ROW LEVEL SECURITY")
+    finally:
+        postgres.drop(url)
+        with psycopg.connect(_conninfo(f"{base}/postgres"), autocommit=True) as conn:
+            for role in (*(f"{database}_{g}" for g in ("worker", "manager", "owner")), admin):
+                conn.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_what_only_a_manager_may_do_is_refused_to_a_worker_plainly(kg, team, db_path, tmp_path) -> None:
+    team.be(team.bob)
+    for args in (
+        ("due", "--team"),
+        ("report", "--team", "--format", "md", "--output", str(tmp_path / "r.md")),
+        ("handover", "--from", team.bob, "--to", team.alice, "--output", str(tmp_path / "p.md")),
+    ):
+        refused = kg(*args, expect=1).stderr
+        assert "Only a manager may" in refused and refused.count("\n") == 1, args
+    assert not (tmp_path / "r.md").exists() and not (tmp_path / "p.md").exists()
+    # What the database does whatever keepgoing says: Bob cannot give Ann away himself.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(team.bob, f"UPDATE person SET worker = '{team.alice}' WHERE name = 'Ann Lee'")
+    # Bob's own report covers only what he may see.
+    kg("report", "--format", "md", "--output", str(tmp_path / "mine.md"))
+    assert "Okafor" not in (tmp_path / "mine.md").read_text()
+    team.be(team.manager)
+    assert "Sam Okafor" in kg("due", "--team", "--within", "30d").stdout
+
+
+def test_a_group_session_shows_a_worker_only_the_members_they_may_see(kg, team, db_path) -> None:
+    team.be(team.manager)
+    kg("group", "add", "Walking group", "--member", "Sam Okafor", "--member", "Ann Lee")
+    kg("log", "--group", "walking", "--present", "Sam Okafor", "--present", "Ann Lee", "--note", "Good walk")
+    seen = next(c for c in json.loads(kg("show", "ann", "--json").stdout)["conversations"] if c["note"])
+    assert "Sam Okafor" in json.dumps(seen)  # the manager sees everyone who was there
+    team.be(team.bob)
+    session = next(c for c in json.loads(kg("show", "ann", "--json").stdout)["conversations"] if c["note"])
+    assert session["note"] == "Good walk" and "Sam Okafor" not in json.dumps(session)
+    assert "Okafor" not in kg("group", "show", "walking").stdout
+    assert team.sql(team.bob, "SELECT count(*) FROM group_member") == [(1,)]
+    team.be(team.alice)
+    session = next(
+        c for c in json.loads(kg("show", "sam", "--json").stdout)["conversations"] if c["note"] == "Good walk"
+    )
+    assert "Ann Lee" not in json.dumps(session)
