@@ -187,7 +187,13 @@ def server_files(url: str) -> bytes:
         ).fetchall()
     data = b""
     for (path,) in paths:
-        for segment in sorted(Path(data_dir).glob(f"{path}*")):
+        # The file, its 1 GB segments (.1) and its forks (_fsm, _vm); never another relation's.
+        base = Path(data_dir) / path
+        for segment in sorted(
+            [base, *base.parent.glob(f"{base.name}.*"), *base.parent.glob(f"{base.name}_*")]
+        ):
+            if not segment.exists():
+                continue
             data += segment.read_bytes()
     return data
 
