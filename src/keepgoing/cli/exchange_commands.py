@@ -12,21 +12,12 @@ from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
+from keepgoing.exchange.sections import ITEM
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
 EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
-SINGULAR = {
-    "people": "person",
-    "conversations": "conversation",
-    "follow_ups": "follow-up",
-    "notes": "note",
-    "ideas": "idea",
-    "groups": "group",
-    "wins": "win",
-    "check_ins": "check-in",
-    "rows": "row",
-}
+SINGULAR = {**ITEM, "check_ins": "check-in", "rows": "row"}
 # What people type for each format (the file extensions that mean each are in exchange/files.py).
 FORMAT_NAMES = {
     "json": "json",

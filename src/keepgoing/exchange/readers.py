@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, TextIO
 
 from keepgoing.errors import BadInput
 from keepgoing.exchange.importing import Importer, ImportProblem, ImportReport
+from keepgoing.exchange.sections import ITEM
 from keepgoing.storage import Store
 
 FORMATS = ("json", "csv", "vcard")
@@ -222,18 +223,6 @@ def _scan(handle: BinaryIO, name: str) -> _Document:
         elif prefix == "conversations.item.id":
             document.conversation_ids.append(value)
     return document
-
-
-# What one item of each section is called in messages ("people.json, person 3: ...").
-ITEM = {
-    "people": "person",
-    "conversations": "conversation",
-    "follow_ups": "follow-up",
-    "notes": "note",
-    "ideas": "idea",
-    "groups": "group",
-    "wins": "win",
-}
 
 
 def _duplicate_key(name: str, parts: list[str | None], counts: dict[str, int], key: str) -> str:
