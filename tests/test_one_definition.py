@@ -253,3 +253,18 @@ def test_every_export_format_includes_a_named_archived_person(kg) -> None:
     data = json.loads(kg("export", "--person", "paul", "--format", "json").stdout)
     assert [p["name"] for p in data["people"]] == ["Paul Green"]
     assert "Paul Green" in kg("export", "--person", "paul", "--format", "csv").stdout
+
+
+def test_every_question_is_asked_by_one_module() -> None:
+    """Prompts (Rich's, input(), the terminal check that decides whether to ask) live in cli/prompts.py."""
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "src" / "keepgoing"
+    asking = sorted(
+        path.relative_to(source).as_posix()
+        for path in source.rglob("*.py")
+        if any(
+            word in path.read_text(encoding="utf-8") for word in ("rich.prompt", "input(", "stdin.isatty()")
+        )
+    )
+    assert asking == ["cli/prompts.py"]

@@ -1,6 +1,5 @@
 """note, ideas, idea, group, win, wins, spread, snooze and jot: the co-production side."""
 
-import sys
 from typing import Annotated
 
 import typer
@@ -8,8 +7,8 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.prompts import can_ask, confirm
 from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
-from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
 PANEL = "Connect, ask and listen"
@@ -320,15 +319,13 @@ def snooze(
 
 
 def _ask_which(word: str, names: list[str]) -> str:
-    """On a terminal, a word that could be several people is asked about."""
-    from rich.prompt import Prompt
+    """On a terminal, a word that could be several people is asked about; Enter stops."""
+    from keepgoing.cli.prompts import pick
 
-    for number, name in enumerate(names, 1):
-        say(messages.CHOICE.format(number=number, name=user(name)))
-    answer = Prompt.ask(
-        f'Who did you mean by "{user(word)}"?', choices=[str(n) for n in range(1, len(names) + 1)]
-    )
-    return names[int(answer) - 1]
+    chosen = pick(word, names)
+    if chosen is None:
+        raise typer.Abort()
+    return chosen
 
 
 @app.command(
@@ -353,19 +350,18 @@ def jot(
     now = clock.now()
     today = clock.local_today(now)
     store = open_store(db, create=True)
-    heard = understand(store, text, today=today, choose=_ask_which if sys.stdin.isatty() else None)
+    heard = understand(store, text, today=today, choose=_ask_which if can_ask() else None)
     summary = messages.JOT_UNDERSTOOD.format(
         what=LABELS[heard.via],
         who=join_names(heard.names),
         day=describe_when(heard.when.day, heard.when.time),
     )
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(f"{summary} Add --yes to log it when not at a terminal.")
-        from rich.prompt import Confirm
-
-        if not Confirm.ask(summary + " Log it?", default=True):
-            raise typer.Abort()
+    confirm(
+        summary + " Log it?",
+        yes,
+        default=True,
+        off_terminal=f"{summary} Add --yes to log it when not at a terminal.",
+    )
     logged = log_conversation(
         store,
         heard.names,

@@ -6,7 +6,8 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user
-from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store
+from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, examples, open_store
+from keepgoing.cli.prompts import confirm
 from keepgoing.dates import describe_day, parse_when
 from keepgoing.storage import completion as complete
 

@@ -6,7 +6,8 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, interactive, open_store
+from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.prompts import ask, choose, interactive
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
@@ -14,16 +15,13 @@ from keepgoing.storage import completion as complete
 
 def _ask(store) -> tuple[list[str], str, str | None]:
     """Prompts for a conversation: who (settled first, so nothing typed is lost), how, and a note."""
-    from rich.prompt import Prompt
-
-    from keepgoing.cli.program import choose
     from keepgoing.core.channels import CHANNELS
     from keepgoing.core.matching import find_person
     from keepgoing.errors import Ambiguous
 
     names: list[str] = []
     while not names:
-        who = Prompt.ask("Who did you talk to? (several names: separate with commas)")
+        who = ask("Who did you talk to? (several names: separate with commas)")
         for part in (p.strip() for p in who.split(",") if p.strip()):
             try:
                 names.append(find_person(store, part, purpose="log").name)
@@ -32,8 +30,8 @@ def _ask(store) -> tuple[list[str], str, str | None]:
                 if chosen is None:
                     raise
                 names.append(chosen)
-    via = Prompt.ask("How?", choices=list(CHANNELS), default="phone")
-    note = Prompt.ask("Anything to note? (Enter to skip)", default="", show_default=False)
+    via = ask("How?", choices=list(CHANNELS), default="phone")
+    note = ask("Anything to note? (Enter to skip)", default="")
     return names, via, note or None
 
 

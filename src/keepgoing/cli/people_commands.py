@@ -1,6 +1,5 @@
 """add, people, show, edit, pause, resume, archive."""
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -8,6 +7,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.prompts import interactive
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound, UsageError
 from keepgoing.storage import completion as complete
@@ -314,7 +314,7 @@ def edit(
         note,
     )
     options += (consent, consent_review, consent_channels, consent_note, worker)
-    if form or (all(v is None for v in options) and sys.stdin.isatty() and sys.stdout.isatty()):
+    if form or (all(v is None for v in options) and interactive()):
         if any(v is not None for v in options):
             raise UsageError("--form edits everything in one go; leave out the other options.")
         _edit_with_form(name, now=now, if_version=if_version, json_out=json_out, db=db)

@@ -16,7 +16,8 @@ from typer.exceptions import TyperException
 
 from keepgoing import __version__, messages
 from keepgoing.cli.output import error, user, warn
-from keepgoing.errors import Ambiguous, KeepgoingError, UsageError
+from keepgoing.cli.prompts import choose, interactive
+from keepgoing.errors import Ambiguous, KeepgoingError
 
 HELP = """Keep in touch with the people you do co-production with.
 
@@ -161,22 +162,6 @@ def _damaged_dates() -> None:
         DAMAGED.clear()
 
 
-def interactive() -> bool:
-    """A person at a terminal, who can be asked a question."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def choose(exc: Ambiguous) -> str | None:
-    """Ask which of the candidates was meant; None when the answer is no choice."""
-    print(messages.WHICH_ONE.format(word=user(exc.query or "")), file=sys.stderr)
-    for number, name in enumerate(exc.candidates, 1):
-        print(messages.CHOICE.format(number=number, name=user(name)), file=sys.stderr)
-    answer = input(f"Number (1-{len(exc.candidates)}, Enter to cancel): ").strip()
-    if answer.isdigit() and 1 <= int(answer) <= len(exc.candidates):
-        return exc.candidates[int(answer) - 1]
-    return None
-
-
 def _undecodable(arg: str) -> bool:
     try:
         arg.encode("utf-8")
@@ -252,18 +237,6 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (for scripts).")]
-
-
-def confirm(question: str, yes: bool) -> None:
-    """Ask on a terminal; off a terminal, insist on --yes rather than guess."""
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(f"{question} Add --yes to confirm when not at a terminal.")
-    from rich.prompt import Confirm
-
-    if not Confirm.ask(question, default=False):
-        raise typer.Abort()
 
 
 def examples(*lines: str) -> str:

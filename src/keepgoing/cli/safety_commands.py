@@ -7,7 +7,8 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, confirm, examples, open_store, state
+from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, examples, open_store, state
+from keepgoing.cli.prompts import confirm
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 

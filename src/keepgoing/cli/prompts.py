@@ -1,0 +1,63 @@
+"""Questions asked at a terminal: the one place keepgoing prompts.
+
+Off a terminal nothing is asked: a command that would need an answer says
+which option gives it (`--yes`) instead of guessing. Rich's prompts are
+imported only when a question is really asked.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from keepgoing import messages
+from keepgoing.cli.output import user
+from keepgoing.errors import Ambiguous, UsageError
+
+
+def can_ask() -> bool:
+    """Someone can answer: standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can be asked a question and see the screen it comes on."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def ask(question: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
+    """One answer typed at the terminal; with `default` "", Enter skips."""
+    from rich.prompt import Prompt
+
+    if default is None:
+        return Prompt.ask(question, choices=choices)
+    return Prompt.ask(question, choices=choices, default=default, show_default=bool(default))
+
+
+def pick(word: str, names: list[str]) -> str | None:
+    """Which of `names` a word meant, by number; None when the answer is no choice (Enter)."""
+    print(messages.WHICH_ONE.format(word=user(word)), file=sys.stderr)
+    for number, name in enumerate(names, 1):
+        print(messages.CHOICE.format(number=number, name=user(name)), file=sys.stderr)
+    answer = input(f"Number (1-{len(names)}, Enter to cancel): ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(names):
+        return names[int(answer) - 1]
+    return None
+
+
+def choose(exc: Ambiguous) -> str | None:
+    """Ask which of an ambiguous name's candidates was meant."""
+    return pick(exc.query or "", exc.candidates)
+
+
+def confirm(question: str, yes: bool, *, default: bool = False, off_terminal: str | None = None) -> None:
+    """Ask on a terminal (no means stop); off a terminal, insist on --yes rather than guess."""
+    if yes:
+        return
+    if not can_ask():
+        raise UsageError(off_terminal or f"{question} Add --yes to confirm when not at a terminal.")
+    from rich.prompt import Confirm
+
+    if not Confirm.ask(question, default=default):
+        raise typer.Abort()
