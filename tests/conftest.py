@@ -83,6 +83,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "also_sqlite_url: run once more with the store named by a sqlite:/// URL"
     )
     config.addinivalue_line("markers", "sqlite_url_only: run with the store named by a sqlite:/// URL only")
+    config.addinivalue_line(
+        "markers", "over_tcp(why): on PostgreSQL, always over TCP (never the Unix socket)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -163,10 +166,27 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     if kind == "postgresql":
         server = request.getfixturevalue("postgres")
         url = server.create()
-        monkeypatch.setenv("KEEPGOING_DB", url)
+        tcp = request.node.get_closest_marker("over_tcp") is not None
+        monkeypatch.setenv("KEEPGOING_DB", url if tcp else over_a_transport(url, request.node.nodeid))
         request.addfinalizer(lambda: server.drop(url))
         request.node.keepgoing_db = url
     return kind
+
+
+PG_SOCKET = os.environ.get("KEEPGOING_TEST_POSTGRES_SOCKET")  # postgresql:///?host=DIR&port=P&user=U
+
+
+def over_a_transport(url: str, test: str) -> str:
+    """The address keepgoing is given for a test database: over TCP for half the tests, over
+    the server's Unix socket (libpq's `postgresql:///NAME?host=DIR` form) for the other half,
+    chosen by the test's name, so the PostgreSQL pass covers both without running twice.
+    The test's own helpers keep the TCP URL (`db_path`)."""
+    import zlib
+
+    if not PG_SOCKET or zlib.crc32(test.encode()) % 2:
+        return url
+    name = url.rsplit("/", 1)[1]
+    return PG_SOCKET.replace(":///?", f":///{name}?", 1)
 
 
 @pytest.fixture

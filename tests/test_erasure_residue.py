@@ -174,6 +174,11 @@ def _libpq(url: str) -> str:
 
 def server_files(url: str) -> bytes:
     """The data files of keepgoing's tables, their indexes and TOAST, as the server has written them."""
+    return b"".join(relation_files(url).values())
+
+
+def relation_files(url: str) -> dict[str, bytes]:
+    """Each relation's files (the table, its indexes, TOAST), by name, after a checkpoint."""
     import psycopg
 
     with psycopg.connect(_libpq(url), autocommit=True) as conn:
@@ -181,21 +186,22 @@ def server_files(url: str) -> bytes:
         data_dir = conn.execute("SHOW data_directory").fetchone()[0]
         paths = conn.execute(
             "WITH mine AS (SELECT oid, reltoastrelid FROM pg_class WHERE relnamespace = 'public'::regnamespace) "
-            "SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE (c.oid IN (SELECT oid FROM mine) "
+            "SELECT c.relname, pg_relation_filepath(c.oid) FROM pg_class c WHERE (c.oid IN (SELECT oid FROM mine) "
             "OR c.oid IN (SELECT reltoastrelid FROM mine) OR c.oid IN (SELECT indexrelid FROM pg_index "
             "WHERE indrelid IN (SELECT reltoastrelid FROM mine))) AND pg_relation_filepath(c.oid) IS NOT NULL"
         ).fetchall()
-    data = b""
-    for (path,) in paths:
+    found: dict[str, bytes] = {}
+    for name, path in paths:
         # The file, its 1 GB segments (.1) and its forks (_fsm, _vm); never another relation's.
         base = Path(data_dir) / path
-        for segment in sorted(
-            [base, *base.parent.glob(f"{base.name}.*"), *base.parent.glob(f"{base.name}_*")]
-        ):
-            if not segment.exists():
-                continue
-            data += segment.read_bytes()
-    return data
+        segments = [base, *base.parent.glob(f"{base.name}.*"), *base.parent.glob(f"{base.name}_*")]
+        found[name] = b"".join(s.read_bytes() for s in sorted(segments) if s.exists())
+    return found
+
+
+def where_on_server(url: str) -> dict[str, list[str]]:
+    """Which relations' files hold which secrets (empty when none does)."""
+    return {name: hits for name, data in relation_files(url).items() if (hits := on_server(data))}
 
 
 def dumped(url: str) -> bytes:
@@ -238,7 +244,7 @@ def test_forget_on_postgresql_leaves_nothing_in_the_tables_files_or_a_dump(kg, d
     assert on_server(server_files(db_path))
     out = kg("forget", "victor", "--yes").stdout
     assert "owns the tables" not in out
-    assert on_server(server_files(db_path)) == []
+    assert where_on_server(db_path) == {}
     assert on_server(dumped(db_path)) == []
     assert "[someone] and Ann" in kg("show", "ann").stdout
 
@@ -364,3 +370,23 @@ def test_amend_leaves_no_trace_of_the_words_it_replaced(kg, db_path) -> None:
     data = store_files(db_path).lower()
     assert b"secretamend" not in data and b"wrongperson" not in data
     assert json.loads(kg("search", "Secretamend", "--json").stdout) == []
+
+
+@pytest.mark.postgresql_only("another session's snapshot on the server")
+def test_an_erasure_waits_for_no_session_to_see_the_rows_or_leaves_it_to_the_next_command(
+    kg, db_path, monkeypatch
+) -> None:
+    """VACUUM FULL copies every row an open transaction may still see: rewriting the tables
+    while one is open would keep the erased rows in the new files, and report success."""
+    import psycopg
+
+    monkeypatch.setenv("KEEPGOING_PG_LOCK_TIMEOUT", "1")
+    victor_on_a_team_store(kg)
+    with psycopg.connect(_libpq(db_path)) as reader:
+        reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        reader.execute("SELECT count(*) FROM alembic_version").fetchone()  # a snapshot, held open
+        out = kg("forget", "victor", "--yes").stdout
+        assert "owns the tables" in out  # not done, and said so
+    kg("due")  # the owner's next command, with nobody else looking
+    assert where_on_server(db_path) == {}
+    assert on_server(dumped(db_path)) == []

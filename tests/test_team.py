@@ -353,6 +353,7 @@ def server_password() -> str:
     return password
 
 
+@pytest.mark.over_tcp("passwords and the URL as given are about TCP")
 @pytest.mark.postgresql_only("passwords are a server's concern")
 def test_the_password_can_come_from_pgpass(kg, monkeypatch, tmp_path, server_password) -> None:
     kg("add", "Sam Okafor")
@@ -367,6 +368,7 @@ def test_the_password_can_come_from_pgpass(kg, monkeypatch, tmp_path, server_pas
     assert "PGPASSWORD or ~/.pgpass" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.over_tcp("passwords and the URL as given are about TCP")
 @pytest.mark.postgresql_only("passwords are a server's concern")
 def test_a_wrong_or_inline_password_never_shows(kg, monkeypatch, db_path, server_password, tmp_path) -> None:
     monkeypatch.setenv("PGPASSWORD", "Wr0ngPassw0rd")
@@ -594,6 +596,7 @@ def test_config_refuses_nonsense_and_never_shows_a_password(kg) -> None:
     assert config.read_text() == "worker = [broken\n"
 
 
+@pytest.mark.over_tcp("passwords and the URL as given are about TCP")
 @pytest.mark.postgresql_only("checks a server's store")
 def test_check_on_a_server_finds_tables_altered_by_hand(kg, db_path) -> None:
     from keepgoing.storage.schema import HEAD

@@ -187,6 +187,7 @@ class PostgresStore(Transactions):
     def _vacuum_full(self) -> None:
         """Rewrite the erased tables, then clear the requests this covered."""
         asked = self.value("SELECT max(id) FROM pending_cleanup")
+        self._wait_for_older_snapshots()
         # Rewriting a large table may take longer than an everyday statement may.
         self._conn.execute("SET statement_timeout = '600s'")
         try:
@@ -195,6 +196,21 @@ class PostgresStore(Transactions):
             self._conn.execute("RESET statement_timeout")  # back to the connection's own
         if asked is not None:
             self._conn.execute("DELETE FROM pending_cleanup WHERE id <= %(id)s", {"id": asked})
+
+    def _wait_for_older_snapshots(self) -> None:
+        """VACUUM FULL keeps every row another session of this database may still see (an
+        open transaction, an ANALYZE's snapshot), so the erased rows would be copied into
+        the new files: wait, as long as a lock may be waited for, until none is left."""
+        import time
+
+        deadline = time.monotonic() + _seconds(LOCK_TIMEOUT)
+        while self.value(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+        ):
+            if time.monotonic() > deadline:
+                raise StoreError("another session still sees the erased rows")
+            time.sleep(0.05)
 
     def finish_pending_cleanup(self) -> None:
         """The owner's command finishes a clean-up another role's erasure asked for (see `scrub`)."""
