@@ -176,7 +176,7 @@ def _person(
         blocks = ["\n".join(quote(text)) for text in ([note] if note else []) + lasting if text]
         out.write("\n\n".join(blocks) + "\n")
     open_items = store.rows(
-        "SELECT id, text, due_on, worker FROM follow_up WHERE person_id = :p AND done_at IS NULL "
+        "SELECT id, text, due_on, worker FROM follow_up WHERE person_id = :p AND done_at IS NULL AND cancelled_at IS NULL "
         "ORDER BY due_on ASC NULLS LAST, id",
         {"p": row["id"]},
     )

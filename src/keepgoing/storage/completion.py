@@ -72,7 +72,7 @@ def follow_ups(incomplete: str) -> list[tuple[str, str]]:
     try:
         rows = _rows(
             "SELECT f.id || char(31) || p.name || ': ' || f.text FROM follow_up f JOIN person p "
-            "ON p.id = f.person_id WHERE f.done_at IS NULL AND CAST(f.id AS TEXT) LIKE :p ESCAPE '\\' "
+            "ON p.id = f.person_id WHERE f.done_at IS NULL AND f.cancelled_at IS NULL AND CAST(f.id AS TEXT) LIKE :p ESCAPE '\\' "
             "ORDER BY f.id LIMIT :n",
             incomplete,
         )
