@@ -107,6 +107,19 @@ def add_follow_up(
     )
 
 
+def promise(
+    store: Store, query: str, text: str, *, due_on: date | None, now: datetime, logged_by: str | None = None
+) -> FollowUp:
+    """`followup add NAME TEXT`: a promise to someone that did not come from a conversation."""
+    from keepgoing.core.matching import find_person
+
+    text = required(text, "follow-up")
+    with store.write():
+        person = find_person(store, query)
+        follow_up_id = add_follow_up(store, person.id, text, due_on=due_on, now=now, logged_by=logged_by)
+        return get_follow_up(store, follow_up_id)
+
+
 # A follow-up is someone's when it is theirs, or nobody's and the person is in their caseload.
 FOLLOW_UP_OF_WORKER = (
     "COALESCE(f.worker, (SELECT wp.worker FROM person wp WHERE wp.id = f.person_id)) = :worker"

@@ -436,8 +436,7 @@ def _promises(store: Store, report: Report, params: dict[str, Any], worker: str 
     mine = " AND coalesce(f.worker, f.logged_by) = :worker" if worker else ""
     for row in store.stream(
         "SELECT f.due_on, f.done_at, f.cancelled_at FROM follow_up f "
-        "WHERE f.created_at >= :start AND f.created_at < :end"
-        + mine,
+        "WHERE f.created_at >= :start AND f.created_at < :end" + mine,
         params,
     ):
         report.follow_ups_made += 1
