@@ -66,6 +66,11 @@ def test_a_try_refuses_what_only_a_conversation_holds(sam, db_path) -> None:
     for extra in (("--wellbeing", "3"), ("--feeling", "tired"), ("--idea", "A walk")):
         assert "no answer holds no" in sam("log", "sam", "--no-answer", *extra, expect=1).stderr
     assert fingerprint(db_path) == before
+    sam("log", "sam", "--no-answer", "--via", "phone")
+    before = fingerprint(db_path)
+    assert "no answer holds no" in sam("amend", "2", "--wellbeing", "4", expect=1).stderr
+    assert fingerprint(db_path) == before
+    assert "note" in sam("amend", "2", "--note", "Left a message").stdout
 
 
 def test_report_counts_attempts_and_who_was_reached(sam) -> None:
@@ -95,6 +100,7 @@ def test_tries_round_trip_through_the_json_export(sam, tmp_path, monkeypatch) ->
     assert again["conversations"][0]["note"] == "[bold]no answer[/bold]"
     assert again["last_contact"].startswith("2026-11-10")
     assert [f["status"] for f in again["follow_ups"]] == ["cancelled"]
+    assert "- **Fri 20 Nov 2026**, phone (tried, no answer)" in sam("export", "--format", "markdown").stdout
 
 
 # --- follow-ups and ideas of their own ----------------------------------------------

@@ -186,6 +186,14 @@ def check_said(
     )
 
 
+def check_tried(said: Said, *, group: bool = False) -> None:
+    """What a try with no answer may not hold (log --no-answer, and amending one): only a talk has these."""
+    if said.wellbeing is not None or said.feeling or said.ideas or group:
+        raise BadInput(
+            "A try with no answer holds no wellbeing, feeling, idea or group session; log those when you talk."
+        )
+
+
 def conversation_people(store: Store, conversation_id: int) -> list[Person]:
     """Who was in a conversation, by name."""
     from keepgoing.core.person import PERSON_COLUMNS
@@ -246,10 +254,8 @@ def log_conversation(
         ideas=ideas,
     )
     via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
-    if not reached and (said.wellbeing is not None or feeling or ideas or group is not None):
-        raise BadInput(
-            "A try with no answer holds no wellbeing, feeling, idea or group session; log those when you talk."
-        )
+    if not reached:
+        check_tried(said, group=group is not None)
     with store.write():
         group_id, group_name, group_via = None, None, None
         if group is not None:

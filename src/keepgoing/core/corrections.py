@@ -141,6 +141,10 @@ def amend_conversation(
     via, cleaned, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         before = _target(store, conversation_id, worker, force)
+        if not before.reached:
+            from keepgoing.core.conversations import check_tried
+
+            check_tried(said)
         updates: dict[str, Any] = {}
         changes: list[str] = []
         for column, value, change in (
