@@ -216,7 +216,7 @@ def followup(
             metavar="ID|add",
             help="The follow-up's number; or add, then NAME and TEXT, for a new promise.",
             show_default=False,
-            autocompletion=complete.follow_ups,
+            autocompletion=complete.follow_ups_or_add,
         ),
     ],
     words: Annotated[

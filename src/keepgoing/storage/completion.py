@@ -81,6 +81,12 @@ def follow_ups(incomplete: str) -> list[tuple[str, str]]:
         return []
 
 
+def follow_ups_or_add(incomplete: str) -> list[tuple[str, str]]:
+    """`followup`'s first word: `add` (a new promise), or an open follow-up's number."""
+    new = [("add", "a new follow-up: NAME TEXT")] if "add".startswith(incomplete.lower()) else []
+    return new + follow_ups(incomplete)
+
+
 def channels(incomplete: str) -> list[str]:
     return [c for c in CHANNELS if c.startswith(incomplete.lower())]
 
