@@ -73,7 +73,7 @@ def test_a_try_refuses_what_only_a_conversation_holds(sam, db_path) -> None:
     assert "note" in sam("amend", "2", "--note", "Left a message").stdout
 
 
-def test_report_counts_attempts_and_who_was_reached(sam) -> None:
+def test_report_counts_attempts_and_who_was_reached(sam, tmp_path) -> None:
     sam("log", "sam", "--no-answer", "--via", "phone")
     sam("log", "sam", "--no-answer", "--via", "phone")
     data = _json(sam("report", "--since", "2026-11-01", "--until", "2026-11-30", "--json"))
@@ -81,6 +81,9 @@ def test_report_counts_attempts_and_who_was_reached(sam) -> None:
     assert (reach["attempts"], reach["reached"], reach["no_answer"], reach["conversations"]) == (3, 1, 2, 1)
     assert "3 attempts, 1 reached." in data["summary"]
     assert reach["by_channel"] == {"cuppa": 1}
+    page = tmp_path / "report.md"
+    sam("report", "--since", "2026-11-01", "--until", "2026-11-30", "--output", str(page))
+    assert "| Attempts (reached or not) | 3 |" in page.read_text()
 
 
 def test_tries_round_trip_through_the_json_export(sam, tmp_path, monkeypatch) -> None:
