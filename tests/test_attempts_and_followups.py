@@ -185,6 +185,10 @@ def test_done_when_back_dates_and_counts_on_time(sam, clock) -> None:
     assert sorted((f["id"], f["status"]) for f in every) == [(1, "done"), (2, "done"), (3, "cancelled")]
     assert "late" in sam("followups", "--done").stdout
     assert "not both" in sam("followups", "--done", "--all", expect=2).stderr
+    # A promise made in a back-dated conversation may be done on any day since that conversation.
+    sam("log", "sam", "--when", "last monday", "--follow-up", "Post the form")
+    assert "was made after" in sam("done", "4", "--when", "last sunday", expect=1).stderr
+    assert "Mon 23 Nov 2026" in sam("done", "4", "--when", "last monday").stdout
 
 
 def test_the_calendar_leaves_out_done_and_cancelled_follow_ups(sam, tmp_path) -> None:

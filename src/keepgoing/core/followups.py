@@ -216,13 +216,25 @@ def complete_follow_ups(
         for follow_up in found:
             if follow_up.status != "open":
                 raise BadInput(f"Follow-up {follow_up.id} is already {follow_up.status}; nothing was marked.")
-            if done_at.astimezone().date() < follow_up.created_at.astimezone().date():
+            if done_at.astimezone().date() < _made_on(store, follow_up):
                 raise BadInput(f"Follow-up {follow_up.id} was made after that day; nothing was marked.")
         for follow_up in found:
             store.run(
                 "UPDATE follow_up SET done_at = :at WHERE id = :id", {"at": done_at, "id": follow_up.id}
             )
         return [get_follow_up(store, follow_up.id) for follow_up in found]
+
+
+def _made_on(store: Store, follow_up: FollowUp) -> date:
+    """The day a promise was made: its conversation's (which may be back-dated), else when it was written."""
+    made = follow_up.created_at
+    if follow_up.conversation_id is not None:
+        at = store.value(
+            "SELECT occurred_at FROM conversation WHERE id = :c", {"c": follow_up.conversation_id}
+        )
+        if at is not None:
+            made = min(made, stored_instant(at))
+    return made.astimezone().date()
 
 
 def reopen_follow_up(store: Store, follow_up_id: int) -> FollowUp:
