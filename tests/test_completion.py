@@ -89,6 +89,8 @@ def test_names_aliases_tags_groups_channels_and_follow_ups_complete(env, shell) 
     assert "Tuesday walkers" in complete(env, shell, "keepgoing log --group T")
     assert "phone" in complete(env, shell, "keepgoing log sam --via p")
     assert "1" in complete(env, shell, "keepgoing done ")
+    assert "add" in complete(env, shell, "keepgoing followup a")
+    assert "add" not in complete(env, shell, "keepgoing done ")
 
 
 def test_completion_offers_nothing_rather_than_an_error(env, tmp_path) -> None:

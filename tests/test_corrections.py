@@ -226,7 +226,9 @@ def test_followup_can_be_redated_reworded_passed_on_and_cancelled(team, db_path)
     team("followup", "1", "--due", "none")
     assert _json(team("followups", "--json"))[0]["due"] is None
     assert "Cancelled follow-up #1" in team("followup", "1", "--cancel").stdout
-    assert stored(db_path, "SELECT count(*) FROM follow_up") == [(0,)]
+    # Kept as cancelled (it was deleted before 0.5), and no longer open anywhere.
+    assert stored(db_path, "SELECT count(*) FROM follow_up WHERE cancelled_at IS NOT NULL") == [(1,)]
+    assert _json(team("followups", "--json")) == []
 
 
 def test_followup_refusals(team, db_path) -> None:
@@ -371,5 +373,5 @@ def test_cancelling_a_colleagues_follow_up_needs_force(team, db_path, monkeypatc
     assert "Cancelled follow-up #1" in team("followup", "1", "--cancel", "--force").stdout
     monkeypatch.setenv("KEEPGOING_WORKER", "alex")
     team("log", "okafor", "--follow-up", "Ring the hall")
-    (number,) = stored(db_path, "SELECT id FROM follow_up")[0]
+    (number,) = stored(db_path, "SELECT id FROM follow_up WHERE cancelled_at IS NULL")[0]
     assert "Cancelled" in team("followup", str(number), "--cancel").stdout  # their own: no --force

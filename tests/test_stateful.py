@@ -15,7 +15,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from keepgoing.core.conversations import log_conversation
 from keepgoing.core.corrections import amend_conversation, unlog_conversation
 from keepgoing.core.erasure import REDACTED, forget_person
-from keepgoing.core.followups import change_follow_up, complete_follow_ups, open_follow_ups
+from keepgoing.core.followups import (
+    change_follow_up,
+    complete_follow_ups,
+    finished_follow_ups,
+    open_follow_ups,
+    reopen_follow_up,
+)
 from keepgoing.core.people import (
     add_person,
     archive_person,
@@ -45,9 +51,10 @@ class Keepgoing(RuleBasedStateMachine):
         self.now = START
         # name -> {"cadence", "created", "archived", "paused"}
         self.model: dict[str, dict] = {}
-        # conversation id -> {"people": set of names, "day": date, "mentions": name or None}
+        # conversation id -> {"people": set of names, "day": date, "mentions": name or None,
+        #                     "reached": False for a try with no answer}
         self.talks: dict[int, dict] = {}
-        # follow-up id -> {"person": name, "conversation": id}
+        # follow-up id -> {"person": name, "conversation": id, "state": open, done or cancelled}
         self.promises: dict[int, dict] = {}
 
     @property
@@ -74,11 +81,20 @@ class Keepgoing(RuleBasedStateMachine):
         }
 
     def last(self, name: str) -> date | None:
-        return max((t["day"] for t in self.talks.values() if name in t["people"]), default=None)
+        # A try with no answer is not contact.
+        return max(
+            (t["day"] for t in self.talks.values() if name in t["people"] and t["reached"]), default=None
+        )
 
     @precondition(lambda self: self.model)
-    @rule(data=st.data(), days_ago=st.integers(0, 20), filler=FILLER, promise=st.booleans())
-    def log(self, data, days_ago: int, filler: str, promise: bool) -> None:
+    @rule(
+        data=st.data(),
+        days_ago=st.integers(0, 20),
+        filler=FILLER,
+        promise=st.booleans(),
+        reached=st.sampled_from([True, True, False]),
+    )
+    def log(self, data, days_ago: int, filler: str, promise: bool, reached: bool) -> None:
         names = data.draw(st.lists(st.sampled_from(sorted(self.model)), min_size=1, max_size=3, unique=True))
         mentions = data.draw(st.one_of(st.none(), st.sampled_from(sorted(self.model))))
         note = f"{filler} met {mentions} today" if mentions else filler
@@ -91,11 +107,17 @@ class Keepgoing(RuleBasedStateMachine):
             now=self.now,
             note=note,
             follow_up="ring back" if promise else None,
+            reached=reached,
         )
         cid = logged.conversation.id
-        self.talks[cid] = {"people": set(names), "day": when.astimezone().date(), "mentions": mentions}
+        self.talks[cid] = {
+            "people": set(names),
+            "day": when.astimezone().date(),
+            "mentions": mentions,
+            "reached": reached,
+        }
         if promise:
-            self.promises[logged.follow_up_id] = {"person": names[0], "conversation": cid}
+            self.promises[logged.follow_up_id] = {"person": names[0], "conversation": cid, "state": "open"}
 
     @precondition(lambda self: self.talks)
     @rule(data=st.data(), days_ago=st.integers(0, 20))
@@ -127,13 +149,32 @@ class Keepgoing(RuleBasedStateMachine):
         self.promises = {k: v for k, v in self.promises.items() if v["conversation"] != cid}
 
     @precondition(lambda self: self.promises)
-    @rule(data=st.data(), action=st.sampled_from(["cancel", "done", "redate", "pass on"]))
+    @rule(data=st.data(), action=st.sampled_from(["cancel", "done", "redate", "pass on", "reopen"]))
     def follow_up(self, data, action: str) -> None:
         fid = data.draw(st.sampled_from(sorted(self.promises)))
+        state = self.promises[fid]["state"]
+        if action in ("cancel", "done", "reopen") and (state == "open") == (action == "reopen"):
+            before = {(f.id, f.status) for f in follow_ups_everywhere(self.store)}
+            try:
+                if action == "reopen":
+                    reopen_follow_up(self.store, fid)
+                elif action == "cancel":
+                    change_follow_up(self.store, fid, cancel=True, now=self.now)
+                else:
+                    complete_follow_ups(self.store, [fid], now=self.now)
+            except BadInput:
+                assert {(f.id, f.status) for f in follow_ups_everywhere(self.store)} == before
+                return
+            raise AssertionError(f"{action} was accepted on a follow-up that is {state}")
         if action == "cancel":
-            change_follow_up(self.store, fid, cancel=True)
+            change_follow_up(self.store, fid, cancel=True, now=self.now)
+            self.promises[fid]["state"] = "cancelled"
         elif action == "done":
             complete_follow_ups(self.store, [fid], now=self.now)
+            self.promises[fid]["state"] = "done"
+        elif action == "reopen":
+            reopen_follow_up(self.store, fid)
+            self.promises[fid]["state"] = "open"
         elif action == "redate":
             change_follow_up(self.store, fid, due_on=self.today + timedelta(days=3))
             return
@@ -141,8 +182,6 @@ class Keepgoing(RuleBasedStateMachine):
             name = data.draw(st.sampled_from(sorted(self.model)))
             change_follow_up(self.store, fid, person=name)
             self.promises[fid]["person"] = name
-            return
-        del self.promises[fid]
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), cadence=st.sampled_from([7, 14, 30, 60]))
@@ -248,7 +287,18 @@ class Keepgoing(RuleBasedStateMachine):
             if talk["mentions"]:
                 assert f"met {talk['mentions']} today" in notes[cid], (cid, notes[cid])
         promised = {(f.id, f.person) for f in open_follow_ups(self.store)}
-        assert promised == {(k, v["person"]) for k, v in self.promises.items()}
+        assert promised == {(k, v["person"]) for k, v in self.promises.items() if v["state"] == "open"}
+        states = {(f.id, f.status) for f in follow_ups_everywhere(self.store)}
+        assert states == {(k, v["state"]) for k, v in self.promises.items()}
+        reached = {
+            r["id"]: bool(r["reached"]) for r in self.store.rows("SELECT id, reached FROM conversation")
+        }
+        assert reached == {cid: talk["reached"] for cid, talk in self.talks.items()}
+
+
+def follow_ups_everywhere(store) -> list:
+    """Every follow-up, open, done or cancelled."""
+    return [*open_follow_ups(store), *finished_follow_ups(store)]
 
 
 TestKeepgoing = Keepgoing.TestCase

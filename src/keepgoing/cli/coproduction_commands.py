@@ -53,22 +53,51 @@ def ideas(
 @app.command(
     rich_help_panel=PANEL,
     epilog=examples(
+        'keepgoing idea add sam "A seed swap at the hub"   (not from a conversation)',
         'keepgoing idea 3 --status taken-up --note "Running it in spring with the council"',
         "keepgoing idea 4 --status parked",
     ),
 )
 def idea(
-    idea_id: Annotated[int, typer.Argument(metavar="ID", help="The idea's number.", show_default=False)],
+    idea_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|add",
+            help="The idea's number; or add, then NAME and TEXT, for a new one.",
+            show_default=False,
+        ),
+    ],
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[NAME TEXT]",
+            help="With add: who shared it, and the idea.",
+            show_default=False,
+            autocompletion=complete.people,
+        ),
+    ] = None,
     status: Annotated[
         str | None, typer.Option("--status", help="open, in-progress, taken-up, parked or not-taken-up.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What became of it.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Record what became of an idea."""
-    from keepgoing.core.ideas import update_idea
+    """Note an idea someone shared, or record what became of one."""
+    from keepgoing.cli.correction_commands import name_and_text, number_or_add
+    from keepgoing.core.ideas import idea_from, update_idea
+    from keepgoing.errors import UsageError
 
-    updated, changed = update_idea(open_store(db), idea_id, status=status, outcome=note, now=clock.now())
+    number = number_or_add(idea_id, "idea")
+    if number is None:
+        if status is not None or note is not None:
+            raise UsageError("keepgoing idea add takes a name and the idea; give --status afterwards.")
+        name, text = name_and_text(words, "idea")
+        who, new_id, kept = idea_from(open_store(db), name, text, now=clock.now())
+        say(messages.IDEA_ADDED.format(id=new_id, name=user(who), text=user(kept)))
+        return
+    if words:
+        raise UsageError(f"keepgoing idea {number} takes options only (--status, --note).")
+    updated, changed = update_idea(open_store(db), number, status=status, outcome=note, now=clock.now())
     if not changed:
         say(messages.IDEA_UNCHANGED.format(id=updated.id, name=user(updated.person)))
         return

@@ -176,25 +176,58 @@ def _hanging(follow_ups: int, ideas: int) -> str:
     return f" and its {' and '.join(parts)}" if parts else ""
 
 
+def number_or_add(given: str, what: str) -> int | None:
+    """`ID` as typed, or None for `add` (`followup add ...`, `idea add ...`); anything else is a usage error."""
+    from keepgoing.errors import UsageError
+
+    word = given.strip()
+    if word.lower() == "add":
+        return None
+    if not word.isascii() or not word.isdigit():
+        raise UsageError(
+            f"keepgoing {what} takes a number (keepgoing {what} 3 ...) or add (keepgoing {what} add NAME TEXT)."
+        )
+    return int(word)
+
+
+def name_and_text(words: list[str] | None, what: str) -> tuple[str, str]:
+    from keepgoing.errors import UsageError
+
+    if not words or len(words) != 2:
+        raise UsageError(f'keepgoing {what} add takes a name and its words: keepgoing {what} add sam "..."')
+    return words[0], words[1]
+
+
 @app.command(
     rich_help_panel=PANEL,
     epilog=examples(
+        'keepgoing followup add sam "Send the allotment map" --due friday   (not from a conversation)',
         'keepgoing followup 3 --due "next friday"',
         'keepgoing followup 3 --text "Send the minutes and the map"',
         "keepgoing followup 3 --for priya",
-        "keepgoing followup 3 --cancel",
+        "keepgoing followup 3 --cancel   (kept as cancelled)",
+        "keepgoing followup 3 --reopen   (a done or cancelled one stands again)",
     ),
 )
 def followup(
     follow_up_id: Annotated[
-        int,
+        str,
         typer.Argument(
-            metavar="ID",
-            help="The follow-up's number.",
+            metavar="ID|add",
+            help="The follow-up's number; or add, then NAME and TEXT, for a new promise.",
             show_default=False,
-            autocompletion=complete.follow_ups,
+            autocompletion=complete.follow_ups_or_add,
         ),
     ],
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[NAME TEXT]",
+            help="With add: who it is for, and what you promised.",
+            show_default=False,
+            autocompletion=complete.people,
+        ),
+    ] = None,
     text: Annotated[str | None, typer.Option("--text", help="New words for it.")] = None,
     due: Annotated[
         str | None, typer.Option("--due", help='A new due day: friday, "in 2 weeks" ("none" removes it).')
@@ -203,21 +236,64 @@ def followup(
         str | None,
         typer.Option("--for", help="Whom it is for, if not who it says.", autocompletion=complete.people),
     ] = None,
-    cancel: Annotated[bool, typer.Option("--cancel", help="It no longer stands: remove it.")] = False,
+    cancel: Annotated[
+        bool, typer.Option("--cancel", help="It no longer stands: kept as cancelled, never counted late.")
+    ] = False,
+    reopen: Annotated[
+        bool, typer.Option("--reopen", help="A done or cancelled follow-up stands again.")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Cancel a follow-up that is a colleague's.")] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Change a follow-up: reword it, re-date it, pass it to someone else, or cancel it."""
-    from keepgoing.core.followups import change_follow_up
+    """Add a follow-up for someone, or change one: reword, re-date, pass on, cancel or reopen it."""
+    from keepgoing.core.followups import change_follow_up, promise, reopen_follow_up
+    from keepgoing.errors import UsageError
     from keepgoing.settings import worker
 
-    today = clock.local_today(clock.now())
+    now = clock.now()
+    today = clock.local_today(now)
+    number = number_or_add(follow_up_id, "followup")
     clear_due = due is not None and due.strip().lower() in ("none", "no", "never")
     due_day = parse_when(due, today=today, prefer="future").day if due and not clear_due else None
+    if number is None:
+        if text is not None or for_ is not None or cancel or reopen or force or clear_due:
+            raise UsageError("keepgoing followup add takes a name, its words and --due; nothing else.")
+        name, words_given = name_and_text(words, "followup")
+        added = promise(
+            open_store(db, create=True), name, words_given, due_on=due_day, now=now, logged_by=worker()
+        )
+        if json_out:
+            emit_json(added.to_json(today))
+            return
+        by = f", due {describe_day(added.due_on)}" if added.due_on else ""
+        say(
+            messages.FOLLOW_UP_ADDED.format(
+                id=added.id, name=user(added.person), due=by, text=user(added.text)
+            )
+        )
+        return
+    if words:
+        raise UsageError(
+            f"keepgoing followup {number} takes options only (--text, --due, --for, --cancel, --reopen)."
+        )
+    if reopen:
+        if text is not None or due is not None or for_ is not None or cancel:
+            raise UsageError("Reopen a follow-up on its own; change it afterwards.")
+        reopened = reopen_follow_up(open_store(db), number)
+        if json_out:
+            emit_json(reopened.to_json(today))
+            return
+        by = f", due {describe_day(reopened.due_on)}" if reopened.due_on else ""
+        say(
+            messages.FOLLOW_UP_REOPENED.format(
+                id=reopened.id, name=user(reopened.person), due=by, text=user(reopened.text)
+            )
+        )
+        return
     done = change_follow_up(
         open_store(db),
-        follow_up_id,
+        number,
         text=text,
         due_on=due_day,
         clear_due=clear_due,
@@ -225,6 +301,7 @@ def followup(
         cancel=cancel,
         worker=worker(),
         force=force,
+        now=now,
     )
     if json_out:
         data = done.follow_up.to_json(today)

@@ -11,21 +11,41 @@ from keepgoing.storage import completion as complete
 
 
 @app.command(
-    rich_help_panel="Every day", epilog=examples("keepgoing followups", "keepgoing followups --json")
+    rich_help_panel="Every day",
+    epilog=examples(
+        "keepgoing followups",
+        "keepgoing followups --done   (done and cancelled, latest first)",
+        "keepgoing followups --all --json",
+    ),
 )
-def followups(json_out: JsonOption = False, db: DbOption = None) -> None:
-    """Open follow-ups, soonest due first."""
-    from keepgoing.core.followups import open_follow_ups
+def followups(
+    done_: Annotated[
+        bool, typer.Option("--done", help="Done and cancelled follow-ups instead, latest first.")
+    ] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Open ones, then done and cancelled ones.")] = False,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Open follow-ups, soonest due first (--done, --all: the finished ones too)."""
+    from keepgoing.core.followups import finished_follow_ups, open_follow_ups
+    from keepgoing.errors import UsageError
 
+    if done_ and all_:
+        raise UsageError("Give --done or --all, not both (--all includes the done ones).")
     today = clock.local_today(clock.now())
     store = open_store(db)
-    found = open_follow_ups(store)
+    with store.read():
+        still_open = [] if done_ else open_follow_ups(store)
+        finished = finished_follow_ups(store) if done_ or all_ else []
     if json_out:
-        emit_json([f.to_json(today) for f in found])
+        emit_json([f.to_json(today) for f in [*still_open, *finished]])
         return
     from keepgoing.cli import render
 
-    render.follow_ups_table(found, today, title="Open follow-ups", empty="No open follow-ups.")
+    if not done_:
+        render.follow_ups_table(still_open, today, title="Open follow-ups", empty="No open follow-ups.")
+    if done_ or all_:
+        render.finished_follow_ups(finished)
 
 
 @app.command(
@@ -33,6 +53,7 @@ def followups(json_out: JsonOption = False, db: DbOption = None) -> None:
     epilog=examples(
         "keepgoing done 3   (the number from keepgoing followups)",
         "keepgoing done 3 4 5",
+        "keepgoing done 3 --when yesterday   (on time if it was due by then)",
     ),
 )
 def done(
@@ -45,17 +66,32 @@ def done(
             autocompletion=complete.follow_ups,
         ),
     ],
+    when: Annotated[
+        str | None,
+        typer.Option("--when", help='When it was done, if not now: yesterday, "last friday", 2026-11-18.'),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Mark one or more follow-ups as done (all of them, or none if a number is wrong)."""
     from keepgoing.core.followups import complete_follow_ups
+    from keepgoing.dates import describe_moment, parse_when
 
     now = clock.now()
-    finished = complete_follow_ups(open_store(db), follow_up_ids, now=now)
+    today = clock.local_today(now)
+    given = parse_when(when, today=today, prefer="past") if when else None
+    moment = given.instant(now) if given else None
+    finished = complete_follow_ups(open_store(db), follow_up_ids, now=now, when=moment)
     if json_out:
-        today = clock.local_today(now)
         emit_json([f.to_json(today) for f in finished])
         return
     for follow_up in finished:
-        say(messages.DONE.format(id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person)))
+        if given is None or moment is None:
+            say(messages.DONE.format(id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person)))
+        else:
+            day = describe_moment(moment, given.time_given)
+            say(
+                messages.DONE_ON.format(
+                    id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person), day=day
+                )
+            )

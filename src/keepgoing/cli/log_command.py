@@ -42,6 +42,7 @@ def _ask(store) -> tuple[list[str], str, str | None]:
         'keepgoing log sam --via cuppa --follow-up "Send the minutes" --due friday',
         "keepgoing log Ann Bob --via cuppa --when yesterday --wellbeing 4",
         'keepgoing log "Jo Bloggs" --new --via text',
+        'keepgoing log sam --no-answer --via phone --note "Rang twice, no voicemail"',
         'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log   (on a terminal: asks who, how and what was said)",
@@ -102,10 +103,18 @@ def log(
             "--present", help="With --group: who came (repeatable).", autocompletion=complete.people
         ),
     ] = None,
+    no_answer: Annotated[
+        bool,
+        typer.Option(
+            "--no-answer",
+            "--tried",
+            help="You tried but did not reach them: it is kept, and last contact and due day stay as they were.",
+        ),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Record one conversation with one or more people."""
+    """Record one conversation with one or more people (or, with --no-answer, a try)."""
     from keepgoing.core.channels import LABELS
     from keepgoing.core.conversations import log_conversation
     from keepgoing.settings import worker
@@ -138,6 +147,7 @@ def log(
         feeling=feeling,
         ideas=idea,
         group=group,
+        reached=not no_answer,
     )
     if json_out:
         data = {
@@ -148,14 +158,19 @@ def log(
         emit_json(data)
         return
     who = join_names([user(p.name) for p in logged.people])
-    say(
-        messages.LOGGED.format(
-            what=LABELS[logged.conversation.via],
-            who=who,
-            day=logged.conversation.describe_when(),
-            id=logged.conversation.id,
+    if no_answer:
+        conversation = logged.conversation
+        day = conversation.describe_when()
+        say(messages.TRIED.format(who=who, via=conversation.via, day=day, id=conversation.id))
+    else:
+        say(
+            messages.LOGGED.format(
+                what=LABELS[logged.conversation.via],
+                who=who,
+                day=logged.conversation.describe_when(),
+                id=logged.conversation.id,
+            )
         )
-    )
     for typed, known in logged.matched:
         say(messages.MATCHED_KNOWN.format(typed=user(typed), name=user(known)))
     warn_withdrawn(logged.people, today)

@@ -119,6 +119,20 @@ def _last_contact(day: date | None, via: str | None, today: date) -> Text:
     return Text(f"{text} · {via}" if via else text)
 
 
+def _tried(tries: Any) -> Text:
+    """ "tried twice since Fri 20 Nov: by phone" under the last contact, for tries with no answer."""
+    times = {1: "once", 2: "twice"}.get(tries.count) or plural(tries.count, "time")
+    day = describe_day(tries.since.astimezone().date())
+    via = ", ".join(dict.fromkeys(tries.channels))
+    return Text("\n" + messages.TRIED_SINCE.format(times=times, day=day, via=via), style="dim")
+
+
+def _try_instead(tries: Any) -> Text:
+    """After two tries by one channel with no answer, the other ways on their card."""
+    via = ", ".join(v for v in dict.fromkeys(tries.channels) if tries.channels.count(v) >= 2)
+    return Text("\n" + messages.TRY_INSTEAD.format(via=via, others=" or ".join(tries.others)), style="yellow")
+
+
 def _reach(prefers: str | None, phone: str | None, email: str | None) -> Text:
     detail = {"phone": phone, "text": phone, "email": email}.get(prefers or "")
     if not prefers:
@@ -178,13 +192,13 @@ def due_screen(
                 due_text.append(
                     "\n" + messages.WELLBEING_DROP.format(drop=entry.wellbeing_drop), style="magenta"
                 )
-            cells: list[Any] = [
-                _t(entry.name),
-                _last_contact(entry.last_contact_day, entry.last_contact_via, today),
-                describe_rhythm(entry.cadence_days),
-                due_text,
-                _reach(entry.prefers, entry.phone, entry.email),
-            ]
+            last = _last_contact(entry.last_contact_day, entry.last_contact_via, today)
+            reach = _reach(entry.prefers, entry.phone, entry.email)
+            if entry.tries:
+                last.append_text(_tried(entry.tries))
+                if entry.tries.others:
+                    reach.append_text(_try_instead(entry.tries))
+            cells: list[Any] = [_t(entry.name), last, describe_rhythm(entry.cadence_days), due_text, reach]
             if team:
                 cells.append(_t(entry.worker) if entry.worker else Text(messages.NO_WORKER, style="dim"))
             table.add_row(*cells)
@@ -280,6 +294,29 @@ def follow_ups_table(
     out.print(table)
     if limit is not None and len(items) > limit:
         out.print(Text(f"…and {len(items) - limit} more (keepgoing followups, or --json).", style="dim"))
+
+
+def finished_follow_ups(items: list[FollowUp]) -> None:
+    """Done and cancelled follow-ups, latest first: when, and (cancelled) by whom."""
+    out = console()
+    if not items:
+        out.print(Text("No done or cancelled follow-ups."))
+        return
+    table = Table(title="Done and cancelled follow-ups", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("For", style="bold")
+    table.add_column("What", overflow="fold")
+    table.add_column("Done or cancelled")
+    for item in items:
+        moment = item.cancelled_at or item.done_at
+        assert moment is not None
+        what = f"{item.status} {describe_day(moment.astimezone().date())}"
+        late = item.status == "done" and item.due_on is not None and moment.astimezone().date() > item.due_on
+        cell = Text(what + (" (late)" if late else ""), style="dim" if item.status == "cancelled" else "")
+        if item.cancelled_by:
+            cell.append(" by ").append_text(_t(item.cancelled_by))
+        table.add_row(str(item.id), _t(item.person), _t(item.text), cell)
+    out.print(table)
 
 
 def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
@@ -399,12 +436,24 @@ def person_card(
     if ideas:
         out.print()
         ideas_table(ideas)
-    open_items = [f for f in follow_ups if f.done_at is None]
+    open_items = [f for f in follow_ups if f.status == "open"]
     if open_items:
         out.print()
         # In a team (a key worker, or promises by several people), say whose each one is.
         team = bool(person.worker) or len({item.worker for item in open_items}) > 1
         follow_ups_table(open_items, today, title="Open follow-ups", empty="", team=team)
+    finished = [f for f in follow_ups if f.status != "open"]
+    if finished:
+        out.print()
+        out.print(Text(f"Done and cancelled follow-ups ({len(finished)})", style="italic"))
+        for item in finished:
+            moment = item.cancelled_at or item.done_at
+            assert moment is not None
+            out.print(
+                Text(f"  #{item.id} ")
+                .append(_t(item.text))
+                .append(f"  ({item.status} {describe_day(moment.astimezone().date())})", style="dim")
+            )
     out.print()
     if not conversations:
         out.print(
@@ -431,7 +480,7 @@ def person_card(
         table.add_column("Logged by")
     for item in conversations:
         others = [name for name in item.people if name != person.name]
-        how = item.via + (f"\n{item.group}" if item.group else "")
+        how = item.via + ("" if item.reached else " (no answer)") + (f"\n{item.group}" if item.group else "")
         feeling = (str(item.wellbeing) if item.wellbeing else "") + (
             f" {item.feeling}" if item.feeling else ""
         )

@@ -30,6 +30,7 @@ class Conversation:
     feeling: str | None = None
     group: str | None = None
     time_given: bool = False  # a time of day was typed, so it is shown
+    reached: bool = True  # False: a try that did not reach them (log --no-answer)
 
     @classmethod
     def from_row(cls, row: Any) -> Conversation:
@@ -44,6 +45,7 @@ class Conversation:
             feeling=row["feeling"],
             group=row["group_name"],
             time_given=bool(row["time_given"]),
+            reached=bool(row["reached"]),
         )
 
     def describe_when(self) -> str:
@@ -64,6 +66,7 @@ class Conversation:
             "group": self.group,
             "logged_by": self.logged_by,
             "time_given": self.time_given,
+            "reached": self.reached,
         }
 
 
@@ -183,6 +186,14 @@ def check_said(
     )
 
 
+def check_tried(said: Said, *, group: bool = False) -> None:
+    """What a try with no answer may not hold (log --no-answer, and amending one): only a talk has these."""
+    if said.wellbeing is not None or said.feeling or said.ideas or group:
+        raise BadInput(
+            "A try with no answer holds no wellbeing, feeling, idea or group session; log those when you talk."
+        )
+
+
 def conversation_people(store: Store, conversation_id: int) -> list[Person]:
     """Who was in a conversation, by name."""
     from keepgoing.core.person import PERSON_COLUMNS
@@ -215,8 +226,14 @@ def log_conversation(
     feeling: str | None = None,
     ideas: list[str] | None = None,
     group: str | None = None,
+    reached: bool = True,
 ) -> Logged:
     """Record one conversation with everyone named; each of them counts as contacted.
+
+    With `reached` False it is a try that did not reach them (no answer): it
+    is kept and shown, but it is not contact, so the rhythm does not move
+    (`refresh_contacts` leaves tries out), and it holds no wellbeing,
+    feeling, idea or group session.
 
     With no `via`, it is how the first person named prefers to be contacted.
     A follow-up or idea, if given, belongs to the first person named; a
@@ -237,6 +254,8 @@ def log_conversation(
         ideas=ideas,
     )
     via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
+    if not reached:
+        check_tried(said, group=group is not None)
     with store.write():
         group_id, group_name, group_via = None, None, None
         if group is not None:
@@ -249,8 +268,10 @@ def log_conversation(
         via = via or group_via or people[0].prefers or "other"
         conversation_id = store.insert(
             "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id, "
-            "time_given) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given) RETURNING id",
+            "time_given, reached) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given, :reached) "
+            "RETURNING id",
             {
+                "reached": reached,
                 "time_given": time_given,
                 "at": occurred_at,
                 "via": via,
@@ -299,6 +320,7 @@ def log_conversation(
             feeling,
             group_name,
             time_given,
+            reached,
         )
         return Logged(
             conversation,
@@ -316,7 +338,7 @@ def conversations_with(store: Store, person_id: int, *, limit: int | None = None
     """A person's conversations, newest first, each with everyone who was there."""
     sql = (
         "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
-        "g.name AS group_name FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "c.reached, g.name AS group_name FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
         "LEFT JOIN community_group g ON g.id = c.group_id WHERE cp.person_id = :pid "
         "ORDER BY c.occurred_at DESC, c.id DESC"
     )

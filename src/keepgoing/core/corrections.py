@@ -46,7 +46,7 @@ def get_conversation(store: Store, conversation_id: int) -> Conversation:
     """One conversation with everyone who was there."""
     row = store.row(
         "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
-        "g.name AS group_name FROM conversation c LEFT JOIN community_group g ON g.id = c.group_id WHERE c.id = :id",
+        "c.reached, g.name AS group_name FROM conversation c LEFT JOIN community_group g ON g.id = c.group_id WHERE c.id = :id",
         {"id": conversation_id},
     )
     if row is None:
@@ -141,6 +141,10 @@ def amend_conversation(
     via, cleaned, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         before = _target(store, conversation_id, worker, force)
+        if not before.reached:
+            from keepgoing.core.conversations import check_tried
+
+            check_tried(said)
         updates: dict[str, Any] = {}
         changes: list[str] = []
         for column, value, change in (

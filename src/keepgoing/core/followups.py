@@ -13,9 +13,11 @@ from keepgoing.text import required
 
 SELECT = (
     "SELECT f.id, f.person_id, p.name AS person, f.text, f.due_on, f.created_at, f.done_at, "
-    "f.conversation_id, f.logged_by, f.worker, CASE WHEN p.consent = 'withdrawn' THEN 1 ELSE 0 END AS withdrawn "
+    "f.conversation_id, f.logged_by, f.worker, f.cancelled_at, f.cancelled_by, CASE WHEN p.consent = 'withdrawn' THEN 1 ELSE 0 END AS withdrawn "
     "FROM follow_up f JOIN person p ON p.id = f.person_id"
 )
+# Neither done nor cancelled: what `due`, `followups` and the calendar list.
+OPEN = "f.done_at IS NULL AND f.cancelled_at IS NULL"
 
 
 @dataclass
@@ -33,6 +35,14 @@ class FollowUp:
     logged_by: str | None = None
     # Whose job it is (in a team store); handed over with the person.
     worker: str | None = None
+    # Cancelled: it no longer stands, kept with when and by whom.
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = None
+
+    @property
+    def status(self) -> str:
+        """open, done or cancelled."""
+        return "cancelled" if self.cancelled_at else "done" if self.done_at else "open"
 
     @classmethod
     def from_row(cls, row: Any) -> FollowUp:
@@ -48,10 +58,12 @@ class FollowUp:
             consent_withdrawn=bool(row["withdrawn"]),
             logged_by=row["logged_by"],
             worker=row["worker"],
+            cancelled_at=as_datetime(row["cancelled_at"]),
+            cancelled_by=row["cancelled_by"],
         )
 
     def is_overdue(self, today: date) -> bool:
-        return self.done_at is None and self.due_on is not None and self.due_on < today
+        return self.status == "open" and self.due_on is not None and self.due_on < today
 
     def to_json(self, today: date) -> dict[str, Any]:
         from keepgoing.core.person import iso
@@ -65,6 +77,9 @@ class FollowUp:
             "overdue": self.is_overdue(today),
             "done": self.done_at is not None,
             "done_at": iso(self.done_at),
+            "status": self.status,
+            "cancelled_at": iso(self.cancelled_at),
+            "cancelled_by": self.cancelled_by,
             "created_at": iso(self.created_at),
             "conversation_id": self.conversation_id,
             "consent_withdrawn": self.consent_withdrawn,
@@ -92,6 +107,19 @@ def add_follow_up(
     )
 
 
+def promise(
+    store: Store, query: str, text: str, *, due_on: date | None, now: datetime, logged_by: str | None = None
+) -> FollowUp:
+    """`followup add NAME TEXT`: a promise to someone that did not come from a conversation."""
+    from keepgoing.core.matching import find_person
+
+    text = required(text, "follow-up")
+    with store.write():
+        person = find_person(store, query)
+        follow_up_id = add_follow_up(store, person.id, text, due_on=due_on, now=now, logged_by=logged_by)
+        return get_follow_up(store, follow_up_id)
+
+
 # A follow-up is someone's when it is theirs, or nobody's and the person is in their caseload.
 FOLLOW_UP_OF_WORKER = (
     "COALESCE(f.worker, (SELECT wp.worker FROM person wp WHERE wp.id = f.person_id)) = :worker"
@@ -108,7 +136,7 @@ def open_follow_ups(
     worker: str | None = None,
 ) -> list[FollowUp]:
     """Open follow-ups, soonest due first (those with no date last); `worker`: only theirs."""
-    conditions: list[str] = ["f.done_at IS NULL"]
+    conditions: list[str] = [OPEN]
     params: dict[str, Any] = {}
     if due_by is not None:
         conditions.append("f.due_on <= :due_by")
@@ -130,7 +158,7 @@ def open_follow_ups(
 
 
 def count_open(store: Store, *, due_by: date, tag: str | None = None, worker: str | None = None) -> int:
-    sql = "SELECT count(*) AS n FROM follow_up f WHERE f.done_at IS NULL AND f.due_on <= :due_by"
+    sql = f"SELECT count(*) AS n FROM follow_up f WHERE {OPEN} AND f.due_on <= :due_by"
     params: dict[str, Any] = {"due_by": due_by}
     if tag is not None:
         sql += " AND f.person_id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
@@ -142,10 +170,10 @@ def count_open(store: Store, *, due_by: date, tag: str | None = None, worker: st
 
 
 def follow_ups_for(store: Store, person_id: int) -> list[FollowUp]:
-    """All of a person's follow-ups: open ones first, then done, newest done first."""
+    """All of a person's follow-ups: open ones first, then done or cancelled, newest first."""
     rows = store.rows(
-        f"{SELECT} WHERE f.person_id = :pid ORDER BY (f.done_at IS NULL) DESC, "
-        "f.due_on ASC NULLS LAST, f.done_at DESC, f.id ASC",
+        f"{SELECT} WHERE f.person_id = :pid ORDER BY ({OPEN}) DESC, "
+        "f.due_on ASC NULLS LAST, coalesce(f.done_at, f.cancelled_at) DESC, f.id ASC",
         {"pid": person_id},
     )
     return [FollowUp.from_row(row) for row in rows]
@@ -158,20 +186,68 @@ def get_follow_up(store: Store, follow_up_id: int) -> FollowUp:
     return FollowUp.from_row(row)
 
 
+def finished_follow_ups(store: Store, *, cancelled: bool = True, limit: int | None = None) -> list[FollowUp]:
+    """Done (and, with `cancelled`, cancelled) follow-ups, most recently finished first."""
+    condition = "f.done_at IS NOT NULL" + (" OR f.cancelled_at IS NOT NULL" if cancelled else "")
+    sql = f"{SELECT} WHERE {condition} ORDER BY coalesce(f.done_at, f.cancelled_at) DESC, f.id DESC"
+    params: dict[str, Any] = {}
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return [FollowUp.from_row(row) for row in store.rows(sql, params)]
+
+
 def complete_follow_up(store: Store, follow_up_id: int, *, now: datetime) -> FollowUp:
     return complete_follow_ups(store, [follow_up_id], now=now)[0]
 
 
-def complete_follow_ups(store: Store, follow_up_ids: list[int], *, now: datetime) -> list[FollowUp]:
-    """Mark several follow-ups done together: all of them, or (any unknown or done already) none."""
+def complete_follow_ups(
+    store: Store, follow_up_ids: list[int], *, now: datetime, when: datetime | None = None
+) -> list[FollowUp]:
+    """Mark several follow-ups done together: all of them, or (any unknown, done or cancelled) none.
+
+    `when`: the moment it was done, if not now (never after now, never before it was made).
+    """
+    done_at = when or now
+    if done_at > now:
+        raise BadInput("That is in the future; give the day it was done.")
     with store.write():
         found = [_existing(store, follow_up_id) for follow_up_id in dict.fromkeys(follow_up_ids)]
         for follow_up in found:
-            if follow_up.done_at is not None:
-                raise BadInput(f"Follow-up {follow_up.id} is already done; nothing was marked.")
+            if follow_up.status != "open":
+                raise BadInput(f"Follow-up {follow_up.id} is already {follow_up.status}; nothing was marked.")
+            if done_at.astimezone().date() < _made_on(store, follow_up):
+                raise BadInput(f"Follow-up {follow_up.id} was made after that day; nothing was marked.")
         for follow_up in found:
-            store.run("UPDATE follow_up SET done_at = :now WHERE id = :id", {"now": now, "id": follow_up.id})
+            store.run(
+                "UPDATE follow_up SET done_at = :at WHERE id = :id", {"at": done_at, "id": follow_up.id}
+            )
         return [get_follow_up(store, follow_up.id) for follow_up in found]
+
+
+def _made_on(store: Store, follow_up: FollowUp) -> date:
+    """The day a promise was made: its conversation's (which may be back-dated), else when it was written."""
+    made = follow_up.created_at
+    if follow_up.conversation_id is not None:
+        at = store.value(
+            "SELECT occurred_at FROM conversation WHERE id = :c", {"c": follow_up.conversation_id}
+        )
+        if at is not None:
+            made = min(made, stored_instant(at))
+    return made.astimezone().date()
+
+
+def reopen_follow_up(store: Store, follow_up_id: int) -> FollowUp:
+    """A done or cancelled follow-up stands again (its due day as it was)."""
+    with store.write():
+        before = _existing(store, follow_up_id)
+        if before.status == "open":
+            raise BadInput(f"Follow-up {follow_up_id} is still open; nothing changed.")
+        store.run(
+            "UPDATE follow_up SET done_at = NULL, cancelled_at = NULL, cancelled_by = NULL WHERE id = :id",
+            {"id": follow_up_id},
+        )
+        return get_follow_up(store, follow_up_id)
 
 
 def _existing(store: Store, follow_up_id: int) -> FollowUp:
@@ -198,10 +274,11 @@ def change_follow_up(
     cancel: bool = False,
     worker: str | None = None,
     force: bool = False,
+    now: datetime | None = None,
 ) -> FollowUpChange:
-    """Reword, re-date or pass on a follow-up to someone else, or cancel it (it is removed)."""
+    """Reword, re-date or pass on a follow-up to someone else, or cancel it (it is kept, as cancelled)."""
     if cancel and (text is not None or due_on is not None or clear_due or person is not None):
-        raise BadInput("Cancelling a follow-up removes it; change it or cancel it, not both.")
+        raise BadInput("Change a follow-up or cancel it, not both.")
     if not cancel and text is None and due_on is None and not clear_due and person is None:
         raise BadInput("Nothing to change: give new words, a due day or a person, or cancel it.")
     with store.write():
@@ -211,8 +288,17 @@ def change_follow_up(
 
             theirs = before.worker or before.logged_by
             check_colleague(f"Follow-up #{follow_up_id}", theirs, worker, force)
-            store.run("DELETE FROM follow_up WHERE id = :id", {"id": follow_up_id})
-            return FollowUpChange(before, ["cancelled"], cancelled=True)
+            if before.status != "open":
+                raise BadInput(f"Follow-up {follow_up_id} is already {before.status}; nothing changed.")
+            if now is None:
+                from keepgoing import clock
+
+                now = clock.now()
+            store.run(
+                "UPDATE follow_up SET cancelled_at = :now, cancelled_by = :by WHERE id = :id",
+                {"now": now, "by": worker, "id": follow_up_id},
+            )
+            return FollowUpChange(get_follow_up(store, follow_up_id), ["cancelled"], cancelled=True)
         updates: dict[str, Any] = {}
         changes: list[str] = []
         if text is not None:

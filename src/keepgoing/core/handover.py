@@ -69,7 +69,7 @@ def hand_over(
             tagged = f" tagged {params['tag']}" if tag is not None else ""
             raise NotFound(f"{source} is key worker for nobody{tagged}; nothing to hand over.")
         theirs = (
-            "done_at IS NULL AND (worker = :source OR worker IS NULL) "
+            "done_at IS NULL AND cancelled_at IS NULL AND (worker = :source OR worker IS NULL) "
             f"AND person_id IN (SELECT p.id FROM person p WHERE {chosen})"
         )
         follow_ups = int(store.value(f"SELECT count(*) AS n FROM follow_up WHERE {theirs}", params))

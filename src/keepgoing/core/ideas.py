@@ -82,6 +82,16 @@ def add_idea(
     )
 
 
+def idea_from(store: Store, query: str, text: str, *, now: datetime) -> tuple[str, int, str]:
+    """`idea add NAME TEXT`: an idea someone shared outside a logged conversation (who, number, words)."""
+    from keepgoing.core.matching import find_person
+
+    text = required(text, "idea")
+    with store.write():
+        person = find_person(store, query)
+        return person.name, add_idea(store, person.id, text, now=now), text
+
+
 def list_ideas(store: Store, *, open_only: bool = False, person_id: int | None = None) -> list[Idea]:
     conditions: list[str] = []
     params: dict[str, Any] = {}

@@ -112,8 +112,9 @@ class Report:
     previous: Span
     scope: str  # "the team", or a worker's name
     anonymised: bool
-    conversations: int = 0
+    conversations: int = 0  # that reached someone
     previous_conversations: int = 0
+    no_answer: int = 0  # tries that reached nobody (log --no-answer), not in `conversations`
     people_in_touch: int = 0
     previous_people: int = 0
     new_people: int = 0
@@ -125,6 +126,7 @@ class Report:
     done_on_time: int = 0
     done_late: int = 0
     still_open: int = 0
+    cancelled: int = 0  # no longer stand: neither kept nor late
     wellbeing: dict[str, int] = field(default_factory=lambda: {"rose": 0, "held": 0, "fell": 0})
     ideas: dict[str, int] = field(default_factory=dict)
     idea_texts: list[tuple[str, str]] = field(default_factory=list)  # (status, text)
@@ -151,6 +153,9 @@ class Report:
                 "previous_people": n(self.previous_people),
                 "conversations": n(self.conversations),
                 "previous_conversations": n(self.previous_conversations),
+                "attempts": n(self.attempts),
+                "reached": n(self.conversations),
+                "no_answer": n(self.no_answer),
                 "by_month": {month: n(count) for month, count in self.by_month},
                 "by_channel": {k: n(v) for k, v in self.by_channel.items()},
                 "previous_by_channel": {k: n(v) for k, v in self.previous_by_channel.items()},
@@ -168,6 +173,7 @@ class Report:
                 "done_on_time": n(self.done_on_time),
                 "done_late": n(self.done_late),
                 "still_open": n(self.still_open),
+                "cancelled": n(self.cancelled),
             },
             "wellbeing": {k: n(v) for k, v in self.wellbeing.items()},
             "ideas": {k: n(v) for k, v in self.ideas.items()},
@@ -178,6 +184,11 @@ class Report:
             ],
             "wins": [{"day": d.isoformat(), "text": t} for d, t in self.wins],
         }
+
+    @property
+    def attempts(self) -> int:
+        """Every try, answered or not: "41 attempts, 29 reached"."""
+        return self.conversations + self.no_answer
 
     @property
     def continuing_people(self) -> int:
@@ -211,6 +222,8 @@ class Report:
             + f", over {self._n(self.conversations, 'conversation')}"
             + f" ({self._change(self.conversations, self.previous_conversations)})."
         ]
+        if self.no_answer:
+            parts.append(f"{self._n(self.attempts, 'attempt')}, {self.count(self.conversations)} reached.")
         share = self.rhythm.share_on_time
         if share is not None:
             parts.append(f"{round(share * 100)}% of check-ins came within each person's rhythm.")
@@ -218,7 +231,8 @@ class Report:
             kept = self.done_on_time + self.done_late
             parts.append(
                 f"Of {self._n(self.follow_ups_made, 'promise')} made, {self.count(kept)} kept "
-                f"({self.count(self.done_on_time)} on time) and {self.count(self.still_open)} still open."
+                f"({self.count(self.done_on_time)} on time) and {self.count(self.still_open)} still open"
+                + (f"; {self.count(self.cancelled)} cancelled." if self.cancelled else ".")
             )
         heard = sum(self.ideas.values())
         if heard or self.wins:
@@ -287,12 +301,15 @@ def _reach(store: Store, report: Report, mine: str, params: dict[str, Any]) -> N
     channels: Counter[str] = Counter()
     previous_channels: Counter[str] = Counter()
     for row in store.stream(
-        f"SELECT c.occurred_at, c.via FROM conversation c WHERE c.occurred_at >= :before AND c.occurred_at < :end{mine}",
+        "SELECT c.occurred_at, c.via, c.reached FROM conversation c "
+        f"WHERE c.occurred_at >= :before AND c.occurred_at < :end{mine}",
         params,
     ):
         moment = as_datetime(row["occurred_at"])
         assert moment is not None
-        if moment >= params["start"]:
+        if not row["reached"]:
+            report.no_answer += moment >= params["start"]
+        elif moment >= params["start"]:
             report.conversations += 1
             channels[row["via"]] += 1
             months[f"{moment.astimezone():%b %Y}"] += 1
@@ -306,7 +323,8 @@ def _reach(store: Store, report: Report, mine: str, params: dict[str, Any]) -> N
         until = "end" if key == "people_in_touch" else "start"
         in_touch = store.value(
             "SELECT count(DISTINCT cp.person_id) FROM conversation_person cp JOIN conversation c "
-            f"ON c.id = cp.conversation_id WHERE c.occurred_at >= :{since} AND c.occurred_at < :{until}{mine}",
+            f"ON c.id = cp.conversation_id WHERE c.reached AND c.occurred_at >= :{since} "
+            f"AND c.occurred_at < :{until}{mine}",
             params,
         )
         setattr(report, key, int(in_touch or 0))
@@ -335,7 +353,7 @@ def _rhythm_and_wellbeing(
     for row in store.stream(
         "SELECT cp.person_id AS pid, c.occurred_at AS at, c.wellbeing AS wb, c.logged_by AS by "
         "FROM conversation_person cp JOIN conversation c ON c.id = cp.conversation_id "
-        "WHERE c.occurred_at < :end ORDER BY cp.person_id, c.occurred_at",
+        "WHERE c.reached AND c.occurred_at < :end ORDER BY cp.person_id, c.occurred_at",
         {"end": end},
     ):
         if row["pid"] != current:
@@ -357,7 +375,7 @@ def _contacted_ids(store: Store, end: datetime) -> set[int]:
         r["pid"]
         for r in store.stream(
             "SELECT DISTINCT cp.person_id AS pid FROM conversation_person cp JOIN conversation c "
-            "ON c.id = cp.conversation_id WHERE c.occurred_at < :end",
+            "ON c.id = cp.conversation_id WHERE c.reached AND c.occurred_at < :end",
             {"end": end},
         )
     }
@@ -417,14 +435,17 @@ def _one_person(
 def _promises(store: Store, report: Report, params: dict[str, Any], worker: str | None) -> None:
     mine = " AND coalesce(f.worker, f.logged_by) = :worker" if worker else ""
     for row in store.stream(
-        "SELECT f.due_on, f.done_at FROM follow_up f WHERE f.created_at >= :start AND f.created_at < :end"
-        + mine,
+        "SELECT f.due_on, f.done_at, f.cancelled_at FROM follow_up f "
+        "WHERE f.created_at >= :start AND f.created_at < :end" + mine,
         params,
     ):
         report.follow_ups_made += 1
         done = as_datetime(row["done_at"])
         due = as_date(row["due_on"])
-        if done is None or done >= params["end"]:
+        cancelled = as_datetime(row["cancelled_at"])
+        if cancelled is not None and cancelled < params["end"]:
+            report.cancelled += 1
+        elif done is None or done >= params["end"]:
             report.still_open += 1
         elif due is None or done.astimezone().date() <= due:
             report.done_on_time += 1

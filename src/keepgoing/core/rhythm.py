@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from keepgoing.clock import start_of_day
@@ -19,6 +19,25 @@ from keepgoing.core.person import ACTIVE, CONSENTING, iso
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime, stored_day, stored_instant
 from keepgoing.text import clean_tag
+
+
+@dataclass
+class Tries:
+    """Tries that did not reach someone since they were last reached (for `due`)."""
+
+    count: int
+    since: datetime
+    channels: list[str]
+    # Channels tried at least twice with no answer, and the person's others worth a go.
+    others: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "since": iso(self.since),
+            "via": self.channels,
+            "try_instead": self.others,
+        }
 
 
 @dataclass
@@ -36,6 +55,7 @@ class DueEntry:
     today: date
     wellbeing_drop: str | None = None
     worker: str | None = None
+    tries: Tries | None = None
 
     @property
     def days_overdue(self) -> int:
@@ -66,6 +86,7 @@ class DueEntry:
             "email": self.email,
             "wellbeing_drop": self.wellbeing_drop,
             "worker": self.worker,
+            "tries": self.tries.to_json() if self.tries else None,
         }
 
 
@@ -177,7 +198,7 @@ def due(
         reached = int(
             store.value(
                 "SELECT count(DISTINCT cp.person_id) AS n FROM conversation c JOIN conversation_person cp "
-                "ON cp.conversation_id = c.id WHERE c.occurred_at >= :since",
+                "ON cp.conversation_id = c.id WHERE c.reached AND c.occurred_at >= :since",
                 {"since": week_start},
             )
         )
@@ -211,10 +232,53 @@ def due(
                 worker=row["worker"],
             )
         )
+    if people:
+        tries = tries_since_contact(store, [entry.id for entry in people])
+        for entry in people:
+            entry.tries = tries.get(entry.id)
     report = DueReport(today, within_days, people, follow_ups, reviews, wins, reached)
     report.people_total, report.follow_ups_total = len(rows), follow_ups_total
     report.worker, report.unassigned = worker, unassigned
     return report
+
+
+def tries_since_contact(store: Store, person_ids: list[int]) -> dict[int, Tries]:
+    """Each person's unanswered tries after their last contact, oldest first.
+
+    After two unanswered tries by one channel, `others` suggests the channels
+    on their card not tried yet: how they prefer, phone and text for a phone
+    number, email for an email address.
+    """
+    if not person_ids:
+        return {}
+    params = {f"p{i}": pid for i, pid in enumerate(person_ids)}
+    among = ", ".join(f":{key}" for key in params)
+    rows = store.rows(
+        "SELECT cp.person_id AS pid, c.occurred_at AS at, c.via, p.prefers, p.phone, p.email "
+        "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "JOIN person p ON p.id = cp.person_id "
+        f"WHERE NOT c.reached AND cp.person_id IN ({among}) "
+        "AND (p.last_contact_at IS NULL OR c.occurred_at > p.last_contact_at) "
+        "ORDER BY cp.person_id, c.occurred_at, c.id",
+        params,
+    )
+    found: dict[int, Tries] = {}
+    cards: dict[int, Any] = {}
+    for row in rows:
+        tries = found.setdefault(row["pid"], Tries(0, stored_instant(row["at"]), []))
+        tries.count += 1
+        tries.channels.append(row["via"])
+        cards[row["pid"]] = row
+    for pid, tries in found.items():
+        card = cards[pid]
+        if max(tries.channels.count(via) for via in set(tries.channels)) < 2:
+            continue
+        possible = [card["prefers"]] if card["prefers"] else []
+        possible += ["phone", "text"] if card["phone"] else []
+        possible += ["email"] if card["email"] else []
+        tried = set(tries.channels)
+        tries.others = [via for via in dict.fromkeys(possible) if via not in tried]
+    return found
 
 
 def refresh_contacts(
@@ -224,7 +288,7 @@ def refresh_contacts(
 
     The one place these are worked out: for log, jot, group sessions, amend,
     unlog, retention, import and copy. The newest conversation (by its date)
-    is the last contact. The due day moves only when the last contact changed,
+    is the last contact (a try with no answer never is). The due day moves only when the last contact changed,
     or when it is `logged`, the conversation just logged, so a snooze or a
     spread plan survives a back-dated conversation or a correction that does
     not touch it; after a sharp fall in wellbeing it comes sooner. Returns
@@ -254,6 +318,8 @@ def refresh_contacts(
             "c.wellbeing AS wb, row_number() OVER (PARTITION BY cp.person_id "
             "ORDER BY c.occurred_at DESC, c.id DESC) AS n FROM conversation c "
             f"JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id IN ({among}) "
+            # A try that did not reach them (log --no-answer) is not contact: the one place it is left out.
+            "AND c.reached "
         )
         newest = {r["pid"]: r for r in store.rows(f"{ranked}) t WHERE t.n = 1", params)}
         scores: dict[int, list[int]] = {}

@@ -107,7 +107,7 @@ def stats(store: Store, *, today: date, since: date, by: str = "month", tag: str
         for row in store.stream(
             "SELECT c.id, c.occurred_at, c.via, c.wellbeing, cp.person_id FROM conversation c "
             "JOIN conversation_person cp ON cp.conversation_id = c.id "
-            f"WHERE c.occurred_at >= :since{tag_filter} ORDER BY c.id",
+            f"WHERE c.reached AND c.occurred_at >= :since{tag_filter} ORDER BY c.id",
             params,
         ):
             day = stored_instant(row["occurred_at"]).astimezone().date()
@@ -143,7 +143,7 @@ def _overdue_on(store: Store, day: date, tag: str | None, *, current: bool) -> i
         row["pid"]: as_datetime(row["at"])
         for row in store.stream(
             "SELECT cp.person_id AS pid, max(c.occurred_at) AS at FROM conversation c "
-            "JOIN conversation_person cp ON cp.conversation_id = c.id WHERE c.occurred_at < :cutoff "
+            "JOIN conversation_person cp ON cp.conversation_id = c.id WHERE c.reached AND c.occurred_at < :cutoff "
             "GROUP BY cp.person_id",
             params,
         )

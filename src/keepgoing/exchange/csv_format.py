@@ -28,6 +28,8 @@ HEADER = [
     "note",
     "logged_by",
     "conversation_id",
+    # "no" for a try that did not reach them (log --no-answer).
+    "reached",
 ]
 _TRIGGERS = frozenset("=+-@\t\r")
 
@@ -78,6 +80,7 @@ def write_csv(
                     note,
                     logged_by,
                     conversation["id"],
+                    "yes" if conversation["reached"] else "no",
                 )
             )
             rows += 1

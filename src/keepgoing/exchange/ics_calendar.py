@@ -33,7 +33,7 @@ def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime)
     count = 0
     for row in store.stream(
         "SELECT f.id, f.text, f.due_on, f.created_at, f.person_id, p.name FROM follow_up f "
-        f"JOIN person p ON p.id = f.person_id WHERE f.done_at IS NULL AND f.due_on IS NOT NULL AND ({where}) "
+        f"JOIN person p ON p.id = f.person_id WHERE f.done_at IS NULL AND f.cancelled_at IS NULL AND f.due_on IS NOT NULL AND ({where}) "
         "ORDER BY f.due_on, f.id",
         params,
     ):

@@ -241,6 +241,9 @@ class Importer:
             time_given = fields.get("time_given", False)
             if not isinstance(time_given, bool):
                 raise BadInput("time_given must be true or false")
+            reached = fields.get("reached", True)
+            if not isinstance(reached, bool):
+                raise BadInput("reached must be true or false")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
@@ -265,6 +268,7 @@ class Importer:
                 "amended_by": amended_by,
                 "amended_at": amended_at,
                 "time_given": time_given,
+                "reached": reached,
             }
         )
         for pid in people:
@@ -324,6 +328,8 @@ class Importer:
             done = _instant(fields.get("done_at"))
             logged_by = optional(_text(fields.get("logged_by")), "worker name")
             worker = _worker(fields.get("worker"))
+            cancelled = _instant(fields.get("cancelled_at"))
+            cancelled_by = optional(_text(fields.get("cancelled_by")), "worker name")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         if not self.was_empty:
@@ -345,6 +351,8 @@ class Importer:
                 "done": done,
                 "by": logged_by,
                 "worker": worker,
+                "cancelled": cancelled,
+                "cancelled_by": cancelled_by if cancelled else None,
             }
         )
         self.report.follow_ups_added += 1
@@ -352,11 +360,13 @@ class Importer:
     def flush(self) -> None:
         statements = {
             "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
-            "created_at, feeling, group_id, amended_by, amended_at, time_given) VALUES "
-            "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given)",
+            "created_at, feeling, group_id, amended_by, amended_at, time_given, reached) VALUES "
+            "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given, "
+            ":reached)",
             "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
-            "done_at, logged_by, worker) VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker)",
+            "done_at, logged_by, worker, cancelled_at, cancelled_by) "
+            "VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker, :cancelled, :cancelled_by)",
         }
         for table, sql in statements.items():  # in this order: links need their conversation
             if self.pending[table]:

@@ -176,7 +176,7 @@ def _person(
         blocks = ["\n".join(quote(text)) for text in ([note] if note else []) + lasting if text]
         out.write("\n\n".join(blocks) + "\n")
     open_items = store.rows(
-        "SELECT id, text, due_on, worker FROM follow_up WHERE person_id = :p AND done_at IS NULL "
+        "SELECT id, text, due_on, worker FROM follow_up WHERE person_id = :p AND done_at IS NULL AND cancelled_at IS NULL "
         "ORDER BY due_on ASC NULLS LAST, id",
         {"p": row["id"]},
     )
@@ -189,7 +189,7 @@ def _person(
             out.write(f"- {inline(text)}{due}{whose}\n")
             counts["follow_ups"] += 1
     recent = store.rows(
-        "SELECT c.id, c.occurred_at, c.time_given, c.via, c.note, c.logged_by FROM conversation c "
+        "SELECT c.id, c.occurred_at, c.time_given, c.via, c.reached, c.note, c.logged_by FROM conversation c "
         "JOIN conversation_person cp "
         "ON cp.conversation_id = c.id WHERE cp.person_id = :p ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
         {"p": row["id"], "n": recent_count},
@@ -208,7 +208,8 @@ def _person(
             ]
             with_text = f", with {inline(', '.join(others))}" if others else ""
             by = f", logged by {inline(item['logged_by'])}" if item["logged_by"] else ""
-            out.write(f"- **{day}**, {item['via']}{with_text}{by}\n")
+            tried = "" if item["reached"] else " (tried, no answer)"
+            out.write(f"- **{day}**, {item['via']}{tried}{with_text}{by}\n")
             note = selection.text(item["note"])
             if note:
                 out.write("\n" + "\n".join("  " + line for line in quote(note)) + "\n\n")

@@ -34,6 +34,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amended_by",
         "amended_at",
         "time_given",
+        "reached",
     ),
     "conversation_person": (
         "conversation_id",
@@ -49,6 +50,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "done_at",
         "logged_by",
         "worker",
+        "cancelled_at",
+        "cancelled_by",
     ),
     "group_member": (
         "group_id",
@@ -131,6 +134,7 @@ INSTANTS: frozenset[tuple[str, str]] = frozenset(
         ("conversation", "amended_at"),
         ("follow_up", "created_at"),
         ("follow_up", "done_at"),
+        ("follow_up", "cancelled_at"),
         ("group_member", "joined_at"),
         ("idea", "created_at"),
         ("idea", "updated_at"),
@@ -168,6 +172,7 @@ LENGTHS: dict[tuple[str, str], int] = {
     ("follow_up", "text"): 2000,
     ("follow_up", "logged_by"): 200,
     ("follow_up", "worker"): 200,
+    ("follow_up", "cancelled_by"): 200,
     ("idea", "text"): 2000,
     ("idea", "status"): 20,
     ("idea", "outcome"): 2000,

@@ -72,13 +72,19 @@ def follow_ups(incomplete: str) -> list[tuple[str, str]]:
     try:
         rows = _rows(
             "SELECT f.id || char(31) || p.name || ': ' || f.text FROM follow_up f JOIN person p "
-            "ON p.id = f.person_id WHERE f.done_at IS NULL AND CAST(f.id AS TEXT) LIKE :p ESCAPE '\\' "
+            "ON p.id = f.person_id WHERE f.done_at IS NULL AND f.cancelled_at IS NULL AND CAST(f.id AS TEXT) LIKE :p ESCAPE '\\' "
             "ORDER BY f.id LIMIT :n",
             incomplete,
         )
         return [tuple(row.split("\x1f", 1)) for row in rows]  # type: ignore[misc]
     except Exception:
         return []
+
+
+def follow_ups_or_add(incomplete: str) -> list[tuple[str, str]]:
+    """`followup`'s first word: `add` (a new promise), or an open follow-up's number."""
+    new = [("add", "a new follow-up: NAME TEXT")] if "add".startswith(incomplete.lower()) else []
+    return new + follow_ups(incomplete)
 
 
 def channels(incomplete: str) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, false
+from sqlalchemy import Column, ForeignKey, Index, Integer, false, true
 from sqlmodel import Field, SQLModel
 
 metadata = SQLModel.metadata
@@ -109,6 +109,8 @@ class ConversationTable(SQLModel, table=True):
     amended_at: datetime | None = None
     # The user gave a time of day ("19/11 7pm"), so it is shown; otherwise only the day is.
     time_given: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # False for a try that did not reach them (`log --no-answer`): kept, but it is not contact.
+    reached: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
 
 class ConversationPersonTable(SQLModel, table=True):
@@ -138,6 +140,9 @@ class FollowUpTable(SQLModel, table=True):
     logged_by: str | None = Field(default=None, max_length=200)
     # Whose job it is; handed over with the person.
     worker: str | None = Field(default=None, max_length=200, index=True)
+    # Cancelled (`followup ID --cancel`): it no longer stands, but it is kept, with when and by whom.
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = Field(default=None, max_length=200)
 
 
 class PersonNoteTable(SQLModel, table=True):

@@ -282,7 +282,10 @@ def leave(store: Store, role: str) -> Roles:
             raise BadInput(f"{role} is not a worker or manager in this team store; nothing changed.")
         people = int(store.value("SELECT count(*) FROM person WHERE worker = :r", {"r": role}))
         follow_ups = int(
-            store.value("SELECT count(*) FROM follow_up WHERE worker = :r AND done_at IS NULL", {"r": role})
+            store.value(
+                "SELECT count(*) FROM follow_up WHERE worker = :r AND done_at IS NULL AND cancelled_at IS NULL",
+                {"r": role},
+            )
         )
         if people or follow_ups:
             from keepgoing.text import plural
