@@ -92,6 +92,7 @@ IMPORT_SKIPPED = "Skipped {count} already in the store."
 IMPORT_NOTE = "Note: {note}"
 DRY_RUN = "Dry run: nothing was changed."
 
+CLOSE_NAME_QUESTION = '"{typed}" is very like {known}, who is already here. Add "{typed}" as a new person?'
 FORGET_QUESTION = "Forget {name} and everything said only about them? This cannot be undone."
 FORGOTTEN = (
     "Forgot {name}: {conversations} and {follow_ups} erased; removed from {groups}; "
