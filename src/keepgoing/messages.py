@@ -90,6 +90,8 @@ WROTE = "Wrote {path} ({format}: {summary})."
 IMPORTED = "{verb} {people} ({matched} already here, matched), {conversations} and {follow_ups} from {file}."
 IMPORT_SKIPPED = "Skipped {count} already in the store."
 IMPORT_NOTE = "Note: {note}"
+IMPORT_WOULD_ADD = "Would add: {names}."
+IMPORT_WOULD_MATCH = "Already here (matched): {names}."
 DRY_RUN = "Dry run: nothing was changed."
 
 CLOSE_NAME_QUESTION = '"{typed}" is very like {known}, who is already here. Add "{typed}" as a new person?'
