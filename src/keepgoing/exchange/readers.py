@@ -591,9 +591,9 @@ def _read_csv(
         shown = ", ".join(str(n) for n, _ in restored[:MAX_LINES_SHOWN])
         more = len(restored) - MAX_LINES_SHOWN
         shown += f" and {more} more" if more > 0 else ""
-        lines, numbers = ("line", "the mobile number") if len(restored) == 1 else ("lines", "mobile numbers")
+        word, numbers = ("line", "the mobile number") if len(restored) == 1 else ("lines", "mobile numbers")
         importer.report.notes.append(
-            f"{name}, {lines} {shown}: {numbers} had lost the leading 0 (as spreadsheets drop it) and "
+            f"{name}, {word} {shown}: {numbers} had lost the leading 0 (as spreadsheets drop it) and "
             f"{'was' if len(restored) == 1 else 'were'} read with it ({restored[0][1]}"
             f"{'' if len(restored) == 1 else ', ...'})"
         )
