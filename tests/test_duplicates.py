@@ -223,3 +223,57 @@ def test_merge_asks_on_a_terminal(kg, monkeypatch) -> None:
     assert len(json.loads(kg("people", "--json").stdout)) == 2
     kg("merge", "Ann Leigh", "INTO", "Ann Lee", input="y\n")
     assert [p["name"] for p in json.loads(kg("people", "--json").stdout)] == ["Ann Lee"]
+
+
+# --- two people with one name ------------------------------------------------------------------
+
+
+def test_two_people_may_share_a_name_told_apart_by_organisation(kg, db_path) -> None:
+    kg("add", "John Smith")
+    before = fingerprint(db_path)
+    _one_line(kg("add", "John Smith", expect=1), "is already here", "--org")
+    _one_line(kg("add", "John Smith", "--org", "Food bank", "--yes", expect=1), "no organisation", "edit")
+    kg("edit", "John Smith", "--org", "Tenants")
+    before = fingerprint(db_path)
+    _one_line(
+        kg("add", "John Smith", "--org", "Food bank", expect=1),
+        "There is already John Smith (Tenants)",
+        "--yes",
+    )
+    _one_line(
+        kg("add", "John Smith", "--org", "tenants", "--yes", expect=1), "John Smith (Tenants) is already here"
+    )
+    assert fingerprint(db_path) == before
+    added = kg("add", "John Smith", "--org", "Food bank", "--yes")
+    assert added.stdout.startswith("Added John Smith (Food bank):")
+    # The name alone could be either, and the refusal shows them as they are told apart.
+    for query in ("John Smith", "smith", "john"):
+        _one_line(
+            kg("show", query, expect=1), "could be 2 people: John Smith (Food bank), John Smith (Tenants)"
+        )
+    food = json.loads(kg("show", "John Smith (Food bank)", "--json").stdout)
+    tenants = json.loads(kg("show", "john smith (tenants)", "--json").stdout)
+    assert (food["name"], food["label"], food["organisation"]) == (
+        "John Smith",
+        "John Smith (Food bank)",
+        "Food bank",
+    )
+    assert tenants["label"] == "John Smith (Tenants)" and tenants["id"] != food["id"]
+    assert "John Smith (Food bank)" in kg("show", "John Smith (Food bank)").stdout
+    kg("log", "John Smith (Tenants)", "--via", "phone")
+    # A third needs an organisation of their own too.
+    _one_line(kg("add", "John Smith", "--yes", expect=1), "are already here", "--org")
+    # Moving to another organisation keeps them apart; none at all would not.
+    kg("edit", "John Smith (Food bank)", "--org", "Hub")
+    assert json.loads(kg("show", "John Smith (Hub)", "--json").stdout)["id"] == food["id"]
+    _one_line(kg("edit", "John Smith (Hub)", "--org", "", expect=1), "told apart by organisation")
+
+
+def test_a_same_name_is_asked_about_on_a_terminal(kg, monkeypatch) -> None:
+    kg("add", "John Smith", "--org", "Tenants")
+    monkeypatch.setattr("keepgoing.cli.prompts.can_ask", lambda: True)
+    kg("add", "John Smith", "--org", "Food bank", input="n\n", expect=130)
+    assert len(json.loads(kg("people", "--json").stdout)) == 1
+    kg("add", "John Smith", "--org", "Food bank", input="y\n")
+    labels = sorted(p["label"] for p in json.loads(kg("people", "--json").stdout))
+    assert labels == ["John Smith (Food bank)", "John Smith (Tenants)"]

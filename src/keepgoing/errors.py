@@ -41,6 +41,14 @@ class CloseName(BadInput):
         self.known = known
 
 
+class SameName(BadInput):
+    """A new person with the name of someone already here: `shown`, how those are shown."""
+
+    def __init__(self, message: str, shown: list[str]):
+        super().__init__(message)
+        self.shown = shown
+
+
 class StoreError(KeepgoingError):
     """The store cannot be opened or used (missing, corrupt, too new)."""
 

@@ -103,6 +103,7 @@ MERGED = 'Merged {merged} into {kept}: moved {what}; "{merged}" is now an alias.
 MERGE_SHARED = "Kept once, as they were with both: {what}."
 MERGE_FILLED = "Taken from the merged card: {what}."
 MERGE_SET_ASIDE = "Details that differed are kept as {notes}."
+SAME_NAME_QUESTION = "There is already {shown}. Add another person of that name, of {org}?"
 FORGET_QUESTION = "Forget {name} and everything said only about them? This cannot be undone."
 FORGOTTEN = (
     "Forgot {name}: {conversations} and {follow_ups} erased; removed from {groups}; "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from keepgoing.core.person import Person, get_person
+from keepgoing.core.person import Person, get_person, label
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.text import loose_key, loose_words, name_key, require_letter
@@ -48,19 +48,23 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
     where = "{col} = :exact OR {col} LIKE :prefix ESCAPE '\\' OR {col} LIKE :word ESCAPE '\\'"
     hits: dict[int, tuple[int, str]] = {}
     for row in store.rows(
-        f"SELECT id, name, name_key AS k FROM person WHERE {where.format(col='name_key')}", params
+        f"SELECT id, name, name_key AS k, organisation FROM person WHERE {where.format(col='name_key')}",
+        params,
     ):
-        tier = match_tier(key, row["k"])
-        if tier is not None:
-            hits[row["id"]] = (tier, row["name"])
+        # Someone who shares their name is keyed "john smith (food bank)": the name alone is a whole match.
+        tiers = [
+            t for t in (match_tier(key, row["k"]), match_tier(key, name_key(row["name"]))) if t is not None
+        ]
+        if tiers:
+            hits[row["id"]] = (min(tiers), label(row["name"], row["k"], row["organisation"]))
     for row in store.rows(
-        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id "
-        f"WHERE {where.format(col='a.alias_key')}",
+        "SELECT p.id, p.name, p.name_key, p.organisation, a.alias_key AS k FROM alias a "
+        f"JOIN person p ON p.id = a.person_id WHERE {where.format(col='a.alias_key')}",
         params,
     ):
         tier = match_tier(key, row["k"])
         if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
-            hits[row["id"]] = (tier, row["name"])
+            hits[row["id"]] = (tier, label(row["name"], row["name_key"], row["organisation"]))
     if not hits:
         hits = _loose_hits(store, key)
     if not hits:
@@ -127,12 +131,13 @@ def _loose_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
     """The same tiers on loose keys (see `loose_tier`): a slower scan, only when nothing matched as typed."""
     hits: dict[int, tuple[int, str]] = {}
     for row in store.stream(
-        "SELECT id, name, name_key AS k FROM person UNION ALL "
-        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
+        "SELECT id, name, name_key, organisation, name_key AS k FROM person UNION ALL "
+        "SELECT p.id, p.name, p.name_key, p.organisation, a.alias_key AS k FROM alias a "
+        "JOIN person p ON p.id = a.person_id"
     ):
         tier = loose_tier(key, row["k"])
         if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
-            hits[row["id"]] = (tier, row["name"])
+            hits[row["id"]] = (tier, label(row["name"], row["name_key"], row["organisation"]))
     return hits
 
 
