@@ -231,7 +231,7 @@ def test_merge_asks_on_a_terminal(kg, monkeypatch) -> None:
 def test_two_people_may_share_a_name_told_apart_by_organisation(kg, db_path) -> None:
     kg("add", "John Smith")
     before = fingerprint(db_path)
-    _one_line(kg("add", "John Smith", expect=1), "is already here", "--org")
+    _one_line(kg("add", "John Smith", expect=1), "already used by John Smith", "--org")
     _one_line(kg("add", "John Smith", "--org", "Food bank", "--yes", expect=1), "no organisation", "edit")
     kg("edit", "John Smith", "--org", "Tenants")
     before = fingerprint(db_path)
@@ -262,7 +262,11 @@ def test_two_people_may_share_a_name_told_apart_by_organisation(kg, db_path) -> 
     assert "John Smith (Food bank)" in kg("show", "John Smith (Food bank)").stdout
     kg("log", "John Smith (Tenants)", "--via", "phone")
     # A third needs an organisation of their own too.
-    _one_line(kg("add", "John Smith", "--yes", expect=1), "are already here", "--org")
+    _one_line(
+        kg("add", "John Smith", "--yes", expect=1),
+        "already used by John Smith (Food bank) and John Smith (Tenants)",
+        "--org",
+    )
     # Moving to another organisation keeps them apart; none at all would not.
     kg("edit", "John Smith (Food bank)", "--org", "Hub")
     assert json.loads(kg("show", "John Smith (Hub)", "--json").stdout)["id"] == food["id"]

@@ -82,12 +82,12 @@ def _told_apart(
     name alone matches them all and asks which.
     """
 
-    shown = [
+    shown = sorted(
         f"{row['name']} ({row['organisation']})" if row["organisation"] else row["name"] for row in namesakes
-    ]
+    )
     if not organisation:
         raise BadInput(
-            f"{' and '.join(shown)} {'is' if len(shown) == 1 else 'are'} already here; to add a different person of the same name, "
+            f'"{name}" is already used by {" and ".join(shown)}; to add a different person of the same name, '
             "give their organisation with --org so that the two can be told apart."
         )
     for row in namesakes:
