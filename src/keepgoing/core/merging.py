@@ -111,8 +111,6 @@ def _reconcile(plan: MergePlan) -> None:
             aside.append(
                 f"consent: {merged.consent}" + (f" on {merged.consent_on}" if merged.consent_on else "")
             )
-    if merged.created_at < kept.created_at:
-        plan.updates["created_at"] = merged.created_at
     if merged.note and merged.note != kept.note:
         if kept.note is None:
             plan.updates["note"] = merged.note
