@@ -130,3 +130,20 @@ def test_a_dry_run_names_who_would_be_added_and_who_matched(kg, tmp_path, db_pat
     assert fingerprint(db_path) == before
     report = json.loads(kg("import", str(path), "--dry-run", "--json").stdout)
     assert len(report["people_added"]) == 25 and report["people_matched"] == ["Kerry-Ann Walsh"]
+
+
+def test_an_import_tells_people_who_share_a_name_apart_by_organisation(kg, tmp_path, db_path) -> None:
+    kg("add", "John Smith", "--org", "Tenants")
+    kg("add", "John Smith", "--org", "Food bank", "--yes")
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Company\nJohn Smith,Food bank\n")
+    report = json.loads(kg("import", str(path), "--json").stdout)
+    assert report["people_matched"] == ["John Smith"] and report["people_added"] == []
+    before = fingerprint(db_path)
+    path.write_text("Name,Company\nJohn Smith,\n")
+    _one_line(
+        kg("import", str(path), expect=1),
+        "people.csv, line 2",
+        'more than one person here is called "John Smith"',
+    )
+    assert fingerprint(db_path) == before

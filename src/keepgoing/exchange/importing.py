@@ -81,10 +81,14 @@ class Importer:
         self.by_key: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.people: dict[int, dict[str, Any]] = {}
+        # Names two people here share, each kept as "john smith (food bank)" (see `person.label`).
+        self.shared_names: set[str] = set()
         for row in store.rows(
             "SELECT id, name, name_key, email, cadence_days, created_at, last_contact_at FROM person"
         ):
             self.by_key[row["name_key"]] = row["id"]
+            if name_key(row["name"]) != row["name_key"]:
+                self.shared_names.add(name_key(row["name"]))
             if row["email"]:
                 self.by_email[row["email"].casefold()] = row["id"]
             self.people[row["id"]] = dict(row)
@@ -153,6 +157,14 @@ class Importer:
             details = checked_details(**{column: _text(fields.get(column)) for column in DETAIL_CHECKS})
             email = details.get("email")
             existing = self.by_key.get(key)
+            if existing is None and key in self.shared_names:
+                organisation = details.get("organisation")
+                existing = self.by_key.get(name_key(f"{name} ({organisation})")) if organisation else None
+                if existing is None:
+                    raise BadInput(
+                        f'more than one person here is called "{name}", told apart by organisation: give '
+                        "the organisation of the one meant (add another of that name with keepgoing add --org)"
+                    )
             if existing is None:
                 existing = self.by_loose.get(loose_key(name))
             sharing = self.by_email.get(email.casefold()) if email else None
