@@ -163,7 +163,13 @@ def close_name(store: Store, name: str) -> str | None:
         "SELECT p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
     ):
         other = loose_key(row["k"])
-        ratio = 1.0 if other == loose else difflib.SequenceMatcher(None, loose, other).ratio()
+        if other == loose:
+            ratio = 1.0
+        else:
+            pair = difflib.SequenceMatcher(None, loose, other)
+            # The quick upper bounds first: most names are nothing alike, and cost almost nothing.
+            fast = pair.real_quick_ratio() >= CLOSE_RATIO and pair.quick_ratio() >= CLOSE_RATIO
+            ratio = pair.ratio() if fast else 0.0
         if ratio >= CLOSE_RATIO and (best is None or ratio > best[0]):
             best = (ratio, row["name"])
     return best[1] if best else None
