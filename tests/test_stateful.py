@@ -22,6 +22,7 @@ from keepgoing.core.followups import (
     open_follow_ups,
     reopen_follow_up,
 )
+from keepgoing.core.merging import merge_people
 from keepgoing.core.people import (
     add_person,
     archive_person,
@@ -66,7 +67,7 @@ class Keepgoing(RuleBasedStateMachine):
 
     @rule(name=st.sampled_from(NAMES), cadence=st.sampled_from([7, 14, 30]))
     def add(self, name: str, cadence: int) -> None:
-        if name in self.model:
+        if name in self.model or any(name in p["aliases"] for p in self.model.values()):
             try:
                 add_person(self.store, name, now=self.now, cadence_days=cadence)
             except BadInput:
@@ -78,6 +79,7 @@ class Keepgoing(RuleBasedStateMachine):
             "created": self.today,
             "archived": False,
             "paused": None,
+            "aliases": set(),
         }
 
     def last(self, name: str) -> date | None:
@@ -215,17 +217,32 @@ class Keepgoing(RuleBasedStateMachine):
         resume_person(self.store, name, now=self.now)
         self.model[name].update(archived=False, paused=None)
 
+    @precondition(lambda self: len(self.model) > 1)
+    @rule(data=st.data())
+    def merge(self, data) -> None:
+        merged = data.draw(st.sampled_from(sorted(self.model)))
+        kept = data.draw(st.sampled_from(sorted(set(self.model) - {merged})))
+        merge_people(self.store, merged, kept, now=self.now)
+        gone = self.model.pop(merged)
+        self.model[kept]["aliases"] |= {merged} | gone["aliases"]
+        for talk in self.talks.values():
+            if merged in talk["people"]:
+                talk["people"] = (talk["people"] - {merged}) | {kept}
+        for promise in self.promises.values():
+            if promise["person"] == merged:
+                promise["person"] = kept
+
     @precondition(lambda self: self.model)
     @rule(data=st.data())
     def forget(self, data) -> None:
         name = data.draw(st.sampled_from(sorted(self.model)))
         forget_person(self.store, name)
-        del self.model[name]
+        known_as = {name} | self.model.pop(name)["aliases"]
         for cid, talk in list(self.talks.items()):
             talk["people"].discard(name)
             if not talk["people"]:
                 del self.talks[cid]
-            elif talk["mentions"] == name:
+            elif talk["mentions"] in known_as:
                 talk["mentions"] = REDACTED
         self.promises = {k: v for k, v in self.promises.items() if v["person"] != name}
         for promise in self.promises.values():

@@ -32,6 +32,23 @@ class BadInput(KeepgoingError):
     pass
 
 
+class CloseName(BadInput):
+    """A new name very like someone already here: `typed` as given, `known` the name it is like."""
+
+    def __init__(self, message: str, typed: str, known: str):
+        super().__init__(message)
+        self.typed = typed
+        self.known = known
+
+
+class SameName(BadInput):
+    """A new person with the name of someone already here: `shown`, how those are shown."""
+
+    def __init__(self, message: str, shown: list[str]):
+        super().__init__(message)
+        self.shown = shown
+
+
 class StoreError(KeepgoingError):
     """The store cannot be opened or used (missing, corrupt, too new)."""
 

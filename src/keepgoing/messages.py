@@ -97,8 +97,20 @@ WROTE = "Wrote {path} ({format}: {summary})."
 IMPORTED = "{verb} {people} ({matched} already here, matched), {conversations} and {follow_ups} from {file}."
 IMPORT_SKIPPED = "Skipped {count} already in the store."
 IMPORT_NOTE = "Note: {note}"
+IMPORT_WOULD_ADD = "Would add: {names}."
+IMPORT_WOULD_MATCH = "Already here (matched): {names}."
 DRY_RUN = "Dry run: nothing was changed."
 
+CLOSE_NAME_QUESTION = '"{typed}" is very like {known}, who is already here. Add "{typed}" as a new person?'
+MERGE_QUESTION = (
+    "Merge {merged} into {kept}? Everything of {merged} moves to {kept}, and {merged} becomes an alias."
+)
+MERGE_WOULD = 'Would move {what} from {merged} to {kept}; "{merged}" would become an alias. Nothing changed.'
+MERGED = 'Merged {merged} into {kept}: moved {what}; "{merged}" is now an alias.'
+MERGE_SHARED = "Kept once, as they were with both: {what}."
+MERGE_FILLED = "Taken from the merged card: {what}."
+MERGE_SET_ASIDE = "Details that differed are kept as {notes}."
+SAME_NAME_QUESTION = "There is already {shown}. Add another person of that name, of {org}?"
 FORGET_QUESTION = "Forget {name} and everything said only about them? This cannot be undone."
 FORGOTTEN = (
     "Forgot {name}: {conversations} and {follow_ups} erased; removed from {groups}; "

@@ -176,6 +176,18 @@ def fold(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def loose_key(value: str) -> str:
+    """A name with only its letters and digits, accents and case set aside: "Kerry-Ann", "kerry ann" and "KERRYANN" are one."""
+    return "".join(c for c in fold(value) if c.isalnum())
+
+
+def loose_words(value: str) -> list[str]:
+    """The loose keys of a name's words, split at spaces and also at hyphens and apostrophes ("o'connor" is "oconnor", "o", "connor")."""
+    words = [loose_key(word) for word in name_key(value).split()]
+    parts = [loose_key(part) for part in re.split(r"[\W_]+", fold(value))]
+    return [word for word in dict.fromkeys([*words, *parts]) if word]
+
+
 def clean_tag(value: str) -> str:
     return clean_name(value, "tag").casefold()
 

@@ -26,6 +26,7 @@ MODULES = (
     "followup_commands",
     "correction_commands",
     "people_commands",
+    "merge_command",
     "coproduction_commands",
     "exchange_commands",
     "insight_commands",
@@ -40,6 +41,7 @@ COMMANDS = {
     **dict.fromkeys(("followups", "done"), "followup_commands"),
     **dict.fromkeys(("amend", "unlog", "followup"), "correction_commands"),
     **dict.fromkeys(("add", "people", "show", "edit", "pause", "resume", "archive"), "people_commands"),
+    "merge": "merge_command",
     **dict.fromkeys(
         ("note", "ideas", "idea", "win", "wins", "spread", "snooze", "jot", "group"), "coproduction_commands"
     ),

@@ -171,6 +171,8 @@ def _write(fmt: str, store, out, selection, now, tick) -> dict[str, int]:
         "keepgoing import backup.json   (a keepgoing export)",
         "keepgoing import contacts.vcf --dry-run   (see what would happen first)",
         "keepgoing import people.csv   (columns: name, email, phone, organisation, tags, rhythm)",
+        "keepgoing import people.csv   (also First name, Surname, Mobile, E-mail, Notes, Company, Job title ...)",
+        'keepgoing import people.csv --columns "Surname=last_name,Mob=phone,Home phone=skip"',
     ),
 )
 def import_(
@@ -181,6 +183,14 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
     ] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="For a CSV: what its headings hold, as Heading=field pairs (fields: name, first_name, "
+            "last_name, phone, email, organisation, role, note, tags, aliases, rhythm, prefers, or skip).",
+        ),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -199,6 +209,7 @@ def import_(
             dry_run=dry_run,
             now=clock.now(),
             tick=tick,
+            columns=columns,
         )
     if json_out:
         emit_json(report.to_json())
@@ -221,4 +232,21 @@ def import_(
     for note in report.notes:
         say(messages.IMPORT_NOTE.format(note=user(note)))
     if dry_run:
+        for template, names in (
+            (messages.IMPORT_WOULD_ADD, report.people_added),
+            (messages.IMPORT_WOULD_MATCH, report.people_matched),
+        ):
+            if names:
+                say(template.format(names=_first_names(names)))
         say(messages.DRY_RUN)
+
+
+# How many names a dry run of an import lists before it gives a count.
+NAMES_SHOWN = 20
+
+
+def _first_names(names: list[str]) -> str:
+    """ "Ann Lee, Bob Marsh and 12 more": the first `NAMES_SHOWN`, then how many more."""
+    shown = ", ".join(user(name) for name in names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")

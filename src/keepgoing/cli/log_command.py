@@ -5,9 +5,10 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli import prompts
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
-from keepgoing.cli.prompts import ask, choose, interactive
+from keepgoing.cli.prompts import ask, choose, confirm, interactive
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
@@ -43,6 +44,7 @@ def _ask(store) -> tuple[list[str], str, str | None]:
         "keepgoing log Ann Bob --via cuppa --when yesterday --wellbeing 4",
         'keepgoing log "Jo Bloggs" --new --via text',
         'keepgoing log sam --no-answer --via phone --note "Rang twice, no voicemail"',
+        'keepgoing log "Kerry Anne Walsh" --new --yes   (a new person, though Kerry-Ann Walsh is here)',
         'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log   (on a terminal: asks who, how and what was said)",
@@ -85,6 +87,12 @@ def log(
         typer.Option("--due", help='When the follow-up is due: friday, "in 2 weeks", 2026-12-01.'),
     ] = None,
     new: Annotated[bool, typer.Option("--new", help="Add anyone not already known.")] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="With --new: add a name even when it is very like someone already here."
+        ),
+    ] = False,
     feeling: Annotated[
         str | None, typer.Option("--feeling", help="How they said they were, in a word: tired, hopeful ...")
     ] = None,
@@ -131,24 +139,36 @@ def log(
     store = open_store(db, create=True)
     if not names:
         names, via, note = _ask(store)
-    logged = log_conversation(
-        store,
-        names,
-        via=via,
-        occurred_at=moment.instant(now),
-        time_given=moment.time_given,
-        now=now,
-        note=note,
-        wellbeing=wellbeing,
-        follow_up=follow_up,
-        follow_up_due=due_day,
-        create_missing=new,
-        logged_by=worker(),
-        feeling=feeling,
-        ideas=idea,
-        group=group,
-        reached=not no_answer,
-    )
+    from keepgoing.errors import CloseName
+
+    def log_it(allow_close: bool):
+        return log_conversation(
+            store,
+            names,
+            via=via,
+            occurred_at=moment.instant(now),
+            time_given=moment.time_given,
+            now=now,
+            note=note,
+            wellbeing=wellbeing,
+            follow_up=follow_up,
+            follow_up_due=due_day,
+            create_missing=new,
+            allow_close=allow_close,
+            logged_by=worker(),
+            feeling=feeling,
+            ideas=idea,
+            group=group,
+            reached=not no_answer,
+        )
+
+    try:
+        logged = log_it(yes)
+    except CloseName as close:
+        if not prompts.can_ask():
+            raise
+        confirm(messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False)
+        logged = log_it(True)
     if json_out:
         data = {
             "conversation": logged.conversation.to_json(),

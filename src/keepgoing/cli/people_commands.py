@@ -39,6 +39,7 @@ TagOption = Annotated[
     epilog=examples(
         'keepgoing add "Sam Okafor" --every 2w --prefers phone --tag partner',
         'keepgoing add "Priya Shah" --org "Food bank" --alias Pri --email priya@example.org',
+        'keepgoing add "John Smith" --org "Food bank" --yes   (another John Smith: both then show their organisation)',
     ),
 )
 def add(
@@ -72,34 +73,58 @@ def add(
     consent_channels: ConsentChannelsOption = None,
     consent_note: ConsentNoteOption = None,
     worker: WorkerOption = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Add them even though someone of the same name is here (give --org)."
+        ),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Add a person to keep in touch with."""
+    from keepgoing.cli import prompts
     from keepgoing.core.people import add_person
+    from keepgoing.errors import SameName
     from keepgoing.settings import worker as me
 
     now = clock.now()
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db, create=True)
-    person = add_person(
-        store,
-        name,
-        now=now,
-        organisation=org,
-        role=role,
-        tags=tag,
-        cadence_days=cadence,
-        prefers=prefers,
-        phone=phone,
-        email=email,
-        aliases=alias,
-        note=note,
-        consent=consent_given,
-        worker=worker if worker is not None else getattr(store, "team_worker", None),
-        by=me(),
-    )
+
+    def add_them(same_name: bool):
+        return add_person(
+            store,
+            name,
+            now=now,
+            organisation=org,
+            role=role,
+            tags=tag,
+            cadence_days=cadence,
+            prefers=prefers,
+            phone=phone,
+            email=email,
+            aliases=alias,
+            note=note,
+            consent=consent_given,
+            worker=worker if worker is not None else getattr(store, "team_worker", None),
+            by=me(),
+            same_name=same_name,
+        )
+
+    try:
+        person = add_them(yes)
+    except SameName as same:
+        if not prompts.can_ask():
+            raise
+        prompts.confirm(
+            messages.SAME_NAME_QUESTION.format(
+                shown=" and ".join(user(s) for s in same.shown), org=user(org or "")
+            ),
+            False,
+        )
+        person = add_them(True)
     from keepgoing.core.matching import lookalike
 
     twin = lookalike(store, person.name)
@@ -111,7 +136,7 @@ def add(
     how = f", by {person.prefers}" if person.prefers else ""
     say(
         messages.ADDED.format(
-            name=user(person.name),
+            name=user(person.label),
             rhythm=describe_rhythm(person.cadence_days),
             how=how,
             next=_next(person, "first due"),

@@ -377,7 +377,7 @@ def person_card(
     wellbeing: Sequence[int] = (),
 ) -> None:
     out = console()
-    out.print(_t(person.name, "bold"))
+    out.print(_t(person.label, "bold"))
     card = Table.grid(padding=(0, 2))
     card.add_column(style="dim")
     card.add_column()

@@ -8,11 +8,11 @@ from typing import Any
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
-from keepgoing.core.matching import find_person
+from keepgoing.core.matching import close_name, find_person
 from keepgoing.core.people import add_person
 from keepgoing.core.person import Person, get_person, iso
 from keepgoing.core.rhythm import refresh_contacts
-from keepgoing.errors import BadInput, NotFound
+from keepgoing.errors import BadInput, CloseName, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean_name, limit, name_key, optional, required
@@ -86,9 +86,12 @@ class Logged:
 
 
 def _resolve(
-    store: Store, names: list[str], *, create_missing: bool, now: datetime
+    store: Store, names: list[str], *, create_missing: bool, now: datetime, allow_close: bool = False
 ) -> tuple[list[Person], list[str], list[tuple[str, str]]]:
     """The people named; with `create_missing`, anyone who matches nobody is added.
+
+    A new name very like someone already here (`matching.close_name`) raises
+    `CloseName` unless `allow_close`: the user is asked, or told to say so.
 
     Returns the people, the names added, and (typed, matched) pairs where a
     name given with --new turned out to be someone already known.
@@ -105,7 +108,16 @@ def _resolve(
                 if name_key(raw) not in {name_key(person.name), *map(name_key, person.aliases)}:
                     matched.append((raw.strip(), person.name))
             except NotFound:
-                person = add_person(store, clean_name(raw), now=now)
+                new_name = clean_name(raw)
+                known = None if allow_close else close_name(store, new_name)
+                if known is not None:
+                    raise CloseName(
+                        f'"{new_name}" is very like {known}, who is already here: to log with them, '
+                        "give their name; to add a new person anyway, add --yes.",
+                        new_name,
+                        known,
+                    ) from None
+                person = add_person(store, new_name, now=now)
                 created.append(person.name)
         else:
             person = find_person(store, raw, purpose="log")
@@ -222,6 +234,7 @@ def log_conversation(
     follow_up: str | None = None,
     follow_up_due: date | None = None,
     create_missing: bool = False,
+    allow_close: bool = False,
     logged_by: str | None = None,
     feeling: str | None = None,
     ideas: list[str] | None = None,
@@ -264,7 +277,9 @@ def log_conversation(
             found = find_group(store, group)
             # A group meets its own way (in person unless set): never one member's preference.
             group_id, group_name, group_via = found.id, found.name, found.via or "cuppa"
-        people, created, matched = _resolve(store, names, create_missing=create_missing, now=now)
+        people, created, matched = _resolve(
+            store, names, create_missing=create_missing, now=now, allow_close=allow_close
+        )
         via = via or group_via or people[0].prefers or "other"
         conversation_id = store.insert(
             "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id, "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from keepgoing.core.person import Person, get_person
+from keepgoing.core.person import Person, get_person, label
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.text import fold, name_key, require_letter
+from keepgoing.text import loose_key, loose_words, name_key, require_letter
 
 MAX_CANDIDATES_SHOWN = 8
 
@@ -48,21 +48,25 @@ def find_person(store: Store, query: str, *, purpose: str = "") -> Person:
     where = "{col} = :exact OR {col} LIKE :prefix ESCAPE '\\' OR {col} LIKE :word ESCAPE '\\'"
     hits: dict[int, tuple[int, str]] = {}
     for row in store.rows(
-        f"SELECT id, name, name_key AS k FROM person WHERE {where.format(col='name_key')}", params
+        f"SELECT id, name, name_key AS k, organisation FROM person WHERE {where.format(col='name_key')}",
+        params,
     ):
-        tier = match_tier(key, row["k"])
-        if tier is not None:
-            hits[row["id"]] = (tier, row["name"])
+        # Someone who shares their name is keyed "john smith (food bank)": the name alone is a whole match.
+        tiers = [
+            t for t in (match_tier(key, row["k"]), match_tier(key, name_key(row["name"]))) if t is not None
+        ]
+        if tiers:
+            hits[row["id"]] = (min(tiers), label(row["name"], row["k"], row["organisation"]))
     for row in store.rows(
-        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id "
-        f"WHERE {where.format(col='a.alias_key')}",
+        "SELECT p.id, p.name, p.name_key, p.organisation, a.alias_key AS k FROM alias a "
+        f"JOIN person p ON p.id = a.person_id WHERE {where.format(col='a.alias_key')}",
         params,
     ):
         tier = match_tier(key, row["k"])
         if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
-            hits[row["id"]] = (tier, row["name"])
+            hits[row["id"]] = (tier, label(row["name"], row["name_key"], row["organisation"]))
     if not hits:
-        hits = _accent_blind_hits(store, key)
+        hits = _loose_hits(store, key)
     if not hits:
         raise NotFound(_not_found_message(store, query, key, purpose))
     best = min(tier for tier, _ in hits.values())
@@ -107,18 +111,68 @@ def lookalike(store: Store, name: str) -> str | None:
     return row["name"] if row else None
 
 
-def _accent_blind_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
-    """The same tiers with accents ignored: a slower scan, only when nothing matched exactly."""
-    folded = fold(key)
+def loose_tier(query: str, key: str) -> int | None:
+    """`match_tier` with spaces, hyphens, apostrophes, accents and case set aside ("kerry ann" finds "Kerry-Ann Walsh")."""
+    loose = loose_key(query)
+    if not loose:
+        return None
+    whole = loose_key(key)
+    if whole == loose:
+        return 0
+    words = loose_words(key)
+    if loose in words:
+        return 1
+    if whole.startswith(loose) or any(word.startswith(loose) for word in words):
+        return 2
+    return None
+
+
+def _loose_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
+    """The same tiers on loose keys (see `loose_tier`): a slower scan, only when nothing matched as typed."""
     hits: dict[int, tuple[int, str]] = {}
     for row in store.stream(
-        "SELECT id, name, name_key AS k FROM person UNION ALL "
-        "SELECT p.id, p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
+        "SELECT id, name, name_key, organisation, name_key AS k FROM person UNION ALL "
+        "SELECT p.id, p.name, p.name_key, p.organisation, a.alias_key AS k FROM alias a "
+        "JOIN person p ON p.id = a.person_id"
     ):
-        tier = match_tier(folded, fold(row["k"]))
+        tier = loose_tier(key, row["k"])
         if tier is not None and tier < hits.get(row["id"], (9, ""))[0]:
-            hits[row["id"]] = (tier, row["name"])
+            hits[row["id"]] = (tier, label(row["name"], row["name_key"], row["organisation"]))
     return hits
+
+
+# How alike two loose keys must be (difflib's ratio) for a new name to be asked about:
+# one letter in a name of ten or more ("Kerry Anne Walsh" beside "Kerry-Ann Walsh").
+CLOSE_RATIO = 0.9
+
+
+def close_name(store: Store, name: str) -> str | None:
+    """The name of someone already here whom a new `name` is very like, or None.
+
+    Alike means the same letters (spaces, hyphens, apostrophes, accents and case
+    aside), or one letter apart in a longer name.
+    """
+    import difflib
+
+    loose = loose_key(name)
+    if not loose:
+        return None
+    best: tuple[float, str] | None = None
+    for row in store.stream(
+        "SELECT p.name, p.name_key AS k FROM person p UNION ALL "
+        "SELECT p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
+    ):
+        other = loose_key(row["k"])
+        if other == loose:
+            ratio = 1.0
+        else:
+            pair = difflib.SequenceMatcher(None, loose, other)
+            # The quick upper bounds first: most names are nothing alike, and cost almost nothing.
+            fast = pair.real_quick_ratio() >= CLOSE_RATIO and pair.quick_ratio() >= CLOSE_RATIO
+            ratio = pair.ratio() if fast else 0.0
+        if ratio >= CLOSE_RATIO and (best is None or ratio > best[0]):
+            best = (ratio, row["name"])
+    return best[1] if best else None
 
 
 def _not_found_message(store: Store, query: str, key: str, purpose: str) -> str:

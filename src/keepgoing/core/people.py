@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from keepgoing.core.matching import find_person
+from keepgoing.core.matching import find_person, like_escape
 from keepgoing.core.person import (
     DEFAULT_CADENCE_DAYS,
     PERSON_COLUMNS,
@@ -14,7 +14,7 @@ from keepgoing.core.person import (
     next_due,
 )
 from keepgoing.core.person_fields import DETAIL_CHECKS, check_cadence, check_how_many, checked_details
-from keepgoing.errors import BadInput, EditConflict
+from keepgoing.errors import BadInput, EditConflict, SameName
 from keepgoing.storage import Store
 from keepgoing.text import clean_name, clean_tag, name_key, worker_key
 
@@ -40,7 +40,9 @@ def list_people(
     with store.read():
         people = {
             row["id"]: Person.from_row(row)
-            for row in store.rows(f"SELECT {PERSON_COLUMNS} FROM person {where} ORDER BY name_key", params)
+            for row in store.rows(
+                f"SELECT {PERSON_COLUMNS}, name_key FROM person {where} ORDER BY name_key", params
+            )
         }
         for row in store.rows("SELECT person_id, alias FROM alias ORDER BY alias_key"):
             if row["person_id"] in people:
@@ -60,6 +62,54 @@ def _ensure_free(store: Store, key: str, shown: str, *, except_person: int | Non
     )
     if row is not None and row["id"] != except_person:
         raise BadInput(f'"{shown}" is already used by {row["name"]}; names must be unique.')
+
+
+def _namesakes(store: Store, key: str) -> list[Any]:
+    """The people whose own name has this key: "John Smith", and "John Smith (Tenants)"."""
+    rows = store.rows(
+        "SELECT id, name, name_key, organisation FROM person WHERE name_key = :k OR name_key LIKE :p ESCAPE '\\'",
+        {"k": key, "p": like_escape(key) + " (%"},
+    )
+    return [row for row in rows if name_key(row["name"]) == key]
+
+
+def _told_apart(
+    store: Store, name: str, organisation: str | None, namesakes: list[Any], same_name: bool
+) -> str:
+    """The name key of a new person who shares `name`, once they can be told apart by organisation.
+
+    The namesakes already here are keyed with their organisation too, so the
+    name alone matches them all and asks which.
+    """
+
+    shown = sorted(
+        f"{row['name']} ({row['organisation']})" if row["organisation"] else row["name"] for row in namesakes
+    )
+    if not organisation:
+        raise BadInput(
+            f'"{name}" is already used by {" and ".join(shown)}; to add a different person of the same name, '
+            "give their organisation with --org so that the two can be told apart."
+        )
+    for row in namesakes:
+        if not row["organisation"]:
+            raise BadInput(
+                f"{row['name']} is already here, with no organisation; give them theirs first "
+                f'(keepgoing edit "{row["name"]}" --org ...) so that the two can be told apart.'
+            )
+        if name_key(row["organisation"]) == name_key(organisation):
+            raise BadInput(f"{row['name']} ({row['organisation']}) is already here.")
+    if not same_name:
+        raise SameName(
+            f"There is already {' and '.join(shown)}; to add {name} ({organisation}) as someone else, "
+            "confirm, or add --yes.",
+            shown,
+        )
+    for row in namesakes:
+        key = name_key(f"{row['name']} ({row['organisation']})")
+        if key != row["name_key"]:
+            _ensure_free(store, key, f"{row['name']} ({row['organisation']})")
+            store.run("UPDATE person SET name_key = :k WHERE id = :id", {"k": key, "id": row["id"]})
+    return name_key(f"{name} ({organisation})")
 
 
 def _add_aliases_and_tags(
@@ -117,8 +167,14 @@ def add_person(
     consent: dict[str, Any] | None = None,
     worker: str | None = None,
     by: str | None = None,
+    same_name: bool = False,
 ) -> Person:
-    """Add someone; `worker` is their key worker, `by` who added them."""
+    """Add someone; `worker` is their key worker, `by` who added them.
+
+    Someone of the same name may be added, with `same_name` (asked for by
+    `SameName` otherwise), when the organisations tell the two apart: each is
+    then kept, shown and matched as "John Smith (Food bank)" (`person.label`).
+    """
     name = clean_name(name)
     cadence = check_cadence(cadence_days or DEFAULT_CADENCE_DAYS)
     details = checked_details(
@@ -137,6 +193,9 @@ def add_person(
         **(consent or {}),
     }
     with store.write():
+        namesakes = _namesakes(store, fields["name_key"])
+        if namesakes:
+            fields["name_key"] = _told_apart(store, name, details.get("organisation"), namesakes, same_name)
         _ensure_free(store, fields["name_key"], name)
         person_id = store.insert(
             f"INSERT INTO person ({', '.join(fields)}) "
@@ -210,6 +269,16 @@ def edit_person(
         changed = [c for c in updates if c not in ("name_key", "due_on")]
         if "consent" in changed and "consent_on" in changed:
             changed.remove("consent_on")  # the day consent changed goes with the change
+        if person.label != person.name and "organisation" in updates and "name" not in updates:
+            # Someone who shares their name is keyed by it with their organisation (see `_told_apart`).
+            if not updates["organisation"]:
+                raise BadInput(
+                    f"{person.label} shares a name with someone else and is told apart by organisation; "
+                    "give another organisation rather than none."
+                )
+            shown = f"{person.name} ({updates['organisation']})"
+            updates["name_key"] = name_key(shown)
+            _ensure_free(store, updates["name_key"], shown, except_person=person.id)
         for table, column, word, given, key in (
             ("person_tag", "tag", "tag", remove_tags, clean_tag),
             ("alias", "alias_key", "alias", remove_aliases, name_key),

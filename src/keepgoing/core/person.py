@@ -44,6 +44,12 @@ class Person:
     updated_by: str | None = None
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # How they are shown and matched: their name, or "John Smith (Food bank)" when
+    # someone else has the same name (see `label`).
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.name
 
     @classmethod
     def from_row(cls, row: Any) -> Person:
@@ -55,6 +61,8 @@ class Person:
             elif ("person", column) in DAYS:
                 value = as_date(value)
             values[column] = value
+        if "name_key" in row.keys():  # noqa: SIM118 (`in` on an sqlite3.Row looks at the values)
+            values["label"] = label(row["name"], row["name_key"], row["organisation"])
         return cls(**values)
 
     def is_due(self, today: date) -> bool:
@@ -81,6 +89,7 @@ class Person:
         return {
             "id": self.id,
             "name": self.name,
+            "label": self.label,
             "aliases": self.aliases,
             "tags": self.tags,
             "organisation": self.organisation,
@@ -132,8 +141,22 @@ PERSON_FIELDS = tuple(f.name for f in fields(Person) if f.name in COLUMNS["perso
 PERSON_COLUMNS = ", ".join(PERSON_FIELDS)
 
 
+def label(name: str, key: str, organisation: str | None) -> str:
+    """A person as shown and matched: "John Smith", or "John Smith (Food bank)" when they share the name.
+
+    Two people may share a name when their organisations differ: each one's
+    name key (unique) is then the name with the organisation, "john smith
+    (food bank)", and the name alone is ambiguous (`people.add_person`).
+    """
+    from keepgoing.text import name_key
+
+    if organisation and key != name_key(name):
+        return f"{name} ({organisation})"
+    return name
+
+
 def get_person(store: Store, person_id: int) -> Person:
-    row = store.row(f"SELECT {PERSON_COLUMNS} FROM person WHERE id = :id", {"id": person_id})
+    row = store.row(f"SELECT {PERSON_COLUMNS}, name_key FROM person WHERE id = :id", {"id": person_id})
     if row is None:
         raise NotFound(f"No person with id {person_id}.")
     person = Person.from_row(row)

@@ -31,7 +31,7 @@ from keepgoing.errors import BadInput
 from keepgoing.storage import Store
 from keepgoing.storage.numbers import highest_given, move_past_given
 from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
-from keepgoing.text import clean_name, clean_tag, name_key, optional, required, worker_key
+from keepgoing.text import clean_name, clean_tag, loose_key, name_key, optional, required, worker_key
 
 BATCH = 5_000
 TABLES = ("person", "conversation", "follow_up", "community_group", "person_note", "idea", "win")
@@ -81,15 +81,24 @@ class Importer:
         self.by_key: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.people: dict[int, dict[str, Any]] = {}
+        # Names two people here share, each kept as "john smith (food bank)" (see `person.label`).
+        self.shared_names: set[str] = set()
         for row in store.rows(
             "SELECT id, name, name_key, email, cadence_days, created_at, last_contact_at FROM person"
         ):
             self.by_key[row["name_key"]] = row["id"]
+            if name_key(row["name"]) != row["name_key"]:
+                self.shared_names.add(name_key(row["name"]))
             if row["email"]:
                 self.by_email[row["email"].casefold()] = row["id"]
             self.people[row["id"]] = dict(row)
         for row in store.rows("SELECT person_id, alias_key FROM alias"):
             self.by_key[row["alias_key"]] = row["person_id"]
+        # The same names with spaces, hyphens, apostrophes, accents and case set aside
+        # (`text.loose_key`); None where two people share one, so it matches neither.
+        self.by_loose: dict[str, int | None] = {}
+        for key, person_id in self.by_key.items():
+            self._know_loosely(key, person_id)
         self.was_empty = not self.people
         # Past the highest number ever given: one removed is never given out again.
         self.given = {table: highest_given(store, table) for table in TABLES}
@@ -107,6 +116,13 @@ class Importer:
             "conversation_person": [],
             "follow_up": [],
         }
+
+    def _know_loosely(self, key: str, person_id: int) -> None:
+        loose = loose_key(key)
+        if self.by_loose.get(loose, person_id) != person_id:
+            self.by_loose[loose] = None
+        else:
+            self.by_loose[loose] = person_id
 
     def reserve(self, table: str, wanted: list[Any]) -> None:
         """Keep fresh ids clear of the ids a file will ask for (see `_new_id`)."""
@@ -141,6 +157,16 @@ class Importer:
             details = checked_details(**{column: _text(fields.get(column)) for column in DETAIL_CHECKS})
             email = details.get("email")
             existing = self.by_key.get(key)
+            if existing is None and key in self.shared_names:
+                organisation = details.get("organisation")
+                existing = self.by_key.get(name_key(f"{name} ({organisation})")) if organisation else None
+                if existing is None:
+                    raise BadInput(
+                        f'more than one person here is called "{name}", told apart by organisation: give '
+                        "the organisation of the one meant (add another of that name with keepgoing add --org)"
+                    )
+            if existing is None:
+                existing = self.by_loose.get(loose_key(name))
             sharing = self.by_email.get(email.casefold()) if email else None
             if existing is None and sharing is not None:
                 # Two different names are never merged on an email alone: one address
@@ -197,6 +223,7 @@ class Importer:
         columns = ", ".join(row)
         self.store.run(f"INSERT INTO person ({columns}) VALUES ({', '.join(':' + c for c in row)})", row)
         self.by_key[key] = person_id
+        self._know_loosely(key, person_id)
         if email:
             self.by_email[email.casefold()] = person_id
         for alias in aliases:
@@ -210,6 +237,7 @@ class Importer:
                 {"p": person_id, "a": alias, "k": alias_key},
             )
             self.by_key[alias_key] = person_id
+            self._know_loosely(alias_key, person_id)
         for tag in tags:
             self.store.run(
                 "INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag}

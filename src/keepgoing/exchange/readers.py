@@ -14,10 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from keepgoing.errors import BadInput
+from keepgoing.errors import BadInput, UsageError
 from keepgoing.exchange.importing import Importer, ImportProblem, ImportReport
 from keepgoing.exchange.sections import ITEM
 from keepgoing.storage import Store
+from keepgoing.text import loose_key
 
 FORMATS = ("json", "csv", "vcard")
 
@@ -49,15 +50,27 @@ def import_file(
     dry_run: bool = False,
     now: datetime,
     tick: Callable[[], None] = lambda: None,
+    columns: str | None = None,
 ) -> ImportReport:
-    """Import `path` in one transaction; with `dry_run`, report and roll back."""
+    """Import `path` in one transaction; with `dry_run`, report and roll back.
+
+    `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold.
+    """
     kind = detect_format(path, format)
+    mapping = parse_columns(columns) if columns is not None else None
+    if mapping is not None and kind != "csv":
+        raise UsageError("--columns is for a CSV file; a JSON export and a vCard say what each field is.")
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     if kind == "json":
         return _import_json(store, path, report, now=now, tick=tick)
     from keepgoing.reading import MAX_IMPORT_BYTES, MAX_TEXT_LINE, MAX_VCARD_BYTES, open_regular
 
-    read = _read_csv if kind == "csv" else _read_vcard
+    def read(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
+        if kind == "csv":
+            _read_csv(importer, text, name, tick, mapping)
+        else:
+            _read_vcard(importer, text, name, tick)
+
     with open_regular(path, limit=MAX_IMPORT_BYTES if kind == "csv" else MAX_VCARD_BYTES) as raw:
         raw.max_line = MAX_TEXT_LINE  # type: ignore[attr-defined]
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
@@ -429,39 +442,74 @@ def _refs(item: dict, id_key: str, name_key_: str, ids: dict, names: dict, where
 
 # --- a CSV of people --------------------------------------------------------------
 
-COLUMNS = {
-    "name": "name",
-    "full name": "name",
-    "display name": "name",
-    "email": "email",
-    "e-mail": "email",
-    "email address": "email",
-    "phone": "phone",
-    "telephone": "phone",
-    "mobile": "phone",
-    "phone number": "phone",
-    "organisation": "organisation",
-    "organization": "organisation",
-    "org": "organisation",
-    "company": "organisation",
-    "role": "role",
-    "title": "role",
-    "job title": "role",
-    "tags": "tags",
-    "tag": "tags",
-    "groups": "tags",
-    "categories": "tags",
-    "rhythm": "cadence_days",
-    "every": "cadence_days",
-    "cadence": "cadence_days",
-    "prefers": "prefers",
-    "channel": "prefers",
-    "aliases": "aliases",
-    "alias": "aliases",
-    "nickname": "aliases",
-    "note": "note",
-    "notes": "note",
+# The headings of a CSV of people, by field: keepgoing's own, and those UK spreadsheets and
+# address books use. Compared by `loose_key` ("E-mail", "e mail" and "EMAIL" are one heading).
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "display name", "contact name", "client name"),
+    "first_name": ("first name", "forename", "forenames", "given name", "first"),
+    "last_name": ("surname", "last name", "family name", "last"),
+    "email": ("email", "e-mail", "email address", "e-mail address"),
+    "phone": (
+        "phone",
+        "telephone",
+        "tel",
+        "tel no",
+        "mobile",
+        "mob",
+        "mobile number",
+        "mobile phone",
+        "phone number",
+        "telephone number",
+        "contact number",
+    ),
+    "organisation": ("organisation", "organization", "org", "company", "organisation name"),
+    "role": ("role", "title", "job title", "job"),
+    "tags": ("tags", "tag", "groups", "categories"),
+    "cadence_days": ("rhythm", "every", "cadence"),
+    "prefers": ("prefers", "channel"),
+    "aliases": ("aliases", "alias", "nickname", "known as"),
+    "note": ("note", "notes", "comments", "comment"),
 }
+COLUMNS = {loose_key(heading): column for column, headings in HEADINGS.items() for heading in headings}
+# What `--columns` may map a heading to: these words (or any heading above), or "skip".
+FIELD_WORDS = {
+    "name": "name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone": "phone",
+    "email": "email",
+    "organisation": "organisation",
+    "role": "role",
+    "note": "note",
+    "tags": "tags",
+    "aliases": "aliases",
+    "rhythm": "cadence_days",
+    "prefers": "prefers",
+}
+SKIP = "skip"
+
+
+def parse_columns(given: str) -> dict[str, tuple[str, str]]:
+    """`--columns "Surname=last_name,Mob=phone"`: each heading's loose key -> (the heading, its field or "skip")."""
+    mapping: dict[str, tuple[str, str]] = {}
+    for part in given.split(","):
+        if not part.strip():
+            continue
+        heading, equals, word = part.rpartition("=")
+        if not equals or not heading.strip() or not word.strip():
+            raise UsageError(
+                f'--columns takes Heading=field pairs split by commas ("Surname=last_name,Mob=phone"), not "{part.strip()}".'
+            )
+        key = loose_key(word)
+        fields = {loose_key(w): f for w, f in FIELD_WORDS.items()}
+        column = SKIP if key == SKIP else fields.get(key) or COLUMNS.get(key)
+        if column is None:
+            raise UsageError(
+                f'--columns: "{word.strip()}" is not a field keepgoing knows; use one of '
+                f"{', '.join(FIELD_WORDS)} or {SKIP}."
+            )
+        mapping[loose_key(heading)] = (heading.strip(), column)
+    return mapping
 
 
 def _csv_lines(text: TextIO, name: str) -> Iterator[str]:
@@ -492,13 +540,19 @@ def _delimiter(header: str) -> str:
             cells = next(csv.reader([header], delimiter=delimiter), [])
         except csv.Error:
             return (-1, 0)
-        known = sum(1 for cell in cells if " ".join(cell.strip().casefold().split()) in COLUMNS)
+        known = sum(1 for cell in cells if loose_key(cell) in COLUMNS)
         return (known, len(cells))
 
     return max(DELIMITERS, key=score)  # max keeps the first of equals: the comma
 
 
-def _read_csv(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
+def _read_csv(
+    importer: Importer,
+    text: TextIO,
+    name: str,
+    tick: Callable[[], None],
+    columns: dict[str, tuple[str, str]] | None = None,
+) -> None:
     lines = _csv_lines(text, name)
     first = next(lines, None)
     if first is None:
@@ -508,18 +562,11 @@ def _read_csv(importer: Importer, text: TextIO, name: str, tick: Callable[[], No
         header = next(reader)
     except csv.Error as exc:
         raise ImportProblem(f"{name}, line 1: {exc}.") from None
-    mapped = [COLUMNS.get(" ".join(h.strip().casefold().split())) for h in header]
-    if "name" not in mapped:
-        raise ImportProblem(f"{name}, line 1: there is no name column (columns: {', '.join(header)}).")
-    for field_name in dict.fromkeys(m for m in mapped if m):
-        same = [h for h, m in zip(header, mapped, strict=True) if m == field_name]
-        if len(same) > 1:
-            raise ImportProblem(
-                f"{name}, line 1: the columns {', '.join(same)} all mean {field_name}; keep one of them."
-            )
+    mapped = _map_headings(header, columns or {}, name)
     unknown = [h for h, m in zip(header, mapped, strict=True) if m is None and h.strip()]
     if unknown:
         importer.report.notes.append(f"{name}: columns not imported: {', '.join(unknown)}")
+    restored: list[tuple[int, str]] = []
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -527,11 +574,69 @@ def _read_csv(importer: Importer, text: TextIO, name: str, tick: Callable[[], No
             where = f"{name}, line {reader.line_num}"
             if len(row) > len(header):
                 raise ImportProblem(f"{where}: {len(row)} cells but only {len(header)} columns.")
-            fields = {m: cell for m, cell in zip(mapped, row, strict=False) if m and cell.strip()}
+            fields = {
+                m: cell for m, cell in zip(mapped, row, strict=False) if m and m != SKIP and cell.strip()
+            }
+            parts = [fields.pop(part, "").strip() for part in ("first_name", "last_name")]
+            if "name" not in fields and any(parts):
+                fields["name"] = " ".join(part for part in parts if part)
+            if "phone" in fields and (mobile := _uk_mobile(fields["phone"])):
+                fields["phone"] = mobile
+                restored.append((reader.line_num, mobile))
             importer.person(fields, where)
             tick()
     except csv.Error as exc:
         raise ImportProblem(f"{name}, line {reader.line_num}: {exc}.") from None
+    if restored:
+        shown = ", ".join(str(n) for n, _ in restored[:MAX_LINES_SHOWN])
+        more = len(restored) - MAX_LINES_SHOWN
+        shown += f" and {more} more" if more > 0 else ""
+        word, numbers = ("line", "the mobile number") if len(restored) == 1 else ("lines", "mobile numbers")
+        importer.report.notes.append(
+            f"{name}, {word} {shown}: {numbers} had lost the leading 0 (as spreadsheets drop it) and "
+            f"{'was' if len(restored) == 1 else 'were'} read with it ({restored[0][1]}"
+            f"{'' if len(restored) == 1 else ', ...'})"
+        )
+
+
+MAX_LINES_SHOWN = 20
+_LOST_ZERO = re.compile(r"7\d{9}")
+
+
+def _uk_mobile(cell: str) -> str | None:
+    """A UK mobile that lost its leading zero in a spreadsheet ("7700900202"), as 07700 900202; else None."""
+    digits = "".join(cell.split())
+    if not _LOST_ZERO.fullmatch(digits):
+        return None
+    return f"0{digits[:4]} {digits[4:]}"
+
+
+def _map_headings(header: list[str], columns: dict[str, tuple[str, str]], name: str) -> list[str | None]:
+    """Each heading's field: `--columns` first, then the usual headings (`HEADINGS`); None when unknown."""
+    keys = [loose_key(h) for h in header]
+    missing = [typed for k, (typed, _) in columns.items() if k not in keys]
+    if missing:
+        raise ImportProblem(
+            f'{name}, line 1: --columns names "{missing[0]}", which is not a heading of this file '
+            f"(its headings: {', '.join(header)})."
+        )
+    mapped = [columns[k][1] if k in columns else COLUMNS.get(k) for k in keys]
+    if not {"name", "first_name", "last_name"} & set(mapped):
+        unknown = [h for h, m in zip(header, mapped, strict=True) if m is None and h.strip()]
+        guess = (unknown or header)[0].strip()
+        raise ImportProblem(
+            f"{name}, line 1: there is no name column (columns: {', '.join(header)}); say which holds the "
+            f'name, for example: keepgoing import {name} --columns "{guess}=name" '
+            "(or first_name and last_name)."
+        )
+    for field_name in dict.fromkeys(m for m in mapped if m and m != SKIP):
+        same = [h for h, m in zip(header, mapped, strict=True) if m == field_name]
+        if len(same) > 1:
+            raise ImportProblem(
+                f"{name}, line 1: the columns {', '.join(same)} all mean {field_name}; keep one of them, "
+                f'or leave the others out with --columns "{same[-1]}=skip".'
+            )
+    return mapped
 
 
 # --- vCard (3.0 and 4.0) ----------------------------------------------------------
