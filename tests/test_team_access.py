@@ -267,17 +267,19 @@ def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path)
 
 def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db_path) -> None:
     database = db_path.rsplit("/", 1)[1]
-    # The store as 0007 left it: what 0008 adds taken away again, by the owner.
+    # The store as 0008 left it: what 0009 adds taken away again, by the owner (with the
+    # policies that read the shares).
     with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:
         conn.execute(f"SET ROLE {database}_owner")
-        conn.execute("DROP TABLE pending_cleanup")
-        conn.execute("UPDATE alembic_version SET version_num = '0007_numbers_and_times'")
+        conn.execute("DROP TABLE audit, person_share CASCADE")
+        conn.execute("DROP INDEX ix_conversation_logged_by")
+        conn.execute("UPDATE alembic_version SET version_num = '0008_pending_cleanup'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr
     assert "The team store needs an upgrade: ask whoever looks after it to run keepgoing upgrade" in told
     assert told.count("\n") == 1
     assert "needs an upgrade" in kg("upgrade", expect=1).stderr  # a worker cannot
-    assert stored(db_path, "SELECT version_num FROM alembic_version") == [("0007_numbers_and_times",)]
+    assert stored(db_path, "SELECT version_num FROM alembic_version") == [("0008_pending_cleanup",)]
     team.be(None)
     assert "newest schema" in kg("upgrade").stdout
     team.be(team.bob)

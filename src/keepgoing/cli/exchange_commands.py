@@ -128,6 +128,9 @@ def export(
 
         with target as out, progress("Exporting", total) as tick:
             counts = _write(fmt, store, out, selection, now, tick)
+        from keepgoing.core.audit import record
+
+        record(store, "export", records=f"{fmt}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     if output is not None:
         summary = ", ".join(plural(n, SINGULAR.get(what, what)) for what, n in counts.items())
         warn(messages.WROTE.format(path=user(str(output)), format=fmt, summary=summary))

@@ -48,6 +48,15 @@ def forget(
         return
     confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
     done = forget_person(store, person)
+    from keepgoing.core.audit import record
+
+    # The fact of the erasure and the record numbers, never the name.
+    record(
+        store,
+        "forget",
+        person_id=person.id,
+        records=f"erased {done.conversations_erased} conversations, {done.follow_ups_erased} follow-ups",
+    )
     say(
         messages.FORGOTTEN.format(
             name=user(done.name),

@@ -90,7 +90,8 @@ class PersonTagTable(SQLModel, table=True):
 
 class ConversationTable(SQLModel, table=True):
     __tablename__ = "conversation"
-    __table_args__ = NEVER_REUSED
+    # A worker sees whom they talked to lately (storage/team.py): their conversations by time.
+    __table_args__ = (Index("ix_conversation_logged_by", "logged_by", "occurred_at"), NEVER_REUSED)
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(index=True)
@@ -232,3 +233,39 @@ class PendingCleanupTable(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     requested_at: datetime
     requested_by: str | None = Field(default=None, max_length=200)
+
+
+class PersonShareTable(SQLModel, table=True):
+    """In a team store: a person a manager shared with a worker who is not their key worker."""
+
+    __tablename__ = "person_share"
+    __table_args__ = (Index("ix_person_share_role", "role", "person_id"),)
+
+    person_id: int = Field(sa_column=_person_fk(primary_key=True))
+    role: str = Field(max_length=200, primary_key=True)
+    shared_at: datetime
+    shared_by: str | None = Field(default=None, max_length=200)
+
+
+class AuditTable(SQLModel, table=True):
+    """In a team store: who did what, append-only (storage/team.py installs the defaults,
+    the triggers and the policies). It names records by number, never by name or text, and
+    has no foreign key, so that an erasure leaves the fact of it behind."""
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_role_at", "role", "at"),
+        Index("ix_audit_person", "person_id"),
+        NEVER_REUSED,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    role: str = Field(max_length=200)
+    # The keepgoing command (empty for a statement typed in psql).
+    command: str | None = Field(default=None, max_length=40)
+    # What happened: "show", "export", "insert conversation", "delete person", ...
+    action: str = Field(max_length=60)
+    person_id: int | None = None
+    # Which records, by number ("id 12", "conversation_id 4, person_id 7"), and which columns changed.
+    records: str | None = Field(default=None, max_length=2_000)

@@ -16,5 +16,6 @@ REVISIONS: tuple[str, ...] = (
     "0006_plain_name_keys",
     "0007_numbers_and_times",
     "0008_pending_cleanup",
+    "0009_team_access",
 )
 HEAD = REVISIONS[-1]
