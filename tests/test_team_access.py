@@ -375,3 +375,148 @@ def test_a_group_session_shows_a_worker_only_the_members_they_may_see(kg, team, 
         c for c in json.loads(kg("show", "sam", "--json").stdout)["conversations"] if c["note"] == "Good walk"
     )
     assert "Ann Lee" not in json.dumps(session)
+
+
+def _id(db_path: str, sql: str) -> int:
+    return int(stored(db_path, sql)[0][0])
+
+
+def test_a_manager_shares_one_person_with_a_worker_and_only_a_manager_can(kg, team, db_path) -> None:
+    bob = team.bob
+    sam = _id(db_path, "SELECT id FROM person WHERE name = 'Sam Okafor'")
+    team.be(bob)
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+    refused = kg("team", "share", "ann", "--with", bob, expect=1).stderr
+    assert "Only a manager may share a person" in refused and refused.count("\n") == 1
+    # Whatever keepgoing says, the database refuses a worker's share, even of himself.
+    for statement in (
+        "INSERT INTO person_share (person_id, role, shared_at, shared_by) "
+        f"VALUES ({sam}, current_user, now(), current_user)",
+        f"UPDATE person_share SET role = current_user WHERE person_id = {sam}",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(bob, statement)
+            pytest.fail(f"not refused: {statement}")
+    team.be(team.manager)
+    assert f"Sam Okafor is now shared with {bob}" in kg("team", "share", "sam", "--with", bob).stdout
+    assert "Nothing changed" in kg("team", "share", "sam", "--with", bob).stdout
+    missing = kg("team", "share", "sam", "--with", "nobody_at_all", expect=1).stderr
+    assert "nobody_at_all is not a worker" in missing and missing.count("\n") == 1
+    team.be(bob)
+    assert "secret-zanzibar" in kg("show", "sam").stdout
+    assert team.sql(bob, "SELECT name FROM person ORDER BY name") == [("Ann Lee",), ("Sam Okafor",)]
+    assert team.sql(bob, "SELECT text FROM follow_up") == [("Ring the GP",)]
+    assert team.sql(bob, "SELECT role FROM person_share") == [(bob,)]
+    kg("edit", "sam", "--phone", "07700 900999")  # he may change what he may see
+    # ... but not make Sam his own, nor give him away: the key worker is a manager's to change.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(bob, f"UPDATE person SET worker = current_user WHERE id = {sam}")
+    assert stored(db_path, f"SELECT worker, phone FROM person WHERE id = {sam}") == [
+        (team.alice, "07700 900999")
+    ]
+    # Alice's shares are not Bob's to see; stopping the share shuts the door again.
+    assert team.sql(team.alice, "SELECT count(*) FROM person_share") == [(0,)]
+    team.be(team.manager)
+    assert "no longer shared" in kg("team", "share", "sam", "--with", bob, "--stop").stdout
+    assert "Nothing changed" in kg("team", "share", "sam", "--with", bob, "--stop").stdout
+    assert team.sql(bob, "SELECT name FROM person") == [("Ann Lee",)]
+    team.be(bob)
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+
+
+def test_a_worker_sees_whom_they_talked_to_in_the_last_90_days_by_the_databases_clock(
+    kg, team, db_path
+) -> None:
+    bob = team.bob
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)
+    team.be(bob)
+    kg("log", "sam", "--note", "Covering for Alice")
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob, "--stop")
+    # No share now, but Bob talked to Sam: he still sees him (and so his history).
+    assert team.sql(bob, "SELECT name FROM person ORDER BY name") == [("Ann Lee",), ("Sam Okafor",)]
+    team.be(bob)
+    assert "secret-zanzibar" in kg("show", "sam").stdout
+    # The rule reads the database's now(), not keepgoing's clock: move the conversation there.
+    covering = "UPDATE conversation SET occurred_at = now() - %s::interval WHERE note = 'Covering for Alice'"
+    team.sql(team.manager, covering, ("89 days",))
+    assert len(team.sql(bob, "SELECT name FROM person")) == 2
+    team.sql(team.manager, covering, ("91 days",))
+    assert team.sql(bob, "SELECT name FROM person") == [("Ann Lee",)]
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+    # Only his own conversations count: Alice's note with Sam opens nothing for Bob.
+    assert team.sql(bob, "SELECT count(*) FROM conversation WHERE left(note, 4) = 'Safe'") == [(0,)]
+
+
+def test_the_audit_trail_records_who_read_and_changed_what_and_nobody_can_change_it(
+    kg, team, db_path, monkeypatch, tmp_path
+) -> None:
+    bob, alice, manager = team.bob, team.alice, team.manager
+    ann = _id(db_path, "SELECT id FROM person WHERE name = 'Ann Lee'")
+    team.be(bob)
+    kg("show", "ann")
+    kg("search", "cuppa")
+    kg("export", "--format", "json")
+    team.sql(bob, "UPDATE conversation SET note = 'Typed in psql' WHERE note = 'Bob''s cuppa'")
+    mine = json.loads(kg("audit", "--json").stdout)
+    assert {e["role"] for e in mine} == {bob}  # a worker sees his own entries only
+    actions = [(e["command"], e["action"], e["person_id"]) for e in mine]
+    for entry in (
+        ("add", "insert person", ann),
+        ("log", "insert conversation_person", ann),
+        ("show", "show", ann),
+        ("search", "search", None),
+        ("export", "export", None),
+        (None, "update conversation", None),  # psql's writes are recorded too
+    ):
+        assert entry in actions, entry
+    assert "changed note" in next(e["records"] for e in mine if e["command"] is None)
+    assert team.sql(bob, "SELECT count(*) FROM audit WHERE role <> current_user") == [(0,)]
+    assert bob not in kg_audit_roles(kg, team, alice)
+    # Nobody may forge, change or remove an entry: privileges, policies and a trigger.
+    for role, statement in (
+        (bob, f"INSERT INTO audit (role, action) VALUES ('{alice}', 'forged')"),
+        (bob, "UPDATE audit SET action = 'nothing'"),
+        (bob, "DELETE FROM audit"),
+        (manager, f"INSERT INTO audit (role, action) VALUES ('{alice}', 'forged')"),
+        (manager, "UPDATE audit SET action = 'nothing'"),
+        (manager, "DELETE FROM audit"),
+        (manager, "TRUNCATE audit"),
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(role, statement)
+            pytest.fail(f"not refused: {role}: {statement}")
+    database = db_path.rsplit("/", 1)[1]
+    with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:  # a grant made by mistake
+        conn.execute(f"GRANT UPDATE, DELETE ON audit TO {database}_manager")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+        team.sql(manager, "DELETE FROM audit")
+    # A manager sees everyone's, and can narrow it down.
+    team.be(manager)
+    about_ann = json.loads(kg("audit", "--person", "ann", "--json").stdout)
+    assert about_ann and {e["person_id"] for e in about_ann} == {ann}
+    assert {e["role"] for e in json.loads(kg("audit", "--worker", alice, "--json").stdout)} == {alice}
+    # (entries carry the database's time; the tests' keepgoing clock is fixed, so plain dates)
+    assert json.loads(kg("audit", "--since", "2099-01-01", "--json").stdout) == []
+    assert len(json.loads(kg("audit", "--since", "2000-01-01", "--json").stdout)) > 10
+    assert "show person" in kg("audit", "--worker", bob).stdout
+    # After an erasure the audit keeps the fact and the numbers, never a name or a note.
+    kg("forget", "ann", "--yes")
+    forgot = [e for e in json.loads(kg("audit", "--json").stdout) if e["action"] == "forget"]
+    assert [(e["role"], e["person_id"]) for e in forgot] == [(manager, ann)]
+    everything = stored(
+        db_path, "SELECT string_agg(concat_ws(' ', command, action, records), ' ') FROM audit"
+    )
+    for secret in ("ann", "lee", "cuppa", "psql", "zanzibar", "okafor", "gp"):
+        assert secret not in everything[0][0].lower(), secret
+    # One person's local store keeps no audit trail, and says so.
+    monkeypatch.setenv("KEEPGOING_DB", str(tmp_path / "local.db"))
+    kg("add", "Sam")
+    told = kg("audit", expect=1).stderr
+    assert "audit trail is kept in team stores" in told and told.count("\n") == 1
+
+
+def kg_audit_roles(kg, team, role: str) -> set[str]:
+    team.be(role)
+    return {e["role"] for e in json.loads(kg("audit", "--json").stdout)}
