@@ -520,3 +520,41 @@ def test_the_audit_trail_records_who_read_and_changed_what_and_nobody_can_change
 def kg_audit_roles(kg, team, role: str) -> set[str]:
     team.be(role)
     return {e["role"] for e in json.loads(kg("audit", "--json").stdout)}
+
+
+def test_what_is_logged_private_is_seen_only_by_its_writer_and_the_managers(kg, team, db_path) -> None:
+    bob, alice = team.bob, team.alice
+    team.be(alice)
+    kg("log", "sam", "--note", "Disclosed: secret-private", "--follow-up", "Tell the lead", "--private")
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)  # Bob may see Sam, but not what is private
+    team.be(bob)
+    shown = kg("show", "sam").stdout
+    assert "secret-zanzibar" in shown and "secret-private" not in shown and "Tell the lead" not in shown
+    assert "Nothing found" in kg("search", "secret-private", expect=None).stdout
+    assert "secret-private" not in kg("export", "--format", "json").stdout
+    assert team.sql(bob, "SELECT count(*) FROM conversation WHERE private") == [(0,)]
+    assert team.sql(bob, "SELECT text FROM follow_up") == [("Ring the GP",)]
+    # A worker cannot hide a colleague's conversation from everyone else either.
+    (safe,) = stored(db_path, "SELECT id FROM conversation WHERE left(note, 4) = 'Safe'")[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(bob, f"UPDATE conversation SET private = true WHERE id = {safe}")
+    refused = kg("amend", str(safe), "--private", "--force", expect=1).stderr
+    assert "row-level security" in refused and refused.count("\n") == 1, refused
+    assert stored(db_path, f"SELECT private FROM conversation WHERE id = {safe}") == [(False,)]
+    # Its writer and the managers see it, and it travels in a manager's export.
+    assert "secret-private" in team.sql(alice, "SELECT string_agg(note, ' ') FROM conversation")[0][0]
+    team.be(team.manager)
+    exported = json.loads(kg("export", "--format", "json").stdout)
+    private = [c for c in exported["conversations"] if c["private"]]
+    assert [c["note"] for c in private] == ["Disclosed: secret-private"]
+    assert [f["text"] for f in exported["follow_ups"] if f["private"]] == ["Tell the lead"]
+    # Alice makes her earlier conversation private after all: it and its follow-up go from Bob's view.
+    team.be(alice)
+    assert "private" in kg("amend", str(safe), "--private").stdout
+    assert team.sql(bob, "SELECT note FROM conversation") == [("Bob's cuppa",)]
+    assert team.sql(bob, "SELECT count(*) FROM follow_up") == [(0,)]
+    assert (
+        "secret-zanzibar"
+        not in team.sql(bob, "SELECT coalesce(string_agg(note, ' '), '') FROM conversation")[0][0]
+    )

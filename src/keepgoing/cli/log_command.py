@@ -42,6 +42,7 @@ def _ask(store) -> tuple[list[str], str, str | None]:
         'keepgoing log sam --via cuppa --follow-up "Send the minutes" --due friday',
         "keepgoing log Ann Bob --via cuppa --when yesterday --wellbeing 4",
         'keepgoing log "Jo Bloggs" --new --via text',
+        'keepgoing log sam --note "Disclosed ..." --private   (only you and the managers see it)',
         'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log   (on a terminal: asks who, how and what was said)",
@@ -84,6 +85,12 @@ def log(
         typer.Option("--due", help='When the follow-up is due: friday, "in 2 weeks", 2026-12-01.'),
     ] = None,
     new: Annotated[bool, typer.Option("--new", help="Add anyone not already known.")] = False,
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private", help="In a team store, only you and the managers see it (and its follow-up)."
+        ),
+    ] = False,
     feeling: Annotated[
         str | None, typer.Option("--feeling", help="How they said they were, in a word: tired, hopeful ...")
     ] = None,
@@ -138,6 +145,7 @@ def log(
         feeling=feeling,
         ideas=idea,
         group=group,
+        private=private,
     )
     if json_out:
         data = {

@@ -30,6 +30,7 @@ class Conversation:
     feeling: str | None = None
     group: str | None = None
     time_given: bool = False  # a time of day was typed, so it is shown
+    private: bool = False  # only its writer and managers see it in a team store
 
     @classmethod
     def from_row(cls, row: Any) -> Conversation:
@@ -44,6 +45,7 @@ class Conversation:
             feeling=row["feeling"],
             group=row["group_name"],
             time_given=bool(row["time_given"]),
+            private=bool(row["private"]),
         )
 
     def describe_when(self) -> str:
@@ -64,6 +66,7 @@ class Conversation:
             "group": self.group,
             "logged_by": self.logged_by,
             "time_given": self.time_given,
+            "private": self.private,
         }
 
 
@@ -215,6 +218,7 @@ def log_conversation(
     feeling: str | None = None,
     ideas: list[str] | None = None,
     group: str | None = None,
+    private: bool = False,
 ) -> Logged:
     """Record one conversation with everyone named; each of them counts as contacted.
 
@@ -249,8 +253,10 @@ def log_conversation(
         via = via or group_via or people[0].prefers or "other"
         conversation_id = store.insert(
             "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id, "
-            "time_given) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given) RETURNING id",
+            "time_given, private) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given, :private) "
+            "RETURNING id",
             {
+                "private": private,
                 "time_given": time_given,
                 "at": occurred_at,
                 "via": via,
@@ -279,6 +285,7 @@ def log_conversation(
                 now=now,
                 conversation_id=conversation_id,
                 logged_by=logged_by,
+                private=private,
             )
         idea_ids = []
         if ideas:
@@ -299,6 +306,7 @@ def log_conversation(
             feeling,
             group_name,
             time_given,
+            private,
         )
         return Logged(
             conversation,
@@ -315,7 +323,7 @@ def log_conversation(
 def conversations_with(store: Store, person_id: int, *, limit: int | None = None) -> list[Conversation]:
     """A person's conversations, newest first, each with everyone who was there."""
     sql = (
-        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
+        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, c.private, "
         "g.name AS group_name FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
         "LEFT JOIN community_group g ON g.id = c.group_id WHERE cp.person_id = :pid "
         "ORDER BY c.occurred_at DESC, c.id DESC"

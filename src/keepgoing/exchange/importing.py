@@ -238,9 +238,8 @@ class Importer:
             logged_by = optional(_text(fields.get("logged_by")), "worker name")
             amended_by = optional(_text(fields.get("amended_by")), "worker name")
             amended_at = _instant(fields.get("amended_at"))
-            time_given = fields.get("time_given", False)
-            if not isinstance(time_given, bool):
-                raise BadInput("time_given must be true or false")
+            time_given = _flag(fields, "time_given")
+            private = _flag(fields, "private")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
@@ -265,6 +264,7 @@ class Importer:
                 "amended_by": amended_by,
                 "amended_at": amended_at,
                 "time_given": time_given,
+                "private": private,
             }
         )
         for pid in people:
@@ -324,6 +324,7 @@ class Importer:
             done = _instant(fields.get("done_at"))
             logged_by = optional(_text(fields.get("logged_by")), "worker name")
             worker = _worker(fields.get("worker"))
+            private = _flag(fields, "private")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         if not self.was_empty:
@@ -345,6 +346,7 @@ class Importer:
                 "done": done,
                 "by": logged_by,
                 "worker": worker,
+                "private": private,
             }
         )
         self.report.follow_ups_added += 1
@@ -352,11 +354,12 @@ class Importer:
     def flush(self) -> None:
         statements = {
             "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
-            "created_at, feeling, group_id, amended_by, amended_at, time_given) VALUES "
-            "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given)",
+            "created_at, feeling, group_id, amended_by, amended_at, time_given, private) VALUES "
+            "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given, "
+            ":private)",
             "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
-            "done_at, logged_by, worker) VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker)",
+            "done_at, logged_by, worker, private) VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker, :private)",
         }
         for table, sql in statements.items():  # in this order: links need their conversation
             if self.pending[table]:
@@ -591,3 +594,11 @@ def _day(value: Any) -> date | None:
         raise BadInput(f"{_shown(value)} is not an ISO date") from None
     _in_range(day, value)
     return day
+
+
+def _flag(fields: dict[str, Any], key: str) -> bool:
+    """A true-or-false field (absent: false)."""
+    value = fields.get(key, False)
+    if not isinstance(value, bool):
+        raise BadInput(f"{key} must be true or false")
+    return value

@@ -117,6 +117,7 @@ def write_json(
             "amended_by": row["amended_by"],
             "amended_at": iso_instant(row["amended_at"]),
             "time_given": bool(row["time_given"]),
+            "private": bool(row["private"]),
             "person_ids": [pid for pid, _, _ in present if pid in selected or not selection.filters_people],
             "people": [
                 selection.name(pid, name)
@@ -145,6 +146,7 @@ def write_json(
             "done_at": iso_instant(row["done_at"]),
             "logged_by": row["logged_by"],
             "worker": row["worker"],
+            "private": bool(row["private"]),
         }
         out.write(("," if counts["follow_ups"] else "") + "\n  " + _dump(item))
         counts["follow_ups"] += 1

@@ -43,6 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amended_by",
         "amended_at",
         "time_given",
+        "private",
     ),
     "conversation_person": (
         "conversation_id",
@@ -58,6 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "done_at",
         "logged_by",
         "worker",
+        "private",
     ),
     "group_member": (
         "group_id",

@@ -110,6 +110,8 @@ class ConversationTable(SQLModel, table=True):
     amended_at: datetime | None = None
     # The user gave a time of day ("19/11 7pm"), so it is shown; otherwise only the day is.
     time_given: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Logged --private: in a team store, only its writer and managers see it (safeguarding).
+    private: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ConversationPersonTable(SQLModel, table=True):
@@ -139,6 +141,8 @@ class FollowUpTable(SQLModel, table=True):
     logged_by: str | None = Field(default=None, max_length=200)
     # Whose job it is; handed over with the person.
     worker: str | None = Field(default=None, max_length=200, index=True)
+    # Made in a private conversation: only its writer and managers see it in a team store.
+    private: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PersonNoteTable(SQLModel, table=True):

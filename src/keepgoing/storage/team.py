@@ -44,14 +44,18 @@ PERSONAL: dict[str, str] = {
     "alias": "person",
     "person_tag": "person",
     "person_note": "person",
-    "follow_up": "person",
+    "follow_up": (
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = follow_up.person_id) "
+        "AND (NOT private OR logged_by = current_user)"
+    ),
     "idea": "person",
     "group_member": "person",
     "conversation_person": "person",
     "win_person": "person",
+    # What is logged --private is its writer's (and the managers') alone.
     "conversation": (
-        "logged_by = current_user OR EXISTS "
-        "(SELECT 1 FROM conversation_person cp WHERE cp.conversation_id = conversation.id)"
+        "logged_by = current_user OR (NOT private AND EXISTS "
+        "(SELECT 1 FROM conversation_person cp WHERE cp.conversation_id = conversation.id))"
     ),
     "win": "logged_by = current_user OR EXISTS (SELECT 1 FROM win_person wp WHERE wp.win_id = win.id)",
 }

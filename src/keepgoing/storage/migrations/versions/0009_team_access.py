@@ -9,7 +9,8 @@ numbers, never names or note text). Both exist on every store; `team init`
 and `keepgoing upgrade` (storage/team.py) give them their privileges,
 policies, defaults and triggers on a team store. The index on conversation
 (logged_by, occurred_at) serves the rule that a worker sees the people they
-talked to in the last 90 days.
+talked to in the last 90 days. A conversation or follow-up logged `--private`
+is seen only by its writer and managers in a team store.
 """
 
 import sqlalchemy as sa
@@ -22,6 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    for table in ("conversation", "follow_up"):
+        op.add_column(table, sa.Column("private", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_index("ix_conversation_logged_by", "conversation", ["logged_by", "occurred_at"])
     op.create_table(
         "person_share",
@@ -53,3 +56,6 @@ def downgrade() -> None:
     op.drop_table("audit")
     op.drop_table("person_share")
     op.drop_index("ix_conversation_logged_by", table_name="conversation")
+    for table in ("follow_up", "conversation"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("private")
