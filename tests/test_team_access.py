@@ -273,6 +273,8 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
         conn.execute(f"SET ROLE {database}_owner")
         conn.execute("DROP TABLE audit, person_share CASCADE")
         conn.execute("DROP INDEX ix_conversation_logged_by")
+        for table in ("conversation", "follow_up"):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")
         conn.execute("UPDATE alembic_version SET version_num = '0008_pending_cleanup'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr
