@@ -247,6 +247,7 @@ def test_init_makes_the_people_already_there_a_workers_caseload(kg, roles, db_pa
 def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path) -> None:
     roles.be(None)
     assert "team init first" in kg("team", "workers", expect=1).stderr
+    assert "audit trail is kept in team stores" in kg("audit", expect=1).stderr
     assert "team init first" in kg("team", "add-worker", roles.bob, expect=1).stderr
     kg("team", "init")
     missing = kg("team", "add-worker", "nobody_at_all", expect=1).stderr
@@ -402,6 +403,10 @@ def test_a_manager_shares_one_person_with_a_worker_and_only_a_manager_can(kg, te
     team.be(team.manager)
     assert f"Sam Okafor is now shared with {bob}" in kg("team", "share", "sam", "--with", bob).stdout
     assert "Nothing changed" in kg("team", "share", "sam", "--with", bob).stdout
+    shared = json.loads(kg("audit", "--person", "sam", "--json").stdout)
+    assert [(e["action"], e["records"]) for e in shared if e["action"] == "share"] == [
+        ("share", f"with {bob}")
+    ]
     missing = kg("team", "share", "sam", "--with", "nobody_at_all", expect=1).stderr
     assert "nobody_at_all is not a worker" in missing and missing.count("\n") == 1
     team.be(bob)

@@ -341,6 +341,10 @@ def team_share(
     store = open_store(db)
     person = find_person(store, name)
     changed = share(store, person.id, with_role, now=clock.now(), stop=stop)
+    if changed:
+        from keepgoing.core.audit import record
+
+        record(store, "stop sharing" if stop else "share", person_id=person.id, records=f"with {with_role}")
     words = {"name": user(person.name), "role": user(with_role)}
     if stop:
         say((messages.SHARE_STOPPED if changed else messages.NOTHING_TO_UNSHARE).format(**words))
