@@ -621,6 +621,7 @@ def test_private_is_kept_on_every_store_and_travels_through_export_and_import(
     kg("log", "sam", "--note", "A cuppa")
     conversation = j(kg("amend", "--private", "--json"))["conversation"]
     assert conversation["private"] is True and conversation["note"] == "A cuppa"
+    assert kg("show", "sam").stdout.count("private") == 2
     exported = tmp_path / "all.json"
     kg("export", "--output", str(exported))
     data = json.loads(exported.read_text())
