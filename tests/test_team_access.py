@@ -512,6 +512,12 @@ def test_the_audit_trail_records_who_read_and_changed_what_and_nobody_can_change
     kg("forget", "ann", "--yes")
     forgot = [e for e in json.loads(kg("audit", "--json").stdout) if e["action"] == "forget"]
     assert [(e["role"], e["person_id"]) for e in forgot] == [(manager, ann)]
+    gone = stored(db_path, f"SELECT action FROM audit WHERE person_id = {ann} AND action LIKE 'delete %'")
+    assert ("delete person",) in gone and ("delete conversation_person",) in gone
+    kg("report", "--team", "--format", "md", "--output", str(tmp_path / "r.md"))
+    assert stored(
+        db_path, "SELECT count(*) FROM audit WHERE action = 'report' AND records LIKE '%(team)'"
+    ) == [(1,)]
     everything = stored(
         db_path, "SELECT string_agg(concat_ws(' ', command, action, records), ' ') FROM audit"
     )
