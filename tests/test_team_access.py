@@ -200,6 +200,9 @@ def test_a_worker_cannot_write_as_anyone_else_or_switch_the_rules_off(kg, team, 
         ("UPDATE alembic_version SET version_num = '0004_team'", psycopg.errors.InsufficientPrivilege),
         ("CREATE TABLE public.sneaky (id integer)", psycopg.errors.InsufficientPrivilege),
         ("DROP FUNCTION keepgoing_conversation_writer(integer)", psycopg.errors.InsufficientPrivilege),
+        # only a manager erases anyone, even someone in his own caseload
+        (f"DELETE FROM person WHERE id = {ann}", psycopg.errors.InsufficientPrivilege),
+        ("DELETE FROM person WHERE name = 'Sam Okafor'", psycopg.errors.InsufficientPrivilege),
     ]
     for statement, error in refused:
         with pytest.raises(error):
@@ -207,7 +210,6 @@ def test_a_worker_cannot_write_as_anyone_else_or_switch_the_rules_off(kg, team, 
             pytest.fail(f"not refused: {statement}")
     # What Bob cannot see he cannot change or remove either: nothing happens.
     assert team.sql(bob, "UPDATE conversation SET note = 'gone' WHERE logged_by <> current_user") == []
-    team.sql(bob, "DELETE FROM person WHERE name = 'Sam Okafor'")
     team.sql(bob, "DELETE FROM follow_up")
     assert stored(db_path, "SELECT count(*) FROM person") == [(2,)]
     assert stored(db_path, "SELECT note FROM conversation WHERE note LIKE 'Safe%'") == [
@@ -344,7 +346,13 @@ def test_whoever_owns_the_database_sets_up_the_team_without_being_a_superuser(
 
 def test_what_only_a_manager_may_do_is_refused_to_a_worker_plainly(kg, team, db_path, tmp_path) -> None:
     team.be(team.bob)
+    (tmp_path / "in.json").write_text('{"format_version": 1, "people": []}')
     for args in (
+        ("forget", "ann", "--yes"),
+        ("forget", "ann", "--dry-run"),
+        ("retention", "--older-than", "2y", "--dry-run"),
+        ("import", str(tmp_path / "in.json")),
+        ("copy", "--to", str(tmp_path / "copy.db")),
         ("due", "--team"),
         ("report", "--team", "--format", "md", "--output", str(tmp_path / "r.md")),
         ("handover", "--from", team.bob, "--to", team.alice, "--output", str(tmp_path / "p.md")),
@@ -352,6 +360,8 @@ def test_what_only_a_manager_may_do_is_refused_to_a_worker_plainly(kg, team, db_
         refused = kg(*args, expect=1).stderr
         assert "Only a manager may" in refused and refused.count("\n") == 1, args
     assert not (tmp_path / "r.md").exists() and not (tmp_path / "p.md").exists()
+    assert not (tmp_path / "copy.db").exists()
+    assert stored(db_path, "SELECT count(*) FROM person WHERE name = 'Ann Lee'") == [(1,)]
     # What the database does whatever keepgoing says: Bob cannot give Ann away himself.
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         team.sql(team.bob, f"UPDATE person SET worker = '{team.alice}' WHERE name = 'Ann Lee'")

@@ -191,6 +191,9 @@ def import_(
     from keepgoing.exchange.readers import import_file
 
     store = open_store(db, create=not dry_run)
+    from keepgoing.storage.team import require_manager
+
+    require_manager(store, "import into the team store")
     total = max(1, file.stat().st_size // 200) if file.is_file() else 0
     from keepgoing.cli.progress import progress
 

@@ -166,6 +166,9 @@ def copy(
 
     source = open_store(db)
     from keepgoing.core.conversations import count_all_conversations
+    from keepgoing.storage.team import require_manager
+
+    require_manager(source, "copy the team store")
 
     total = count_all_conversations(source)
     with contextlib.ExitStack() as cleanup:
@@ -177,6 +180,7 @@ def copy(
 
             where = str(Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "rehearsal.db")
         target = open_store(where, create=True)
+        require_manager(target, "copy into the team store")
         with progress("Copying", total) as tick:
             report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
         location = to if where != to else target.location

@@ -81,6 +81,8 @@ MANAGERS_ONLY = {"person": ("worker",)}
 # What a worker's new row must satisfy, where seeing is wider than adding: a person they
 # add is in their own caseload.
 ADDS = {"person": "worker = current_user"}
+# Only a manager erases someone (`forget`): a worker may not delete a person at all.
+MANAGERS_DELETE = ("person",)
 # Tables with a `logged_by` column: a new row must name the role writing it.
 LOGGED_BY = ("conversation", "follow_up", "win")
 
@@ -227,6 +229,8 @@ def _protect(store: Store, table: str, roles: Roles) -> None:
     ]
     changeable = [c for c in columns if c not in FIXED_COLUMNS]
     store.run(f"GRANT SELECT, INSERT, DELETE ON {table} TO {workers}, {managers}")
+    if table in MANAGERS_DELETE:
+        store.run(f"REVOKE DELETE ON {table} FROM {workers}")
     store.run(f"REVOKE UPDATE ON {table} FROM {workers}")
     store.run(f"GRANT UPDATE ({', '.join(map(quote, changeable))}) ON {table} TO {managers}")
     kept = MANAGERS_ONLY.get(table, ())
