@@ -614,3 +614,27 @@ def test_check_on_a_server_finds_tables_altered_by_hand(kg, db_path) -> None:
     engine.dispose()
     result = kg("check", expect=1)
     assert "Problems in" in result.stdout and "differ" in result.stdout and "role" in result.stdout
+
+
+def test_private_is_kept_on_every_store_and_travels_through_export_and_import(
+    kg, tmp_path, monkeypatch
+) -> None:
+    kg("add", "Sam Okafor")
+    kg("log", "sam", "--note", "Disclosed", "--follow-up", "Tell the lead", "--private")
+    kg("log", "sam", "--note", "A cuppa")
+    conversation = j(kg("amend", "--private", "--json"))["conversation"]
+    assert conversation["private"] is True and conversation["note"] == "A cuppa"
+    assert kg("show", "sam").stdout.count("private") == 2
+    exported = tmp_path / "all.json"
+    kg("export", "--output", str(exported))
+    data = json.loads(exported.read_text())
+    assert [c["private"] for c in data["conversations"]] == [True, True]
+    assert [f["private"] for f in data["follow_ups"]] == [True]
+    monkeypatch.setenv("KEEPGOING_DB", str(tmp_path / "other.db"))
+    kg("import", str(exported))
+    again = tmp_path / "again.json"
+    kg("export", "--output", str(again))
+    assert [c["private"] for c in json.loads(again.read_text())["conversations"]] == [True, True]
+    data["conversations"][0]["private"] = "yes"
+    exported.write_text(json.dumps(data))
+    assert "private must be true or false" in kg("import", str(exported), expect=1).stderr

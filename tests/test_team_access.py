@@ -200,6 +200,9 @@ def test_a_worker_cannot_write_as_anyone_else_or_switch_the_rules_off(kg, team, 
         ("UPDATE alembic_version SET version_num = '0004_team'", psycopg.errors.InsufficientPrivilege),
         ("CREATE TABLE public.sneaky (id integer)", psycopg.errors.InsufficientPrivilege),
         ("DROP FUNCTION keepgoing_conversation_writer(integer)", psycopg.errors.InsufficientPrivilege),
+        # only a manager erases anyone, even someone in his own caseload
+        (f"DELETE FROM person WHERE id = {ann}", psycopg.errors.InsufficientPrivilege),
+        ("DELETE FROM person WHERE name = 'Sam Okafor'", psycopg.errors.InsufficientPrivilege),
     ]
     for statement, error in refused:
         with pytest.raises(error):
@@ -207,7 +210,6 @@ def test_a_worker_cannot_write_as_anyone_else_or_switch_the_rules_off(kg, team, 
             pytest.fail(f"not refused: {statement}")
     # What Bob cannot see he cannot change or remove either: nothing happens.
     assert team.sql(bob, "UPDATE conversation SET note = 'gone' WHERE logged_by <> current_user") == []
-    team.sql(bob, "DELETE FROM person WHERE name = 'Sam Okafor'")
     team.sql(bob, "DELETE FROM follow_up")
     assert stored(db_path, "SELECT count(*) FROM person") == [(2,)]
     assert stored(db_path, "SELECT note FROM conversation WHERE note LIKE 'Safe%'") == [
@@ -247,6 +249,7 @@ def test_init_makes_the_people_already_there_a_workers_caseload(kg, roles, db_pa
 def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path) -> None:
     roles.be(None)
     assert "team init first" in kg("team", "workers", expect=1).stderr
+    assert "audit trail is kept in team stores" in kg("audit", expect=1).stderr
     assert "team init first" in kg("team", "add-worker", roles.bob, expect=1).stderr
     kg("team", "init")
     missing = kg("team", "add-worker", "nobody_at_all", expect=1).stderr
@@ -267,18 +270,21 @@ def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path)
 
 def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db_path) -> None:
     database = db_path.rsplit("/", 1)[1]
-    # The store as 0008 left it: what 0009 adds taken away again, by the owner.
+    # The store as 0009 left it: what 0010 adds taken away again, by the owner (with the
+    # policies that read the shares).
     with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:
         conn.execute(f"SET ROLE {database}_owner")
-        conn.execute("ALTER TABLE conversation DROP COLUMN reached")
-        conn.execute("ALTER TABLE follow_up DROP COLUMN cancelled_at, DROP COLUMN cancelled_by")
-        conn.execute("UPDATE alembic_version SET version_num = '0008_pending_cleanup'")
+        conn.execute("DROP TABLE audit, person_share CASCADE")
+        conn.execute("DROP INDEX ix_conversation_logged_by")
+        for table in ("conversation", "follow_up"):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")
+        conn.execute("UPDATE alembic_version SET version_num = '0009_attempts_and_followups'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr
     assert "The team store needs an upgrade: ask whoever looks after it to run keepgoing upgrade" in told
     assert told.count("\n") == 1
     assert "needs an upgrade" in kg("upgrade", expect=1).stderr  # a worker cannot
-    assert stored(db_path, "SELECT version_num FROM alembic_version") == [("0008_pending_cleanup",)]
+    assert stored(db_path, "SELECT version_num FROM alembic_version") == [("0009_attempts_and_followups",)]
     team.be(None)
     assert "newest schema" in kg("upgrade").stdout
     team.be(team.bob)
@@ -340,7 +346,13 @@ def test_whoever_owns_the_database_sets_up_the_team_without_being_a_superuser(
 
 def test_what_only_a_manager_may_do_is_refused_to_a_worker_plainly(kg, team, db_path, tmp_path) -> None:
     team.be(team.bob)
+    (tmp_path / "in.json").write_text('{"format_version": 1, "people": []}')
     for args in (
+        ("forget", "ann", "--yes"),
+        ("forget", "ann", "--dry-run"),
+        ("retention", "--older-than", "2y", "--dry-run"),
+        ("import", str(tmp_path / "in.json")),
+        ("copy", "--to", str(tmp_path / "copy.db")),
         ("due", "--team"),
         ("report", "--team", "--format", "md", "--output", str(tmp_path / "r.md")),
         ("handover", "--from", team.bob, "--to", team.alice, "--output", str(tmp_path / "p.md")),
@@ -348,6 +360,8 @@ def test_what_only_a_manager_may_do_is_refused_to_a_worker_plainly(kg, team, db_
         refused = kg(*args, expect=1).stderr
         assert "Only a manager may" in refused and refused.count("\n") == 1, args
     assert not (tmp_path / "r.md").exists() and not (tmp_path / "p.md").exists()
+    assert not (tmp_path / "copy.db").exists()
+    assert stored(db_path, "SELECT count(*) FROM person WHERE name = 'Ann Lee'") == [(1,)]
     # What the database does whatever keepgoing says: Bob cannot give Ann away himself.
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         team.sql(team.bob, f"UPDATE person SET worker = '{team.alice}' WHERE name = 'Ann Lee'")
@@ -374,3 +388,196 @@ def test_a_group_session_shows_a_worker_only_the_members_they_may_see(kg, team, 
         c for c in json.loads(kg("show", "sam", "--json").stdout)["conversations"] if c["note"] == "Good walk"
     )
     assert "Ann Lee" not in json.dumps(session)
+
+
+def _id(db_path: str, sql: str) -> int:
+    return int(stored(db_path, sql)[0][0])
+
+
+def test_a_manager_shares_one_person_with_a_worker_and_only_a_manager_can(kg, team, db_path) -> None:
+    bob = team.bob
+    sam = _id(db_path, "SELECT id FROM person WHERE name = 'Sam Okafor'")
+    team.be(bob)
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+    refused = kg("team", "share", "ann", "--with", bob, expect=1).stderr
+    assert "Only a manager may share a person" in refused and refused.count("\n") == 1
+    # Whatever keepgoing says, the database refuses a worker's share, even of himself.
+    for statement in (
+        "INSERT INTO person_share (person_id, role, shared_at, shared_by) "
+        f"VALUES ({sam}, current_user, now(), current_user)",
+        f"UPDATE person_share SET role = current_user WHERE person_id = {sam}",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(bob, statement)
+            pytest.fail(f"not refused: {statement}")
+    team.be(team.manager)
+    assert f"Sam Okafor is now shared with {bob}" in kg("team", "share", "sam", "--with", bob).stdout
+    assert "Nothing changed" in kg("team", "share", "sam", "--with", bob).stdout
+    shared = json.loads(kg("audit", "--person", "sam", "--json").stdout)
+    assert [(e["action"], e["records"]) for e in shared if e["action"] == "share"] == [
+        ("share", f"with {bob}")
+    ]
+    missing = kg("team", "share", "sam", "--with", "nobody_at_all", expect=1).stderr
+    assert "nobody_at_all is not a worker" in missing and missing.count("\n") == 1
+    team.be(bob)
+    assert "secret-zanzibar" in kg("show", "sam").stdout
+    assert team.sql(bob, "SELECT name FROM person ORDER BY name") == [("Ann Lee",), ("Sam Okafor",)]
+    assert team.sql(bob, "SELECT text FROM follow_up") == [("Ring the GP",)]
+    assert team.sql(bob, "SELECT role FROM person_share") == [(bob,)]
+    kg("edit", "sam", "--phone", "07700 900999")  # he may change what he may see
+    # ... but not make Sam his own, nor give him away: the key worker is a manager's to change.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(bob, f"UPDATE person SET worker = current_user WHERE id = {sam}")
+    assert stored(db_path, f"SELECT worker, phone FROM person WHERE id = {sam}") == [
+        (team.alice, "07700 900999")
+    ]
+    # Alice's shares are not Bob's to see; stopping the share shuts the door again.
+    assert team.sql(team.alice, "SELECT count(*) FROM person_share") == [(0,)]
+    team.be(team.manager)
+    assert "no longer shared" in kg("team", "share", "sam", "--with", bob, "--stop").stdout
+    assert "Nothing changed" in kg("team", "share", "sam", "--with", bob, "--stop").stdout
+    assert team.sql(bob, "SELECT name FROM person") == [("Ann Lee",)]
+    team.be(bob)
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+
+
+def test_a_worker_sees_whom_they_talked_to_in_the_last_90_days_by_the_databases_clock(
+    kg, team, db_path
+) -> None:
+    bob = team.bob
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)
+    team.be(bob)
+    kg("log", "sam", "--note", "Covering for Alice")
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob, "--stop")
+    # No share now, but Bob talked to Sam: he still sees him (and so his history).
+    assert team.sql(bob, "SELECT name FROM person ORDER BY name") == [("Ann Lee",), ("Sam Okafor",)]
+    team.be(bob)
+    assert "secret-zanzibar" in kg("show", "sam").stdout
+    # The rule reads the database's now(), not keepgoing's clock: move the conversation there.
+    covering = "UPDATE conversation SET occurred_at = now() - %s::interval WHERE note = 'Covering for Alice'"
+    team.sql(team.manager, covering, ("89 days",))
+    assert len(team.sql(bob, "SELECT name FROM person")) == 2
+    team.sql(team.manager, covering, ("91 days",))
+    assert team.sql(bob, "SELECT name FROM person") == [("Ann Lee",)]
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+    # Only his own conversations count: Alice's note with Sam opens nothing for Bob.
+    assert team.sql(bob, "SELECT count(*) FROM conversation WHERE left(note, 4) = 'Safe'") == [(0,)]
+
+
+def test_the_audit_trail_records_who_read_and_changed_what_and_nobody_can_change_it(
+    kg, team, db_path, monkeypatch, tmp_path
+) -> None:
+    bob, alice, manager = team.bob, team.alice, team.manager
+    ann = _id(db_path, "SELECT id FROM person WHERE name = 'Ann Lee'")
+    team.be(bob)
+    kg("show", "ann")
+    kg("search", "cuppa")
+    kg("export", "--format", "json")
+    team.sql(bob, "UPDATE conversation SET note = 'Typed in psql' WHERE note = 'Bob''s cuppa'")
+    mine = json.loads(kg("audit", "--json").stdout)
+    assert {e["role"] for e in mine} == {bob}  # a worker sees his own entries only
+    actions = [(e["command"], e["action"], e["person_id"]) for e in mine]
+    for entry in (
+        ("add", "insert person", ann),
+        ("log", "insert conversation_person", ann),
+        ("show", "show", ann),
+        ("search", "search", None),
+        ("export", "export", None),
+        (None, "update conversation", None),  # psql's writes are recorded too
+    ):
+        assert entry in actions, entry
+    assert "changed note" in next(e["records"] for e in mine if e["command"] is None)
+    assert team.sql(bob, "SELECT count(*) FROM audit WHERE role <> current_user") == [(0,)]
+    assert bob not in kg_audit_roles(kg, team, alice)
+    # Nobody may forge, change or remove an entry: privileges, policies and a trigger.
+    for role, statement in (
+        (bob, f"INSERT INTO audit (role, action) VALUES ('{alice}', 'forged')"),
+        (bob, "UPDATE audit SET action = 'nothing'"),
+        (bob, "DELETE FROM audit"),
+        (manager, f"INSERT INTO audit (role, action) VALUES ('{alice}', 'forged')"),
+        (manager, "UPDATE audit SET action = 'nothing'"),
+        (manager, "DELETE FROM audit"),
+        (manager, "TRUNCATE audit"),
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(role, statement)
+            pytest.fail(f"not refused: {role}: {statement}")
+    database = db_path.rsplit("/", 1)[1]
+    with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:  # a grant made by mistake
+        conn.execute(f"GRANT UPDATE, DELETE ON audit TO {database}_manager")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+        team.sql(manager, "DELETE FROM audit")
+    # A manager sees everyone's, and can narrow it down.
+    team.be(manager)
+    about_ann = json.loads(kg("audit", "--person", "ann", "--json").stdout)
+    assert about_ann and {e["person_id"] for e in about_ann} == {ann}
+    assert {e["role"] for e in json.loads(kg("audit", "--worker", alice, "--json").stdout)} == {alice}
+    # (entries carry the database's time; the tests' keepgoing clock is fixed, so plain dates)
+    assert json.loads(kg("audit", "--since", "2099-01-01", "--json").stdout) == []
+    assert len(json.loads(kg("audit", "--since", "2000-01-01", "--json").stdout)) > 10
+    assert "show person" in kg("audit", "--worker", bob).stdout
+    # After an erasure the audit keeps the fact and the numbers, never a name or a note.
+    kg("forget", "ann", "--yes")
+    forgot = [e for e in json.loads(kg("audit", "--json").stdout) if e["action"] == "forget"]
+    assert [(e["role"], e["person_id"]) for e in forgot] == [(manager, ann)]
+    gone = stored(db_path, f"SELECT action FROM audit WHERE person_id = {ann} AND action LIKE 'delete %'")
+    assert ("delete person",) in gone and ("delete conversation_person",) in gone
+    kg("report", "--team", "--format", "md", "--output", str(tmp_path / "r.md"))
+    assert stored(
+        db_path, "SELECT count(*) FROM audit WHERE action = 'report' AND records LIKE '%(team)'"
+    ) == [(1,)]
+    everything = stored(
+        db_path, "SELECT string_agg(concat_ws(' ', command, action, records), ' ') FROM audit"
+    )
+    for secret in ("ann", "lee", "cuppa", "psql", "zanzibar", "okafor", "gp"):
+        assert secret not in everything[0][0].lower(), secret
+    # One person's local store keeps no audit trail, and says so.
+    monkeypatch.setenv("KEEPGOING_DB", str(tmp_path / "local.db"))
+    kg("add", "Sam")
+    told = kg("audit", expect=1).stderr
+    assert "audit trail is kept in team stores" in told and told.count("\n") == 1
+
+
+def kg_audit_roles(kg, team, role: str) -> set[str]:
+    team.be(role)
+    return {e["role"] for e in json.loads(kg("audit", "--json").stdout)}
+
+
+def test_what_is_logged_private_is_seen_only_by_its_writer_and_the_managers(kg, team, db_path) -> None:
+    bob, alice = team.bob, team.alice
+    team.be(alice)
+    kg("log", "sam", "--note", "Disclosed: secret-private", "--follow-up", "Tell the lead", "--private")
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)  # Bob may see Sam, but not what is private
+    team.be(bob)
+    shown = kg("show", "sam").stdout
+    assert "secret-zanzibar" in shown and "secret-private" not in shown and "Tell the lead" not in shown
+    assert "Nothing found" in kg("search", "secret-private", expect=None).stdout
+    assert "secret-private" not in kg("export", "--format", "json").stdout
+    assert team.sql(bob, "SELECT count(*) FROM conversation WHERE private") == [(0,)]
+    assert team.sql(bob, "SELECT text FROM follow_up") == [("Ring the GP",)]
+    # A worker cannot hide a colleague's conversation from everyone else either.
+    (safe,) = stored(db_path, "SELECT id FROM conversation WHERE left(note, 4) = 'Safe'")[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(bob, f"UPDATE conversation SET private = true WHERE id = {safe}")
+    refused = kg("amend", str(safe), "--private", "--force", expect=1).stderr
+    assert "row-level security" in refused and refused.count("\n") == 1, refused
+    assert stored(db_path, f"SELECT private FROM conversation WHERE id = {safe}") == [(False,)]
+    # Its writer and the managers see it, and it travels in a manager's export.
+    assert "secret-private" in team.sql(alice, "SELECT string_agg(note, ' ') FROM conversation")[0][0]
+    team.be(team.manager)
+    exported = json.loads(kg("export", "--format", "json").stdout)
+    private = [c for c in exported["conversations"] if c["private"]]
+    assert [c["note"] for c in private] == ["Disclosed: secret-private"]
+    assert [f["text"] for f in exported["follow_ups"] if f["private"]] == ["Tell the lead"]
+    # Alice makes her earlier conversation private after all: it and its follow-up go from Bob's view.
+    team.be(alice)
+    assert "private" in kg("amend", str(safe), "--private").stdout
+    assert team.sql(bob, "SELECT note FROM conversation") == [("Bob's cuppa",)]
+    assert team.sql(bob, "SELECT count(*) FROM follow_up") == [(0,)]
+    assert (
+        "secret-zanzibar"
+        not in team.sql(bob, "SELECT coalesce(string_agg(note, ' '), '') FROM conversation")[0][0]
+    )

@@ -48,7 +48,7 @@ COMMANDS = {
     **dict.fromkeys(("export", "import"), "exchange_commands"),
     **dict.fromkeys(("stats", "search"), "insight_commands"),
     "report": "report_command",
-    **dict.fromkeys(("handover", "copy", "team", "upgrade"), "team_commands"),
+    **dict.fromkeys(("handover", "copy", "team", "audit", "upgrade"), "team_commands"),
     **dict.fromkeys(("forget", "backup", "restore", "check", "retention"), "safety_commands"),
     "config": "settings_commands",
 }

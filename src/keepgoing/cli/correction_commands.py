@@ -44,6 +44,7 @@ def _describe(conversation) -> str:
         "keepgoing amend --wellbeing 2 --feeling tired",
         'keepgoing amend 12 --without "Sam Jones" --with "Sam Patel"',
         'keepgoing amend --follow-up "Send the minutes" --due friday',
+        "keepgoing amend 12 --private   (only you and the managers see it, in a team store)",
     ),
 )
 def amend(
@@ -83,6 +84,12 @@ def amend(
     due: Annotated[
         str | None, typer.Option("--due", help="When the follow-up is due: friday, 2026-12-01.")
     ] = None,
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private", help="Make it private: in a team store, only its writer and managers see it."
+        ),
+    ] = False,
     force: ForceOption = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -112,6 +119,7 @@ def amend(
         follow_up=follow_up,
         follow_up_due=due_day,
         force=force,
+        private=private,
     )
     if json_out:
         emit_json(

@@ -128,6 +128,9 @@ def export(
 
         with target as out, progress("Exporting", total) as tick:
             counts = _write(fmt, store, out, selection, now, tick)
+        from keepgoing.core.audit import record
+
+        record(store, "export", records=f"{fmt}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     if output is not None:
         summary = ", ".join(plural(n, SINGULAR.get(what, what)) for what, n in counts.items())
         warn(messages.WROTE.format(path=user(str(output)), format=fmt, summary=summary))
@@ -198,6 +201,9 @@ def import_(
     from keepgoing.exchange.readers import import_file
 
     store = open_store(db, create=not dry_run)
+    from keepgoing.storage.team import require_manager
+
+    require_manager(store, "import into the team store")
     total = max(1, file.stat().st_size // 200) if file.is_file() else 0
     from keepgoing.cli.progress import progress
 

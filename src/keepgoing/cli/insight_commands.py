@@ -74,6 +74,9 @@ def search(
     today = clock.local_today(clock.now())
     store = open_store(db)
     results = find(store, " ".join(words), limit=limit)
+    from keepgoing.core.audit import record
+
+    record(store, "search", records=f"{len(results)} results")  # never the words searched for
     if json_out:
         emit_json([r.to_json() for r in results])
         return

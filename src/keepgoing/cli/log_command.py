@@ -45,6 +45,7 @@ def _ask(store) -> tuple[list[str], str, str | None]:
         'keepgoing log "Jo Bloggs" --new --via text',
         'keepgoing log sam --no-answer --via phone --note "Rang twice, no voicemail"',
         'keepgoing log "Kerry Anne Walsh" --new --yes   (a new person, though Kerry-Ann Walsh is here)',
+        'keepgoing log sam --note "Disclosed ..." --private   (only you and the managers see it)',
         'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log   (on a terminal: asks who, how and what was said)",
@@ -91,6 +92,12 @@ def log(
         bool,
         typer.Option(
             "--yes", "-y", help="With --new: add a name even when it is very like someone already here."
+        ),
+    ] = False,
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private", help="In a team store, only you and the managers see it (and its follow-up)."
         ),
     ] = False,
     feeling: Annotated[
@@ -160,6 +167,7 @@ def log(
             ideas=idea,
             group=group,
             reached=not no_answer,
+            private=private,
         )
 
     try:

@@ -245,6 +245,9 @@ def show(
         conversations = conversations_with(store, person.id, limit=limit)
         total = count_conversations(store, person.id)
         follow_ups = follow_ups_for(store, person.id)
+    from keepgoing.core.audit import record
+
+    record(store, "show", person_id=person.id)
     if json_out:
         data = person.to_json(today)
         data["conversations"] = [c.to_json(exclude=person.name) for c in conversations]

@@ -224,7 +224,7 @@ app = typer.Typer(
 )
 
 # The --db given before the command; a --db after it wins.
-state: dict[str, Any] = {"db": None}
+state: dict[str, Any] = {"db": None, "command": ""}
 
 DbOption = Annotated[
     str | None,
@@ -252,6 +252,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    context: typer.Context,
     db: DbOption = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full traceback if something goes wrong.")
@@ -262,6 +263,7 @@ def main_options(
     ] = False,
 ) -> None:
     state["db"] = db
+    state["command"] = context.invoked_subcommand or ""
 
 
 def open_store(db: str | None, *, create: bool = False, upgrade_team: bool = False) -> Any:
@@ -280,4 +282,8 @@ def open_store(db: str | None, *, create: bool = False, upgrade_team: bool = Fal
     use_team_login(None)
     store = open_(db or state["db"], create=create, upgrade_team=upgrade_team)
     use_team_login(getattr(store, "team_worker", None))
+    if getattr(store, "team_worker", None) is not None:
+        from keepgoing.core.audit import label
+
+        label(store, state["command"])  # the database's triggers record it with each write
     return store

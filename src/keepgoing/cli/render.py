@@ -480,7 +480,12 @@ def person_card(
         table.add_column("Logged by")
     for item in conversations:
         others = [name for name in item.people if name != person.name]
-        how = item.via + ("" if item.reached else " (no answer)") + (f"\n{item.group}" if item.group else "")
+        how = (
+            item.via
+            + ("" if item.reached else " (no answer)")
+            + (f"\n{item.group}" if item.group else "")
+            + ("\nprivate" if item.private else "")
+        )
         feeling = (str(item.wellbeing) if item.wellbeing else "") + (
             f" {item.feeling}" if item.feeling else ""
         )

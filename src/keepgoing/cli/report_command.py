@@ -79,6 +79,9 @@ def report(
     figures = build_report(
         store, span, worker=worker_key(worker) if worker else None, anonymise=anonymise, today=today
     )
+    from keepgoing.core.audit import record
+
+    record(store, "report", records=f"{span.start} to {span.end}" + (" (team)" if team else ""))
     if json_out:
         from keepgoing.cli.output import emit_json
 

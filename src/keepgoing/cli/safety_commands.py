@@ -37,6 +37,9 @@ def forget(
     from keepgoing.core.matching import find_person
 
     store = open_store(db)
+    from keepgoing.storage.team import require_manager
+
+    require_manager(store, "erase a person")  # the database refuses a worker's delete of a person
     person = find_person(store, name)
     if dry_run:
         with store.read():
@@ -48,6 +51,15 @@ def forget(
         return
     confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
     done = forget_person(store, person)
+    from keepgoing.core.audit import record
+
+    # The fact of the erasure and the record numbers, never the name.
+    record(
+        store,
+        "forget",
+        person_id=person.id,
+        records=f"erased {done.conversations_erased} conversations, {done.follow_ups_erased} follow-ups",
+    )
     say(
         messages.FORGOTTEN.format(
             name=user(done.name),
@@ -243,6 +255,9 @@ def retention(
     today = clock.local_today(clock.now())
     cutoff_day = today - timedelta(days=days)
     store = open_store(db)
+    from keepgoing.storage.team import require_manager
+
+    require_manager(store, "apply the retention rules")
     found = expired(store, start_of_day(cutoff_day))
     if not found.anything(mode):
         say(messages.RETENTION_NOTHING.format(day=describe_day(cutoff_day)))

@@ -99,6 +99,11 @@ def handover(
             with contextlib.suppress(OSError):
                 path.unlink()
         raise
+    if not dry_run:
+        from keepgoing.core.audit import record
+
+        ids = ", ".join(str(p["id"]) for p in result.people)
+        record(store, "handover", records=f"from {source} to {target}: people {ids}"[:2000])
     if json_out:
         emit_json({**result.to_json(), "pack": None if dry_run else str(pack)})
         return
@@ -161,6 +166,9 @@ def copy(
 
     source = open_store(db)
     from keepgoing.core.conversations import count_all_conversations
+    from keepgoing.storage.team import require_manager
+
+    require_manager(source, "copy the team store")
 
     total = count_all_conversations(source)
     with contextlib.ExitStack() as cleanup:
@@ -172,6 +180,7 @@ def copy(
 
             where = str(Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "rehearsal.db")
         target = open_store(where, create=True)
+        require_manager(target, "copy into the team store")
         with progress("Copying", total) as tick:
             report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
         location = to if where != to else target.location
@@ -207,6 +216,7 @@ team_app = typer.Typer(
         'keepgoing team add-worker priya --name "Priya Shah"',
         "keepgoing team add-worker sam --manager",
         "keepgoing team workers",
+        "keepgoing team share sam --with priya   (Priya may see Sam too)",
         "keepgoing team leave alex   (after keepgoing handover --from alex --to ...)",
     ),
 )
@@ -306,6 +316,93 @@ def team_leave(
 
     leave(open_store(db), role)
     say(messages.WORKER_LEFT.format(role=user(role)))
+
+
+@team_app.command(
+    "share",
+    epilog=examples(
+        "keepgoing team share sam --with priya   (Priya covers while Sam's key worker is away)",
+        "keepgoing team share sam --with priya --stop",
+    ),
+)
+def team_share(
+    name: Annotated[
+        str, typer.Argument(help="The person to share.", autocompletion=complete.people, show_default=False)
+    ],
+    with_role: Annotated[str, typer.Option("--with", help="The worker's login role.", show_default=False)],
+    stop: Annotated[bool, typer.Option("--stop", help="Stop sharing them with that worker.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Let a worker see and change one person who is not in their caseload (managers only).
+
+    A worker already sees their own caseload and the people they logged a
+    conversation with in the last 90 days; a share adds one more person,
+    until it is stopped. The database enforces it, in keepgoing and psql alike.
+    """
+    from keepgoing.core.matching import find_person
+    from keepgoing.storage.team import share
+
+    store = open_store(db)
+    person = find_person(store, name)
+    changed = share(store, person.id, with_role, now=clock.now(), stop=stop)
+    if changed:
+        from keepgoing.core.audit import record
+
+        record(store, "stop sharing" if stop else "share", person_id=person.id, records=f"with {with_role}")
+    words = {"name": user(person.name), "role": user(with_role)}
+    if stop:
+        say((messages.SHARE_STOPPED if changed else messages.NOTHING_TO_UNSHARE).format(**words))
+    else:
+        say((messages.SHARED if changed else messages.NOTHING_TO_SHARE).format(**words))
+
+
+@app.command(
+    rich_help_panel="Team",
+    epilog=examples(
+        "keepgoing audit --person sam   (who looked at or changed Sam's records)",
+        "keepgoing audit --worker priya --since 'last monday'",
+        "keepgoing audit --json",
+    ),
+)
+def audit(
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="Only entries about this person.", autocompletion=complete.people),
+    ] = None,
+    worker: Annotated[str | None, typer.Option("--worker", help="Only this login role's entries.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only entries on or after this day.")] = None,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Who read or changed what in a team store, and when (a worker sees their own entries).
+
+    Every change is recorded by the database itself, psql included; every
+    show, search, export, report, hand-over and erasure by keepgoing. An entry
+    names records by number, never a person's name or what was written, so it
+    outlives an erasure. Nobody but the store's owner can change or remove one.
+    """
+    from keepgoing.core.audit import entries
+    from keepgoing.dates import parse_when
+
+    store = open_store(db)
+    since_day = parse_when(since, today=clock.local_today(clock.now()), prefer="past").day if since else None
+    person_id = None
+    if person is not None:
+        from keepgoing.core.matching import find_person
+
+        person_id = find_person(store, person).id
+    found = entries(store, person_id=person_id, role=worker, since=since_day)
+    if json_out:
+        emit_json([e.to_json() for e in found])
+        return
+    if not found:
+        say(messages.NO_AUDIT_ENTRIES)
+        return
+    for e in found:
+        about = f" person {e.person_id}" if e.person_id is not None else ""
+        what = f" ({user(e.records)})" if e.records else ""
+        command = f" [{user(e.command)}]" if e.command else ""
+        say(f"{e.id:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {user(e.role)}{command}: {user(e.action)}{about}{what}")
 
 
 @app.command(rich_help_panel="Team", epilog=examples("keepgoing upgrade"))

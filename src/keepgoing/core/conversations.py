@@ -31,6 +31,7 @@ class Conversation:
     group: str | None = None
     time_given: bool = False  # a time of day was typed, so it is shown
     reached: bool = True  # False: a try that did not reach them (log --no-answer)
+    private: bool = False  # only its writer and managers see it in a team store
 
     @classmethod
     def from_row(cls, row: Any) -> Conversation:
@@ -46,6 +47,7 @@ class Conversation:
             group=row["group_name"],
             time_given=bool(row["time_given"]),
             reached=bool(row["reached"]),
+            private=bool(row["private"]),
         )
 
     def describe_when(self) -> str:
@@ -67,6 +69,7 @@ class Conversation:
             "logged_by": self.logged_by,
             "time_given": self.time_given,
             "reached": self.reached,
+            "private": self.private,
         }
 
 
@@ -240,6 +243,7 @@ def log_conversation(
     ideas: list[str] | None = None,
     group: str | None = None,
     reached: bool = True,
+    private: bool = False,
 ) -> Logged:
     """Record one conversation with everyone named; each of them counts as contacted.
 
@@ -283,10 +287,11 @@ def log_conversation(
         via = via or group_via or people[0].prefers or "other"
         conversation_id = store.insert(
             "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id, "
-            "time_given, reached) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given, :reached) "
-            "RETURNING id",
+            "time_given, reached, private) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given, "
+            ":reached, :private) RETURNING id",
             {
                 "reached": reached,
+                "private": private,
                 "time_given": time_given,
                 "at": occurred_at,
                 "via": via,
@@ -315,6 +320,7 @@ def log_conversation(
                 now=now,
                 conversation_id=conversation_id,
                 logged_by=logged_by,
+                private=private,
             )
         idea_ids = []
         if ideas:
@@ -336,6 +342,7 @@ def log_conversation(
             group_name,
             time_given,
             reached,
+            private,
         )
         return Logged(
             conversation,
@@ -353,7 +360,8 @@ def conversations_with(store: Store, person_id: int, *, limit: int | None = None
     """A person's conversations, newest first, each with everyone who was there."""
     sql = (
         "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
-        "c.reached, g.name AS group_name FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "c.reached, c.private, g.name AS group_name FROM conversation c "
+        "JOIN conversation_person cp ON cp.conversation_id = c.id "
         "LEFT JOIN community_group g ON g.id = c.group_id WHERE cp.person_id = :pid "
         "ORDER BY c.occurred_at DESC, c.id DESC"
     )

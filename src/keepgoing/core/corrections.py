@@ -46,7 +46,8 @@ def get_conversation(store: Store, conversation_id: int) -> Conversation:
     """One conversation with everyone who was there."""
     row = store.row(
         "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
-        "c.reached, g.name AS group_name FROM conversation c LEFT JOIN community_group g ON g.id = c.group_id WHERE c.id = :id",
+        "c.reached, c.private, g.name AS group_name FROM conversation c "
+        "LEFT JOIN community_group g ON g.id = c.group_id WHERE c.id = :id",
         {"id": conversation_id},
     )
     if row is None:
@@ -119,13 +120,14 @@ def amend_conversation(
     follow_up: str | None = None,
     follow_up_due: date | None = None,
     force: bool = False,
+    private: bool = False,
 ) -> Amended:
     """Change a logged conversation, or add to it (the worker's last one when no number is given).
 
     `note=""` clears the note. Everything is written in one transaction, or nothing is.
     """
     nothing = (occurred_at, via, note, wellbeing, feeling, follow_up) == (None,) * 6
-    if nothing and not (add_people or remove_people or ideas):
+    if nothing and not (add_people or remove_people or ideas or private):
         raise BadInput("Nothing to change: say what to put right, for example a new date or note.")
     said = check_said(
         now=now,
@@ -158,6 +160,14 @@ def amend_conversation(
             if given and value != getattr(before, column):
                 updates[column] = value
                 changes.append(change)
+        if private and not before.private:
+            # Its follow-ups by the same writer go private with it.
+            updates["private"] = True
+            changes.append("private")
+            store.run(
+                "UPDATE follow_up SET private = :yes WHERE conversation_id = :c AND logged_by = :by",
+                {"yes": True, "c": before.id, "by": before.logged_by},
+            )
         if occurred_at is not None and time_given != before.time_given:  # a time typed, or now left out
             updates["time_given"] = time_given
             changes.extend([] if "date" in changes else ["date"])
@@ -204,6 +214,7 @@ def amend_conversation(
                 now=now,
                 conversation_id=before.id,
                 logged_by=worker,
+                private=private or before.private,
             )
             changes.append(f"follow-up #{follow_up_id}")
         idea_ids = []

@@ -97,13 +97,22 @@ def add_follow_up(
     now: datetime,
     conversation_id: int | None = None,
     logged_by: str | None = None,
+    private: bool = False,
 ) -> int:
     """A promise made to someone; it is the job of whoever made it (`logged_by`)."""
     text = required(text, "follow-up")
     return store.insert(
-        "INSERT INTO follow_up (person_id, conversation_id, text, due_on, created_at, logged_by, worker) "
-        "VALUES (:p, :c, :t, :d, :now, :by, :by) RETURNING id",
-        {"p": person_id, "c": conversation_id, "t": text, "d": due_on, "now": now, "by": logged_by},
+        "INSERT INTO follow_up (person_id, conversation_id, text, due_on, created_at, logged_by, worker, private) "
+        "VALUES (:p, :c, :t, :d, :now, :by, :by, :private) RETURNING id",
+        {
+            "p": person_id,
+            "c": conversation_id,
+            "t": text,
+            "d": due_on,
+            "now": now,
+            "by": logged_by,
+            "private": private,
+        },
     )
 
 

@@ -266,12 +266,9 @@ class Importer:
             logged_by = optional(_text(fields.get("logged_by")), "worker name")
             amended_by = optional(_text(fields.get("amended_by")), "worker name")
             amended_at = _instant(fields.get("amended_at"))
-            time_given = fields.get("time_given", False)
-            if not isinstance(time_given, bool):
-                raise BadInput("time_given must be true or false")
-            reached = fields.get("reached", True)
-            if not isinstance(reached, bool):
-                raise BadInput("reached must be true or false")
+            time_given = _flag(fields, "time_given")
+            reached = _flag(fields, "reached", True)
+            private = _flag(fields, "private")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
@@ -297,6 +294,7 @@ class Importer:
                 "amended_at": amended_at,
                 "time_given": time_given,
                 "reached": reached,
+                "private": private,
             }
         )
         for pid in people:
@@ -358,6 +356,7 @@ class Importer:
             worker = _worker(fields.get("worker"))
             cancelled = _instant(fields.get("cancelled_at"))
             cancelled_by = optional(_text(fields.get("cancelled_by")), "worker name")
+            private = _flag(fields, "private")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         if not self.was_empty:
@@ -381,6 +380,7 @@ class Importer:
                 "worker": worker,
                 "cancelled": cancelled,
                 "cancelled_by": cancelled_by if cancelled else None,
+                "private": private,
             }
         )
         self.report.follow_ups_added += 1
@@ -388,13 +388,13 @@ class Importer:
     def flush(self) -> None:
         statements = {
             "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
-            "created_at, feeling, group_id, amended_by, amended_at, time_given, reached) VALUES "
+            "created_at, feeling, group_id, amended_by, amended_at, time_given, reached, private) VALUES "
             "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given, "
-            ":reached)",
+            ":reached, :private)",
             "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
-            "done_at, logged_by, worker, cancelled_at, cancelled_by) "
-            "VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker, :cancelled, :cancelled_by)",
+            "done_at, logged_by, worker, cancelled_at, cancelled_by, private) "
+            "VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker, :cancelled, :cancelled_by, :private)",
         }
         for table, sql in statements.items():  # in this order: links need their conversation
             if self.pending[table]:
@@ -629,3 +629,11 @@ def _day(value: Any) -> date | None:
         raise BadInput(f"{_shown(value)} is not an ISO date") from None
     _in_range(day, value)
     return day
+
+
+def _flag(fields: dict[str, Any], key: str, absent: bool = False) -> bool:
+    """A true-or-false field (absent: `absent`)."""
+    value = fields.get(key, absent)
+    if not isinstance(value, bool):
+        raise BadInput(f"{key} must be true or false")
+    return value

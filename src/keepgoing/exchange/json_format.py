@@ -118,6 +118,7 @@ def write_json(
             "amended_at": iso_instant(row["amended_at"]),
             "time_given": bool(row["time_given"]),
             "reached": bool(row["reached"]),
+            "private": bool(row["private"]),
             "person_ids": [pid for pid, _, _ in present if pid in selected or not selection.filters_people],
             "people": [
                 selection.name(pid, name)
@@ -148,6 +149,7 @@ def write_json(
             "worker": row["worker"],
             "cancelled_at": iso_instant(row["cancelled_at"]),
             "cancelled_by": row["cancelled_by"],
+            "private": bool(row["private"]),
         }
         out.write(("," if counts["follow_ups"] else "") + "\n  " + _dump(item))
         counts["follow_ups"] += 1

@@ -152,7 +152,7 @@ def conversations_with_people(
     where, params = selection.conversation_where("c")
     rows = store.stream(
         "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.created_at, c.feeling, c.group_id, "
-        "c.amended_by, c.amended_at, c.time_given, c.reached, "
+        "c.amended_by, c.amended_at, c.time_given, c.reached, c.private, "
         "p.id AS person_id, p.name AS person_name, p.name_key AS person_key, p.organisation AS organisation "
         "FROM conversation c LEFT JOIN conversation_person cp ON cp.conversation_id = c.id "
         f"LEFT JOIN person p ON p.id = cp.person_id WHERE {where} ORDER BY c.id",

@@ -12,6 +12,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "alias",
         "alias_key",
     ),
+    "audit": (
+        "id",
+        "at",
+        "role",
+        "command",
+        "action",
+        "person_id",
+        "records",
+    ),
     "community_group": (
         "id",
         "name",
@@ -35,6 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "amended_at",
         "time_given",
         "reached",
+        "private",
     ),
     "conversation_person": (
         "conversation_id",
@@ -52,6 +62,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "worker",
         "cancelled_at",
         "cancelled_by",
+        "private",
     ),
     "group_member": (
         "group_id",
@@ -107,6 +118,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "text",
         "created_at",
     ),
+    "person_share": (
+        "person_id",
+        "role",
+        "shared_at",
+        "shared_by",
+    ),
     "person_tag": (
         "person_id",
         "tag",
@@ -127,6 +144,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # (table, column) pairs holding an instant (stored in UTC) and a calendar day.
 INSTANTS: frozenset[tuple[str, str]] = frozenset(
     (
+        ("audit", "at"),
         ("community_group", "created_at"),
         ("community_group", "archived_at"),
         ("conversation", "occurred_at"),
@@ -144,6 +162,7 @@ INSTANTS: frozenset[tuple[str, str]] = frozenset(
         ("person", "last_contact_at"),
         ("person", "archived_at"),
         ("person_note", "created_at"),
+        ("person_share", "shared_at"),
         ("win", "occurred_at"),
         ("win", "created_at"),
     )
@@ -161,6 +180,10 @@ DAYS: frozenset[tuple[str, str]] = frozenset(
 LENGTHS: dict[tuple[str, str], int] = {
     ("alias", "alias"): 200,
     ("alias", "alias_key"): 200,
+    ("audit", "role"): 200,
+    ("audit", "command"): 40,
+    ("audit", "action"): 60,
+    ("audit", "records"): 2000,
     ("community_group", "name"): 200,
     ("community_group", "name_key"): 200,
     ("community_group", "via"): 10,
@@ -193,6 +216,8 @@ LENGTHS: dict[tuple[str, str], int] = {
     ("person", "worker"): 200,
     ("person", "updated_by"): 200,
     ("person_note", "text"): 20000,
+    ("person_share", "role"): 200,
+    ("person_share", "shared_by"): 200,
     ("person_tag", "tag"): 60,
     ("win", "text"): 2000,
     ("win", "logged_by"): 200,

@@ -90,7 +90,8 @@ class PersonTagTable(SQLModel, table=True):
 
 class ConversationTable(SQLModel, table=True):
     __tablename__ = "conversation"
-    __table_args__ = NEVER_REUSED
+    # A worker sees whom they talked to lately (storage/team.py): their conversations by time.
+    __table_args__ = (Index("ix_conversation_logged_by", "logged_by", "occurred_at"), NEVER_REUSED)
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(index=True)
@@ -111,6 +112,8 @@ class ConversationTable(SQLModel, table=True):
     time_given: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # False for a try that did not reach them (`log --no-answer`): kept, but it is not contact.
     reached: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    # Logged --private: in a team store, only its writer and managers see it (safeguarding).
+    private: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ConversationPersonTable(SQLModel, table=True):
@@ -143,6 +146,8 @@ class FollowUpTable(SQLModel, table=True):
     # Cancelled (`followup ID --cancel`): it no longer stands, but it is kept, with when and by whom.
     cancelled_at: datetime | None = None
     cancelled_by: str | None = Field(default=None, max_length=200)
+    # Made in a private conversation: only its writer and managers see it in a team store.
+    private: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PersonNoteTable(SQLModel, table=True):
@@ -237,3 +242,39 @@ class PendingCleanupTable(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     requested_at: datetime
     requested_by: str | None = Field(default=None, max_length=200)
+
+
+class PersonShareTable(SQLModel, table=True):
+    """In a team store: a person a manager shared with a worker who is not their key worker."""
+
+    __tablename__ = "person_share"
+    __table_args__ = (Index("ix_person_share_role", "role", "person_id"),)
+
+    person_id: int = Field(sa_column=_person_fk(primary_key=True))
+    role: str = Field(max_length=200, primary_key=True)
+    shared_at: datetime
+    shared_by: str | None = Field(default=None, max_length=200)
+
+
+class AuditTable(SQLModel, table=True):
+    """In a team store: who did what, append-only (storage/team.py installs the defaults,
+    the triggers and the policies). It names records by number, never by name or text, and
+    has no foreign key, so that an erasure leaves the fact of it behind."""
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_role_at", "role", "at"),
+        Index("ix_audit_person", "person_id"),
+        NEVER_REUSED,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    role: str = Field(max_length=200)
+    # The keepgoing command (empty for a statement typed in psql).
+    command: str | None = Field(default=None, max_length=40)
+    # What happened: "show", "export", "insert conversation", "delete person", ...
+    action: str = Field(max_length=60)
+    person_id: int | None = None
+    # Which records, by number ("id 12", "conversation_id 4, person_id 7"), and which columns changed.
+    records: str | None = Field(default=None, max_length=2_000)

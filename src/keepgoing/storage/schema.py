@@ -17,5 +17,6 @@ REVISIONS: tuple[str, ...] = (
     "0007_numbers_and_times",
     "0008_pending_cleanup",
     "0009_attempts_and_followups",
+    "0010_team_access",
 )
 HEAD = REVISIONS[-1]

@@ -32,25 +32,57 @@ from keepgoing.storage import Store
 # see) or a condition of its own. Conversations and wins are seen through their people,
 # and by whoever logged them.
 PERSONAL: dict[str, str] = {
-    "person": "worker = current_user",
+    # Their key worker; whom a manager shared them with; whom the worker talked to lately.
+    "person": (
+        "worker = current_user OR EXISTS (SELECT 1 FROM person_share s "
+        "WHERE s.person_id = person.id AND s.role = current_user) "
+        "OR id IN (SELECT keepgoing_recent_people())"
+    ),
+    # A worker reads only their own shares and audit entries (see OWN_ROWS).
+    "person_share": "role = current_user",
+    "audit": "role = current_user",
     "alias": "person",
     "person_tag": "person",
     "person_note": "person",
-    "follow_up": "person",
+    "follow_up": (
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = follow_up.person_id) "
+        "AND (NOT private OR logged_by = current_user)"
+    ),
     "idea": "person",
     "group_member": "person",
     "conversation_person": "person",
     "win_person": "person",
+    # What is logged --private is its writer's (and the managers') alone.
     "conversation": (
-        "logged_by = current_user OR EXISTS "
-        "(SELECT 1 FROM conversation_person cp WHERE cp.conversation_id = conversation.id)"
+        "logged_by = current_user OR (NOT private AND EXISTS "
+        "(SELECT 1 FROM conversation_person cp WHERE cp.conversation_id = conversation.id))"
     ),
     "win": "logged_by = current_user OR EXISTS (SELECT 1 FROM win_person wp WHERE wp.win_id = win.id)",
 }
 NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup")
 
+# A worker talks to someone, then sees them for this long (their conversations that
+# happened within it, by the database's clock), whoever their key worker is.
+RECENT = "90 days"
+# Tables with rules of their own: what a worker, and a manager, may do there. A worker
+# cannot share a person; nobody but the owner changes or removes an audit entry.
+OWN_ROWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "person_share": (("SELECT",), ("SELECT", "INSERT", "DELETE")),
+    "audit": (("SELECT", "INSERT"), ("SELECT", "INSERT")),
+}
+# Who wrote a row in these: a share by the manager making it, an audit entry by its role.
+WRITTEN_BY = {"person_share": "shared_by", "audit": "role"}
+
 # Columns nobody changes once written: who logged a row, and when it was made.
 FIXED_COLUMNS = ("logged_by", "created_at")
+# Columns only a manager changes: a worker who may see someone (shared, or talked to lately)
+# cannot make them their own, or give them away; `handover` is a manager's.
+MANAGERS_ONLY = {"person": ("worker",)}
+# What a worker's new row must satisfy, where seeing is wider than adding: a person they
+# add is in their own caseload.
+ADDS = {"person": "worker = current_user"}
+# Only a manager erases someone (`forget`): a worker may not delete a person at all.
+MANAGERS_DELETE = ("person",)
 # Tables with a `logged_by` column: a new row must name the role writing it.
 LOGGED_BY = ("conversation", "follow_up", "win")
 
@@ -153,8 +185,26 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
             store.run(f"ALTER FUNCTION {function}(integer) OWNER TO {owner}")
             store.run(f"REVOKE ALL ON FUNCTION {function}(integer) FROM PUBLIC")
             store.run(f"GRANT EXECUTE ON FUNCTION {function}(integer) TO {workers}, {managers}")
+        # The people this login logged a conversation with lately: run as the owner, since
+        # a policy on person cannot read conversation_person (whose policy reads person).
+        # Called once per statement (`id IN (SELECT ...)`), never per row; it reads the
+        # index on conversation (logged_by, occurred_at).
+        store.run(
+            "CREATE OR REPLACE FUNCTION keepgoing_recent_people() RETURNS SETOF integer "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+            "SELECT DISTINCT cp.person_id FROM conversation c "
+            "JOIN conversation_person cp ON cp.conversation_id = c.id "
+            f"WHERE c.logged_by = session_user AND c.occurred_at > now() - interval '{RECENT}' $$"
+        )
+        store.run(f"ALTER FUNCTION keepgoing_recent_people() OWNER TO {owner}")
+        store.run("REVOKE ALL ON FUNCTION keepgoing_recent_people() FROM PUBLIC")
+        store.run(f"GRANT EXECUTE ON FUNCTION keepgoing_recent_people() TO {workers}, {managers}")
         for table in PERSONAL:
-            _protect(store, table, roles)
+            if table in OWN_ROWS:
+                _protect_own_rows(store, table, roles)
+            else:
+                _protect(store, table, roles)
+        _audit_writes(store, roles)
         caseload = 0
         if worker is not None:
             caseload = store.run(
@@ -177,15 +227,22 @@ def _protect(store: Store, table: str, roles: Roles) -> None:
             {"t": table},
         )
     ]
-    changeable = ", ".join(quote(c) for c in columns if c not in FIXED_COLUMNS)
+    changeable = [c for c in columns if c not in FIXED_COLUMNS]
     store.run(f"GRANT SELECT, INSERT, DELETE ON {table} TO {workers}, {managers}")
-    store.run(f"GRANT UPDATE ({changeable}) ON {table} TO {workers}, {managers}")
+    if table in MANAGERS_DELETE:
+        store.run(f"REVOKE DELETE ON {table} FROM {workers}")
+    store.run(f"REVOKE UPDATE ON {table} FROM {workers}")
+    store.run(f"GRANT UPDATE ({', '.join(map(quote, changeable))}) ON {table} TO {managers}")
+    kept = MANAGERS_ONLY.get(table, ())
+    store.run(
+        f"GRANT UPDATE ({', '.join(quote(c) for c in changeable if c not in kept)}) ON {table} TO {workers}"
+    )
     store.run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     store.run(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     for row in store.rows("SELECT policyname FROM pg_policies WHERE tablename = :t", {"t": table}):
         store.run(f"DROP POLICY {quote(str(row['policyname']))} ON {table}")
     sees = _worker_condition(table)
-    writes = sees
+    writes = ADDS.get(table, sees)
     if table in LOGGED_BY:
         writes = f"({sees}) AND logged_by = current_user"
     if table in WRITER_OF:
@@ -208,6 +265,87 @@ def _protect(store: Store, table: str, roles: Roles) -> None:
     store.run(f"CREATE POLICY manager_adds ON {table} FOR INSERT TO {managers} WITH CHECK ({logged})")
     store.run(f"CREATE POLICY manager_changes ON {table} FOR UPDATE TO {managers} USING (true)")
     store.run(f"CREATE POLICY manager_removes ON {table} FOR DELETE TO {managers} USING (true)")
+
+
+def _protect_own_rows(store: Store, table: str, roles: Roles) -> None:
+    """A share or an audit entry: a worker reads their own; only a manager shares."""
+    workers, managers = quote(roles.worker), quote(roles.manager)
+    worker_may, manager_may = OWN_ROWS[table]
+    store.run(f"GRANT {', '.join(worker_may)} ON {table} TO {workers}")
+    store.run(f"GRANT {', '.join(manager_may)} ON {table} TO {managers}")
+    store.run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    store.run(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    for row in store.rows("SELECT policyname FROM pg_policies WHERE tablename = :t", {"t": table}):
+        store.run(f"DROP POLICY {quote(str(row['policyname']))} ON {table}")
+    own, mine = PERSONAL[table], f"{WRITTEN_BY[table]} = current_user"
+    store.run(f"CREATE POLICY owner_all ON {table} TO {quote(roles.owner)} USING (true) WITH CHECK (true)")
+    store.run(f"CREATE POLICY worker_reads ON {table} FOR SELECT TO {workers} USING ({own})")
+    if "INSERT" in worker_may:
+        store.run(f"CREATE POLICY worker_adds ON {table} FOR INSERT TO {workers} WITH CHECK ({own})")
+    store.run(f"CREATE POLICY manager_reads ON {table} FOR SELECT TO {managers} USING (true)")
+    store.run(f"CREATE POLICY manager_adds ON {table} FOR INSERT TO {managers} WITH CHECK ({mine})")
+    if "DELETE" in manager_may:
+        store.run(f"CREATE POLICY manager_removes ON {table} FOR DELETE TO {managers} USING (true)")
+
+
+# One audit entry per row written, whoever writes it (keepgoing or psql): the table, the
+# operation, the person, the row's numbers and the names of the columns changed, never a
+# value. `keepgoing.command` is what keepgoing says it is running (empty in psql).
+AUDIT_COMMAND = "nullif(current_setting('keepgoing.command', true), '')"
+_AUDIT_WRITE = rf"""
+CREATE OR REPLACE FUNCTION keepgoing_audit_write() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+DECLARE
+    r jsonb;
+    changed text;
+BEGIN
+    IF TG_OP = 'DELETE' THEN r := to_jsonb(OLD); ELSE r := to_jsonb(NEW); END IF;
+    IF TG_OP = 'UPDATE' THEN
+        SELECT string_agg(n.key, ', ' ORDER BY n.key) INTO changed FROM jsonb_each(r) n
+        WHERE n.value IS DISTINCT FROM to_jsonb(OLD) -> n.key;
+        IF changed IS NULL THEN RETURN NULL; END IF;
+    END IF;
+    INSERT INTO audit (command, action, person_id, records) VALUES (
+        {AUDIT_COMMAND},
+        lower(TG_OP) || ' ' || TG_TABLE_NAME,
+        (CASE WHEN TG_TABLE_NAME = 'person' THEN r ->> 'id' ELSE r ->> 'person_id' END)::integer,
+        left(concat_ws('; ',
+            (SELECT string_agg(k.key || ' ' || k.value, ', ' ORDER BY k.key) FROM jsonb_each_text(r) k
+             WHERE k.key = 'id' OR k.key LIKE '%\_id'),
+            'changed ' || changed), 2000));
+    RETURN NULL;
+END $$"""
+
+
+def _audit_writes(store: Store, roles: Roles) -> None:
+    """The audit's defaults (now, the role), a trigger on every table that holds personal
+    data, and the one that keeps the audit append-only for everyone but the owner."""
+    owner = quote(roles.owner)
+    store.run(
+        "ALTER TABLE audit ALTER COLUMN at SET DEFAULT now(), ALTER COLUMN role SET DEFAULT current_user"
+    )
+    store.run(_AUDIT_WRITE)
+    store.run(
+        "CREATE OR REPLACE FUNCTION keepgoing_audit_kept() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF NOT pg_has_role(current_user, {_literal(roles.owner)}, 'USAGE') THEN "
+        "RAISE EXCEPTION 'The audit trail is append-only: only the owner of the store may change it.' "
+        "USING ERRCODE = 'insufficient_privilege'; END IF; RETURN NULL; END $$"
+    )
+    for function in ("keepgoing_audit_write", "keepgoing_audit_kept"):
+        store.run(f"ALTER FUNCTION {function}() OWNER TO {owner}")
+    store.run("DROP TRIGGER IF EXISTS audit_kept ON audit")
+    store.run(
+        "CREATE TRIGGER audit_kept BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION keepgoing_audit_kept()"
+    )
+    for table in PERSONAL:
+        if table == "audit":
+            continue
+        store.run(f"DROP TRIGGER IF EXISTS audit_writes ON {table}")
+        store.run(
+            f"CREATE TRIGGER audit_writes AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION keepgoing_audit_write()"
+        )
 
 
 def _login_role(store: Store, role: str) -> None:
@@ -299,6 +437,37 @@ def leave(store: Store, role: str) -> Roles:
             )
         store.run(f"REVOKE {quote(roles.worker)}, {quote(roles.manager)} FROM {quote(role)}")
     return roles
+
+
+def share(store: Store, person_id: int, role: str, *, now: Any, stop: bool = False) -> bool:
+    """A manager lets a worker see one person who is not in their caseload (or stops it).
+    True when something changed. The database refuses a worker's share whatever keepgoing says."""
+    roles = team_roles(store)
+    require_manager(store, "share a person")
+    with store.write():
+        if not store.value(
+            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = :r AND g.rolname = :wg",
+            {"r": role, "wg": roles.worker},
+        ):
+            raise BadInput(
+                f"{role} is not a worker in this team store (keepgoing team workers); nothing changed."
+            )
+        if stop:
+            return (
+                store.run(
+                    "DELETE FROM person_share WHERE person_id = :p AND role = :r", {"p": person_id, "r": role}
+                )
+                > 0
+            )
+        return (
+            store.run(
+                "INSERT INTO person_share (person_id, role, shared_at, shared_by) "
+                "VALUES (:p, :r, :now, current_user) ON CONFLICT DO NOTHING",
+                {"p": person_id, "r": role, "now": now},
+            )
+            > 0
+        )
 
 
 def require_manager(store: Store, what: str) -> None:
