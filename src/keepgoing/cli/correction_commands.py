@@ -1,6 +1,7 @@
 """amend, unlog and followup: putting right what was logged by mistake."""
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
@@ -271,15 +272,7 @@ def followup(
         added = promise(
             open_store(db, create=True), name, words_given, due_on=due_day, now=now, logged_by=worker()
         )
-        if json_out:
-            emit_json(added.to_json(today))
-            return
-        by = f", due {describe_day(added.due_on)}" if added.due_on else ""
-        say(
-            messages.FOLLOW_UP_ADDED.format(
-                id=added.id, name=user(added.person), due=by, text=user(added.text)
-            )
-        )
+        _said_of(added, messages.FOLLOW_UP_ADDED, today, json_out)
         return
     if words:
         raise UsageError(
@@ -289,15 +282,7 @@ def followup(
         if text is not None or due is not None or for_ is not None or cancel:
             raise UsageError("Reopen a follow-up on its own; change it afterwards.")
         reopened = reopen_follow_up(open_store(db), number)
-        if json_out:
-            emit_json(reopened.to_json(today))
-            return
-        by = f", due {describe_day(reopened.due_on)}" if reopened.due_on else ""
-        say(
-            messages.FOLLOW_UP_REOPENED.format(
-                id=reopened.id, name=user(reopened.person), due=by, text=user(reopened.text)
-            )
-        )
+        _said_of(reopened, messages.FOLLOW_UP_REOPENED, today, json_out)
         return
     done = change_follow_up(
         open_store(db),
@@ -328,3 +313,12 @@ def followup(
     said = {"words": "words changed", "due day": "due day changed", "no due day": "due day removed"}
     what = ", ".join(said.get(c, f"now {user(c)}") for c in done.changes)  # "for Priya": now for Priya
     say(messages.FOLLOW_UP_CHANGED.format(id=f.id, name=user(f.person), due=by, text=user(f.text), what=what))
+
+
+def _said_of(item: Any, message: str, today: date, json_out: bool) -> None:
+    """A follow-up just made or reopened: its JSON, or the line naming it and its due day."""
+    if json_out:
+        emit_json(item.to_json(today))
+        return
+    by = f", due {describe_day(item.due_on)}" if item.due_on else ""
+    say(message.format(id=item.id, name=user(item.person), due=by, text=user(item.text)))
