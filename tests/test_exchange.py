@@ -432,7 +432,11 @@ def stores(draw):
     return people, conversations
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100 if os.environ.get("KEEPGOING_HEAVY_TESTS") else 20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=stores())
 def test_json_export_import_export_is_the_identity(tmp_path_factory, data) -> None:
     from keepgoing.core.conversations import log_conversation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -319,4 +320,7 @@ def follow_ups_everywhere(store) -> list:
 
 
 TestKeepgoing = Keepgoing.TestCase
-TestKeepgoing.settings = settings(max_examples=25, stateful_step_count=25, deadline=None)
+# A light round on every run; KEEPGOING_HEAVY_TESTS=1 for many more sequences.
+TestKeepgoing.settings = settings(
+    max_examples=100 if os.environ.get("KEEPGOING_HEAVY_TESTS") else 12, stateful_step_count=25, deadline=None
+)
