@@ -292,7 +292,9 @@ def test_long_lists_are_cut_in_the_table_but_complete_in_json(kg, clock) -> None
         kg("log", f"person {chr(65 + i)}", "--via", "phone", "--follow-up", f"task {i}", "--due", "today")
     clock.advance(days=8 + 0)
     out = kg("due", "--limit", "3").stdout
-    assert "…and 4 more (keepgoing due --limit 7" in out and "7 people due" in out
-    assert "…and 4 more (keepgoing followups" in out
+    assert "…and 4 more: keepgoing due --all" in out and "7 people due" in out
+    assert "…and 4 more follow-ups: keepgoing followups" in out
+    everyone = kg("due", "--all").stdout
+    assert "more" not in everyone and all(f"Person {chr(65 + i)}" in everyone for i in range(7))
     data = as_json(kg("due", "--json", "--limit", "3"))
     assert len(data["people"]) == 7 and len(data["follow_ups"]) == 7

@@ -10,9 +10,6 @@ from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_stor
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
-# The most urgent promises fit on a morning screen; `keepgoing followups` lists them all.
-FOLLOW_UPS_ON_SCREEN = 20
-
 
 def caseload(mine: bool, worker: str | None, team: bool) -> str | None:
     """Whose people to show: a worker's name, or None for everyone's.
@@ -44,6 +41,7 @@ def caseload(mine: bool, worker: str | None, team: bool) -> str | None:
         "keepgoing due --within 3d --tag partner",
         "keepgoing due --mine   (your caseload in a team store)",
         "keepgoing due --team   (everyone's, with their key worker)",
+        "keepgoing due --all   (everyone due, not just what fits the screen)",
         "keepgoing due --json",
     ),
 )
@@ -64,9 +62,12 @@ def due(
         bool, typer.Option("--team", help="Everyone's caseload, with each person's key worker.")
     ] = False,
     limit: Annotated[
-        int,
-        typer.Option("--limit", min=1, help="Most people to list in the table (JSON lists all)."),
-    ] = 50,
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="List this many people and follow-ups (the screen fits by default)."
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="List everyone due and every follow-up due.")] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -87,31 +88,53 @@ def due(
         from keepgoing.storage.team import require_manager
 
         require_manager(store, "see everyone's due list (--team)")
-    # The table shows `limit` rows; JSON lists everyone.
+    if all_ and limit is not None:
+        raise UsageError("Choose one of --all and --limit.")
+    from keepgoing.cli import due_screen as screen
+
+    # JSON and --all list everyone; --limit N lists N; the screen asks only for what could fit.
+    lines = screen.screen_lines()
+    wanted = None if (json_out or all_) else limit or screen.rows_wanted(lines)
     report = due_report(
         store,
         today=today,
         within_days=within_days,
         tag=tag,
-        limit=None if json_out else limit,
+        limit=wanted,
         worker=whose,
-        follow_up_limit=None if json_out else min(limit, FOLLOW_UPS_ON_SCREEN),
+        follow_up_limit=wanted,
     )
     if json_out:
         emit_json(report.to_json())
         return
-    from keepgoing.cli import render
+    from keepgoing.cli.render import console
     from keepgoing.core.person import count_people
     from keepgoing.core.rhythm import next_up
 
+    if all_ or limit is not None:
+        fit = screen.Fit(limit, limit)
+    else:
+        fit = screen.fit_rows(report, lines, console().width)
     quiet = not report.people and not report.follow_ups
-    render.due_screen(
+    screen.due_screen(
         report,
-        limit=limit,
+        fit=fit,
+        suggestion=everyone_command(within, tag, mine, worker, team),
         tag=tag,
         team=team,
-        within_days=within_days,
         nobody_here=quiet and count_people(store) == 0,
         location=store.location,
         upcoming=next_up(store, today=today) if not report.people else None,
     )
+
+
+def everyone_command(within: str | None, tag: str | None, mine: bool, worker: str | None, team: bool) -> str:
+    """The `keepgoing due ... --all` that lists everyone this screen left out."""
+    from keepgoing.cli.output import quoted
+
+    words = ["keepgoing", "due"]
+    for option, value in (("--within", within), ("--tag", tag), ("--worker", worker)):
+        if value is not None:
+            words += [option, quoted(value)]
+    words += ["--mine"] * mine + ["--team"] * team + ["--all"]
+    return " ".join(words)

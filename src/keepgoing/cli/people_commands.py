@@ -156,7 +156,10 @@ def _consent(now, consent, review, channels, note):
 @app.command(
     rich_help_panel="People",
     epilog=examples(
-        "keepgoing people", "keepgoing people --tag partner --json", "keepgoing people --worker priya"
+        "keepgoing people",
+        "keepgoing people --tag partner --json",
+        "keepgoing people --worker priya",
+        "keepgoing people --limit 20",
     ),
 )
 def people(
@@ -167,16 +170,19 @@ def people(
         str | None, typer.Option("--worker", help="Only the people this worker is key worker for.")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include archived people.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N, by name (JSON too).")
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """List the people you keep in touch with."""
-    from keepgoing.core.people import list_people
+    from keepgoing.core.people import count_listed, list_people
     from keepgoing.core.person import count_people
 
     today = clock.local_today(clock.now())
     store = open_store(db)
-    found = list_people(store, tag=tag, include_archived=all_, worker=worker)
+    found = list_people(store, tag=tag, include_archived=all_, worker=worker, limit=limit)
     if json_out:
         emit_json([person.to_json(today) for person in found])
         return
@@ -185,7 +191,10 @@ def people(
     if not found and count_people(store) == 0:
         render.welcome(store.location)
         return
-    render.people_table(found, today, tag=tag)
+    total = len(found)
+    if limit is not None and total == limit:
+        total = count_listed(store, tag=tag, include_archived=all_, worker=worker)
+    render.people_table(found, today, tag=tag, total=total)
 
 
 @app.command(

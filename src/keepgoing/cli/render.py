@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # for annotations only: each screen's caller has already load
     from keepgoing.core.conversations import Conversation
     from keepgoing.core.followups import FollowUp
     from keepgoing.core.person import Person
-    from keepgoing.core.rhythm import DueReport
 
 
 def console() -> Console:
@@ -119,138 +118,6 @@ def _last_contact(day: date | None, via: str | None, today: date) -> Text:
     return Text(f"{text} · {via}" if via else text)
 
 
-def _tried(tries: Any) -> Text:
-    """ "tried twice since Fri 20 Nov: by phone" under the last contact, for tries with no answer."""
-    times = {1: "once", 2: "twice"}.get(tries.count) or plural(tries.count, "time")
-    day = describe_day(tries.since.astimezone().date())
-    via = ", ".join(dict.fromkeys(tries.channels))
-    return Text("\n" + messages.TRIED_SINCE.format(times=times, day=day, via=via), style="dim")
-
-
-def _try_instead(tries: Any) -> Text:
-    """After two tries by one channel with no answer, the other ways on their card."""
-    via = ", ".join(v for v in dict.fromkeys(tries.channels) if tries.channels.count(v) >= 2)
-    return Text("\n" + messages.TRY_INSTEAD.format(via=via, others=" or ".join(tries.others)), style="yellow")
-
-
-def _reach(prefers: str | None, phone: str | None, email: str | None) -> Text:
-    detail = {"phone": phone, "text": phone, "email": email}.get(prefers or "")
-    if not prefers:
-        detail = phone or email
-    parts = [p for p in (prefers, detail) if p]
-    return _t(" ".join(parts)) if parts else Text("-", style="dim")
-
-
-def due_screen(
-    report: DueReport,
-    *,
-    limit: int,
-    tag: str | None,
-    team: bool = False,
-    within_days: int = 0,
-    nobody_here: bool = False,
-    location: str = "",
-    upcoming: tuple[str, date] | None = None,
-) -> None:
-    """The morning screen. `nobody_here`: an empty store (the welcome, which says it is at
-    `location`); `upcoming`: who is next."""
-    out = console()
-    today = report.today
-    if not report.people and not report.follow_ups and nobody_here:
-        welcome(location)
-        return
-    if report.people:
-        whose = f" · {safe(report.worker, inline=True)}'s caseload" if report.worker else ""
-        heading = (
-            messages.DUE_SOON_TITLE.format(
-                days=plural(within_days, "day"), whose=whose, day=describe_day(today)
-            )
-            if within_days
-            else messages.DUE_TITLE.format(whose=whose, day=describe_day(today))
-        )
-        table = Table(
-            title=heading,
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-        )
-        table.add_column("Who", style="bold", no_wrap=True)
-        table.add_column("Last contact")
-        table.add_column("Rhythm")
-        table.add_column("Due")
-        table.add_column("Reach them by", overflow="fold")  # wrapped, never cut: it is how to reach them
-        if team:
-            table.add_column("Key worker")
-        for entry in report.people[:limit]:
-            overdue = entry.days_overdue
-            if overdue > 0:
-                due_text = Text(f"{plural(overdue, 'day')} over", style="yellow")
-            elif overdue == 0:
-                due_text = Text("today", style="green")
-            else:
-                due_text = Text(f"in {plural(-overdue, 'day')}", style="dim")
-            if entry.wellbeing_drop:
-                due_text.append(
-                    "\n" + messages.WELLBEING_DROP.format(drop=entry.wellbeing_drop), style="magenta"
-                )
-            last = _last_contact(entry.last_contact_day, entry.last_contact_via, today)
-            reach = _reach(entry.prefers, entry.phone, entry.email)
-            if entry.tries:
-                last.append_text(_tried(entry.tries))
-                if entry.tries.others:
-                    reach.append_text(_try_instead(entry.tries))
-            cells: list[Any] = [_t(entry.name), last, describe_rhythm(entry.cadence_days), due_text, reach]
-            if team:
-                cells.append(_t(entry.worker) if entry.worker else Text(messages.NO_WORKER, style="dim"))
-            table.add_row(*cells)
-        out.print(table)
-        hidden = report.people_total - len(report.people)
-        if hidden > 0:
-            out.print(
-                Text(
-                    f"…and {hidden} more (keepgoing due --limit {report.people_total}, or --json).",
-                    style="dim",
-                )
-            )
-    else:
-        line = messages.NOBODY_DUE.format(tagged=f" tagged {safe(tag, inline=True)}" if tag else "")
-        if report.worker:
-            line = line[:-1] + messages.IN_CASELOAD.format(worker=safe(report.worker, inline=True))
-        if upcoming and not tag and not report.worker:
-            line += messages.NEXT_UP.format(
-                name=safe(upcoming[0], inline=True), day=describe_day(upcoming[1])
-            )
-        out.print(Text(line))
-    if report.follow_ups:
-        out.print()
-        follow_ups_table(report.follow_ups, today, title="Follow-ups due", empty="", team=team)
-        if report.follow_ups_total > len(report.follow_ups):
-            more = report.follow_ups_total - len(report.follow_ups)
-            out.print(Text(messages.MORE_FOLLOW_UPS.format(count=more), style="dim"))
-    if report.consent_reviews:
-        out.print()
-        reviews = Table(title=messages.CONSENT_TITLE, box=box.SIMPLE_HEAD, title_justify="left")
-        reviews.add_column("Who", style="bold")
-        reviews.add_column("Consent")
-        reviews.add_column("Review was due")
-        for review in report.consent_reviews:
-            day = describe_day(date.fromisoformat(review["review_on"]))
-            reviews.add_row(_t(review["name"]), _t(review["consent"] or "not recorded"), day)
-        out.print(reviews)
-    footer = []
-    if report.people:
-        people = plural(report.people_total, "person")
-        footer.append((messages.DUE_SOON_FOOTER if within_days else messages.DUE_FOOTER).format(count=people))
-    if report.reached_this_week:
-        footer.append(messages.REACHED_THIS_WEEK.format(people=plural(report.reached_this_week, "person")))
-    if report.wins_this_month:
-        footer.append(messages.WINS_THIS_MONTH.format(wins=plural(report.wins_this_month, "win")))
-    if footer:
-        out.print(Text(" ".join(footer), style="dim"))
-    if report.unassigned:
-        people = plural(report.unassigned, "person")
-        out.print(Text(messages.UNASSIGNED_DUE.format(people=people), style="yellow"))
-
-
 def follow_ups_table(
     items: list[FollowUp],
     today: date,
@@ -319,7 +186,8 @@ def finished_follow_ups(items: list[FollowUp]) -> None:
     out.print(table)
 
 
-def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
+def people_table(people: list[Person], today: date, *, tag: str | None, total: int | None = None) -> None:
+    """The people listed; `total`: how many there are in all, when a --limit left some out."""
     out = console()
     if not people:
         out.print(Text(f"Nobody tagged {safe(tag, inline=True)}." if tag else "Nobody to show."))
@@ -354,7 +222,13 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
             cells.append(_t(person.worker))
         table.add_row(*cells)
     out.print(table)
-    out.print(Text(f"{plural(len(people), 'person')}.", style="dim"))
+    hidden = (total or len(people)) - len(people)
+    if hidden > 0:
+        out.print(
+            Text(messages.MORE_PEOPLE.format(count=hidden, total=plural(total or 0, "person")), style="dim")
+        )
+    else:
+        out.print(Text(f"{plural(len(people), 'person')}.", style="dim"))
 
 
 SPARKS = " ▁▃▅▇█"

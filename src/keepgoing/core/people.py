@@ -19,13 +19,8 @@ from keepgoing.storage import Store
 from keepgoing.text import clean_name, clean_tag, name_key, worker_key
 
 
-def list_people(
-    store: Store, *, tag: str | None = None, include_archived: bool = False, worker: str | None = None
-) -> list[Person]:
-    """Everyone (active and paused; archived too on request), by name, with aliases and tags.
-
-    With `worker`, only the people they are key worker for.
-    """
+def _listed(tag: str | None, include_archived: bool, worker: str | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause choosing whom `people` lists, with its parameters."""
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if not include_archived:
@@ -36,21 +31,48 @@ def list_people(
     if worker is not None:
         conditions.append("worker = :worker")
         params["worker"] = worker_key(worker)
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def list_people(
+    store: Store,
+    *,
+    tag: str | None = None,
+    include_archived: bool = False,
+    worker: str | None = None,
+    limit: int | None = None,
+) -> list[Person]:
+    """Everyone (active and paused; archived too on request), by name, with aliases and tags.
+
+    With `worker`, only the people they are key worker for; with `limit`, the first `limit` by name.
+    """
+    where, params = _listed(tag, include_archived, worker)
+    page = ""
+    if limit is not None:
+        page = " LIMIT :limit"
+        params["limit"] = limit
     with store.read():
         people = {
             row["id"]: Person.from_row(row)
             for row in store.rows(
-                f"SELECT {PERSON_COLUMNS}, name_key FROM person {where} ORDER BY name_key", params
+                f"SELECT {PERSON_COLUMNS}, name_key FROM person {where} ORDER BY name_key{page}", params
             )
         }
-        for row in store.rows("SELECT person_id, alias FROM alias ORDER BY alias_key"):
-            if row["person_id"] in people:
-                people[row["person_id"]].aliases.append(row["alias"])
-        for row in store.rows("SELECT person_id, tag FROM person_tag ORDER BY tag"):
-            if row["person_id"] in people:
-                people[row["person_id"]].tags.append(row["tag"])
+        # A page of 20 reads only its own aliases and tags.
+        chosen = f"WHERE person_id IN (SELECT id FROM person {where} ORDER BY name_key{page})"
+        for row in store.rows(f"SELECT person_id, alias FROM alias {chosen} ORDER BY alias_key", params):
+            people[row["person_id"]].aliases.append(row["alias"])
+        for row in store.rows(f"SELECT person_id, tag FROM person_tag {chosen} ORDER BY tag", params):
+            people[row["person_id"]].tags.append(row["tag"])
     return list(people.values())
+
+
+def count_listed(
+    store: Store, *, tag: str | None = None, include_archived: bool = False, worker: str | None = None
+) -> int:
+    """How many people `list_people` would list with no limit."""
+    where, params = _listed(tag, include_archived, worker)
+    return int(store.value(f"SELECT count(*) FROM person {where}", params) or 0)
 
 
 def _ensure_free(store: Store, key: str, shown: str, *, except_person: int | None = None) -> None:
