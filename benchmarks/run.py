@@ -81,7 +81,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     scratch = workdir / "scratch.db"
     shutil.copy(args.db, scratch)
-    env = {**os.environ, "KEEPGOING_DB": str(args.db), "COLUMNS": "120"}
+    # The screen a morning opens on: 80 x 24.
+    env = {**os.environ, "KEEPGOING_DB": str(args.db), "COLUMNS": "80", "LINES": "24"}
     env.pop("NO_COLOR", None)
     # An installed keepgoing runs from .pyc files that pip compiled; an editable
     # checkout gets them on first run, unless this is set (as on our machines).
@@ -99,6 +100,7 @@ def main() -> None:
         ),
         ("keepgoing show NAME", [keepgoing, "show", name], env),
         ("keepgoing people --json", [keepgoing, "people", "--json"], env),
+        ("keepgoing people --limit 20", [keepgoing, "people", "--limit", "20"], env),
     ]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
