@@ -90,11 +90,14 @@ def due(
         require_manager(store, "see everyone's due list (--team)")
     if all_ and limit is not None:
         raise UsageError("Choose one of --all and --limit.")
-    from keepgoing.cli import due_screen as screen
-
     # JSON and --all list everyone; --limit N lists N; the screen asks only for what could fit.
-    lines = screen.screen_lines()
-    wanted = None if (json_out or all_) else limit or screen.rows_wanted(lines)
+    wanted = limit
+    if json_out or all_:
+        wanted = None
+    elif limit is None:
+        from keepgoing.cli import due_screen as screen
+
+        wanted = screen.rows_wanted(screen.screen_lines())
     report = due_report(
         store,
         today=today,
@@ -107,6 +110,7 @@ def due(
     if json_out:
         emit_json(report.to_json())
         return
+    from keepgoing.cli import due_screen as screen
     from keepgoing.cli.render import console
     from keepgoing.core.person import count_people
     from keepgoing.core.rhythm import next_up
@@ -114,7 +118,7 @@ def due(
     if all_ or limit is not None:
         fit = screen.Fit(limit, limit)
     else:
-        fit = screen.fit_rows(report, lines, console().width)
+        fit = screen.fit_rows(report, screen.screen_lines(), console().width)
     quiet = not report.people and not report.follow_ups
     screen.due_screen(
         report,
