@@ -139,6 +139,7 @@ def _file_part(worker: str) -> str:
         "keepgoing copy --to postgresql://alex@db.example.org/team   (your notes into the team store)",
         "keepgoing --db postgresql://alex@db.example.org/team copy --to ~/keepgoing-copy.db",
         "keepgoing copy --to postgresql://alex@db.example.org/team --dry-run",
+        "keepgoing copy --to postgresql://maria@db.example.org/team --worker alex   (a manager copies Alex's)",
     ),
 )
 def copy(
@@ -151,6 +152,13 @@ def copy(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be copied; change nothing.")
     ] = False,
+    worker: Annotated[
+        str | None,
+        typer.Option(
+            "--worker",
+            help="Into a team store: whose caseload the local store's people become (default: you).",
+        ),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -158,7 +166,9 @@ def copy(
 
     People already there are matched by name, alias or email, and what is
     already there is skipped, so copying again adds only what is new. All of
-    it is copied in one transaction, or none of it.
+    it is copied in one transaction, or none of it. Copied into a team store,
+    a local store's people become your caseload (or --worker's), and what was
+    written in it is yours (or theirs).
     """
     from keepgoing.cli.progress import progress
     from keepgoing.exchange.copying import copy_store
@@ -166,9 +176,10 @@ def copy(
 
     source = open_store(db)
     from keepgoing.core.conversations import count_all_conversations
-    from keepgoing.storage.team import require_manager
+    from keepgoing.storage.team import managers_only, require_manager
 
     require_manager(source, "copy the team store")
+    managers_only(source, "copy the team store")  # the database's own answer, before any file is made
 
     total = count_all_conversations(source)
     with contextlib.ExitStack() as cleanup:
@@ -182,7 +193,9 @@ def copy(
         target = open_store(where, create=True)
         require_manager(target, "copy into the team store")
         with progress("Copying", total) as tick:
-            report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
+            report = copy_store(
+                source, target, now=clock.now(), dry_run=dry_run, tick=tick, worker=worker
+            )
         location = to if where != to else target.location
     if json_out:
         emit_json({**report.to_json(), "to": location})
