@@ -193,9 +193,7 @@ def copy(
         target = open_store(where, create=True)
         require_manager(target, "copy into the team store")
         with progress("Copying", total) as tick:
-            report = copy_store(
-                source, target, now=clock.now(), dry_run=dry_run, tick=tick, worker=worker
-            )
+            report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick, worker=worker)
         location = to if where != to else target.location
     if json_out:
         emit_json({**report.to_json(), "to": location})

@@ -36,7 +36,6 @@ def copy_store(
     from keepgoing.exchange.json_format import write_json
     from keepgoing.exchange.readers import import_file
     from keepgoing.exchange.selection import Selection
-
     from keepgoing.storage.team import managers_only
 
     if _where(source) == _where(target):
@@ -57,10 +56,10 @@ def copy_store(
 
                 require_team_role(target, worker)
         elif worker is not None:
-            raise BadInput("--worker says whose caseload a local store becomes in a team store; this copy is not one.")
-        report = import_file(
-            target, path, format="json", dry_run=dry_run, now=now, tick=tick, assign=assign
-        )
+            raise BadInput(
+                "--worker says whose caseload a local store becomes in a team store; this copy is not one."
+            )
+        report = import_file(target, path, format="json", dry_run=dry_run, now=now, tick=tick, assign=assign)
     report.file = source.location  # not the temporary file's name
     return report
 
