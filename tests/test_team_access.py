@@ -276,8 +276,9 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
         conn.execute(f"SET ROLE {database}_owner")
         conn.execute("DROP TABLE audit, person_share CASCADE")
         conn.execute("DROP INDEX ix_conversation_logged_by")
-        for table in ("conversation", "follow_up"):
+        for table in ("conversation", "follow_up", "person_note"):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")
+        conn.execute("ALTER TABLE person_note DROP COLUMN logged_by CASCADE")  # and what 0011 adds
         conn.execute("UPDATE alembic_version SET version_num = '0009_attempts_and_followups'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr
@@ -682,3 +683,66 @@ def test_a_manager_copies_a_local_store_into_the_team_store_as_a_workers_caseloa
     assert stored(db_path, "SELECT worker FROM person WHERE name = 'Lee Other'") == [(team.manager,)]
     assert stored(db_path, "SELECT logged_by FROM conversation WHERE note = 'Hello'") == [(team.manager,)]
     assert "is not one" in kg("copy", "--to", str(tmp_path / "x.db"), "--worker", team.alice, expect=1).stderr
+
+
+def test_a_private_lasting_note_and_follow_up_are_their_writers_and_the_managers(
+    kg, team, db_path, tmp_path
+) -> None:
+    bob, alice = team.bob, team.alice
+    team.be(alice)
+    kg("note", "sam", "Likes the allotment")
+    assert "private" in kg("note", "sam", "Safeguarding plan: secret-note", "--private").stdout
+    kg("followup", "add", "sam", "Ring the social worker: secret-promise", "--private")
+    assert "--private is for a new follow-up" in kg("followup", "1", "--private", expect=2).stderr
+    shown = json.loads(kg("show", "sam", "--json").stdout)
+    assert [n["private"] for n in shown["notes"]] == [True, False]  # newest first
+    assert "secret-note" in kg("show", "sam").stdout
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)
+    team.be(bob)  # Bob may see Sam, but not what Alice wrote privately
+    seen = kg("show", "sam").stdout
+    assert "Likes the allotment" in seen and "secret-note" not in seen and "secret-promise" not in seen
+    assert "secret" not in kg("followups").stdout
+    assert "Nothing found" in kg("search", "secret-note", expect=None).stdout
+    exported = kg("export", "--format", "json").stdout
+    assert "secret-note" not in exported and "secret-promise" not in exported
+    assert team.sql(bob, "SELECT text FROM person_note") == [("Likes the allotment",)]
+    assert team.sql(bob, "SELECT count(*) FROM follow_up WHERE private") == [(0,)]
+    # Nor can he write one in Alice's name, or make hers private (hiding it from everyone).
+    sam = _id(db_path, "SELECT id FROM person WHERE name = 'Sam Okafor'")
+    for statement in (
+        f"INSERT INTO person_note (person_id, text, created_at, logged_by) VALUES ({sam}, 'x', now(), '{alice}')",
+        "UPDATE person_note SET private = true WHERE text = 'Likes the allotment'",
+        f"UPDATE person_note SET logged_by = '{alice}'",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(bob, statement)
+            pytest.fail(f"not refused: {statement}")
+    # His own note names him, whatever he leaves out.
+    team.sql(
+        bob, f"INSERT INTO person_note (person_id, text, created_at) VALUES ({sam}, 'Bob was here', now())"
+    )
+    assert stored(db_path, "SELECT logged_by FROM person_note WHERE text = 'Bob was here'") == [(bob,)]
+    # A manager's export carries them, marked, and an import brings them back as they were.
+    team.be(team.manager)
+    kg("export", "--format", "json", "--output", str(tmp_path / "all.json"))
+    data = json.loads((tmp_path / "all.json").read_text())
+    assert [(n["text"], n["logged_by"]) for n in data["notes"] if n["private"]] == [
+        ("Safeguarding plan: secret-note", alice)
+    ]
+    assert [f["text"] for f in data["follow_ups"] if f["private"]] == [
+        "Ring the social worker: secret-promise"
+    ]
+    kg("forget", "sam", "--yes")
+    kg("import", str(tmp_path / "all.json"))
+    assert stored(db_path, "SELECT logged_by, private FROM person_note WHERE text LIKE 'Safe%'") == [
+        (alice, True)
+    ]
+    # The spreadsheet says which conversations are private.
+    team.be(alice)
+    kg("log", "sam", "--note", "Quiet word", "--private")
+    team.be(team.manager)
+    sheet = kg("export", "--format", "csv").stdout.splitlines()
+    assert sheet[0].endswith(",reached,private")
+    assert [line.rsplit(",", 1)[1] for line in sheet[1:] if "Quiet word" in line] == ["yes"]
+    assert all(line.endswith(",no") for line in sheet[1:] if "Quiet word" not in line)

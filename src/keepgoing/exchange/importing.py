@@ -464,6 +464,8 @@ class Importer:
         try:
             text = required(str(fields.get("text") or ""), "lasting note")
             created = _instant(fields.get("created_at")) or self.now
+            logged_by = self.assign or optional(_text(fields.get("logged_by")), "worker name")
+            private = _flag(fields, "private")
         except BadInput as exc:
             raise self._problem(where, exc) from None
         if not self.was_empty and self.store.row(
@@ -473,8 +475,16 @@ class Importer:
             self.report.others_skipped += 1
             return
         self.store.run(
-            "INSERT INTO person_note (id, person_id, text, created_at) VALUES (:id, :p, :t, :c)",
-            {"id": self._new_id("person_note", fields.get("id")), "p": person_id, "t": text, "c": created},
+            "INSERT INTO person_note (id, person_id, text, created_at, logged_by, private) "
+            "VALUES (:id, :p, :t, :c, :by, :private)",
+            {
+                "id": self._new_id("person_note", fields.get("id")),
+                "p": person_id,
+                "t": text,
+                "c": created,
+                "by": logged_by,
+                "private": private,
+            },
         )
         self.report.others_added += 1
 

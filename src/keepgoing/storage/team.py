@@ -43,7 +43,10 @@ PERSONAL: dict[str, str] = {
     "audit": "role = current_user",
     "alias": "person",
     "person_tag": "person",
-    "person_note": "person",
+    "person_note": (
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = person_note.person_id) "
+        "AND (NOT private OR logged_by = current_user)"
+    ),
     "follow_up": (
         "EXISTS (SELECT 1 FROM person p WHERE p.id = follow_up.person_id) "
         "AND (NOT private OR logged_by = current_user)"
@@ -84,7 +87,7 @@ ADDS = {"person": "worker = current_user"}
 # Only a manager erases someone (`forget`): a worker may not delete a person at all.
 MANAGERS_DELETE = ("person",)
 # Tables with a `logged_by` column: a worker's new row must name the role writing it.
-LOGGED_BY = ("conversation", "follow_up", "win")
+LOGGED_BY = ("conversation", "follow_up", "win", "person_note")
 # Only a manager may EXECUTE it: the database's own refusal of a worker's retention, import and copy.
 MANAGERS_ONLY_FUNCTION = "keepgoing_managers_only"
 
@@ -238,6 +241,8 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
             else:
                 _protect(store, table, roles)
         _audit_writes(store, roles)
+        # A lasting note written without naming its writer (a merge's) is the login role's.
+        store.run("ALTER TABLE person_note ALTER COLUMN logged_by SET DEFAULT current_user")
         caseload = 0
         if worker is not None:
             caseload = store.run(
