@@ -746,3 +746,39 @@ def test_a_private_lasting_note_and_follow_up_are_their_writers_and_the_managers
     assert sheet[0].endswith(",reached,private")
     assert [line.rsplit(",", 1)[1] for line in sheet[1:] if "Quiet word" in line] == ["yes"]
     assert all(line.endswith(",no") for line in sheet[1:] if "Quiet word" not in line)
+
+
+def test_completion_offers_nothing_from_a_team_store(kg, team) -> None:
+    from keepgoing.storage import completion
+
+    team.be(team.bob)  # a Tab press never reads a server: nobody's clients' names leak through it
+    for complete in (completion.people, completion.tags, completion.groups):
+        assert complete("") == [] and complete("S") == []
+    assert completion.follow_ups("") == []
+    assert [n for n, _ in completion.follow_ups_or_add("")] == ["add"]
+
+
+def test_a_merge_in_a_team_store_is_a_managers_and_the_database_refuses_a_workers(kg, team, db_path) -> None:
+    bob = team.bob
+    before = stored(db_path, "SELECT count(*) FROM person")
+    team.be(bob)
+    unseen = kg("merge", "sam okafor", "into", "ann lee", "--yes", expect=1).stderr
+    assert "Okafor" not in unseen.replace("sam okafor", "") and unseen.count("\n") == 1, unseen
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)
+    team.be(bob)  # he sees both now, but a merge removes a record: the database refuses him
+    refused = kg("merge", "sam okafor", "into", "ann lee", "--yes", expect=1).stderr
+    assert refused.count("\n") == 1 and "Traceback" not in refused, refused
+    assert stored(db_path, "SELECT count(*) FROM person") == before
+    assert stored(
+        db_path,
+        "SELECT count(*) FROM conversation_person cp JOIN person p ON p.id = cp.person_id "
+        "WHERE p.name = 'Sam Okafor'",
+    ) == [(1,)]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(bob, "DELETE FROM person WHERE name = 'Sam Okafor'")
+    team.be(team.manager)
+    kg("merge", "sam okafor", "into", "ann lee", "--yes")
+    assert stored(db_path, "SELECT name FROM person") == [("Ann Lee",)]
+    team.be(bob)  # Ann is still Bob's: what was Sam's came with her, and he sees it
+    assert "secret-zanzibar" in kg("show", "ann").stdout
