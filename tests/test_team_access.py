@@ -782,3 +782,39 @@ def test_a_merge_in_a_team_store_is_a_managers_and_the_database_refuses_a_worker
     assert stored(db_path, "SELECT name FROM person") == [("Ann Lee",)]
     team.be(bob)  # Ann is still Bob's: what was Sam's came with her, and he sees it
     assert "secret-zanzibar" in kg("show", "ann").stdout
+
+
+def test_a_hand_over_ends_the_old_key_workers_90_day_view_the_records_follow_the_caseload(
+    kg, team, db_path, tmp_path
+) -> None:
+    alice, bob = team.alice, team.bob
+    # Alice talked to Sam yesterday, by the database's clock (the rule reads it).
+    team.sql(
+        "postgres",
+        "UPDATE conversation SET occurred_at = now() - interval '1 day', "
+        "created_at = now() - interval '1 day'",
+    )
+    team.be(team.manager)
+    kg("handover", "--from", alice, "--to", bob, "--output", str(tmp_path / "pack.md"))
+    assert team.sql(alice, "SELECT count(*) FROM person") == [(0,)]
+    # What she wrote herself she still reads, but no longer whom it was with.
+    assert team.sql(alice, "SELECT count(*) FROM conversation WHERE left(note, 4) = 'Safe'") == [(1,)]
+    assert team.sql(alice, "SELECT count(*) FROM conversation_person") == [(0,)]
+    team.be(alice)
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+    assert team.sql(bob, "SELECT name FROM person ORDER BY name") == [("Ann Lee",), ("Sam Okafor",)]
+    entries = stored(db_path, "SELECT records FROM audit WHERE action = 'handed over'")
+    assert entries == [(f"from {alice}",)]
+    # Covering for Bob later, she talks to Sam again: that opens her 90 days again.
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", alice)
+    team.be(alice)
+    kg("log", "sam", "--note", "Covering for Bob")
+    team.sql(
+        "postgres",
+        "UPDATE conversation SET occurred_at = now(), created_at = now() + interval '1 minute' "
+        "WHERE note = 'Covering for Bob'",
+    )
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", alice, "--stop")
+    assert team.sql(alice, "SELECT name FROM person") == [("Sam Okafor",)]

@@ -104,6 +104,9 @@ def handover(
 
         ids = ", ".join(str(p["id"]) for p in result.people)
         record(store, "handover", records=f"from {source} to {target}: people {ids}"[:2000])
+        from keepgoing.core.audit import handed_over
+
+        handed_over(store, [int(p["id"]) for p in result.people], source)
     if json_out:
         emit_json({**result.to_json(), "pack": None if dry_run else str(pack)})
         return

@@ -45,6 +45,20 @@ def record(store: Store, action: str, *, person_id: int | None = None, records: 
         )
 
 
+def handed_over(store: Store, person_ids: list[int], source: str) -> None:
+    """One entry per person handed over: it also ends what `source` saw of them through the
+    conversations they logged before (a team store's 90-day rule, `storage/team.py`)."""
+    if not is_audited(store) or not person_ids:
+        return
+    from keepgoing.storage.team import AUDIT_COMMAND, HANDED_OVER
+
+    with store.write():
+        store.run_many(
+            f"INSERT INTO audit (command, action, person_id, records) VALUES ({AUDIT_COMMAND}, :a, :p, :r)",
+            [{"a": HANDED_OVER, "p": p, "r": f"from {source}"[:2000]} for p in person_ids],
+        )
+
+
 @dataclass
 class Entry:
     id: int

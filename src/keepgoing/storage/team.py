@@ -67,6 +67,8 @@ NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup")
 # A worker talks to someone, then sees them for this long (their conversations that
 # happened within it, by the database's clock), whoever their key worker is.
 RECENT = "90 days"
+# The audit entry, one per person, that ends the old key worker's view of them (`RECENT`).
+HANDED_OVER = "handed over"
 # Tables with rules of their own: what a worker, and a manager, may do there. A worker
 # cannot share a person; nobody but the owner changes or removes an audit entry.
 OWN_ROWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -222,7 +224,12 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
             "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
             "SELECT DISTINCT cp.person_id FROM conversation c "
             "JOIN conversation_person cp ON cp.conversation_id = c.id "
-            f"WHERE c.logged_by = session_user AND c.occurred_at > now() - interval '{RECENT}' $$"
+            f"WHERE c.logged_by = session_user AND c.occurred_at > now() - interval '{RECENT}' "
+            # A caseload handed over takes this view with it: what the old key worker logged
+            # before the hand-over no longer shows them the person (the audit says when).
+            "AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.person_id = cp.person_id "
+            f"AND a.action = {_literal(HANDED_OVER)} AND a.records = 'from ' || session_user "
+            "AND a.at >= c.created_at) $$"
         )
         store.run(f"ALTER FUNCTION keepgoing_recent_people() OWNER TO {owner}")
         store.run("REVOKE ALL ON FUNCTION keepgoing_recent_people() FROM PUBLIC")
