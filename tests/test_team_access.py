@@ -818,3 +818,20 @@ def test_a_hand_over_ends_the_old_key_workers_90_day_view_the_records_follow_the
     team.be(team.manager)
     kg("team", "share", "sam", "--with", alice, "--stop")
     assert team.sql(alice, "SELECT name FROM person") == [("Sam Okafor",)]
+
+
+def test_audit_shows_the_newest_entries_in_the_users_own_time_zone(kg, team, db_path, monkeypatch) -> None:
+    team.be(team.manager)
+    everything = json.loads(kg("audit", "--json").stdout)
+    newest = json.loads(kg("audit", "--limit", "2", "--json").stdout)
+    assert [e["id"] for e in newest] == [e["id"] for e in everything[-2:]]
+    assert "--limit" in kg("audit", "--limit", "0", expect=2).stderr
+    # The server talks in Auckland's time; the user is in London (the tests' TZ): London it is.
+    monkeypatch.setenv("PGOPTIONS", "-c TimeZone=Pacific/Auckland")
+    (last,) = stored(
+        db_path,
+        "SELECT to_char(at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD HH24:MI:SS') FROM audit "
+        "ORDER BY id DESC LIMIT 1",
+    )[0]
+    assert last in kg("audit", "--limit", "1").stdout
+    assert json.loads(kg("audit", "--limit", "1", "--json").stdout)[0]["at"].endswith(("+00:00", "+01:00"))

@@ -375,6 +375,7 @@ def team_share(
     epilog=examples(
         "keepgoing audit --person sam   (who looked at or changed Sam's records)",
         "keepgoing audit --worker priya --since 'last monday'",
+        "keepgoing audit --limit 20   (the newest 20)",
         "keepgoing audit --json",
     ),
 )
@@ -385,6 +386,9 @@ def audit(
     ] = None,
     worker: Annotated[str | None, typer.Option("--worker", help="Only this login role's entries.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only entries on or after this day.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the newest N entries (still oldest first).")
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -405,7 +409,7 @@ def audit(
         from keepgoing.core.matching import find_person
 
         person_id = find_person(store, person).id
-    found = entries(store, person_id=person_id, role=worker, since=since_day)
+    found = entries(store, person_id=person_id, role=worker, since=since_day, limit=limit)
     if json_out:
         emit_json([e.to_json() for e in found])
         return
@@ -416,7 +420,7 @@ def audit(
         about = f" person {e.person_id}" if e.person_id is not None else ""
         what = f" ({user(e.records)})" if e.records else ""
         command = f" [{user(e.command)}]" if e.command else ""
-        say(f"{e.id:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {user(e.role)}{command}: {user(e.action)}{about}{what}")
+        say(f"{e.id:>6}  {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {user(e.role)}{command}: {user(e.action)}{about}{what}")
 
 
 @app.command(rich_help_panel="Team", epilog=examples("keepgoing upgrade"))

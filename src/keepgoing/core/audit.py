@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from keepgoing.core.person import iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
+from keepgoing.storage.values import stored_instant
 
 # What keepgoing is running, for the database's triggers to record with each write.
 _COMMAND_SETTING = "keepgoing.command"
@@ -72,7 +74,7 @@ class Entry:
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "at": self.at.isoformat(),
+            "at": iso(self.at),  # in the user's local time, whatever the server's zone
             "role": self.role,
             "command": self.command,
             "action": self.action,
@@ -101,8 +103,10 @@ def entries(
         where.append("role = :r")
         params["r"] = role
     if since is not None:
+        from keepgoing.clock import start_of_day
+
         where.append("at >= :since")
-        params["since"] = since
+        params["since"] = start_of_day(since)  # the user's midnight, not the server's
     sql = "SELECT id, at, role, command, action, person_id, records FROM audit"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -111,7 +115,7 @@ def entries(
     return [
         Entry(
             int(r["id"]),
-            r["at"],
+            stored_instant(r["at"]),
             str(r["role"]),
             r["command"],
             str(r["action"]),
