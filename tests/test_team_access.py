@@ -835,3 +835,12 @@ def test_audit_shows_the_newest_entries_in_the_users_own_time_zone(kg, team, db_
     )[0]
     assert last in kg("audit", "--limit", "1").stdout
     assert json.loads(kg("audit", "--limit", "1", "--json").stdout)[0]["at"].endswith(("+00:00", "+01:00"))
+
+
+def test_config_says_that_in_a_team_store_the_worker_is_the_login_role(kg, team, monkeypatch) -> None:
+    team.be(team.bob)
+    monkeypatch.setenv("KEEPGOING_WORKER", team.alice)
+    (worker,) = [s for s in json.loads(kg("config", "--json").stdout)["settings"] if s["key"] == "worker"]
+    assert (worker["value"], worker["source"]) == (team.bob, "team store")
+    shown = kg("config", "worker").stdout
+    assert team.bob in shown and team.alice not in shown and "login role" in shown

@@ -420,7 +420,9 @@ def audit(
         about = f" person {e.person_id}" if e.person_id is not None else ""
         what = f" ({user(e.records)})" if e.records else ""
         command = f" [{user(e.command)}]" if e.command else ""
-        say(f"{e.id:>6}  {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {user(e.role)}{command}: {user(e.action)}{about}{what}")
+        say(
+            f"{e.id:>6}  {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {user(e.role)}{command}: {user(e.action)}{about}{what}"
+        )
 
 
 @app.command(rich_help_panel="Team", epilog=examples("keepgoing upgrade"))
