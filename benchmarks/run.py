@@ -200,8 +200,11 @@ def _as_worker(keepgoing: str, url: str, role: str, caseload: int, env: dict[str
     import psycopg
     from psycopg import sql
 
-    subprocess.run([keepgoing, "--db", url, "team", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
     parts = urlsplit(url)
+    database = parts.path.lstrip("/")
+    if role in (f"{database}_{group}" for group in ("owner", "worker", "manager")):
+        raise SystemExit(f"{role} is one of the team's own group roles; give the worker another name")
+    subprocess.run([keepgoing, "--db", url, "team", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
     conninfo = urlunsplit(parts._replace(scheme="postgresql"))
     with psycopg.connect(conninfo, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
