@@ -14,6 +14,16 @@ With `--postgres URL` the everyday commands also run against a team store on
 that PostgreSQL database, side by side with SQLite, and the table gives the
 ratio. An empty database there is filled first with `keepgoing copy` from
 `--db`; `log` then writes into it (a few conversations a run).
+
+With `--postgres-worker ROLE` as well (URL names whoever looks after the
+database, a role that may create roles), the store is made a team store
+(`keepgoing team init`), ROLE is created as a LOGIN role and added as a
+worker, the first `--caseload` people (200) become ROLE's caseload with the
+conversations they were in logged by ROLE, and the PostgreSQL column is
+timed connected as ROLE: under row-level security, as a worker works.
+
+    python benchmarks/run.py --db /tmp/kg-2k.db --postgres postgresql://postgres@localhost/kg_bench \
+        --postgres-worker bench_worker
 """
 
 from __future__ import annotations
@@ -74,7 +84,15 @@ def main() -> None:
     parser.add_argument(
         "--postgres", metavar="URL", help="also time the everyday commands on this PostgreSQL database"
     )
+    parser.add_argument(
+        "--postgres-worker",
+        metavar="ROLE",
+        help="with --postgres: make it a team store and time the commands as this worker role",
+    )
+    parser.add_argument("--caseload", type=int, default=200, help="the worker's caseload (--postgres-worker)")
     args = parser.parse_args()
+    if args.postgres_worker and not args.postgres:
+        raise SystemExit("--postgres-worker needs --postgres URL (whoever looks after that database)")
     keepgoing = shutil.which("keepgoing")
     if not keepgoing:
         raise SystemExit("install keepgoing first: pip install -e .")
@@ -109,7 +127,16 @@ def main() -> None:
     baseline = report(cases, args.runs)
     if args.postgres:
         print()
-        side_by_side(keepgoing, cases[2:], args.postgres, args.db, env, args.runs)
+        side_by_side(
+            keepgoing,
+            cases[2:],
+            args.postgres,
+            args.db,
+            env,
+            args.runs,
+            worker=args.postgres_worker,
+            caseload=args.caseload,
+        )
     if args.bulk:
         export = workdir / "export.json"
         bulk = [
@@ -143,8 +170,12 @@ def side_by_side(
     db: Path,
     env: dict[str, str],
     runs: int,
+    *,
+    worker: str | None = None,
+    caseload: int = 200,
 ) -> None:
-    """The same commands on the team store at `url` as on SQLite, with the ratio between them."""
+    """The same commands on the team store at `url` as on SQLite, with the ratio between them;
+    with `worker`, connected as that worker role, under row-level security."""
     people = subprocess.run(
         [keepgoing, "--db", url, "people", "--all", "--json"], env=env, capture_output=True, text=True
     )
@@ -153,11 +184,54 @@ def side_by_side(
     if people.stdout.strip() in ("", "[]"):
         print(f"copying {db} into the PostgreSQL store first ...", flush=True)
         subprocess.run([keepgoing, "--db", str(db), "copy", "--to", url], env=env, check=True)
+    if worker is not None:
+        url = _as_worker(keepgoing, url, worker, caseload, env)
+        print(f"as the worker {worker}, {caseload} people in their caseload, under row-level security\n")
     print("| command | SQLite ms | PostgreSQL ms | PostgreSQL / SQLite |\n|---|---|---|---|")
     for label, command, case_env in cases:
         sqlite_ms = bench(command, case_env, runs)[0] * 1000
         server_ms = bench(command, {**case_env, "KEEPGOING_DB": url}, runs)[0] * 1000
         print(f"| `{label}` | {sqlite_ms:.0f} | {server_ms:.0f} | {server_ms / sqlite_ms:.2f}x |")
+
+
+def _as_worker(keepgoing: str, url: str, role: str, caseload: int, env: dict[str, str]) -> str:
+    """Make the store at `url` a team store with `role` a worker holding the first `caseload`
+    people (and the conversations they were in logged by them); the URL to connect as `role`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    database = parts.path.lstrip("/")
+    if role in (f"{database}_{group}" for group in ("owner", "worker", "manager")):
+        raise SystemExit(f"{role} is one of the team's own group roles; give the worker another name")
+    subprocess.run([keepgoing, "--db", url, "team", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    conninfo = urlunsplit(parts._replace(scheme="postgresql"))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(os.environ.get("PGPASSWORD", ""))
+                )
+            )
+    subprocess.run(
+        [keepgoing, "--db", url, "team", "add-worker", role], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")  # no audit rows for the set-up
+        conn.execute(
+            "UPDATE person SET worker = %s WHERE id IN (SELECT id FROM person ORDER BY id LIMIT %s)",
+            (role, caseload),
+        )
+        conn.execute(
+            "UPDATE conversation SET logged_by = %s WHERE id IN (SELECT cp.conversation_id FROM "
+            "conversation_person cp JOIN person p ON p.id = cp.person_id WHERE p.worker = %s)",
+            (role, role),
+        )
+        conn.execute("ANALYZE")
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{role}@{host}"))
 
 
 def _a_name(db: Path) -> str:

@@ -105,8 +105,8 @@ def test_tries_round_trip_through_the_json_export(sam, tmp_path, monkeypatch) ->
     assert [f["status"] for f in again["follow_ups"]] == ["cancelled"]
     assert "- **Fri 20 Nov 2026**, phone (tried, no answer)" in sam("export", "--format", "markdown").stdout
     spreadsheet = sam("export", "--format", "csv").stdout.splitlines()
-    assert spreadsheet[0].endswith(",conversation_id,reached")
-    assert [line.rsplit(",", 1)[1] for line in spreadsheet[1:]] == ["yes", "no"]
+    assert spreadsheet[0].endswith(",conversation_id,reached,private")
+    assert [line.rsplit(",", 2)[1] for line in spreadsheet[1:]] == ["yes", "no"]
 
 
 # --- follow-ups and ideas of their own ----------------------------------------------

@@ -276,8 +276,9 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
         conn.execute(f"SET ROLE {database}_owner")
         conn.execute("DROP TABLE audit, person_share CASCADE")
         conn.execute("DROP INDEX ix_conversation_logged_by")
-        for table in ("conversation", "follow_up"):
+        for table in ("conversation", "follow_up", "person_note"):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")
+        conn.execute("ALTER TABLE person_note DROP COLUMN logged_by CASCADE")  # and what 0011 adds
         conn.execute("UPDATE alembic_version SET version_num = '0009_attempts_and_followups'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr
@@ -581,3 +582,265 @@ def test_what_is_logged_private_is_seen_only_by_its_writer_and_the_managers(kg, 
         "secret-zanzibar"
         not in team.sql(bob, "SELECT coalesce(string_agg(note, ' '), '') FROM conversation")[0][0]
     )
+
+
+def test_the_database_refuses_a_workers_retention_import_and_copy_whatever_keepgoing_checks(
+    kg, team, db_path, tmp_path, monkeypatch
+) -> None:
+    # keepgoing's own check switched off: what is left is the database's refusal.
+    monkeypatch.setattr("keepgoing.storage.team.require_manager", lambda store, what: None)
+    before = stored(db_path, "SELECT count(*) FROM conversation")
+    (tmp_path / "in.json").write_text(
+        '{"format_version": 1, "people": [{"id": 50, "name": "New Person"}]}', encoding="utf-8"
+    )
+    team.be(team.bob)
+    for args, what in (
+        (("retention", "--older-than", "1d", "--yes"), "apply the retention rules"),
+        (("retention", "--older-than", "1d", "--dry-run"), "apply the retention rules"),
+        (("import", str(tmp_path / "in.json")), "import into the team store"),
+        (("copy", "--to", str(tmp_path / "copy.db")), "copy the team store"),
+    ):
+        refused = kg(*args, expect=1).stderr
+        assert f"Only a manager may {what}" in refused and "the database refused" in refused, args
+        assert refused.count("\n") == 1, refused
+    assert stored(db_path, "SELECT count(*) FROM conversation") == before
+    assert stored(db_path, "SELECT count(*) FROM person WHERE name = 'New Person'") == [(0,)]
+    assert not (tmp_path / "copy.db").exists()
+    # psql as Bob: the gate, and the numbers a file brings (a sequence moved), are a manager's.
+    for statement in (
+        "SELECT keepgoing_managers_only()",
+        "SELECT setval(pg_get_serial_sequence('person', 'id'), 1000)",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(team.bob, statement)
+            pytest.fail(f"not refused: {statement}")
+
+
+def test_a_managers_import_keeps_who_wrote_what_and_retention_works(kg, team, db_path, tmp_path) -> None:
+    team.be(team.manager)
+    exported = tmp_path / "team.json"
+    kg("export", "--format", "json", "--output", str(exported))
+    kg("forget", "ann", "--yes")
+    assert "Added 1 person" in kg("import", str(exported)).stdout
+    assert stored(db_path, "SELECT worker FROM person WHERE name = 'Ann Lee'") == [(team.bob,)]
+    assert stored(db_path, "SELECT logged_by FROM conversation WHERE note = 'Bob''s cuppa'") == [(team.bob,)]
+    team.be(team.bob)  # back in Bob's caseload, with his note
+    assert "Bob's cuppa" in kg("show", "ann").stdout
+    kg("log", "ann", "--note", "After the import")  # the numbers moved past the file's
+    # A manager may not put a stranger to the team down as a record's writer, nor change one.
+    for statement in (
+        "INSERT INTO conversation (occurred_at, via, note, logged_by, created_at) "
+        "VALUES (now(), 'phone', 'forged', 'not_in_the_team', now())",
+        f"UPDATE conversation SET logged_by = '{team.alice}' WHERE note = 'After the import'",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(team.manager, statement)
+            pytest.fail(f"not refused: {statement}")
+    # Retention's anonymise clears who wrote old conversations: a manager's.
+    team.sql(team.manager, "UPDATE conversation SET occurred_at = now() - interval '3 years'")
+    team.be(team.manager)
+    assert (
+        "anonymised" in kg("retention", "--older-than", "2y", "--mode", "anonymise", "--yes").stdout.lower()
+    )
+    assert stored(db_path, "SELECT count(*) FROM conversation WHERE logged_by IS NOT NULL") == [(0,)]
+
+
+def _local_store(kg, tmp_path, monkeypatch) -> str:
+    local = str(tmp_path / "mine.db")
+    monkeypatch.setenv("KEEPGOING_DB", local)
+    kg("add", "Kit Local", "--phone", "07700 900555")
+    kg("log", "kit", "--note", "Met at the allotment", "--follow-up", "Send the leaflet")
+    kg("note", "kit", "Likes mornings")
+    return local
+
+
+def test_a_manager_copies_a_local_store_into_the_team_store_as_a_workers_caseload(
+    kg, team, db_path, tmp_path, monkeypatch
+) -> None:
+    local = _local_store(kg, tmp_path, monkeypatch)
+    target = _as(team.admin, team.manager)
+    refused = kg("--db", local, "copy", "--to", target, "--worker", "nobody_at_all", expect=1).stderr
+    assert "nobody_at_all is not a worker or manager" in refused and refused.count("\n") == 1
+    assert stored(db_path, "SELECT count(*) FROM person WHERE name = 'Kit Local'") == [(0,)]
+    kg("--db", local, "copy", "--to", target, "--worker", team.alice)
+    assert stored(db_path, "SELECT worker FROM person WHERE name = 'Kit Local'") == [(team.alice,)]
+    assert stored(
+        db_path,
+        "SELECT DISTINCT c.logged_by FROM conversation c WHERE note = 'Met at the allotment'",
+    ) == [(team.alice,)]
+    assert stored(db_path, "SELECT logged_by, worker FROM follow_up WHERE text = 'Send the leaflet'") == [
+        (team.alice, team.alice)
+    ]
+    team.be(team.alice)
+    assert "Met at the allotment" in kg("show", "kit").stdout
+    team.be(team.bob)
+    assert "Local" not in kg("show", "kit", expect=1).stderr
+    # Without --worker, the people become the caseload of whoever copies.
+    monkeypatch.setenv("KEEPGOING_DB", str(tmp_path / "other.db"))
+    kg("add", "Lee Other")
+    kg("log", "lee", "--note", "Hello")
+    kg("copy", "--to", target)
+    assert stored(db_path, "SELECT worker FROM person WHERE name = 'Lee Other'") == [(team.manager,)]
+    assert stored(db_path, "SELECT logged_by FROM conversation WHERE note = 'Hello'") == [(team.manager,)]
+    assert "is not one" in kg("copy", "--to", str(tmp_path / "x.db"), "--worker", team.alice, expect=1).stderr
+
+
+def test_a_private_lasting_note_and_follow_up_are_their_writers_and_the_managers(
+    kg, team, db_path, tmp_path
+) -> None:
+    bob, alice = team.bob, team.alice
+    team.be(alice)
+    kg("note", "sam", "Likes the allotment")
+    assert "private" in kg("note", "sam", "Safeguarding plan: secret-note", "--private").stdout
+    kg("followup", "add", "sam", "Ring the social worker: secret-promise", "--private")
+    assert "--private is for a new follow-up" in kg("followup", "1", "--private", expect=2).stderr
+    shown = json.loads(kg("show", "sam", "--json").stdout)
+    assert [n["private"] for n in shown["notes"]] == [True, False]  # newest first
+    assert "secret-note" in kg("show", "sam").stdout
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)
+    team.be(bob)  # Bob may see Sam, but not what Alice wrote privately
+    seen = kg("show", "sam").stdout
+    assert "Likes the allotment" in seen and "secret-note" not in seen and "secret-promise" not in seen
+    assert "secret" not in kg("followups").stdout
+    assert "Nothing found" in kg("search", "secret-note", expect=None).stdout
+    exported = kg("export", "--format", "json").stdout
+    assert "secret-note" not in exported and "secret-promise" not in exported
+    assert team.sql(bob, "SELECT text FROM person_note") == [("Likes the allotment",)]
+    assert team.sql(bob, "SELECT count(*) FROM follow_up WHERE private") == [(0,)]
+    # Nor can he write one in Alice's name, or make hers private (hiding it from everyone).
+    sam = _id(db_path, "SELECT id FROM person WHERE name = 'Sam Okafor'")
+    for statement in (
+        f"INSERT INTO person_note (person_id, text, created_at, logged_by) VALUES ({sam}, 'x', now(), '{alice}')",
+        "UPDATE person_note SET private = true WHERE text = 'Likes the allotment'",
+        f"UPDATE person_note SET logged_by = '{alice}'",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            team.sql(bob, statement)
+            pytest.fail(f"not refused: {statement}")
+    # His own note names him, whatever he leaves out.
+    team.sql(
+        bob, f"INSERT INTO person_note (person_id, text, created_at) VALUES ({sam}, 'Bob was here', now())"
+    )
+    assert stored(db_path, "SELECT logged_by FROM person_note WHERE text = 'Bob was here'") == [(bob,)]
+    # A manager's export carries them, marked, and an import brings them back as they were.
+    team.be(team.manager)
+    kg("export", "--format", "json", "--output", str(tmp_path / "all.json"))
+    data = json.loads((tmp_path / "all.json").read_text())
+    assert [(n["text"], n["logged_by"]) for n in data["notes"] if n["private"]] == [
+        ("Safeguarding plan: secret-note", alice)
+    ]
+    assert [f["text"] for f in data["follow_ups"] if f["private"]] == [
+        "Ring the social worker: secret-promise"
+    ]
+    kg("forget", "sam", "--yes")
+    kg("import", str(tmp_path / "all.json"))
+    assert stored(db_path, "SELECT logged_by, private FROM person_note WHERE text LIKE 'Safe%'") == [
+        (alice, True)
+    ]
+    # The spreadsheet says which conversations are private.
+    team.be(alice)
+    kg("log", "sam", "--note", "Quiet word", "--private")
+    team.be(team.manager)
+    sheet = kg("export", "--format", "csv").stdout.splitlines()
+    assert sheet[0].endswith(",reached,private")
+    assert [line.rsplit(",", 1)[1] for line in sheet[1:] if "Quiet word" in line] == ["yes"]
+    assert all(line.endswith(",no") for line in sheet[1:] if "Quiet word" not in line)
+
+
+def test_completion_offers_nothing_from_a_team_store(kg, team) -> None:
+    from keepgoing.storage import completion
+
+    team.be(team.bob)  # a Tab press never reads a server: nobody's clients' names leak through it
+    for complete in (completion.people, completion.tags, completion.groups):
+        assert complete("") == [] and complete("S") == []
+    assert completion.follow_ups("") == []
+    assert [n for n, _ in completion.follow_ups_or_add("")] == ["add"]
+
+
+def test_a_merge_in_a_team_store_is_a_managers_and_the_database_refuses_a_workers(kg, team, db_path) -> None:
+    bob = team.bob
+    before = stored(db_path, "SELECT count(*) FROM person")
+    team.be(bob)
+    unseen = kg("merge", "sam okafor", "into", "ann lee", "--yes", expect=1).stderr
+    assert "Okafor" not in unseen.replace("sam okafor", "") and unseen.count("\n") == 1, unseen
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)
+    team.be(bob)  # he sees both now, but a merge removes a record: the database refuses him
+    refused = kg("merge", "sam okafor", "into", "ann lee", "--yes", expect=1).stderr
+    assert refused.count("\n") == 1 and "Traceback" not in refused, refused
+    assert stored(db_path, "SELECT count(*) FROM person") == before
+    assert stored(
+        db_path,
+        "SELECT count(*) FROM conversation_person cp JOIN person p ON p.id = cp.person_id "
+        "WHERE p.name = 'Sam Okafor'",
+    ) == [(1,)]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        team.sql(bob, "DELETE FROM person WHERE name = 'Sam Okafor'")
+    team.be(team.manager)
+    kg("merge", "sam okafor", "into", "ann lee", "--yes")
+    assert stored(db_path, "SELECT name FROM person") == [("Ann Lee",)]
+    team.be(bob)  # Ann is still Bob's: what was Sam's came with her, and he sees it
+    assert "secret-zanzibar" in kg("show", "ann").stdout
+
+
+def test_a_hand_over_ends_the_old_key_workers_90_day_view_the_records_follow_the_caseload(
+    kg, team, db_path, tmp_path
+) -> None:
+    alice, bob = team.alice, team.bob
+    # Alice talked to Sam yesterday, by the database's clock (the rule reads it).
+    team.sql(
+        "postgres",
+        "UPDATE conversation SET occurred_at = now() - interval '1 day', "
+        "created_at = now() - interval '1 day'",
+    )
+    team.be(team.manager)
+    kg("handover", "--from", alice, "--to", bob, "--output", str(tmp_path / "pack.md"))
+    assert team.sql(alice, "SELECT count(*) FROM person") == [(0,)]
+    # What she wrote herself she still reads, but no longer whom it was with.
+    assert team.sql(alice, "SELECT count(*) FROM conversation WHERE left(note, 4) = 'Safe'") == [(1,)]
+    assert team.sql(alice, "SELECT count(*) FROM conversation_person") == [(0,)]
+    team.be(alice)
+    assert "Okafor" not in kg("show", "sam", expect=1).stderr
+    assert team.sql(bob, "SELECT name FROM person ORDER BY name") == [("Ann Lee",), ("Sam Okafor",)]
+    entries = stored(db_path, "SELECT records FROM audit WHERE action = 'handed over'")
+    assert entries == [(f"from {alice}",)]
+    # Covering for Bob later, she talks to Sam again: that opens her 90 days again.
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", alice)
+    team.be(alice)
+    kg("log", "sam", "--note", "Covering for Bob")
+    team.sql(
+        "postgres",
+        "UPDATE conversation SET occurred_at = now(), created_at = now() + interval '1 minute' "
+        "WHERE note = 'Covering for Bob'",
+    )
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", alice, "--stop")
+    assert team.sql(alice, "SELECT name FROM person") == [("Sam Okafor",)]
+
+
+def test_audit_shows_the_newest_entries_in_the_users_own_time_zone(kg, team, db_path, monkeypatch) -> None:
+    team.be(team.manager)
+    everything = json.loads(kg("audit", "--json").stdout)
+    newest = json.loads(kg("audit", "--limit", "2", "--json").stdout)
+    assert [e["id"] for e in newest] == [e["id"] for e in everything[-2:]]
+    assert "--limit" in kg("audit", "--limit", "0", expect=2).stderr
+    # The server talks in Auckland's time; the user is in London (the tests' TZ): London it is.
+    monkeypatch.setenv("PGOPTIONS", "-c TimeZone=Pacific/Auckland")
+    (last,) = stored(
+        db_path,
+        "SELECT to_char(at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD HH24:MI:SS') FROM audit "
+        "ORDER BY id DESC LIMIT 1",
+    )[0]
+    assert last in kg("audit", "--limit", "1").stdout
+    assert json.loads(kg("audit", "--limit", "1", "--json").stdout)[0]["at"].endswith(("+00:00", "+01:00"))
+
+
+def test_config_says_that_in_a_team_store_the_worker_is_the_login_role(kg, team, monkeypatch) -> None:
+    team.be(team.bob)
+    monkeypatch.setenv("KEEPGOING_WORKER", team.alice)
+    (worker,) = [s for s in json.loads(kg("config", "--json").stdout)["settings"] if s["key"] == "worker"]
+    assert (worker["value"], worker["source"]) == (team.bob, "team store")
+    shown = kg("config", "worker").stdout
+    assert team.bob in shown and team.alice not in shown and "login role" in shown

@@ -36,6 +36,8 @@ IDEA_ADDED = "Idea #{id} from {name} noted: {text}"
 DROP_NOTICED = "{who}: wellbeing has dropped, so they'll come up sooner in due."
 
 NOTE_ADDED = "Noted for {name}: {text}"
+TEAM_WORKER_MEANING = "who you are: in a team store, the database login role; KEEPGOING_WORKER and config worker choose nothing there"
+NOTE_PRIVATE = "It is private: in a team store, only you and the managers see it."
 IDEA_UPDATED = "Idea #{id} from {name} {what}."
 IDEA_UNCHANGED = "Nothing changed: idea #{id} from {name} already says that."
 NO_IDEAS = 'No ideas yet. Capture one with keepgoing log NAME --idea "...".'

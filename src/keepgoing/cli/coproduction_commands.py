@@ -16,20 +16,29 @@ PANEL = "Connect, ask and listen"
 
 @app.command(
     rich_help_panel=PANEL,
-    epilog=examples('keepgoing note sam "Wants to lead the allotment tour; nervous about speaking"'),
+    epilog=examples(
+        'keepgoing note sam "Wants to lead the allotment tour; nervous about speaking"',
+        'keepgoing note sam "Safeguarding plan agreed with the lead" --private   (only you and the managers)',
+    ),
 )
 def note(
     name: Annotated[
         str, typer.Argument(help="Who the note is about.", show_default=False, autocompletion=complete.people)
     ],
     text: Annotated[str, typer.Argument(help="What matters to them, what drives them.", show_default=False)],
+    private: Annotated[
+        bool, typer.Option("--private", help="In a team store, only you and the managers see it.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Keep a lasting note on what matters to someone."""
     from keepgoing.core.notes import add_note
+    from keepgoing.settings import worker
 
-    who, added = add_note(open_store(db), name, text, now=clock.now())
+    who, added = add_note(open_store(db), name, text, now=clock.now(), logged_by=worker(), private=private)
     say(messages.NOTE_ADDED.format(name=user(who), text=user(added.text)))
+    if private:
+        say(messages.NOTE_PRIVATE)
 
 
 @app.command(rich_help_panel=PANEL, epilog=examples("keepgoing ideas", "keepgoing ideas --open --json"))

@@ -211,6 +211,7 @@ def name_and_text(words: list[str] | None, what: str) -> tuple[str, str]:
     rich_help_panel=PANEL,
     epilog=examples(
         'keepgoing followup add sam "Send the allotment map" --due friday   (not from a conversation)',
+        'keepgoing followup add sam "Check in with the GP" --private   (only you and the managers see it)',
         'keepgoing followup 3 --due "next friday"',
         'keepgoing followup 3 --text "Send the minutes and the map"',
         "keepgoing followup 3 --for priya",
@@ -252,6 +253,9 @@ def followup(
         bool, typer.Option("--reopen", help="A done or cancelled follow-up stands again.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Cancel a follow-up that is a colleague's.")] = False,
+    private: Annotated[
+        bool, typer.Option("--private", help="With add: in a team store, only you and the managers see it.")
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -267,13 +271,26 @@ def followup(
     due_day = parse_when(due, today=today, prefer="future").day if due and not clear_due else None
     if number is None:
         if text is not None or for_ is not None or cancel or reopen or force or clear_due:
-            raise UsageError("keepgoing followup add takes a name, its words and --due; nothing else.")
+            raise UsageError(
+                "keepgoing followup add takes a name, its words, --due and --private; nothing else."
+            )
         name, words_given = name_and_text(words, "followup")
         added = promise(
-            open_store(db, create=True), name, words_given, due_on=due_day, now=now, logged_by=worker()
+            open_store(db, create=True),
+            name,
+            words_given,
+            due_on=due_day,
+            now=now,
+            logged_by=worker(),
+            private=private,
         )
         _said_of(added, messages.FOLLOW_UP_ADDED, today, json_out)
         return
+    if private:
+        raise UsageError(
+            "--private is for a new follow-up (keepgoing followup add NAME TEXT --private); "
+            "a conversation's follow-up is private with its conversation (keepgoing amend ID --private)."
+        )
     if words:
         raise UsageError(
             f"keepgoing followup {number} takes options only (--text, --due, --for, --cancel, --reopen)."

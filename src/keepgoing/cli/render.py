@@ -306,6 +306,7 @@ def person_card(
                 Text("  • ")
                 .append(_t(item.text))
                 .append(f"  ({describe_day(item.created_at.astimezone().date())})", style="dim")
+                .append("  private" if getattr(item, "private", False) else "", style="dim")
             )
     if ideas:
         out.print()

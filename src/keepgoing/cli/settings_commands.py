@@ -43,6 +43,10 @@ def config(
             say(messages.PASSWORD_IN_CONFIG)
         return
     rows = settings.effective()
+    login = _team_login(rows)
+    for row in rows:
+        if login is not None and row["key"] == "worker":  # the login role, never a setting, there
+            row.update(value=login, source="team store", meaning=messages.TEAM_WORKER_MEANING)
     if key is not None:
         rows = [row for row in rows if row["key"] == settings.known(key)]
     for row in rows:
@@ -54,6 +58,27 @@ def config(
     for row in rows:
         say(f"{row['key']:<{width}}  {user(row['value'] or '-')}  ({row['source']}: {row['meaning']})")
     say(messages.CONFIG_FILE.format(path=user(str(settings.config_path()))))
+
+
+def _team_login(rows: list[dict[str, object]]) -> str | None:
+    """The login role when the store in use is a team store (who the worker is there), else None.
+
+    Only a database URL is opened; a store that cannot be reached says nothing here."""
+    from keepgoing.storage import on_server
+
+    db = next((str(r["value"]) for r in rows if r["key"] == "db" and r["value"]), None)
+    if db is None or not on_server(db):
+        return None
+    from keepgoing.cli.program import open_store
+    from keepgoing.errors import KeepgoingError
+
+    try:
+        store = open_store(None)
+    except KeepgoingError:
+        return None
+    login = getattr(store, "team_worker", None)
+    store.close()
+    return None if login is None else str(login)
 
 
 def _shown(key: str, value: object) -> str | None:

@@ -104,6 +104,9 @@ def handover(
 
         ids = ", ".join(str(p["id"]) for p in result.people)
         record(store, "handover", records=f"from {source} to {target}: people {ids}"[:2000])
+        from keepgoing.core.audit import handed_over
+
+        handed_over(store, [int(p["id"]) for p in result.people], source)
     if json_out:
         emit_json({**result.to_json(), "pack": None if dry_run else str(pack)})
         return
@@ -139,6 +142,7 @@ def _file_part(worker: str) -> str:
         "keepgoing copy --to postgresql://alex@db.example.org/team   (your notes into the team store)",
         "keepgoing --db postgresql://alex@db.example.org/team copy --to ~/keepgoing-copy.db",
         "keepgoing copy --to postgresql://alex@db.example.org/team --dry-run",
+        "keepgoing copy --to postgresql://maria@db.example.org/team --worker alex   (a manager copies Alex's)",
     ),
 )
 def copy(
@@ -151,6 +155,13 @@ def copy(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be copied; change nothing.")
     ] = False,
+    worker: Annotated[
+        str | None,
+        typer.Option(
+            "--worker",
+            help="Into a team store: whose caseload the local store's people become (default: you).",
+        ),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -158,7 +169,9 @@ def copy(
 
     People already there are matched by name, alias or email, and what is
     already there is skipped, so copying again adds only what is new. All of
-    it is copied in one transaction, or none of it.
+    it is copied in one transaction, or none of it. Copied into a team store,
+    a local store's people become your caseload (or --worker's), and what was
+    written in it is yours (or theirs).
     """
     from keepgoing.cli.progress import progress
     from keepgoing.exchange.copying import copy_store
@@ -166,9 +179,10 @@ def copy(
 
     source = open_store(db)
     from keepgoing.core.conversations import count_all_conversations
-    from keepgoing.storage.team import require_manager
+    from keepgoing.storage.team import managers_only, require_manager
 
     require_manager(source, "copy the team store")
+    managers_only(source, "copy the team store")  # the database's own answer, before any file is made
 
     total = count_all_conversations(source)
     with contextlib.ExitStack() as cleanup:
@@ -182,7 +196,7 @@ def copy(
         target = open_store(where, create=True)
         require_manager(target, "copy into the team store")
         with progress("Copying", total) as tick:
-            report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick)
+            report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick, worker=worker)
         location = to if where != to else target.location
     if json_out:
         emit_json({**report.to_json(), "to": location})
@@ -361,6 +375,7 @@ def team_share(
     epilog=examples(
         "keepgoing audit --person sam   (who looked at or changed Sam's records)",
         "keepgoing audit --worker priya --since 'last monday'",
+        "keepgoing audit --limit 20   (the newest 20)",
         "keepgoing audit --json",
     ),
 )
@@ -371,6 +386,9 @@ def audit(
     ] = None,
     worker: Annotated[str | None, typer.Option("--worker", help="Only this login role's entries.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only entries on or after this day.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the newest N entries (still oldest first).")
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -391,7 +409,7 @@ def audit(
         from keepgoing.core.matching import find_person
 
         person_id = find_person(store, person).id
-    found = entries(store, person_id=person_id, role=worker, since=since_day)
+    found = entries(store, person_id=person_id, role=worker, since=since_day, limit=limit)
     if json_out:
         emit_json([e.to_json() for e in found])
         return
@@ -402,7 +420,9 @@ def audit(
         about = f" person {e.person_id}" if e.person_id is not None else ""
         what = f" ({user(e.records)})" if e.records else ""
         command = f" [{user(e.command)}]" if e.command else ""
-        say(f"{e.id:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {user(e.role)}{command}: {user(e.action)}{about}{what}")
+        say(
+            f"{e.id:>6}  {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {user(e.role)}{command}: {user(e.action)}{about}{what}"
+        )
 
 
 @app.command(rich_help_panel="Team", epilog=examples("keepgoing upgrade"))

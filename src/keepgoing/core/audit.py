@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from keepgoing.core.person import iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
+from keepgoing.storage.values import stored_instant
 
 # What keepgoing is running, for the database's triggers to record with each write.
 _COMMAND_SETTING = "keepgoing.command"
@@ -45,6 +47,20 @@ def record(store: Store, action: str, *, person_id: int | None = None, records: 
         )
 
 
+def handed_over(store: Store, person_ids: list[int], source: str) -> None:
+    """One entry per person handed over: it also ends what `source` saw of them through the
+    conversations they logged before (a team store's 90-day rule, `storage/team.py`)."""
+    if not is_audited(store) or not person_ids:
+        return
+    from keepgoing.storage.team import AUDIT_COMMAND, HANDED_OVER
+
+    with store.write():
+        store.run_many(
+            f"INSERT INTO audit (command, action, person_id, records) VALUES ({AUDIT_COMMAND}, :a, :p, :r)",
+            [{"a": HANDED_OVER, "p": p, "r": f"from {source}"[:2000]} for p in person_ids],
+        )
+
+
 @dataclass
 class Entry:
     id: int
@@ -58,7 +74,7 @@ class Entry:
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "at": self.at.isoformat(),
+            "at": iso(self.at),  # in the user's local time, whatever the server's zone
             "role": self.role,
             "command": self.command,
             "action": self.action,
@@ -87,8 +103,10 @@ def entries(
         where.append("role = :r")
         params["r"] = role
     if since is not None:
+        from keepgoing.clock import start_of_day
+
         where.append("at >= :since")
-        params["since"] = since
+        params["since"] = start_of_day(since)  # the user's midnight, not the server's
     sql = "SELECT id, at, role, command, action, person_id, records FROM audit"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -97,7 +115,7 @@ def entries(
     return [
         Entry(
             int(r["id"]),
-            r["at"],
+            stored_instant(r["at"]),
             str(r["role"]),
             r["command"],
             str(r["action"]),

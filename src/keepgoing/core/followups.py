@@ -117,7 +117,14 @@ def add_follow_up(
 
 
 def promise(
-    store: Store, query: str, text: str, *, due_on: date | None, now: datetime, logged_by: str | None = None
+    store: Store,
+    query: str,
+    text: str,
+    *,
+    due_on: date | None,
+    now: datetime,
+    logged_by: str | None = None,
+    private: bool = False,
 ) -> FollowUp:
     """`followup add NAME TEXT`: a promise to someone that did not come from a conversation."""
     from keepgoing.core.matching import find_person
@@ -125,7 +132,9 @@ def promise(
     text = required(text, "follow-up")
     with store.write():
         person = find_person(store, query)
-        follow_up_id = add_follow_up(store, person.id, text, due_on=due_on, now=now, logged_by=logged_by)
+        follow_up_id = add_follow_up(
+            store, person.id, text, due_on=due_on, now=now, logged_by=logged_by, private=private
+        )
         return get_follow_up(store, follow_up_id)
 
 

@@ -62,7 +62,10 @@ LAST_SEEN = (
 
 
 def expired(store: Store, before: datetime) -> Expired:
+    from keepgoing.storage.team import managers_only
     from keepgoing.storage.values import as_datetime
+
+    managers_only(store, "apply the retention rules")
 
     row = store.row(
         "SELECT count(*) AS n, min(occurred_at) AS oldest, max(occurred_at) AS newest, "
@@ -92,7 +95,10 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> Retained:
     ideas made in it) and works out again the last contact of everyone who
     was in one.
     """
+    from keepgoing.storage.team import managers_only
+
     with store.write():
+        managers_only(store, "apply the retention rules")
         if mode == "erase":
             from keepgoing.core.rhythm import refresh_contacts
 

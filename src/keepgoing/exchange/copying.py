@@ -17,6 +17,7 @@ def copy_store(
     now: datetime,
     dry_run: bool = False,
     tick: Callable[[], None] = lambda: None,
+    worker: str | None = None,
 ) -> ImportReport:
     """Everything in `source` into `target`, through the lossless JSON export.
 
@@ -24,6 +25,10 @@ def copy_store(
     target are matched by name or alias (a different name sharing an email is
     refused, never merged), and what is already there is
     skipped, so copying twice adds nothing the second time.
+
+    A local store is one person's: copied into a team store, its people become the
+    caseload of `worker` (by default the role doing the copy), and what was written in
+    it is that role's.
     """
     import tempfile
     from pathlib import Path
@@ -31,16 +36,30 @@ def copy_store(
     from keepgoing.exchange.json_format import write_json
     from keepgoing.exchange.readers import import_file
     from keepgoing.exchange.selection import Selection
+    from keepgoing.storage.team import managers_only
 
     if _where(source) == _where(target):
         raise BadInput("That is the store you are copying from; give another --to.")
+    managers_only(source, "copy the team store")
     # Through a file, not memory, so a store of any size copies in flat memory;
     # the folder is private (0700) and goes away with everything in it.
     with tempfile.TemporaryDirectory(prefix="keepgoing-copy-") as folder:
         path = Path(folder) / "store.json"
         with path.open("w", encoding="utf-8") as out, source.read():
             write_json(source, out, Selection(), now=now)
-        report = import_file(target, path, format="json", dry_run=dry_run, now=now, tick=tick)
+        assign = None
+        team_role = getattr(target, "team_worker", None)
+        if team_role is not None and source.dialect == "sqlite":
+            assign = worker or team_role
+            if worker is not None:
+                from keepgoing.storage.team import require_team_role
+
+                require_team_role(target, worker)
+        elif worker is not None:
+            raise BadInput(
+                "--worker says whose caseload a local store becomes in a team store; this copy is not one."
+            )
+        report = import_file(target, path, format="json", dry_run=dry_run, now=now, tick=tick, assign=assign)
     report.file = source.location  # not the temporary file's name
     return report
 

@@ -30,6 +30,8 @@ HEADER = [
     "conversation_id",
     # "no" for a try that did not reach them (log --no-answer).
     "reached",
+    # "yes" for a conversation logged --private (in a team store, its writer's and the managers').
+    "private",
 ]
 _TRIGGERS = frozenset("=+-@\t\r")
 
@@ -81,6 +83,7 @@ def write_csv(
                     logged_by,
                     conversation["id"],
                     "yes" if conversation["reached"] else "no",
+                    "yes" if conversation["private"] else "no",
                 )
             )
             rows += 1

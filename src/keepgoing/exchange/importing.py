@@ -74,10 +74,13 @@ class ImportReport:
 
 
 class Importer:
-    def __init__(self, store: Store, report: ImportReport, *, now: datetime):
+    def __init__(self, store: Store, report: ImportReport, *, now: datetime, assign: str | None = None):
         self.store = store
         self.report = report
         self.now = now
+        # A local store copied into a team store is one person's: everyone in it becomes
+        # this role's caseload, and what was written in it, this role's.
+        self.assign = assign
         self.by_key: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.people: dict[int, dict[str, Any]] = {}
@@ -116,6 +119,10 @@ class Importer:
             "conversation_person": [],
             "follow_up": [],
         }
+
+    def _by(self, who: str | None) -> str | None:
+        """Who did something, as stored: the assigned role when there is one (and someone did)."""
+        return self.assign if self.assign is not None and who is not None else who
 
     def _know_loosely(self, key: str, person_id: int) -> None:
         loose = loose_key(key)
@@ -210,7 +217,7 @@ class Importer:
                 "consent_note": check_consent_note(_text(fields.get("consent_note"))),
                 "consent_on": _day(fields.get("consent_on")),
                 "consent_review_on": _day(fields.get("consent_review_on")),
-                "worker": _worker(fields.get("worker")),
+                "worker": self.assign or _worker(fields.get("worker")),
             }
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
             tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
@@ -263,8 +270,8 @@ class Importer:
                 feeling=_text(fields.get("feeling")),
             )
             via, note, wellbeing, feeling = said.via or "other", said.note, said.wellbeing, said.feeling
-            logged_by = optional(_text(fields.get("logged_by")), "worker name")
-            amended_by = optional(_text(fields.get("amended_by")), "worker name")
+            logged_by = self._by(optional(_text(fields.get("logged_by")), "worker name"))
+            amended_by = self._by(optional(_text(fields.get("amended_by")), "worker name"))
             amended_at = _instant(fields.get("amended_at"))
             time_given = _flag(fields, "time_given")
             reached = _flag(fields, "reached", True)
@@ -352,10 +359,10 @@ class Importer:
             due = _day(fields.get("due"))
             created = _instant(fields.get("created_at")) or self.now
             done = _instant(fields.get("done_at"))
-            logged_by = optional(_text(fields.get("logged_by")), "worker name")
-            worker = _worker(fields.get("worker"))
+            logged_by = self._by(optional(_text(fields.get("logged_by")), "worker name"))
+            worker = self._by(_worker(fields.get("worker")))
             cancelled = _instant(fields.get("cancelled_at"))
-            cancelled_by = optional(_text(fields.get("cancelled_by")), "worker name")
+            cancelled_by = self._by(optional(_text(fields.get("cancelled_by")), "worker name"))
             private = _flag(fields, "private")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
@@ -457,6 +464,8 @@ class Importer:
         try:
             text = required(str(fields.get("text") or ""), "lasting note")
             created = _instant(fields.get("created_at")) or self.now
+            logged_by = self.assign or optional(_text(fields.get("logged_by")), "worker name")
+            private = _flag(fields, "private")
         except BadInput as exc:
             raise self._problem(where, exc) from None
         if not self.was_empty and self.store.row(
@@ -466,8 +475,16 @@ class Importer:
             self.report.others_skipped += 1
             return
         self.store.run(
-            "INSERT INTO person_note (id, person_id, text, created_at) VALUES (:id, :p, :t, :c)",
-            {"id": self._new_id("person_note", fields.get("id")), "p": person_id, "t": text, "c": created},
+            "INSERT INTO person_note (id, person_id, text, created_at, logged_by, private) "
+            "VALUES (:id, :p, :t, :c, :by, :private)",
+            {
+                "id": self._new_id("person_note", fields.get("id")),
+                "p": person_id,
+                "t": text,
+                "c": created,
+                "by": logged_by,
+                "private": private,
+            },
         )
         self.report.others_added += 1
 
@@ -514,7 +531,7 @@ class Importer:
             text = required(str(fields.get("text") or ""), "win")
             when = _instant(fields.get("when")) or self.now
             created = _instant(fields.get("created_at")) or when
-            logged_by = optional(_text(fields.get("logged_by")), "worker name")
+            logged_by = self._by(optional(_text(fields.get("logged_by")), "worker name"))
         except BadInput as exc:
             raise self._problem(where, exc) from None
         if not self.was_empty and self.store.row(

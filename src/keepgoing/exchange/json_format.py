@@ -186,9 +186,12 @@ def _write_coproduction(
             "person": selection.name(r["person_id"], r["name"]),
             "text": selection.text(r["text"]),
             "created_at": iso_instant(r["created_at"]),
+            "logged_by": r["logged_by"],
+            "private": bool(r["private"]),
         }
         for r in store.stream(
-            "SELECT n.id, n.person_id, p.name, n.text, n.created_at FROM person_note n JOIN person p ON p.id = n.person_id "
+            "SELECT n.id, n.person_id, p.name, n.text, n.created_at, n.logged_by, n.private "
+            "FROM person_note n JOIN person p ON p.id = n.person_id "
             f"WHERE {where} ORDER BY n.id",
             params,
         )

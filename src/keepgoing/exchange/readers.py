@@ -51,18 +51,23 @@ def import_file(
     now: datetime,
     tick: Callable[[], None] = lambda: None,
     columns: str | None = None,
+    assign: str | None = None,
 ) -> ImportReport:
     """Import `path` in one transaction; with `dry_run`, report and roll back.
 
-    `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold.
+    `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold; `assign`
+    names the one role everyone and everything in the file is then (a local store's copy).
     """
+    from keepgoing.storage.team import managers_only
+
+    managers_only(store, "import into the team store")
     kind = detect_format(path, format)
     mapping = parse_columns(columns) if columns is not None else None
     if mapping is not None and kind != "csv":
         raise UsageError("--columns is for a CSV file; a JSON export and a vCard say what each field is.")
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     if kind == "json":
-        return _import_json(store, path, report, now=now, tick=tick)
+        return _import_json(store, path, report, now=now, tick=tick, assign=assign)
     from keepgoing.reading import MAX_IMPORT_BYTES, MAX_TEXT_LINE, MAX_VCARD_BYTES, open_regular
 
     def read(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
@@ -76,7 +81,7 @@ def import_file(
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         try:
             return _in_one_transaction(
-                store, report, now, lambda importer: read(importer, text, path.name, tick)
+                store, report, now, lambda importer: read(importer, text, path.name, tick), assign
             )
         except UnicodeDecodeError as exc:
             raise ImportProblem(
@@ -85,11 +90,15 @@ def import_file(
 
 
 def _in_one_transaction(
-    store: Store, report: ImportReport, now: datetime, read: Callable[[Importer], None]
+    store: Store,
+    report: ImportReport,
+    now: datetime,
+    read: Callable[[Importer], None],
+    assign: str | None = None,
 ) -> ImportReport:
     try:
         with store.write(), store.bulk_search_index():
-            importer = Importer(store, report, now=now)
+            importer = Importer(store, report, now=now, assign=assign)
             read(importer)
             importer.finish()
             if report.dry_run:
@@ -124,7 +133,13 @@ class _Document:
 
 
 def _import_json(
-    store: Store, path: Path, report: ImportReport, *, now: datetime, tick: Callable[[], None]
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    *,
+    now: datetime,
+    tick: Callable[[], None],
+    assign: str | None = None,
 ) -> ImportReport:
     import ijson
 
@@ -145,7 +160,11 @@ def _import_json(
                 return ijson.items(from_start(), "conversations.item", use_float=True)
 
             return _in_one_transaction(
-                store, report, now, lambda importer: _read_json(importer, document, conversations, name, tick)
+                store,
+                report,
+                now,
+                lambda importer: _read_json(importer, document, conversations, name, tick),
+                assign,
             )
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         raise ImportProblem(_json_problem(path, exc)) from None

@@ -117,6 +117,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "person_id",
         "text",
         "created_at",
+        "logged_by",
+        "private",
     ),
     "person_share": (
         "person_id",
@@ -216,6 +218,7 @@ LENGTHS: dict[tuple[str, str], int] = {
     ("person", "worker"): 200,
     ("person", "updated_by"): 200,
     ("person_note", "text"): 20000,
+    ("person_note", "logged_by"): 200,
     ("person_share", "role"): 200,
     ("person_share", "shared_by"): 200,
     ("person_tag", "tag"): 60,

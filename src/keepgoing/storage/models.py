@@ -160,6 +160,10 @@ class PersonNoteTable(SQLModel, table=True):
     person_id: int = Field(sa_column=_person_fk(nullable=False, index=True))
     text: str = Field(max_length=20_000)
     created_at: datetime
+    # Who wrote it (in a team store, the login role; the database refuses any other name).
+    logged_by: str | None = Field(default=None, max_length=200)
+    # Written --private: in a team store, only its writer and managers see it (safeguarding).
+    private: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class IdeaTable(SQLModel, table=True):

@@ -43,7 +43,10 @@ PERSONAL: dict[str, str] = {
     "audit": "role = current_user",
     "alias": "person",
     "person_tag": "person",
-    "person_note": "person",
+    "person_note": (
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = person_note.person_id) "
+        "AND (NOT private OR logged_by = current_user)"
+    ),
     "follow_up": (
         "EXISTS (SELECT 1 FROM person p WHERE p.id = follow_up.person_id) "
         "AND (NOT private OR logged_by = current_user)"
@@ -64,6 +67,8 @@ NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup")
 # A worker talks to someone, then sees them for this long (their conversations that
 # happened within it, by the database's clock), whoever their key worker is.
 RECENT = "90 days"
+# The audit entry, one per person, that ends the old key worker's view of them (`RECENT`).
+HANDED_OVER = "handed over"
 # Tables with rules of their own: what a worker, and a manager, may do there. A worker
 # cannot share a person; nobody but the owner changes or removes an audit entry.
 OWN_ROWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -83,8 +88,20 @@ MANAGERS_ONLY = {"person": ("worker",)}
 ADDS = {"person": "worker = current_user"}
 # Only a manager erases someone (`forget`): a worker may not delete a person at all.
 MANAGERS_DELETE = ("person",)
-# Tables with a `logged_by` column: a new row must name the role writing it.
-LOGGED_BY = ("conversation", "follow_up", "win")
+# Tables with a `logged_by` column: a worker's new row must name the role writing it.
+LOGGED_BY = ("conversation", "follow_up", "win", "person_note")
+# Only a manager may EXECUTE it: the database's own refusal of a worker's retention, import and copy.
+MANAGERS_ONLY_FUNCTION = "keepgoing_managers_only"
+
+
+def _team_member(roles: Roles) -> str:
+    """A manager's row may name, as its writer, themselves or anyone in the team (an import or
+    copy carries who wrote what; a hand-over is a manager's), never a stranger to the team."""
+    return (
+        "(logged_by IS NULL OR logged_by = current_user OR logged_by IN (SELECT r.rolname FROM pg_roles r "
+        "JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid "
+        f"WHERE g.rolname IN ({_literal(roles.worker)}, {_literal(roles.manager)})))"
+    )
 
 
 # Who logged the row a link points at. A policy on conversation_person cannot read
@@ -172,7 +189,20 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
         store.run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON community_group TO {workers}, {managers}")
         # An erasure by anyone asks the owner's next command to rewrite the tables (see PostgresStore.scrub).
         store.run(f"GRANT SELECT, INSERT ON pending_cleanup TO {workers}, {managers}")
-        store.run(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {workers}, {managers}")
+        # A worker's new rows take the next number; only a manager (import, copy) moves a
+        # sequence past numbers a file brought (setval needs UPDATE).
+        store.run(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {workers}")
+        store.run(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {workers}")
+        store.run(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {managers}")
+        # What only a manager may run at all (retention, import, copy): keepgoing asks the
+        # database first, and a worker's role has no EXECUTE on it.
+        store.run(
+            f"CREATE OR REPLACE FUNCTION {MANAGERS_ONLY_FUNCTION}() RETURNS boolean LANGUAGE sql "
+            "STABLE AS $$ SELECT true $$"
+        )
+        store.run(f"ALTER FUNCTION {MANAGERS_ONLY_FUNCTION}() OWNER TO {owner}")
+        store.run(f"REVOKE ALL ON FUNCTION {MANAGERS_ONLY_FUNCTION}() FROM PUBLIC")
+        store.run(f"GRANT EXECUTE ON FUNCTION {MANAGERS_ONLY_FUNCTION}() TO {managers}")
         for function, parent in (
             ("keepgoing_conversation_writer", "conversation"),
             ("keepgoing_win_writer", "win"),
@@ -194,17 +224,32 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
             "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
             "SELECT DISTINCT cp.person_id FROM conversation c "
             "JOIN conversation_person cp ON cp.conversation_id = c.id "
-            f"WHERE c.logged_by = session_user AND c.occurred_at > now() - interval '{RECENT}' $$"
+            f"WHERE c.logged_by = session_user AND c.occurred_at > now() - interval '{RECENT}' "
+            # A caseload handed over takes this view with it: what the old key worker logged
+            # before the hand-over no longer shows them the person (the audit says when).
+            "AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.person_id = cp.person_id "
+            f"AND a.action = {_literal(HANDED_OVER)} AND a.records = 'from ' || session_user "
+            "AND a.at >= c.created_at) $$"
         )
         store.run(f"ALTER FUNCTION keepgoing_recent_people() OWNER TO {owner}")
         store.run("REVOKE ALL ON FUNCTION keepgoing_recent_people() FROM PUBLIC")
         store.run(f"GRANT EXECUTE ON FUNCTION keepgoing_recent_people() TO {workers}, {managers}")
+        # Who wrote a row is never changed, only cleared (retention's anonymise).
+        store.run(
+            "CREATE OR REPLACE FUNCTION keepgoing_writer_kept() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.logged_by IS NOT NULL AND NEW.logged_by IS DISTINCT FROM OLD.logged_by THEN "
+            "RAISE EXCEPTION 'Who wrote a record is never changed (it may only be cleared).' "
+            "USING ERRCODE = 'insufficient_privilege'; END IF; RETURN NEW; END $$"
+        )
+        store.run(f"ALTER FUNCTION keepgoing_writer_kept() OWNER TO {owner}")
         for table in PERSONAL:
             if table in OWN_ROWS:
                 _protect_own_rows(store, table, roles)
             else:
                 _protect(store, table, roles)
         _audit_writes(store, roles)
+        # A lasting note written without naming its writer (a merge's) is the login role's.
+        store.run("ALTER TABLE person_note ALTER COLUMN logged_by SET DEFAULT current_user")
         caseload = 0
         if worker is not None:
             caseload = store.run(
@@ -231,8 +276,10 @@ def _protect(store: Store, table: str, roles: Roles) -> None:
     store.run(f"GRANT SELECT, INSERT, DELETE ON {table} TO {workers}, {managers}")
     if table in MANAGERS_DELETE:
         store.run(f"REVOKE DELETE ON {table} FROM {workers}")
-    store.run(f"REVOKE UPDATE ON {table} FROM {workers}")
-    store.run(f"GRANT UPDATE ({', '.join(map(quote, changeable))}) ON {table} TO {managers}")
+    store.run(f"REVOKE UPDATE ON {table} FROM {workers}, {managers}")
+    # A manager may also clear who wrote a row (retention's anonymise), never put a stranger there.
+    managed = [*changeable, *(["logged_by"] if table in LOGGED_BY else [])]
+    store.run(f"GRANT UPDATE ({', '.join(map(quote, managed))}) ON {table} TO {managers}")
     kept = MANAGERS_ONLY.get(table, ())
     store.run(
         f"GRANT UPDATE ({', '.join(quote(c) for c in changeable if c not in kept)}) ON {table} TO {workers}"
@@ -258,12 +305,18 @@ def _protect(store: Store, table: str, roles: Roles) -> None:
         + ")"
     )
     store.run(f"CREATE POLICY worker_removes ON {table} FOR DELETE TO {workers} USING ({sees})")
-    logged = " logged_by = current_user" if table in LOGGED_BY else " true"
+    logged = _team_member(roles) if table in LOGGED_BY else "true"
     # The owner role, which only whoever looks after the database may become, for migrations.
     store.run(f"CREATE POLICY owner_all ON {table} TO {quote(roles.owner)} USING (true) WITH CHECK (true)")
     store.run(f"CREATE POLICY manager_reads ON {table} FOR SELECT TO {managers} USING (true)")
     store.run(f"CREATE POLICY manager_adds ON {table} FOR INSERT TO {managers} WITH CHECK ({logged})")
     store.run(f"CREATE POLICY manager_changes ON {table} FOR UPDATE TO {managers} USING (true)")
+    if table in LOGGED_BY:
+        store.run(f"DROP TRIGGER IF EXISTS writer_kept ON {table}")
+        store.run(
+            f"CREATE TRIGGER writer_kept BEFORE UPDATE OF logged_by ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION keepgoing_writer_kept()"
+        )
     store.run(f"CREATE POLICY manager_removes ON {table} FOR DELETE TO {managers} USING (true)")
 
 
@@ -368,6 +421,17 @@ def team_roles(store: Store) -> Roles:
     return roles
 
 
+def require_team_role(store: Store, role: str) -> None:
+    """Refuse plainly a role that is not a worker or manager in this team store."""
+    roles = team_roles(store)
+    if not store.value(
+        "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+        "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = :r AND g.rolname IN (:wg, :mg)",
+        {"r": role, "wg": roles.worker, "mg": roles.manager},
+    ):
+        raise BadInput(f"{role} is not a worker or manager in this team store (keepgoing team workers).")
+
+
 def add_worker(store: Store, role: str, *, name: str | None = None, manager: bool = False) -> Roles:
     """Let an existing LOGIN role in, as a worker or a manager; `name` is shown beside it."""
     roles = team_roles(store)
@@ -468,6 +532,23 @@ def share(store: Store, person_id: int, role: str, *, now: Any, stop: bool = Fal
             )
             > 0
         )
+
+
+def managers_only(store: Store, what: str) -> None:
+    """Ask the database whether this login may do what only a manager may (retention, import,
+    copy): a worker's role has no EXECUTE on the function, so the database itself refuses,
+    whatever keepgoing's own check said. Nothing to ask in a store without `team init`."""
+    login = getattr(store, "team_worker", None)
+    if login is None:
+        return
+    from keepgoing.errors import StoreError
+
+    try:
+        store.value(f"SELECT {MANAGERS_ONLY_FUNCTION}()")
+    except StoreError:
+        raise BadInput(
+            f"Only a manager may {what} in this team store; the database refused {login}."
+        ) from None
 
 
 def require_manager(store: Store, what: str) -> None:
