@@ -173,7 +173,10 @@ class Importer:
                         "the organisation of the one meant (add another of that name with keepgoing add --org)"
                     )
             if existing is None:
-                existing = self.by_loose.get(loose_key(name))
+                # "kerry ann" in a file is the Kerry-Ann Walsh already here; two people
+                # of the file itself are two people, however alike their names.
+                loose = self.by_loose.get(loose_key(name))
+                existing = loose if loose not in self.added_ids else None
             sharing = self.by_email.get(email.casefold()) if email else None
             if existing is None and sharing is not None:
                 # Two different names are never merged on an email alone: one address
