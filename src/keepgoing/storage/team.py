@@ -52,6 +52,11 @@ PERSONAL: dict[str, str] = {
     "group_member": "person",
     "conversation_person": "person",
     "win_person": "person",
+    # A score is seen with its person, and only where its conversation is (not another's --private one).
+    "measure_score": (
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = measure_score.person_id) "
+        "AND EXISTS (SELECT 1 FROM conversation c WHERE c.id = measure_score.conversation_id)"
+    ),
     # What is logged --private is its writer's (and the managers') alone.
     "conversation": (
         "logged_by = current_user OR (NOT private AND EXISTS "
@@ -59,7 +64,7 @@ PERSONAL: dict[str, str] = {
     ),
     "win": "logged_by = current_user OR EXISTS (SELECT 1 FROM win_person wp WHERE wp.win_id = win.id)",
 }
-NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup")
+NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup", "measure")
 
 # A worker talks to someone, then sees them for this long (their conversations that
 # happened within it, by the database's clock), whoever their key worker is.
