@@ -603,6 +603,38 @@ class MeasureFigures:
     people_scored: int  # anyone with a score of it in the period
     parts: list[PartFigures]
 
+    headings = ("Question", "People", "Mean first", "Mean last", "Better by {change}+", "Worse by {change}+")
+
+    @property
+    def change(self) -> str:
+        """How far an answer must move to count, as shown ("2")."""
+        return _shown(self.measure.change)
+
+    def table_headings(self) -> list[str]:
+        return [h.format(change=self.change) for h in self.headings]
+
+    def table_rows(self, count: Any) -> list[tuple[str, Any, str, str, Any, Any]]:
+        """Each item (and the total): people, mean first and last, and how many moved each way.
+
+        `count` is the report's: under 5 is "<5" when anonymised, and then the means are not shown."""
+
+        def mean(value: float | None, people: int) -> str:
+            if value is None:
+                return ""
+            return f"{value:.1f}" if count(people) == people else "<5"
+
+        return [
+            (
+                f.part.label + (" (lower is better)" if f.part.lower_is_better else ""),
+                count(f.people),
+                mean(f.mean_first, f.people),
+                mean(f.mean_last, f.people),
+                count(f.better),
+                count(f.worse),
+            )
+            for f in self.parts
+        ]
+
     def to_json(self, count: Any) -> dict[str, Any]:
         def mean(value: float | None, people: int) -> float | None:
             return None if value is None or count(people) != people else round(value, 2)
