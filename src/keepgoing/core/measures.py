@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from keepgoing.core.person import iso
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
@@ -96,6 +97,19 @@ class Part:
     lower_is_better: bool = False
     bands: tuple[Band, ...] = ()
     question: str | None = None
+
+    def band_names(self) -> list[str]:
+        """Each band with the answers it covers: "Low (0-4)", ... "Very high (9-10)"."""
+        whole = float(self.low).is_integer() and all(float(b.start).is_integer() for b in self.bands)
+        names = []
+        for number, band in enumerate(self.bands):
+            if number + 1 < len(self.bands):
+                following = self.bands[number + 1].start
+                span = f"{_shown(band.start)}-{_shown(following - 1)}" if whole else f"{_shown(band.start)} to under {_shown(following)}"
+            else:
+                span = f"{_shown(band.start)}-{_shown(self.high)}"
+            names.append(f"{band.label} ({span})")
+        return names
 
     def band(self, value: float) -> str | None:
         found = None
@@ -527,12 +541,12 @@ class Latest:
             "measure": self.measure.name,
             "title": self.measure.title,
             "conversation_id": self.conversation_id,
-            "when": self.when.isoformat(),
+            "when": iso(self.when),
             "scores": {p.key: plain(self.values[p.key]) for p in parts},
             "previous": None
             if self.previous is None
             else {p.key: plain(self.previous[p.key]) for p in parts if p.key in self.previous},
-            "previous_when": self.previous_when.isoformat() if self.previous_when else None,
+            "previous_when": iso(self.previous_when),
             "change": None
             if self.previous is None
             else {p.key: plain(c) for p in parts if (c := self.change(p.key)) is not None},

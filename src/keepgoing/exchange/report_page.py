@@ -80,7 +80,7 @@ def _measure_charts(report: Report) -> list[list[Any]]:
                         ("First", [f.first_bands.get(b.label, 0) for b in f.part.bands]),
                         ("Last", [f.last_bands.get(b.label, 0) for b in f.part.bands]),
                     ],
-                    [b.label for b in f.part.bands],
+                    f.part.band_names(),
                     f"{f.part.label}, people in each band at their first and last answer: "
                     + ", ".join(
                         f"{b.label} {f.first_bands.get(b.label, 0)} then {f.last_bands.get(b.label, 0)}"
@@ -304,7 +304,7 @@ def _measure_markdown(report: Report) -> list[str]:
             "",
             "| " + " | ".join(figures.table_headings()) + " |",
             "|---|---:|---:|---:|---:|---:|",
-            *("| " + " | ".join(inline(str(cell)) for cell in row) + " |" for row in figures.table_rows(n)),
+            *(f"| {inline(row[0])} | " + " | ".join(str(cell) for cell in row[1:]) + " |" for row in figures.table_rows(n)),
             "",
         ]
         for f in figures.parts:
@@ -313,8 +313,8 @@ def _measure_markdown(report: Report) -> list[str]:
                     f"| {inline(f.part.label)}: band | First | Last |",
                     "|---|---:|---:|",
                     *(
-                        f"| {inline(b.label)} | {n(f.first_bands.get(b.label, 0))} | {n(f.last_bands.get(b.label, 0))} |"
-                        for b in f.part.bands
+                        f"| {inline(name)} | {n(f.first_bands.get(b.label, 0))} | {n(f.last_bands.get(b.label, 0))} |"
+                        for b, name in zip(f.part.bands, f.part.band_names(), strict=True)
                     ),
                     "",
                 ]
