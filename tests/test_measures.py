@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import table_counts
+from conftest import table_counts
 
 ONS = "ONS personal well-being questions, Office for National Statistics"
 OCTOBER = ("--since", "2026-10-01", "--until", "2026-10-31")
@@ -112,21 +112,21 @@ def test_ons4_log_json_carries_the_answers(kg):
 
 
 BAD_ANSWERS = [
-        (("sam", "--ons4", "11,8,6,3"), 1, ("ONS4 takes 4 answers", "0 to 10", "Life satisfaction was 11")),
-        (("sam", "--ons4", "7,8,6,-1"), 1, ("Anxiety was -1",)),
-        (("sam", "--ons4", "7,8,6"), 1, ("3 given",)),
-        (("sam", "--ons4", "7,8,6,3,2"), 1, ("5 given",)),
-        (("sam", "--ons4", "seven,8,6,3"), 1, ("separated by commas",)),
-        (("sam", "--ons4", "7.5,8,6,3"), 1, ("separated by commas",)),
-        (("sam", "--ons4", ""), 1, ("ONS4 takes 4 answers",)),
-        (("sam", "--ons4", "[bold]1,2,3,4"), 1, ('not "[bold]1,2,3,4"',)),
-        (("sam", "ann", "--ons4", "7,8,6,3"), 1, ("one person's answers", "several people")),
-        (("sam", "--no-answer", "--ons4", "7,8,6,3"), 1, ("try with no answer",)),
-        (("sam", "--measure", "nosuch", "1,2"), 1, ('No measure called "nosuch"', "ons4")),
-        (("sam", "--ons4"), 2, ("--ons4 ask puts the questions at a terminal", "--ons4 0,0,0,0")),
-        (("sam", "--ons4", "--note", "hi"), 2, ("--ons4 ask",)),
-        (("sam", "--ons4", "ask"), 2, ("--ons4 ask",)),
-        (("sam", "--measure", "ons4"), 2, ("requires 2 arguments",)),
+    (("sam", "--ons4", "11,8,6,3"), 1, ("ONS4 takes 4 answers", "0 to 10", "Life satisfaction was 11")),
+    (("sam", "--ons4", "7,8,6,-1"), 1, ("Anxiety was -1",)),
+    (("sam", "--ons4", "7,8,6"), 1, ("3 given",)),
+    (("sam", "--ons4", "7,8,6,3,2"), 1, ("5 given",)),
+    (("sam", "--ons4", "seven,8,6,3"), 1, ("separated by commas",)),
+    (("sam", "--ons4", "7.5,8,6,3"), 1, ("separated by commas",)),
+    (("sam", "--ons4", ""), 1, ("ONS4 takes 4 answers",)),
+    (("sam", "--ons4", "[bold]1,2,3,4"), 1, ('not "[bold]1,2,3,4"',)),
+    (("sam", "ann", "--ons4", "7,8,6,3"), 1, ("one person's answers", "several people")),
+    (("sam", "--no-answer", "--ons4", "7,8,6,3"), 1, ("try with no answer",)),
+    (("sam", "--measure", "nosuch", "1,2"), 1, ('No measure called "nosuch"', "ons4")),
+    (("sam", "--ons4"), 2, ("--ons4 ask puts the questions at a terminal", "--ons4 0,0,0,0")),
+    (("sam", "--ons4", "--note", "hi"), 2, ("--ons4 ask",)),
+    (("sam", "--ons4", "ask"), 2, ("--ons4 ask",)),
+    (("sam", "--measure", "ons4"), 2, ("requires 2 arguments",)),
 ]
 
 
@@ -248,19 +248,32 @@ max = 4
 
 BAD_FILES = [
     ('name = "x\n', "not valid TOML"),
-    (CALM3.replace('licence = "Calm three, made up for keepgoing\'s tests: no licence needed."', ""), '"licence" is missing'),
+    (
+        CALM3.replace('licence = "Calm three, made up for keepgoing\'s tests: no licence needed."', ""),
+        '"licence" is missing',
+    ),
     ('name = "x"\nlicence = "l"\nscoring = "sum"\n', '"items" is missing'),
     (CALM3.replace('scoring = "sum"', 'scoring = "median"'), '"scoring" must be'),
-    (CALM3.replace("min = 1\nmax = 5\n\n[[items]]\nkey = \"rested\"", "min = 5\nmax = 1\n\n[[items]]\nkey = \"rested\""), '"min" must be below "max"'),
+    (
+        CALM3.replace(
+            'min = 1\nmax = 5\n\n[[items]]\nkey = "rested"', 'min = 5\nmax = 1\n\n[[items]]\nkey = "rested"'
+        ),
+        '"min" must be below "max"',
+    ),
     (CALM3.replace('key = "rested"', 'key = "calm"'), "used by an earlier item"),
-    (CALM3.replace('key = "rested"', 'key = "total"'), "not \"total\""),
+    (CALM3.replace('key = "rested"', 'key = "total"'), 'not "total"'),
     (CALM3.replace('name = "calm3"', 'name = "ons4"'), "ons4 is built in"),
     (CALM3.replace('name = "calm3"', 'name = "two words"'), '"name" is one word'),
     (CALM3.replace('"15" = 22.5', ""), "missing 15"),
     (CALM3 + '\n"16" = 3.0', "no raw total 16"),
     (CALM3.replace('{label = "High", from = 12}', '{label = "High", from = -1}'), "bands must go up"),
     (CALM3.replace("change = 3", "chnage = 3"), 'unknown field "chnage"'),
-    (CALM3.replace("min = 1\nmax = 5\n\n[[items]]\nkey = \"rested\"", "min = 1.5\nmax = 5\n\n[[items]]\nkey = \"rested\""), '"min" must be a whole number'),
+    (
+        CALM3.replace(
+            'min = 1\nmax = 5\n\n[[items]]\nkey = "rested"', 'min = 1.5\nmax = 5\n\n[[items]]\nkey = "rested"'
+        ),
+        '"min" must be a whole number',
+    ),
     (CALM3.replace('scoring = "sum"', 'scoring = "mean"'), 'goes with scoring = "sum"'),
     ("", '"name" is missing'),
 ]
@@ -334,7 +347,12 @@ def test_report_measures_worked_out_by_hand(kg, october, tmp_path):
     anxiety = parts["anxiety"]
     # Lower is better: Ann 7 -> 4 (better by 3), Bob 2 -> 5 (worse by 3); means 4.5 and 4.5.
     assert anxiety["lower_is_better"]
-    assert (anxiety["mean_first"], anxiety["mean_last"], anxiety["better"], anxiety["worse"]) == (4.5, 4.5, 1, 1)
+    assert (anxiety["mean_first"], anxiety["mean_last"], anxiety["better"], anxiety["worse"]) == (
+        4.5,
+        4.5,
+        1,
+        1,
+    )
     # First: 7 is high (6-10), 2 low (2-3); last: 4 and 5 are both medium (4-5).
     assert {b["label"]: (b["first"], b["last"]) for b in anxiety["bands"]} == {
         "Very low": (0, 0),
@@ -346,7 +364,11 @@ def test_report_measures_worked_out_by_hand(kg, october, tmp_path):
     assert calm["people_scored"] == 2 and calm["change"] == 3
     cparts = {p["key"]: p for p in calm["parts"]}
     # Calm: Ann 1 -> 3 (+2, under calm3's change of 3), Bob 2 -> 2.
-    assert (cparts["calm"]["mean_first"], cparts["calm"]["mean_last"], cparts["calm"]["better"]) == (1.5, 2.5, 0)
+    assert (cparts["calm"]["mean_first"], cparts["calm"]["mean_last"], cparts["calm"]["better"]) == (
+        1.5,
+        2.5,
+        0,
+    )
     total = cparts["total"]
     # Totals, converted (raw x 1.5): Ann 5 -> 11 raw = 7.5 -> 16.5 (better by 9);
     # Bob 6 -> 5 raw = 9.0 -> 7.5 (-1.5: neither). Means (7.5+9)/2 = 8.25, (16.5+7.5)/2 = 12.
@@ -401,14 +423,17 @@ def test_the_json_export_carries_measures_and_scores_and_imports_them(kg, octobe
     data = json.loads(out.read_text())
     assert [m["name"] for m in data["measures"]] == ["calm3"]
     assert len(data["measure_scores"]) == 9 + 4
-    ann_first = next(s for s in data["measure_scores"] if s["measure"] == "calm3" and s["person"] == "Ann Lee")
+    ann_first = next(
+        s for s in data["measure_scores"] if s["measure"] == "calm3" and s["person"] == "Ann Lee"
+    )
     assert ann_first["answers"] == {"calm": 1, "rested": 2, "connected": 2} and ann_first["total"] == 7.5
     target = tmp_path / "other.db"
     kg("import", str(out), "--db", str(target))
     for name in ("ann", "bob", "dee"):
-        assert shown(kg, name)["measures"] == json.loads(kg("show", name, "--json", "--db", str(target)).stdout)[
-            "measures"
-        ]
+        assert (
+            shown(kg, name)["measures"]
+            == json.loads(kg("show", name, "--json", "--db", str(target)).stdout)["measures"]
+        )
     again = tmp_path / "again.json"
     kg("export", "--output", str(again), "--db", str(target))
     copied = json.loads(again.read_text())

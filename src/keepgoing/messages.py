@@ -190,7 +190,9 @@ MEASURE_ASK_OFF_TERMINAL = (
     "{flag} ask puts the questions at a terminal; here, give the answers: {flag} {example}."
 )
 MEASURE_SCORED = "{measure} for {name}: {scores}."
-MEASURE_ADDED = "Added the measure {name} ({title}): {items}, scored {scoring}. Its scores will carry: {licence}"
+MEASURE_ADDED = (
+    "Added the measure {name} ({title}): {items}, scored {scoring}. Its scores will carry: {licence}"
+)
 MEASURE_REMOVED = "Removed the measure {name}."
 MEASURE_LIST_TITLE = "Wellbeing measures"
 MEASURE_CHANGE = "changes since {day}"

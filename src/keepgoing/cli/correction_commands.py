@@ -103,7 +103,9 @@ def amend(
     ] = None,
     measure: Annotated[
         tuple[str, str] | None,
-        typer.Option("--measure", metavar="NAME SCORES", help="A measure your organisation added, and its answers."),
+        typer.Option(
+            "--measure", metavar="NAME SCORES", help="A measure your organisation added, and its answers."
+        ),
     ] = None,
     force: ForceOption = False,
     json_out: JsonOption = False,

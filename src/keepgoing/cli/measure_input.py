@@ -50,7 +50,11 @@ def echo(store: Any, scores: dict[str, dict[str, float]], name: str) -> None:
         except NotFound:
             continue
         shown = [f"{p.label} {number(values[p.key])}" for p in found.parts if p.key in values]
-        say(messages.MEASURE_SCORED.format(measure=user(found.title), name=user(name), scores=", ".join(shown)))
+        say(
+            messages.MEASURE_SCORED.format(
+                measure=user(found.title), name=user(name), scores=", ".join(shown)
+            )
+        )
         say(messages.MEASURE_LICENCE.format(licence=user(found.licence)))
 
 

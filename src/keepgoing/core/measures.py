@@ -76,7 +76,17 @@ lower_is_better = true
 bands = [{label = "Very low", from = 0}, {label = "Low", from = 2}, {label = "Medium", from = 4}, {label = "High", from = 6}]
 """
 
-_TOP_KEYS = {"name", "title", "licence", "scoring", "items", "conversion", "bands", "lower_is_better", "change"}
+_TOP_KEYS = {
+    "name",
+    "title",
+    "licence",
+    "scoring",
+    "items",
+    "conversion",
+    "bands",
+    "lower_is_better",
+    "change",
+}
 _ITEM_KEYS = {"key", "label", "question", "min", "max", "lower_is_better", "bands"}
 
 
@@ -105,7 +115,11 @@ class Part:
         for number, band in enumerate(self.bands):
             if number + 1 < len(self.bands):
                 following = self.bands[number + 1].start
-                span = f"{_shown(band.start)}-{_shown(following - 1)}" if whole else f"{_shown(band.start)} to under {_shown(following)}"
+                span = (
+                    f"{_shown(band.start)}-{_shown(following - 1)}"
+                    if whole
+                    else f"{_shown(band.start)} to under {_shown(following)}"
+                )
             else:
                 span = f"{_shown(band.start)}-{_shown(self.high)}"
             names.append(f"{band.label} ({span})")
@@ -254,7 +268,9 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
             raise _fail(here, f'unknown field "{unknown[0]}" (an item has {", ".join(sorted(_ITEM_KEYS))}).')
         key = str(_text(here, item, "key", needed=True, longest=60))
         if not _KEY.match(key) or key == TOTAL:
-            raise _fail(here, '"key" is lower-case letters, digits and _ , starting with a letter (not "total").')
+            raise _fail(
+                here, '"key" is lower-case letters, digits and _ , starting with a letter (not "total").'
+            )
         if any(p.key == key for p in items):
             raise _fail(here, f'the key "{key}" is used by an earlier item too.')
         for bound in ("min", "max"):
@@ -286,10 +302,10 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
         conversion = {}
         for raw_total, value in table.items():
             try:
-                total = int(raw_total)
+                raw_sum = int(raw_total)
             except ValueError:
                 raise _fail(where, f'the conversion key "{raw_total}" is not a whole number.') from None
-            conversion[total] = _number(where, value, f'the conversion of "{raw_total}"')
+            conversion[raw_sum] = _number(where, value, f'the conversion of "{raw_total}"')
         missing = [t for t in range(lowest, highest + 1) if t not in conversion]
         extra = [t for t in conversion if not lowest <= t <= highest]
         if missing or extra:
@@ -298,7 +314,7 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
                 f"the conversion table must give every raw total from {lowest} to {highest} "
                 f"({'missing ' + str(missing[0]) if missing else 'no raw total ' + str(extra[0])}).",
             )
-    total = None
+    total: Part | None = None
     if scoring != "none":
         if conversion:
             low, high = min(conversion.values()), max(conversion.values())
@@ -307,7 +323,12 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
         else:
             low, high = lowest / len(items), highest / len(items)
         total = Part(
-            TOTAL, "Total", low, high, _flag(where, raw, "lower_is_better"), _bands(where, raw.get("bands"), low)
+            TOTAL,
+            "Total",
+            low,
+            high,
+            _flag(where, raw, "lower_is_better"),
+            _bands(where, raw.get("bands"), low),
         )
     elif raw.get("bands") is not None or raw.get("lower_is_better") is not None:
         raise _fail(where, '"bands" and "lower_is_better" for the total go with scoring "sum" or "mean".')
@@ -360,7 +381,10 @@ def get_measure(store: Store, name: str) -> Measure:
 
 def list_measures(store: Store) -> list[Measure]:
     """ONS4 first, then the organisation's own, by name."""
-    return [ons4(), *(_from_row(r) for r in store.rows("SELECT name, definition FROM measure ORDER BY name_key"))]
+    return [
+        ons4(),
+        *(_from_row(r) for r in store.rows("SELECT name, definition FROM measure ORDER BY name_key")),
+    ]
 
 
 def add_measure(store: Store, text: str, *, where: str, now: datetime) -> Measure:
@@ -389,7 +413,8 @@ def remove_measure(store: Store, name: str) -> Measure:
             raise BadInput("ONS4 is built in and cannot be removed.")
         scores = int(
             store.value(
-                "SELECT count(DISTINCT conversation_id) FROM measure_score WHERE measure = :m", {"m": measure.key}
+                "SELECT count(DISTINCT conversation_id) FROM measure_score WHERE measure = :m",
+                {"m": measure.key},
             )
             or 0
         )
@@ -428,9 +453,11 @@ def _ranges(measure: Measure) -> str:
     if len(spans) == 1:
         low, high = next(iter(spans))
         return f"each a whole number from {_shown(low)} to {_shown(high)}"
-    return "each a whole number in its item's range (" + ", ".join(
-        f"{_shown(p.low)}-{_shown(p.high)}" for p in measure.items
-    ) + ")"
+    return (
+        "each a whole number in its item's range ("
+        + ", ".join(f"{_shown(p.low)}-{_shown(p.high)}" for p in measure.items)
+        + ")"
+    )
 
 
 def check_answers(measure: Measure, given: str | Sequence[Any]) -> Answers:
@@ -444,7 +471,7 @@ def check_answers(measure: Measure, given: str | Sequence[Any]) -> Answers:
         try:
             values: list[Any] = [int(p) for p in parts]
         except ValueError:
-            raise BadInput(f"{usage}, separated by commas: not \"{given.strip()[:60]}\".") from None
+            raise BadInput(f'{usage}, separated by commas: not "{given.strip()[:60]}".') from None
     else:
         values = list(given)
     if len(values) != count:
@@ -495,7 +522,8 @@ def record_scores(
         if before == values:
             continue
         store.run(
-            "DELETE FROM measure_score WHERE conversation_id = :c AND measure = :m", {"c": conversation_id, "m": key}
+            "DELETE FROM measure_score WHERE conversation_id = :c AND measure = :m",
+            {"c": conversation_id, "m": key},
         )
         store.run_many(
             "INSERT INTO measure_score (conversation_id, measure, item, person_id, value, recorded_at) "
@@ -512,7 +540,8 @@ def record_scores(
 def drop_scores_of(store: Store, conversation_id: int, person_id: int) -> None:
     """Someone taken out of a conversation takes their answers with them."""
     store.run(
-        "DELETE FROM measure_score WHERE conversation_id = :c AND person_id = :p", {"c": conversation_id, "p": person_id}
+        "DELETE FROM measure_score WHERE conversation_id = :c AND person_id = :p",
+        {"c": conversation_id, "p": person_id},
     )
 
 
@@ -684,7 +713,9 @@ class MeasureFigures:
         }
 
 
-def measure_figures(store: Store, start: datetime, end: datetime, worker: str | None = None) -> list[MeasureFigures]:
+def measure_figures(
+    store: Store, start: datetime, end: datetime, worker: str | None = None
+) -> list[MeasureFigures]:
     """Per measure scored in [start, end): per item and total, the people with two or more
     scores, their first and last, and how many moved by the measure's change each way."""
     mine = " AND c.logged_by = :worker" if worker else ""

@@ -572,9 +572,13 @@ class Importer:
             checked = check_answers(measure, [answers[p.key] for p in measure.items])
             total = fields.get("total")
             if total != checked.total and not (
-                isinstance(total, (int, float)) and checked.total is not None and abs(total - checked.total) < 1e-6
+                isinstance(total, (int, float))
+                and checked.total is not None
+                and abs(total - checked.total) < 1e-6
             ):
-                raise BadInput(f"the total {total!r} is not what {measure.shown_name} gives for these answers")
+                raise BadInput(
+                    f"the total {total!r} is not what {measure.shown_name} gives for these answers"
+                )
             recorded = _instant(fields.get("recorded_at")) or self.now
         except (BadInput, NotFound) as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None

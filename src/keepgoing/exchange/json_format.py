@@ -277,7 +277,9 @@ def _write_measures(
 
     _section(out, "measures", export_measures(store), counts, tick)
     where, params = selection.conversation_where("c")
-    scores = export_scores(store, f"s.conversation_id IN (SELECT c.id FROM conversation c WHERE {where})", params)
+    scores = export_scores(
+        store, f"s.conversation_id IN (SELECT c.id FROM conversation c WHERE {where})", params
+    )
 
     def visible() -> Any:
         for score in scores:

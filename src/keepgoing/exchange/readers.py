@@ -107,7 +107,17 @@ def _in_one_transaction(
 # streams the conversations one at a time. (`json.loads` of a 1M-conversation
 # export took 2.2 GB.)
 
-SECTIONS = ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins", "measures", "measure_scores")
+SECTIONS = (
+    "people",
+    "conversations",
+    "follow_ups",
+    "notes",
+    "ideas",
+    "groups",
+    "wins",
+    "measures",
+    "measure_scores",
+)
 SMALL = frozenset(SECTIONS) - {"conversations"}
 SMALL_ENOUGH_TO_RELOAD = 64 * 1024**2  # for the line number of a JSON error
 # What the first pass keeps of the sections other than conversations (held whole until written).

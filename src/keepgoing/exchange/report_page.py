@@ -304,7 +304,10 @@ def _measure_markdown(report: Report) -> list[str]:
             "",
             "| " + " | ".join(figures.table_headings()) + " |",
             "|---|---:|---:|---:|---:|---:|",
-            *(f"| {inline(row[0])} | " + " | ".join(str(cell) for cell in row[1:]) + " |" for row in figures.table_rows(n)),
+            *(
+                f"| {inline(row[0])} | " + " | ".join(str(cell) for cell in row[1:]) + " |"
+                for row in figures.table_rows(n)
+            ),
             "",
         ]
         for f in figures.parts:

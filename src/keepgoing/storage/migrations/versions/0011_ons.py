@@ -39,9 +39,7 @@ def upgrade() -> None:
         ),
         sa.Column("measure", sa.String(length=60), primary_key=True),
         sa.Column("item", sa.String(length=60), primary_key=True),
-        sa.Column(
-            "person_id", sa.Integer(), sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("person_id", sa.Integer(), sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     )
