@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import table_counts
+from test_team_access import roles, team  # noqa: F401  (the team store's fixtures)
 
 ONS = "ONS personal well-being questions, Office for National Statistics"
 OCTOBER = ("--since", "2026-10-01", "--until", "2026-10-31")
@@ -512,3 +513,23 @@ def test_ons4_alone_off_a_terminal_through_the_installed_command(tmp_path):
         [*command, "log", "Sam", "--new", "--ons4", "7,8,6,3"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 0 and "Anxiety 3" in result.stdout
+
+
+@pytest.mark.postgresql_only("roles and row-level security are a server's")
+def test_in_a_team_store_a_score_is_seen_where_its_conversation_is(kg, team, tmp_path):  # noqa: F811
+    bob, alice = team.bob, team.alice
+    team.be(alice)
+    kg("log", "sam", "--ons4", "1,2,3,4", "--private")
+    team.be(team.manager)
+    kg("team", "share", "sam", "--with", bob)
+    kg("measure", "add", calm3(tmp_path))  # a licence is the organisation's: managers add measures
+    team.be(bob)
+    assert shown(kg, "sam")["measures"] == []  # Alice's private conversation, and its answers, are hers
+    assert team.sql(bob, "SELECT count(*) FROM measure_score") == [(0,)]
+    kg("log", "ann", "--measure", "calm3", "1,2,3")
+    assert shown(kg, "ann")["measures"][0]["scores"]["total"] == 9
+    refused = kg("measure", "add", calm3(tmp_path, CALM3.replace('"calm3"', '"calm4"'), "c4.toml"), expect=1)
+    one_line_error(refused, "permission denied")
+    team.be(alice)
+    assert shown(kg, "sam")["measures"][0]["scores"]["anxiety"] == 4
+    assert team.sql(alice, "SELECT count(*) FROM measure_score") == [(4,)]

@@ -48,7 +48,7 @@ def _ask(store) -> tuple[list[str], str, str | None]:
         'keepgoing log sam --note "Disclosed ..." --private   (only you and the managers see it)',
         'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
         "keepgoing log sam --ons4 7,8,6,3   (the ONS wellbeing questions: satisfied, worthwhile, happy, anxious)",
-        "keepgoing log sam --ons4   (on a terminal: asks the four ONS questions)",
+        "keepgoing log sam --ons4 ask   (on a terminal: asks the four ONS questions; --ons4 alone, last, too)",
         "keepgoing log sam --measure calm5 4,3,4,5,2   (a measure your organisation added)",
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log   (on a terminal: asks who, how and what was said)",

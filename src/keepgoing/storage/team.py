@@ -175,6 +175,9 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
             store.run(f"REVOKE ALL ON {table} FROM PUBLIC")
         store.run(f"GRANT SELECT ON alembic_version TO {workers}, {managers}")
         store.run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON community_group TO {workers}, {managers}")
+        # Everyone scores in the organisation's measures; managers add and remove them (a licence is theirs).
+        store.run(f"GRANT SELECT ON measure TO {workers}, {managers}")
+        store.run(f"GRANT INSERT, UPDATE, DELETE ON measure TO {managers}")
         # An erasure by anyone asks the owner's next command to rewrite the tables (see PostgresStore.scrub).
         store.run(f"GRANT SELECT, INSERT ON pending_cleanup TO {workers}, {managers}")
         store.run(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {workers}, {managers}")
