@@ -485,6 +485,17 @@ def test_forget_erases_their_scores_everywhere(kg, clock, db_path):
     assert shown(kg, "bob")["measures"][0]["scores"]["life_satisfaction"] == 4
 
 
+def test_merge_keeps_the_merged_persons_scores(kg, db_path):
+    kg("add", "Sam Okafor")
+    kg("add", "Samuel Okafor")
+    kg("log", "Samuel Okafor", "--ons4", "1,2,3,4")
+    kg("log", "Sam Okafor", "--ons4", "5,5,5,5")
+    kg("merge", "Samuel Okafor", "INTO", "Sam Okafor", "--yes")
+    [ons] = shown(kg, "Sam Okafor")["measures"]
+    assert ons["previous"]["anxiety"] == 4 and ons["scores"]["anxiety"] == 5
+    assert table_counts(db_path)["measure_score"] == 8
+
+
 def test_retention_drops_scores_with_their_conversations(kg, clock, db_path):
     at(clock, "2024-01-10")
     kg("add", "Ann Lee")
