@@ -185,3 +185,19 @@ SHARE_STOPPED = "{name} is no longer shared with {role}."
 NOTHING_TO_SHARE = "Nothing changed: {name} was already shared with {role}."
 NOTHING_TO_UNSHARE = "Nothing changed: {name} was not shared with {role}."
 NO_AUDIT_ENTRIES = "No audit entries match."
+
+# Standard wellbeing measures (ONS4 and an organisation's own).
+MEASURE_ABOUT = "{title}: {count} questions, each answered {low} to {high}."
+MEASURE_LICENCE = "{licence}"
+MEASURE_QUESTION = "{number}. {question} ({low}-{high})"
+MEASURE_ANSWER_AGAIN = "A whole number from {low} to {high}, please."
+MEASURE_ASK_OFF_TERMINAL = (
+    "{flag} ask puts the questions at a terminal; here, give the answers: {flag} {example}."
+)
+MEASURE_SCORED = "{measure} for {name}: {scores}."
+MEASURE_ADDED = (
+    "Added the measure {name} ({title}): {items}, scored {scoring}. Its scores will carry: {licence}"
+)
+MEASURE_REMOVED = "Removed the measure {name}."
+MEASURE_LIST_TITLE = "Wellbeing measures"
+MEASURE_CHANGE = "changes since {day}"

@@ -46,6 +46,8 @@ def _describe(conversation) -> str:
         'keepgoing amend 12 --without "Sam Jones" --with "Sam Patel"',
         'keepgoing amend --follow-up "Send the minutes" --due friday',
         "keepgoing amend 12 --private   (only you and the managers see it, in a team store)",
+        "keepgoing amend 12 --ons4 7,8,6,4   (give or correct the ONS wellbeing answers)",
+        "keepgoing amend --measure calm5 4,3,4,5,2",
     ),
 )
 def amend(
@@ -91,6 +93,20 @@ def amend(
             "--private", help="Make it private: in a team store, only its writer and managers see it."
         ),
     ] = False,
+    ons4: Annotated[
+        str | None,
+        typer.Option(
+            "--ons4",
+            metavar="A,B,C,D",
+            help="The ONS wellbeing answers, each 0-10 (7,8,6,3), given or corrected. Alone, on a terminal: asks.",
+        ),
+    ] = None,
+    measure: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--measure", metavar="NAME SCORES", help="A measure your organisation added, and its answers."
+        ),
+    ] = None,
     force: ForceOption = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -103,8 +119,12 @@ def amend(
     today = clock.local_today(now)
     typed = parse_when(when, today=today, prefer="past") if when else None
     due_day = parse_when(due, today=today, prefer="future").day if due else None
+    store = open_store(db)
+    from keepgoing.cli import measure_input
+
+    measures = measure_input.given(store, ons4, measure) if ons4 is not None or measure else None
     done = amend_conversation(
-        open_store(db),
+        store,
         conversation_id,
         now=now,
         worker=worker(),
@@ -121,6 +141,7 @@ def amend(
         follow_up_due=due_day,
         force=force,
         private=private,
+        measures=measures,
     )
     if json_out:
         emit_json(
@@ -129,6 +150,7 @@ def amend(
                 "changed": done.changes,
                 "follow_up_id": done.follow_up_id,
                 "idea_ids": done.idea_ids,
+                "measures": _scores(store, done.conversation.id) if measures else {},
             }
         )
         return
@@ -142,8 +164,16 @@ def amend(
     )
     if done.drops:
         say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in done.drops)))
+    if measures and done.conversation.people:
+        measure_input.echo(store, _scores(store, done.conversation.id), done.conversation.people[0])
     if done.cleanup_pending:
         say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
+
+
+def _scores(store, conversation_id: int) -> dict:
+    from keepgoing.core.measures import conversation_scores
+
+    return conversation_scores(store, conversation_id)
 
 
 @app.command(

@@ -47,6 +47,9 @@ def _ask(store) -> tuple[list[str], str, str | None]:
         'keepgoing log "Kerry Anne Walsh" --new --yes   (a new person, though Kerry-Ann Walsh is here)',
         'keepgoing log sam --note "Disclosed ..." --private   (only you and the managers see it)',
         'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
+        "keepgoing log sam --ons4 7,8,6,3   (the ONS wellbeing questions: satisfied, worthwhile, happy, anxious)",
+        "keepgoing log sam --ons4 ask   (on a terminal: asks the four ONS questions; --ons4 alone, last, too)",
+        "keepgoing log sam --measure calm5 4,3,4,5,2   (a measure your organisation added)",
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log   (on a terminal: asks who, how and what was said)",
     ),
@@ -126,6 +129,24 @@ def log(
             help="You tried but did not reach them: it is kept, and last contact and due day stay as they were.",
         ),
     ] = False,
+    ons4: Annotated[
+        str | None,
+        typer.Option(
+            "--ons4",
+            metavar="A,B,C,D",
+            help="The ONS wellbeing questions, each 0-10: life satisfaction, worthwhile, happiness, "
+            "anxiety (7,8,6,3). Alone, or 'ask', on a terminal: asks them.",
+        ),
+    ] = None,
+    measure: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--measure",
+            metavar="NAME SCORES",
+            help="A measure your organisation added (keepgoing measure list) and its answers in order "
+            "(4,3,4,...); 'ask' for the answers asks its questions on a terminal.",
+        ),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -146,7 +167,10 @@ def log(
     store = open_store(db, create=True)
     if not names:
         names, via, note = _ask(store)
+    from keepgoing.cli import measure_input
     from keepgoing.errors import CloseName
+
+    measures = measure_input.given(store, ons4, measure) if ons4 is not None or measure else None
 
     def log_it(allow_close: bool):
         return log_conversation(
@@ -168,6 +192,7 @@ def log(
             group=group,
             reached=not no_answer,
             private=private,
+            measures=measures,
         )
 
     try:
@@ -182,6 +207,7 @@ def log(
             "conversation": logged.conversation.to_json(),
             "created": logged.created,
             "follow_up_id": logged.follow_up_id,
+            "measures": _scores(store, logged.conversation.id) if measures else {},
         }
         emit_json(data)
         return
@@ -201,6 +227,8 @@ def log(
         )
     for typed, known in logged.matched:
         say(messages.MATCHED_KNOWN.format(typed=user(typed), name=user(known)))
+    if measures:
+        measure_input.echo(store, _scores(store, logged.conversation.id), logged.people[0].name)
     warn_withdrawn(logged.people, today)
     if logged.created:
         say(messages.NEW_PEOPLE.format(names=join_names([user(name) for name in logged.created])))
@@ -215,3 +243,9 @@ def log(
                 id=logged.follow_up_id, name=user(logged.people[0].name), due=by, text=user(follow_up)
             )
         )
+
+
+def _scores(store, conversation_id: int) -> dict:
+    from keepgoing.core.measures import conversation_scores
+
+    return conversation_scores(store, conversation_id)

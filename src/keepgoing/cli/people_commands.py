@@ -254,6 +254,9 @@ def show(
         conversations = conversations_with(store, person.id, limit=limit)
         total = count_conversations(store, person.id)
         follow_ups = follow_ups_for(store, person.id)
+        from keepgoing.core.measures import latest_scores
+
+        measures = latest_scores(store, person.id)
     from keepgoing.core.audit import record
 
     record(store, "show", person_id=person.id)
@@ -264,6 +267,7 @@ def show(
         data["notes"] = [n.to_json() for n in notes]
         data["ideas"] = [i.to_json() for i in ideas]
         data["wellbeing_trend"] = wellbeing
+        data["measures"] = [latest.to_json() for latest in measures]
         emit_json(data)
         return
     from keepgoing.cli import render
@@ -271,7 +275,15 @@ def show(
 
     with render.paged(to_terminal() and not no_pager):
         render.person_card(
-            person, conversations, total, follow_ups, today, notes=notes, ideas=ideas, wellbeing=wellbeing
+            person,
+            conversations,
+            total,
+            follow_ups,
+            today,
+            notes=notes,
+            ideas=ideas,
+            wellbeing=wellbeing,
+            measures=measures,
         )
 
 

@@ -31,6 +31,25 @@ Start here:  keepgoing add "Sam Okafor" --every 2w --prefers phone
 """
 
 
+# Options whose value may be left out: `--ons4` alone means `--ons4 ask` (the questions,
+# asked at a terminal). Click options take a value or none, never either, so it is filled in here.
+OPTIONAL_VALUES = {"--ons4": "ask"}
+
+
+def optional_values(argv: list[str]) -> list[str]:
+    """`argv` with the implied value after an option given alone (last, or before another option)."""
+    out: list[str] = []
+    for number, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[number:]
+        out.append(arg)
+        if arg in OPTIONAL_VALUES:
+            following = argv[number + 1] if number + 1 < len(argv) else None
+            if following is None or (following.startswith("-") and following != "-"):
+                out.append(OPTIONAL_VALUES[arg])
+    return out
+
+
 class KeepgoingGroup(TyperGroup):
     """Runs a command and turns every way it can fail into a message and a status."""
 
@@ -49,7 +68,7 @@ class KeepgoingGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = optional_values(list(sys.argv[1:] if args is None else args))
         if not argv:
             argv = ["--help"]  # plain `keepgoing`: the help, as git and gh do
         debug = "--debug" in argv or bool(os.environ.get("KEEPGOING_DEBUG"))

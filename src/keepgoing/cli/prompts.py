@@ -8,6 +8,7 @@ imported only when a question is really asked.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
@@ -61,3 +62,34 @@ def confirm(question: str, yes: bool, *, default: bool = False, off_terminal: st
 
     if not Confirm.ask(question, default=default):
         raise typer.Abort()
+
+
+def ask_measure(measure: Any) -> list[int]:
+    """A measure's questions, one at a time, with its attribution first; each answer re-asked until it fits."""
+    lows = {int(p.low) for p in measure.items}
+    highs = {int(p.high) for p in measure.items}
+    print(
+        messages.MEASURE_ABOUT.format(
+            title=user(measure.title),
+            count=len(measure.items),
+            low="/".join(map(str, sorted(lows))),
+            high="/".join(map(str, sorted(highs))),
+        ),
+        file=sys.stderr,
+    )
+    print(messages.MEASURE_LICENCE.format(licence=user(measure.licence)), file=sys.stderr)
+    answers: list[int] = []
+    for number, part in enumerate(measure.items, 1):
+        low, high = int(part.low), int(part.high)
+        question = messages.MEASURE_QUESTION.format(
+            number=number, question=user(part.question or part.label), low=low, high=high
+        )
+        from rich.markup import escape
+
+        while True:
+            answer = ask(escape(question)).strip()
+            if answer.lstrip("-").isdigit() and low <= int(answer) <= high:
+                answers.append(int(answer))
+                break
+            print(messages.MEASURE_ANSWER_AGAIN.format(low=low, high=high), file=sys.stderr)
+    return answers

@@ -249,6 +249,7 @@ def person_card(
     notes: Sequence[Any] = (),
     ideas: Sequence[Any] = (),
     wellbeing: Sequence[int] = (),
+    measures: Sequence[Any] = (),
 ) -> None:
     out = console()
     out.print(_t(person.label, "bold"))
@@ -297,7 +298,11 @@ def person_card(
         if person.wellbeing_drop:
             trend.append(f"  (dropped {person.wellbeing_drop})", style="magenta")
         card.add_row("Wellbeing", trend)
+    for latest in measures:
+        card.add_row(_t(latest.measure.title), _measure_scores(latest))
     out.print(card)
+    for licence in dict.fromkeys(latest.measure.licence for latest in measures):
+        out.print(_t(licence, "dim"))
     if notes:
         out.print()
         out.print(Text("What matters to them", style="bold"))
@@ -513,3 +518,43 @@ def wins_view(wins: list[Any]) -> None:
             line.append(f"  with {safe(extras, inline=True)}", style="dim")
         line.append(f"  {describe_day(item.when.astimezone().date())}", style="dim")
         out.print(line)
+
+
+def measures_table(measures: list[Any]) -> None:
+    out = console()
+    table = Table(box=box.SIMPLE_HEAD, title=messages.MEASURE_LIST_TITLE)
+    table.add_column("Measure", style="bold")
+    table.add_column("Items")
+    table.add_column("Scored")
+    table.add_column("Licence")
+    for measure in measures:
+        ranges = sorted({f"{int(p.low)}-{int(p.high)}" for p in measure.items})
+        table.add_row(
+            _t(measure.name),
+            Text(f"{len(measure.items)} ({', '.join(ranges)})"),
+            Text("by item" if measure.scoring == "none" else measure.scoring),
+            _t(measure.licence),
+        )
+    out.print(table)
+
+
+def _measure_scores(latest: Any) -> Text:
+    """ "Life satisfaction 7 (+2), ... · 3 Dec 2026": the latest answers, and each one's change."""
+    from keepgoing.cli.measure_input import number
+
+    shown = Text()
+    for part in latest.measure.parts:
+        if part.key not in latest.values:
+            continue
+        if shown:
+            shown.append(", ")
+        shown.append(f"{part.label} {number(latest.values[part.key])}")
+        change = latest.change(part.key)
+        if change is not None:
+            shown.append(f" ({'+' if change > 0 else ''}{number(change)})" if change else " (=)", style="dim")
+    when = describe_day(latest.when.astimezone().date())
+    shown.append(f"  {when}", style="dim")
+    if latest.previous_when is not None:
+        since = messages.MEASURE_CHANGE.format(day=describe_day(latest.previous_when.astimezone().date()))
+        shown.append(f" ({since})", style="dim")
+    return shown

@@ -85,6 +85,7 @@ KINDS = {
     "aliases": "alias",
     "tags": "tag",
     "group_memberships": "group membership",
+    "wellbeing_scores": "wellbeing measure score",
 }
 
 

@@ -244,6 +244,7 @@ def log_conversation(
     group: str | None = None,
     reached: bool = True,
     private: bool = False,
+    measures: list[tuple[str, Any]] | None = None,
 ) -> Logged:
     """Record one conversation with everyone named; each of them counts as contacted.
 
@@ -255,7 +256,10 @@ def log_conversation(
     With no `via`, it is how the first person named prefers to be contacted.
     A follow-up or idea, if given, belongs to the first person named; a
     `group` makes it a session of that group, with the people named as
-    those present. Everything is written in one transaction, or nothing is.
+    those present. `measures` are (measure name, answers "7,8,6,3") of one
+    person's standard wellbeing measures (core/measures.py): a conversation
+    with several people, or a try, holds none. Everything is written in one
+    transaction, or nothing is.
     """
     if not names:
         raise BadInput("Who did you talk to? Give at least one name.")
@@ -273,7 +277,14 @@ def log_conversation(
     via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     if not reached:
         check_tried(said, group=group is not None)
+        if measures:
+            raise BadInput("A try with no answer holds no wellbeing measure; log it when you talk.")
     with store.write():
+        checked = []
+        if measures:
+            from keepgoing.core.measures import check_scores
+
+            checked = check_scores(store, measures)
         group_id, group_name, group_via = None, None, None
         if group is not None:
             from keepgoing.core.groups import find_group
@@ -285,6 +296,10 @@ def log_conversation(
             store, names, create_missing=create_missing, now=now, allow_close=allow_close
         )
         via = via or group_via or people[0].prefers or "other"
+        if checked:
+            from keepgoing.core.measures import one_person
+
+            one_person([p.id for p in people])
         conversation_id = store.insert(
             "INSERT INTO conversation (occurred_at, via, note, wellbeing, logged_by, created_at, feeling, group_id, "
             "time_given, reached, private) VALUES (:at, :via, :note, :wb, :by, :now, :feeling, :group, :time_given, "
@@ -330,6 +345,10 @@ def log_conversation(
                 add_idea(store, people[0].id, text, now=now, conversation_id=conversation_id)
                 for text in ideas
             ]
+        if checked:
+            from keepgoing.core.measures import record_scores
+
+            record_scores(store, conversation_id, people[0].id, checked, now=now)
         conversation = Conversation(
             conversation_id,
             occurred_at,

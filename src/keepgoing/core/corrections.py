@@ -121,13 +121,15 @@ def amend_conversation(
     follow_up_due: date | None = None,
     force: bool = False,
     private: bool = False,
+    measures: list[tuple[str, Any]] | None = None,
 ) -> Amended:
     """Change a logged conversation, or add to it (the worker's last one when no number is given).
 
-    `note=""` clears the note. Everything is written in one transaction, or nothing is.
+    `note=""` clears the note; `measures` (name, answers) give or correct one person's
+    standard wellbeing measures. Everything is written in one transaction, or nothing is.
     """
     nothing = (occurred_at, via, note, wellbeing, feeling, follow_up) == (None,) * 6
-    if nothing and not (add_people or remove_people or ideas or private):
+    if nothing and not (add_people or remove_people or ideas or private or measures):
         raise BadInput("Nothing to change: say what to put right, for example a new date or note.")
     said = check_said(
         now=now,
@@ -147,6 +149,13 @@ def amend_conversation(
             from keepgoing.core.conversations import check_tried
 
             check_tried(said)
+            if measures:
+                raise BadInput("A try with no answer holds no wellbeing measure; log it when you talk.")
+        checked = []
+        if measures:
+            from keepgoing.core.measures import check_scores
+
+            checked = check_scores(store, measures)
         updates: dict[str, Any] = {}
         changes: list[str] = []
         for column, value, change in (
@@ -178,6 +187,9 @@ def amend_conversation(
             if person.id not in present:
                 raise BadInput(f"{person.name} was not in conversation #{before.id}.")
             del present[person.id]
+            from keepgoing.core.measures import drop_scores_of
+
+            drop_scores_of(store, before.id, person.id)
             store.run(
                 "DELETE FROM conversation_person WHERE conversation_id = :c AND person_id = :p",
                 {"c": before.id, "p": person.id},
@@ -201,6 +213,17 @@ def amend_conversation(
             updates.update(amended_by=worker, amended_at=now)
             assignments = ", ".join(f"{column} = :{column}" for column in updates)
             store.run(f"UPDATE conversation SET {assignments} WHERE id = :id", {**updates, "id": before.id})
+        if checked:
+            from keepgoing.core.measures import one_person, record_scores
+
+            scored = record_scores(store, before.id, one_person(list(present), before.id), checked, now=now)
+            changes.extend(scored)
+            if scored and not updates:
+                updates.update(amended_by=worker, amended_at=now)
+                store.run(
+                    "UPDATE conversation SET amended_by = :amended_by, amended_at = :amended_at WHERE id = :id",
+                    {**updates, "id": before.id},
+                )
         owner = _owner(store, before.id, present)
         follow_up_id = None
         if follow_up is not None:

@@ -260,6 +260,10 @@ def plan_forget(store: Store, person: Person) -> ForgetPlan:
         "aliases": len(person.aliases),
         "tags": len(person.tags),
         "group_memberships": _count(store, "SELECT count(*) AS n FROM group_member WHERE person_id = :p", p),
+        # Their answers to standard measures (core/measures.py), in any conversation; they go with them.
+        "wellbeing_scores": _count(
+            store, "SELECT count(DISTINCT conversation_id) AS n FROM measure_score WHERE person_id = :p", p
+        ),
     }
     others = [
         row["n"]

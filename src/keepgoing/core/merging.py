@@ -14,7 +14,13 @@ from keepgoing.storage import Store
 from keepgoing.text import limit, name_key
 
 # Rows that belong to one person and move whole: table -> what the user calls one.
-MOVED = {"follow_up": "follow-up", "person_note": "lasting note", "idea": "idea"}
+MOVED = {
+    "follow_up": "follow-up",
+    "person_note": "lasting note",
+    "idea": "idea",
+    # Answers to standard measures (one row per item): keyed by conversation, so they simply move.
+    "measure_score": "wellbeing measure answer",
+}
 # Rows that link a person to something others may share: table -> (the shared column, what it is).
 # Where both people are linked, the kept person's link stays and the other goes: nothing is doubled.
 LINKED = {

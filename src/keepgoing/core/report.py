@@ -132,6 +132,7 @@ class Report:
     idea_texts: list[tuple[str, str]] = field(default_factory=list)  # (status, text)
     groups: list[GroupFigures] = field(default_factory=list)
     wins: list[tuple[date, str]] = field(default_factory=list)
+    measures: list[Any] = field(default_factory=list)  # core/measures.py: MeasureFigures
 
     def to_json(self) -> dict[str, Any]:
         """Every figure, for scripts (`report --json`); counts under 5 as "<5" when anonymised."""
@@ -183,6 +184,7 @@ class Report:
                 for g in self.groups
             ],
             "wins": [{"day": d.isoformat(), "text": t} for d, t in self.wins],
+            "measures": [m.to_json(self.count) for m in self.measures],
         }
 
     @property
@@ -285,6 +287,9 @@ def build_report(
         _rhythm_and_wellbeing(store, report, params, worker, horizon)
         _promises(store, report, params, worker)
         _ideas_groups_wins(store, report, mine, params, worker)
+        from keepgoing.core.measures import measure_figures
+
+        report.measures = measure_figures(store, start, end, worker)
         if today is not None and span.start <= today <= span.end:
             from keepgoing.core.rhythm import count_due
 

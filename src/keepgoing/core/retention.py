@@ -5,8 +5,8 @@
 people in them, follow-ups not made in a conversation, and the phone number
 and email of everyone last seen (or, never seen, added) before it.
 `--mode anonymise` keeps old conversations' dates and channels but drops
-their notes, wellbeing, feeling words and authors. Both then make the
-erasure physical (`Store.scrub`).
+their notes, wellbeing (and answers to standard measures), feeling words
+and authors. Both then make the erasure physical (`Store.scrub`).
 """
 
 from __future__ import annotations
@@ -122,6 +122,12 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> Retained:
             changed = store.run("DELETE FROM conversation WHERE occurred_at < :before", params)
             refresh_contacts(store, people)
         else:
+            # What they said they felt goes: their answers to standard measures with it.
+            store.run(
+                "DELETE FROM measure_score WHERE conversation_id IN "
+                "(SELECT id FROM conversation WHERE occurred_at < :before)",
+                {"before": before},
+            )
             changed = store.run(
                 "UPDATE conversation SET note = NULL, wellbeing = NULL, feeling = NULL, logged_by = NULL, "
                 "amended_by = NULL WHERE occurred_at < :before AND (note IS NOT NULL OR wellbeing IS NOT NULL "

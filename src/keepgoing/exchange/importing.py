@@ -27,7 +27,7 @@ from keepgoing.core.person_fields import (
     check_how_many,
     checked_details,
 )
-from keepgoing.errors import BadInput
+from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.numbers import highest_given, move_past_given
 from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
@@ -552,6 +552,58 @@ class Importer:
             self.store.run(
                 "INSERT INTO win_person (win_id, person_id) VALUES (:w, :p)", {"w": win_id, "p": pid}
             )
+        self.report.others_added += 1
+
+    def measure(self, fields: dict[str, Any], where: str) -> None:
+        """A measure the organisation added (an export's `measures`)."""
+        from keepgoing.core.measures import import_measure
+
+        try:
+            if not isinstance(fields, dict):
+                raise BadInput("a measure is an object")
+            added = _instant(fields.get("added_at")) or self.now
+            if import_measure(self.store, fields.get("definition"), where=where, added_at=added):
+                self.report.others_added += 1
+            else:
+                self.report.others_skipped += 1
+        except ImportProblem:
+            raise
+        except BadInput as exc:
+            message = str(exc)
+            raise ImportProblem(message if message.startswith(where) else f"{where}: {message}") from None
+
+    def measure_score(
+        self, fields: dict[str, Any], person_id: int, conversation_id: int | None, where: str
+    ) -> None:
+        """One measure's answers in one conversation; skipped with a conversation already here."""
+        from keepgoing.core.measures import check_answers, get_measure, record_scores
+
+        if conversation_id is None:  # its conversation was already in the store
+            self.report.others_skipped += 1
+            return
+        try:
+            measure = get_measure(self.store, str(fields.get("measure") or ""))
+            answers = fields.get("answers")
+            if not isinstance(answers, dict) or set(answers) != {p.key for p in measure.items}:
+                raise BadInput(
+                    f"answers must give each of {measure.shown_name}'s items by key: "
+                    + ", ".join(p.key for p in measure.items)
+                )
+            checked = check_answers(measure, [answers[p.key] for p in measure.items])
+            total = fields.get("total")
+            if total != checked.total and not (
+                isinstance(total, (int, float))
+                and checked.total is not None
+                and abs(total - checked.total) < 1e-6
+            ):
+                raise BadInput(
+                    f"the total {total!r} is not what {measure.shown_name} gives for these answers"
+                )
+            recorded = _instant(fields.get("recorded_at")) or self.now
+        except (BadInput, NotFound) as exc:
+            raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
+        self.flush()  # its conversation may still be waiting in the batch
+        record_scores(self.store, conversation_id, person_id, [checked], now=recorded)
         self.report.others_added += 1
 
     def finish(self) -> None:

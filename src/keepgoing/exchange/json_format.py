@@ -84,6 +84,8 @@ def write_json(
         "ideas": 0,
         "groups": 0,
         "wins": 0,
+        "measures": 0,
+        "measure_scores": 0,
     }
     header = {
         "format_version": FORMAT_VERSION,
@@ -156,8 +158,10 @@ def write_json(
         tick()
     out.write("\n]")
     _write_coproduction(store, out, selection, selected, counts, tick)
+    _write_measures(store, out, selection, selected, counts, tick)
     out.write("}\n")
-    return counts
+    # The summary names what a store of wellbeing measures holds; others' exports read as before.
+    return {k: n for k, n in counts.items() if n or k not in ("measures", "measure_scores")}
 
 
 def _section(out: TextIO, name: str, items: Any, counts: dict[str, int], tick: Callable[[], None]) -> None:
@@ -261,3 +265,30 @@ def _write_coproduction(
             }
 
     _section(out, "wins", win_objects(), counts, tick)
+
+
+def _write_measures(
+    store: Store,
+    out: TextIO,
+    selection: Selection,
+    selected: set[int],
+    counts: dict[str, int],
+    tick: Callable[[], None],
+) -> None:
+    """The organisation's own measures (ONS4 is built in), and every score of the selection's conversations."""
+    from keepgoing.core.measures import export_measures, export_scores
+
+    _section(out, "measures", export_measures(store), counts, tick)
+    where, params = selection.conversation_where("c")
+    scores = export_scores(
+        store, f"s.conversation_id IN (SELECT c.id FROM conversation c WHERE {where})", params
+    )
+
+    def visible() -> Any:
+        for score in scores:
+            if selection.filters_people and score["person_id"] not in selected:
+                continue
+            score["person"] = selection.name(score["person_id"], score["person"])
+            yield score
+
+    _section(out, "measure_scores", visible(), counts, tick)

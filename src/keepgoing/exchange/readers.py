@@ -116,7 +116,17 @@ def _in_one_transaction(
 # streams the conversations one at a time. (`json.loads` of a 1M-conversation
 # export took 2.2 GB.)
 
-SECTIONS = ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins")
+SECTIONS = (
+    "people",
+    "conversations",
+    "follow_ups",
+    "notes",
+    "ideas",
+    "groups",
+    "wins",
+    "measures",
+    "measure_scores",
+)
 SMALL = frozenset(SECTIONS) - {"conversations"}
 SMALL_ENOUGH_TO_RELOAD = 64 * 1024**2  # for the line number of a JSON error
 # What the first pass keeps of the sections other than conversations (held whole until written).
@@ -424,6 +434,19 @@ def _read_json(
         where = f"{name}, win {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
         importer.win(item, present, _group_ref(item, group_ids, where), where)
+    for number, item in enumerate(sections["measures"], 1):
+        importer.measure(item, f"{name}, measure {number}")
+    for number, item in enumerate(sections["measure_scores"], 1):
+        where = f"{name}, wellbeing score {number}"
+        present = _refs(item, "person_id", "person", ids, names, where)
+        if not present:
+            raise ImportProblem(f"{where}: no person for this score.")
+        wanted = _hashable(item.get("conversation_id"))
+        if wanted not in conversation_ids:
+            raise ImportProblem(
+                f"{where}: refers to conversation id {item.get('conversation_id')!r}, which is not in the file."
+            )
+        importer.measure_score(item, present[0], conversation_ids[wanted], where)
 
 
 def _group_ref(item: dict, group_ids: dict[Any, int], where: str) -> int | None:

@@ -65,10 +65,43 @@ def _chart(kind: str, title: str, series: list[tuple[str, list[int]]], labels: l
     )
 
 
+def _measure_charts(report: Report) -> list[list[Any]]:
+    """For each measure, a chart per item (and total) with bands: people in each band, first and last."""
+    if report.anonymised:
+        return [[] for _ in report.measures]
+    charts: list[list[Any]] = []
+    for figures in report.measures:
+        charts.append(
+            [
+                _chart(
+                    "Bar",
+                    f"{f.part.label}: first and last answers",
+                    [
+                        ("First", [f.first_bands.get(b.label, 0) for b in f.part.bands]),
+                        ("Last", [f.last_bands.get(b.label, 0) for b in f.part.bands]),
+                    ],
+                    f.part.band_names(),
+                    f"{f.part.label}, people in each band at their first and last answer: "
+                    + ", ".join(
+                        f"{b.label} {f.first_bands.get(b.label, 0)} then {f.last_bands.get(b.label, 0)}"
+                        for b in f.part.bands
+                    )
+                    + ".",
+                )
+                for f in figures.parts
+                if f.part.bands and f.people
+            ]
+        )
+    return charts
+
+
 def _charts(report: Report) -> dict[str, Any]:
     if report.anonymised:
         # A chart would show the small counts the anonymised tables hide.
-        return {key: "" for key in ("months", "channels", "rhythm", "promises", "wellbeing", "groups")}
+        return {
+            **{key: "" for key in ("months", "channels", "rhythm", "promises", "wellbeing", "groups")},
+            "measures": _measure_charts(report),
+        }
     months = [m for m, _ in report.by_month]
     channels = [c for c in CHANNELS if report.by_channel.get(c) or report.previous_by_channel.get(c)]
     rhythm = report.rhythm
@@ -127,6 +160,7 @@ def _charts(report: Report) -> dict[str, Any]:
         )
         if report.groups
         else "",
+        "measures": _measure_charts(report),
     }
 
 
@@ -229,6 +263,7 @@ def render_markdown(report: Report, *, now: datetime) -> str:
             for label, key in (("Rose", "rose"), ("Held", "held"), ("Fell", "fell"))
         ),
         "",
+        *_measure_markdown(report),
         "## Connect, ask and listen",
         "",
     ]
@@ -255,3 +290,36 @@ def render_markdown(report: Report, *, now: datetime) -> str:
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _measure_markdown(report: Report) -> list[str]:
+    """Each standard measure: the table of first and last answers, each band's people, the licence."""
+    from keepgoing.exchange.markdown_pack import inline
+
+    lines: list[str] = []
+    n = report.count
+    for figures in report.measures:
+        lines += [
+            f"## {inline(figures.measure.title)}",
+            "",
+            "| " + " | ".join(figures.table_headings()) + " |",
+            "|---|---:|---:|---:|---:|---:|",
+            *(
+                f"| {inline(row[0])} | " + " | ".join(str(cell) for cell in row[1:]) + " |"
+                for row in figures.table_rows(n)
+            ),
+            "",
+        ]
+        for f in figures.parts:
+            if f.part.bands and f.people:
+                lines += [
+                    f"| {inline(f.part.label)}: band | First | Last |",
+                    "|---|---:|---:|",
+                    *(
+                        f"| {inline(name)} | {n(f.first_bands.get(b.label, 0))} | {n(f.last_bands.get(b.label, 0))} |"
+                        for b, name in zip(f.part.bands, f.part.band_names(), strict=True)
+                    ),
+                    "",
+                ]
+        lines += [f"*{inline(figures.measure.licence)}*", ""]
+    return lines

@@ -12,4 +12,6 @@ ITEM = {
     "ideas": "idea",
     "groups": "group",
     "wins": "win",
+    "measures": "measure",
+    "measure_scores": "wellbeing score",
 }

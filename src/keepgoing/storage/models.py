@@ -282,3 +282,39 @@ class AuditTable(SQLModel, table=True):
     person_id: int | None = None
     # Which records, by number ("id 12", "conversation_id 4, person_id 7"), and which columns changed.
     records: str | None = Field(default=None, max_length=2_000)
+
+
+class MeasureTable(SQLModel, table=True):
+    """A wellbeing measure an organisation added (`keepgoing measure add FILE`).
+
+    ONS4 is built in and is not a row here. `definition` is the TOML file's
+    content as JSON; `licence` is the line printed wherever its scores are.
+    """
+
+    __tablename__ = "measure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60)
+    name_key: str = Field(max_length=60, unique=True)
+    definition: str = Field(max_length=100_000)
+    licence: str = Field(max_length=2_000)
+    added_at: datetime
+
+
+class MeasureScoreTable(SQLModel, table=True):
+    """One answer (or the total, item "total") of a measure, given in a conversation by one person."""
+
+    __tablename__ = "measure_score"
+    __table_args__ = (
+        Index("ix_measure_score_person", "person_id", "measure"),
+        Index("ix_measure_score_measure", "measure", "item"),
+    )
+
+    conversation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), primary_key=True)
+    )
+    measure: str = Field(max_length=60, primary_key=True)
+    item: str = Field(max_length=60, primary_key=True)
+    person_id: int = Field(sa_column=_person_fk(nullable=False))
+    value: float
+    recorded_at: datetime

@@ -19,5 +19,6 @@ REVISIONS: tuple[str, ...] = (
     "0009_attempts_and_followups",
     "0010_team_access",
     "0011_team",
+    "0012_measures",
 )
 HEAD = REVISIONS[-1]

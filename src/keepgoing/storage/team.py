@@ -55,6 +55,11 @@ PERSONAL: dict[str, str] = {
     "group_member": "person",
     "conversation_person": "person",
     "win_person": "person",
+    # A score is seen with its person, and only where its conversation is (not another's --private one).
+    "measure_score": (
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = measure_score.person_id) "
+        "AND EXISTS (SELECT 1 FROM conversation c WHERE c.id = measure_score.conversation_id)"
+    ),
     # What is logged --private is its writer's (and the managers') alone.
     "conversation": (
         "logged_by = current_user OR (NOT private AND EXISTS "
@@ -62,7 +67,7 @@ PERSONAL: dict[str, str] = {
     ),
     "win": "logged_by = current_user OR EXISTS (SELECT 1 FROM win_person wp WHERE wp.win_id = win.id)",
 }
-NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup")
+NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup", "measure")
 
 # A worker talks to someone, then sees them for this long (their conversations that
 # happened within it, by the database's clock), whoever their key worker is.
@@ -187,6 +192,9 @@ def init_team(store: Store, *, worker: str | None = None) -> Initialised:
             store.run(f"REVOKE ALL ON {table} FROM PUBLIC")
         store.run(f"GRANT SELECT ON alembic_version TO {workers}, {managers}")
         store.run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON community_group TO {workers}, {managers}")
+        # Everyone scores in the organisation's measures; managers add and remove them (a licence is theirs).
+        store.run(f"GRANT SELECT ON measure TO {workers}, {managers}")
+        store.run(f"GRANT INSERT, UPDATE, DELETE ON measure TO {managers}")
         # An erasure by anyone asks the owner's next command to rewrite the tables (see PostgresStore.scrub).
         store.run(f"GRANT SELECT, INSERT ON pending_cleanup TO {workers}, {managers}")
         # A worker's new rows take the next number; only a manager (import, copy) moves a
