@@ -97,6 +97,16 @@ WROTE = "Wrote {path} ({format}: {summary})."
 IMPORTED = "{verb} {people} ({matched} already here, matched), {conversations} and {follow_ups} from {file}."
 IMPORT_SKIPPED = "Skipped {count} already in the store."
 IMPORT_NOTE = "Note: {note}"
+SUBJECT_ACCESS_WRITTEN = (
+    "Wrote what is held about {name} ({entries}) into {folder}: {files}. "
+    "Read it through before handing it over."
+)
+SUBJECT_ACCESS_ONE_PERSON = "--subject-access is for one person: give exactly one --person NAME."
+SUBJECT_ACCESS_ALONE = (
+    "--subject-access writes everything about one person: leave out --format, --since, --until, --tag, "
+    "--anonymise, --keep-notes and --with-contacts."
+)
+WITH_CONTACTS_ICS_ONLY = "--with-contacts is for a calendar (--format ics)."
 IMPORT_WOULD_ADD = "Would add: {names}."
 IMPORT_WOULD_MATCH = "Already here (matched): {names}."
 DRY_RUN = "Dry run: nothing was changed."

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person
@@ -151,10 +151,24 @@ def _opens_sentence(text: str, start: int) -> bool:
     return not stripped or stripped[-1] in ".!?" or "\n" in before[len(stripped) :]
 
 
-class Matcher:
-    """Finds a person's names, phone and email in text, accent- and case-blind."""
+class Identified(Protocol):
+    """What finding someone in text goes by: a `Person`, or a person read from an import file."""
 
-    def __init__(self, person: Person, others: Iterable[str]):
+    name: str
+    aliases: list[str]
+    email: str | None
+    phone: str | None
+
+
+class Matcher:
+    """Finds a person's names, phone and email in text, accent- and case-blind.
+
+    The one rule for "this text mentions them": `forget` redacts with it, a
+    subject access copy hides everyone else with it, and an import redacts a
+    forgotten person with it.
+    """
+
+    def __init__(self, person: Identified, others: Iterable[str]):
         names = {_fold(n).strip() for n in (person.name, *person.aliases)}
         shared = {word for other in others for word in _fold(other).split()}
         common = {n for n in names if " " not in n and (len(n) == 1 or n in COMMON_WORDS)}
