@@ -171,7 +171,7 @@ def test_streaming_reads_leave_the_connection_fit_for_writes(store, tmp_path) ->
     )
     out = io.StringIO()
     write_json(store, out, Selection(), now=NOW)
-    forget_person(store, "ann")
+    forget_person(store, "ann", now=NOW)
     log_conversation(store, ["bob"], via="phone", occurred_at=NOW, now=NOW)
     path = tmp_path / "export.json"
     path.write_text(out.getvalue())

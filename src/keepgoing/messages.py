@@ -106,6 +106,11 @@ SUBJECT_ACCESS_ALONE = (
     "--subject-access writes everything about one person: leave out --format, --since, --until, --tag, "
     "--anonymise, --keep-notes and --with-contacts."
 )
+IMPORT_FORGOTTEN = (
+    "Left out {people} forgotten here (on {days}), with {items} that were only theirs: "
+    "--include-forgotten NAME brings one back on purpose."
+)
+IMPORT_BROUGHT_BACK = "Brought back {names}, forgotten here before, as asked; their tombstone is lifted."
 WITH_CONTACTS_ICS_ONLY = "--with-contacts is for a calendar (--format ics)."
 IMPORT_WOULD_ADD = "Would add: {names}."
 IMPORT_WOULD_MATCH = "Already here (matched): {names}."

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
@@ -220,6 +221,7 @@ def _write(fmt: str, store, out, selection, now, tick, *, with_contacts: bool = 
         "keepgoing import people.csv   (columns: name, email, phone, organisation, tags, rhythm)",
         "keepgoing import people.csv   (also First name, Surname, Mobile, E-mail, Notes, Company, Job title ...)",
         'keepgoing import people.csv --columns "Surname=last_name,Mob=phone,Home phone=skip"',
+        'keepgoing import old-backup.json --include-forgotten "Sam Jones"   (bring back someone forgotten)',
     ),
 )
 def import_(
@@ -238,10 +240,13 @@ def import_(
             "last_name, phone, email, organisation, role, note, tags, aliases, rhythm, prefers, or skip).",
         ),
     ] = None,
+    include_forgotten: IncludeForgottenOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Bring people and history in: all or nothing, matching people already here."""
+    """Bring people and history in: all or nothing, matching people already here.
+
+    People forgotten in this store are left out, with what was only theirs."""
     from keepgoing.exchange.readers import import_file
 
     store = open_store(db, create=not dry_run)
@@ -260,6 +265,7 @@ def import_(
             now=clock.now(),
             tick=tick,
             columns=columns,
+            include_forgotten=include_forgotten,
         )
     if json_out:
         emit_json(report.to_json())
@@ -281,6 +287,7 @@ def import_(
         say(messages.IMPORT_SKIPPED.format(count=plural(skipped, "item")))
     for note in report.notes:
         say(messages.IMPORT_NOTE.format(note=user(note)))
+    say_forgotten(report)
     if dry_run:
         for template, names in (
             (messages.IMPORT_WOULD_ADD, report.people_added),

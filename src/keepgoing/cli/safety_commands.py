@@ -50,7 +50,7 @@ def forget(
         _show_plan(plan)
         return
     confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
-    done = forget_person(store, person)
+    done = forget_person(store, person, now=clock.now())
     from keepgoing.core.audit import record
 
     # The fact of the erasure and the record numbers, never the name.

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from keepgoing.core.matching import find_person
@@ -307,11 +308,17 @@ def plan_forget(store: Store, person: Person) -> ForgetPlan:
     return plan
 
 
-def forget_person(store: Store, query: str | Person) -> Forgotten:
-    """Erase a person as `plan_forget` describes, in one transaction, then scrub the file."""
+def forget_person(store: Store, query: str | Person, *, now: datetime) -> Forgotten:
+    """Erase a person as `plan_forget` describes, in one transaction, then scrub the file.
+
+    A tombstone (`core/tombstones.py`) is left in the same transaction, so an
+    import of an older export does not bring them back."""
+    from keepgoing.core.tombstones import lay
+
     with store.write():
         person = query if isinstance(query, Person) else find_person(store, query)
         plan = plan_forget(store, person)
+        lay(store, [person.name, *person.aliases], person.email, person.phone, now=now)
         if plan.kept_ideas:
             ids = ", ".join(str(i) for i in plan.kept_ideas)
             store.run(f"UPDATE idea SET person_id = NULL WHERE id IN ({ids})")

@@ -186,9 +186,7 @@ def card(d: Disclosure) -> Section:
         "wellbeing_drop_noted": p.wellbeing_drop,
         "last_changed_by": p.updated_by,
     }
-    return Section(
-        "card", "Your details", "What is kept on your record card.", [Item("Your record", values)]
-    )
+    return Section("card", "Your details", "What is kept on your record card.", [Item("Your record", values)])
 
 
 def consent(d: Disclosure) -> Section:
@@ -213,7 +211,9 @@ def consent(d: Disclosure) -> Section:
             "ORDER BY id",
             {"p": p.id},
         ):
-            items.append(Item("A change to your consent", {"when": as_datetime(row["at"]), "by": row["role"]}))
+            items.append(
+                Item("A change to your consent", {"when": as_datetime(row["at"]), "by": row["role"]})
+            )
     return Section(
         "consent",
         "Your consent",

@@ -17,13 +17,16 @@ def copy_store(
     now: datetime,
     dry_run: bool = False,
     tick: Callable[[], None] = lambda: None,
+    include_forgotten: list[str] | None = None,
 ) -> ImportReport:
     """Everything in `source` into `target`, through the lossless JSON export.
 
     It is an import like any other: one transaction, people already in the
     target are matched by name or alias (a different name sharing an email is
     refused, never merged), and what is already there is
-    skipped, so copying twice adds nothing the second time.
+    skipped, so copying twice adds nothing the second time. Anyone forgotten
+    in the target is left out (`core/tombstones.py`), but for those named in
+    `include_forgotten`.
     """
     import tempfile
     from pathlib import Path
@@ -40,7 +43,15 @@ def copy_store(
         path = Path(folder) / "store.json"
         with path.open("w", encoding="utf-8") as out, source.read():
             write_json(source, out, Selection(), now=now)
-        report = import_file(target, path, format="json", dry_run=dry_run, now=now, tick=tick)
+        report = import_file(
+            target,
+            path,
+            format="json",
+            dry_run=dry_run,
+            now=now,
+            tick=tick,
+            include_forgotten=include_forgotten,
+        )
     report.file = source.location  # not the temporary file's name
     return report
 

@@ -51,10 +51,13 @@ def import_file(
     now: datetime,
     tick: Callable[[], None] = lambda: None,
     columns: str | None = None,
+    include_forgotten: list[str] | None = None,
 ) -> ImportReport:
     """Import `path` in one transaction; with `dry_run`, report and roll back.
 
     `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold.
+    People forgotten in this store are left out (`core/tombstones.py`), but for
+    those named in `include_forgotten`.
     """
     kind = detect_format(path, format)
     mapping = parse_columns(columns) if columns is not None else None
@@ -62,7 +65,7 @@ def import_file(
         raise UsageError("--columns is for a CSV file; a JSON export and a vCard say what each field is.")
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     if kind == "json":
-        return _import_json(store, path, report, now=now, tick=tick)
+        return _import_json(store, path, report, now=now, tick=tick, include=include_forgotten)
     from keepgoing.reading import MAX_IMPORT_BYTES, MAX_TEXT_LINE, MAX_VCARD_BYTES, open_regular
 
     def read(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
@@ -76,7 +79,7 @@ def import_file(
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         try:
             return _in_one_transaction(
-                store, report, now, lambda importer: read(importer, text, path.name, tick)
+                store, report, now, lambda importer: read(importer, text, path.name, tick), include_forgotten
             )
         except UnicodeDecodeError as exc:
             raise ImportProblem(
@@ -85,11 +88,15 @@ def import_file(
 
 
 def _in_one_transaction(
-    store: Store, report: ImportReport, now: datetime, read: Callable[[Importer], None]
+    store: Store,
+    report: ImportReport,
+    now: datetime,
+    read: Callable[[Importer], None],
+    include: list[str] | None = None,
 ) -> ImportReport:
     try:
         with store.write(), store.bulk_search_index():
-            importer = Importer(store, report, now=now)
+            importer = Importer(store, report, now=now, include_forgotten=include)
             read(importer)
             importer.finish()
             if report.dry_run:
@@ -124,7 +131,13 @@ class _Document:
 
 
 def _import_json(
-    store: Store, path: Path, report: ImportReport, *, now: datetime, tick: Callable[[], None]
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    *,
+    now: datetime,
+    tick: Callable[[], None],
+    include: list[str] | None = None,
 ) -> ImportReport:
     import ijson
 
@@ -145,7 +158,11 @@ def _import_json(
                 return ijson.items(from_start(), "conversations.item", use_float=True)
 
             return _in_one_transaction(
-                store, report, now, lambda importer: _read_json(importer, document, conversations, name, tick)
+                store,
+                report,
+                now,
+                lambda importer: _read_json(importer, document, conversations, name, tick),
+                include,
             )
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         raise ImportProblem(_json_problem(path, exc)) from None
@@ -352,8 +369,9 @@ def _read_json(
     ):
         importer.reserve(table, [item.get("id") for item in sections[key]])
     importer.reserve("conversation", document.conversation_ids)
-    ids: dict[Any, int] = {}
-    names: dict[str, int] = {}
+    ids: dict[Any, int | None] = {}
+    names: dict[str, int | None] = {}
+    importer.screen_all(sections["people"])
     for number, item in enumerate(sections["people"], 1):
         where = f"{name}, person {number}"
         pid = importer.person(item, where)
@@ -367,7 +385,7 @@ def _read_json(
     group_ids: dict[Any, int] = {}
     for number, item in enumerate(sections["groups"], 1):
         where = f"{name}, group {number}"
-        members = _refs(item, "member_ids", "members", ids, names, where)
+        members = _kept(_refs(item, "member_ids", "members", ids, names, where))
         if item.get("id") is not None and _hashable(item["id"]) in group_ids:
             raise ImportProblem(f"{where}: the id {item['id']!r} is used by an earlier group too.")
         group_ids[_hashable(item.get("id"))] = importer.group(item, members, where)
@@ -377,13 +395,22 @@ def _read_json(
         where = f"{name}, conversation {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
         group = _group_ref(item, group_ids, where)
-        conversation_ids[_hashable(item.get("id"))] = importer.conversation(item, present, where, group)
+        if present and not _kept(present):
+            importer.skip_forgotten()  # only theirs: forgotten with them
+            conversation_ids[_hashable(item.get("id"))] = None
+            continue
+        conversation_ids[_hashable(item.get("id"))] = importer.conversation(
+            item, _kept(present), where, group
+        )
         tick()
     for number, item in enumerate(sections["follow_ups"], 1):
         where = f"{name}, follow-up {number}"
         present = _refs(item, "person_id", "person", ids, names, where)
         if not present:
             raise ImportProblem(f"{where}: no person for this follow-up.")
+        if present[0] is None:
+            importer.skip_forgotten()
+            continue
         conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
         importer.follow_up(item, present[0], conversation, where)
         tick()
@@ -392,6 +419,9 @@ def _read_json(
         present = _refs(item, "person_id", "person", ids, names, where)
         if not present:
             raise ImportProblem(f"{where}: no person for this note.")
+        if present[0] is None:
+            importer.skip_forgotten()
+            continue
         importer.note(item, present[0], where)
     for number, item in enumerate(sections["ideas"], 1):
         where = f"{name}, idea {number}"
@@ -399,12 +429,23 @@ def _read_json(
         kept = item.get("person_id") is None and item.get("person") is None
         if not present and not kept:
             raise ImportProblem(f"{where}: no person for this idea.")
+        if present and present[0] is None:
+            importer.skip_forgotten()
+            continue
         conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
         importer.idea(item, present[0] if present else None, conversation, where)
     for number, item in enumerate(sections["wins"], 1):
         where = f"{name}, win {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
-        importer.win(item, present, _group_ref(item, group_ids, where), where)
+        if present and not _kept(present):
+            importer.skip_forgotten()
+            continue
+        importer.win(item, _kept(present), _group_ref(item, group_ids, where), where)
+
+
+def _kept(present: list[int | None]) -> list[int]:
+    """The people an item refers to, but for anyone forgotten here (None)."""
+    return [pid for pid in present if pid is not None]
 
 
 def _group_ref(item: dict, group_ids: dict[Any, int], where: str) -> int | None:
@@ -421,7 +462,7 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, (int, str)) and not isinstance(value, bool) else repr(value)
 
 
-def _refs(item: dict, id_key: str, name_key_: str, ids: dict, names: dict, where: str) -> list[int]:
+def _refs(item: dict, id_key: str, name_key_: str, ids: dict, names: dict, where: str) -> list[Any]:
     """People an item refers to: by the file's ids, else by name."""
     raw_ids = item.get(id_key)
     if raw_ids is not None:
