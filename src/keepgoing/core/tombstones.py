@@ -24,7 +24,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
 
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_day
@@ -109,9 +109,35 @@ class Graveyard:
         self.stones = [s for s in self.stones if s.id != stone.id]
 
 
-def count(store: Store) -> int:
-    return int(store.value("SELECT count(*) FROM tombstone"))
+@dataclass
+class InBackups:
+    """The backups in the backups folder that still hold someone just forgotten."""
+
+    holding: list[Path]
+    unreadable: list[Path]
+    not_looked_at: int
 
 
-def describe(stone: Tombstone) -> dict[str, Any]:
-    return {"forgotten_on": stone.forgotten_on.isoformat()}
+def backups_holding(
+    store_path: Path, names: Iterable[str], email: str | None, phone: str | None
+) -> InBackups:
+    """Which backups of this store still hold someone with these names, this email or this phone.
+
+    Each is opened read-only and its people compared by the same normalised
+    identifiers as a tombstone; at most `MAX_LOOKED_AT`, newest first."""
+    from keepgoing.errors import StoreError
+    from keepgoing.storage.backup import MAX_LOOKED_AT, backups_of, people_in
+
+    wanted = identifiers(names, email, phone)
+    found = InBackups([], [], 0)
+    files = backups_of(store_path)
+    found.not_looked_at = max(0, len(files) - MAX_LOOKED_AT)
+    for path in files[:MAX_LOOKED_AT]:
+        try:
+            people = people_in(path)
+        except StoreError:
+            found.unreadable.append(path)
+            continue
+        if any(identifiers(*person) & wanted for person in people):
+            found.holding.append(path)
+    return found
