@@ -108,7 +108,9 @@ def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, 
     assert sections["follow_ups"]["items"][0]["what"] == "Ask [someone] about the allotment: [someone]"
     (idea,) = sections["ideas"]["items"]
     assert idea["what_became_of_it"] == "taken-up" and "spring" in idea["outcome"]
-    assert sections["notes"]["items"][0]["note"] == "Gets on well with [someone]; sam@example.org is fine to use"
+    assert (
+        sections["notes"]["items"][0]["note"] == "Gets on well with [someone]; sam@example.org is fine to use"
+    )
     (group,) = sections["groups"]["items"]
     assert group["title"] == "[someone]'s walkers" and group["sessions_attended"] == 1
     assert sections["wins"]["items"][0]["who_shared_it"] == "you, another person"
@@ -144,13 +146,16 @@ def test_the_copy_goes_into_a_new_folder_named_for_them_and_never_overwrites(
         (["--subject-access", "--person", "[bold]x"], 1, "[bold]x"),
     ],
 )
-def test_bad_requests_are_one_line(kg, story, tmp_path, args, code, words) -> None:
+def test_bad_requests_are_one_line(kg, tmp_path, args, code, words) -> None:
+    kg("add", "Sam Jones")
+    kg("add", "Bob Marsh")
     result = kg("export", *args, "--output", str(tmp_path / "out"), expect=code)
     assert words in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
 
-def test_output_that_is_a_file_is_refused(kg, story, tmp_path) -> None:
+def test_output_that_is_a_file_is_refused(kg, tmp_path) -> None:
+    kg("add", "Sam Jones")
     target = tmp_path / "a-file.md"
     target.write_text("mine")
     result = kg("export", "--person", "sam", "--subject-access", "--output", str(target), expect=1)
@@ -174,8 +179,12 @@ def test_through_the_installed_command(tmp_path) -> None:
 
     env = {**os.environ, "KEEPGOING_DB": str(tmp_path / "s.db")}
     run = [sys.executable, "-m", "keepgoing"]
-    subprocess.run([*run, "add", "Ann Lee", "--phone", "07700 900001"], env=env, check=True, capture_output=True)
-    subprocess.run([*run, "add", "Bea Cole", "--phone", "07700 900002"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*run, "add", "Ann Lee", "--phone", "07700 900001"], env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [*run, "add", "Bea Cole", "--phone", "07700 900002"], env=env, check=True, capture_output=True
+    )
     subprocess.run(
         [*run, "log", "ann", "bea", "--note", "Bea Cole (07700 900002) came too"],
         env=env,

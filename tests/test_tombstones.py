@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import stored, table_counts
+from test_team_access import roles as roles  # the fixture: three login roles
 
 SAM = ("Sam Jones", "Sammy", "07700 900123", "sam@example.org")
 
@@ -79,7 +80,9 @@ def test_a_name_an_alias_an_email_or_a_phone_alone_is_recognised(kg, old_export,
     assert "Left out" not in kg("import", str(path)).stdout  # someone else entirely
 
 
-def test_include_forgotten_brings_one_back_on_purpose_and_lifts_the_tombstone(kg, old_export, db_path) -> None:
+def test_include_forgotten_brings_one_back_on_purpose_and_lifts_the_tombstone(
+    kg, old_export, db_path
+) -> None:
     before = table_counts(db_path)
     kg("import", str(old_export), "--include-forgotten", "sam jones", "--dry-run")
     assert table_counts(db_path) == before  # a dry run lifts nothing
@@ -136,7 +139,10 @@ def test_forget_names_the_older_backups_that_still_hold_them(kg, isolated) -> No
     assert not list(folder.glob("*.db"))
     assert "nothing to remove" in kg("backup", "--prune-before", "today", "--yes").stdout
     assert "still to come" in kg("backup", "--prune-before", "tomorrow", expect=2).stderr
-    assert "leave out the file" in kg("backup", str(isolated.parent / "x.db"), "--prune-before", "today", expect=2).stderr
+    assert (
+        "leave out the file"
+        in kg("backup", str(isolated.parent / "x.db"), "--prune-before", "today", expect=2).stderr
+    )
 
 
 @pytest.mark.sqlite_only
@@ -148,3 +154,27 @@ def test_an_unreadable_backup_is_named_as_not_checked(kg, isolated) -> None:
     result = kg("forget", "sam", "--yes")
     assert "1 older backup still holds Sam Jones" in result.stdout
     assert "1 older backup could not be looked inside and may still hold them." in result.stdout
+
+
+@pytest.mark.postgresql_only("roles and row-level security are a server's")
+def test_on_a_team_store_tombstones_and_their_key_are_for_managers_only(kg, roles, tmp_path) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    roles.be(None)
+    kg("team", "init")
+    kg("team", "add-worker", roles.manager, "--manager")
+    kg("team", "add-worker", roles.alice)
+    roles.be(roles.alice)
+    kg("add", "Sam Jones", "--email", "sam@example.org")
+    kg("log", "sam", "--note", "first chat")
+    out = tmp_path / "sar"
+    refused = kg("export", "--person", "sam", "--subject-access", "--output", str(out), expect=1)
+    assert "Only a manager may answer a subject access request" in refused.stderr and not out.exists()
+    roles.be(roles.manager)
+    kg("export", "--person", "sam", "--subject-access", "--output", str(out))
+    assert "first chat" in next(out.glob("*.md")).read_text(encoding="utf-8")
+    kg("forget", "sam", "--yes")
+    assert roles.sql(roles.manager, "SELECT count(*) FROM tombstone") == [(1,)]
+    for table in ("tombstone", "store_secret"):
+        assert roles.sql(roles.alice, f"SELECT count(*) FROM {table}") == [(0,)]  # rows hidden
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        roles.sql(roles.alice, "INSERT INTO store_secret (name, value, created_at) VALUES ('x', 'y', now())")

@@ -181,6 +181,10 @@ def _export_subject_access(people: list[str], output: Path | None, *, force: boo
     if others:
         raise UsageError(messages.SUBJECT_ACCESS_ALONE)
     store = open_store(db, create=False)
+    from keepgoing.storage.team import require_manager
+
+    # A worker sees only part of a team store, so could not hide everyone else in the notes.
+    require_manager(store, "answer a subject access request")
     disclosure = subject_access(store, people[0], now=clock.now())
     written = write_subject_access(disclosure, output, force=force)
     record(store, "subject access", person_id=disclosure.person.id, records=f"{written.entries} entries")
