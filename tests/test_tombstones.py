@@ -41,7 +41,7 @@ def _everything(kg) -> str:
 
 def test_an_old_export_does_not_bring_a_forgotten_person_back(kg, old_export, db_path) -> None:
     result = kg("import", str(old_export))
-    assert "Left out 1 person forgotten here (on Fri 20 Nov 2026), with 3 records that were only theirs" in (
+    assert "Left out 1 person forgotten here (on Fri 20 Nov 2026), with 3 records only theirs" in (
         result.stdout
     )
     assert "--include-forgotten NAME" in result.stdout

@@ -107,7 +107,7 @@ SUBJECT_ACCESS_ALONE = (
     "--anonymise, --keep-notes and --with-contacts."
 )
 IMPORT_FORGOTTEN = (
-    "Left out {people} forgotten here (on {days}), with {items} that were only theirs: "
+    "Left out {people} forgotten here (on {days}), with {items} only theirs: "
     "--include-forgotten NAME brings one back on purpose."
 )
 IMPORT_BROUGHT_BACK = "Brought back {names}, forgotten here before, as asked; their tombstone is lifted."
