@@ -120,6 +120,12 @@ def _hider(store: Store, person: Person) -> Callable[[str | None], str | None]:
         for w in {w for n in (other["name"], *other["aliases"]) for w in _fold(n).split()}:
             by_word.setdefault(w, []).append(pid)
     keep = tuple(c for c in (person.email, person.phone) if c)
+    # Each other person's email (casefolded) and the last six digits of their phone, to spot quickly.
+    contacts: dict[int, tuple[str | None, str | None]] = {}
+    for pid, other in people.items():
+        phone = re.sub(r"\D", "", other["phone"] or "")[-6:]
+        if other["email"] or len(phone) == 6:
+            contacts[pid] = (other["email"].casefold() if other["email"] else None, phone or None)
 
     def hide(text: str | None) -> str | None:
         if text is None:
@@ -128,19 +134,15 @@ def _hider(store: Store, person: Person) -> Callable[[str | None], str | None]:
         present = {pid for w in re.findall(r"\w+", _fold(text)) for pid in by_word.get(w, ())}
         for pid in sorted(present):
             text = matcher(pid).redact(text)
-        for pid, other in people.items():
-            if pid not in present and (other["email"] or other["phone"]):
-                text = matcher(pid).redact(text) if _mentions_contact(text, other) else text
+        # Their phone or email written without their name: forget's rule finds those too.
+        folded, digits = text.casefold(), re.sub(r"\D", "", text)
+        for pid in sorted(set(contacts) - present):
+            email, phone = contacts[pid]
+            if (email and email in folded) or (phone and phone in digits):
+                text = matcher(pid).redact(text)
         return hide_contacts(text, keep)
 
     return hide
-
-
-def _mentions_contact(text: str, other: dict[str, Any]) -> bool:
-    if other["email"] and other["email"].casefold() in text.casefold():
-        return True
-    digits = re.sub(r"\D", "", other["phone"] or "")
-    return len(digits) >= 6 and digits[-6:] in re.sub(r"\D", "", text)
 
 
 @dataclass
