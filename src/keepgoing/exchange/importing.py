@@ -95,6 +95,7 @@ class Importer:
         self.graveyard = Graveyard(store)
         self.include_forgotten = {loose_key(n): n for n in include_forgotten or []}
         self.included_used: set[str] = set()
+        # id(person's fields) -> left out, for the people of a JSON file, decided before any is added.
         self.screened: dict[int, bool] = {}
         self.redactors: list[Any] = []
         self.file_names: list[str] = []
@@ -167,15 +168,11 @@ class Importer:
     # --- people forgotten here ---------------------------------------------------
 
     def screen(self, fields: dict[str, Any]) -> bool:
-        """Whether this person from the file is left out, as someone forgotten here (decided once).
+        """Whether this person from the file is left out, as someone forgotten here (called once each).
 
         Someone already in the store (added again on purpose since) is never
         left out; one named by --include-forgotten comes back and their
         tombstone is lifted."""
-        known = self.screened.get(id(fields))
-        if known is not None:
-            return known
-        self.screened[id(fields)] = False
         if not self.graveyard.stones:
             return False
         name = fields.get("name")
@@ -199,7 +196,6 @@ class Importer:
 
         self.redactors.append(Matcher(_FromFile(name, aliases, email, phone), self._others(names)))
         self.report.forgotten_on.append(stone.forgotten_on)
-        self.screened[id(fields)] = True
         return True
 
     def screen_all(self, people: list[dict[str, Any]]) -> None:
@@ -207,7 +203,7 @@ class Importer:
         self.file_names = [str(p.get("name")) for p in people if isinstance(p, dict)]
         for fields in people:
             if isinstance(fields, dict):
-                self.screen(fields)
+                self.screened[id(fields)] = self.screen(fields)
 
     def _others(self, names: list[str]) -> list[str]:
         mine = {name_key(n) for n in names}
@@ -231,7 +227,9 @@ class Importer:
         """The store id for this person: an existing match, or a newly added person.
 
         None for someone forgotten here, who is left out (see `screen`)."""
-        if self.screen(fields):
+        # Decided already for a whole file (screen_all), else now; popped, so never reused.
+        left_out = self.screened.pop(id(fields), None)
+        if left_out if left_out is not None else self.screen(fields):
             return None
         try:
             raw_name = fields.get("name")
