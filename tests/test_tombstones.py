@@ -78,6 +78,11 @@ def test_a_name_an_alias_an_email_or_a_phone_alone_is_recognised(kg, old_export,
     assert [p["name"] for p in json.loads(_everything(kg))["people"]] == ["Bob Marsh"]
     path.write_text(json.dumps({"format_version": 2, "people": [{"name": "Sam Patel"}]}), encoding="utf-8")
     assert "Left out" not in kg("import", str(path)).stdout  # someone else entirely
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("name,phone\nAnn New,\nSamuel,07700900123\nCal Dee,\n", encoding="utf-8")
+    assert "Left out 1 person forgotten here" in kg("import", str(sheet)).stdout
+    names = [p["name"] for p in json.loads(_everything(kg))["people"]]
+    assert names == ["Bob Marsh", "Sam Patel", "Ann New", "Cal Dee"]
 
 
 def test_include_forgotten_brings_one_back_on_purpose_and_lifts_the_tombstone(
