@@ -171,10 +171,12 @@ def test_streaming_reads_leave_the_connection_fit_for_writes(store, tmp_path) ->
     )
     out = io.StringIO()
     write_json(store, out, Selection(), now=NOW)
-    forget_person(store, "ann")
+    forget_person(store, "ann", now=NOW)
     log_conversation(store, ["bob"], via="phone", occurred_at=NOW, now=NOW)
     path = tmp_path / "export.json"
     path.write_text(out.getvalue())
     report = import_file(store, path, now=NOW)
-    assert report.people_added == ["Ann Lee"] and report.people_matched == ["Bob Marsh"]
+    # Ann was forgotten: her tombstone keeps her out (issue 23).
+    assert report.people_added == [] and report.people_matched == ["Bob Marsh"]
+    assert report.forgotten_on == [NOW.date()]
     assert json.loads(out.getvalue())["format_version"] == 2

@@ -202,8 +202,9 @@ def test_a_different_name_sharing_an_email_is_refused_not_merged(kg, db_path, tm
     path.write_text("name,email,note\nBob,,\nAnn Lee,Lee@Example.org,Disclosed something\n")
     stderr = _refused(kg, db_path, path, "line 3", '"Ann Lee"', '"Annabel Lee-Smith" in the store')
     assert "shares an email" in stderr
-    path.write_text("name,email\nAnn Lee,lee@example.org\nAnnie,lee@example.org\n")
     kg("forget", "annabel", "--yes")
+    # (A fresh address: one a forgotten person had is left out of imports, issue 23.)
+    path.write_text("name,email\nAnn Lee,ann@example.org\nAnnie,ann@example.org\n")
     _refused(kg, db_path, path, "line 3", '"Annie"', '"Ann Lee" earlier in the file')
 
 

@@ -84,7 +84,7 @@ def test_joiners_where_a_script_uses_them_are_part_of_the_name(kg, tmp_path, nam
     kg("forget", name, "--yes")
     path = tmp_path / "people.csv"
     path.write_text(f"name\n{name}\n", encoding="utf-8")
-    kg("import", str(path))
+    kg("import", str(path), "--include-forgotten", name)
     assert json.loads(kg("show", name, "--json").stdout)["name"] == name
 
 

@@ -84,13 +84,13 @@ def _backup_with(kg, tmp_path, **conversation) -> str:
     data["conversations"][0].update(conversation)
     path = tmp_path / "backup.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    kg("forget", "sam", "--yes")
+    kg("forget", "sam", "--yes")  # the import brings Sam back on purpose (--include-forgotten)
     return str(path)
 
 
 def test_import_refuses_a_feeling_amend_refuses(kg, tmp_path) -> None:
     path = _backup_with(kg, tmp_path, feeling="y" * 50)
-    refused = kg("import", path, expect=1).stderr
+    refused = kg("import", path, "--include-forgotten", "Sam Okafor", expect=1).stderr
     assert "a feeling is a word or two (40 characters at most)" in refused.casefold(), refused
     assert kg("people", "--json").stdout.strip() == "[]"
     kg("add", "Ann Lee")
@@ -101,7 +101,10 @@ def test_import_refuses_a_feeling_amend_refuses(kg, tmp_path) -> None:
 
 def test_import_refuses_a_wellbeing_log_refuses(kg, tmp_path) -> None:
     path = _backup_with(kg, tmp_path, wellbeing=9)
-    assert "wellbeing is a number from 1" in kg("import", path, expect=1).stderr.casefold()
+    assert (
+        "wellbeing is a number from 1"
+        in kg("import", path, "--include-forgotten", "Sam Okafor", expect=1).stderr.casefold()
+    )
 
 
 # --- one refresh of last contact, due day and wellbeing drop -----------------------------
@@ -118,7 +121,7 @@ def test_import_and_copy_notice_a_wellbeing_drop_as_log_does(kg, tmp_path) -> No
     path = tmp_path / "backup.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     kg("forget", "sam", "--yes")
-    kg("import", str(path))
+    kg("import", str(path), "--include-forgotten", "Sam Okafor")
     imported = json.loads(kg("show", "sam", "--json").stdout)
     for key in ("wellbeing_drop", "due_on", "last_contact", "last_contact_via"):
         assert imported[key] == logged[key], key

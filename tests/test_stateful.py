@@ -237,7 +237,7 @@ class Keepgoing(RuleBasedStateMachine):
     @rule(data=st.data())
     def forget(self, data) -> None:
         name = data.draw(st.sampled_from(sorted(self.model)))
-        forget_person(self.store, name)
+        forget_person(self.store, name, now=self.now)
         known_as = {name} | self.model.pop(name)["aliases"]
         for cid, talk in list(self.talks.items()):
             talk["people"].discard(name)

@@ -270,11 +270,11 @@ def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path)
 
 def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db_path) -> None:
     database = db_path.rsplit("/", 1)[1]
-    # The store as 0009 left it: what 0010 (and later) adds taken away again, by the owner (with the
+    # The store as 0009 left it: what 0010 and later add taken away again, by the owner (with the
     # policies that read the shares).
     with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:
         conn.execute(f"SET ROLE {database}_owner")
-        conn.execute("DROP TABLE audit, person_share CASCADE")
+        conn.execute("DROP TABLE audit, person_share, tombstone, store_secret CASCADE")
         conn.execute("DROP TABLE measure_score, measure CASCADE")  # and what 0012 added
         conn.execute("DROP INDEX ix_conversation_logged_by")
         for table in ("conversation", "follow_up", "person_note"):
@@ -622,7 +622,7 @@ def test_a_managers_import_keeps_who_wrote_what_and_retention_works(kg, team, db
     exported = tmp_path / "team.json"
     kg("export", "--format", "json", "--output", str(exported))
     kg("forget", "ann", "--yes")
-    assert "Added 1 person" in kg("import", str(exported)).stdout
+    assert "Added 1 person" in kg("import", str(exported), "--include-forgotten", "Ann Lee").stdout
     assert stored(db_path, "SELECT worker FROM person WHERE name = 'Ann Lee'") == [(team.bob,)]
     assert stored(db_path, "SELECT logged_by FROM conversation WHERE note = 'Bob''s cuppa'") == [(team.bob,)]
     team.be(team.bob)  # back in Bob's caseload, with his note
@@ -735,7 +735,7 @@ def test_a_private_lasting_note_and_follow_up_are_their_writers_and_the_managers
         "Ring the social worker: secret-promise"
     ]
     kg("forget", "sam", "--yes")
-    kg("import", str(tmp_path / "all.json"))
+    kg("import", str(tmp_path / "all.json"), "--include-forgotten", "Sam Okafor")
     assert stored(db_path, "SELECT logged_by, private FROM person_note WHERE text LIKE 'Safe%'") == [
         (alice, True)
     ]

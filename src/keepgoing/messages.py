@@ -102,6 +102,21 @@ WROTE = "Wrote {path} ({format}: {summary})."
 IMPORTED = "{verb} {people} ({matched} already here, matched), {conversations} and {follow_ups} from {file}."
 IMPORT_SKIPPED = "Skipped {count} already in the store."
 IMPORT_NOTE = "Note: {note}"
+SUBJECT_ACCESS_WRITTEN = (
+    "Wrote what is held about {name} ({entries}) into {folder}: {files}. "
+    "Read it through before handing it over."
+)
+SUBJECT_ACCESS_ONE_PERSON = "--subject-access is for one person: give exactly one --person NAME."
+SUBJECT_ACCESS_ALONE = (
+    "--subject-access writes everything about one person: leave out --format, --since, --until, --tag, "
+    "--anonymise, --keep-notes and --with-contacts."
+)
+IMPORT_FORGOTTEN = (
+    "Left out {people} forgotten here (on {days}), with {items} only theirs: "
+    "--include-forgotten NAME brings one back on purpose."
+)
+IMPORT_BROUGHT_BACK = "Brought back {names}, forgotten here before, as asked; their tombstone is lifted."
+WITH_CONTACTS_ICS_ONLY = "--with-contacts is for a calendar (--format ics)."
 IMPORT_WOULD_ADD = "Would add: {names}."
 IMPORT_WOULD_MATCH = "Already here (matched): {names}."
 DRY_RUN = "Dry run: nothing was changed."
@@ -125,12 +140,23 @@ FORGET_WOULD = "Forgetting {name} would erase their card and {what}."
 FORGET_WOULD_GROUPS = "They would be taken out of {count} with others, which the others keep."
 FORGET_WOULD_REDACT = "Their name or contact details would be redacted in {count}:"
 IDEAS_KEPT = "{ideas} they raised that the organisation took up stay, unlinked from them and redacted."
-FORGOTTEN_ELSEWHERE = "Backups and exports made earlier still hold them: delete those too if you need to."
+FORGOTTEN_ELSEWHERE = (
+    "Exports and backups elsewhere made earlier still hold them: delete those too if you need to "
+    "(importing one here leaves them out)."
+)
 CLEANUP_PENDING = (
     "The database server keeps the old copies in its files until {owner}, who owns the tables, next runs "
     "keepgoing (any command, such as keepgoing due), which rewrites them."
 )
 BACKED_UP = "Backed up to {path}."
+BACKUPS_STILL_HOLD = "{count} still {verb} {name}: keepgoing backup --prune-before today removes them."
+BACKUPS_NOT_CHECKED = "{count} could not be looked inside and may still hold them."
+AND_MORE = "  …and {count} more."
+PRUNE_QUESTION = "Remove {count} made before {when} from {folder}? This cannot be undone."
+PRUNED = "Removed {count} made before {when} from {folder}."
+PRUNED_NONE = "No backups made before {when} in {folder}: nothing to remove."
+PRUNE_NO_DEST = "--prune-before removes backups from the backups folder; leave out the file or folder."
+PRUNE_FUTURE = "{day} is still to come: --prune-before takes today or a day before it."
 RESTORED = "Restored {path}.{kept}"
 RESTORE_KEPT = " The store as it was is saved at {path}."
 RESTORE_QUESTION = "Replace the store at {store} with {backup}?"

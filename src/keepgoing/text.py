@@ -227,6 +227,7 @@ _PLURALS = {
     "person": "people",
     "new person": "new people",
     "alias": "aliases",
+    "entry": "entries",
     "follow-up": "follow-ups",
     "is": "are",
     "was": "were",

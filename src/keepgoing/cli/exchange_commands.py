@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
@@ -59,6 +60,8 @@ def export_format(given: str | None, output: Path | None) -> str:
         "keepgoing export --format csv   (to the screen or a pipe)",
         "keepgoing export --format csv --anonymise   (names become Person 7; notes dropped)",
         'keepgoing export --person "Sam Okafor"   (one person\'s own copy of their data)',
+        'keepgoing export --person "Sam Okafor" --subject-access   (for them to read: Markdown and JSON)',
+        "keepgoing export --format ics --with-contacts   (phone numbers and emails in the calendar)",
     ),
 )
 def export(
@@ -97,12 +100,30 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --output if it exists.")] = False,
+    subject_access: Annotated[
+        bool,
+        typer.Option(
+            "--subject-access",
+            help="With one --person: what is held about them, for them to read (Markdown and JSON in "
+            "the folder --output, by default a new one here). Nobody else can be read from it.",
+        ),
+    ] = False,
+    with_contacts: Annotated[
+        bool,
+        typer.Option("--with-contacts", help="For a calendar: put phone numbers and emails in the events."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Export for reports, hand-over packs, calendars and full backups."""
     from keepgoing.exchange.selection import Selection
 
+    if subject_access:
+        others = bool(format or since or until or tag or anonymise or keep_notes or with_contacts)
+        _export_subject_access(person or [], output, force=force, others=others, db=db)
+        return
     fmt = export_format(format, output)
+    if with_contacts and fmt != "ics":
+        raise BadInput(messages.WITH_CONTACTS_ICS_ONLY)
     if keep_notes and not anonymise:
         raise BadInput("--keep-notes only makes sense with --anonymise.")
     now = clock.now()
@@ -127,7 +148,7 @@ def export(
         from keepgoing.cli.progress import progress
 
         with target as out, progress("Exporting", total) as tick:
-            counts = _write(fmt, store, out, selection, now, tick)
+            counts = _write(fmt, store, out, selection, now, tick, with_contacts=with_contacts)
         from keepgoing.core.audit import record
 
         record(store, "export", records=f"{fmt}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
@@ -149,7 +170,35 @@ def _open_output(output: Path | None, *, force: bool, bom: bool):
     return private_output(output, force=force, bom=bom)
 
 
-def _write(fmt: str, store, out, selection, now, tick) -> dict[str, int]:
+def _export_subject_access(people: list[str], output: Path | None, *, force: bool, others: bool, db) -> None:
+    from keepgoing.core.audit import record
+    from keepgoing.core.subject_access import subject_access
+    from keepgoing.errors import UsageError
+    from keepgoing.exchange.subject_access import write_subject_access
+
+    if len(people) != 1:
+        raise UsageError(messages.SUBJECT_ACCESS_ONE_PERSON)
+    if others:
+        raise UsageError(messages.SUBJECT_ACCESS_ALONE)
+    store = open_store(db, create=False)
+    from keepgoing.storage.team import require_manager
+
+    # A worker sees only part of a team store, so could not hide everyone else in the notes.
+    require_manager(store, "answer a subject access request")
+    disclosure = subject_access(store, people[0], now=clock.now())
+    written = write_subject_access(disclosure, output, force=force)
+    record(store, "subject access", person_id=disclosure.person.id, records=f"{written.entries} entries")
+    say(
+        messages.SUBJECT_ACCESS_WRITTEN.format(
+            name=user(disclosure.person.name),
+            folder=user(str(written.folder)),
+            files=", ".join(user(f.name) for f in written.files),
+            entries=plural(written.entries, "entry"),
+        )
+    )
+
+
+def _write(fmt: str, store, out, selection, now, tick, *, with_contacts: bool = False) -> dict[str, int]:
     if fmt == "json":
         from keepgoing.exchange.json_format import write_json
 
@@ -164,7 +213,7 @@ def _write(fmt: str, store, out, selection, now, tick) -> dict[str, int]:
         return write_markdown(store, out, selection, now=now, tick=tick)
     from keepgoing.exchange.ics_calendar import write_ics
 
-    return write_ics(store, out, selection, now=now)
+    return write_ics(store, out, selection, now=now, with_contacts=with_contacts)
 
 
 @app.command(
@@ -176,6 +225,7 @@ def _write(fmt: str, store, out, selection, now, tick) -> dict[str, int]:
         "keepgoing import people.csv   (columns: name, email, phone, organisation, tags, rhythm)",
         "keepgoing import people.csv   (also First name, Surname, Mobile, E-mail, Notes, Company, Job title ...)",
         'keepgoing import people.csv --columns "Surname=last_name,Mob=phone,Home phone=skip"',
+        'keepgoing import old-backup.json --include-forgotten "Sam Jones"   (bring back someone forgotten)',
     ),
 )
 def import_(
@@ -194,10 +244,13 @@ def import_(
             "last_name, phone, email, organisation, role, note, tags, aliases, rhythm, prefers, or skip).",
         ),
     ] = None,
+    include_forgotten: IncludeForgottenOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Bring people and history in: all or nothing, matching people already here."""
+    """Bring people and history in: all or nothing, matching people already here.
+
+    People forgotten in this store are left out, with what was only theirs."""
     from keepgoing.exchange.readers import import_file
 
     store = open_store(db, create=not dry_run)
@@ -216,6 +269,7 @@ def import_(
             now=clock.now(),
             tick=tick,
             columns=columns,
+            include_forgotten=include_forgotten,
         )
     if json_out:
         emit_json(report.to_json())
@@ -237,6 +291,7 @@ def import_(
         say(messages.IMPORT_SKIPPED.format(count=plural(skipped, "item")))
     for note in report.notes:
         say(messages.IMPORT_NOTE.format(note=user(note)))
+    say_forgotten(report)
     if dry_run:
         for template, names in (
             (messages.IMPORT_WOULD_ADD, report.people_added),

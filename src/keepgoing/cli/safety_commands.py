@@ -50,7 +50,7 @@ def forget(
         _show_plan(plan)
         return
     confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
-    done = forget_person(store, person)
+    done = forget_person(store, person, now=clock.now())
     from keepgoing.core.audit import record
 
     # The fact of the erasure and the record numbers, never the name.
@@ -73,7 +73,40 @@ def forget(
         say(messages.IDEAS_KEPT.format(ideas=plural(done.ideas_kept, "idea")))
     if done.cleanup_pending:
         say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
+    _say_backups_holding(store, person)
     say(messages.FORGOTTEN_ELSEWHERE)
+
+
+# How many of the backups still holding someone `forget` names, one a line, before a count.
+BACKUPS_NAMED = 10
+
+
+def _say_backups_holding(store, person) -> None:
+    """Name the backups in the backups folder, made before this erasure, that still hold them."""
+    path = getattr(store, "path", None)
+    if path is None:
+        return  # a team store: its backups are the server's
+    from keepgoing.core.tombstones import backups_holding
+
+    found = backups_holding(path, [person.name, *person.aliases], person.email, person.phone)
+    if found.holding:
+        say(
+            messages.BACKUPS_STILL_HOLD.format(
+                count=plural(len(found.holding), "older backup"),
+                verb="holds" if len(found.holding) == 1 else "hold",
+                name=user(person.name),
+            )
+        )
+        for held in found.holding[:BACKUPS_NAMED]:
+            say(f"  {user(str(held))}")
+        if len(found.holding) > BACKUPS_NAMED:
+            say(messages.AND_MORE.format(count=len(found.holding) - BACKUPS_NAMED))
+    if found.unreadable or found.not_looked_at:
+        say(
+            messages.BACKUPS_NOT_CHECKED.format(
+                count=plural(len(found.unreadable) + found.not_looked_at, "older backup")
+            )
+        )
 
 
 KINDS = {
@@ -124,6 +157,8 @@ def _local_path(path: Path | None) -> Path:
         "keepgoing backup   (into the backups folder beside the store, keeping the newest 10)",
         "keepgoing backup /media/usb/keepgoing-2026-11-27.db",
         "keepgoing backup --keep 30",
+        "keepgoing backup --prune-before today   (remove every backup made so far, after a forget)",
+        'keepgoing backup --prune-before "2026-11-01" --yes',
     ),
 )
 def backup(
@@ -133,6 +168,15 @@ def backup(
     keep: Annotated[
         int, typer.Option("--keep", min=1, help="How many backups to keep in the backups folder.")
     ] = 10,
+    prune_before: Annotated[
+        str | None,
+        typer.Option(
+            "--prune-before",
+            help="Instead of backing up, remove the backups in the backups folder made before this day "
+            "(today: every one made so far).",
+        ),
+    ] = None,
+    yes: YesOption = False,
     db: DbOption = None,
 ) -> None:
     """A consistent, private copy of the store, made with SQLite's online backup."""
@@ -141,8 +185,39 @@ def backup(
     store = open_store(db)
     path = _local_path(getattr(store, "path", None))
     store.close()
+    if prune_before is not None:
+        _prune(path, prune_before, dest=dest, yes=yes)
+        return
     made = make_backup(path, dest, keep=keep)
     say(messages.BACKED_UP.format(path=user(str(made))))
+
+
+def _prune(path: Path, when: str, *, dest: Path | None, yes: bool) -> None:
+    from keepgoing.clock import start_of_day
+    from keepgoing.dates import describe_day, parse_when
+    from keepgoing.errors import UsageError
+    from keepgoing.storage.backup import backups_folder, made_before, prune_before
+
+    if dest is not None:
+        raise UsageError(messages.PRUNE_NO_DEST)
+    now = clock.now()
+    today = clock.local_today(now)
+    day = parse_when(when, today=today, prefer="past").day
+    if day > today:
+        raise UsageError(messages.PRUNE_FUTURE.format(day=describe_day(day)))
+    # Today: every backup made so far (a forget's advice); a day before: those made before it began.
+    cutoff = None if day == today else start_of_day(day)
+    shown = "now" if cutoff is None else describe_day(day)
+    doomed = made_before(path, cutoff)
+    folder = user(str(backups_folder(path)))
+    if not doomed:
+        say(messages.PRUNED_NONE.format(when=shown, folder=folder))
+        return
+    confirm(
+        messages.PRUNE_QUESTION.format(count=plural(len(doomed), "backup"), when=shown, folder=folder), yes
+    )
+    removed = prune_before(path, cutoff)
+    say(messages.PRUNED.format(count=plural(len(removed), "backup"), when=shown, folder=folder))
 
 
 @app.command(

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.storage import completion as complete
@@ -162,6 +163,7 @@ def copy(
             help="Into a team store: whose caseload the local store's people become (default: you).",
         ),
     ] = None,
+    include_forgotten: IncludeForgottenOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -196,7 +198,15 @@ def copy(
         target = open_store(where, create=True)
         require_manager(target, "copy into the team store")
         with progress("Copying", total) as tick:
-            report = copy_store(source, target, now=clock.now(), dry_run=dry_run, tick=tick, worker=worker)
+            report = copy_store(
+                source,
+                target,
+                now=clock.now(),
+                dry_run=dry_run,
+                tick=tick,
+                worker=worker,
+                include_forgotten=include_forgotten,
+            )
         location = to if where != to else target.location
     if json_out:
         emit_json({**report.to_json(), "to": location})
@@ -218,6 +228,7 @@ def copy(
         say(messages.COPY_SKIPPED.format(count=plural(skipped, "item")))
     for note in report.notes:
         say(messages.IMPORT_NOTE.format(note=user(note)))
+    say_forgotten(report)
     if dry_run:
         say(messages.DRY_RUN)
 

@@ -63,3 +63,39 @@ def group_label(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return f"Group {letters}"
+
+
+# An email address, and anything written like a phone number (nine digits or more, with any
+# spacing), wherever they appear in free text: what a shared calendar and a subject access
+# copy must not carry about anyone it is not about.
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_PHONE = re.compile(r"(?<![\w+])\+?\d[\d \t\-.()/]{6,}\d(?!\w)")
+CONTACT_HIDDEN = "[contact details]"
+PHONE_DIGITS = 9
+
+
+def hide_contacts(text: str, keep: tuple[str, ...] = ()) -> str:
+    """`text` without email addresses or phone numbers, but for those in `keep` (as written or
+    by digits: someone's own, in their own copy)."""
+    kept_emails = {k.casefold() for k in keep if "@" in k}
+    kept_digits = {re.sub(r"\D", "", k) for k in keep if "@" not in k} - {""}
+
+    def email(match: re.Match[str]) -> str:
+        return match[0] if match[0].casefold() in kept_emails else CONTACT_HIDDEN
+
+    def phone(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match[0])
+        if len(digits) < PHONE_DIGITS or any(_same_phone(digits, k) for k in kept_digits):
+            return match[0]
+        return CONTACT_HIDDEN
+
+    return _PHONE.sub(phone, _EMAIL.sub(email, text))
+
+
+def _same_phone(digits: str, kept: str) -> bool:
+    """One number written nationally or internationally (07700..., 447700...)."""
+
+    def national(number: str) -> str:
+        return "0" + number[2:] if number.startswith("44") else number
+
+    return national(digits) == national(kept)

@@ -26,7 +26,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person
@@ -151,10 +152,24 @@ def _opens_sentence(text: str, start: int) -> bool:
     return not stripped or stripped[-1] in ".!?" or "\n" in before[len(stripped) :]
 
 
-class Matcher:
-    """Finds a person's names, phone and email in text, accent- and case-blind."""
+class Identified(Protocol):
+    """What finding someone in text goes by: a `Person`, or a person read from an import file."""
 
-    def __init__(self, person: Person, others: Iterable[str]):
+    name: str
+    aliases: list[str]
+    email: str | None
+    phone: str | None
+
+
+class Matcher:
+    """Finds a person's names, phone and email in text, accent- and case-blind.
+
+    The one rule for "this text mentions them": `forget` redacts with it, a
+    subject access copy hides everyone else with it, and an import redacts a
+    forgotten person with it.
+    """
+
+    def __init__(self, person: Identified, others: Iterable[str]):
         names = {_fold(n).strip() for n in (person.name, *person.aliases)}
         shared = {word for other in others for word in _fold(other).split()}
         common = {n for n in names if " " not in n and (len(n) == 1 or n in COMMON_WORDS)}
@@ -297,11 +312,17 @@ def plan_forget(store: Store, person: Person) -> ForgetPlan:
     return plan
 
 
-def forget_person(store: Store, query: str | Person) -> Forgotten:
-    """Erase a person as `plan_forget` describes, in one transaction, then scrub the file."""
+def forget_person(store: Store, query: str | Person, *, now: datetime) -> Forgotten:
+    """Erase a person as `plan_forget` describes, in one transaction, then scrub the file.
+
+    A tombstone (`core/tombstones.py`) is left in the same transaction, so an
+    import of an older export does not bring them back."""
+    from keepgoing.core.tombstones import lay
+
     with store.write():
         person = query if isinstance(query, Person) else find_person(store, query)
         plan = plan_forget(store, person)
+        lay(store, [person.name, *person.aliases], person.email, person.phone, now=now)
         if plan.kept_ideas:
             ids = ", ".join(str(i) for i in plan.kept_ideas)
             store.run(f"UPDATE idea SET person_id = NULL WHERE id IN ({ids})")

@@ -18,13 +18,16 @@ def copy_store(
     dry_run: bool = False,
     tick: Callable[[], None] = lambda: None,
     worker: str | None = None,
+    include_forgotten: list[str] | None = None,
 ) -> ImportReport:
     """Everything in `source` into `target`, through the lossless JSON export.
 
     It is an import like any other: one transaction, people already in the
     target are matched by name or alias (a different name sharing an email is
     refused, never merged), and what is already there is
-    skipped, so copying twice adds nothing the second time.
+    skipped, so copying twice adds nothing the second time. Anyone forgotten
+    in the target is left out (`core/tombstones.py`), but for those named in
+    `include_forgotten`.
 
     A local store is one person's: copied into a team store, its people become the
     caseload of `worker` (by default the role doing the copy), and what was written in
@@ -59,7 +62,16 @@ def copy_store(
             raise BadInput(
                 "--worker says whose caseload a local store becomes in a team store; this copy is not one."
             )
-        report = import_file(target, path, format="json", dry_run=dry_run, now=now, tick=tick, assign=assign)
+        report = import_file(
+            target,
+            path,
+            format="json",
+            dry_run=dry_run,
+            now=now,
+            tick=tick,
+            assign=assign,
+            include_forgotten=include_forgotten,
+        )
     report.file = source.location  # not the temporary file's name
     return report
 

@@ -5,7 +5,10 @@ but ignores to-dos; Outlook and Thunderbird take either. Each event's UID is
 stable, so importing a newer export updates events instead of doubling them.
 Each active person's next check-in is an event too ("Check in with Sam
 Okafor", with how they like to be reached); people who withdrew consent,
-and paused or archived people, are left out.
+and paused or archived people, are left out. Calendars are shared and
+synced, so a phone number or email address goes in only with
+`with_contacts` (`export --format ics --with-contacts`): without it an
+event says "by phone" and nothing more.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from keepgoing import __version__
+from keepgoing.core.anonymising import hide_contacts
 from keepgoing.core.person import ACTIVE
 from keepgoing.exchange.selection import Selection
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime, stored_day
 
 
-def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime) -> dict[str, int]:
+def write_ics(
+    store: Store, out: TextIO, selection: Selection, *, now: datetime, with_contacts: bool = False
+) -> dict[str, int]:
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -40,6 +46,8 @@ def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime)
         due = stored_day(row["due_on"])
         name = selection.name(row["person_id"], row["name"])
         text = selection.text(row["text"]) or "follow-up"
+        if not with_contacts:
+            text = hide_contacts(text)  # "ring her on 07700 900123" too
         event = Event()
         event.add("uid", f"follow-up-{row['id']}@{host}.keepgoing")
         event.add("dtstamp", now.astimezone(UTC))
@@ -51,12 +59,14 @@ def write_ics(store: Store, out: TextIO, selection: Selection, *, now: datetime)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
         count += 1
-    check_ins = _check_ins(store, calendar, selection, now=now, host=host)
+    check_ins = _check_ins(store, calendar, selection, now=now, host=host, with_contacts=with_contacts)
     out.write(calendar.to_ical().decode("utf-8").replace("\r\n", "\n").replace("\n", "\r\n"))
     return {"follow_ups": count, "check_ins": check_ins}
 
 
-def _check_ins(store: Store, calendar: Any, selection: Selection, *, now: datetime, host: str) -> int:
+def _check_ins(
+    store: Store, calendar: Any, selection: Selection, *, now: datetime, host: str, with_contacts: bool
+) -> int:
     """One all-day event per active person on their next due day (today, if they are overdue)."""
     from icalendar import Event
 
@@ -70,7 +80,7 @@ def _check_ins(store: Store, calendar: Any, selection: Selection, *, now: dateti
     ):
         day = max(as_date(row["due_on"]) or today, today)
         name = selection.name(row["id"], row["name"])
-        how = _how(row, selection)
+        how = _how(row, selection, with_contacts=with_contacts)
         event = Event()
         # One UID per person: a re-imported calendar moves the check-in rather than adding another.
         event.add("uid", f"check-in-{row['id']}@{host}.keepgoing")
@@ -85,11 +95,11 @@ def _check_ins(store: Store, calendar: Any, selection: Selection, *, now: dateti
     return count
 
 
-def _how(row: Any, selection: Selection) -> str:
-    """How they like to be reached: "by phone, 07700 900123"."""
+def _how(row: Any, selection: Selection, *, with_contacts: bool) -> str:
+    """How they like to be reached: "by phone", or with `with_contacts` "by phone, 07700 900123"."""
     prefers = row["prefers"]
     contact = {"phone": row["phone"], "text": row["phone"], "email": row["email"]}.get(prefers or "")
-    contact = selection.private(contact) if contact else None
+    contact = selection.private(contact) if contact and with_contacts else None
     if not prefers:
         return ""
     return f"by {prefers}" + (f", {contact}" if contact else "")

@@ -55,6 +55,11 @@ class ImportReport:
     others_added: int = 0  # notes, ideas, groups and wins
     others_skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    # People left out because they were forgotten here (the day each was), and what was only theirs.
+    forgotten_on: list[date] = field(default_factory=list)
+    forgotten_items_skipped: int = 0
+    # Forgotten people brought back on purpose (--include-forgotten), their tombstones lifted.
+    brought_back: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,17 +75,39 @@ class ImportReport:
             "others_added": self.others_added,
             "others_skipped": self.others_skipped,
             "notes": self.notes,
+            "forgotten_skipped": len(self.forgotten_on),
+            "forgotten_on": sorted({d.isoformat() for d in self.forgotten_on}),
+            "forgotten_items_skipped": self.forgotten_items_skipped,
+            "brought_back": self.brought_back,
         }
 
 
 class Importer:
-    def __init__(self, store: Store, report: ImportReport, *, now: datetime, assign: str | None = None):
+    def __init__(
+        self,
+        store: Store,
+        report: ImportReport,
+        *,
+        now: datetime,
+        assign: str | None = None,
+        include_forgotten: list[str] | None = None,
+    ):
+        from keepgoing.core.tombstones import Graveyard
+
         self.store = store
         self.report = report
         self.now = now
         # A local store copied into a team store is one person's: everyone in it becomes
         # this role's caseload, and what was written in it, this role's.
         self.assign = assign
+        # Tombstones of people forgotten here: anyone in the file matching one is left out.
+        self.graveyard = Graveyard(store)
+        self.include_forgotten = {loose_key(n): n for n in include_forgotten or []}
+        self.included_used: set[str] = set()
+        # id(person's fields) -> left out, for the people of a JSON file, decided before any is added.
+        self.screened: dict[int, bool] = {}
+        self.redactors: list[Any] = []
+        self.file_names: list[str] = []
         self.by_key: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         self.people: dict[int, dict[str, Any]] = {}
@@ -151,10 +178,72 @@ class Importer:
         self.next_ids[table] += 1
         return new
 
+    # --- people forgotten here ---------------------------------------------------
+
+    def screen(self, fields: dict[str, Any]) -> bool:
+        """Whether this person from the file is left out, as someone forgotten here (called once each).
+
+        Someone already in the store (added again on purpose since) is never
+        left out; one named by --include-forgotten comes back and their
+        tombstone is lifted."""
+        if not self.graveyard.stones:
+            return False
+        name = fields.get("name")
+        if not isinstance(name, str) or not name.strip():
+            return False  # person() says what is wrong with it
+        aliases = [str(a) for a in _list(fields.get("aliases"))]
+        names = [name, *aliases]
+        if any(self.by_key.get(name_key(n)) or self.by_loose.get(loose_key(n)) for n in names):
+            return False
+        email, phone = _text(fields.get("email")), _text(fields.get("phone"))
+        stone = self.graveyard.match(names, email, phone)
+        if stone is None:
+            return False
+        wanted = next((loose_key(n) for n in names if loose_key(n) in self.include_forgotten), None)
+        if wanted is not None:
+            self.included_used.add(wanted)
+            self.graveyard.lift(stone)
+            self.report.brought_back.append(name)
+            return False
+        from keepgoing.core.erasure import Matcher
+
+        self.redactors.append(Matcher(_FromFile(name, aliases, email, phone), self._others(names)))
+        self.report.forgotten_on.append(stone.forgotten_on)
+        return True
+
+    def screen_all(self, people: list[dict[str, Any]]) -> None:
+        """Decide for a whole file's people first, so that what others wrote is redacted from the start."""
+        self.file_names = [str(p.get("name")) for p in people if isinstance(p, dict)]
+        for fields in people:
+            if isinstance(fields, dict):
+                self.screened[id(fields)] = self.screen(fields)
+
+    def _others(self, names: list[str]) -> list[str]:
+        mine = {name_key(n) for n in names}
+        here = [str(p["name"]) for p in self.people.values()]
+        return [n for n in (*here, *self.file_names) if name_key(n) not in mine]
+
+    def redact(self, text: str | None) -> str | None:
+        """`text` with every forgotten person left out of this import redacted, by forget's rule."""
+        if text is None:
+            return None
+        for matcher in self.redactors:
+            text = matcher.redact(text)
+        return text
+
+    def skip_forgotten(self, count: int = 1) -> None:
+        self.report.forgotten_items_skipped += count
+
     # --- people ---------------------------------------------------------------
 
-    def person(self, fields: dict[str, Any], where: str) -> int:
-        """The store id for this person: an existing match, or a newly added person."""
+    def person(self, fields: dict[str, Any], where: str) -> int | None:
+        """The store id for this person: an existing match, or a newly added person.
+
+        None for someone forgotten here, who is left out (see `screen`)."""
+        # Decided already for a whole file (screen_all), else now; popped, so never reused.
+        left_out = self.screened.pop(id(fields), None)
+        if left_out if left_out is not None else self.screen(fields):
+            return None
         try:
             raw_name = fields.get("name")
             if raw_name is not None and not isinstance(raw_name, str):
@@ -222,6 +311,7 @@ class Importer:
                 "consent_review_on": _day(fields.get("consent_review_on")),
                 "worker": self.assign or _worker(fields.get("worker")),
             }
+            row["note"], row["consent_note"] = self.redact(row["note"]), self.redact(row["consent_note"])
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
             tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
             check_how_many(len({name_key(a) for a in aliases}), "alias")
@@ -272,7 +362,12 @@ class Importer:
                 wellbeing=fields.get("wellbeing"),
                 feeling=_text(fields.get("feeling")),
             )
-            via, note, wellbeing, feeling = said.via or "other", said.note, said.wellbeing, said.feeling
+            via, note, wellbeing, feeling = (
+                said.via or "other",
+                self.redact(said.note),
+                said.wellbeing,
+                said.feeling,
+            )
             logged_by = self._by(optional(_text(fields.get("logged_by")), "worker name"))
             amended_by = self._by(optional(_text(fields.get("amended_by")), "worker name"))
             amended_at = _instant(fields.get("amended_at"))
@@ -358,7 +453,7 @@ class Importer:
         self, fields: dict[str, Any], person_id: int, conversation_id: int | None, where: str
     ) -> None:
         try:
-            text = required(str(fields.get("text") or ""), "follow-up")
+            text = self.redact(required(str(fields.get("text") or ""), "follow-up")) or ""
             due = _day(fields.get("due"))
             created = _instant(fields.get("created_at")) or self.now
             done = _instant(fields.get("done_at"))
@@ -465,7 +560,7 @@ class Importer:
 
     def note(self, fields: dict[str, Any], person_id: int, where: str) -> None:
         try:
-            text = required(str(fields.get("text") or ""), "lasting note")
+            text = self.redact(required(str(fields.get("text") or ""), "lasting note")) or ""
             created = _instant(fields.get("created_at")) or self.now
             logged_by = self.assign or optional(_text(fields.get("logged_by")), "worker name")
             private = _flag(fields, "private")
@@ -498,9 +593,9 @@ class Importer:
         from keepgoing.core.ideas import check_status
 
         try:
-            text = required(str(fields.get("text") or ""), "idea")
+            text = self.redact(required(str(fields.get("text") or ""), "idea")) or ""
             status = check_status(str(fields.get("status") or "open"))
-            outcome = optional(_text(fields.get("outcome")), "outcome")
+            outcome = self.redact(optional(_text(fields.get("outcome")), "outcome"))
             created = _instant(fields.get("created_at")) or self.now
             updated = _instant(fields.get("updated_at")) or created
         except BadInput as exc:
@@ -531,7 +626,7 @@ class Importer:
 
     def win(self, fields: dict[str, Any], person_ids: list[int], group_id: int | None, where: str) -> None:
         try:
-            text = required(str(fields.get("text") or ""), "win")
+            text = self.redact(required(str(fields.get("text") or ""), "win")) or ""
             when = _instant(fields.get("when")) or self.now
             created = _instant(fields.get("created_at")) or when
             logged_by = self._by(optional(_text(fields.get("logged_by")), "worker name"))
@@ -610,12 +705,28 @@ class Importer:
         """Write what is pending and bring each touched person's rhythm up to date."""
         from keepgoing.core.rhythm import refresh_contacts
 
+        unused = [n for key, n in self.include_forgotten.items() if key not in self.included_used]
+        if unused:
+            raise ImportProblem(
+                f"--include-forgotten {unused[0]!r}: nobody of that name in the file was forgotten here, "
+                "so there is nobody to bring back."
+            )
         self.flush()
         refresh_contacts(self.store, self.latest)
         # Rows came in with their own ids, which PostgreSQL's id sequences do not notice
         # (a sequence ignores rollbacks: a dry run leaves it alone).
         if not self.report.dry_run:
             move_past_given(self.store, TABLES)
+
+
+@dataclass
+class _FromFile:
+    """A forgotten person as the file has them, for `Matcher` to redact."""
+
+    name: str
+    aliases: list[str]
+    email: str | None
+    phone: str | None
 
 
 def _is_id(value: Any) -> bool:

@@ -52,11 +52,14 @@ def import_file(
     tick: Callable[[], None] = lambda: None,
     columns: str | None = None,
     assign: str | None = None,
+    include_forgotten: list[str] | None = None,
 ) -> ImportReport:
     """Import `path` in one transaction; with `dry_run`, report and roll back.
 
     `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold; `assign`
     names the one role everyone and everything in the file is then (a local store's copy).
+    People forgotten in this store are left out (`core/tombstones.py`), but for
+    those named in `include_forgotten`.
     """
     from keepgoing.storage.team import managers_only
 
@@ -67,7 +70,7 @@ def import_file(
         raise UsageError("--columns is for a CSV file; a JSON export and a vCard say what each field is.")
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     if kind == "json":
-        return _import_json(store, path, report, now=now, tick=tick, assign=assign)
+        return _import_json(store, path, report, now=now, tick=tick, assign=assign, include=include_forgotten)
     from keepgoing.reading import MAX_IMPORT_BYTES, MAX_TEXT_LINE, MAX_VCARD_BYTES, open_regular
 
     def read(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
@@ -81,7 +84,12 @@ def import_file(
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         try:
             return _in_one_transaction(
-                store, report, now, lambda importer: read(importer, text, path.name, tick), assign
+                store,
+                report,
+                now,
+                lambda importer: read(importer, text, path.name, tick),
+                assign,
+                include_forgotten,
             )
         except UnicodeDecodeError as exc:
             raise ImportProblem(
@@ -95,10 +103,11 @@ def _in_one_transaction(
     now: datetime,
     read: Callable[[Importer], None],
     assign: str | None = None,
+    include: list[str] | None = None,
 ) -> ImportReport:
     try:
         with store.write(), store.bulk_search_index():
-            importer = Importer(store, report, now=now, assign=assign)
+            importer = Importer(store, report, now=now, assign=assign, include_forgotten=include)
             read(importer)
             importer.finish()
             if report.dry_run:
@@ -150,6 +159,7 @@ def _import_json(
     now: datetime,
     tick: Callable[[], None],
     assign: str | None = None,
+    include: list[str] | None = None,
 ) -> ImportReport:
     import ijson
 
@@ -175,6 +185,7 @@ def _import_json(
                 now,
                 lambda importer: _read_json(importer, document, conversations, name, tick),
                 assign,
+                include,
             )
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         raise ImportProblem(_json_problem(path, exc)) from None
@@ -381,8 +392,9 @@ def _read_json(
     ):
         importer.reserve(table, [item.get("id") for item in sections[key]])
     importer.reserve("conversation", document.conversation_ids)
-    ids: dict[Any, int] = {}
-    names: dict[str, int] = {}
+    ids: dict[Any, int | None] = {}
+    names: dict[str, int | None] = {}
+    importer.screen_all(sections["people"])
     for number, item in enumerate(sections["people"], 1):
         where = f"{name}, person {number}"
         pid = importer.person(item, where)
@@ -396,7 +408,7 @@ def _read_json(
     group_ids: dict[Any, int] = {}
     for number, item in enumerate(sections["groups"], 1):
         where = f"{name}, group {number}"
-        members = _refs(item, "member_ids", "members", ids, names, where)
+        members = _kept(_refs(item, "member_ids", "members", ids, names, where))
         if item.get("id") is not None and _hashable(item["id"]) in group_ids:
             raise ImportProblem(f"{where}: the id {item['id']!r} is used by an earlier group too.")
         group_ids[_hashable(item.get("id"))] = importer.group(item, members, where)
@@ -406,13 +418,22 @@ def _read_json(
         where = f"{name}, conversation {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
         group = _group_ref(item, group_ids, where)
-        conversation_ids[_hashable(item.get("id"))] = importer.conversation(item, present, where, group)
+        if present and not _kept(present):
+            importer.skip_forgotten()  # only theirs: forgotten with them
+            conversation_ids[_hashable(item.get("id"))] = None
+            continue
+        conversation_ids[_hashable(item.get("id"))] = importer.conversation(
+            item, _kept(present), where, group
+        )
         tick()
     for number, item in enumerate(sections["follow_ups"], 1):
         where = f"{name}, follow-up {number}"
         present = _refs(item, "person_id", "person", ids, names, where)
         if not present:
             raise ImportProblem(f"{where}: no person for this follow-up.")
+        if present[0] is None:
+            importer.skip_forgotten()
+            continue
         conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
         importer.follow_up(item, present[0], conversation, where)
         tick()
@@ -421,6 +442,9 @@ def _read_json(
         present = _refs(item, "person_id", "person", ids, names, where)
         if not present:
             raise ImportProblem(f"{where}: no person for this note.")
+        if present[0] is None:
+            importer.skip_forgotten()
+            continue
         importer.note(item, present[0], where)
     for number, item in enumerate(sections["ideas"], 1):
         where = f"{name}, idea {number}"
@@ -428,12 +452,18 @@ def _read_json(
         kept = item.get("person_id") is None and item.get("person") is None
         if not present and not kept:
             raise ImportProblem(f"{where}: no person for this idea.")
+        if present and present[0] is None:
+            importer.skip_forgotten()
+            continue
         conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
         importer.idea(item, present[0] if present else None, conversation, where)
     for number, item in enumerate(sections["wins"], 1):
         where = f"{name}, win {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
-        importer.win(item, present, _group_ref(item, group_ids, where), where)
+        if present and not _kept(present):
+            importer.skip_forgotten()
+            continue
+        importer.win(item, _kept(present), _group_ref(item, group_ids, where), where)
     for number, item in enumerate(sections["measures"], 1):
         importer.measure(item, f"{name}, measure {number}")
     for number, item in enumerate(sections["measure_scores"], 1):
@@ -446,7 +476,14 @@ def _read_json(
             raise ImportProblem(
                 f"{where}: refers to conversation id {item.get('conversation_id')!r}, which is not in the file."
             )
+        if not _kept(present) or conversation_ids[wanted] is None:
+            continue  # someone forgotten here, or their conversation left out with them
         importer.measure_score(item, present[0], conversation_ids[wanted], where)
+
+
+def _kept(present: list[int | None]) -> list[int]:
+    """The people an item refers to, but for anyone forgotten here (None)."""
+    return [pid for pid in present if pid is not None]
 
 
 def _group_ref(item: dict, group_ids: dict[Any, int], where: str) -> int | None:
@@ -463,7 +500,7 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, (int, str)) and not isinstance(value, bool) else repr(value)
 
 
-def _refs(item: dict, id_key: str, name_key_: str, ids: dict, names: dict, where: str) -> list[int]:
+def _refs(item: dict, id_key: str, name_key_: str, ids: dict, names: dict, where: str) -> list[Any]:
     """People an item refers to: by the file's ids, else by name."""
     raw_ids = item.get(id_key)
     if raw_ids is not None:

@@ -216,3 +216,62 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     except sqlite3.Error as exc:
         raise StoreError(f"The restore failed ({exc}); the store is as it was.") from None
     return safety
+
+
+# `forget` looks inside at most this many backups (newest first), so it stays quick however many
+# a user keeps; the rest are named as not looked at.
+MAX_LOOKED_AT = 100
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+def backups_of(store_path: Path) -> list[Path]:
+    """The backups of this store in its backups folder, newest first."""
+    folder = backups_folder(store_path)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (p for p in folder.glob(f"{store_path.stem}-*.db") if p.is_file()), key=lambda p: p.name, reverse=True
+    )
+
+
+def made_at(backup_file: Path, store_path: Path) -> datetime:
+    """When a backup was made: from its name (local time), else the file's own time."""
+    stamp = backup_file.name[len(store_path.stem) + 1 :][:15]
+    try:
+        return datetime.strptime(stamp, _STAMP).astimezone()
+    except ValueError:
+        return datetime.fromtimestamp(backup_file.stat().st_mtime).astimezone()
+
+
+def people_in(backup_file: Path) -> list[tuple[list[str], str | None, str | None]]:
+    """Everyone in a backup, as (names and aliases, email, phone), read-only.
+
+    Raises StoreError when it cannot be read (damaged, or encrypted under a key not given)."""
+    try:
+        conn = sqlite3.connect(read_only_address(backup_file), uri=True)
+        try:
+            people: dict[int, tuple[list[str], str | None, str | None]] = {
+                row[0]: ([row[1]], row[2], row[3])
+                for row in conn.execute("SELECT id, name, email, phone FROM person")
+            }
+            for person_id, alias in conn.execute("SELECT person_id, alias FROM alias"):
+                if person_id in people:
+                    people[person_id][0].append(alias)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"{backup_file.name} cannot be read ({exc}).") from None
+    return list(people.values())
+
+
+def made_before(store_path: Path, cutoff: datetime | None) -> list[Path]:
+    """The backups in the backups folder made before `cutoff` (None: every one there now)."""
+    return [p for p in backups_of(store_path) if cutoff is None or made_at(p, store_path) < cutoff]
+
+
+def prune_before(store_path: Path, cutoff: datetime | None) -> list[Path]:
+    """Delete the backups in the backups folder made before `cutoff` (None: all); the ones removed."""
+    removed = made_before(store_path, cutoff)
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed

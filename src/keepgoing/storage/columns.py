@@ -146,6 +146,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "person_id",
         "tag",
     ),
+    "store_secret": (
+        "name",
+        "value",
+        "created_at",
+    ),
+    "tombstone": (
+        "id",
+        "forgotten_on",
+        "digests",
+    ),
     "win": (
         "id",
         "text",
@@ -183,6 +193,7 @@ INSTANTS: frozenset[tuple[str, str]] = frozenset(
         ("person", "archived_at"),
         ("person_note", "created_at"),
         ("person_share", "shared_at"),
+        ("store_secret", "created_at"),
         ("win", "occurred_at"),
         ("win", "created_at"),
     )
@@ -194,6 +205,7 @@ DAYS: frozenset[tuple[str, str]] = frozenset(
         ("person", "paused_until"),
         ("person", "consent_on"),
         ("person", "consent_review_on"),
+        ("tombstone", "forgotten_on"),
     )
 )
 # The longest text each column may hold (its max_length in the models): the one limit on it.
@@ -246,6 +258,9 @@ LENGTHS: dict[tuple[str, str], int] = {
     ("person_share", "role"): 200,
     ("person_share", "shared_by"): 200,
     ("person_tag", "tag"): 60,
+    ("store_secret", "name"): 60,
+    ("store_secret", "value"): 200,
+    ("tombstone", "digests"): 20000,
     ("win", "text"): 2000,
     ("win", "logged_by"): 200,
 }

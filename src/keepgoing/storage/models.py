@@ -318,3 +318,31 @@ class MeasureScoreTable(SQLModel, table=True):
     person_id: int = Field(sa_column=_person_fk(nullable=False))
     value: float
     recorded_at: datetime
+
+
+class StoreSecretTable(SQLModel, table=True):
+    """A random secret the store keeps for itself, made on first need (`core/tombstones.py`).
+
+    `tombstone_key` keys the hashes of forgotten people: held only here, so
+    the hashes say nothing to anyone without the store."""
+
+    __tablename__ = "store_secret"
+
+    name: str = Field(max_length=60, primary_key=True)
+    value: str = Field(max_length=200)
+    created_at: datetime
+
+
+class TombstoneTable(SQLModel, table=True):
+    """Someone `forget` erased, as keyed hashes of their names, email and phone, and the day.
+
+    `import` and `copy` skip anyone in a file who matches one, so an older
+    export does not bring them back (`--include-forgotten NAME` does, and
+    lifts the tombstone)."""
+
+    __tablename__ = "tombstone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    forgotten_on: date
+    # HMAC-SHA256 hex digests, space-separated: one per name and alias, the email and the phone.
+    digests: str = Field(max_length=20_000)

@@ -20,5 +20,6 @@ REVISIONS: tuple[str, ...] = (
     "0010_team_access",
     "0011_team",
     "0012_measures",
+    "0013_tombstones",
 )
 HEAD = REVISIONS[-1]

@@ -66,6 +66,12 @@ PERSONAL: dict[str, str] = {
         "(SELECT 1 FROM conversation_person cp WHERE cp.conversation_id = conversation.id))"
     ),
     "win": "logged_by = current_user OR EXISTS (SELECT 1 FROM win_person wp WHERE wp.win_id = win.id)",
+    # Tombstones of forgotten people, and the key their hashes are made with. A keyed hash of
+    # someone's name is pseudonymous data, still personal data (it tells whoever holds the key
+    # whether a name was forgotten), so it is under row-level security like the rest; and since
+    # only managers forget people and import, no worker reads or writes a row of either.
+    "tombstone": "false",
+    "store_secret": "false",
 }
 NOT_PERSONAL = ("alembic_version", "community_group", "pending_cleanup", "measure")
 

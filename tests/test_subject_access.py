@@ -1,0 +1,218 @@
+"""`export --person NAME --subject-access`: what is held about one person, for them to read.
+
+Nothing about anyone else can be read from it: the story below plants other
+people's names, aliases, phones and emails (and people not in the store at
+all) in every kind of shared text, and every output file is searched for them.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Everyone but Sam, as the notes might write them: none may appear in Sam's copy.
+OTHERS = (
+    "Bob",
+    "Marsh",
+    "Bobby",
+    "Priya",
+    "Shah",
+    "Pri ",
+    "900456",
+    "900 456",
+    "bob@example.net",
+    "priya@example.org",
+    "zed@elsewhere.org",
+    "900999",
+    "7700 900 999",
+)
+
+
+@pytest.fixture
+def story(kg) -> None:
+    kg("add", "Sam Jones", "--phone", "07700 900123", "--email", "sam@example.org", "--alias", "Sammy")
+    kg("add", "Bob Marsh", "--phone", "07700 900456", "--email", "bob@example.net", "--alias", "Bobby")
+    kg("add", "Priya Shah", "--alias", "Pri", "--email", "priya@example.org")
+    kg(
+        "log",
+        "sam",
+        "bob",
+        "--via",
+        "cuppa",
+        "--wellbeing",
+        "4",
+        "--note",
+        "Sam and Bob Marsh walked. Bobby's number is 07700900456, mail bob@example.net; "
+        "Priya Shah joined later, and Zed (zed@elsewhere.org, +44 7700 900 999) rang.",
+        "--follow-up",
+        "Ask Priya about the allotment: 07700 900 456",
+    )
+    kg("log", "sam", "--wellbeing", "2", "--feeling", "tired", "--idea", "A seed swap at the hub")
+    kg("idea", "1", "--status", "taken-up", "--note", "Running it in spring; Pri Shah will help")
+    kg("note", "sam", "Gets on well with Bob; sam@example.org is fine to use")
+    kg("group", "add", "Bob's walkers", "--every", "weekly", "--member", "Sam Jones", "--member", "Bob")
+    kg("log", "--group", "walkers", "--present", "Sam Jones", "--present", "Bob", "--note", "Bob led")
+    kg("win", "Sam and Bobby finished the walk", "--with", "Sam Jones", "--with", "Bob")
+
+
+def _copy(kg, tmp_path: Path) -> tuple[str, dict, list[Path]]:
+    out = tmp_path / "sar"
+    result = kg("export", "--person", "sam", "--subject-access", "--output", str(out))
+    assert "Sam Jones" in result.stdout
+    files = sorted(out.iterdir())
+    assert [f.suffix for f in files] == [".json", ".md"]
+    markdown = next(f for f in files if f.suffix == ".md").read_text(encoding="utf-8")
+    data = json.loads(next(f for f in files if f.suffix == ".json").read_text(encoding="utf-8"))
+    return markdown, data, files
+
+
+def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, story, tmp_path) -> None:
+    markdown, data, files = _copy(kg, tmp_path)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for secret in OTHERS:
+            assert secret.casefold() not in text.casefold(), (path.name, secret)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(files[0].parent.stat().st_mode) == 0o700
+    # Their own details are there: name, alias, phone, email (kept in their own note too).
+    for own in ("Sam Jones", "Sammy", "07700 900123", "sam@example.org"):
+        assert own in markdown.replace("\\", "")
+    sections = data["sections"]
+    assert list(sections) == [
+        "card",
+        "consent",
+        "conversations",
+        "follow_ups",
+        "notes",
+        "ideas",
+        "wins",
+        "groups",
+        "wellbeing",
+    ]
+    assert data["person"] == "Sam Jones" and data["exported_on"] == "2026-11-20"
+    talks = sections["conversations"]["items"]
+    assert len(talks) == 3
+    shared = talks[0]
+    assert shared["who_was_there"] == "you, another person"
+    # Forget's rule for people in the store (their phone and email too), then any other contact.
+    assert shared["note"] == (
+        "Sam and [someone] walked. [someone]'s number is [someone], mail [someone]; "
+        "[someone] joined later, and Zed ([contact details], [contact details]) rang."
+    )
+    assert shared["logged_by"] and shared["logged_at"].startswith("2026-11-20")
+    assert sections["follow_ups"]["items"][0]["what"] == "Ask [someone] about the allotment: [someone]"
+    (idea,) = sections["ideas"]["items"]
+    assert idea["what_became_of_it"] == "taken-up" and "spring" in idea["outcome"]
+    assert (
+        sections["notes"]["items"][0]["note"] == "Gets on well with [someone]; sam@example.org is fine to use"
+    )
+    (group,) = sections["groups"]["items"]
+    assert group["title"] == "[someone]'s walkers" and group["sessions_attended"] == 1
+    assert sections["wins"]["items"][0]["who_shared_it"] == "you, another person"
+    assert [w["score_1_to_5"] for w in sections["wellbeing"]["items"]] == [4, 2]
+    assert "## Wellbeing scores" in markdown and "another person" in markdown
+
+
+def test_the_copy_goes_into_a_new_folder_named_for_them_and_never_overwrites(
+    kg, story, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    kg("export", "--person", "sam", "--subject-access")
+    folder = tmp_path / "subject-access-sam-jones-2026-11-20"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "subject-access-sam-jones-2026-11-20.json",
+        "subject-access-sam-jones-2026-11-20.md",
+    ]
+    again = kg("export", "--person", "sam", "--subject-access", expect=1)
+    assert "already exists" in again.stderr and "--force" in again.stderr
+    kg("export", "--person", "sam", "--subject-access", "--force")
+    into = kg("export", "--person", "sam", "--subject-access", "--output", str(folder), expect=1)
+    assert "already exists" in into.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["--subject-access"], 2, "exactly one --person"),
+        (["--subject-access", "--person", "sam", "--person", "bob"], 2, "exactly one --person"),
+        (["--subject-access", "--person", "sam", "--format", "csv"], 2, "leave out --format"),
+        (["--subject-access", "--person", "sam", "--anonymise"], 2, "leave out"),
+        (["--subject-access", "--person", "nobody-here"], 1, "nobody-here"),
+        (["--subject-access", "--person", "[bold]x"], 1, "[bold]x"),
+    ],
+)
+def test_bad_requests_are_one_line(kg, tmp_path, args, code, words) -> None:
+    kg("add", "Sam Jones")
+    kg("add", "Bob Marsh")
+    result = kg("export", *args, "--output", str(tmp_path / "out"), expect=code)
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_that_is_a_file_is_refused(kg, tmp_path) -> None:
+    kg("add", "Sam Jones")
+    target = tmp_path / "a-file.md"
+    target.write_text("mine")
+    result = kg("export", "--person", "sam", "--subject-access", "--output", str(target), expect=1)
+    assert "is a file" in result.stderr and target.read_text() == "mine"
+
+
+def test_rich_markup_and_markdown_in_their_text_stay_literal(kg, tmp_path) -> None:
+    kg("add", "Zoë [bold]Ng[/bold]")
+    kg("log", "zoë", "--note", "# not a heading *nor bold* <script>x</script>")
+    out = tmp_path / "z"
+    kg("export", "--person", "zoë", "--subject-access", "--output", str(out))
+    markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "\\# not a heading \\*nor bold\\* \\<script\\>" in markdown
+    data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert data["person"] == "Zoë [bold]Ng[/bold]"
+
+
+@pytest.mark.sqlite_only
+def test_through_the_installed_command(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "KEEPGOING_DB": str(tmp_path / "s.db")}
+    run = [sys.executable, "-m", "keepgoing"]
+    subprocess.run(
+        [*run, "add", "Ann Lee", "--phone", "07700 900001"], env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [*run, "add", "Bea Cole", "--phone", "07700 900002"], env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [*run, "log", "ann", "bea", "--note", "Bea Cole (07700 900002) came too"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [*run, "export", "--person", "ann", "--subject-access", "--output", str(tmp_path / "sar")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    for path in (tmp_path / "sar").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert "Bea" not in text and "Cole" not in text and "900002" not in text
+        assert "came too" in text
+
+
+def test_the_calendar_carries_no_contact_details_unless_asked(kg) -> None:
+    kg("add", "Sam Okafor", "--prefers", "phone", "--phone", "07700 900123")
+    kg("add", "Eve", "--prefers", "email", "--email", "eve@example.org")
+    kg("followup", "add", "sam", "Ring Eve on 07700 900777 or eve@example.org", "--due", "in 3 days")
+    plain = kg("export", "--format", "ics").stdout
+    assert "Check in with Sam Okafor (by phone)" in plain
+    for secret in ("900123", "eve@example.org", "900777"):
+        assert secret not in plain
+    full = kg("export", "--format", "ics", "--with-contacts").stdout
+    assert "07700 900123" in full and "eve@example.org" in full and "900777" in full
+    refused = kg("export", "--format", "csv", "--with-contacts", expect=1)
+    assert "--with-contacts is for a calendar" in refused.stderr
