@@ -46,6 +46,7 @@ def _describe(conversation) -> str:
         'keepgoing amend 12 --without "Sam Jones" --with "Sam Patel"',
         'keepgoing amend --follow-up "Send the minutes" --due friday',
         "keepgoing amend 12 --private   (only you and the managers see it, in a team store)",
+        'keepgoing amend 14 --reached --note "Rang back at teatime"   (a try that did reach them)',
     ),
 )
 def amend(
@@ -91,6 +92,15 @@ def amend(
             "--private", help="Make it private: in a team store, only its writer and managers see it."
         ),
     ] = False,
+    reached: Annotated[
+        bool,
+        typer.Option(
+            "--reached",
+            "--answered",
+            help="A try logged with --no-answer did reach them after all: it becomes a conversation "
+            "and counts as contact.",
+        ),
+    ] = False,
     force: ForceOption = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -121,6 +131,7 @@ def amend(
         follow_up_due=due_day,
         force=force,
         private=private,
+        reached=reached,
     )
     if json_out:
         emit_json(

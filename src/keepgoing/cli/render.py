@@ -567,7 +567,7 @@ def ideas_table(ideas: Sequence[Any]) -> None:
     table.add_column("Status")
     table.add_column("What became of it")
     for item in ideas:
-        table.add_row(str(item.id), _t(item.person), _t(item.text), item.status, _t(item.outcome))
+        table.add_row(str(item.id), _t(item.raised_by), _t(item.text), item.status, _t(item.outcome))
     out.print(table)
 
 
@@ -598,10 +598,11 @@ def group_card(detail: Any) -> None:
         )
     if detail.attendance:
         table = Table(title="Attendance", box=box.SIMPLE_HEAD, title_justify="left")
-        table.add_column("Member", style="bold")
+        table.add_column("Who", style="bold")
         table.add_column("Came to", justify="right")
         for name, count in sorted(detail.attendance.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
-            table.add_row(_t(name), f"{count} of {len(detail.sessions)}")
+            visiting = f" {messages.VISITOR_MARK}" if name in detail.visitors else ""
+            table.add_row(_t(name + visiting), f"{count} of {len(detail.sessions)}")
         out.print(table)
     if detail.stopped_coming:
         out.print(
@@ -618,7 +619,12 @@ def group_card(detail: Any) -> None:
         for session in detail.sessions[:20]:
             sessions.add_row(
                 describe_day(session.when.astimezone().date()),
-                _t(", ".join(session.present)),
+                _t(
+                    ", ".join(
+                        name + (f" ({session.scores[name]})" if name in session.scores else "")
+                        for name in session.present
+                    )
+                ),
                 _t(session.note),
             )
         out.print(sessions)

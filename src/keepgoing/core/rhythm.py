@@ -315,7 +315,8 @@ def refresh_contacts(
         # Each one's conversations newest first, by date: all of them, and those with a score.
         ranked = (
             "SELECT * FROM (SELECT cp.person_id AS pid, c.id AS cid, c.occurred_at AS at, c.via AS via, "
-            "c.wellbeing AS wb, row_number() OVER (PARTITION BY cp.person_id "
+            # A person's own score in a group session, else the conversation's.
+            "COALESCE(cp.wellbeing, c.wellbeing) AS wb, row_number() OVER (PARTITION BY cp.person_id "
             "ORDER BY c.occurred_at DESC, c.id DESC) AS n FROM conversation c "
             f"JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id IN ({among}) "
             # A try that did not reach them (log --no-answer) is not contact: the one place it is left out.
@@ -324,7 +325,8 @@ def refresh_contacts(
         newest = {r["pid"]: r for r in store.rows(f"{ranked}) t WHERE t.n = 1", params)}
         scores: dict[int, list[int]] = {}
         for r in store.rows(
-            f"{ranked}AND c.wellbeing IS NOT NULL) t WHERE t.n <= 2 ORDER BY t.pid, t.n", params
+            f"{ranked}AND COALESCE(cp.wellbeing, c.wellbeing) IS NOT NULL) t WHERE t.n <= 2 ORDER BY t.pid, t.n",
+            params,
         ):
             scores.setdefault(r["pid"], []).append(r["wb"])
         updates = []
@@ -391,10 +393,10 @@ def spread(store: Store, *, over_days: int, today: date, apply: bool = True) -> 
     lowest = {
         row["pid"]: row["w"]
         for row in store.rows(
-            "SELECT cp.person_id AS pid, c.wellbeing AS w FROM conversation c "
+            "SELECT cp.person_id AS pid, COALESCE(cp.wellbeing, c.wellbeing) AS w FROM conversation c "
             "JOIN conversation_person cp ON cp.conversation_id = c.id "
             "JOIN person p ON p.id = cp.person_id AND c.occurred_at = p.last_contact_at "
-            "WHERE c.wellbeing IS NOT NULL"
+            "WHERE COALESCE(cp.wellbeing, c.wellbeing) IS NOT NULL"
         )
     }
     order = sorted(

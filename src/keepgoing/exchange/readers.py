@@ -377,7 +377,10 @@ def _read_json(
         where = f"{name}, conversation {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
         group = _group_ref(item, group_ids, where)
-        conversation_ids[_hashable(item.get("id"))] = importer.conversation(item, present, where, group)
+        scores = _scores(item, ids, names, where)
+        conversation_ids[_hashable(item.get("id"))] = importer.conversation(
+            item, present, where, group, scores
+        )
         tick()
     for number, item in enumerate(sections["follow_ups"], 1):
         where = f"{name}, follow-up {number}"
@@ -400,11 +403,28 @@ def _read_json(
         if not present and not kept:
             raise ImportProblem(f"{where}: no person for this idea.")
         conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
-        importer.idea(item, present[0] if present else None, conversation, where)
+        group = _group_ref(item, group_ids, where)
+        importer.idea(item, present[0] if present else None, conversation, where, group)
     for number, item in enumerate(sections["wins"], 1):
         where = f"{name}, win {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
         importer.win(item, present, _group_ref(item, group_ids, where), where)
+
+
+def _scores(item: dict, ids: dict, names: dict, where: str) -> dict[int, Any]:
+    """Each person's own wellbeing in a group session (person id -> the score as written)."""
+    raw = item.get("scores")
+    if raw is None:
+        return {}
+    if not isinstance(raw, list) or not all(isinstance(score, dict) for score in raw):
+        raise ImportProblem(f"{where}: scores must be a list of {{person_id, wellbeing}} objects.")
+    scores: dict[int, Any] = {}
+    for score in raw:
+        found = _refs(score, "person_id", "person", ids, names, where)
+        if len(found) != 1:
+            raise ImportProblem(f"{where}: each score needs one person.")
+        scores[found[0]] = score.get("wellbeing")
+    return scores
 
 
 def _group_ref(item: dict, group_ids: dict[Any, int], where: str) -> int | None:
