@@ -76,7 +76,9 @@ def add(
     yes: Annotated[
         bool,
         typer.Option(
-            "--yes", "-y", help="Add them even though someone of the same name is here (give --org)."
+            "--yes",
+            "-y",
+            help="Add them even though someone of the same name (give --org) or a very like name is here.",
         ),
     ] = False,
     json_out: JsonOption = False,
@@ -85,7 +87,7 @@ def add(
     """Add a person to keep in touch with."""
     from keepgoing.cli import prompts
     from keepgoing.core.people import add_person
-    from keepgoing.errors import SameName
+    from keepgoing.errors import CloseName, SameName
     from keepgoing.settings import worker as me
 
     now = clock.now()
@@ -93,7 +95,7 @@ def add(
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db, create=True)
 
-    def add_them(same_name: bool):
+    def add_them(same_name: bool, allow_close: bool):
         return add_person(
             store,
             name,
@@ -111,10 +113,11 @@ def add(
             worker=worker if worker is not None else getattr(store, "team_worker", None),
             by=me(),
             same_name=same_name,
+            check_close=not allow_close,
         )
 
     try:
-        person = add_them(yes)
+        person = add_them(yes, yes)
     except SameName as same:
         if not prompts.can_ask():
             raise
@@ -124,7 +127,14 @@ def add(
             ),
             False,
         )
-        person = add_them(True)
+        person = add_them(True, True)
+    except CloseName as close:
+        if not prompts.can_ask():
+            raise
+        prompts.confirm(
+            messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False
+        )
+        person = add_them(False, True)
     from keepgoing.core.matching import lookalike
 
     twin = lookalike(store, person.name)

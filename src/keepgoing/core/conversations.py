@@ -8,11 +8,11 @@ from typing import Any
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
-from keepgoing.core.matching import close_name, find_person
+from keepgoing.core.matching import find_person, refuse_close
 from keepgoing.core.people import add_person
 from keepgoing.core.person import Person, get_person, iso
 from keepgoing.core.rhythm import refresh_contacts
-from keepgoing.errors import BadInput, CloseName, NotFound
+from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean_name, limit, name_key, optional, required
@@ -118,14 +118,8 @@ def _resolve(
                     matched.append((raw.strip(), person.name))
             except NotFound:
                 new_name = clean_name(raw)
-                known = None if allow_close else close_name(store, new_name)
-                if known is not None:
-                    raise CloseName(
-                        f'"{new_name}" is very like {known}, who is already here: to log with them, '
-                        "give their name; to add a new person anyway, add --yes.",
-                        new_name,
-                        known,
-                    ) from None
+                if not allow_close:
+                    refuse_close(store, new_name, instead="to log with them, give their name")
                 person = add_person(store, new_name, now=now)
                 created.append(person.name)
         else:

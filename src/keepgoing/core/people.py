@@ -168,8 +168,13 @@ def add_person(
     worker: str | None = None,
     by: str | None = None,
     same_name: bool = False,
+    check_close: bool = False,
 ) -> Person:
     """Add someone; `worker` is their key worker, `by` who added them.
+
+    With `check_close`, a name very like someone already here ("Priya Shaw"
+    beside Priya Shah) raises `CloseName` (`matching.refuse_close`, the check
+    `log --new` makes too).
 
     Someone of the same name may be added, with `same_name` (asked for by
     `SameName` otherwise), when the organisations tell the two apart: each is
@@ -197,6 +202,10 @@ def add_person(
         if namesakes:
             fields["name_key"] = _told_apart(store, name, details.get("organisation"), namesakes, same_name)
         _ensure_free(store, fields["name_key"], name)
+        if check_close and not namesakes:
+            from keepgoing.core.matching import refuse_close
+
+            refuse_close(store, name, instead="if they are the same person, there is no need to add them")
         person_id = store.insert(
             f"INSERT INTO person ({', '.join(fields)}) "
             f"VALUES ({', '.join(':' + k for k in fields)}) RETURNING id",
