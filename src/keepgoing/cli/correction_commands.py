@@ -315,7 +315,7 @@ def followup(
         return
     f = done.follow_up
     if done.cancelled:
-        say(messages.FOLLOW_UP_CANCELLED.format(id=f.id, text=user(f.text), name=user(f.person)))
+        say(messages.FOLLOW_UP_CANCELLED.format(id=f.id, text=user(f.text), name=user(f.person_label)))
         return
     if not done.changes:
         say(messages.FOLLOW_UP_UNCHANGED.format(id=f.id))
@@ -323,7 +323,11 @@ def followup(
     by = f", due {describe_day(f.due_on)}" if f.due_on else ""
     said = {"words": "words changed", "due day": "due day changed", "no due day": "due day removed"}
     what = ", ".join(said.get(c, f"now {user(c)}") for c in done.changes)  # "for Priya": now for Priya
-    say(messages.FOLLOW_UP_CHANGED.format(id=f.id, name=user(f.person), due=by, text=user(f.text), what=what))
+    say(
+        messages.FOLLOW_UP_CHANGED.format(
+            id=f.id, name=user(f.person_label), due=by, text=user(f.text), what=what
+        )
+    )
 
 
 def _said_of(item: Any, message: str, today: date, json_out: bool) -> None:
@@ -332,4 +336,4 @@ def _said_of(item: Any, message: str, today: date, json_out: bool) -> None:
         emit_json(item.to_json(today))
         return
     by = f", due {describe_day(item.due_on)}" if item.due_on else ""
-    say(message.format(id=item.id, name=user(item.person), due=by, text=user(item.text)))
+    say(message.format(id=item.id, name=user(item.person_label), due=by, text=user(item.text)))

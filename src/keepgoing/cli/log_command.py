@@ -241,7 +241,7 @@ def log(
         }
         emit_json(data)
         return
-    who = join_names([user(p.name) for p in logged.people])
+    who = join_names([user(p.label) for p in logged.people])
     if no_answer:
         conversation = logged.conversation
         day = conversation.describe_when()
@@ -287,6 +287,6 @@ def log(
         by = f", due {describe_day(logged.follow_up_due)}" if logged.follow_up_due else ""
         say(
             messages.FOLLOW_UP_ADDED.format(
-                id=logged.follow_up_id, name=user(logged.people[0].name), due=by, text=user(follow_up)
+                id=logged.follow_up_id, name=user(logged.people[0].label), due=by, text=user(follow_up)
             )
         )

@@ -283,6 +283,7 @@ def show(
         'keepgoing edit sam --org ""   (an empty value clears it)',
         'keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
         "keepgoing edit sam --worker priya   (their key worker in a team store)",
+        'keepgoing edit "Jon Smith" --name "John Smith" --org Tenants --yes   (another John Smith is here)',
     ),
 )
 def edit(
@@ -324,6 +325,14 @@ def edit(
         bool,
         typer.Option("--form", help="Edit all their details in your text editor ($EDITOR) instead."),
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="With --name: rename them even though someone else has that name (give --org).",
+        ),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -360,27 +369,45 @@ def edit(
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db)
-    person, changed = edit_person(
-        store,
-        name,
-        now=now,
-        name=new_name,
-        organisation=org,
-        role=role,
-        phone=phone,
-        email=email,
-        prefers=prefers,
-        note=note,
-        cadence_days=cadence,
-        add_tags=tag,
-        remove_tags=untag,
-        add_aliases=alias,
-        remove_aliases=unalias,
-        consent=consent_given,
-        worker=worker,
-        by=me(),
-        expected_version=if_version,
-    )
+    from keepgoing.cli import prompts
+    from keepgoing.errors import SameName
+
+    def edit_them(same_name: bool):
+        return edit_person(
+            store,
+            name,
+            now=now,
+            name=new_name,
+            organisation=org,
+            role=role,
+            phone=phone,
+            email=email,
+            prefers=prefers,
+            note=note,
+            cadence_days=cadence,
+            add_tags=tag,
+            remove_tags=untag,
+            add_aliases=alias,
+            remove_aliases=unalias,
+            consent=consent_given,
+            worker=worker,
+            by=me(),
+            expected_version=if_version,
+            same_name=same_name,
+        )
+
+    try:
+        person, changed = edit_them(yes)
+    except SameName as same:
+        if not prompts.can_ask():
+            raise
+        prompts.confirm(
+            messages.SAME_NAME_QUESTION.format(
+                shown=" and ".join(user(s) for s in same.shown), org=user(org or "their organisation")
+            ),
+            False,
+        )
+        person, changed = edit_them(True)
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
         return
@@ -389,7 +416,7 @@ def edit(
 
 def _say_updated(person, changed: list[str]) -> None:
     if not changed:
-        say(messages.NOTHING_CHANGED.format(why=f"{user(person.name)} already has those details"))
+        say(messages.NOTHING_CHANGED.format(why=f"{user(person.label)} already has those details"))
         return
     labels = {
         "organisation": "organisation",
@@ -403,7 +430,7 @@ def _say_updated(person, changed: list[str]) -> None:
         "note": "what matters",
     }
     what = ", ".join(labels.get(c, c.replace("_", " ")) for c in changed)
-    say(messages.UPDATED.format(name=user(person.name), what=what, next=_next(person)))
+    say(messages.UPDATED.format(name=user(person.label), what=what, next=_next(person)))
 
 
 def _next(person, lead: str = "next due") -> str:

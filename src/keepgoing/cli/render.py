@@ -198,7 +198,7 @@ def due_screen(
                 last.append_text(_tried(entry.tries))
                 if entry.tries.others:
                     reach.append_text(_try_instead(entry.tries))
-            cells: list[Any] = [_t(entry.name), last, describe_rhythm(entry.cadence_days), due_text, reach]
+            cells: list[Any] = [_t(entry.label), last, describe_rhythm(entry.cadence_days), due_text, reach]
             if team:
                 cells.append(_t(entry.worker) if entry.worker else Text(messages.NO_WORKER, style="dim"))
             table.add_row(*cells)
@@ -287,7 +287,7 @@ def follow_ups_table(
             due_text = Text(describe_day(item.due_on))
         if item.consent_withdrawn:
             due_text.append(f" ({messages.CONSENT_WITHDRAWN_MARK})", style="magenta")
-        cells: list[Any] = [str(item.id), _t(item.person), _t(item.text), due_text]
+        cells: list[Any] = [str(item.id), _t(item.person_label), _t(item.text), due_text]
         if team:
             cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
         table.add_row(*cells)
@@ -315,7 +315,7 @@ def finished_follow_ups(items: list[FollowUp]) -> None:
         cell = Text(what + (" (late)" if late else ""), style="dim" if item.status == "cancelled" else "")
         if item.cancelled_by:
             cell.append(" by ").append_text(_t(item.cancelled_by))
-        table.add_row(str(item.id), _t(item.person), _t(item.text), cell)
+        table.add_row(str(item.id), _t(item.person_label), _t(item.text), cell)
     out.print(table)
 
 
@@ -343,7 +343,7 @@ def people_table(people: list[Person], today: date, *, tag: str | None) -> None:
         if status == "active" and not person.is_active(today):
             status_text = "consent withdrawn"
         cells: list[Any] = [
-            _t(person.name),
+            _t(person.label),
             _t(person.organisation),
             _t(", ".join(person.tags)),
             describe_rhythm(person.cadence_days),

@@ -391,7 +391,7 @@ def log_conversation(
             drops,
             matched,
             scores={p.name: each[p.id] for p in people if p.id in each},
-            idea_by=credited.name if credited else group_name if group_id is not None else people[0].name,
+            idea_by=credited.label if credited else group_name if group_id is not None else people[0].label,
             visitors=_visitors(store, group_id, people),
         )
 

@@ -236,6 +236,7 @@ def edit_person(
     worker: str | None = None,
     by: str | None = None,
     expected_version: int | None = None,
+    same_name: bool = False,
 ) -> tuple[Person, list[str]]:
     """Change what is given (None leaves a field; "" clears an optional one).
 
@@ -253,8 +254,14 @@ def edit_person(
         updates: dict[str, Any] = {}
         if name is not None:
             new_name = clean_name(name)
-            _ensure_free(store, name_key(new_name), new_name, except_person=person.id)
-            updates.update(name=new_name, name_key=name_key(new_name))
+            key = name_key(new_name)
+            namesakes = [row for row in _namesakes(store, key) if row["id"] != person.id]
+            if namesakes:
+                # Renamed to someone else's name: as for `add`, told apart by organisation, once confirmed.
+                their_org = person.organisation if organisation is None else organisation.strip() or None
+                key = _told_apart(store, new_name, their_org, namesakes, same_name)
+            _ensure_free(store, key, new_name, except_person=person.id)
+            updates.update(name=new_name, name_key=key)
         updates.update(
             checked_details(
                 organisation=organisation, role=role, phone=phone, email=email, prefers=prefers, note=note

@@ -16,6 +16,7 @@ from typing import Any
 from keepgoing.clock import start_of_day
 from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
 from keepgoing.core.person import ACTIVE, CONSENTING, iso
+from keepgoing.core.person import label as person_label
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime, stored_day, stored_instant
 from keepgoing.text import clean_tag
@@ -56,6 +57,11 @@ class DueEntry:
     wellbeing_drop: str | None = None
     worker: str | None = None
     tries: Tries | None = None
+    # How they are shown: "John Smith (Food bank)" when they share their name (`person.label`).
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.name
 
     @property
     def days_overdue(self) -> int:
@@ -75,6 +81,7 @@ class DueEntry:
         return {
             "id": self.id,
             "name": self.name,
+            "label": self.label,
             "last_contact": iso(self.last_contact_at),
             "last_contact_via": self.last_contact_via,
             "days_since_contact": self.days_since_contact,
@@ -158,7 +165,8 @@ def due(
     chosen, params = _due_by(horizon, today, tag)
     sql = (
         "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
-        f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker FROM person p WHERE {chosen}"
+        f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker, p.name_key, p.organisation "
+        f"FROM person p WHERE {chosen}"
     )
     # Consent to check again: withdrawn is not "check again" (they said no; they are never due).
     reviews_sql = (
@@ -230,6 +238,7 @@ def due(
                 today=today,
                 wellbeing_drop=row["wellbeing_drop"],
                 worker=row["worker"],
+                label=person_label(row["name"], row["name_key"], row["organisation"]),
             )
         )
     if people:

@@ -98,7 +98,7 @@ def write_markdown(
     for row in sorted(people, key=lambda r: (stored_day(r["due_on"]), r["name_key"])):
         state = _state(Person.from_row(row), today)
         out.write(
-            f"- {inline(selection.name(row['id'], row['name']))}: {describe_rhythm(row['cadence_days'])}, {state}\n"
+            f"- {inline(selection.name(row['id'], _label(row)))}: {describe_rhythm(row['cadence_days'])}, {state}\n"
         )
     for row in people:
         out.write("\n")
@@ -116,6 +116,13 @@ def write_markdown(
         counts["people"] += 1
         tick()
     return counts
+
+
+def _label(row: Any) -> str:
+    """How a person is shown: "John Smith (Food bank)" when someone else has their name."""
+    from keepgoing.core.person import label
+
+    return label(row["name"], row["name_key"], row["organisation"])
 
 
 def _state(person: Person, today: date) -> str:
@@ -162,7 +169,7 @@ def _person(
 ) -> None:
     archived = as_datetime(row["archived_at"])
     mark = " (archived)" if archived is not None else ""
-    out.write(f"## {inline(selection.name(row['id'], row['name']))}{mark}\n\n")
+    out.write(f"## {inline(selection.name(row['id'], _label(row)))}{mark}\n\n")
     facts = [
         ("Also known as", ", ".join(selection.private(aliases) or [])),
         ("Organisation", row["organisation"]),
