@@ -76,9 +76,7 @@ def test_hostile_text_reads_literally_wherever_the_pack_puts_it(engine) -> None:
     if engine == "gfm":
         md.enable(["strikethrough", "table"])
     rng = random.Random(22)
-    samples = HOSTILE + [
-        "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 12))) for _ in range(400)
-    ]
+    samples = HOSTILE + ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 12))) for _ in range(400)]
     for sample in samples:
         flat = " ".join(sample.replace("\x1b", "").split())
         if not flat:
