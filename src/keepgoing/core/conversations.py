@@ -279,7 +279,7 @@ def log_conversation(
         ideas=ideas,
     )
     via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
-    scores = [(name, check_wellbeing(score)) for name, score in scores or []]
+    scores = [(name, _one_score(score)) for name, score in scores or []]
     if not reached:
         check_tried(said, group=group is not None)
         if scores:
@@ -394,6 +394,13 @@ def log_conversation(
             idea_by=credited.label if credited else group_name if group_id is not None else people[0].label,
             visitors=_visitors(store, group_id, people),
         )
+
+
+def _one_score(score: Any) -> int:
+    checked = check_wellbeing(score)
+    if checked is None:
+        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
+    return checked
 
 
 def _scores_for(store: Store, people: list[Person], scores: list[tuple[str, int]]) -> dict[int, int]:

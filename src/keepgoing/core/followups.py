@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from keepgoing.errors import BadInput, NotFound
 from keepgoing.core.person import label
+from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime, stored_instant
 from keepgoing.text import required

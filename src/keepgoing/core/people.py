@@ -254,14 +254,14 @@ def edit_person(
         updates: dict[str, Any] = {}
         if name is not None:
             new_name = clean_name(name)
-            key = name_key(new_name)
-            namesakes = [row for row in _namesakes(store, key) if row["id"] != person.id]
+            new_key = name_key(new_name)
+            namesakes = [row for row in _namesakes(store, new_key) if row["id"] != person.id]
             if namesakes:
                 # Renamed to someone else's name: as for `add`, told apart by organisation, once confirmed.
                 their_org = person.organisation if organisation is None else organisation.strip() or None
-                key = _told_apart(store, new_name, their_org, namesakes, same_name)
-            _ensure_free(store, key, new_name, except_person=person.id)
-            updates.update(name=new_name, name_key=key)
+                new_key = _told_apart(store, new_name, their_org, namesakes, same_name)
+            _ensure_free(store, new_key, new_name, except_person=person.id)
+            updates.update(name=new_name, name_key=new_key)
         updates.update(
             checked_details(
                 organisation=organisation, role=role, phone=phone, email=email, prefers=prefers, note=note
