@@ -174,6 +174,11 @@ def test_session_scores_and_group_ideas_survive_export_and_import(walking, tmp_p
         ("Sam Okafor", 2),
     ]
     assert document["ideas"][0]["group_id"] == document["groups"][0]["id"]
+    rows = kg("export", "--format", "csv").stdout.splitlines()[1:]
+    assert sorted((row.split(",")[2], row.split(",")[6]) for row in rows) == [
+        ("Dee Nash", "5"),
+        ("Sam Okafor", "2"),
+    ]
     # Into a new store, the scores and the group's idea are as they were.
     fresh = str(tmp_path / "fresh.db")
     kg("import", str(path), "--db", fresh)
