@@ -84,7 +84,7 @@ def _export(kg, tmp_path, name: str) -> dict:
 
 def _setup(kg) -> None:
     kg("add", "Kerry-Ann Walsh", "--alias", "Kaz", "--tag", "carers", "--phone", "07700 900111")
-    kg("add", "Kerry Anne Walsh", "--alias", "Kez", "--tag", "walking", "--email", "k@example.org")
+    kg("add", "Kerry Anne Walsh", "--alias", "Kez", "--tag", "walking", "--email", "k@example.org", "--yes")
     kg(
         "edit",
         "Kerry Anne Walsh",

@@ -109,13 +109,19 @@ def test_migrated_schema_matches_the_sqlmodel_classes(tmp_path: Path) -> None:
         differences = compare_metadata(context, metadata)
     engine.dispose()
     # SQLAlchemy cannot read ON DELETE from an inline REFERENCES (SQLite's only way
-    # to add a foreign key to an existing table, migration 0003); PRAGMA can.
-    inline = [d for d in differences if d[0] in ("remove_fk", "add_fk") and d[1].table.name == "conversation"]
-    assert len(inline) in (0, 2)
+    # to add a foreign key to an existing table, migrations 0003 and 0011); PRAGMA can.
+    inline = [
+        d
+        for d in differences
+        if d[0] in ("remove_fk", "add_fk") and d[1].table.name in ("conversation", "idea")
+    ]
+    assert len(inline) in (0, 2, 4)
     assert [d for d in differences if d not in inline] == []
     conn = sqlite3.connect(path)
     fks = conn.execute("PRAGMA foreign_key_list(conversation)").fetchall()
     assert [(fk[2], fk[3], fk[6]) for fk in fks] == [("community_group", "group_id", "SET NULL")]
+    fks = conn.execute("PRAGMA foreign_key_list(idea)").fetchall()
+    assert ("community_group", "group_id", "SET NULL") in [(fk[2], fk[3], fk[6]) for fk in fks]
 
 
 def test_newer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:

@@ -168,7 +168,7 @@ def test_rich_markup_and_markdown_in_their_text_stay_literal(kg, tmp_path) -> No
     out = tmp_path / "z"
     kg("export", "--person", "zoë", "--subject-access", "--output", str(out))
     markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
-    assert "\\# not a heading \\*nor bold\\* \\<script\\>" in markdown
+    assert "\\# not a heading \\*nor bold\\* \\<script>x\\</script>" in markdown
     data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
     assert data["person"] == "Zoë [bold]Ng[/bold]"
 

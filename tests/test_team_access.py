@@ -270,8 +270,8 @@ def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path)
 
 def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db_path) -> None:
     database = db_path.rsplit("/", 1)[1]
-    # The store as 0009 left it: what 0010 and later add taken away again, by the owner (with the
-    # policies that read the shares).
+    # The store as 0009 left it: what 0010 and later add taken away again, by the owner (with
+    # the policies that read the shares or the idea's group).
     with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:
         conn.execute(f"SET ROLE {database}_owner")
         conn.execute("DROP TABLE audit, person_share, tombstone, store_secret CASCADE")
@@ -280,6 +280,8 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
         for table in ("conversation", "follow_up", "person_note"):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")
         conn.execute("ALTER TABLE person_note DROP COLUMN logged_by CASCADE")  # and what 0011 adds
+        conn.execute("ALTER TABLE conversation_person DROP COLUMN wellbeing")
+        conn.execute("ALTER TABLE idea DROP COLUMN group_id CASCADE")
         conn.execute("UPDATE alembic_version SET version_num = '0009_attempts_and_followups'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr

@@ -32,6 +32,17 @@ TRIED_SINCE = "tried {times} since {day}: by {via}"
 TRY_OTHERS = "try {others}"
 NEW_PEOPLE = "New here: {names} (checked in monthly by default)."
 FOLLOW_UP_ADDED = "Follow-up #{id} for {name}{due}: {text}"
+LOGGED_SESSION = "Logged a session of {group} ({what}) with {count} there: {who}, {day} (#{id})."
+VISITOR_MARK = "(visitor)"
+SESSION_VISITORS = "Visiting (not members): {names}."
+SESSION_SCORES = "Wellbeing: {scores}."
+SESSION_ONE_SCORE = (
+    "A group session takes each person's own wellbeing, or none: --wellbeing NAME={score} for each one."
+)
+TWO_SCORES = "Give one --wellbeing for everyone, or NAME=N for each person (--wellbeing sam=4)."
+BAD_SCORE = '--wellbeing is a number from 1 (low) to 5 (great), or NAME=N; not "{typed}".'
+VISITOR_NEEDS_GROUP = "--visitor goes with --group: which group's session did they visit?"
+IDEA_FROM_NEEDS_IDEA = "--idea-from says whose an --idea is: give the idea too."
 IDEA_ADDED = "Idea #{id} from {name} noted: {text}"
 DROP_NOTICED = "{who}: wellbeing has dropped, so they'll come up sooner in due."
 
@@ -53,6 +64,7 @@ SPREAD_NOTHING = "Nobody is overdue, so there is nothing to spread. Lovely."
 SPREAD_DONE = "Spread {count} over {days}, about {per_day} a day. keepgoing due follows the plan."
 SPREAD_PREVIEW = "Would spread {count} over {days}, about {per_day} a day (dry run: nothing changed)."
 JOT_UNDERSTOOD = "Understood: {what} with {who}, {day}."
+JOT_UNDERSTOOD_TRY = "Understood: a try ({via}) to reach {who}, {day}, no answer."
 CHOICE = "  {number}. {name}"
 WHICH_ONE = 'Who did you mean by "{word}"?'
 

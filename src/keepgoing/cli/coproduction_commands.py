@@ -108,14 +108,14 @@ def idea(
         raise UsageError(f"keepgoing idea {number} takes options only (--status, --note).")
     updated, changed = update_idea(open_store(db), number, status=status, outcome=note, now=clock.now())
     if not changed:
-        say(messages.IDEA_UNCHANGED.format(id=updated.id, name=user(updated.person)))
+        say(messages.IDEA_UNCHANGED.format(id=updated.id, name=user(updated.raised_by)))
         return
     said = {
         "status": f"is now {updated.status}",
         "outcome": "has a new note on what became of it" if updated.outcome else "has no note any more",
     }
     what = " and ".join(said[c] for c in changed)
-    say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.person), what=what))
+    say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.raised_by), what=what))
 
 
 group_app = typer.Typer(
@@ -371,11 +371,21 @@ def _ask_which(word: str, names: list[str]) -> str:
     epilog=examples(
         'keepgoing jot "cuppa with Sam and Priya at the hub yesterday, talked about the allotment"',
         'keepgoing jot "rang Ann on monday about the walk" --yes',
+        'keepgoing jot "rang Kev this morning, no answer" --yes   (a try: the rhythm stays as it was)',
+        'keepgoing jot "phoned Kev, left a message" --no-answer',
     ),
 )
 def jot(
     text: Annotated[str, typer.Argument(help="What happened, in your own words.", show_default=False)],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Log it without asking.")] = False,
+    no_answer: Annotated[
+        bool,
+        typer.Option(
+            "--no-answer",
+            "--tried",
+            help='You tried but did not reach them (also understood from "no answer" in the sentence).',
+        ),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -389,9 +399,11 @@ def jot(
     today = clock.local_today(now)
     store = open_store(db, create=True)
     heard = understand(store, text, today=today, choose=_ask_which if can_ask() else None)
-    summary = messages.JOT_UNDERSTOOD.format(
+    tried = no_answer or heard.tried
+    summary = (messages.JOT_UNDERSTOOD_TRY if tried else messages.JOT_UNDERSTOOD).format(
         what=LABELS[heard.via],
-        who=join_names(heard.names),
+        via=heard.via,
+        who=join_names([user(name) for name in heard.names]),
         day=describe_when(heard.when.day, heard.when.time),
     )
     confirm(
@@ -409,16 +421,22 @@ def jot(
         now=now,
         note=heard.note,
         logged_by=worker(),
+        reached=not tried,
     )
     if json_out:
         emit_json({"conversation": logged.conversation.to_json()})
         return
-    say(
-        messages.LOGGED.format(
-            what=LABELS[heard.via],
-            who=join_names([user(p.name) for p in logged.people]),
-            day=logged.conversation.describe_when(),
-            id=logged.conversation.id,
+    who = join_names([user(p.name) for p in logged.people])
+    if tried:
+        day, number = logged.conversation.describe_when(), logged.conversation.id
+        say(messages.TRIED.format(who=who, via=logged.conversation.via, day=day, id=number))
+    else:
+        say(
+            messages.LOGGED.format(
+                what=LABELS[heard.via],
+                who=who,
+                day=logged.conversation.describe_when(),
+                id=logged.conversation.id,
+            )
         )
-    )
     warn_withdrawn(logged.people, clock.local_today(now))

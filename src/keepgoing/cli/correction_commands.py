@@ -48,6 +48,7 @@ def _describe(conversation) -> str:
         "keepgoing amend 12 --private   (only you and the managers see it, in a team store)",
         "keepgoing amend 12 --ons4 7,8,6,4   (give or correct the ONS wellbeing answers)",
         "keepgoing amend --measure calm5 4,3,4,5,2",
+        'keepgoing amend 14 --reached --note "Rang back at teatime"   (a try that did reach them)',
     ),
 )
 def amend(
@@ -107,6 +108,15 @@ def amend(
             "--measure", metavar="NAME SCORES", help="A measure your organisation added, and its answers."
         ),
     ] = None,
+    reached: Annotated[
+        bool,
+        typer.Option(
+            "--reached",
+            "--answered",
+            help="A try logged with --no-answer did reach them after all: it becomes a conversation "
+            "and counts as contact.",
+        ),
+    ] = False,
     force: ForceOption = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -142,6 +152,7 @@ def amend(
         force=force,
         private=private,
         measures=measures,
+        reached=reached,
     )
     if json_out:
         emit_json(
@@ -351,7 +362,7 @@ def followup(
         return
     f = done.follow_up
     if done.cancelled:
-        say(messages.FOLLOW_UP_CANCELLED.format(id=f.id, text=user(f.text), name=user(f.person)))
+        say(messages.FOLLOW_UP_CANCELLED.format(id=f.id, text=user(f.text), name=user(f.person_label)))
         return
     if not done.changes:
         say(messages.FOLLOW_UP_UNCHANGED.format(id=f.id))
@@ -359,7 +370,11 @@ def followup(
     by = f", due {describe_day(f.due_on)}" if f.due_on else ""
     said = {"words": "words changed", "due day": "due day changed", "no due day": "due day removed"}
     what = ", ".join(said.get(c, f"now {user(c)}") for c in done.changes)  # "for Priya": now for Priya
-    say(messages.FOLLOW_UP_CHANGED.format(id=f.id, name=user(f.person), due=by, text=user(f.text), what=what))
+    say(
+        messages.FOLLOW_UP_CHANGED.format(
+            id=f.id, name=user(f.person_label), due=by, text=user(f.text), what=what
+        )
+    )
 
 
 def _said_of(item: Any, message: str, today: date, json_out: bool) -> None:
@@ -368,4 +383,4 @@ def _said_of(item: Any, message: str, today: date, json_out: bool) -> None:
         emit_json(item.to_json(today))
         return
     by = f", due {describe_day(item.due_on)}" if item.due_on else ""
-    say(message.format(id=item.id, name=user(item.person), due=by, text=user(item.text)))
+    say(message.format(id=item.id, name=user(item.person_label), due=by, text=user(item.text)))

@@ -126,7 +126,7 @@ def _notes(people: list[DueEntry]) -> list[tuple[str, str]]:
         if entry.wellbeing_drop:
             parts.append(messages.WELLBEING_DROP.format(drop=entry.wellbeing_drop))
         if parts:
-            notes.append((entry.name, "; ".join(parts)))
+            notes.append((entry.label, "; ".join(parts)))
     return notes
 
 
@@ -169,7 +169,7 @@ def people_table(report: DueReport, people: list[DueEntry], *, team: bool, headi
     with_phone = [how for how, e in zip(reach, people, strict=True) if e.phone and e.phone in how]
     reach_least = max([cell_len(how) for how in with_phone] + [5])
     worker = min(widest(workers, "Key worker"), 16) if team else 0
-    names = widest([safe(e.name) for e in people], "Who")
+    names = widest([safe(e.label) for e in people], "Who")
 
     def room(columns: list[int]) -> int:
         """What is left of the width for the name beside these columns, 2 apart."""
@@ -204,7 +204,7 @@ def people_table(report: DueReport, people: list[DueEntry], *, team: bool, headi
     if team:
         table.add_column("Key worker", no_wrap=True, overflow="ellipsis", max_width=16)
     for entry, how, whose in zip(people, reach, workers, strict=True):
-        cells: list[Any] = [_t(entry.name), _last(entry, today, with_channel)]
+        cells: list[Any] = [_t(entry.label), _last(entry, today, with_channel)]
         if with_rhythm:
             cells.append(describe_rhythm(entry.cadence_days))
         cells += [_due_text(entry), Text(how) if how else Text("-", style="dim")]
@@ -241,7 +241,7 @@ def follow_ups_table(items: list[FollowUp], today: date, *, team: bool) -> Table
             due_text = Text(describe_day(item.due_on))
         if item.consent_withdrawn:
             due_text.append(f" ({messages.CONSENT_WITHDRAWN_SHORT})", style="magenta")
-        cells: list[Any] = [str(item.id), _t(item.person), _t(item.text), due_text]
+        cells: list[Any] = [str(item.id), _t(item.person_label), _t(item.text), due_text]
         if team:
             cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
         table.add_row(*cells)

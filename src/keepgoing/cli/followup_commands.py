@@ -87,11 +87,15 @@ def done(
         return
     for follow_up in finished:
         if given is None or moment is None:
-            say(messages.DONE.format(id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person)))
+            say(
+                messages.DONE.format(
+                    id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person_label)
+                )
+            )
         else:
             day = describe_moment(moment, given.time_given)
             say(
                 messages.DONE_ON.format(
-                    id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person), day=day
+                    id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person_label), day=day
                 )
             )

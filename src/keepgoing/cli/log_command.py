@@ -36,6 +36,30 @@ def _ask(store) -> tuple[list[str], str, str | None]:
     return names, via, note or None
 
 
+def _scores(values: list[str], *, group: str | None) -> tuple[int | None, list[tuple[str, int]]]:
+    """--wellbeing values: one bare score for everyone, or NAME=N each (a group session takes only those)."""
+    one: int | None = None
+    each: list[tuple[str, int]] = []
+    for value in values:
+        name, equals, number = value.rpartition("=")
+        score = _score(number.strip() if equals else value.strip(), value)
+        if equals:
+            each.append((name, score))
+        elif group:
+            raise UsageError(messages.SESSION_ONE_SCORE.format(score=score))
+        elif one is not None:
+            raise UsageError(messages.TWO_SCORES)
+        else:
+            one = score
+    return one, each
+
+
+def _score(text: str, typed: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 5):
+        raise UsageError(messages.BAD_SCORE.format(typed=user(typed)))
+    return int(text)
+
+
 @app.command(
     rich_help_panel="Every day",
     epilog=examples(
@@ -51,6 +75,8 @@ def _ask(store) -> tuple[list[str], str, str | None]:
         "keepgoing log sam --ons4 ask   (on a terminal: asks the four ONS questions; --ons4 alone, last, too)",
         "keepgoing log sam --measure calm5 4,3,4,5,2   (a measure your organisation added)",
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
+        "keepgoing log --group walking --present Ann --visitor Dee --wellbeing ann=4 --wellbeing dee=3",
+        'keepgoing log --group walking --present Ann --idea "A longer route" --idea-from ann',
         "keepgoing log   (on a terminal: asks who, how and what was said)",
     ),
 )
@@ -79,8 +105,12 @@ def log(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What you talked about.")] = None,
     wellbeing: Annotated[
-        int | None,
-        typer.Option("--wellbeing", min=1, max=5, help="How they said they were, 1 (low) to 5 (great)."),
+        list[str] | None,
+        typer.Option(
+            "--wellbeing",
+            help="How they said they were, 1 (low) to 5 (great); NAME=N for one person's own "
+            "(repeatable; the only kind a group session takes).",
+        ),
     ] = None,
     follow_up: Annotated[
         str | None,
@@ -119,6 +149,22 @@ def log(
         list[str] | None,
         typer.Option(
             "--present", help="With --group: who came (repeatable).", autocompletion=complete.people
+        ),
+    ] = None,
+    visitor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--visitor",
+            help="With --group: someone who came but is not a member (repeatable); counted in attendance.",
+            autocompletion=complete.people,
+        ),
+    ] = None,
+    idea_from: Annotated[
+        str | None,
+        typer.Option(
+            "--idea-from",
+            help="Whose the --idea is: someone present (in a group session it is the group's otherwise).",
+            autocompletion=complete.people,
         ),
     ] = None,
     no_answer: Annotated[
@@ -160,6 +206,13 @@ def log(
     names = [*(names or []), *(present or [])]
     if present and not group:
         raise UsageError("--present goes with --group: which group's session was it?")
+    if visitor and not group:
+        raise UsageError(messages.VISITOR_NEEDS_GROUP)
+    if idea_from is not None and not idea:
+        raise UsageError(messages.IDEA_FROM_NEEDS_IDEA)
+    one_score, scores = _scores(wellbeing or [], group=group)
+    if group and not names and visitor:
+        names, visitor = [*visitor], []
     moment = parse_when(when, today=today, prefer="past") if when else When(today)
     due_day = parse_when(due, today=today, prefer="future").day if due else None
     if not names and not interactive():
@@ -181,7 +234,10 @@ def log(
             time_given=moment.time_given,
             now=now,
             note=note,
-            wellbeing=wellbeing,
+            wellbeing=one_score,
+            scores=scores,
+            visitors=visitor,
+            idea_from=idea_from,
             follow_up=follow_up,
             follow_up_due=due_day,
             create_missing=new,
@@ -207,15 +263,28 @@ def log(
             "conversation": logged.conversation.to_json(),
             "created": logged.created,
             "follow_up_id": logged.follow_up_id,
-            "measures": _scores(store, logged.conversation.id) if measures else {},
+            "measures": _measure_scores(store, logged.conversation.id) if measures else {},
         }
         emit_json(data)
         return
-    who = join_names([user(p.name) for p in logged.people])
+    who = join_names([user(p.label) for p in logged.people])
     if no_answer:
         conversation = logged.conversation
         day = conversation.describe_when()
         say(messages.TRIED.format(who=who, via=conversation.via, day=day, id=conversation.id))
+    elif logged.conversation.group:
+        say(
+            messages.LOGGED_SESSION.format(
+                group=user(logged.conversation.group),
+                what=LABELS[logged.conversation.via],
+                count=len(logged.people),
+                who=who,
+                day=logged.conversation.describe_when(),
+                id=logged.conversation.id,
+            )
+        )
+        if logged.visitors:
+            say(messages.SESSION_VISITORS.format(names=join_names([user(n) for n in logged.visitors])))
     else:
         say(
             messages.LOGGED.format(
@@ -225,27 +294,33 @@ def log(
                 id=logged.conversation.id,
             )
         )
+    if logged.scores:
+        say(
+            messages.SESSION_SCORES.format(
+                scores=", ".join(f"{user(name)} {score}" for name, score in logged.scores.items())
+            )
+        )
     for typed, known in logged.matched:
         say(messages.MATCHED_KNOWN.format(typed=user(typed), name=user(known)))
     if measures:
-        measure_input.echo(store, _scores(store, logged.conversation.id), logged.people[0].name)
+        measure_input.echo(store, _measure_scores(store, logged.conversation.id), logged.people[0].name)
     warn_withdrawn(logged.people, today)
     if logged.created:
         say(messages.NEW_PEOPLE.format(names=join_names([user(name) for name in logged.created])))
     for idea_id, text in zip(logged.idea_ids, idea or [], strict=False):
-        say(messages.IDEA_ADDED.format(id=idea_id, name=user(logged.people[0].name), text=user(text)))
+        say(messages.IDEA_ADDED.format(id=idea_id, name=user(logged.idea_by), text=user(text)))
     if logged.drops:
         say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in logged.drops)))
     if logged.follow_up_id is not None:
         by = f", due {describe_day(logged.follow_up_due)}" if logged.follow_up_due else ""
         say(
             messages.FOLLOW_UP_ADDED.format(
-                id=logged.follow_up_id, name=user(logged.people[0].name), due=by, text=user(follow_up)
+                id=logged.follow_up_id, name=user(logged.people[0].label), due=by, text=user(follow_up)
             )
         )
 
 
-def _scores(store, conversation_id: int) -> dict:
+def _measure_scores(store, conversation_id: int) -> dict:
     from keepgoing.core.measures import conversation_scores
 
     return conversation_scores(store, conversation_id)

@@ -76,7 +76,9 @@ def add(
     yes: Annotated[
         bool,
         typer.Option(
-            "--yes", "-y", help="Add them even though someone of the same name is here (give --org)."
+            "--yes",
+            "-y",
+            help="Add them even though someone of the same name (give --org) or a very like name is here.",
         ),
     ] = False,
     json_out: JsonOption = False,
@@ -85,7 +87,7 @@ def add(
     """Add a person to keep in touch with."""
     from keepgoing.cli import prompts
     from keepgoing.core.people import add_person
-    from keepgoing.errors import SameName
+    from keepgoing.errors import CloseName, SameName
     from keepgoing.settings import worker as me
 
     now = clock.now()
@@ -93,7 +95,7 @@ def add(
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db, create=True)
 
-    def add_them(same_name: bool):
+    def add_them(same_name: bool, allow_close: bool):
         return add_person(
             store,
             name,
@@ -111,10 +113,11 @@ def add(
             worker=worker if worker is not None else getattr(store, "team_worker", None),
             by=me(),
             same_name=same_name,
+            check_close=not allow_close,
         )
 
     try:
-        person = add_them(yes)
+        person = add_them(yes, yes)
     except SameName as same:
         if not prompts.can_ask():
             raise
@@ -124,7 +127,14 @@ def add(
             ),
             False,
         )
-        person = add_them(True)
+        person = add_them(True, True)
+    except CloseName as close:
+        if not prompts.can_ask():
+            raise
+        prompts.confirm(
+            messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False
+        )
+        person = add_them(False, True)
     from keepgoing.core.matching import lookalike
 
     twin = lookalike(store, person.name)
@@ -294,6 +304,7 @@ def show(
         'keepgoing edit sam --org ""   (an empty value clears it)',
         'keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
         "keepgoing edit sam --worker priya   (their key worker in a team store)",
+        'keepgoing edit "Jon Smith" --name "John Smith" --org Tenants --yes   (another John Smith is here)',
     ),
 )
 def edit(
@@ -335,6 +346,14 @@ def edit(
         bool,
         typer.Option("--form", help="Edit all their details in your text editor ($EDITOR) instead."),
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="With --name: rename them even though someone else has that name (give --org).",
+        ),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -371,27 +390,45 @@ def edit(
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(db)
-    person, changed = edit_person(
-        store,
-        name,
-        now=now,
-        name=new_name,
-        organisation=org,
-        role=role,
-        phone=phone,
-        email=email,
-        prefers=prefers,
-        note=note,
-        cadence_days=cadence,
-        add_tags=tag,
-        remove_tags=untag,
-        add_aliases=alias,
-        remove_aliases=unalias,
-        consent=consent_given,
-        worker=worker,
-        by=me(),
-        expected_version=if_version,
-    )
+    from keepgoing.cli import prompts
+    from keepgoing.errors import SameName
+
+    def edit_them(same_name: bool):
+        return edit_person(
+            store,
+            name,
+            now=now,
+            name=new_name,
+            organisation=org,
+            role=role,
+            phone=phone,
+            email=email,
+            prefers=prefers,
+            note=note,
+            cadence_days=cadence,
+            add_tags=tag,
+            remove_tags=untag,
+            add_aliases=alias,
+            remove_aliases=unalias,
+            consent=consent_given,
+            worker=worker,
+            by=me(),
+            expected_version=if_version,
+            same_name=same_name,
+        )
+
+    try:
+        person, changed = edit_them(yes)
+    except SameName as same:
+        if not prompts.can_ask():
+            raise
+        prompts.confirm(
+            messages.SAME_NAME_QUESTION.format(
+                shown=" and ".join(user(s) for s in same.shown), org=user(org or "their organisation")
+            ),
+            False,
+        )
+        person, changed = edit_them(True)
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
         return
@@ -400,7 +437,7 @@ def edit(
 
 def _say_updated(person, changed: list[str]) -> None:
     if not changed:
-        say(messages.NOTHING_CHANGED.format(why=f"{user(person.name)} already has those details"))
+        say(messages.NOTHING_CHANGED.format(why=f"{user(person.label)} already has those details"))
         return
     labels = {
         "organisation": "organisation",
@@ -414,7 +451,7 @@ def _say_updated(person, changed: list[str]) -> None:
         "note": "what matters",
     }
     what = ", ".join(labels.get(c, c.replace("_", " ")) for c in changed)
-    say(messages.UPDATED.format(name=user(person.name), what=what, next=_next(person)))
+    say(messages.UPDATED.format(name=user(person.label), what=what, next=_next(person)))
 
 
 def _next(person, lead: str = "next due") -> str:

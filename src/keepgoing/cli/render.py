@@ -154,7 +154,7 @@ def follow_ups_table(
             due_text = Text(describe_day(item.due_on))
         if item.consent_withdrawn:
             due_text.append(f" ({messages.CONSENT_WITHDRAWN_MARK})", style="magenta")
-        cells: list[Any] = [str(item.id), _t(item.person), _t(item.text), due_text]
+        cells: list[Any] = [str(item.id), _t(item.person_label), _t(item.text), due_text]
         if team:
             cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
         table.add_row(*cells)
@@ -182,7 +182,7 @@ def finished_follow_ups(items: list[FollowUp]) -> None:
         cell = Text(what + (" (late)" if late else ""), style="dim" if item.status == "cancelled" else "")
         if item.cancelled_by:
             cell.append(" by ").append_text(_t(item.cancelled_by))
-        table.add_row(str(item.id), _t(item.person), _t(item.text), cell)
+        table.add_row(str(item.id), _t(item.person_label), _t(item.text), cell)
     out.print(table)
 
 
@@ -211,7 +211,7 @@ def people_table(people: list[Person], today: date, *, tag: str | None, total: i
         if status == "active" and not person.is_active(today):
             status_text = "consent withdrawn"
         cells: list[Any] = [
-            _t(person.name),
+            _t(person.label),
             _t(person.organisation),
             _t(", ".join(person.tags)),
             describe_rhythm(person.cadence_days),
@@ -447,7 +447,7 @@ def ideas_table(ideas: Sequence[Any]) -> None:
     table.add_column("Status")
     table.add_column("What became of it")
     for item in ideas:
-        table.add_row(str(item.id), _t(item.person), _t(item.text), item.status, _t(item.outcome))
+        table.add_row(str(item.id), _t(item.raised_by), _t(item.text), item.status, _t(item.outcome))
     out.print(table)
 
 
@@ -478,10 +478,11 @@ def group_card(detail: Any) -> None:
         )
     if detail.attendance:
         table = Table(title="Attendance", box=box.SIMPLE_HEAD, title_justify="left")
-        table.add_column("Member", style="bold")
+        table.add_column("Who", style="bold")
         table.add_column("Came to", justify="right")
         for name, count in sorted(detail.attendance.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
-            table.add_row(_t(name), f"{count} of {len(detail.sessions)}")
+            visiting = f" {messages.VISITOR_MARK}" if name in detail.visitors else ""
+            table.add_row(_t(name + visiting), f"{count} of {len(detail.sessions)}")
         out.print(table)
     if detail.stopped_coming:
         out.print(
@@ -498,7 +499,12 @@ def group_card(detail: Any) -> None:
         for session in detail.sessions[:20]:
             sessions.add_row(
                 describe_day(session.when.astimezone().date()),
-                _t(", ".join(session.present)),
+                _t(
+                    ", ".join(
+                        name + (f" ({session.scores[name]})" if name in session.scores else "")
+                        for name in session.present
+                    )
+                ),
                 _t(session.note),
             )
         out.print(sessions)

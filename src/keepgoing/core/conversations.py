@@ -8,11 +8,11 @@ from typing import Any
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
-from keepgoing.core.matching import close_name, find_person
+from keepgoing.core.matching import find_person, refuse_close
 from keepgoing.core.people import add_person
 from keepgoing.core.person import Person, get_person, iso
 from keepgoing.core.rhythm import refresh_contacts
-from keepgoing.errors import BadInput, CloseName, NotFound
+from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import stored_instant
 from keepgoing.text import clean_name, limit, name_key, optional, required
@@ -86,6 +86,12 @@ class Logged:
     drops: list[str] = field(default_factory=list)
     # (what was typed, who it turned out to be) for names given with --new that were already known.
     matched: list[tuple[str, str]] = field(default_factory=list)
+    # Each person's own wellbeing score (a group session), by name.
+    scores: dict[str, int] = field(default_factory=dict)
+    # Whom the ideas are credited to: a person, or the group.
+    idea_by: str | None = None
+    # Those present at a group's session who are not members.
+    visitors: list[str] = field(default_factory=list)
 
 
 def _resolve(
@@ -112,14 +118,8 @@ def _resolve(
                     matched.append((raw.strip(), person.name))
             except NotFound:
                 new_name = clean_name(raw)
-                known = None if allow_close else close_name(store, new_name)
-                if known is not None:
-                    raise CloseName(
-                        f'"{new_name}" is very like {known}, who is already here: to log with them, '
-                        "give their name; to add a new person anyway, add --yes.",
-                        new_name,
-                        known,
-                    ) from None
+                if not allow_close:
+                    refuse_close(store, new_name, instead="to log with them, give their name")
                 person = add_person(store, new_name, now=now)
                 created.append(person.name)
         else:
@@ -245,6 +245,9 @@ def log_conversation(
     reached: bool = True,
     private: bool = False,
     measures: list[tuple[str, Any]] | None = None,
+    scores: list[tuple[str, int]] | None = None,
+    visitors: list[str] | None = None,
+    idea_from: str | None = None,
 ) -> Logged:
     """Record one conversation with everyone named; each of them counts as contacted.
 
@@ -254,12 +257,16 @@ def log_conversation(
     feeling, idea or group session.
 
     With no `via`, it is how the first person named prefers to be contacted.
-    A follow-up or idea, if given, belongs to the first person named; a
-    `group` makes it a session of that group, with the people named as
-    those present. `measures` are (measure name, answers "7,8,6,3") of one
-    person's standard wellbeing measures (core/measures.py): a conversation
-    with several people, or a try, holds none. Everything is written in one
-    transaction, or nothing is.
+    A follow-up, if given, belongs to the first person named; an idea to
+    `idea_from` (someone present), else to the group in a session, else to
+    the first person named. A `group` makes it a session of that group, with
+    the people named (and `visitors`, who need not be members) as those
+    present. `scores` are (name, 1-5) pairs: each person's own wellbeing,
+    the only kind a group session takes; `wellbeing` is one score for
+    everyone in a conversation that is not a session. `measures` are
+    (measure name, answers "7,8,6,3") of one person's standard wellbeing
+    measures (core/measures.py): a conversation with several people, or a
+    try, holds none. Everything is written in one transaction, or nothing is.
     """
     if not names:
         raise BadInput("Who did you talk to? Give at least one name.")
@@ -275,10 +282,20 @@ def log_conversation(
         ideas=ideas,
     )
     via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
+    scores = [(name, _one_score(score)) for name, score in scores or []]
     if not reached:
         check_tried(said, group=group is not None)
         if measures:
             raise BadInput("A try with no answer holds no wellbeing measure; log it when you talk.")
+        if scores:
+            check_tried(Said(wellbeing=scores[0][1]))
+    if group is not None and wellbeing is not None:
+        raise BadInput(
+            "In a group session each person has their own wellbeing score (sam=4), or none: "
+            "one number would enter everyone's trend."
+        )
+    if scores and wellbeing is not None:
+        raise BadInput("Give one wellbeing score for everyone, or one each (sam=4), not both.")
     with store.write():
         checked = []
         if measures:
@@ -293,8 +310,14 @@ def log_conversation(
             # A group meets its own way (in person unless set): never one member's preference.
             group_id, group_name, group_via = found.id, found.name, found.via or "cuppa"
         people, created, matched = _resolve(
-            store, names, create_missing=create_missing, now=now, allow_close=allow_close
+            store,
+            [*names, *(visitors or [])],
+            create_missing=create_missing,
+            now=now,
+            allow_close=allow_close,
         )
+        each = _scores_for(store, people, scores)
+        credited = _credited(store, people, idea_from) if ideas or idea_from else None
         via = via or group_via or people[0].prefers or "other"
         if checked:
             from keepgoing.core.measures import one_person
@@ -319,12 +342,16 @@ def log_conversation(
             },
         )
         store.run_many(
-            "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
-            [{"c": conversation_id, "p": person.id} for person in people],
+            "INSERT INTO conversation_person (conversation_id, person_id, wellbeing) VALUES (:c, :p, :wb)",
+            [{"c": conversation_id, "p": person.id, "wb": each.get(person.id)} for person in people],
         )
         # The newest conversation, by date, sets the rhythm; an older one logged late does not.
         refreshed = refresh_contacts(store, [p.id for p in people], logged=conversation_id)
-        drops = [f"{p.name} {refreshed[p.id]}" for p in people if refreshed[p.id] and wellbeing is not None]
+        drops = [
+            f"{p.name} {refreshed[p.id]}"
+            for p in people
+            if refreshed[p.id] and (wellbeing is not None or p.id in each)
+        ]
         follow_up_id = None
         if follow_up is not None:
             follow_up_id = add_follow_up(
@@ -341,8 +368,17 @@ def log_conversation(
         if ideas:
             from keepgoing.core.ideas import add_idea
 
+            # Raised in a session: the group's, unless someone present is named as its author.
+            author = credited.id if credited else None if group_id is not None else people[0].id
             idea_ids = [
-                add_idea(store, people[0].id, text, now=now, conversation_id=conversation_id)
+                add_idea(
+                    store,
+                    author,
+                    text,
+                    now=now,
+                    conversation_id=conversation_id,
+                    group_id=group_id if author is None else None,
+                )
                 for text in ideas
             ]
         if checked:
@@ -372,14 +408,68 @@ def log_conversation(
             idea_ids,
             drops,
             matched,
+            scores={p.name: each[p.id] for p in people if p.id in each},
+            idea_by=credited.label if credited else group_name if group_id is not None else people[0].label,
+            visitors=_visitors(store, group_id, people),
         )
+
+
+def _one_score(score: Any) -> int:
+    checked = check_wellbeing(score)
+    if checked is None:
+        raise BadInput("Wellbeing is a number from 1 (struggling) to 5 (thriving).")
+    return checked
+
+
+def _scores_for(store: Store, people: list[Person], scores: list[tuple[str, int]]) -> dict[int, int]:
+    """Each person's own score (person id -> 1-5), by a name that must be someone present."""
+    each: dict[int, int] = {}
+    for name, score in scores:
+        person = _among(store, people, name, "a wellbeing score")
+        if person.id in each:
+            raise BadInput(f"{person.name} has two wellbeing scores; give one.")
+        each[person.id] = score
+    return each
+
+
+def _credited(store: Store, people: list[Person], idea_from: str | None) -> Person | None:
+    return _among(store, people, idea_from, "an idea") if idea_from is not None else None
+
+
+def _among(store: Store, people: list[Person], name: str, what: str) -> Person:
+    """The person present whom `name` means (a name, alias or the start of one)."""
+    from keepgoing.core.matching import match_tier
+
+    key = name_key(name)
+    if not key:
+        raise BadInput(f"Whose is {what}? A name cannot be empty.")
+    for tier in range(3):
+        found = [p for p in people if any(match_tier(key, name_key(n)) == tier for n in (p.name, *p.aliases))]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = ", ".join(sorted(p.name for p in found))
+            raise BadInput(f'"{name.strip()}" could be {names}: give more of the name for {what}.')
+    person = find_person(store, name)
+    raise BadInput(f"{person.name} is not in this conversation, so cannot have {what} in it.")
+
+
+def _visitors(store: Store, group_id: int | None, people: list[Person]) -> list[str]:
+    """Who came to a group's session without being a member."""
+    if group_id is None:
+        return []
+    members = {
+        r["person_id"]
+        for r in store.rows("SELECT person_id FROM group_member WHERE group_id = :g", {"g": group_id})
+    }
+    return [p.name for p in people if p.id not in members]
 
 
 def conversations_with(store: Store, person_id: int, *, limit: int | None = None) -> list[Conversation]:
     """A person's conversations, newest first, each with everyone who was there."""
     sql = (
-        "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.logged_by, c.feeling, c.time_given, "
-        "c.reached, c.private, g.name AS group_name FROM conversation c "
+        "SELECT c.id, c.occurred_at, c.via, c.note, COALESCE(cp.wellbeing, c.wellbeing) AS wellbeing, "
+        "c.logged_by, c.feeling, c.time_given, c.reached, c.private, g.name AS group_name FROM conversation c "
         "JOIN conversation_person cp ON cp.conversation_id = c.id "
         "LEFT JOIN community_group g ON g.id = c.group_id WHERE cp.person_id = :pid "
         "ORDER BY c.occurred_at DESC, c.id DESC"

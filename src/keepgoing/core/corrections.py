@@ -122,14 +122,17 @@ def amend_conversation(
     force: bool = False,
     private: bool = False,
     measures: list[tuple[str, Any]] | None = None,
+    reached: bool = False,
 ) -> Amended:
     """Change a logged conversation, or add to it (the worker's last one when no number is given).
 
     `note=""` clears the note; `measures` (name, answers) give or correct one person's
-    standard wellbeing measures. Everything is written in one transaction, or nothing is.
+    standard wellbeing measures. `reached` turns a try with no answer into a
+    conversation (they rang back, or it did connect): it is then contact,
+    and the rhythm moves. Everything is written in one transaction, or nothing is.
     """
     nothing = (occurred_at, via, note, wellbeing, feeling, follow_up) == (None,) * 6
-    if nothing and not (add_people or remove_people or ideas or private or measures):
+    if nothing and not (add_people or remove_people or ideas or private or measures or reached):
         raise BadInput("Nothing to change: say what to put right, for example a new date or note.")
     said = check_said(
         now=now,
@@ -145,7 +148,7 @@ def amend_conversation(
     via, cleaned, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         before = _target(store, conversation_id, worker, force)
-        if not before.reached:
+        if not before.reached and not reached:
             from keepgoing.core.conversations import check_tried
 
             check_tried(said)
@@ -156,8 +159,17 @@ def amend_conversation(
             from keepgoing.core.measures import check_scores
 
             checked = check_scores(store, measures)
+        group_id = store.value("SELECT group_id FROM conversation WHERE id = :id", {"id": before.id})
+        if group_id is not None and wellbeing is not None:
+            raise BadInput(
+                f"Conversation #{before.id} is a group session: each person has their own wellbeing score "
+                "there, so one number would enter everyone's trend."
+            )
         updates: dict[str, Any] = {}
         changes: list[str] = []
+        if reached and not before.reached:
+            updates["reached"] = True
+            changes.append("reached")
         for column, value, change in (
             ("occurred_at", occurred_at, "date"),
             ("via", via, "how"),
@@ -244,7 +256,12 @@ def amend_conversation(
         if ideas:
             from keepgoing.core.ideas import add_idea
 
-            idea_ids = [add_idea(store, owner.id, text, now=now, conversation_id=before.id) for text in ideas]
+            # An idea added to a group session is the group's, as when it was logged.
+            author = None if group_id is not None else owner.id
+            idea_ids = [
+                add_idea(store, author, text, now=now, conversation_id=before.id, group_id=group_id)
+                for text in ideas
+            ]
             changes.extend(f"idea #{i}" for i in idea_ids)
         refreshed = refresh_contacts(store, touched)
         drops = [

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from keepgoing.core.person import label
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime, stored_instant
 from keepgoing.text import required
 
 SELECT = (
-    "SELECT f.id, f.person_id, p.name AS person, f.text, f.due_on, f.created_at, f.done_at, "
+    "SELECT f.id, f.person_id, p.name AS person, p.name_key AS person_key, p.organisation AS person_org, f.text, f.due_on, f.created_at, f.done_at, "
     "f.conversation_id, f.logged_by, f.worker, f.cancelled_at, f.cancelled_by, CASE WHEN p.consent = 'withdrawn' THEN 1 ELSE 0 END AS withdrawn "
     "FROM follow_up f JOIN person p ON p.id = f.person_id"
 )
@@ -38,6 +39,11 @@ class FollowUp:
     # Cancelled: it no longer stands, kept with when and by whom.
     cancelled_at: datetime | None = None
     cancelled_by: str | None = None
+    # How the person is shown: "John Smith (Food bank)" when they share their name (`person.label`).
+    person_label: str = ""
+
+    def __post_init__(self) -> None:
+        self.person_label = self.person_label or self.person
 
     @property
     def status(self) -> str:
@@ -60,6 +66,7 @@ class FollowUp:
             worker=row["worker"],
             cancelled_at=as_datetime(row["cancelled_at"]),
             cancelled_by=row["cancelled_by"],
+            person_label=label(row["person"], row["person_key"], row["person_org"]),
         )
 
     def is_overdue(self, today: date) -> bool:
@@ -71,6 +78,7 @@ class FollowUp:
         return {
             "id": self.id,
             "person": self.person,
+            "person_label": self.person_label,
             "person_id": self.person_id,
             "text": self.text,
             "due": self.due_on.isoformat() if self.due_on else None,

@@ -38,6 +38,8 @@ class Session:
     when: datetime
     present: list[str]
     note: str | None
+    # Each person's own wellbeing score, by name (those who gave one).
+    scores: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,6 +48,8 @@ class GroupDetail:
     sessions: list[Session]
     attendance: dict[str, int]
     stopped_coming: list[str]
+    # Those who came without being members (they are in `attendance` too).
+    visitors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,9 +60,18 @@ class GroupDetail:
             "via": self.group.via or "cuppa",
             "members": self.group.members,
             "sessions": [
-                {"id": s.id, "when": iso(s.when), "present": s.present, "note": s.note} for s in self.sessions
+                {
+                    "id": s.id,
+                    "when": iso(s.when),
+                    "present": s.present,
+                    "visitors": [name for name in s.present if name in self.visitors],
+                    "note": s.note,
+                    "scores": s.scores,
+                }
+                for s in self.sessions
             ],
             "attendance": self.attendance,
+            "visitors": self.visitors,
             "stopped_coming": self.stopped_coming,
         }
 
@@ -188,7 +201,7 @@ def group_detail(store: Store, query: str, *, today: date) -> GroupDetail:
         group = get_group(store, find_group(store, query).id)
         sessions: dict[int, Session] = {}
         for row in store.rows(
-            "SELECT c.id, c.occurred_at, c.note, p.name FROM conversation c "
+            "SELECT c.id, c.occurred_at, c.note, p.name, cp.wellbeing FROM conversation c "
             "LEFT JOIN conversation_person cp ON cp.conversation_id = c.id LEFT JOIN person p ON p.id = cp.person_id "
             "WHERE c.group_id = :g ORDER BY c.occurred_at DESC, c.id DESC, p.name_key",
             {"g": group.id},
@@ -198,12 +211,18 @@ def group_detail(store: Store, query: str, *, today: date) -> GroupDetail:
             )
             if row["name"]:
                 session.present.append(row["name"])
+                if row["wellbeing"] is not None:
+                    session.scores[row["name"]] = row["wellbeing"]
     ordered = list(sessions.values())
-    attendance = {name: sum(name in s.present for s in ordered) for name in group.members}
+    came = {name for s in ordered for name in s.present}
+    members = set(group.members)
+    visitors = sorted(came - members, key=str.casefold)
+    # Everyone who came counts, visitors too; members who never came show as 0.
+    attendance = {name: sum(name in s.present for s in ordered) for name in [*group.members, *visitors]}
     recent = ordered[:MISSED_TO_NOTICE]
     stopped = [
         name
         for name in group.members
         if len(recent) == MISSED_TO_NOTICE and attendance[name] and not any(name in s.present for s in recent)
     ]
-    return GroupDetail(group, ordered, attendance, stopped)
+    return GroupDetail(group, ordered, attendance, stopped, visitors)

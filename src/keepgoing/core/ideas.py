@@ -27,6 +27,13 @@ class Idea:
     created_at: datetime
     updated_at: datetime
     conversation_id: int | None
+    # The group it was raised in, when it is credited to the group rather than to one person.
+    group: str | None = None
+
+    @property
+    def raised_by(self) -> str | None:
+        """Who it is credited to: the person, else the group (None: kept after a forget)."""
+        return self.person if self.person is not None else self.group
 
     def to_json(self) -> dict[str, Any]:
         from keepgoing.core.person import iso
@@ -41,12 +48,14 @@ class Idea:
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
             "conversation_id": self.conversation_id,
+            "group": self.group,
         }
 
 
 SELECT = (
     "SELECT i.id, i.person_id, p.name AS person, i.text, i.status, i.outcome, i.created_at, i.updated_at, "
-    "i.conversation_id FROM idea i LEFT JOIN person p ON p.id = i.person_id"
+    "i.conversation_id, g.name AS group_name FROM idea i LEFT JOIN person p ON p.id = i.person_id "
+    "LEFT JOIN community_group g ON g.id = i.group_id"
 )
 
 
@@ -61,6 +70,7 @@ def _from_row(row: Any) -> Idea:
         stored_instant(row["created_at"]),
         stored_instant(row["updated_at"]),
         row["conversation_id"],
+        row["group_name"],
     )
 
 
@@ -72,13 +82,20 @@ def check_status(status: str) -> str:
 
 
 def add_idea(
-    store: Store, person_id: int, text: str, *, now: datetime, conversation_id: int | None = None
+    store: Store,
+    person_id: int | None,
+    text: str,
+    *,
+    now: datetime,
+    conversation_id: int | None = None,
+    group_id: int | None = None,
 ) -> int:
+    """An open idea, credited to a person, or (with `person_id` None) to the group it was raised in."""
     text = required(text, "idea")
     return store.insert(
-        "INSERT INTO idea (person_id, conversation_id, text, status, created_at, updated_at) "
-        "VALUES (:p, :c, :t, 'open', :now, :now) RETURNING id",
-        {"p": person_id, "c": conversation_id, "t": text, "now": now},
+        "INSERT INTO idea (person_id, conversation_id, group_id, text, status, created_at, updated_at) "
+        "VALUES (:p, :c, :g, :t, 'open', :now, :now) RETURNING id",
+        {"p": person_id, "c": conversation_id, "g": group_id, "t": text, "now": now},
     )
 
 

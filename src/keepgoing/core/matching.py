@@ -144,6 +144,22 @@ def _loose_hits(store: Store, key: str) -> dict[int, tuple[int, str]]:
 # How alike two loose keys must be (difflib's ratio) for a new name to be asked about:
 # one letter in a name of ten or more ("Kerry Anne Walsh" beside "Kerry-Ann Walsh").
 CLOSE_RATIO = 0.9
+# Or one letter apart (changed, added or dropped) when both names have this many letters
+# ("Priya Shaw" beside Priya Shah), which difflib's ratio rates lower in a shorter name.
+ONE_LETTER_FROM = 8
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """Whether one letter changed, added or dropped turns `a` into `b`."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        return a[start + 1 :] == b[start + 1 :]
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1 :] == shorter[start:]
 
 
 def close_name(store: Store, name: str) -> str | None:
@@ -159,12 +175,15 @@ def close_name(store: Store, name: str) -> str | None:
         return None
     best: tuple[float, str] | None = None
     for row in store.stream(
-        "SELECT p.name, p.name_key AS k FROM person p UNION ALL "
+        # The name itself: someone who shares a name is keyed "john smith (tenants)".
+        "SELECT p.name, p.name AS k FROM person p UNION ALL "
         "SELECT p.name, a.alias_key AS k FROM alias a JOIN person p ON p.id = a.person_id"
     ):
         other = loose_key(row["k"])
         if other == loose:
             ratio = 1.0
+        elif min(len(loose), len(other)) >= ONE_LETTER_FROM and one_letter_apart(loose, other):
+            ratio = CLOSE_RATIO
         else:
             pair = difflib.SequenceMatcher(None, loose, other)
             # The quick upper bounds first: most names are nothing alike, and cost almost nothing.
@@ -173,6 +192,25 @@ def close_name(store: Store, name: str) -> str | None:
         if ratio >= CLOSE_RATIO and (best is None or ratio > best[0]):
             best = (ratio, row["name"])
     return best[1] if best else None
+
+
+def refuse_close(store: Store, name: str, *, instead: str) -> None:
+    """Raise `CloseName` when a new `name` is very like someone already here (`close_name`).
+
+    The one check for `add` and `log --new`: the user is asked on a terminal,
+    or told to add --yes off one. `instead` says what to do to mean the
+    person already here ("to log with them, give their name").
+    """
+    from keepgoing.errors import CloseName
+
+    known = close_name(store, name)
+    if known is not None:
+        raise CloseName(
+            f'"{name}" is very like {known}, who is already here: {instead}; '
+            "to add a new person anyway, add --yes.",
+            name,
+            known,
+        )
 
 
 def _not_found_message(store: Store, query: str, key: str, purpose: str) -> str:

@@ -166,6 +166,15 @@ class Heard:
     via: str
     when: When
     note: str
+    # The sentence says they did not answer ("rang Kev, no answer"): a try, not a conversation.
+    tried: bool = False
+
+
+# Words that say a call or message did not reach them.
+_NO_ANSWER = re.compile(
+    r"\b(no answer|no reply|no response|didn'?t answer|did not answer|didn'?t pick up|did not pick up|"
+    r"not picking up|went to voicemail)\b"
+)
 
 
 def _when(text: str, today: date) -> When:
@@ -200,4 +209,5 @@ def understand(
     if not found:
         raise BadInput("I couldn't find anyone you know in that; name them as they are in keepgoing people.")
     ordered = sorted(found, key=lambda pid: position.get(pid, 0))  # in the order the sentence names them
-    return Heard([found[pid] for pid in ordered], via, when, text)
+    tried = bool(_NO_ANSWER.search(text.casefold().replace("\u2019", "'")))
+    return Heard([found[pid] for pid in ordered], via, when, text, tried)

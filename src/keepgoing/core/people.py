@@ -190,8 +190,13 @@ def add_person(
     worker: str | None = None,
     by: str | None = None,
     same_name: bool = False,
+    check_close: bool = False,
 ) -> Person:
     """Add someone; `worker` is their key worker, `by` who added them.
+
+    With `check_close`, a name very like someone already here ("Priya Shaw"
+    beside Priya Shah) raises `CloseName` (`matching.refuse_close`, the check
+    `log --new` makes too).
 
     Someone of the same name may be added, with `same_name` (asked for by
     `SameName` otherwise), when the organisations tell the two apart: each is
@@ -219,6 +224,10 @@ def add_person(
         if namesakes:
             fields["name_key"] = _told_apart(store, name, details.get("organisation"), namesakes, same_name)
         _ensure_free(store, fields["name_key"], name)
+        if check_close and not namesakes:
+            from keepgoing.core.matching import refuse_close
+
+            refuse_close(store, name, instead="if they are the same person, there is no need to add them")
         person_id = store.insert(
             f"INSERT INTO person ({', '.join(fields)}) "
             f"VALUES ({', '.join(':' + k for k in fields)}) RETURNING id",
@@ -249,6 +258,7 @@ def edit_person(
     worker: str | None = None,
     by: str | None = None,
     expected_version: int | None = None,
+    same_name: bool = False,
 ) -> tuple[Person, list[str]]:
     """Change what is given (None leaves a field; "" clears an optional one).
 
@@ -266,8 +276,14 @@ def edit_person(
         updates: dict[str, Any] = {}
         if name is not None:
             new_name = clean_name(name)
-            _ensure_free(store, name_key(new_name), new_name, except_person=person.id)
-            updates.update(name=new_name, name_key=name_key(new_name))
+            new_key = name_key(new_name)
+            namesakes = [row for row in _namesakes(store, new_key) if row["id"] != person.id]
+            if namesakes:
+                # Renamed to someone else's name: as for `add`, told apart by organisation, once confirmed.
+                their_org = person.organisation if organisation is None else organisation.strip() or None
+                new_key = _told_apart(store, new_name, their_org, namesakes, same_name)
+            _ensure_free(store, new_key, new_name, except_person=person.id)
+            updates.update(name=new_name, name_key=new_key)
         updates.update(
             checked_details(
                 organisation=organisation, role=role, phone=phone, email=email, prefers=prefers, note=note

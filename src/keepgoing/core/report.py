@@ -356,7 +356,8 @@ def _rhythm_and_wellbeing(
         _one_person(report, people[person_id], timeline, start, horizon, worker)
 
     for row in store.stream(
-        "SELECT cp.person_id AS pid, c.occurred_at AS at, c.wellbeing AS wb, c.logged_by AS by "
+        "SELECT cp.person_id AS pid, c.occurred_at AS at, COALESCE(cp.wellbeing, c.wellbeing) AS wb, "
+        "c.logged_by AS by "
         "FROM conversation_person cp JOIN conversation c ON c.id = cp.conversation_id "
         "WHERE c.reached AND c.occurred_at < :end ORDER BY cp.person_id, c.occurred_at",
         {"end": end},

@@ -16,6 +16,7 @@ from typing import Any
 from keepgoing.clock import start_of_day
 from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
 from keepgoing.core.person import ACTIVE, CONSENTING, iso
+from keepgoing.core.person import label as person_label
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_datetime, stored_day, stored_instant
 from keepgoing.text import clean_tag
@@ -56,6 +57,11 @@ class DueEntry:
     wellbeing_drop: str | None = None
     worker: str | None = None
     tries: Tries | None = None
+    # How they are shown: "John Smith (Food bank)" when they share their name (`person.label`).
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.name
 
     @property
     def days_overdue(self) -> int:
@@ -75,6 +81,7 @@ class DueEntry:
         return {
             "id": self.id,
             "name": self.name,
+            "label": self.label,
             "last_contact": iso(self.last_contact_at),
             "last_contact_via": self.last_contact_via,
             "days_since_contact": self.days_since_contact,
@@ -158,7 +165,8 @@ def due(
     chosen, params = _due_by(horizon, today, tag)
     sql = (
         "SELECT p.id, p.name, p.cadence_days, p.due_on, p.last_contact_at, p.last_contact_via, "
-        f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker FROM person p WHERE {chosen}"
+        f"p.prefers, p.phone, p.email, p.wellbeing_drop, p.worker, p.name_key, p.organisation "
+        f"FROM person p WHERE {chosen}"
     )
     # Consent to check again: withdrawn is not "check again" (they said no; they are never due).
     reviews_sql = (
@@ -230,6 +238,7 @@ def due(
                 today=today,
                 wellbeing_drop=row["wellbeing_drop"],
                 worker=row["worker"],
+                label=person_label(row["name"], row["name_key"], row["organisation"]),
             )
         )
     if people:
@@ -315,7 +324,8 @@ def refresh_contacts(
         # Each one's conversations newest first, by date: all of them, and those with a score.
         ranked = (
             "SELECT * FROM (SELECT cp.person_id AS pid, c.id AS cid, c.occurred_at AS at, c.via AS via, "
-            "c.wellbeing AS wb, row_number() OVER (PARTITION BY cp.person_id "
+            # A person's own score in a group session, else the conversation's.
+            "COALESCE(cp.wellbeing, c.wellbeing) AS wb, row_number() OVER (PARTITION BY cp.person_id "
             "ORDER BY c.occurred_at DESC, c.id DESC) AS n FROM conversation c "
             f"JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id IN ({among}) "
             # A try that did not reach them (log --no-answer) is not contact: the one place it is left out.
@@ -324,7 +334,8 @@ def refresh_contacts(
         newest = {r["pid"]: r for r in store.rows(f"{ranked}) t WHERE t.n = 1", params)}
         scores: dict[int, list[int]] = {}
         for r in store.rows(
-            f"{ranked}AND c.wellbeing IS NOT NULL) t WHERE t.n <= 2 ORDER BY t.pid, t.n", params
+            f"{ranked}AND COALESCE(cp.wellbeing, c.wellbeing) IS NOT NULL) t WHERE t.n <= 2 ORDER BY t.pid, t.n",
+            params,
         ):
             scores.setdefault(r["pid"], []).append(r["wb"])
         updates = []
@@ -391,10 +402,10 @@ def spread(store: Store, *, over_days: int, today: date, apply: bool = True) -> 
     lowest = {
         row["pid"]: row["w"]
         for row in store.rows(
-            "SELECT cp.person_id AS pid, c.wellbeing AS w FROM conversation c "
+            "SELECT cp.person_id AS pid, COALESCE(cp.wellbeing, c.wellbeing) AS w FROM conversation c "
             "JOIN conversation_person cp ON cp.conversation_id = c.id "
             "JOIN person p ON p.id = cp.person_id AND c.occurred_at = p.last_contact_at "
-            "WHERE c.wellbeing IS NOT NULL"
+            "WHERE COALESCE(cp.wellbeing, c.wellbeing) IS NOT NULL"
         )
     }
     order = sorted(

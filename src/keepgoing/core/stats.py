@@ -105,7 +105,7 @@ def stats(store: Store, *, today: date, since: date, by: str = "month", tag: str
     seen_conversation = None
     with store.read():
         for row in store.stream(
-            "SELECT c.id, c.occurred_at, c.via, c.wellbeing, cp.person_id FROM conversation c "
+            "SELECT c.id, c.occurred_at, c.via, c.wellbeing, cp.wellbeing AS own, cp.person_id FROM conversation c "
             "JOIN conversation_person cp ON cp.conversation_id = c.id "
             f"WHERE c.reached AND c.occurred_at >= :since{tag_filter} ORDER BY c.id",
             params,
@@ -123,6 +123,9 @@ def stats(store: Store, *, today: date, since: date, by: str = "month", tag: str
                 if row["wellbeing"] is not None:
                     result.wellbeing_total += row["wellbeing"]
                     result.wellbeing_count += 1
+            if row["own"] is not None:  # each person's own score in a group session counts once
+                result.wellbeing_total += row["own"]
+                result.wellbeing_count += 1
         result.people_reached = len(reached)
         result.overdue_now = _overdue_on(store, today, tag, current=True)
         result.overdue_month_ago = _overdue_on(store, today - timedelta(days=30), tag, current=False)

@@ -38,9 +38,9 @@ def sooner(last_day: date, cadence_days: int) -> date:
 def recent_scores(store: Store, person_id: int, *, limit: int = 12) -> list[Score]:
     """Their latest scores with the words they gave, oldest first."""
     rows = store.rows(
-        "SELECT c.occurred_at, c.wellbeing, c.feeling FROM conversation c "
+        "SELECT c.occurred_at, COALESCE(cp.wellbeing, c.wellbeing) AS wellbeing, c.feeling FROM conversation c "
         "JOIN conversation_person cp ON cp.conversation_id = c.id "
-        "WHERE cp.person_id = :p AND c.wellbeing IS NOT NULL "
+        "WHERE cp.person_id = :p AND COALESCE(cp.wellbeing, c.wellbeing) IS NOT NULL "
         "ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
         {"p": person_id, "n": limit},
     )

@@ -58,6 +58,13 @@ def write_csv(
         where, params = selection.person_where("p")
         wanted = {row["id"] for row in store.stream(f"SELECT p.id FROM person p WHERE {where}", params)}
     rows = 0
+    # Each person's own score in a group session: (conversation id, person id) -> score.
+    own = {
+        (r["conversation_id"], r["person_id"]): r["wellbeing"]
+        for r in store.stream(
+            "SELECT conversation_id, person_id, wellbeing FROM conversation_person WHERE wellbeing IS NOT NULL"
+        )
+    }
     for conversation, present in conversations_with_people(store, selection):
         # Per conversation, not per row: the cells every participant's row shares.
         local = stored_instant(conversation["occurred_at"]).astimezone()
@@ -78,7 +85,7 @@ def write_csv(
                     neutralise(organisation or ""),
                     tags.get(person_id, ""),
                     conversation["via"],
-                    wellbeing,
+                    own.get((conversation["id"], person_id), wellbeing),
                     note,
                     logged_by,
                     conversation["id"],

@@ -350,7 +350,12 @@ class Importer:
     # --- conversations and follow-ups -----------------------------------------
 
     def conversation(
-        self, fields: dict[str, Any], person_ids: list[int], where: str, group_id: int | None = None
+        self,
+        fields: dict[str, Any],
+        person_ids: list[int],
+        where: str,
+        group_id: int | None = None,
+        scores: dict[int, Any] | None = None,
     ) -> int | None:
         try:
             when = _instant(fields.get("when"))
@@ -374,9 +379,12 @@ class Importer:
             time_given = _flag(fields, "time_given")
             reached = _flag(fields, "reached", True)
             private = _flag(fields, "private")
+            own = {pid: check_said(wellbeing=score).wellbeing for pid, score in (scores or {}).items()}
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         people = list(dict.fromkeys(person_ids))
+        if set(own) - set(people):
+            raise ImportProblem(f"{where}: a score is for someone who was not there")
         if not people:
             # Its note would belong to nobody, out of reach of forget.
             raise ImportProblem(f"{where}: a conversation needs at least one person")
@@ -403,7 +411,7 @@ class Importer:
             }
         )
         for pid in people:
-            self.pending["conversation_person"].append({"c": conversation_id, "p": pid})
+            self.pending["conversation_person"].append({"c": conversation_id, "p": pid, "wb": own.get(pid)})
             if pid not in self.latest or when >= self.latest[pid][0]:
                 self.latest[pid] = (when, via)
         self.report.conversations_added += 1
@@ -496,7 +504,8 @@ class Importer:
             "created_at, feeling, group_id, amended_by, amended_at, time_given, reached, private) VALUES "
             "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given, "
             ":reached, :private)",
-            "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
+            "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id, wellbeing) "
+            "VALUES (:c, :p, :wb)",
             "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
             "done_at, logged_by, worker, cancelled_at, cancelled_by, private) "
             "VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker, :cancelled, :cancelled_by, :private)",
@@ -587,9 +596,14 @@ class Importer:
         self.report.others_added += 1
 
     def idea(
-        self, fields: dict[str, Any], person_id: int | None, conversation_id: int | None, where: str
+        self,
+        fields: dict[str, Any],
+        person_id: int | None,
+        conversation_id: int | None,
+        where: str,
+        group_id: int | None = None,
     ) -> None:
-        """An idea; `person_id` None for one kept after its author was forgotten."""
+        """An idea; `person_id` None for a group's, or one kept after its author was forgotten."""
         from keepgoing.core.ideas import check_status
 
         try:
@@ -609,11 +623,12 @@ class Importer:
             self.report.others_skipped += 1
             return
         self.store.run(
-            "INSERT INTO idea (id, person_id, conversation_id, text, status, outcome, created_at, updated_at) "
-            "VALUES (:id, :p, :conv, :t, :s, :o, :c, :u)",
+            "INSERT INTO idea (id, person_id, conversation_id, group_id, text, status, outcome, created_at, "
+            "updated_at) VALUES (:id, :p, :conv, :g, :t, :s, :o, :c, :u)",
             {
                 "id": self._new_id("idea", fields.get("id")),
                 "p": person_id,
+                "g": group_id,
                 "conv": conversation_id,
                 "t": text,
                 "s": status,

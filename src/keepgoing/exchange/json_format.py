@@ -105,6 +105,12 @@ def write_json(
         counts["people"] += 1
         tick()
     out.write('\n], "conversations": [')
+    # Each person's own score in a group session: conversation id -> {person id: score}.
+    own_scores: dict[int, dict[int, int]] = {}
+    for score in store.stream(
+        "SELECT conversation_id, person_id, wellbeing FROM conversation_person WHERE wellbeing IS NOT NULL"
+    ):
+        own_scores.setdefault(score["conversation_id"], {})[score["person_id"]] = score["wellbeing"]
     for row, present in conversations_with_people(store, selection):
         item = {
             "id": row["id"],
@@ -126,6 +132,13 @@ def write_json(
                 selection.name(pid, name)
                 for pid, name, _ in present
                 if pid in selected or not selection.filters_people
+            ],
+            # Each person's own wellbeing in a group session (the one score above is then null).
+            "scores": [
+                {"person_id": pid, "person": selection.name(pid, name), "wellbeing": own[pid]}
+                for own in [own_scores.get(row["id"], {})]
+                for pid, name, _ in present
+                if pid in own and (pid in selected or not selection.filters_people)
             ],
         }
         out.write(("," if counts["conversations"] else "") + "\n  " + _dump(item))
@@ -207,6 +220,7 @@ def _write_coproduction(
             "person_id": r["person_id"],
             "person": selection.name(r["person_id"], r["name"]) if r["person_id"] is not None else None,
             "conversation_id": r["conversation_id"],
+            "group_id": r["group_id"],
             "text": selection.text(r["text"]),
             "status": r["status"],
             "outcome": selection.text(r["outcome"]),

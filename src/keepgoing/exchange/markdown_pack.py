@@ -1,7 +1,10 @@
 """A hand-over pack in Markdown: what a colleague needs to pick up each relationship.
 
-Valid CommonMark, and user text can never change its structure: every piece
-of it is backslash-escaped, and multi-line notes become block quotes.
+Valid CommonMark that reads as plain text in Notepad or an email, and user
+text can never change its structure: only what Markdown would misread is
+backslash-escaped ("Kerry-Ann", "Text:" and "(phone)" stay as typed; a
+leading "# ", "- " or "1. ", emphasis, code, links, HTML and entities do
+not), and multi-line notes become block quotes.
 """
 
 from __future__ import annotations
@@ -20,15 +23,43 @@ from keepgoing.storage.values import as_date, as_datetime, stored_day, stored_in
 from keepgoing.text import plural, safe
 
 RECENT = 5
-# Every character that can start or end Markdown structure (emphasis, links, code,
-# headings, lists, HTML, entities, tables, setext underlines) is escaped.
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&=:])")
+# Anywhere in a line: a backslash before punctuation (or at the end: a hard break), code
+# spans, emphasis that is not a lone "*" between spaces or an "_" inside a word, a link's
+# "](" / "][" / "]:", HTML and autolinks, entities, and GFM strikethrough.
+_INLINE = re.compile(
+    r"""\\(?=[!-/:-@\[-`{-~]|$)"""
+    r"|`"
+    r"|(?<!\s)\*|\*(?!\s)"
+    r"|(?<![^\W_])_|_(?![^\W_])"
+    r"|\](?=[(\[:])"
+    r"|<(?=[A-Za-z/!?])"
+    r"|&(?=#?\w+;)"
+    r"|~"
+)
+# At the start of a block (a list item's text, a quoted line): headings, bullets, numbered
+# items, quotes, and lines that would be a rule or a heading's underline.
+_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|\d{1,9}(?=[.)](?:\s|$))|[=-](?=[=\-\s]*$))")
+# A heading's closing "#"s, which Markdown would drop.
+_CLOSING_HASHES = re.compile(r"(?<=\s)(#+)$")
+# A line that could be a table's delimiter row ("-|-", "|:--|"), under GFM.
+_TABLE_RULE = re.compile(r"^[\s:|-]*\|[\s:|-]*$")
 
 
 def inline(text: Any) -> str:
-    """User text as one line of literal Markdown."""
+    """User text as one line of literal Markdown, escaped only where Markdown would misread it."""
     flat = " ".join(safe(str(text), inline=True).split())
-    return _PUNCTUATION.sub(r"\\\1", flat)
+    escaped = _INLINE.sub(lambda m: "\\" + m.group(0), flat)
+    escaped = _BLOCK_START.sub(_escape_marker, escaped, count=1)
+    if "-" in escaped and _TABLE_RULE.match(escaped):
+        escaped = escaped.replace("|", "\\|")
+    return _CLOSING_HASHES.sub(r"\\\1", escaped)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    marker = match.group(0)
+    if marker[0].isdigit():  # "1." or "1)": the punctuation after the number is escaped
+        return marker + "\\"
+    return "\\" + marker
 
 
 def quote(text: str) -> list[str]:
@@ -67,7 +98,7 @@ def write_markdown(
     for row in sorted(people, key=lambda r: (stored_day(r["due_on"]), r["name_key"])):
         state = _state(Person.from_row(row), today)
         out.write(
-            f"- {inline(selection.name(row['id'], row['name']))}: {describe_rhythm(row['cadence_days'])}, {state}\n"
+            f"- {inline(selection.name(row['id'], _label(row)))}: {describe_rhythm(row['cadence_days'])}, {state}\n"
         )
     for row in people:
         out.write("\n")
@@ -85,6 +116,13 @@ def write_markdown(
         counts["people"] += 1
         tick()
     return counts
+
+
+def _label(row: Any) -> str:
+    """How a person is shown: "John Smith (Food bank)" when someone else has their name."""
+    from keepgoing.core.person import label
+
+    return label(row["name"], row["name_key"], row["organisation"])
 
 
 def _state(person: Person, today: date) -> str:
@@ -129,7 +167,9 @@ def _person(
     counts: dict[str, int],
     recent_count: int,
 ) -> None:
-    out.write(f"## {inline(selection.name(row['id'], row['name']))}\n\n")
+    archived = as_datetime(row["archived_at"])
+    mark = " (archived)" if archived is not None else ""
+    out.write(f"## {inline(selection.name(row['id'], _label(row)))}{mark}\n\n")
     facts = [
         ("Also known as", ", ".join(selection.private(aliases) or [])),
         ("Organisation", row["organisation"]),
@@ -140,6 +180,7 @@ def _person(
         ("Tags", ", ".join(tags)),
         ("Rhythm", describe_rhythm(row["cadence_days"])),
         ("Key worker", row["worker"]),
+        ("Groups", ", ".join(_groups(store, row["id"], selection))),
     ]
     last = as_datetime(row["last_contact_at"])
     facts.append(
@@ -148,7 +189,6 @@ def _person(
             f"{describe_day(last.astimezone().date())} ({row['last_contact_via']})" if last else "never",
         )
     )
-    archived = as_datetime(row["archived_at"])
     if archived is not None:
         facts.append(("Archived", describe_day(archived.astimezone().date())))
     else:
@@ -188,10 +228,11 @@ def _person(
             whose = f" ({inline(item['worker'])}'s)" if item["worker"] else ""
             out.write(f"- {inline(text)}{due}{whose}\n")
             counts["follow_ups"] += 1
+    _ideas_and_wins(store, out, row["id"], selection)
     recent = store.rows(
-        "SELECT c.id, c.occurred_at, c.time_given, c.via, c.reached, c.note, c.logged_by FROM conversation c "
-        "JOIN conversation_person cp "
-        "ON cp.conversation_id = c.id WHERE cp.person_id = :p ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
+        "SELECT c.id, c.occurred_at, c.time_given, c.via, c.reached, c.note, c.logged_by, c.group_id, "
+        "g.name AS group_name FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "LEFT JOIN community_group g ON g.id = c.group_id WHERE cp.person_id = :p ORDER BY c.occurred_at DESC, c.id DESC LIMIT :n",
         {"p": row["id"], "n": recent_count},
     )
     if recent:
@@ -209,7 +250,52 @@ def _person(
             with_text = f", with {inline(', '.join(others))}" if others else ""
             by = f", logged by {inline(item['logged_by'])}" if item["logged_by"] else ""
             tried = "" if item["reached"] else " (tried, no answer)"
-            out.write(f"- **{day}**, {item['via']}{tried}{with_text}{by}\n")
+            at = (
+                f", at {inline(selection.group(item['group_id'], item['group_name']))}"
+                if item["group_id"]
+                else ""
+            )
+            out.write(f"- **{day}**, {item['via']}{tried}{at}{with_text}{by}\n")
             note = selection.text(item["note"])
             if note:
                 out.write("\n" + "\n".join("  " + line for line in quote(note)) + "\n\n")
+
+
+def _groups(store: Store, person_id: int, selection: Selection) -> list[str]:
+    """The groups they are a member of, by name."""
+    return [
+        selection.group(r["id"], r["name"])
+        for r in store.rows(
+            "SELECT g.id, g.name FROM group_member m JOIN community_group g ON g.id = m.group_id "
+            "WHERE m.person_id = :p AND g.archived_at IS NULL ORDER BY g.name_key",
+            {"p": person_id},
+        )
+    ]
+
+
+def _ideas_and_wins(store: Store, out: TextIO, person_id: int, selection: Selection) -> None:
+    """Their ideas still open (or in progress), and the small wins they were part of lately."""
+    ideas = store.rows(
+        "SELECT id, text, status FROM idea WHERE person_id = :p AND status IN ('open', 'in-progress') "
+        "ORDER BY created_at, id",
+        {"p": person_id},
+    )
+    shown = [(item, selection.text(item["text"])) for item in ideas]
+    if any(text for _, text in shown):
+        out.write("\n### Open ideas\n\n")
+        for item, text in shown:
+            if text:
+                progress = " (in progress)" if item["status"] == "in-progress" else ""
+                out.write(f"- {inline(text)} (idea #{item['id']}){progress}\n")
+    wins = store.rows(
+        "SELECT w.id, w.text, w.occurred_at FROM win w JOIN win_person wp ON wp.win_id = w.id "
+        "WHERE wp.person_id = :p ORDER BY w.occurred_at DESC, w.id DESC LIMIT :n",
+        {"p": person_id, "n": RECENT},
+    )
+    shown = [(item, selection.text(item["text"])) for item in wins]
+    if any(text for _, text in shown):
+        out.write("\n### Recent wins\n\n")
+        for item, text in shown:
+            if text:
+                day = describe_day(stored_instant(item["occurred_at"]).astimezone().date())
+                out.write(f"- **{day}**: {inline(text)}\n")

@@ -422,8 +422,10 @@ def _read_json(
             importer.skip_forgotten()  # only theirs: forgotten with them
             conversation_ids[_hashable(item.get("id"))] = None
             continue
+        # A forgotten person's own score goes with them.
+        scores = {pid: score for pid, score in _scores(item, ids, names, where).items() if pid is not None}
         conversation_ids[_hashable(item.get("id"))] = importer.conversation(
-            item, _kept(present), where, group
+            item, _kept(present), where, group, scores
         )
         tick()
     for number, item in enumerate(sections["follow_ups"], 1):
@@ -456,7 +458,8 @@ def _read_json(
             importer.skip_forgotten()
             continue
         conversation = conversation_ids.get(_hashable(item.get("conversation_id")))
-        importer.idea(item, present[0] if present else None, conversation, where)
+        group = _group_ref(item, group_ids, where)
+        importer.idea(item, present[0] if present else None, conversation, where, group)
     for number, item in enumerate(sections["wins"], 1):
         where = f"{name}, win {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
@@ -484,6 +487,22 @@ def _read_json(
 def _kept(present: list[int | None]) -> list[int]:
     """The people an item refers to, but for anyone forgotten here (None)."""
     return [pid for pid in present if pid is not None]
+
+
+def _scores(item: dict, ids: dict, names: dict, where: str) -> dict[int, Any]:
+    """Each person's own wellbeing in a group session (person id -> the score as written)."""
+    raw = item.get("scores")
+    if raw is None:
+        return {}
+    if not isinstance(raw, list) or not all(isinstance(score, dict) for score in raw):
+        raise ImportProblem(f"{where}: scores must be a list of {{person_id, wellbeing}} objects.")
+    scores: dict[int, Any] = {}
+    for score in raw:
+        found = _refs(score, "person_id", "person", ids, names, where)
+        if len(found) != 1:
+            raise ImportProblem(f"{where}: each score needs one person.")
+        scores[found[0]] = score.get("wellbeing")
+    return scores
 
 
 def _group_ref(item: dict, group_ids: dict[Any, int], where: str) -> int | None:

@@ -49,6 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "conversation_person": (
         "conversation_id",
         "person_id",
+        "wellbeing",
     ),
     "follow_up": (
         "id",
@@ -73,6 +74,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id",
         "person_id",
         "conversation_id",
+        "group_id",
         "text",
         "status",
         "outcome",

@@ -124,6 +124,9 @@ class ConversationPersonTable(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), primary_key=True)
     )
     person_id: int = Field(sa_column=_person_fk(primary_key=True))
+    # Their own score in a group session (`log --group G --wellbeing sam=4`); a conversation
+    # with one score for everyone keeps it on the conversation instead.
+    wellbeing: int | None = None
 
 
 class FollowUpTable(SQLModel, table=True):
@@ -177,6 +180,11 @@ class IdeaTable(SQLModel, table=True):
     person_id: int | None = Field(default=None, sa_column=_person_fk(nullable=True, index=True))
     conversation_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="SET NULL"))
+    )
+    # An idea raised in a group session belongs to the group, not to whoever was named first.
+    group_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("community_group.id", ondelete="SET NULL"), index=True),
     )
     text: str = Field(max_length=2_000)
     status: str = Field(max_length=20, index=True)

@@ -21,5 +21,6 @@ REVISIONS: tuple[str, ...] = (
     "0011_team",
     "0012_measures",
     "0013_tombstones",
+    "0014_group_scores",
 )
 HEAD = REVISIONS[-1]

@@ -51,7 +51,11 @@ PERSONAL: dict[str, str] = {
         "EXISTS (SELECT 1 FROM person p WHERE p.id = follow_up.person_id) "
         "AND (NOT private OR logged_by = current_user)"
     ),
-    "idea": "person",
+    # An idea credited to a group (raised in a session) is everyone's to see, like the group.
+    "idea": (
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = idea.person_id) "
+        "OR (person_id IS NULL AND group_id IS NOT NULL)"
+    ),
     "group_member": "person",
     "conversation_person": "person",
     "win_person": "person",
