@@ -34,6 +34,12 @@ DROP_NOTICED = "{who}: wellbeing has dropped, so they'll come up sooner in due."
 
 NOTE_ADDED = "Noted for {name}: {text}"
 IDEA_UPDATED = "Idea #{id} from {name} {what}."
+IDEA_TOLD = "was told what became of it ({day})"
+IDEA_TOLD_AGAIN = "is to be told again (its status changed since they were told)"
+IDEA_WHEN_NEEDS_TOLD = "--when goes with --told: when the person was told what became of the idea."
+IDEAS_OPEN_OR_UNTOLD = "Give --open or --untold, not both: an idea still open has nothing to tell yet."
+NO_UNTOLD_IDEAS = "Nobody is waiting to hear what became of their idea."
+UNTOLD_WAITING = "{people} waiting to hear what became of their idea (keepgoing ideas --untold)."
 IDEA_UNCHANGED = "Nothing changed: idea #{id} from {name} already says that."
 NO_IDEAS = 'No ideas yet. Capture one with keepgoing log NAME --idea "...".'
 GROUP_ADDED = "Added the group {name}{members}."

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from statistics import median
 from typing import Any
@@ -23,7 +24,7 @@ from keepgoing.clock import start_of_day
 from keepgoing.core.stats import SMALL
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.values import EARLIEST, LATEST, as_date, as_datetime
 
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -80,6 +81,10 @@ def current_quarter(today: date) -> Span:
 
 def _month_end(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+# A contact: when, its local day, the wellbeing score given, who logged it.
+Contact = tuple[datetime, date, int | None, str | None]
 
 
 @dataclass
@@ -293,143 +298,216 @@ def build_report(
 
 
 def _reach(store: Store, report: Report, mine: str, params: dict[str, Any]) -> None:
-    months: Counter[str] = Counter()
+    """Counted in SQL: conversations by month (local months), channel and period, tries apart."""
+    labels: list[str] = []
+    bounds: dict[str, Any] = {}
     month = report.span.start.replace(day=1)
     while month <= report.span.end:
-        months[f"{month:%b %Y}"] = 0
+        labels.append(f"{month:%b %Y}")
         month = (month + timedelta(days=32)).replace(day=1)
-    channels: Counter[str] = Counter()
-    previous_channels: Counter[str] = Counter()
-    for row in store.stream(
-        "SELECT c.occurred_at, c.via, c.reached FROM conversation c "
-        f"WHERE c.occurred_at >= :before AND c.occurred_at < :end{mine}",
-        params,
+        bounds[f"m{len(labels)}"] = start_of_day(month)
+    # Bucket -1: the period before; 0..n-1: the months of this one (the last takes the rest).
+    bucket = (
+        "CASE WHEN c.occurred_at < :start THEN -1 "
+        + "".join(f"WHEN c.occurred_at < :m{i + 1} THEN {i} " for i in range(len(labels) - 1))
+        + f"ELSE {len(labels) - 1} END"
+    )
+    months = dict.fromkeys(labels, 0)
+    channels: dict[str, tuple[int, Any]] = {}
+    previous_channels: dict[str, tuple[int, Any]] = {}
+    for row in store.rows(
+        f"SELECT {bucket} AS bucket, c.via AS via, c.reached AS reached, count(*) AS n, "
+        "min(c.occurred_at) AS first FROM conversation c "
+        f"WHERE c.occurred_at >= :before AND c.occurred_at < :end{mine} GROUP BY 1, 2, 3",
+        {**params, **bounds},
     ):
-        moment = as_datetime(row["occurred_at"])
-        assert moment is not None
+        count, index = int(row["n"]), int(row["bucket"])
         if not row["reached"]:
-            report.no_answer += moment >= params["start"]
-        elif moment >= params["start"]:
-            report.conversations += 1
-            channels[row["via"]] += 1
-            months[f"{moment.astimezone():%b %Y}"] += 1
+            report.no_answer += count if index >= 0 else 0
+            continue
+        into = channels if index >= 0 else previous_channels
+        had, first = into.get(row["via"], (0, row["first"]))
+        into[row["via"]] = (had + count, min(first, row["first"]))
+        if index >= 0:
+            report.conversations += count
+            months[labels[index]] += count
         else:
-            report.previous_conversations += 1
-            previous_channels[row["via"]] += 1
+            report.previous_conversations += count
     report.by_month = list(months.items())
-    report.by_channel = dict(channels.most_common())
-    report.previous_by_channel = dict(previous_channels)
-    for key, since in (("people_in_touch", "start"), ("previous_people", "before")):
-        until = "end" if key == "people_in_touch" else "start"
-        in_touch = store.value(
-            "SELECT count(DISTINCT cp.person_id) FROM conversation_person cp JOIN conversation c "
-            f"ON c.id = cp.conversation_id WHERE c.reached AND c.occurred_at >= :{since} "
-            f"AND c.occurred_at < :{until}{mine}",
-            params,
-        )
-        setattr(report, key, int(in_touch or 0))
+    # Most used first; a tie in the order each channel was first used, as a stream would meet them.
+    report.by_channel = {
+        via: n for via, (n, _) in sorted(channels.items(), key=lambda item: (-item[1][0], item[1][1]))
+    }
+    report.previous_by_channel = {
+        via: n for via, (n, _) in sorted(previous_channels.items(), key=lambda item: item[1][1])
+    }
+    # How many people were in touch, this period and the one before: _rhythm_and_wellbeing.
 
 
 def _rhythm_and_wellbeing(
     store: Store, report: Report, params: dict[str, Any], worker: str | None, horizon: datetime
 ) -> None:
-    """One pass over every person's history up to the period's end, in date order.
+    """Every person's contacts in the period, in date order, after their last contact before it.
 
-    Overdue spells stop at `horizon`: the period's end, or the end of today if sooner.
+    That is all the rhythm needs: a check-in is timed against the contact just before it, and
+    an overdue spell reaching into the period starts at the last contact before it (or when
+    the person was added). Overdue spells stop at `horizon`: the period's end, or the end of
+    today if sooner.
     """
     people = {
         row["id"]: row
         for row in store.rows("SELECT id, cadence_days, created_at, archived_at, consent, worker FROM person")
     }
     start, end = params["start"], params["end"]
+    earlier = _last_contacts_before(store, report, params, people, worker)
     current: int | None = None
-    timeline: list[tuple[datetime, int | None, str | None]] = []
+    timeline: list[Contact] = []
+    seen: set[int] = set()
+    in_touch: set[int] = set()
 
     def finish(person_id: int | None) -> None:
         if person_id is None or person_id not in people:
             return
-        _one_person(report, people[person_id], timeline, start, horizon, worker)
+        seen.add(person_id)
+        _one_person(report, people[person_id], _before(earlier, person_id) + timeline, start, horizon, worker)
 
     for row in store.stream(
         "SELECT cp.person_id AS pid, c.occurred_at AS at, c.wellbeing AS wb, c.logged_by AS by "
-        "FROM conversation_person cp JOIN conversation c ON c.id = cp.conversation_id "
-        "WHERE c.reached AND c.occurred_at < :end ORDER BY cp.person_id, c.occurred_at",
-        {"end": end},
+        "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "WHERE c.reached AND c.occurred_at >= :start AND c.occurred_at < :end "
+        "ORDER BY cp.person_id, c.occurred_at, c.id",
+        {"start": start, "end": end},
     ):
         if row["pid"] != current:
             finish(current)
             current, timeline = row["pid"], []
-        moment = as_datetime(row["at"])
-        assert moment is not None
-        timeline.append((moment, row["wb"], row["by"]))
+        moment, day = _instant_and_day(row["at"])
+        timeline.append((moment, day, row["wb"], row["by"]))
+        if worker is None or row["by"] == worker:
+            in_touch.add(row["pid"])
     finish(current)
-    # People never contacted at all can still go overdue.
-    contacted = _contacted_ids(store, end)
+    report.people_in_touch = len(in_touch)
+    # People not in touch in the period can still go overdue (never contacted at all, too).
     for person_id, row in people.items():
-        if person_id not in contacted:
-            _one_person(report, row, [], start, horizon, worker)
+        if person_id not in seen:
+            _one_person(report, row, _before(earlier, person_id), start, horizon, worker)
 
 
-def _contacted_ids(store: Store, end: datetime) -> set[int]:
-    return {
-        r["pid"]
-        for r in store.stream(
-            "SELECT DISTINCT cp.person_id AS pid FROM conversation_person cp JOIN conversation c "
-            "ON c.id = cp.conversation_id WHERE c.reached AND c.occurred_at < :end",
-            {"end": end},
-        )
-    }
+def _before(earlier: dict[int, datetime], person_id: int) -> list[Contact]:
+    moment = earlier.get(person_id)
+    return [] if moment is None else [(moment, moment.astimezone().date(), None, None)]
+
+
+def _last_contacts_before(
+    store: Store, report: Report, params: dict[str, Any], people: dict[int, Any], worker: str | None
+) -> dict[int, datetime]:
+    """Each person's last contact before the period (none: never contacted before it).
+
+    Aggregated in SQL without reading the whole history: first over a recent window (the
+    period before, and at least as long as the longest rhythm, so that anyone kept to theirs
+    is found there), then an indexed look-up for the few not contacted in it. The same pass
+    counts the people in touch in the period before.
+    """
+    start = params["start"]
+    longest = max((int(row["cadence_days"]) for row in people.values()), default=30)
+    cut = min(params["before"], start - timedelta(days=min(max(longest, 28), 366)))
+    mine = " AND c.logged_by = :worker" if worker else ""
+    found: dict[int, datetime] = {}
+    for row in store.stream(
+        "SELECT cp.person_id AS pid, max(c.occurred_at) AS at, "
+        f"max(CASE WHEN c.occurred_at >= :before{mine} THEN 1 ELSE 0 END) AS previous "
+        "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "WHERE c.reached AND c.occurred_at >= :cut AND c.occurred_at < :start GROUP BY cp.person_id",
+        {"cut": cut, "start": start, "before": params["before"], "worker": worker},
+    ):
+        found[row["pid"]] = _instant_and_day(row["at"])[0]
+        report.previous_people += int(row["previous"])
+    rest = sorted(set(people) - set(found))
+    for chunk in range(0, len(rest), 500):
+        listed = ", ".join(str(int(person_id)) for person_id in rest[chunk : chunk + 500])
+        for row in store.stream(
+            "SELECT cp.person_id AS pid, max(c.occurred_at) AS at FROM conversation_person cp "
+            "JOIN conversation c ON c.id = cp.conversation_id "
+            f"WHERE cp.person_id IN ({listed}) AND c.reached AND c.occurred_at < :cut GROUP BY cp.person_id",
+            {"cut": cut},
+        ):
+            if row["at"] is not None:
+                found[row["pid"]] = _instant_and_day(row["at"])[0]
+    return found
+
+
+def _instant_and_day(value: Any) -> tuple[datetime, date]:
+    """A stored instant and its local day, converted once (a damaged one as `as_datetime` shows it)."""
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value).replace(tzinfo=UTC)
+            local = moment.astimezone()
+            if EARLIEST <= moment.date() <= LATEST:
+                return moment, local.date()
+        except (ValueError, OverflowError):
+            pass
+    read = as_datetime(value)
+    assert read is not None
+    return read, read.astimezone().date()
 
 
 def _one_person(
     report: Report,
     person: Any,
-    timeline: list[tuple[datetime, int | None, str | None]],
+    timeline: list[Contact],
     start: datetime,
     end: datetime,
     worker: str | None,
 ) -> None:
+    """One person's figures from their contacts (each with its local day, worked out once)."""
     in_period = [t for t in timeline if t[0] >= start]
-    theirs = worker is None or person["worker"] == worker or any(t[2] == worker for t in in_period)
+    theirs = worker is None or person["worker"] == worker or any(t[3] == worker for t in in_period)
     if not theirs:
         return
     if (
         timeline
         and timeline[0][0] >= start
         and in_period
-        and (worker is None or any(t[2] == worker for t in in_period))
+        and (worker is None or any(t[3] == worker for t in in_period))
     ):
         report.new_people += 1
     cadence = timedelta(days=person["cadence_days"])
     created = as_datetime(person["created_at"])
     assert created is not None
     # Check-ins on time: each conversation in the period against the contact before it.
-    previous = None
-    for moment, _, by in timeline:
+    previous: date | None = None
+    for moment, day, _, by in timeline:
         if moment >= start and previous is not None and (worker is None or by == worker):
             report.rhythm.check_ins += 1
-            if moment.astimezone().date() - previous.astimezone().date() <= cadence:
+            if day - previous <= cadence:
                 report.rhythm.on_time += 1
-        previous = moment
+        previous = day
     # Overdue spells that reach into the period (not for withdrawn consent or the archived).
     archived = as_datetime(person["archived_at"])
     if person["consent"] != "withdrawn" and (archived is None or archived >= end) and created < end:
         longest = 0
-        points = [created, *(t[0] for t in timeline), end]
-        for here, following in pairwise(points):
-            due = here.astimezone().date() + cadence
-            stop = min(following, end).astimezone().date()
-            if due < stop and stop > start.astimezone().date():
-                overdue_from = max(due, start.astimezone().date())
+        start_day, end_day = _local_day(start), _local_day(end)
+        points = [(created, created.astimezone().date()), *((t[0], t[1]) for t in timeline), (end, end_day)]
+        for (_, here), (following, following_day) in pairwise(points):
+            due = here + cadence
+            stop = end_day if following >= end else following_day
+            if due < stop and stop > start_day:
+                overdue_from = max(due, start_day)
                 longest = max(longest, (stop - overdue_from).days)
         if longest:
             report.rhythm.went_overdue += 1
             report.rhythm.overdue_days.append(longest)
     # Wellbeing at both ends of the period.
-    scores = [wb for _, wb, _ in in_period if wb is not None]
+    scores = [wb for _, _, wb, _ in in_period if wb is not None]
     if len(scores) >= 2:
         change = scores[-1] - scores[0]
         report.wellbeing["rose" if change > 0 else "fell" if change < 0 else "held"] += 1
+
+
+@lru_cache(maxsize=8)
+def _local_day(moment: datetime) -> date:
+    """The local day of an instant the report uses for everyone (the period's edges)."""
+    return moment.astimezone().date()
 
 
 def _promises(store: Store, report: Report, params: dict[str, Any], worker: str | None) -> None:
