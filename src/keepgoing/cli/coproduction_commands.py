@@ -44,7 +44,9 @@ def ideas(
     open_only: Annotated[bool, typer.Option("--open", help="Only ideas still open or in progress.")] = False,
     untold: Annotated[
         bool,
-        typer.Option("--untold", help="Only ideas with an outcome the person who raised it has not been told."),
+        typer.Option(
+            "--untold", help="Only ideas with an outcome the person who raised it has not been told."
+        ),
     ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -101,7 +103,7 @@ def idea(
     ] = False,
     when: Annotated[
         str | None,
-        typer.Option("--when", help='With --told: when they were told, if not now: yesterday, 2026-11-18.'),
+        typer.Option("--when", help="With --told: when they were told, if not now: yesterday, 2026-11-18."),
     ] = None,
     db: DbOption = None,
 ) -> None:

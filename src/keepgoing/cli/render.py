@@ -246,6 +246,10 @@ def due_screen(
         footer.append(messages.WINS_THIS_MONTH.format(wins=plural(report.wins_this_month, "win")))
     if footer:
         out.print(Text(" ".join(footer), style="dim"))
+    if report.people_waiting_to_hear:
+        waiting = report.people_waiting_to_hear
+        people = "1 person is" if waiting == 1 else f"{waiting} people are"
+        out.print(Text(messages.UNTOLD_WAITING.format(people=people)))
     if report.unassigned:
         people = plural(report.unassigned, "person")
         out.print(Text(messages.UNASSIGNED_DUE.format(people=people), style="yellow"))
@@ -568,7 +572,11 @@ def ideas_table(ideas: Sequence[Any], empty: str = messages.NO_IDEAS) -> None:
     table.add_column("What became of it")
     table.add_column("Told")
     for item in ideas:
-        told = describe_day(item.told_at.astimezone().date()) if item.told_at else ("not yet" if item.untold else "")
+        told = (
+            describe_day(item.told_at.astimezone().date())
+            if item.told_at
+            else ("not yet" if item.untold else "")
+        )
         table.add_row(str(item.id), _t(item.person), _t(item.text), item.status, _t(item.outcome), told)
     out.print(table)
 

@@ -129,7 +129,9 @@ def list_ideas(
 
 def count_untold(store: Store) -> tuple[int, int]:
     """Ideas with an outcome nobody has reported back yet, and how many people are waiting to hear."""
-    row = store.row(f"SELECT count(*) AS ideas, count(DISTINCT i.person_id) AS people FROM idea i WHERE {UNTOLD}")
+    row = store.row(
+        f"SELECT count(*) AS ideas, count(DISTINCT i.person_id) AS people FROM idea i WHERE {UNTOLD}"
+    )
     return (int(row["ideas"]), int(row["people"])) if row else (0, 0)
 
 
@@ -177,7 +179,11 @@ def update_idea(
                 )
             if moment.astimezone().date() < before.created_at.astimezone().date():
                 raise BadInput(f"Idea #{idea_id} was shared after that day; nothing was changed.")
-            if before.told_at is None or "status" in changed or (told_at is not None and before.told_at != told_at):
+            if (
+                before.told_at is None
+                or "status" in changed
+                or (told_at is not None and before.told_at != told_at)
+            ):
                 fields.update(told_at=moment, told_by=told_by)
                 changed.append("told")
         elif "status" in changed and before.told_at is not None:

@@ -112,6 +112,22 @@ class GroupFigures:
 
 
 @dataclass
+class HeardIdea:
+    """An idea raised in the period, what was done, and whether the person who raised it was told."""
+
+    status: str
+    text: str
+    outcome: str | None
+    told: bool
+
+    @property
+    def decided(self) -> bool:
+        from keepgoing.core.ideas import OUTCOMES
+
+        return self.status in OUTCOMES
+
+
+@dataclass
 class Report:
     span: Span
     previous: Span
@@ -135,6 +151,7 @@ class Report:
     wellbeing: dict[str, int] = field(default_factory=lambda: {"rose": 0, "held": 0, "fell": 0})
     ideas: dict[str, int] = field(default_factory=dict)
     idea_texts: list[tuple[str, str]] = field(default_factory=list)  # (status, text)
+    heard: list[HeardIdea] = field(default_factory=list)  # "You said, we did", oldest first
     groups: list[GroupFigures] = field(default_factory=list)
     wins: list[tuple[date, str]] = field(default_factory=list)
 
@@ -183,12 +200,36 @@ class Report:
             "wellbeing": {k: n(v) for k, v in self.wellbeing.items()},
             "ideas": {k: n(v) for k, v in self.ideas.items()},
             "idea_texts": [{"status": s, "text": t} for s, t in self.idea_texts],
+            "you_said_we_did": {
+                "by_status": {k: n(v) for k, v in self.ideas.items()},
+                "told": n(self.ideas_told),
+                "not_told": n(self.ideas_not_told),
+                "still_open": n(self.ideas_still_open),
+                "ideas": [
+                    {"status": i.status, "text": i.text, "outcome": i.outcome, "told": i.told}
+                    for i in self.heard
+                ],
+            },
             "groups": [
                 {"name": g.name, "sessions": n(g.sessions), "attendance": n(g.attendance)}
                 for g in self.groups
             ],
             "wins": [{"day": d.isoformat(), "text": t} for d, t in self.wins],
         }
+
+    @property
+    def ideas_told(self) -> int:
+        """Ideas of the period whose author was told what became of them."""
+        return sum(1 for i in self.heard if i.told)
+
+    @property
+    def ideas_not_told(self) -> int:
+        """Decided, and nobody has told the person who raised it yet."""
+        return sum(1 for i in self.heard if i.decided and not i.told)
+
+    @property
+    def ideas_still_open(self) -> int:
+        return sum(1 for i in self.heard if not i.decided and not i.told)
 
     @property
     def attempts(self) -> int:
@@ -546,12 +587,15 @@ def _ideas_groups_wins(
         else ""
     )
     for row in store.stream(
-        "SELECT i.text, i.status FROM idea i WHERE i.created_at >= :start AND i.created_at < :end"
-        f"{idea_mine} ORDER BY i.created_at",
+        "SELECT i.text, i.status, i.outcome, i.told_at FROM idea i "
+        f"WHERE i.created_at >= :start AND i.created_at < :end{idea_mine} ORDER BY i.created_at, i.id",
         params,
     ):
         statuses[row["status"]] += 1
-        report.idea_texts.append((row["status"], _quoted(row["text"], names)))
+        text = _quoted(row["text"], names)
+        report.idea_texts.append((row["status"], text))
+        outcome = None if row["outcome"] is None else _quoted(row["outcome"], names)
+        report.heard.append(HeardIdea(row["status"], text, outcome, row["told_at"] is not None))
     report.ideas = dict(statuses)
     sessions: dict[str, list[int]] = defaultdict(list)
     for row in store.stream(
