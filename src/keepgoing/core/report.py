@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from statistics import median
 from typing import Any
@@ -401,6 +400,7 @@ def _rhythm_and_wellbeing(
     }
     start, end = params["start"], params["end"]
     earlier = _last_contacts_before(store, report, params, people, worker)
+    days = LocalDays()
     current: int | None = None
     timeline: list[Contact] = []
     seen: set[int] = set()
@@ -422,7 +422,7 @@ def _rhythm_and_wellbeing(
         if row["pid"] != current:
             finish(current)
             current, timeline = row["pid"], []
-        moment, day = _instant_and_day(row["at"])
+        moment, day = days.read(row["at"])
         timeline.append((moment, day, row["wb"], row["by"]))
         if worker is None or row["by"] == worker:
             in_touch.add(row["pid"])
@@ -461,7 +461,7 @@ def _last_contacts_before(
         "WHERE c.reached AND c.occurred_at >= :cut AND c.occurred_at < :start GROUP BY cp.person_id",
         {"cut": cut, "start": start, "before": params["before"], "worker": worker},
     ):
-        found[row["pid"]] = _instant_and_day(row["at"])[0]
+        found[row["pid"]] = as_datetime(row["at"]) or start
         report.previous_people += int(row["previous"])
     rest = sorted(set(people) - set(found))
     for chunk in range(0, len(rest), 500):
@@ -473,23 +473,50 @@ def _last_contacts_before(
             {"cut": cut},
         ):
             if row["at"] is not None:
-                found[row["pid"]] = _instant_and_day(row["at"])[0]
+                found[row["pid"]] = as_datetime(row["at"]) or start
     return found
 
 
-def _instant_and_day(value: Any) -> tuple[datetime, date]:
-    """A stored instant and its local day, converted once (a damaged one as `as_datetime` shows it)."""
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value).replace(tzinfo=UTC)
-            local = moment.astimezone()
-            if EARLIEST <= moment.date() <= LATEST:
-                return moment, local.date()
-        except (ValueError, OverflowError):
-            pass
-    read = as_datetime(value)
-    assert read is not None
-    return read, read.astimezone().date()
+class LocalDays:
+    """Instants read from the store, each with its local day, for one report.
+
+    Converting 100,000 instants to local time one by one is most of the report's own
+    time, so the zone's offset is worked out once per hour of UTC time (when it is the
+    same at both ends of that hour; otherwise for the instant itself).
+    """
+
+    def __init__(self) -> None:
+        self._offsets: dict[str, timedelta | None] = {}
+
+    def read(self, value: Any) -> tuple[datetime, date]:
+        """A stored instant and its local day (a damaged one as `as_datetime` shows it)."""
+        if isinstance(value, str) and len(value) == 26 and value[10] == " ":
+            try:
+                moment = datetime.fromisoformat(value + "+00:00")
+            except ValueError:
+                moment = None
+            if moment is not None and EARLIEST <= moment.date() <= LATEST:
+                hour = value[:13]
+                if hour not in self._offsets:
+                    self._offsets[hour] = _offset_of_hour(moment)
+                offset = self._offsets[hour]
+                if offset is not None:
+                    return moment, (moment + offset).date()
+                return moment, moment.astimezone().date()
+        read = as_datetime(value)
+        assert read is not None
+        return read, read.astimezone().date()
+
+
+def _offset_of_hour(moment: datetime) -> timedelta | None:
+    """The local zone's offset from UTC through the UTC hour of `moment`, if it holds for all of it."""
+    try:
+        first = moment.replace(minute=0, second=0, microsecond=0)
+        offset = first.astimezone().utcoffset()
+        last = (first + timedelta(hours=1) - timedelta(microseconds=1)).astimezone().utcoffset()
+    except (OverflowError, ValueError):
+        return None
+    return offset if offset == last else None
 
 
 def _one_person(
@@ -527,7 +554,7 @@ def _one_person(
     archived = as_datetime(person["archived_at"])
     if person["consent"] != "withdrawn" and (archived is None or archived >= end) and created < end:
         longest = 0
-        start_day, end_day = _local_day(start), _local_day(end)
+        start_day, end_day = start.astimezone().date(), end.astimezone().date()
         points = [(created, created.astimezone().date()), *((t[0], t[1]) for t in timeline), (end, end_day)]
         for (_, here), (following, following_day) in pairwise(points):
             due = here + cadence
@@ -543,12 +570,6 @@ def _one_person(
     if len(scores) >= 2:
         change = scores[-1] - scores[0]
         report.wellbeing["rose" if change > 0 else "fell" if change < 0 else "held"] += 1
-
-
-@lru_cache(maxsize=8)
-def _local_day(moment: datetime) -> date:
-    """The local day of an instant the report uses for everyone (the period's edges)."""
-    return moment.astimezone().date()
 
 
 def _promises(store: Store, report: Report, params: dict[str, Any], worker: str | None) -> None:

@@ -94,7 +94,9 @@ class ConversationTable(SQLModel, table=True):
     # The report counts a period's conversations from this index alone (core/report.py).
     __table_args__ = (
         Index("ix_conversation_logged_by", "logged_by", "occurred_at"),
-        Index("ix_conversation_report", "occurred_at", "reached", "via", "logged_by", "wellbeing"),
+        Index(
+            "ix_conversation_report", "occurred_at", "reached", "via", "logged_by", "wellbeing", "group_id"
+        ),
         NEVER_REUSED,
     )
 

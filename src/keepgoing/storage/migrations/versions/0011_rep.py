@@ -8,7 +8,7 @@ was told what became of it (`idea ID --told`). Columns are added in place
 (no table is rebuilt), so SQLite's AUTOINCREMENT stays as it is.
 
 `ix_conversation_report` on conversation (occurred_at, reached, via,
-logged_by, wellbeing) lets the report count a period's conversations, and
+logged_by, wellbeing, group_id) lets the report count a period's conversations, and
 find everyone's last contact before it, from the index alone: at 20,000
 people and 1,000,000 conversations it no longer sorts the whole history.
 """
@@ -26,7 +26,9 @@ def upgrade() -> None:
     op.add_column("idea", sa.Column("told_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("idea", sa.Column("told_by", sa.String(length=200), nullable=True))
     op.create_index(
-        "ix_conversation_report", "conversation", ["occurred_at", "reached", "via", "logged_by", "wellbeing"]
+        "ix_conversation_report",
+        "conversation",
+        ["occurred_at", "reached", "via", "logged_by", "wellbeing", "group_id"],
     )
 
 
