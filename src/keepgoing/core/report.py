@@ -1,12 +1,15 @@
 """The impact report's figures: reach, rhythm, promises, wellbeing, ideas, groups and wins.
 
-Everything is worked out in Python over a few streamed queries (portable
-between SQLite and PostgreSQL, whose date functions differ), each reading
-its rows once: the whole history up to the period's end for the rhythm, the
-conversations of this period and the one before for reach, and the
-follow-ups, ideas, groups and wins of the period. The period rules are those
-of `stats` and `export --since/--until`: from the start of the first day to
-the end of the last, in local time.
+Counts are aggregated in portable SQL (GROUP BY, CASE; SQLite and PostgreSQL
+alike) over the covering index `ix_conversation_report`, with local-time
+boundaries (months, the period's edges) worked out in Python and passed in as
+instants. The rhythm needs each person's contacts in order, but only from
+their last contact before the period: that is one GROUP BY over a recent
+window and an indexed look-up for the rest, then the period's own contacts
+(never the whole history, which at 1,000,000 conversations took most of the
+time to sort). The period rules are those of `stats` and `export
+--since/--until`: from the start of the first day to the end of the last, in
+local time.
 """
 
 from __future__ import annotations
