@@ -228,3 +228,26 @@ def test_days_that_have_not_happened_are_never_counted_overdue(kg, clock, period
     # A period that is all to come has no overdue days at all.
     rhythm = json.loads(kg("report", "--period", "2027-01", "--json").stdout)["rhythm"]
     assert rhythm["went_overdue"] == 0
+
+
+def test_the_contact_before_the_period_is_found_however_long_ago(kg, clock) -> None:
+    """The rhythm looks back only to each person's last contact before the period (issue 24).
+
+    Dee (monthly, added 1 May) was last in touch on 10 June, long before the
+    recent window the report reads first, then again on 20 October.
+    """
+    at(clock, "2026-05-01")
+    kg("add", "Dee Dash", "--every", "monthly")
+    at(clock, "2026-06-10")
+    kg("log", "dee", "--via", "phone", "--wellbeing", "2")
+    at(clock, "2026-10-20")
+    kg("log", "dee", "--via", "phone", "--wellbeing", "4")
+    at(clock, "2026-11-20")
+    report = figures(kg)
+    # Not new: she was in touch in June. One check-in, 132 days after the one before: late.
+    assert report["reach"]["new_people"] == 0 and report["reach"]["people_in_touch"] == 1
+    assert report["reach"]["previous_people"] == 0  # nobody in September
+    assert (report["rhythm"]["check_ins"], report["rhythm"]["on_time"]) == (1, 0)
+    # Due on 10 July: overdue from 1 October (the period's start) to 20 October.
+    assert report["rhythm"]["went_overdue"] == 1 and report["rhythm"]["longest_overdue_days"] == 19
+    assert report["wellbeing"] == {"rose": 0, "held": 0, "fell": 0}  # one score in October

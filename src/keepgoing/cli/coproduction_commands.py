@@ -41,22 +41,38 @@ def note(
         say(messages.NOTE_PRIVATE)
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("keepgoing ideas", "keepgoing ideas --open --json"))
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples(
+        "keepgoing ideas",
+        "keepgoing ideas --open --json",
+        "keepgoing ideas --untold   (decided, and the person has not heard yet)",
+    ),
+)
 def ideas(
     open_only: Annotated[bool, typer.Option("--open", help="Only ideas still open or in progress.")] = False,
+    untold: Annotated[
+        bool,
+        typer.Option(
+            "--untold", help="Only ideas with an outcome the person who raised it has not been told."
+        ),
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Ideas people shared, who raised them, and what became of them."""
     from keepgoing.core.ideas import list_ideas
+    from keepgoing.errors import UsageError
 
-    found = list_ideas(open_store(db), open_only=open_only)
+    if open_only and untold:
+        raise UsageError(messages.IDEAS_OPEN_OR_UNTOLD)
+    found = list_ideas(open_store(db), open_only=open_only, untold=untold)
     if json_out:
         emit_json([i.to_json() for i in found])
         return
     from keepgoing.cli import render
 
-    render.ideas_table(found)
+    render.ideas_table(found, empty=messages.NO_UNTOLD_IDEAS if untold else messages.NO_IDEAS)
 
 
 @app.command(
@@ -65,6 +81,8 @@ def ideas(
         'keepgoing idea add sam "A seed swap at the hub"   (not from a conversation)',
         'keepgoing idea 3 --status taken-up --note "Running it in spring with the council"',
         "keepgoing idea 4 --status parked",
+        "keepgoing idea 3 --told   (Sam heard what became of it)",
+        'keepgoing idea 4 --status not-taken-up --told --when "last friday"',
     ),
 )
 def idea(
@@ -89,30 +107,64 @@ def idea(
         str | None, typer.Option("--status", help="open, in-progress, taken-up, parked or not-taken-up.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What became of it.")] = None,
+    told: Annotated[
+        bool, typer.Option("--told", help="The person who raised it was told what became of it.")
+    ] = False,
+    when: Annotated[
+        str | None,
+        typer.Option("--when", help="With --told: when they were told, if not now: yesterday, 2026-11-18."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Note an idea someone shared, or record what became of one."""
+    """Note an idea someone shared, or record what became of one (and that they were told)."""
     from keepgoing.cli.correction_commands import name_and_text, number_or_add
     from keepgoing.core.ideas import idea_from, update_idea
     from keepgoing.errors import UsageError
 
     number = number_or_add(idea_id, "idea")
+    if when is not None and not told:
+        raise UsageError(messages.IDEA_WHEN_NEEDS_TOLD)
     if number is None:
-        if status is not None or note is not None:
+        if status is not None or note is not None or told:
             raise UsageError("keepgoing idea add takes a name and the idea; give --status afterwards.")
         name, text = name_and_text(words, "idea")
         who, new_id, kept = idea_from(open_store(db), name, text, now=clock.now())
         say(messages.IDEA_ADDED.format(id=new_id, name=user(who), text=user(kept)))
         return
     if words:
-        raise UsageError(f"keepgoing idea {number} takes options only (--status, --note).")
-    updated, changed = update_idea(open_store(db), number, status=status, outcome=note, now=clock.now())
+        raise UsageError(f"keepgoing idea {number} takes options only (--status, --note, --told).")
+    now = clock.now()
+    told_at = None
+    if when is not None:
+        from keepgoing.dates import parse_when
+
+        told_at = parse_when(when, today=clock.local_today(now), prefer="past").instant(now)
+    if told:
+        from keepgoing.settings import worker
+
+        told_by = worker()
+    else:
+        told_by = None
+    updated, changed = update_idea(
+        open_store(db),
+        number,
+        status=status,
+        outcome=note,
+        now=now,
+        told=told,
+        told_at=told_at,
+        told_by=told_by,
+    )
     if not changed:
         say(messages.IDEA_UNCHANGED.format(id=updated.id, name=user(updated.raised_by)))
         return
     said = {
         "status": f"is now {updated.status}",
         "outcome": "has a new note on what became of it" if updated.outcome else "has no note any more",
+        "told": messages.IDEA_TOLD.format(
+            day=describe_day(updated.told_at.astimezone().date()) if updated.told_at else ""
+        ),
+        "untold": messages.IDEA_TOLD_AGAIN,
     }
     what = " and ".join(said[c] for c in changed)
     say(messages.IDEA_UPDATED.format(id=updated.id, name=user(updated.raised_by), what=what))

@@ -88,7 +88,8 @@ def fit_rows(report: DueReport, lines: int, width: int) -> Fit:
 
 
 def _footer_lines(report: DueReport, width: int) -> int:
-    wrapped = sum(-(-cell_len(line) // width) for line in _footer(report))
+    waiting = [_waiting(report)] if report.people_waiting_to_hear else []
+    wrapped = sum(-(-cell_len(line) // width) for line in [*_footer(report), *waiting])
     return wrapped + bool(report.unassigned)
 
 
@@ -317,6 +318,13 @@ def due_screen(
         out.print(reviews)
     for sentence in _footer(report):
         out.print(Text(sentence, style="dim"))
+    if report.people_waiting_to_hear:
+        out.print(Text(_waiting(report)))
     if report.unassigned:
         people = plural(report.unassigned, "person")
         out.print(Text(messages.UNASSIGNED_DUE.format(people=people), style="yellow"))
+
+
+def _waiting(report: DueReport) -> str:
+    waiting = report.people_waiting_to_hear
+    return messages.UNTOLD_WAITING.format(people="1 person is" if waiting == 1 else f"{waiting} people are")

@@ -435,10 +435,10 @@ def highlighted(snippet: str) -> Text:
     return text
 
 
-def ideas_table(ideas: Sequence[Any]) -> None:
+def ideas_table(ideas: Sequence[Any], empty: str = messages.NO_IDEAS) -> None:
     out = console()
     if not ideas:
-        out.print(Text(messages.NO_IDEAS))
+        out.print(Text(empty))
         return
     table = Table(title="Ideas", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("#", justify="right")
@@ -446,8 +446,14 @@ def ideas_table(ideas: Sequence[Any]) -> None:
     table.add_column("Idea")
     table.add_column("Status")
     table.add_column("What became of it")
+    table.add_column("Told")
     for item in ideas:
-        table.add_row(str(item.id), _t(item.raised_by), _t(item.text), item.status, _t(item.outcome))
+        told = (
+            describe_day(item.told_at.astimezone().date())
+            if item.told_at
+            else ("not yet" if item.untold else "")
+        )
+        table.add_row(str(item.id), _t(item.raised_by), _t(item.text), item.status, _t(item.outcome), told)
     out.print(table)
 
 

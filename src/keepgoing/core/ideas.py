@@ -8,11 +8,16 @@ from typing import Any
 
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.values import as_datetime, stored_instant
 from keepgoing.text import optional, required
 
 STATUSES = ("open", "in-progress", "taken-up", "parked", "not-taken-up")
 STILL_OPEN = ("open", "in-progress")
+# An idea has an outcome once it is decided: the person who raised it can be told what became of it.
+OUTCOMES = tuple(s for s in STATUSES if s not in STILL_OPEN)
+_OUTCOME_LIST = ", ".join(f"'{s}'" for s in OUTCOMES)
+# Decided, its author still in the store, and nobody has told them yet.
+UNTOLD = f"i.status IN ({_OUTCOME_LIST}) AND i.told_at IS NULL AND i.person_id IS NOT NULL"
 
 
 @dataclass
@@ -35,6 +40,14 @@ class Idea:
         """Who it is credited to: the person, else the group (None: kept after a forget)."""
         return self.person if self.person is not None else self.group
 
+    told_at: datetime | None = None  # when the person who raised it was told what became of it
+    told_by: str | None = None
+
+    @property
+    def untold(self) -> bool:
+        """Decided, and the person who raised it (still in the store) has not been told."""
+        return self.status in OUTCOMES and self.told_at is None and self.person_id is not None
+
     def to_json(self) -> dict[str, Any]:
         from keepgoing.core.person import iso
 
@@ -49,13 +62,15 @@ class Idea:
             "updated_at": iso(self.updated_at),
             "conversation_id": self.conversation_id,
             "group": self.group,
+            "told_at": iso(self.told_at) if self.told_at else None,
+            "told_by": self.told_by,
         }
 
 
 SELECT = (
     "SELECT i.id, i.person_id, p.name AS person, i.text, i.status, i.outcome, i.created_at, i.updated_at, "
-    "i.conversation_id, g.name AS group_name FROM idea i LEFT JOIN person p ON p.id = i.person_id "
-    "LEFT JOIN community_group g ON g.id = i.group_id"
+    "i.conversation_id, g.name AS group_name, i.told_at, i.told_by FROM idea i "
+    "LEFT JOIN person p ON p.id = i.person_id LEFT JOIN community_group g ON g.id = i.group_id"
 )
 
 
@@ -71,6 +86,8 @@ def _from_row(row: Any) -> Idea:
         stored_instant(row["updated_at"]),
         row["conversation_id"],
         row["group_name"],
+        as_datetime(row["told_at"]),
+        row["told_by"],
     )
 
 
@@ -109,11 +126,16 @@ def idea_from(store: Store, query: str, text: str, *, now: datetime) -> tuple[st
         return person.name, add_idea(store, person.id, text, now=now), text
 
 
-def list_ideas(store: Store, *, open_only: bool = False, person_id: int | None = None) -> list[Idea]:
+def list_ideas(
+    store: Store, *, open_only: bool = False, untold: bool = False, person_id: int | None = None
+) -> list[Idea]:
+    """Newest first; `open_only`: still open or in progress; `untold`: decided, nobody told them yet."""
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if open_only:
         conditions.append("i.status IN ('open', 'in-progress')")
+    if untold:
+        conditions.append(UNTOLD)
     if person_id is not None:
         conditions.append("i.person_id = :pid")
         params["pid"] = person_id
@@ -123,12 +145,36 @@ def list_ideas(store: Store, *, open_only: bool = False, person_id: int | None =
     ]
 
 
+def count_untold(store: Store) -> tuple[int, int]:
+    """Ideas with an outcome nobody has reported back yet, and how many people are waiting to hear."""
+    row = store.row(
+        f"SELECT count(*) AS ideas, count(DISTINCT i.person_id) AS people FROM idea i WHERE {UNTOLD}"
+    )
+    return (int(row["ideas"]), int(row["people"])) if row else (0, 0)
+
+
 def update_idea(
-    store: Store, idea_id: int, *, status: str | None, outcome: str | None, now: datetime
+    store: Store,
+    idea_id: int,
+    *,
+    status: str | None,
+    outcome: str | None,
+    now: datetime,
+    told: bool = False,
+    told_at: datetime | None = None,
+    told_by: str | None = None,
 ) -> tuple[Idea, list[str]]:
-    """Change an idea's status or outcome; also returns the columns that changed (none: nothing written)."""
-    if status is None and outcome is None:
-        raise BadInput("Give --status, --note or both.")
+    """Change an idea's status or outcome, or record that its author was told what became of it.
+
+    Also returns what changed ("status", "outcome", "told", "untold"; none: nothing written).
+    A new status means the person has not heard it yet: it clears an earlier "told" unless
+    `told` is given too. `told_at`: when they were told, if not now.
+    """
+    if status is None and outcome is None and not told:
+        raise BadInput("Give --status, --note, --told or more than one.")
+    moment = told_at or now
+    if told and moment > now:
+        raise BadInput("That is in the future; give the day they were told.")
     with store.write():
         row = store.row(f"{SELECT} WHERE i.id = :id", {"id": idea_id})
         if row is None:
@@ -140,9 +186,30 @@ def update_idea(
             given["outcome"] = optional(outcome, "outcome")
         before = _from_row(row)
         changed = [column for column, value in given.items() if getattr(before, column) != value]
+        fields: dict[str, Any] = {c: given[c] for c in changed}
+        if told:
+            if before.person_id is None:
+                raise BadInput(f"Idea #{idea_id}'s author was forgotten: there is nobody to tell.")
+            if given.get("status", before.status) in STILL_OPEN:
+                raise BadInput(
+                    f"Idea #{idea_id} is still {given.get('status', before.status)}: record what became "
+                    f"of it (--status {', '.join(OUTCOMES)}) before --told."
+                )
+            if moment.astimezone().date() < before.created_at.astimezone().date():
+                raise BadInput(f"Idea #{idea_id} was shared after that day; nothing was changed.")
+            if (
+                before.told_at is None
+                or "status" in changed
+                or (told_at is not None and before.told_at != told_at)
+            ):
+                fields.update(told_at=moment, told_by=told_by)
+                changed.append("told")
+        elif "status" in changed and before.told_at is not None:
+            fields.update(told_at=None, told_by=None)
+            changed.append("untold")
         if not changed:
             return before, []
-        fields: dict[str, Any] = {**{c: given[c] for c in changed}, "updated_at": now}
+        fields["updated_at"] = now
         store.run(
             f"UPDATE idea SET {', '.join(f'{k} = :{k}' for k in fields)} WHERE id = :id",
             {**fields, "id": idea_id},

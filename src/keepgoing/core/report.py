@@ -1,12 +1,15 @@
 """The impact report's figures: reach, rhythm, promises, wellbeing, ideas, groups and wins.
 
-Everything is worked out in Python over a few streamed queries (portable
-between SQLite and PostgreSQL, whose date functions differ), each reading
-its rows once: the whole history up to the period's end for the rhythm, the
-conversations of this period and the one before for reach, and the
-follow-ups, ideas, groups and wins of the period. The period rules are those
-of `stats` and `export --since/--until`: from the start of the first day to
-the end of the last, in local time.
+Counts are aggregated in portable SQL (GROUP BY, CASE; SQLite and PostgreSQL
+alike) over the covering index `ix_conversation_report`, with local-time
+boundaries (months, the period's edges) worked out in Python and passed in as
+instants. The rhythm needs each person's contacts in order, but only from
+their last contact before the period: that is one GROUP BY over a recent
+window and an indexed look-up for the rest, then the period's own contacts
+(never the whole history, which at 1,000,000 conversations took most of the
+time to sort). The period rules are those of `stats` and `export
+--since/--until`: from the start of the first day to the end of the last, in
+local time.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from keepgoing.clock import start_of_day
 from keepgoing.core.stats import SMALL
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.values import EARLIEST, LATEST, as_date, as_datetime
 
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -82,6 +85,10 @@ def _month_end(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+# A contact: when, its local day, the wellbeing score given, who logged it.
+Contact = tuple[datetime, date, int | None, str | None]
+
+
 @dataclass
 class Rhythm:
     check_ins: int = 0  # conversations in the period that followed an earlier contact
@@ -104,6 +111,22 @@ class GroupFigures:
     @property
     def average(self) -> float:
         return self.attendance / self.sessions if self.sessions else 0.0
+
+
+@dataclass
+class HeardIdea:
+    """An idea raised in the period, what was done, and whether the person who raised it was told."""
+
+    status: str
+    text: str
+    outcome: str | None
+    told: bool
+
+    @property
+    def decided(self) -> bool:
+        from keepgoing.core.ideas import OUTCOMES
+
+        return self.status in OUTCOMES
 
 
 @dataclass
@@ -130,6 +153,7 @@ class Report:
     wellbeing: dict[str, int] = field(default_factory=lambda: {"rose": 0, "held": 0, "fell": 0})
     ideas: dict[str, int] = field(default_factory=dict)
     idea_texts: list[tuple[str, str]] = field(default_factory=list)  # (status, text)
+    heard: list[HeardIdea] = field(default_factory=list)  # "You said, we did", oldest first
     groups: list[GroupFigures] = field(default_factory=list)
     wins: list[tuple[date, str]] = field(default_factory=list)
     measures: list[Any] = field(default_factory=list)  # core/measures.py: MeasureFigures
@@ -179,6 +203,16 @@ class Report:
             "wellbeing": {k: n(v) for k, v in self.wellbeing.items()},
             "ideas": {k: n(v) for k, v in self.ideas.items()},
             "idea_texts": [{"status": s, "text": t} for s, t in self.idea_texts],
+            "you_said_we_did": {
+                "by_status": {k: n(v) for k, v in self.ideas.items()},
+                "told": n(self.ideas_told),
+                "not_told": n(self.ideas_not_told),
+                "still_open": n(self.ideas_still_open),
+                "ideas": [
+                    {"status": i.status, "text": i.text, "outcome": i.outcome, "told": i.told}
+                    for i in self.heard
+                ],
+            },
             "groups": [
                 {"name": g.name, "sessions": n(g.sessions), "attendance": n(g.attendance)}
                 for g in self.groups
@@ -186,6 +220,20 @@ class Report:
             "wins": [{"day": d.isoformat(), "text": t} for d, t in self.wins],
             "measures": [m.to_json(self.count) for m in self.measures],
         }
+
+    @property
+    def ideas_told(self) -> int:
+        """Ideas of the period whose author was told what became of them."""
+        return sum(1 for i in self.heard if i.told)
+
+    @property
+    def ideas_not_told(self) -> int:
+        """Decided, and nobody has told the person who raised it yet."""
+        return sum(1 for i in self.heard if i.decided and not i.told)
+
+    @property
+    def ideas_still_open(self) -> int:
+        return sum(1 for i in self.heard if not i.decided and not i.told)
 
     @property
     def attempts(self) -> int:
@@ -298,141 +346,236 @@ def build_report(
 
 
 def _reach(store: Store, report: Report, mine: str, params: dict[str, Any]) -> None:
-    months: Counter[str] = Counter()
+    """Counted in SQL: conversations by month (local months), channel and period, tries apart."""
+    labels: list[str] = []
+    bounds: dict[str, Any] = {}
     month = report.span.start.replace(day=1)
     while month <= report.span.end:
-        months[f"{month:%b %Y}"] = 0
+        labels.append(f"{month:%b %Y}")
         month = (month + timedelta(days=32)).replace(day=1)
-    channels: Counter[str] = Counter()
-    previous_channels: Counter[str] = Counter()
-    for row in store.stream(
-        "SELECT c.occurred_at, c.via, c.reached FROM conversation c "
-        f"WHERE c.occurred_at >= :before AND c.occurred_at < :end{mine}",
-        params,
+        bounds[f"m{len(labels)}"] = start_of_day(month)
+    # Bucket -1: the period before; 0..n-1: the months of this one (the last takes the rest).
+    bucket = (
+        "CASE WHEN c.occurred_at < :start THEN -1 "
+        + "".join(f"WHEN c.occurred_at < :m{i + 1} THEN {i} " for i in range(len(labels) - 1))
+        + f"ELSE {len(labels) - 1} END"
+    )
+    months = dict.fromkeys(labels, 0)
+    channels: dict[str, tuple[int, Any]] = {}
+    previous_channels: dict[str, tuple[int, Any]] = {}
+    for row in store.rows(
+        f"SELECT {bucket} AS bucket, c.via AS via, c.reached AS reached, count(*) AS n, "
+        "min(c.occurred_at) AS first FROM conversation c "
+        f"WHERE c.occurred_at >= :before AND c.occurred_at < :end{mine} GROUP BY 1, 2, 3",
+        {**params, **bounds},
     ):
-        moment = as_datetime(row["occurred_at"])
-        assert moment is not None
+        count, index = int(row["n"]), int(row["bucket"])
         if not row["reached"]:
-            report.no_answer += moment >= params["start"]
-        elif moment >= params["start"]:
-            report.conversations += 1
-            channels[row["via"]] += 1
-            months[f"{moment.astimezone():%b %Y}"] += 1
+            report.no_answer += count if index >= 0 else 0
+            continue
+        into = channels if index >= 0 else previous_channels
+        had, first = into.get(row["via"], (0, row["first"]))
+        into[row["via"]] = (had + count, min(first, row["first"]))
+        if index >= 0:
+            report.conversations += count
+            months[labels[index]] += count
         else:
-            report.previous_conversations += 1
-            previous_channels[row["via"]] += 1
+            report.previous_conversations += count
     report.by_month = list(months.items())
-    report.by_channel = dict(channels.most_common())
-    report.previous_by_channel = dict(previous_channels)
-    for key, since in (("people_in_touch", "start"), ("previous_people", "before")):
-        until = "end" if key == "people_in_touch" else "start"
-        in_touch = store.value(
-            "SELECT count(DISTINCT cp.person_id) FROM conversation_person cp JOIN conversation c "
-            f"ON c.id = cp.conversation_id WHERE c.reached AND c.occurred_at >= :{since} "
-            f"AND c.occurred_at < :{until}{mine}",
-            params,
-        )
-        setattr(report, key, int(in_touch or 0))
+    # Most used first; a tie in the order each channel was first used, as a stream would meet them.
+    report.by_channel = {
+        via: n for via, (n, _) in sorted(channels.items(), key=lambda item: (-item[1][0], item[1][1]))
+    }
+    report.previous_by_channel = {
+        via: n for via, (n, _) in sorted(previous_channels.items(), key=lambda item: item[1][1])
+    }
+    # How many people were in touch, this period and the one before: _rhythm_and_wellbeing.
 
 
 def _rhythm_and_wellbeing(
     store: Store, report: Report, params: dict[str, Any], worker: str | None, horizon: datetime
 ) -> None:
-    """One pass over every person's history up to the period's end, in date order.
+    """Every person's contacts in the period, in date order, after their last contact before it.
 
-    Overdue spells stop at `horizon`: the period's end, or the end of today if sooner.
+    That is all the rhythm needs: a check-in is timed against the contact just before it, and
+    an overdue spell reaching into the period starts at the last contact before it (or when
+    the person was added). Overdue spells stop at `horizon`: the period's end, or the end of
+    today if sooner.
     """
     people = {
         row["id"]: row
         for row in store.rows("SELECT id, cadence_days, created_at, archived_at, consent, worker FROM person")
     }
     start, end = params["start"], params["end"]
+    earlier = _last_contacts_before(store, report, params, people, worker)
+    days = LocalDays()
     current: int | None = None
-    timeline: list[tuple[datetime, int | None, str | None]] = []
+    timeline: list[Contact] = []
+    seen: set[int] = set()
+    in_touch: set[int] = set()
 
     def finish(person_id: int | None) -> None:
         if person_id is None or person_id not in people:
             return
-        _one_person(report, people[person_id], timeline, start, horizon, worker)
+        seen.add(person_id)
+        _one_person(report, people[person_id], _before(earlier, person_id) + timeline, start, horizon, worker)
 
     for row in store.stream(
         "SELECT cp.person_id AS pid, c.occurred_at AS at, COALESCE(cp.wellbeing, c.wellbeing) AS wb, "
         "c.logged_by AS by "
-        "FROM conversation_person cp JOIN conversation c ON c.id = cp.conversation_id "
-        "WHERE c.reached AND c.occurred_at < :end ORDER BY cp.person_id, c.occurred_at",
-        {"end": end},
+        "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "WHERE c.reached AND c.occurred_at >= :start AND c.occurred_at < :end "
+        "ORDER BY cp.person_id, c.occurred_at, c.id",
+        {"start": start, "end": end},
     ):
         if row["pid"] != current:
             finish(current)
             current, timeline = row["pid"], []
-        moment = as_datetime(row["at"])
-        assert moment is not None
-        timeline.append((moment, row["wb"], row["by"]))
+        moment, day = days.read(row["at"])
+        timeline.append((moment, day, row["wb"], row["by"]))
+        if worker is None or row["by"] == worker:
+            in_touch.add(row["pid"])
     finish(current)
-    # People never contacted at all can still go overdue.
-    contacted = _contacted_ids(store, end)
+    report.people_in_touch = len(in_touch)
+    # People not in touch in the period can still go overdue (never contacted at all, too).
     for person_id, row in people.items():
-        if person_id not in contacted:
-            _one_person(report, row, [], start, horizon, worker)
+        if person_id not in seen:
+            _one_person(report, row, _before(earlier, person_id), start, horizon, worker)
 
 
-def _contacted_ids(store: Store, end: datetime) -> set[int]:
-    return {
-        r["pid"]
-        for r in store.stream(
-            "SELECT DISTINCT cp.person_id AS pid FROM conversation_person cp JOIN conversation c "
-            "ON c.id = cp.conversation_id WHERE c.reached AND c.occurred_at < :end",
-            {"end": end},
-        )
-    }
+def _before(earlier: dict[int, datetime], person_id: int) -> list[Contact]:
+    moment = earlier.get(person_id)
+    return [] if moment is None else [(moment, moment.astimezone().date(), None, None)]
+
+
+def _last_contacts_before(
+    store: Store, report: Report, params: dict[str, Any], people: dict[int, Any], worker: str | None
+) -> dict[int, datetime]:
+    """Each person's last contact before the period (none: never contacted before it).
+
+    Aggregated in SQL without reading the whole history: first over a recent window (the
+    period before, and at least as long as the longest rhythm, so that anyone kept to theirs
+    is found there), then an indexed look-up for the few not contacted in it. The same pass
+    counts the people in touch in the period before.
+    """
+    start = params["start"]
+    longest = max((int(row["cadence_days"]) for row in people.values()), default=30)
+    cut = min(params["before"], start - timedelta(days=min(max(longest, 28), 366)))
+    mine = " AND c.logged_by = :worker" if worker else ""
+    found: dict[int, datetime] = {}
+    for row in store.stream(
+        "SELECT cp.person_id AS pid, max(c.occurred_at) AS at, "
+        f"max(CASE WHEN c.occurred_at >= :before{mine} THEN 1 ELSE 0 END) AS previous "
+        "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "WHERE c.reached AND c.occurred_at >= :cut AND c.occurred_at < :start GROUP BY cp.person_id",
+        {"cut": cut, "start": start, "before": params["before"], "worker": worker},
+    ):
+        found[row["pid"]] = as_datetime(row["at"]) or start
+        report.previous_people += int(row["previous"])
+    rest = sorted(set(people) - set(found))
+    for chunk in range(0, len(rest), 500):
+        listed = ", ".join(str(int(person_id)) for person_id in rest[chunk : chunk + 500])
+        for row in store.stream(
+            "SELECT cp.person_id AS pid, max(c.occurred_at) AS at FROM conversation_person cp "
+            "JOIN conversation c ON c.id = cp.conversation_id "
+            f"WHERE cp.person_id IN ({listed}) AND c.reached AND c.occurred_at < :cut GROUP BY cp.person_id",
+            {"cut": cut},
+        ):
+            if row["at"] is not None:
+                found[row["pid"]] = as_datetime(row["at"]) or start
+    return found
+
+
+class LocalDays:
+    """Instants read from the store, each with its local day, for one report.
+
+    Converting 100,000 instants to local time one by one is most of the report's own
+    time, so the zone's offset is worked out once per hour of UTC time (when it is the
+    same at both ends of that hour; otherwise for the instant itself).
+    """
+
+    def __init__(self) -> None:
+        self._offsets: dict[str, timedelta | None] = {}
+
+    def read(self, value: Any) -> tuple[datetime, date]:
+        """A stored instant and its local day (a damaged one as `as_datetime` shows it)."""
+        if isinstance(value, str) and len(value) == 26 and value[10] == " ":
+            try:
+                moment = datetime.fromisoformat(value + "+00:00")
+            except ValueError:
+                moment = None
+            if moment is not None and EARLIEST <= moment.date() <= LATEST:
+                hour = value[:13]
+                if hour not in self._offsets:
+                    self._offsets[hour] = _offset_of_hour(moment)
+                offset = self._offsets[hour]
+                if offset is not None:
+                    return moment, (moment + offset).date()
+                return moment, moment.astimezone().date()
+        read = as_datetime(value)
+        assert read is not None
+        return read, read.astimezone().date()
+
+
+def _offset_of_hour(moment: datetime) -> timedelta | None:
+    """The local zone's offset from UTC through the UTC hour of `moment`, if it holds for all of it."""
+    try:
+        first = moment.replace(minute=0, second=0, microsecond=0)
+        offset = first.astimezone().utcoffset()
+        last = (first + timedelta(hours=1) - timedelta(microseconds=1)).astimezone().utcoffset()
+    except (OverflowError, ValueError):
+        return None
+    return offset if offset == last else None
 
 
 def _one_person(
     report: Report,
     person: Any,
-    timeline: list[tuple[datetime, int | None, str | None]],
+    timeline: list[Contact],
     start: datetime,
     end: datetime,
     worker: str | None,
 ) -> None:
+    """One person's figures from their contacts (each with its local day, worked out once)."""
     in_period = [t for t in timeline if t[0] >= start]
-    theirs = worker is None or person["worker"] == worker or any(t[2] == worker for t in in_period)
+    theirs = worker is None or person["worker"] == worker or any(t[3] == worker for t in in_period)
     if not theirs:
         return
     if (
         timeline
         and timeline[0][0] >= start
         and in_period
-        and (worker is None or any(t[2] == worker for t in in_period))
+        and (worker is None or any(t[3] == worker for t in in_period))
     ):
         report.new_people += 1
     cadence = timedelta(days=person["cadence_days"])
     created = as_datetime(person["created_at"])
     assert created is not None
     # Check-ins on time: each conversation in the period against the contact before it.
-    previous = None
-    for moment, _, by in timeline:
+    previous: date | None = None
+    for moment, day, _, by in timeline:
         if moment >= start and previous is not None and (worker is None or by == worker):
             report.rhythm.check_ins += 1
-            if moment.astimezone().date() - previous.astimezone().date() <= cadence:
+            if day - previous <= cadence:
                 report.rhythm.on_time += 1
-        previous = moment
+        previous = day
     # Overdue spells that reach into the period (not for withdrawn consent or the archived).
     archived = as_datetime(person["archived_at"])
     if person["consent"] != "withdrawn" and (archived is None or archived >= end) and created < end:
         longest = 0
-        points = [created, *(t[0] for t in timeline), end]
-        for here, following in pairwise(points):
-            due = here.astimezone().date() + cadence
-            stop = min(following, end).astimezone().date()
-            if due < stop and stop > start.astimezone().date():
-                overdue_from = max(due, start.astimezone().date())
+        start_day, end_day = start.astimezone().date(), end.astimezone().date()
+        points = [(created, created.astimezone().date()), *((t[0], t[1]) for t in timeline), (end, end_day)]
+        for (_, here), (following, following_day) in pairwise(points):
+            due = here + cadence
+            stop = end_day if following >= end else following_day
+            if due < stop and stop > start_day:
+                overdue_from = max(due, start_day)
                 longest = max(longest, (stop - overdue_from).days)
         if longest:
             report.rhythm.went_overdue += 1
             report.rhythm.overdue_days.append(longest)
     # Wellbeing at both ends of the period.
-    scores = [wb for _, wb, _ in in_period if wb is not None]
+    scores = [wb for _, _, wb, _ in in_period if wb is not None]
     if len(scores) >= 2:
         change = scores[-1] - scores[0]
         report.wellbeing["rose" if change > 0 else "fell" if change < 0 else "held"] += 1
@@ -474,12 +617,15 @@ def _ideas_groups_wins(
         else ""
     )
     for row in store.stream(
-        "SELECT i.text, i.status FROM idea i WHERE i.created_at >= :start AND i.created_at < :end"
-        f"{idea_mine} ORDER BY i.created_at",
+        "SELECT i.text, i.status, i.outcome, i.told_at FROM idea i "
+        f"WHERE i.created_at >= :start AND i.created_at < :end{idea_mine} ORDER BY i.created_at, i.id",
         params,
     ):
         statuses[row["status"]] += 1
-        report.idea_texts.append((row["status"], _quoted(row["text"], names)))
+        text = _quoted(row["text"], names)
+        report.idea_texts.append((row["status"], text))
+        outcome = None if row["outcome"] is None else _quoted(row["outcome"], names)
+        report.heard.append(HeardIdea(row["status"], text, outcome, row["told_at"] is not None))
     report.ideas = dict(statuses)
     sessions: dict[str, list[int]] = defaultdict(list)
     for row in store.stream(

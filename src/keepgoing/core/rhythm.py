@@ -111,6 +111,9 @@ class DueReport:
     # Whose caseload this is (None: everyone's), and how many due people have no key worker.
     worker: str | None = None
     unassigned: int = 0
+    # Ideas with an outcome nobody has told their author yet, and how many people that is.
+    untold_ideas: int = 0
+    people_waiting_to_hear: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +125,8 @@ class DueReport:
             "consent_reviews": self.consent_reviews,
             "wins_this_month": self.wins_this_month,
             "reached_this_week": self.reached_this_week,
+            "untold_ideas": self.untold_ideas,
+            "people_waiting_to_hear": self.people_waiting_to_hear,
         }
 
 
@@ -213,6 +218,9 @@ def due(
         wins = int(
             store.value("SELECT count(*) FROM win WHERE occurred_at >= :since", {"since": month_start})
         )
+        from keepgoing.core.ideas import count_untold
+
+        untold = count_untold(store)
 
     # Sort on the two raw columns first; build entries only for the rows wanted.
     def lateness(row: Any) -> tuple[float, int, str]:
@@ -248,6 +256,7 @@ def due(
     report = DueReport(today, within_days, people, follow_ups, reviews, wins, reached)
     report.people_total, report.follow_ups_total = len(rows), follow_ups_total
     report.worker, report.unassigned = worker, unassigned
+    report.untold_ideas, report.people_waiting_to_hear = untold
     return report
 
 

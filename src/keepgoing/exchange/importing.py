@@ -612,6 +612,8 @@ class Importer:
             outcome = self.redact(optional(_text(fields.get("outcome")), "outcome"))
             created = _instant(fields.get("created_at")) or self.now
             updated = _instant(fields.get("updated_at")) or created
+            told_at = _instant(fields.get("told_at"))
+            told_by = optional(_text(fields.get("told_by")), "worker name") if told_at else None
         except BadInput as exc:
             raise self._problem(where, exc) from None
         self.flush()  # the conversation it came from may still be waiting in the batch
@@ -624,7 +626,7 @@ class Importer:
             return
         self.store.run(
             "INSERT INTO idea (id, person_id, conversation_id, group_id, text, status, outcome, created_at, "
-            "updated_at) VALUES (:id, :p, :conv, :g, :t, :s, :o, :c, :u)",
+            "updated_at, told_at, told_by) VALUES (:id, :p, :conv, :g, :t, :s, :o, :c, :u, :told, :told_by)",
             {
                 "id": self._new_id("idea", fields.get("id")),
                 "p": person_id,
@@ -635,6 +637,8 @@ class Importer:
                 "o": outcome,
                 "c": created,
                 "u": updated,
+                "told": told_at,
+                "told_by": told_by,
             },
         )
         self.report.others_added += 1

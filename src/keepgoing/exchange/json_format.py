@@ -226,6 +226,8 @@ def _write_coproduction(
             "outcome": selection.text(r["outcome"]),
             "created_at": iso_instant(r["created_at"]),
             "updated_at": iso_instant(r["updated_at"]),
+            "told_at": iso_instant(r["told_at"]),
+            "told_by": r["told_by"],
         }
         for r in store.stream(
             "SELECT i.*, p.name FROM idea i LEFT JOIN person p ON p.id = i.person_id "

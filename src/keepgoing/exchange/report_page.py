@@ -269,12 +269,28 @@ def render_markdown(report: Report, *, now: datetime) -> str:
     ]
     if report.ideas:
         lines += [
+            "### You said, we did",
+            "",
             "| Ideas | |",
             "|---|---:|",
             *(f"| {inline(s)} | {n(k)} |" for s, k in report.ideas.items()),
             "",
+            "| The people who raised them | Ideas |",
+            "|---|---:|",
+            f"| Told what became of it | {n(report.ideas_told)} |",
+            f"| Not told yet | {n(report.ideas_not_told)} |",
+            f"| Still open | {n(report.ideas_still_open)} |",
+            "",
+            "| You said | We did | Told |",
+            "|---|---|---|",
+            *(
+                f"| {inline(i.text)} | {inline(i.status)}"
+                + (f": {inline(i.outcome)}" if i.outcome else "")
+                + f" | {'yes' if i.told else 'not yet'} |"
+                for i in report.heard[:12]
+            ),
+            "",
         ]
-        lines += [f"> {inline(text)} ({inline(status)})" + "\n" for status, text in report.idea_texts[:12]]
     if report.groups:
         lines += [
             "| " + " | ".join(report.group_headings) + " |",

@@ -91,7 +91,14 @@ class PersonTagTable(SQLModel, table=True):
 class ConversationTable(SQLModel, table=True):
     __tablename__ = "conversation"
     # A worker sees whom they talked to lately (storage/team.py): their conversations by time.
-    __table_args__ = (Index("ix_conversation_logged_by", "logged_by", "occurred_at"), NEVER_REUSED)
+    # The report counts a period's conversations from this index alone (core/report.py).
+    __table_args__ = (
+        Index("ix_conversation_logged_by", "logged_by", "occurred_at"),
+        Index(
+            "ix_conversation_report", "occurred_at", "reached", "via", "logged_by", "wellbeing", "group_id"
+        ),
+        NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(index=True)
@@ -191,6 +198,9 @@ class IdeaTable(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=2_000)
     created_at: datetime
     updated_at: datetime
+    # "You said, we did": when the person who raised it was told what became of it, and by whom.
+    told_at: datetime | None = None
+    told_by: str | None = Field(default=None, max_length=200)
 
 
 class CommunityGroupTable(SQLModel, table=True):

@@ -22,5 +22,6 @@ REVISIONS: tuple[str, ...] = (
     "0012_measures",
     "0013_tombstones",
     "0014_group_scores",
+    "0015_ideas_told",
 )
 HEAD = REVISIONS[-1]
