@@ -180,3 +180,17 @@ SHARE_STOPPED = "{name} is no longer shared with {role}."
 NOTHING_TO_SHARE = "Nothing changed: {name} was already shared with {role}."
 NOTHING_TO_UNSHARE = "Nothing changed: {name} was not shared with {role}."
 NO_AUDIT_ENTRIES = "No audit entries match."
+
+# Words people reach for that are not commands (issue 22): what to type instead.
+NOT_A_COMMAND = {
+    "help": '"help" is not a command: try keepgoing --help, or keepgoing COMMAND --help.',
+    "list": '"list" is not a command: keepgoing people lists everyone (keepgoing due: who is due).',
+    "delete": (
+        '"delete" is not a command: keepgoing unlog removes a conversation logged by mistake, '
+        "keepgoing archive retires a person (history kept), keepgoing forget erases them."
+    ),
+    "remove": (
+        '"remove" is not a command: keepgoing unlog removes a conversation logged by mistake, '
+        "keepgoing archive retires a person (history kept), keepgoing forget erases them."
+    ),
+}

@@ -51,6 +51,7 @@ def add(
         str | None,
         typer.Option(
             "--every",
+            "--rhythm",
             help="Check-in rhythm: 10d, 2w, 1m, weekly, fortnightly, monthly. Default monthly.",
         ),
     ] = None,
@@ -62,7 +63,7 @@ def add(
             autocompletion=complete.channels,
         ),
     ] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", "--mobile", help="Phone number.")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Email address.")] = None,
     alias: Annotated[
         list[str] | None, typer.Option("--alias", help="Another name they go by (repeatable).")
@@ -288,12 +289,12 @@ def edit(
     unalias: Annotated[
         list[str] | None, typer.Option("--unalias", help="Remove an alias (repeatable).")
     ] = None,
-    every: Annotated[str | None, typer.Option("--every", help="New check-in rhythm.")] = None,
+    every: Annotated[str | None, typer.Option("--every", "--rhythm", help="New check-in rhythm.")] = None,
     prefers: Annotated[
         str | None,
         typer.Option("--prefers", help="Preferred channel (empty clears).", autocompletion=complete.channels),
     ] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="Phone (empty clears).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", "--mobile", help="Phone (empty clears).")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Email (empty clears).")] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="What matters to them (replaces; empty clears).")
