@@ -328,22 +328,41 @@ def spread(
         say(messages.AND_MORE.format(count=len(plan) - 20))
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w"))
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w", "keepgoing snooze sam tuesday"),
+)
 def snooze(
     name: Annotated[
         str, typer.Argument(help="Who to put off.", show_default=False, autocompletion=complete.people)
     ],
     duration: Annotated[
-        str, typer.Argument(metavar="DURATION", help="For how long: 3d, 1w ...", show_default=False)
+        str,
+        typer.Argument(
+            metavar="DURATION|DAY",
+            help="For how long (3d, 1w ...) or until when (tuesday).",
+            show_default=False,
+        ),
     ],
     db: DbOption = None,
 ) -> None:
-    """Put one person off for a few days."""
+    """Put one person off for a few days, or until a day."""
     from keepgoing.core.rhythm import snooze as put_off
+    from keepgoing.errors import BadInput
 
-    who, day = put_off(
-        open_store(db), name, days=parse_duration(duration), today=clock.local_today(clock.now())
-    )
+    today = clock.local_today(clock.now())
+    try:
+        days = parse_duration(duration)
+    except BadInput:
+        try:
+            days = (parse_when(duration, today=today, prefer="future").day - today).days
+        except BadInput:
+            days = None
+        if days is None:
+            raise BadInput(messages.SNOOZE_UNREAD.format(typed=duration)) from None
+        if days <= 0:
+            raise BadInput(messages.SNOOZE_NOT_AHEAD.format(typed=duration)) from None
+    who, day = put_off(open_store(db), name, days=days, today=today)
     say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
 
 

@@ -444,6 +444,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
     epilog=examples(
         "keepgoing pause sam --until 2027-01-05",
         'keepgoing pause sam --until "in 3 weeks"',
+        'keepgoing pause sam --until "end of month" --reason "in hospital"',
     ),
 )
 def pause(
@@ -454,6 +455,9 @@ def pause(
         str,
         typer.Option("--until", help="When they come back into the rhythm.", show_default=False),
     ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help='Why, for whoever looks: "in hospital", "on holiday".')
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Snooze someone until a date: they will not show as due before then."""
@@ -463,12 +467,13 @@ def pause(
     today = clock.local_today(now)
     day = parse_when(until, today=today, prefer="future").day
     store = open_store(db)
-    person, changed = pause_person(store, name, until=day, today=today, now=now)
+    person, changed = pause_person(store, name, until=day, today=today, now=now, reason=reason)
+    why = messages.PAUSE_REASON.format(reason=user(person.pause_reason)) if person.pause_reason else ""
     if not changed:
-        why = f"{user(person.name)} is already paused until {describe_day(day)}"
-        say(messages.NOTHING_CHANGED.format(why=why))
+        already = f"{user(person.name)} is already paused until {describe_day(day)}{why}"
+        say(messages.NOTHING_CHANGED.format(why=already))
         return
-    say(messages.PAUSED.format(name=user(person.name), day=describe_day(day)))
+    say(messages.PAUSED.format(name=user(person.name), day=describe_day(day), why=why))
 
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing resume sam"))

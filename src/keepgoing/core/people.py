@@ -320,17 +320,26 @@ def save_version(store: Store, person: Person, updates: dict[str, Any]) -> None:
         raise EditConflict(get_person(store, person.id))
 
 
-def pause_person(store: Store, query: str, *, until: date, today: date, now: datetime) -> tuple[Person, bool]:
-    """Pause someone until a day; also says whether anything changed (already paused until then)."""
+def pause_person(
+    store: Store, query: str, *, until: date, today: date, now: datetime, reason: str | None = None
+) -> tuple[Person, bool]:
+    """Pause someone until a day, with why if given; also says whether anything changed.
+
+    A pause is described whole by its day and its reason: pausing again without a
+    reason leaves none.
+    """
+    from keepgoing.core.person_fields import check_pause_reason
+
     if until <= today:
         raise BadInput("A pause has to end after today.")
+    reason = check_pause_reason(reason)
     with store.write():
         person = find_person(store, query)
-        if person.paused_until == until:
+        if person.paused_until == until and person.pause_reason == reason:
             return person, False
         store.run(
-            "UPDATE person SET paused_until = :u, updated_at = :now WHERE id = :id",
-            {"u": until, "now": now, "id": person.id},
+            "UPDATE person SET paused_until = :u, pause_reason = :r, updated_at = :now WHERE id = :id",
+            {"u": until, "r": reason, "now": now, "id": person.id},
         )
         return get_person(store, person.id), True
 
@@ -342,7 +351,8 @@ def resume_person(store: Store, query: str, *, now: datetime) -> tuple[Person, b
         if person.paused_until is None and person.archived_at is None:
             return person, False
         store.run(
-            "UPDATE person SET paused_until = NULL, archived_at = NULL, updated_at = :now WHERE id = :id",
+            "UPDATE person SET paused_until = NULL, pause_reason = NULL, archived_at = NULL, updated_at = :now "
+            "WHERE id = :id",
             {"now": now, "id": person.id},
         )
         return get_person(store, person.id), True
