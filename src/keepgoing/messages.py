@@ -198,3 +198,19 @@ NOT_A_COMMAND = {
         "keepgoing archive retires a person (history kept), keepgoing forget erases them."
     ),
 }
+
+# Several people at once (issue 22).
+EDIT_SEVERAL = (
+    "Several people at once take --worker only: keepgoing edit jo sam pat --worker priya "
+    "(or change one person at a time)."
+)
+EDIT_WHO = (
+    "Who to change? keepgoing edit NAME ..., or keepgoing edit --tag T --worker W for everyone tagged T."
+)
+EDIT_SEVERAL_CLEAR = 'Clear a key worker one person at a time: keepgoing edit NAME --worker "".'
+KEY_WORKER_SET = "{worker} is now key worker for {count}: {names}."
+ALREADY_KEY_WORKER = "{worker} is already their key worker"
+# Words left over on the command line (cli/leftovers.py).
+LEFTOVER_VALUE = '"{words}" looks like more of {what}; put it all in quotes: {command}'
+LEFTOVER_DATE = '"{words}" looks like a date, not a name; give it with --when: {command}'
+LEFTOVER_NAME = '"{words}" is one person ({name}); put the name in quotes: {command}'

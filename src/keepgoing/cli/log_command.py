@@ -170,13 +170,24 @@ def log(
             private=private,
         )
 
+    from keepgoing.cli import leftovers
+    from keepgoing.errors import Ambiguous, NotFound
+
+    if new:
+        leftovers.check(store, names)  # before "at", "the" and "hub" become people
     try:
-        logged = log_it(yes)
-    except CloseName as close:
-        if not prompts.can_ask():
-            raise
-        confirm(messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False)
-        logged = log_it(True)
+        try:
+            logged = log_it(yes)
+        except CloseName as close:
+            if not prompts.can_ask():
+                raise
+            confirm(
+                messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False
+            )
+            logged = log_it(True)
+    except (NotFound, Ambiguous):
+        leftovers.check(store, names)
+        raise
     if json_out:
         data = {
             "conversation": logged.conversation.to_json(),

@@ -274,12 +274,19 @@ def show(
         'keepgoing edit sam --org ""   (an empty value clears it)',
         'keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
         "keepgoing edit sam --worker priya   (their key worker in a team store)",
+        "keepgoing edit jo sam pat --worker priya   (several people: --worker only)",
+        "keepgoing edit --tag carers --worker priya   (everyone tagged carers)",
     ),
 )
 def edit(
-    name: Annotated[
-        str, typer.Argument(help="Who to change.", show_default=False, autocompletion=complete.people)
-    ],
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Who to change (several people only with --worker).",
+            show_default=False,
+            autocompletion=complete.people,
+        ),
+    ] = None,
     new_name: Annotated[str | None, typer.Option("--name", help="Their new name.")] = None,
     org: Annotated[str | None, typer.Option("--org", help="Organisation (empty clears).")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Role (empty clears).")] = None,
@@ -304,6 +311,9 @@ def edit(
     consent_channels: ConsentChannelsOption = None,
     consent_note: ConsentNoteOption = None,
     worker: WorkerOption = None,
+    new_worker: Annotated[
+        bool, typer.Option("--new-worker", help="With --worker: a worker this store does not know yet.")
+    ] = False,
     if_version: Annotated[
         int | None,
         typer.Option(
@@ -343,6 +353,21 @@ def edit(
         note,
     )
     options += (consent, consent_review, consent_channels, consent_note, worker)
+    if len(names or []) != 1:
+        others = (new_name, org, role, untag, alias, unalias, every, prefers, phone, email, note)
+        others += (consent, consent_review, consent_channels, consent_note)
+        _edit_several(
+            names or [],
+            any(v is not None for v in others) or form or if_version is not None,
+            tag=tag,
+            worker=worker,
+            new_worker=new_worker,
+            now=now,
+            json_out=json_out,
+            db=db,
+        )
+        return
+    name = (names or [""])[0]
     if form or (all(v is None for v in options) and interactive()):
         if any(v is not None for v in options):
             raise UsageError("--form edits everything in one go; leave out the other options.")
@@ -371,11 +396,63 @@ def edit(
         worker=worker,
         by=me(),
         expected_version=if_version,
+        new_worker=new_worker,
     )
     if json_out:
         emit_json(person.to_json(clock.local_today(now)))
         return
     _say_updated(person, changed)
+
+
+def _edit_several(
+    names: list[str], others: bool, *, tag, worker, new_worker: bool, now, json_out: bool, db
+) -> None:
+    """`edit jo sam pat --worker W`, `edit --tag carers --worker W`: one key worker for several people."""
+    from keepgoing.core.people import assign_worker
+    from keepgoing.settings import worker as me
+
+    by_tag = not names and tag is not None and len(tag) == 1
+    if worker is None or others or (not names and not by_tag) or (names and tag is not None):
+        if names:
+            _quote_a_name(names, db)
+            raise UsageError(messages.EDIT_SEVERAL)
+        raise UsageError(messages.EDIT_WHO)
+    if not worker.strip():
+        raise UsageError(messages.EDIT_SEVERAL_CLEAR)
+    done = assign_worker(
+        open_store(db),
+        names,
+        worker=worker,
+        now=now,
+        tag=tag[0] if by_tag else None,
+        by=me(),
+        new_worker=new_worker,
+    )
+    if json_out:
+        emit_json([person.to_json(clock.local_today(now)) for person, _ in done])
+        return
+    changed = [person for person, did in done if did]
+    from keepgoing.cli.output import join_names
+    from keepgoing.text import plural
+
+    if not changed:
+        why = messages.ALREADY_KEY_WORKER.format(worker=user(done[0][0].worker or ""))
+        say(messages.NOTHING_CHANGED.format(why=why))
+        return
+    say(
+        messages.KEY_WORKER_SET.format(
+            worker=user(changed[0].worker or ""),
+            count=plural(len(changed), "person"),
+            names=join_names([user(p.name) for p in changed]),
+        )
+    )
+
+
+def _quote_a_name(words: list[str], db) -> None:
+    """`edit chris patel --org X`: when the words together are one person, say to quote them."""
+    from keepgoing.cli import leftovers
+
+    leftovers.check(open_store(db), words, side_by_side=True)
 
 
 def _say_updated(person, changed: list[str]) -> None:

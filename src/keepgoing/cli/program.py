@@ -54,6 +54,7 @@ class KeepgoingGroup(TyperGroup):
             argv = ["--help"]  # plain `keepgoing`: the help, as git and gh do
         from keepgoing.cli import command_in
 
+        state["argv"] = list(argv)
         said = command_in(argv)
         if said is not None and said.casefold() in messages.NOT_A_COMMAND:
             # "keepgoing list", "keepgoing delete": the command they were reaching for.
