@@ -214,3 +214,5 @@ ALREADY_KEY_WORKER = "{worker} is already their key worker"
 LEFTOVER_VALUE = '"{words}" looks like more of {what}; put it all in quotes: {command}'
 LEFTOVER_DATE = '"{words}" looks like a date, not a name; give it with --when: {command}'
 LEFTOVER_NAME = '"{words}" is one person ({name}); put the name in quotes: {command}'
+FORM_FIELD_AGAIN = "A new value for {field} (Enter keeps it as it was)"
+FORM_ITEM_AGAIN = 'Instead of "{item}" in {field} (Enter leaves it out)'

@@ -354,16 +354,24 @@ def snooze(
     try:
         days = parse_duration(duration)
     except BadInput:
-        try:
-            days = (parse_when(duration, today=today, prefer="future").day - today).days
-        except BadInput:
-            days = None
-        if days is None:
-            raise BadInput(messages.SNOOZE_UNREAD.format(typed=duration)) from None
-        if days <= 0:
-            raise BadInput(messages.SNOOZE_NOT_AHEAD.format(typed=duration)) from None
+        days = _days_until(duration, today)
     who, day = put_off(open_store(db), name, days=days, today=today)
     say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
+
+
+def _days_until(typed: str, today) -> int:
+    """ "tuesday", "the 23rd": how many days from today to that day, which must be ahead."""
+    from keepgoing.errors import BadInput
+
+    try:
+        day = parse_when(typed, today=today, prefer="future").day
+    except BadInput as exc:
+        if not str(exc).startswith("Could not read"):
+            raise  # a day, but not one to use: "the 2nd would be next year ..."
+        raise BadInput(messages.SNOOZE_UNREAD.format(typed=typed)) from None
+    if day <= today:
+        raise BadInput(messages.SNOOZE_NOT_AHEAD.format(typed=typed))
+    return (day - today).days
 
 
 def _ask_which(word: str, names: list[str]) -> str:

@@ -354,8 +354,8 @@ def edit(
     )
     options += (consent, consent_review, consent_channels, consent_note, worker)
     if len(names or []) != 1:
-        others = (new_name, org, role, untag, alias, unalias, every, prefers, phone, email, note)
-        others += (consent, consent_review, consent_channels, consent_note)
+        others: tuple[Any, ...] = (new_name, org, role, untag, alias, unalias, every, prefers, phone, email)
+        others += (note, consent, consent_review, consent_channels, consent_note)
         _edit_several(
             names or [],
             any(v is not None for v in others) or form or if_version is not None,
@@ -499,7 +499,16 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
         raise EditConflict(person)
     store.close()  # nothing held open while the editor is
     edited = edit_in_editor(render_form(person))
-    changes = read_form(edited, person) if edited is not None else {}
+    from keepgoing.cli import prompts
+
+    problems: dict[str, str] = {}
+    asking = prompts.can_ask()
+    changes = read_form(edited, person, problems if asking else None) if edited is not None else {}
+    if problems:
+        # The rest of the form is kept; only what did not pass is asked again.
+        from keepgoing.cli.edit_form import ask_again
+
+        ask_again(changes, problems, prompts.ask, warn)
     if not changes:
         say(messages.NO_CHANGES.format(name=user(person.name)))
         return
