@@ -216,3 +216,9 @@ LEFTOVER_DATE = '"{words}" looks like a date, not a name; give it with --when: {
 LEFTOVER_NAME = '"{words}" is one person ({name}); put the name in quotes: {command}'
 FORM_FIELD_AGAIN = "A new value for {field} (Enter keeps it as it was)"
 FORM_ITEM_AGAIN = 'Instead of "{item}" in {field} (Enter leaves it out)'
+# Interactive log (no names, at a terminal): the questions after who, how and the note.
+ASK_WELLBEING = "How were they, 1 (low) to 5 (great)? (Enter to skip)"
+ASK_WELLBEING_AGAIN = "Wellbeing is a number from 1 (low) to 5 (great), or Enter to skip."
+ASK_FEELING = "How were they feeling, in a word? (Enter to skip)"
+ASK_FOLLOW_UP = "Anything you said you would do? (Enter to skip)"
+ASK_FOLLOW_UP_DUE = 'When by? friday, "in 2 weeks" ... (Enter for no day)'

@@ -175,7 +175,7 @@ def check(store: Any, names: list[str], *, side_by_side: bool = False) -> None:
         if not any(c.isdigit() for c in word):
             continue
         try:
-            parse_when(word, today=clock.local_today(clock.now()), prefer="past")
+            parse_when(word, today=clock.local_today(clock.now()), prefer="either")
         except BadInput:
             continue
         dates.append(word)

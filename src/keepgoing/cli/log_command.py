@@ -36,6 +36,38 @@ def _ask(store) -> tuple[list[str], str, str | None]:
     return names, via, note or None
 
 
+def _ask_more(today, *, wellbeing, feeling, follow_up, due_day):
+    """After who, how and the note: wellbeing, a feeling and a follow-up, each skipped with Enter.
+
+    A value that cannot be used is asked again (with why), never guessed; what was
+    given on the command line is not asked.
+    """
+    from keepgoing.cli.output import warn
+    from keepgoing.errors import BadInput
+
+    while wellbeing is None:
+        answer = ask(messages.ASK_WELLBEING, default="").strip()
+        if not answer:
+            break
+        if answer in ("1", "2", "3", "4", "5"):
+            wellbeing = int(answer)
+        else:
+            warn(messages.ASK_WELLBEING_AGAIN)
+    if feeling is None:
+        feeling = ask(messages.ASK_FEELING, default="").strip() or None
+    if follow_up is None:
+        follow_up = ask(messages.ASK_FOLLOW_UP, default="").strip() or None
+        while follow_up and due_day is None:
+            answer = ask(messages.ASK_FOLLOW_UP_DUE, default="").strip()
+            if not answer:
+                break
+            try:
+                due_day = parse_when(answer, today=today, prefer="future").day
+            except BadInput as exc:
+                warn(str(exc))
+    return wellbeing, feeling, follow_up, due_day
+
+
 @app.command(
     rich_help_panel="Every day",
     epilog=examples(
@@ -146,6 +178,9 @@ def log(
     store = open_store(db, create=True)
     if not names:
         names, via, note = _ask(store)
+        wellbeing, feeling, follow_up, due_day = _ask_more(
+            today, wellbeing=wellbeing, feeling=feeling, follow_up=follow_up, due_day=due_day
+        )
     from keepgoing.errors import CloseName
 
     def log_it(allow_close: bool):
