@@ -225,7 +225,9 @@ def test_pause_with_a_reason_is_shown_kept_and_cleared(kg, tmp_path) -> None:
     kg("pause", "sam", "--until", "in 3 weeks", "--reason", "on holiday")
     kg("resume", "sam")
     assert j(kg("show", "sam", "--json"))["pause_reason"] is None
-    assert "the limit is 500" in kg("pause", "sam", "--until", "friday", "--reason", "x" * 501, expect=1).stderr
+    assert (
+        "the limit is 500" in kg("pause", "sam", "--until", "friday", "--reason", "x" * 501, expect=1).stderr
+    )
 
 
 def test_a_pause_reason_survives_export_and_import(kg, tmp_path, new_store) -> None:

@@ -16,20 +16,25 @@ from keepgoing.text import worker_key
 
 def known_workers(store: Store, *, me: str | None = None) -> list[str]:
     """Every worker the store knows (what this login may see of it), sorted."""
-    names: set[str] = set()
+    names: set[str] = set(team_roles(store))
     for sql in (
         "SELECT DISTINCT worker AS w FROM person WHERE worker IS NOT NULL",
         "SELECT DISTINCT logged_by AS w FROM conversation WHERE logged_by IS NOT NULL",
         "SELECT DISTINCT worker AS w FROM follow_up WHERE worker IS NOT NULL",
     ):
         names.update(str(row["w"]) for row in store.rows(sql))
-    if store.dialect == "postgresql":
-        from keepgoing.storage.team import team_role_names
-
-        names.update(team_role_names(store))
     if me:
         names.add(worker_key(me))
     return sorted(names)
+
+
+def team_roles(store: Store) -> list[str]:
+    """A team store's login roles (none on SQLite, or before `team init`)."""
+    if store.dialect != "postgresql":
+        return []
+    from keepgoing.storage.team import team_role_names
+
+    return team_role_names(store)
 
 
 def check_worker(store: Store, name: str, *, me: str | None = None, new: bool = False) -> str:
@@ -49,7 +54,7 @@ def check_worker(store: Store, name: str, *, me: str | None = None, new: bool = 
     elif known:
         shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
         message += f" The workers here are {shown}."
-    if store.dialect == "postgresql":
+    if team_roles(store):
         message += " A colleague new to the team joins with keepgoing team add-worker."
     else:
         message += " For someone new here, add --new-worker."
