@@ -205,10 +205,11 @@ def log(
             private=private,
         )
 
-    from keepgoing.cli import leftovers
     from keepgoing.errors import Ambiguous, NotFound
 
-    if new:
+    if new and len(names) > 1:
+        from keepgoing.cli import leftovers
+
         leftovers.check(store, names)  # before "at", "the" and "hub" become people
     try:
         try:
@@ -221,6 +222,8 @@ def log(
             )
             logged = log_it(True)
     except (NotFound, Ambiguous):
+        from keepgoing.cli import leftovers
+
         leftovers.check(store, names)
         raise
     if json_out:
