@@ -80,7 +80,7 @@ def _ask_more(today, *, wellbeing, feeling, follow_up, due_day):
         'keepgoing log sam --note "Disclosed ..." --private   (only you and the managers see it)',
         'keepgoing log sam --wellbeing 2 --feeling tired --idea "A seed swap at the hub"',
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
-        "keepgoing log   (on a terminal: asks who, how and what was said)",
+        "keepgoing log   (on a terminal: asks who, how, what was said, wellbeing, feeling and a follow-up)",
     ),
 )
 def log(

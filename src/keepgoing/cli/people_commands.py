@@ -282,6 +282,7 @@ def edit(
     names: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="NAME...",
             help="Who to change (several people only with --worker).",
             show_default=False,
             autocompletion=complete.people,
