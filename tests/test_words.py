@@ -83,6 +83,8 @@ def test_an_unknown_channel_word_is_still_refused(kg) -> None:
         ("a week last tuesday", "past", date(2026, 11, 10), None),
         ("tuesday gone", "past", date(2026, 11, 17), None),
         ("friday gone", "past", date(2026, 11, 13), None),
+        ("nov 3", "past", date(2026, 11, 3), None),  # still a written date
+        ("3rd nov", "past", date(2026, 11, 3), None),
     ],
 )
 def test_dates_people_say(text: str, prefer: str, day: date, at: time | None) -> None:

@@ -138,7 +138,11 @@ def _relative(words: str, today: date, prefer: str) -> date | None:
         # "A week last Tuesday": the week before last Tuesday.
         last = today - timedelta(days=(today.weekday() - WEEKDAYS[match[1]] - 1) % 7 + 1)
         return last - timedelta(weeks=1)
-    if (match := _ORDINAL.match(words)) and (match[1] or match[3] or words.startswith(("the ", "on "))):
+    if (
+        (match := _ORDINAL.match(words))
+        and (match[1] is None or match[1] in WEEKDAYS)  # "nov 23" is a written date, read below
+        and (match[1] or match[3] or words.startswith(("the ", "on ")))
+    ):
         return _day_of_month(words, match, today, prefer)
     if words == "tomorrow":
         return today + timedelta(days=1)
@@ -180,8 +184,6 @@ def _day_of_month(text: str, match: re.Match[str], today: date, prefer: str) -> 
     with the date to type, and a weekday given with it must agree.
     """
     weekday = match[1]
-    if weekday is not None and weekday not in WEEKDAYS:
-        raise BadInput(f'Could not read "{text}" as a date ({_hint(prefer)}).')
     number = int(match[2])
     if not 1 <= number <= 31:
         raise BadInput(f'"{text}" is not a day of the month.')
