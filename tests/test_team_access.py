@@ -278,6 +278,7 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
         conn.execute("DROP INDEX ix_conversation_logged_by")
         for table in ("conversation", "follow_up"):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")
+        conn.execute("ALTER TABLE person DROP COLUMN pause_reason")  # and what 0011 adds
         conn.execute("UPDATE alembic_version SET version_num = '0009_attempts_and_followups'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr
