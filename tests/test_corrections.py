@@ -281,7 +281,7 @@ def test_markdown_and_handover_carry_consent_and_a_wellbeing_drop(kg, tmp_path, 
     assert "withdrawn: do not contact" in markdown and "Only by letter" in markdown
     assert "3 → 1 (overwhelmed): a drop from 3 to 1" in markdown
     pack = tmp_path / "pack.md"
-    kg("handover", "--from", "alex", "--to", "priya", "--output", str(pack))
+    kg("handover", "--from", "alex", "--to", "priya", "--new-worker", "--output", str(pack))
     text = pack.read_text().replace("\\", "")
     assert "withdrawn: do not contact" in text and "a drop from 3 to 1" in text
 

@@ -233,13 +233,21 @@ def test_log_asks_for_what_it_needs_on_a_terminal(env, seeded, db_path) -> None:
             ("Who did you talk to?", b"sam, ann\r"),
             ("How?", b"cuppa\r"),
             ("Anything to note?", b"Chatted about the garden\r"),
+            ("How were they, 1 (low) to 5 (great)?", b"six\r"),
+            ("Wellbeing is a number", b"4\r"),
+            ("How were they feeling", b"hopeful\r"),
+            ("Anything you said you would do?", b"Send the minutes\r"),
+            ("When by?", b"friday\r"),
             ("Logged", b""),
         ],
     )
     assert "a cuppa with Sam Okafor and Ann Lee" in output
-    assert (
-        stored(db_path, "SELECT note FROM conversation ORDER BY id DESC")[0][0] == "Chatted about the garden"
+    assert stored(db_path, "SELECT note, wellbeing, feeling FROM conversation ORDER BY id DESC")[0] == (
+        "Chatted about the garden",
+        4,
+        "hopeful",
     )
+    assert stored(db_path, "SELECT text FROM follow_up ORDER BY id DESC")[0][0] == "Send the minutes"
 
 
 def _on_a_terminal(args: list[str], env: dict[str, str], script: list[tuple[str, bytes]]) -> str:
@@ -285,6 +293,9 @@ def test_an_ambiguous_name_is_settled_before_anything_else_is_asked(env, seeded,
             ("Number (1-2", b"2\r"),
             ("How?", b"cuppa\r"),
             ("Anything to note?", b"Tea at the hub\r"),
+            ("How were they, 1", b"\r"),  # each skipped with Enter
+            ("feeling", b"\r"),
+            ("said you would do", b"\r"),
             ("Logged", b""),
         ],
     )

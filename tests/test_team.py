@@ -176,7 +176,21 @@ def test_handover_moves_a_caseload_and_its_follow_ups_with_a_pack(
 
 def test_handover_of_a_tagged_subset(kg, team, monkeypatch, tmp_path) -> None:
     monkeypatch.chdir(tmp_path)
-    result = j(kg("handover", "--from", "alex", "--to", "sam", "--tag", "Walking", "-o", "walk.md", "--json"))
+    result = j(
+        kg(
+            "handover",
+            "--from",
+            "alex",
+            "--to",
+            "sam",
+            "--new-worker",
+            "--tag",
+            "Walking",
+            "-o",
+            "walk.md",
+            "--json",
+        )
+    )
     assert [p["name"] for p in result["people"]] == ["Sam Okafor"] and result["pack"] == "walk.md"
     people = {p["name"]: p["worker"] for p in j(kg("people", "--json"))}
     assert people["Sam Okafor"] == "sam" and people["Ann Lee"] == "alex"

@@ -279,9 +279,12 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
         conn.execute("DROP INDEX ix_conversation_logged_by")
         for table in ("conversation", "follow_up", "person_note"):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")
-        conn.execute("ALTER TABLE person_note DROP COLUMN logged_by CASCADE")  # and what 0011 adds
+        conn.execute("ALTER TABLE person_note DROP COLUMN logged_by CASCADE")  # and what 0011 and later add
         conn.execute("ALTER TABLE conversation_person DROP COLUMN wellbeing")
         conn.execute("ALTER TABLE idea DROP COLUMN group_id CASCADE")
+        conn.execute("ALTER TABLE idea DROP COLUMN told_at, DROP COLUMN told_by")
+        conn.execute("DROP INDEX ix_conversation_report")
+        conn.execute("ALTER TABLE person DROP COLUMN pause_reason")
         conn.execute("UPDATE alembic_version SET version_num = '0009_attempts_and_followups'")
     team.be(team.bob)
     told = kg("due", expect=1).stderr

@@ -69,6 +69,14 @@ FUTURE_HINT = 'try friday, "in 2 weeks", "wednesday week", "end of month" or 202
 # A time after a day: "yesterday 3pm", "last thursday at 10:30".
 _WITH_TIME = re.compile(r"^(.+?)\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 _WEEKDAY_WEEK = re.compile(r"^([a-z]+) week$")
+# A time before a day: "3pm yesterday", "10:30 on monday".
+_TIME_FIRST = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s+(?:on\s+)?(.+)$")
+# Parts of today, as people log them: a time to keep, shown in every echo.
+PARTS_OF_DAY = {"this morning": time(10, 0), "this afternoon": time(15, 0), "this evening": time(19, 0)}
+# "the 23rd", "monday 23rd", "on the 23rd": a day of the month, the nearest one the field looks to.
+_ORDINAL = re.compile(r"^(?:on )?(?:(?!the\b)([a-z]+),? )?(?:the )?(\d{1,2})(st|nd|rd|th)?$")
+_WEEKDAY_GONE = re.compile(r"^([a-z]+) (?:gone|just gone)$")
+_WEEK_LAST = re.compile(r"^(?:a|one) week (?:last|before last|on from last) ([a-z]+)$")
 
 
 def _hint(prefer: str) -> str:
@@ -121,6 +129,21 @@ def _relative(words: str, today: date, prefer: str) -> date | None:
         return today
     if words == "yesterday":
         return today - timedelta(days=1)
+    if words in ("day before yesterday", "the day before yesterday"):
+        return today - timedelta(days=2)
+    if (match := _WEEKDAY_GONE.match(words)) and match[1] in WEEKDAYS:
+        # "Tuesday gone": the last Tuesday before today, as "last tuesday".
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[match[1]] - 1) % 7 + 1)
+    if (match := _WEEK_LAST.match(words)) and match[1] in WEEKDAYS:
+        # "A week last Tuesday": the week before last Tuesday.
+        last = today - timedelta(days=(today.weekday() - WEEKDAYS[match[1]] - 1) % 7 + 1)
+        return last - timedelta(weeks=1)
+    if (
+        (match := _ORDINAL.match(words))
+        and (match[1] is None or match[1] in WEEKDAYS)  # "nov 23" is a written date, read below
+        and (match[1] or match[3] or words.startswith(("the ", "on ")))
+    ):
+        return _day_of_month(words, match, today, prefer)
     if words == "tomorrow":
         return today + timedelta(days=1)
     if words in ("last week", "next week"):
@@ -152,6 +175,40 @@ def _relative(words: str, today: date, prefer: str) -> date | None:
             return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
         return today + timedelta(days=(target - today.weekday()) % 7)
     return None
+
+
+def _day_of_month(text: str, match: re.Match[str], today: date, prefer: str) -> date:
+    """ "the 23rd": this month's 23rd, or the nearest one on the side of today the field looks.
+
+    Only ever within this year: a 23rd that would be last year's or next year's is refused
+    with the date to type, and a weekday given with it must agree.
+    """
+    weekday = match[1]
+    number = int(match[2])
+    if not 1 <= number <= 31:
+        raise BadInput(f'"{text}" is not a day of the month.')
+    step = -1 if prefer == "past" else 1
+    year, month = today.year, today.month
+    for _ in range(3):  # the 31st: the nearest month that has one
+        try:
+            day = date(year, month, number)
+        except ValueError:
+            day = None
+        if day is not None and (prefer == "either" or (day <= today if step < 0 else day >= today)):
+            break
+        month += step
+        if not 1 <= month <= 12:
+            year, month = year + step, (month - 1) % 12 + 1
+    else:
+        raise BadInput(f'"{text}" is not a day of the month.')
+    if day is None:
+        raise BadInput(f'"{text}" is not a day of the month.')
+    if day.year != today.year:
+        word = "last year" if day.year < today.year else "next year"
+        raise BadInput(f"{text} would be {word}: say {day.isoformat()} if you mean it.")
+    if weekday is not None and WEEKDAYS[weekday] != day.weekday():
+        raise BadInput(f'"{text}" does not add up: {describe_day(day)} is a {day:%A}.')
+    return day
 
 
 def _month_end(day: date) -> date:
@@ -304,10 +361,15 @@ def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool |
         words = pattern.sub(replacement, words)
     try:
         relative = _relative(words, today, prefer)
-        at = None
+        at = PARTS_OF_DAY.get(words)
+        if at is not None:
+            relative = today
         if relative is None and (match := _WITH_TIME.match(words)):
             at = _time_of_day(match[2], match[3], match[4])
             relative = _relative(match[1], today, prefer) if at is not None else None
+        if relative is None and (match := _TIME_FIRST.match(words)):
+            at = _time_of_day(match[1], match[2], match[3])
+            relative = _relative(match[4], today, prefer) if at is not None else None
     except (OverflowError, ValueError):
         raise BadInput(f'"{text.strip()}" is too far away to be a date.') from None
     if relative is not None:

@@ -66,6 +66,9 @@ STOPPED_COMING = "Not seen lately: {names}. Maybe a friendly check-in?"
 WIN_ADDED = "A win worth celebrating: {text}{who}. Nice one."
 NO_WINS = 'No wins logged yet. Small ones count: keepgoing win "...".'
 SNOOZED = "{name} will come up again on {day}."
+SNOOZE_UNREAD = 'Could not read "{typed}" as a length of time or a day (try 3d, 2w, tuesday or "in 2 weeks").'
+SNOOZE_NOT_AHEAD = '"{typed}" is not after today: snooze puts someone off to a later day.'
+
 SPREAD_NOTHING = "Nobody is overdue, so there is nothing to spread. Lovely."
 SPREAD_DONE = "Spread {count} over {days}, about {per_day} a day. keepgoing due follows the plan."
 SPREAD_PREVIEW = "Would spread {count} over {days}, about {per_day} a day (dry run: nothing changed)."
@@ -104,7 +107,8 @@ MATCHED_KNOWN = "{typed} is {name}, already known; no one new was added."
 ADDED = "Added {name}: check in {rhythm}{how}; {next}."
 NOT_DUE_WITHDRAWN = "consent to be contacted withdrawn{since}, so never shown as due"
 UPDATED = "Updated {name}: {what}; {next}."
-PAUSED = "Paused {name} until {day}; they will not show as due before then."
+PAUSED = "Paused {name} until {day}{why}; they will not show as due before then."
+PAUSE_REASON = " ({reason})"
 RESUMED = "{name} is back in the rhythm; next due {day}."
 ARCHIVED = "Archived {name}. Their history is kept; keepgoing resume brings them back."
 DONE = "Done: #{id} {text} (for {name}). Nice one."
@@ -245,3 +249,40 @@ MEASURE_ADDED = (
 MEASURE_REMOVED = "Removed the measure {name}."
 MEASURE_LIST_TITLE = "Wellbeing measures"
 MEASURE_CHANGE = "changes since {day}"
+# Words people reach for that are not commands (issue 22): what to type instead.
+NOT_A_COMMAND = {
+    "help": '"help" is not a command: try keepgoing --help, or keepgoing COMMAND --help.',
+    "list": '"list" is not a command: keepgoing people lists everyone (keepgoing due: who is due).',
+    "delete": (
+        '"delete" is not a command: keepgoing unlog removes a conversation logged by mistake, '
+        "keepgoing archive retires a person (history kept), keepgoing forget erases them."
+    ),
+    "remove": (
+        '"remove" is not a command: keepgoing unlog removes a conversation logged by mistake, '
+        "keepgoing archive retires a person (history kept), keepgoing forget erases them."
+    ),
+}
+
+# Several people at once (issue 22).
+EDIT_SEVERAL = (
+    "Several people at once take --worker only: keepgoing edit jo sam pat --worker priya "
+    "(or change one person at a time)."
+)
+EDIT_WHO = (
+    "Who to change? keepgoing edit NAME ..., or keepgoing edit --tag T --worker W for everyone tagged T."
+)
+EDIT_SEVERAL_CLEAR = 'Clear a key worker one person at a time: keepgoing edit NAME --worker "".'
+KEY_WORKER_SET = "{worker} is now key worker for {count}: {names}."
+ALREADY_KEY_WORKER = "{worker} is already their key worker"
+# Words left over on the command line (cli/leftovers.py).
+LEFTOVER_VALUE = '"{words}" looks like more of {what}; put it all in quotes: {command}'
+LEFTOVER_DATE = '"{words}" looks like a date, not a name; give it with --when: {command}'
+LEFTOVER_NAME = '"{words}" is one person ({name}); put the name in quotes: {command}'
+FORM_FIELD_AGAIN = "A new value for {field} (Enter keeps it as it was)"
+FORM_ITEM_AGAIN = 'Instead of "{item}" in {field} (Enter leaves it out)'
+# Interactive log (no names, at a terminal): the questions after who, how and the note.
+ASK_WELLBEING = "How were they, 1 (low) to 5 (great)? (Enter to skip)"
+ASK_WELLBEING_AGAIN = "Wellbeing is a number from 1 (low) to 5 (great), or Enter to skip."
+ASK_FEELING = "How were they feeling, in a word? (Enter to skip)"
+ASK_FOLLOW_UP = "Anything you said you would do? (Enter to skip)"
+ASK_FOLLOW_UP_DUE = 'When by? friday, "in 2 weeks" ... (Enter for no day)'

@@ -33,6 +33,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "outcome": ("idea", "outcome"),
     "win": ("win", "text"),
     "consent note": ("person", "consent_note"),
+    "pause reason": ("person", "pause_reason"),
     "group name": ("community_group", "name"),
     "worker name": ("person", "worker"),
 }

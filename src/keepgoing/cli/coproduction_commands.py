@@ -389,23 +389,50 @@ def spread(
         say(messages.AND_MORE.format(count=len(plan) - 20))
 
 
-@app.command(rich_help_panel=PANEL, epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w"))
+@app.command(
+    rich_help_panel=PANEL,
+    epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w", "keepgoing snooze sam tuesday"),
+)
 def snooze(
     name: Annotated[
         str, typer.Argument(help="Who to put off.", show_default=False, autocompletion=complete.people)
     ],
     duration: Annotated[
-        str, typer.Argument(metavar="DURATION", help="For how long: 3d, 1w ...", show_default=False)
+        str,
+        typer.Argument(
+            metavar="DURATION|DAY",
+            help="For how long (3d, 1w ...) or until when (tuesday).",
+            show_default=False,
+        ),
     ],
     db: DbOption = None,
 ) -> None:
-    """Put one person off for a few days."""
+    """Put one person off for a few days, or until a day."""
     from keepgoing.core.rhythm import snooze as put_off
+    from keepgoing.errors import BadInput
 
-    who, day = put_off(
-        open_store(db), name, days=parse_duration(duration), today=clock.local_today(clock.now())
-    )
+    today = clock.local_today(clock.now())
+    try:
+        days = parse_duration(duration)
+    except BadInput:
+        days = _days_until(duration, today)
+    who, day = put_off(open_store(db), name, days=days, today=today)
     say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
+
+
+def _days_until(typed: str, today) -> int:
+    """ "tuesday", "the 23rd": how many days from today to that day, which must be ahead."""
+    from keepgoing.errors import BadInput
+
+    try:
+        day = parse_when(typed, today=today, prefer="future").day
+    except BadInput as exc:
+        if not str(exc).startswith("Could not read"):
+            raise  # a day, but not one to use: "the 2nd would be next year ..."
+        raise BadInput(messages.SNOOZE_UNREAD.format(typed=typed)) from None
+    if day <= today:
+        raise BadInput(messages.SNOOZE_NOT_AHEAD.format(typed=typed))
+    return (day - today).days
 
 
 def _ask_which(word: str, names: list[str]) -> str:

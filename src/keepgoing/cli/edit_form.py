@@ -68,8 +68,31 @@ def render_form(person: Person) -> str:
     return tomlkit.dumps(doc)
 
 
-def read_form(text: str, person: Person) -> dict[str, Any]:
-    """What changed, as keyword arguments for `edit_person` (empty: nothing changed)."""
+def check_value(key: str, value: str) -> Any:
+    """One field's new value from the form, checked as `edit` would; BadInput says what is wrong."""
+    from keepgoing.core.person_fields import DETAIL_CHECKS
+    from keepgoing.text import clean_name, clean_tag, worker_key
+
+    if key == "rhythm":
+        return parse_duration(value)
+    if key == "name":
+        return clean_name(value)
+    if key == "worker":
+        return worker_key(value) if value.strip() else ""
+    if key == "aliases":
+        return clean_name(value, "alias")
+    if key == "tags":
+        return clean_tag(value)
+    DETAIL_CHECKS[key](value)
+    return value
+
+
+def read_form(text: str, person: Person, problems: dict[str, str] | None = None) -> dict[str, Any]:
+    """What changed, as keyword arguments for `edit_person` (empty: nothing changed).
+
+    With `problems`, a value that does not pass its check is left out of the changes
+    and its message kept there by field (to ask again); without, the first one is refused.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -91,6 +114,13 @@ def read_form(text: str, person: Person) -> dict[str, Any]:
             old = {v.casefold(): v for v in before[key]}
             new = {v.strip().casefold(): v.strip() for v in value if v.strip()}
             added = [v for k, v in new.items() if k not in old]
+            if problems is not None:
+                for item in list(added):
+                    try:
+                        check_value(key, item)
+                    except BadInput as exc:
+                        problems[f"{key}:{item}"] = str(exc)
+                        added.remove(item)
             removed = [v for k, v in old.items() if k not in new]
             if added:
                 changes[f"add_{key}"] = added
@@ -101,11 +131,47 @@ def read_form(text: str, person: Person) -> dict[str, Any]:
             raise BadInput(f"{key} must be text in quotes; nothing was saved.")
         if value.strip() == before[key].strip():
             continue
+        if problems is not None:
+            try:
+                check_value(key, value)
+            except BadInput as exc:
+                problems[key] = str(exc)
+                continue
         if key == "rhythm":
             changes["cadence_days"] = parse_duration(value)
         else:
             changes[key] = value
     return changes
+
+
+def ask_again(changes: dict[str, Any], problems: dict[str, str], ask: Any, warn: Any) -> None:
+    """At a terminal: each field that did not pass its check, asked for again; Enter keeps it as it was.
+
+    The other edits in the form stay in `changes` meanwhile.
+    """
+    from keepgoing import messages
+
+    for where, problem in problems.items():
+        key, _, item = where.partition(":")
+        warn(problem)
+        while True:
+            question = messages.FORM_ITEM_AGAIN if item else messages.FORM_FIELD_AGAIN
+            answer = ask(question.format(field=key, item=item), default="")
+            if not answer.strip():
+                break  # as it was
+            try:
+                checked = check_value(key, answer)
+            except BadInput as exc:
+                warn(str(exc))
+                continue
+            if key in LIST_FIELDS:
+                changes.setdefault(f"add_{key}", []).append(answer.strip())
+            elif key == "rhythm":
+                changes["cadence_days"] = checked
+            else:
+                changes[key] = answer
+            break
+    problems.clear()
 
 
 def edit_in_editor(text: str) -> str | None:

@@ -60,6 +60,38 @@ def _score(text: str, typed: str) -> int:
     return int(text)
 
 
+def _ask_more(today, *, wellbeing, feeling, follow_up, due_day):
+    """After who, how and the note: wellbeing, a feeling and a follow-up, each skipped with Enter.
+
+    A value that cannot be used is asked again (with why), never guessed; what was
+    given on the command line is not asked.
+    """
+    from keepgoing.cli.output import warn
+    from keepgoing.errors import BadInput
+
+    while wellbeing is None:
+        answer = ask(messages.ASK_WELLBEING, default="").strip()
+        if not answer:
+            break
+        if answer in ("1", "2", "3", "4", "5"):
+            wellbeing = int(answer)
+        else:
+            warn(messages.ASK_WELLBEING_AGAIN)
+    if feeling is None:
+        feeling = ask(messages.ASK_FEELING, default="").strip() or None
+    if follow_up is None:
+        follow_up = ask(messages.ASK_FOLLOW_UP, default="").strip() or None
+        while follow_up and due_day is None:
+            answer = ask(messages.ASK_FOLLOW_UP_DUE, default="").strip()
+            if not answer:
+                break
+            try:
+                due_day = parse_when(answer, today=today, prefer="future").day
+            except BadInput as exc:
+                warn(str(exc))
+    return wellbeing, feeling, follow_up, due_day
+
+
 @app.command(
     rich_help_panel="Every day",
     epilog=examples(
@@ -77,7 +109,7 @@ def _score(text: str, typed: str) -> int:
         "keepgoing log --group walking --present Ann --present Bob --when yesterday",
         "keepgoing log --group walking --present Ann --visitor Dee --wellbeing ann=4 --wellbeing dee=3",
         'keepgoing log --group walking --present Ann --idea "A longer route" --idea-from ann',
-        "keepgoing log   (on a terminal: asks who, how and what was said)",
+        "keepgoing log   (on a terminal: asks who, how, what was said, wellbeing, feeling and a follow-up)",
     ),
 )
 def log(
@@ -220,6 +252,9 @@ def log(
     store = open_store(db, create=True)
     if not names:
         names, via, note = _ask(store)
+        one_score, feeling, follow_up, due_day = _ask_more(
+            today, wellbeing=one_score, feeling=feeling, follow_up=follow_up, due_day=due_day
+        )
     from keepgoing.cli import measure_input
     from keepgoing.errors import CloseName
 
@@ -251,13 +286,27 @@ def log(
             measures=measures,
         )
 
+    from keepgoing.errors import Ambiguous, NotFound
+
+    if new and len(names) > 1:
+        from keepgoing.cli import leftovers
+
+        leftovers.check(store, names)  # before "at", "the" and "hub" become people
     try:
-        logged = log_it(yes)
-    except CloseName as close:
-        if not prompts.can_ask():
-            raise
-        confirm(messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False)
-        logged = log_it(True)
+        try:
+            logged = log_it(yes)
+        except CloseName as close:
+            if not prompts.can_ask():
+                raise
+            confirm(
+                messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False
+            )
+            logged = log_it(True)
+    except (NotFound, Ambiguous):
+        from keepgoing.cli import leftovers
+
+        leftovers.check(store, names)
+        raise
     if json_out:
         data = {
             "conversation": logged.conversation.to_json(),

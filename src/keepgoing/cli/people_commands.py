@@ -51,6 +51,7 @@ def add(
         str | None,
         typer.Option(
             "--every",
+            "--rhythm",
             help="Check-in rhythm: 10d, 2w, 1m, weekly, fortnightly, monthly. Default monthly.",
         ),
     ] = None,
@@ -62,7 +63,7 @@ def add(
             autocompletion=complete.channels,
         ),
     ] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", "--mobile", help="Phone number.")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Email address.")] = None,
     alias: Annotated[
         list[str] | None, typer.Option("--alias", help="Another name they go by (repeatable).")
@@ -305,12 +306,20 @@ def show(
         'keepgoing edit sam --name "Sam Okafor-Jones" --alias Sammy',
         "keepgoing edit sam --worker priya   (their key worker in a team store)",
         'keepgoing edit "Jon Smith" --name "John Smith" --org Tenants --yes   (another John Smith is here)',
+        "keepgoing edit jo sam pat --worker priya   (several people: --worker only)",
+        "keepgoing edit --tag carers --worker priya   (everyone tagged carers)",
     ),
 )
 def edit(
-    name: Annotated[
-        str, typer.Argument(help="Who to change.", show_default=False, autocompletion=complete.people)
-    ],
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="NAME...",
+            help="Who to change (several people only with --worker).",
+            show_default=False,
+            autocompletion=complete.people,
+        ),
+    ] = None,
     new_name: Annotated[str | None, typer.Option("--name", help="Their new name.")] = None,
     org: Annotated[str | None, typer.Option("--org", help="Organisation (empty clears).")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Role (empty clears).")] = None,
@@ -320,12 +329,12 @@ def edit(
     unalias: Annotated[
         list[str] | None, typer.Option("--unalias", help="Remove an alias (repeatable).")
     ] = None,
-    every: Annotated[str | None, typer.Option("--every", help="New check-in rhythm.")] = None,
+    every: Annotated[str | None, typer.Option("--every", "--rhythm", help="New check-in rhythm.")] = None,
     prefers: Annotated[
         str | None,
         typer.Option("--prefers", help="Preferred channel (empty clears).", autocompletion=complete.channels),
     ] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="Phone (empty clears).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", "--mobile", help="Phone (empty clears).")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Email (empty clears).")] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="What matters to them (replaces; empty clears).")
@@ -335,6 +344,9 @@ def edit(
     consent_channels: ConsentChannelsOption = None,
     consent_note: ConsentNoteOption = None,
     worker: WorkerOption = None,
+    new_worker: Annotated[
+        bool, typer.Option("--new-worker", help="With --worker: a worker this store does not know yet.")
+    ] = False,
     if_version: Annotated[
         int | None,
         typer.Option(
@@ -382,6 +394,21 @@ def edit(
         note,
     )
     options += (consent, consent_review, consent_channels, consent_note, worker)
+    if len(names or []) != 1:
+        others: tuple[Any, ...] = (new_name, org, role, untag, alias, unalias, every, prefers, phone, email)
+        others += (note, consent, consent_review, consent_channels, consent_note)
+        _edit_several(
+            names or [],
+            any(v is not None for v in others) or form or if_version is not None,
+            tag=tag,
+            worker=worker,
+            new_worker=new_worker,
+            now=now,
+            json_out=json_out,
+            db=db,
+        )
+        return
+    name = (names or [""])[0]
     if form or (all(v is None for v in options) and interactive()):
         if any(v is not None for v in options):
             raise UsageError("--form edits everything in one go; leave out the other options.")
@@ -415,6 +442,7 @@ def edit(
             by=me(),
             expected_version=if_version,
             same_name=same_name,
+            new_worker=new_worker,
         )
 
     try:
@@ -433,6 +461,57 @@ def edit(
         emit_json(person.to_json(clock.local_today(now)))
         return
     _say_updated(person, changed)
+
+
+def _edit_several(
+    names: list[str], others: bool, *, tag, worker, new_worker: bool, now, json_out: bool, db
+) -> None:
+    """`edit jo sam pat --worker W`, `edit --tag carers --worker W`: one key worker for several people."""
+    from keepgoing.core.people import assign_worker
+    from keepgoing.settings import worker as me
+
+    by_tag = not names and tag is not None and len(tag) == 1
+    if worker is None or others or (not names and not by_tag) or (names and tag is not None):
+        if names:
+            _quote_a_name(names, db)
+            raise UsageError(messages.EDIT_SEVERAL)
+        raise UsageError(messages.EDIT_WHO)
+    if not worker.strip():
+        raise UsageError(messages.EDIT_SEVERAL_CLEAR)
+    done = assign_worker(
+        open_store(db),
+        names,
+        worker=worker,
+        now=now,
+        tag=tag[0] if by_tag else None,
+        by=me(),
+        new_worker=new_worker,
+    )
+    if json_out:
+        emit_json([person.to_json(clock.local_today(now)) for person, _ in done])
+        return
+    changed = [person for person, did in done if did]
+    from keepgoing.cli.output import join_names
+    from keepgoing.text import plural
+
+    if not changed:
+        why = messages.ALREADY_KEY_WORKER.format(worker=user(done[0][0].worker or ""))
+        say(messages.NOTHING_CHANGED.format(why=why))
+        return
+    say(
+        messages.KEY_WORKER_SET.format(
+            worker=user(changed[0].worker or ""),
+            count=plural(len(changed), "person"),
+            names=join_names([user(p.name) for p in changed]),
+        )
+    )
+
+
+def _quote_a_name(words: list[str], db) -> None:
+    """`edit chris patel --org X`: when the words together are one person, say to quote them."""
+    from keepgoing.cli import leftovers
+
+    leftovers.check(open_store(db), words, side_by_side=True)
 
 
 def _say_updated(person, changed: list[str]) -> None:
@@ -479,7 +558,16 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
         raise EditConflict(person)
     store.close()  # nothing held open while the editor is
     edited = edit_in_editor(render_form(person))
-    changes = read_form(edited, person) if edited is not None else {}
+    from keepgoing.cli import prompts
+
+    problems: dict[str, str] = {}
+    asking = prompts.can_ask()
+    changes = read_form(edited, person, problems if asking else None) if edited is not None else {}
+    if problems:
+        # The rest of the form is kept; only what did not pass is asked again.
+        from keepgoing.cli.edit_form import ask_again
+
+        ask_again(changes, problems, prompts.ask, warn)
     if not changes:
         say(messages.NO_CHANGES.format(name=user(person.name)))
         return
@@ -501,6 +589,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
     epilog=examples(
         "keepgoing pause sam --until 2027-01-05",
         'keepgoing pause sam --until "in 3 weeks"',
+        'keepgoing pause sam --until "end of month" --reason "in hospital"',
     ),
 )
 def pause(
@@ -511,6 +600,9 @@ def pause(
         str,
         typer.Option("--until", help="When they come back into the rhythm.", show_default=False),
     ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help='Why, for whoever looks: "in hospital", "on holiday".')
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Snooze someone until a date: they will not show as due before then."""
@@ -520,12 +612,13 @@ def pause(
     today = clock.local_today(now)
     day = parse_when(until, today=today, prefer="future").day
     store = open_store(db)
-    person, changed = pause_person(store, name, until=day, today=today, now=now)
+    person, changed = pause_person(store, name, until=day, today=today, now=now, reason=reason)
+    why = messages.PAUSE_REASON.format(reason=user(person.pause_reason)) if person.pause_reason else ""
     if not changed:
-        why = f"{user(person.name)} is already paused until {describe_day(day)}"
-        say(messages.NOTHING_CHANGED.format(why=why))
+        already = f"{user(person.name)} is already paused until {describe_day(day)}{why}"
+        say(messages.NOTHING_CHANGED.format(why=already))
         return
-    say(messages.PAUSED.format(name=user(person.name), day=describe_day(day)))
+    say(messages.PAUSED.format(name=user(person.name), day=describe_day(day), why=why))
 
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing resume sam"))

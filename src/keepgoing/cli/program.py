@@ -71,6 +71,16 @@ class KeepgoingGroup(TyperGroup):
         argv = optional_values(list(sys.argv[1:] if args is None else args))
         if not argv:
             argv = ["--help"]  # plain `keepgoing`: the help, as git and gh do
+        from keepgoing.cli import command_in
+
+        state["argv"] = list(argv)
+        said = command_in(argv)
+        if said is not None and said.casefold() in messages.NOT_A_COMMAND:
+            # "keepgoing list", "keepgoing delete": the command they were reaching for.
+            error(messages.NOT_A_COMMAND[said.casefold()])
+            if standalone_mode:
+                sys.exit(2)
+            return 2
         debug = "--debug" in argv or bool(os.environ.get("KEEPGOING_DEBUG"))
         if any(_undecodable(arg) for arg in argv):
             # Bytes that are not text in the terminal's encoding arrive as lone

@@ -205,7 +205,8 @@ def people_table(people: list[Person], today: date, *, tag: str | None, total: i
     for person in people:
         status = person.status(today)
         status_text = {
-            "paused": f"paused to {describe_day(person.paused_until)}" if person.paused_until else "paused",
+            "paused": (f"paused to {describe_day(person.paused_until)}" if person.paused_until else "paused")
+            + (f": {person.pause_reason}" if person.pause_reason else ""),
             "archived": "archived",
         }.get(status, "due" if person.is_due(today) else f"next {describe_day(person.due_on)}")
         if status == "active" and not person.is_active(today):
@@ -276,7 +277,8 @@ def person_card(
     if status == "archived":
         card.add_row("Status", "archived")
     elif status == "paused":
-        card.add_row("Status", f"paused until {describe_day(person.paused_until or today)}")
+        why = f": {person.pause_reason}" if person.pause_reason else ""
+        card.add_row("Status", _t(f"paused until {describe_day(person.paused_until or today)}{why}"))
     elif person.consent == "withdrawn":
         card.add_row("Next due", "never: consent to be contacted withdrawn")
     else:

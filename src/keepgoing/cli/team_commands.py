@@ -39,6 +39,9 @@ def handover(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show who would move; change nothing, write no pack.")
     ] = False,
+    new_worker: Annotated[
+        bool, typer.Option("--new-worker", help="--to is a worker this store does not know yet.")
+    ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -94,6 +97,7 @@ def handover(
             by=worker(),
             dry_run=dry_run,
             write_pack=write_pack,
+            new_worker=new_worker,
         )
     except BaseException:
         for path in written:  # the pack went into place but the hand-over did not commit

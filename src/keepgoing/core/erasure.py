@@ -44,6 +44,7 @@ TEXT_COLUMNS = (
     ("follow_up", "text", "follow-up"),
     ("person", "note", "note on a person"),
     ("person", "consent_note", "consent note"),
+    ("person", "pause_reason", "pause reason"),
     ("person_note", "text", "lasting note"),
     ("idea", "text", "idea"),
     ("idea", "outcome", "idea outcome"),

@@ -42,6 +42,7 @@ def hand_over(
     by: str | None = None,
     dry_run: bool = False,
     write_pack: Callable[[Store, list[int]], None] | None = None,
+    new_worker: bool = False,
 ) -> Handover:
     """Make `to_worker` key worker for `from_worker`'s people (or those tagged `tag`).
 
@@ -59,6 +60,9 @@ def hand_over(
         params["tag"] = clean_tag(tag)
         chosen += " AND p.id IN (SELECT person_id FROM person_tag WHERE tag = :tag)"
     with store.write():
+        from keepgoing.core.workers import check_worker
+
+        check_worker(store, target, me=by, new=new_worker)  # never five people handed to a typo
         people = [
             {"id": row["id"], "name": row["name"]}
             for row in store.rows(

@@ -14,7 +14,7 @@ from keepgoing.core.person import (
     next_due,
 )
 from keepgoing.core.person_fields import DETAIL_CHECKS, check_cadence, check_how_many, checked_details
-from keepgoing.errors import BadInput, EditConflict, SameName
+from keepgoing.errors import BadInput, EditConflict, NotFound, SameName
 from keepgoing.storage import Store
 from keepgoing.text import clean_name, clean_tag, name_key, worker_key
 
@@ -259,6 +259,7 @@ def edit_person(
     by: str | None = None,
     expected_version: int | None = None,
     same_name: bool = False,
+    new_worker: bool = False,
 ) -> tuple[Person, list[str]]:
     """Change what is given (None leaves a field; "" clears an optional one).
 
@@ -297,6 +298,10 @@ def edit_person(
             updates.update(consent)
         if worker is not None:
             updates["worker"] = worker_key(worker) if worker.strip() else None
+            if updates["worker"] is not None and updates["worker"] != person.worker:
+                from keepgoing.core.workers import check_worker
+
+                check_worker(store, updates["worker"], me=by, new=new_worker)
         asked = bool(updates or add_tags or add_aliases or remove_tags or remove_aliases)
         # A value they already have is no change (the name key and due day follow the name and rhythm).
         updates = {c: v for c, v in updates.items() if c in ("name_key", "due_on") or getattr(person, c) != v}
@@ -358,17 +363,58 @@ def save_version(store: Store, person: Person, updates: dict[str, Any]) -> None:
         raise EditConflict(get_person(store, person.id))
 
 
-def pause_person(store: Store, query: str, *, until: date, today: date, now: datetime) -> tuple[Person, bool]:
-    """Pause someone until a day; also says whether anything changed (already paused until then)."""
+def assign_worker(
+    store: Store,
+    queries: list[str],
+    *,
+    worker: str,
+    now: datetime,
+    tag: str | None = None,
+    by: str | None = None,
+    new_worker: bool = False,
+) -> list[tuple[Person, bool]]:
+    """Make `worker` key worker for several people at once: those named, or everyone tagged `tag`.
+
+    Everyone is found before anything is written, and it is one transaction:
+    a name that matches nobody (or an unknown worker) changes nobody.
+    Returns each person afterwards, and whether they changed.
+    """
+    with store.write():
+        if tag is not None:
+            people = list_people(store, tag=tag)
+            if not people:
+                raise NotFound(f"Nobody is tagged {clean_tag(tag)}.")
+        else:
+            people = list({p.id: p for p in (find_person(store, q) for q in queries)}.values())
+        done: list[tuple[Person, bool]] = []
+        for person in people:
+            updated, changed = edit_person(
+                store, person.id, now=now, worker=worker, by=by, new_worker=new_worker
+            )
+            done.append((updated, bool(changed)))
+        return done
+
+
+def pause_person(
+    store: Store, query: str, *, until: date, today: date, now: datetime, reason: str | None = None
+) -> tuple[Person, bool]:
+    """Pause someone until a day, with why if given; also says whether anything changed.
+
+    A pause is described whole by its day and its reason: pausing again without a
+    reason leaves none.
+    """
+    from keepgoing.core.person_fields import check_pause_reason
+
     if until <= today:
         raise BadInput("A pause has to end after today.")
+    reason = check_pause_reason(reason)
     with store.write():
         person = find_person(store, query)
-        if person.paused_until == until:
+        if person.paused_until == until and person.pause_reason == reason:
             return person, False
         store.run(
-            "UPDATE person SET paused_until = :u, updated_at = :now WHERE id = :id",
-            {"u": until, "now": now, "id": person.id},
+            "UPDATE person SET paused_until = :u, pause_reason = :r, updated_at = :now WHERE id = :id",
+            {"u": until, "r": reason, "now": now, "id": person.id},
         )
         return get_person(store, person.id), True
 
@@ -380,7 +426,8 @@ def resume_person(store: Store, query: str, *, now: datetime) -> tuple[Person, b
         if person.paused_until is None and person.archived_at is None:
             return person, False
         store.run(
-            "UPDATE person SET paused_until = NULL, archived_at = NULL, updated_at = :now WHERE id = :id",
+            "UPDATE person SET paused_until = NULL, pause_reason = NULL, archived_at = NULL, updated_at = :now "
+            "WHERE id = :id",
             {"now": now, "id": person.id},
         )
         return get_person(store, person.id), True

@@ -42,6 +42,7 @@ class Person:
     worker: str | None = None
     version: int = 1
     updated_by: str | None = None
+    pause_reason: str | None = None
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     # How they are shown and matched: their name, or "John Smith (Food bank)" when
@@ -105,6 +106,7 @@ class Person:
             "days_since_contact": (today - last).days if last else None,
             "due_on": self.due_on.isoformat(),
             "paused_until": self.paused_until.isoformat() if self.paused_until else None,
+            "pause_reason": self.pause_reason,
             "archived_at": iso(self.archived_at),
             "created_at": iso(self.created_at),
             "consent": self.consent,

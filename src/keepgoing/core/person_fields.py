@@ -63,6 +63,11 @@ def check_consent_note(note: str | None) -> str | None:
     return optional(note, "consent note")
 
 
+def check_pause_reason(reason: str | None) -> str | None:
+    """Why someone is paused ("in hospital"); empty means none given."""
+    return optional(reason, "pause reason")
+
+
 def check_channels(channels: str | None) -> str | None:
     """A comma-separated list of channels, as stored: "text,phone"."""
     if channels is None or not channels.strip():

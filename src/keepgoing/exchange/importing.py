@@ -25,6 +25,7 @@ from keepgoing.core.person_fields import (
     check_consent,
     check_consent_note,
     check_how_many,
+    check_pause_reason,
     checked_details,
 )
 from keepgoing.errors import BadInput, NotFound
@@ -310,6 +311,7 @@ class Importer:
                 "consent_on": _day(fields.get("consent_on")),
                 "consent_review_on": _day(fields.get("consent_review_on")),
                 "worker": self.assign or _worker(fields.get("worker")),
+                "pause_reason": check_pause_reason(_text(fields.get("pause_reason"))),
             }
             row["note"], row["consent_note"] = self.redact(row["note"]), self.redact(row["consent_note"])
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]

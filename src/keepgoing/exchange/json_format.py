@@ -50,6 +50,7 @@ def person_object(row: Any, aliases: list[str], tags: list[str], selection: Sele
         "email": selection.private,
         "note": selection.text,
         "consent_note": selection.text,
+        "pause_reason": selection.text,
     }
     item: dict[str, Any] = {}
     for column in PERSON_EXPORT:

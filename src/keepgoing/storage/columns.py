@@ -131,6 +131,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "worker",
         "version",
         "updated_by",
+        "pause_reason",
     ),
     "person_note": (
         "id",
@@ -259,6 +260,7 @@ LENGTHS: dict[tuple[str, str], int] = {
     ("person", "wellbeing_drop"): 20,
     ("person", "worker"): 200,
     ("person", "updated_by"): 200,
+    ("person", "pause_reason"): 500,
     ("person_note", "text"): 20000,
     ("person_note", "logged_by"): 200,
     ("person_share", "role"): 200,

@@ -70,6 +70,8 @@ class PersonTable(SQLModel, table=True):
     # Bumped by every saved edit: a save based on an older version is refused.
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     updated_by: str | None = Field(default=None, max_length=200)
+    # Why they are paused ("in hospital"): set by pause --reason, cleared by resume.
+    pause_reason: str | None = Field(default=None, max_length=500)
 
 
 class AliasTable(SQLModel, table=True):

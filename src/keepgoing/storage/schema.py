@@ -23,5 +23,6 @@ REVISIONS: tuple[str, ...] = (
     "0013_tombstones",
     "0014_group_scores",
     "0015_ideas_told",
+    "0016_pause_reason",
 )
 HEAD = REVISIONS[-1]

@@ -578,3 +578,14 @@ def require_manager(store: Store, what: str) -> None:
     roles = roles_for(_database(store))
     if not store.value("SELECT pg_has_role(current_user, :m, 'MEMBER')", {"m": roles.manager}):
         raise BadInput(f"Only a manager may {what} in this team store; {login} is a worker.")
+
+
+def team_role_names(store: Store) -> list[str]:
+    """The team's login roles (workers and managers); none where `team init` has not been run."""
+    roles = roles_for(_database(store))
+    rows = store.rows(
+        "SELECT DISTINCT r.rolname AS role FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+        "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname IN (:wg, :mg) AND r.rolcanlogin",
+        {"wg": roles.worker, "mg": roles.manager},
+    )
+    return [str(r["role"]) for r in rows]

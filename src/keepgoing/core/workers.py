@@ -1,0 +1,61 @@
+"""Who counts as a worker in a store: so a key worker is never a typo.
+
+A worker is known when the store already names them: as someone's key worker,
+as the one who logged a conversation or holds a follow-up, as whoever is
+using keepgoing now, and, in a team store, as one of the team's roles.
+`edit --worker` and `handover --to` refuse anyone else, with the names it may
+have meant, unless the user says the worker is new.
+"""
+
+from __future__ import annotations
+
+from keepgoing.errors import NotFound
+from keepgoing.storage import Store
+from keepgoing.text import worker_key
+
+
+def known_workers(store: Store, *, me: str | None = None) -> list[str]:
+    """Every worker the store knows (what this login may see of it), sorted."""
+    names: set[str] = set(team_roles(store))
+    for sql in (
+        "SELECT DISTINCT worker AS w FROM person WHERE worker IS NOT NULL",
+        "SELECT DISTINCT logged_by AS w FROM conversation WHERE logged_by IS NOT NULL",
+        "SELECT DISTINCT worker AS w FROM follow_up WHERE worker IS NOT NULL",
+    ):
+        names.update(str(row["w"]) for row in store.rows(sql))
+    if me:
+        names.add(worker_key(me))
+    return sorted(names)
+
+
+def team_roles(store: Store) -> list[str]:
+    """A team store's login roles (none on SQLite, or before `team init`)."""
+    if store.dialect != "postgresql":
+        return []
+    from keepgoing.storage.team import team_role_names
+
+    return team_role_names(store)
+
+
+def check_worker(store: Store, name: str, *, me: str | None = None, new: bool = False) -> str:
+    """The worker `name` as stored, when the store knows them (or `new` says they are new)."""
+    key = worker_key(name)
+    if new:
+        return key
+    known = known_workers(store, me=me)
+    if key in known:
+        return key
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    message = f'No worker called "{key}" in this store.'
+    if close:
+        message += " Did you mean " + " or ".join(close) + "?"
+    elif known:
+        shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+        message += f" The workers here are {shown}."
+    if team_roles(store):
+        message += " A colleague new to the team joins with keepgoing team add-worker."
+    else:
+        message += " For someone new here, add --new-worker."
+    raise NotFound(message)
