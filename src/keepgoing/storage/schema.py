@@ -18,5 +18,6 @@ REVISIONS: tuple[str, ...] = (
     "0008_pending_cleanup",
     "0009_attempts_and_followups",
     "0010_team_access",
+    "0011_mon",
 )
 HEAD = REVISIONS[-1]

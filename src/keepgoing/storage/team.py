@@ -52,6 +52,9 @@ PERSONAL: dict[str, str] = {
     "group_member": "person",
     "conversation_person": "person",
     "win_person": "person",
+    # Equality monitoring (special category data) is seen as its person is.
+    "monitoring_consent": "person",
+    "monitoring": "person",
     # What is logged --private is its writer's (and the managers') alone.
     "conversation": (
         "logged_by = current_user OR (NOT private AND EXISTS "
