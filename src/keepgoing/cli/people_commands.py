@@ -193,6 +193,7 @@ def people(
     epilog=examples(
         "keepgoing show sam",
         'keepgoing show "Sam Okafor" --json',
+        "keepgoing show sam --monitoring   (their equality monitoring too)",
     ),
 )
 def show(
@@ -208,6 +209,10 @@ def show(
     no_pager: Annotated[
         bool,
         typer.Option("--no-pager", help="Never page a long timeline (KEEPGOING_PAGER or PAGER pick one)."),
+    ] = False,
+    monitoring: Annotated[
+        bool,
+        typer.Option("--monitoring", help="Also show their equality monitoring (special category data)."),
     ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -245,9 +250,14 @@ def show(
         conversations = conversations_with(store, person.id, limit=limit)
         total = count_conversations(store, person.id)
         follow_ups = follow_ups_for(store, person.id)
+        equality = None
+        if monitoring:
+            from keepgoing.core.monitoring import monitoring_for
+
+            equality = monitoring_for(store, person.id)
     from keepgoing.core.audit import record
 
-    record(store, "show", person_id=person.id)
+    record(store, "show monitoring" if monitoring else "show", person_id=person.id)
     if json_out:
         data = person.to_json(today)
         data["conversations"] = [c.to_json(exclude=person.name) for c in conversations]
@@ -255,6 +265,8 @@ def show(
         data["notes"] = [n.to_json() for n in notes]
         data["ideas"] = [i.to_json() for i in ideas]
         data["wellbeing_trend"] = wellbeing
+        if equality is not None:
+            data["monitoring"] = equality.to_json()
         emit_json(data)
         return
     from keepgoing.cli import render
@@ -264,6 +276,8 @@ def show(
         render.person_card(
             person, conversations, total, follow_ups, today, notes=notes, ideas=ideas, wellbeing=wellbeing
         )
+        if equality is not None:
+            render.monitoring_block(equality)
 
 
 @app.command(

@@ -638,3 +638,27 @@ def wins_view(wins: list[Any]) -> None:
             line.append(f"  with {safe(extras, inline=True)}", style="dim")
         line.append(f"  {describe_day(item.when.astimezone().date())}", style="dim")
         out.print(line)
+
+
+def monitoring_block(held: Any) -> None:
+    """`show --monitoring`: their consent to monitoring and each dated record, newest first."""
+    from keepgoing.core.monitoring import FIELD_LABELS, FIELDS, label
+
+    out = console()
+    out.print()
+    out.print(Text(messages.MONITOR_TITLE, style="bold"))
+    if held.consent_on is None:
+        out.print(Text(messages.MONITOR_NONE, style="dim"))
+        return
+    out.print(Text(messages.MONITOR_CONSENT_LINE.format(day=describe_day(held.consent_on))))
+    if not held.records:
+        out.print(Text(messages.MONITOR_NO_RECORDS, style="dim"))
+        return
+    for item in held.records:
+        card = Table.grid(padding=(0, 2))
+        card.add_column(style="dim")
+        card.add_column()
+        card.add_row("Asked", describe_day(item.asked_on))
+        for name in FIELDS:
+            card.add_row(FIELD_LABELS[name], _t(label(name, item.answers[name])))
+        out.print(card)
