@@ -208,3 +208,11 @@ MONITOR_CONSENT_LINE = "Consent to monitoring given {day}."
 MONITOR_NO_RECORDS = "Nothing recorded yet."
 MONITOR_WITH_ANONYMISE = "--include-monitoring cannot go with --anonymise: monitoring is never in an anonymised export."
 MONITOR_FORMAT = "--include-monitoring is for json and csv exports."
+MONITOR_REPORT_TITLE = "Who we reached"
+MONITOR_REPORT_NOTE = (
+    "The people in touch in this period, by their equality monitoring answers (the record nearest the "
+    "period's end; people never asked count as not asked). Ethnicity by the five ONS 2021 census groups. "
+    "Every count under 5 is shown as <5; a count shown as hidden is 5 or more, hidden so that a smaller "
+    "one cannot be worked out from the total."
+)
+MONITOR_REPORT_NOBODY = "Nobody was in touch in this period."

@@ -11,7 +11,7 @@ from keepgoing import clock, messages
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
-from keepgoing.errors import BadInput
+from keepgoing.errors import BadInput, UsageError
 from keepgoing.exchange.sections import ITEM
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
@@ -59,6 +59,7 @@ def export_format(given: str | None, output: Path | None) -> str:
         "keepgoing export --format csv   (to the screen or a pipe)",
         "keepgoing export --format csv --anonymise   (names become Person 7; notes dropped)",
         'keepgoing export --person "Sam Okafor"   (one person\'s own copy of their data)',
+        "keepgoing export --include-monitoring --output monitoring.json   (with equality monitoring)",
     ),
 )
 def export(
@@ -93,6 +94,13 @@ def export(
     keep_notes: Annotated[
         bool, typer.Option("--keep-notes", help="With --anonymise, keep free-text notes.")
     ] = False,
+    include_monitoring: Annotated[
+        bool,
+        typer.Option(
+            "--include-monitoring",
+            help="Also export equality monitoring (special category data; json and csv, never anonymised).",
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -105,6 +113,10 @@ def export(
     fmt = export_format(format, output)
     if keep_notes and not anonymise:
         raise BadInput("--keep-notes only makes sense with --anonymise.")
+    if include_monitoring and anonymise:
+        raise UsageError(messages.MONITOR_WITH_ANONYMISE)
+    if include_monitoring and fmt not in ("json", "csv"):
+        raise UsageError(messages.MONITOR_FORMAT)
     now = clock.now()
     today = clock.local_today(now)
     since_day = parse_when(since, today=today, prefer="either").day if since else None
@@ -120,6 +132,7 @@ def export(
             anonymise=anonymise,
             keep_notes=keep_notes,
         )
+        selection.monitoring = include_monitoring
         from keepgoing.core.conversations import count_all_conversations
 
         total = count_all_conversations(store)

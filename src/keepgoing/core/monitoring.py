@@ -560,3 +560,63 @@ def who_we_reached(store: Store, params: dict[str, Any], mine: str, last: date) 
         cells = [Cell(words, found.get(code, 0)) for code, words in order]
         figures.append(FieldFigures(name, protect(cells, total), total))
     return figures
+
+
+# --- export and import ---------------------------------------------------------------
+
+# `export --include-monitoring` to CSV: each row's person's latest record.
+CSV_COLUMNS = ("monitoring_asked_on", *FIELDS)
+
+
+def csv_cells(store: Store) -> dict[int, list[str]]:
+    """person id -> their latest record's cells (codes; "not-asked" for an empty field)."""
+    cells: dict[int, list[str]] = {}
+    for row in store.stream(
+        "SELECT * FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY m.asked_on DESC) AS n "
+        "FROM monitoring m) latest WHERE n = 1"
+    ):
+        cells[row["person_id"]] = [stored_day(row["asked_on"]).isoformat()] + [
+            row[name] or "not-asked" for name in FIELDS
+        ]
+    return cells
+
+
+def export_objects(store: Store, where: str, params: dict[str, Any], name: Any) -> Any:
+    """One object per person with monitoring held (of those `where` selects on person `p`):
+    their consent and every record, oldest first, with who recorded each and when."""
+    from keepgoing.storage.values import as_date, as_datetime
+
+    def iso_day(value: Any) -> str | None:
+        day = as_date(value)
+        return day.isoformat() if day else None
+
+    def iso_instant(value: Any) -> str | None:
+        moment = as_datetime(value)
+        return moment.isoformat() if moment else None
+
+    records: dict[int, list[dict[str, Any]]] = {}
+    for r in store.stream("SELECT * FROM monitoring ORDER BY person_id, asked_on"):
+        records.setdefault(r["person_id"], []).append(
+            {
+                "asked_on": iso_day(r["asked_on"]),
+                **{key: r[key] for key in FIELDS},
+                "recorded_at": iso_instant(r["recorded_at"]),
+                "recorded_by": r["recorded_by"],
+            }
+        )
+    for r in store.stream(
+        "SELECT p.id, p.name, mc.given_on, mc.recorded_at, mc.recorded_by FROM person p "
+        "LEFT JOIN monitoring_consent mc ON mc.person_id = p.id "
+        f"WHERE ({where}) AND (mc.person_id IS NOT NULL OR p.id IN (SELECT person_id FROM monitoring)) "
+        "ORDER BY p.id",
+        params,
+    ):
+        yield {
+            "person_id": r["id"],
+            "person": name(r["id"], r["name"]),
+            "consent": "given" if r["given_on"] is not None else None,
+            "consent_on": iso_day(r["given_on"]),
+            "consent_recorded_at": iso_instant(r["recorded_at"]),
+            "consent_recorded_by": r["recorded_by"],
+            "records": records.get(r["id"], []),
+        }

@@ -132,6 +132,7 @@ class Report:
     idea_texts: list[tuple[str, str]] = field(default_factory=list)  # (status, text)
     groups: list[GroupFigures] = field(default_factory=list)
     wins: list[tuple[date, str]] = field(default_factory=list)
+    who_we_reached: list[Any] = field(default_factory=list)  # core/monitoring.py: FieldFigures
 
     def to_json(self) -> dict[str, Any]:
         """Every figure, for scripts (`report --json`); counts under 5 as "<5" when anonymised."""
@@ -183,6 +184,8 @@ class Report:
                 for g in self.groups
             ],
             "wins": [{"day": d.isoformat(), "text": t} for d, t in self.wins],
+            # Equality monitoring: always suppressed (core/monitoring.py), anonymised or not.
+            "who_we_reached": [f.to_json() for f in self.who_we_reached],
         }
 
     @property
@@ -285,6 +288,9 @@ def build_report(
         _rhythm_and_wellbeing(store, report, params, worker, horizon)
         _promises(store, report, params, worker)
         _ideas_groups_wins(store, report, mine, params, worker)
+        from keepgoing.core.monitoring import who_we_reached
+
+        report.who_we_reached = who_we_reached(store, params, mine, span.end)
         if today is not None and span.start <= today <= span.end:
             from keepgoing.core.rhythm import count_due
 

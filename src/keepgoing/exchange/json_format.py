@@ -156,6 +156,12 @@ def write_json(
         tick()
     out.write("\n]")
     _write_coproduction(store, out, selection, selected, counts, tick)
+    if selection.monitoring:
+        from keepgoing.core.monitoring import export_objects
+
+        counts["monitoring"] = 0
+        where, params = selection.person_where("p")
+        _section(out, "monitoring", export_objects(store, where, params, selection.name), counts, tick)
     out.write("}\n")
     return counts
 

@@ -107,7 +107,7 @@ def _in_one_transaction(
 # streams the conversations one at a time. (`json.loads` of a 1M-conversation
 # export took 2.2 GB.)
 
-SECTIONS = ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins")
+SECTIONS = ("people", "conversations", "follow_ups", "notes", "ideas", "groups", "wins", "monitoring")
 SMALL = frozenset(SECTIONS) - {"conversations"}
 SMALL_ENOUGH_TO_RELOAD = 64 * 1024**2  # for the line number of a JSON error
 # What the first pass keeps of the sections other than conversations (held whole until written).
@@ -405,6 +405,12 @@ def _read_json(
         where = f"{name}, win {number}"
         present = _refs(item, "person_ids", "people", ids, names, where)
         importer.win(item, present, _group_ref(item, group_ids, where), where)
+    for number, item in enumerate(sections["monitoring"], 1):
+        where = f"{name}, monitoring record {number}"
+        present = _refs(item, "person_id", "person", ids, names, where)
+        if not present:
+            raise ImportProblem(f"{where}: no person for this monitoring.")
+        importer.monitoring(item, present[0], where)
 
 
 def _group_ref(item: dict, group_ids: dict[Any, int], where: str) -> int | None:

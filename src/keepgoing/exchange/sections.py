@@ -12,4 +12,5 @@ ITEM = {
     "ideas": "idea",
     "groups": "group",
     "wins": "win",
+    "monitoring": "monitoring record",
 }
