@@ -53,7 +53,7 @@ def monitor(
         str | None,
         typer.Option(
             "--ethnicity",
-            help="One of the 19 ONS 2021 census groups, by name or its start (indian, \"white british\", "
+            help='One of the 19 ONS 2021 census groups, by name or its start (indian, "white british", '
             f"caribbean, arab ...); {_ANSWER}.",
         ),
     ] = None,
@@ -88,9 +88,7 @@ def monitor(
         return
     if name is None:
         raise UsageError(messages.MONITOR_NOTHING_GIVEN)
-    given = dict(
-        zip(FIELDS, (age_band, gender, ethnicity, disability, postcode_district), strict=True)
-    )
+    given = dict(zip(FIELDS, (age_band, gender, ethnicity, disability, postcode_district), strict=True))
     answers = {key: value for key, value in given.items() if value is not None}
     word = consent.strip().casefold() if consent is not None else None
     now = clock.now()
@@ -119,7 +117,11 @@ def monitor(
     )
     shown = describe_day(done.asked_on)
     if done.consent_on:
-        say(messages.MONITOR_CONSENT_RECORDED.format(name=user(done.person), day=describe_day(done.consent_on)))
+        say(
+            messages.MONITOR_CONSENT_RECORDED.format(
+                name=user(done.person), day=describe_day(done.consent_on)
+            )
+        )
     if not answers:
         if not done.consent_on:
             say(messages.MONITOR_UNCHANGED.format(name=user(done.person), day=shown))

@@ -17,10 +17,10 @@ high-level groups (the detailed groups are too small to show, and showing
 both would let one be worked out from the other). Postcode districts with
 fewer than 5 people are counted together as "other districts".
 
-Every count under 5 is shown as "<5" (0 included), anonymised or not, and
-`protect` adds secondary suppression so that no suppressed count can be
-worked out from the shown counts and the total (the people in touch, shown
-elsewhere in the report).
+Every count from 1 to 4 is shown as "<5", anonymised or not (0 is shown, as
+in the rest of the report), and `suppress` adds secondary suppression so that
+no suppressed count can be worked out from the shown counts and the total
+(the people in touch, shown elsewhere in the report).
 """
 
 from __future__ import annotations
@@ -192,13 +192,17 @@ def _sayings(name: str) -> dict[str, set[str]]:
             said[code] = {_fold(code), _fold(words), *(_fold(m) for m in more)}
     else:
         for code, words in categories(name):
-            said[code] = {_fold(code), _fold(words), *(_fold(m) for m in _SAYINGS.get(name, {}).get(code, ()))}
+            said[code] = {
+                _fold(code),
+                _fold(words),
+                *(_fold(m) for m in _SAYINGS.get(name, {}).get(code, ())),
+            }
     return said
 
 
 def _age(text: str) -> str | None:
     """A whole age ("37") as its band."""
-    if not text.isdigit() or len(text) > 3:
+    if not text.isdigit() or len(text) > 3 or int(text) > 120:
         return None
     years = int(text)
     if years < 16:
@@ -241,9 +245,7 @@ def parse_answer(name: str, text: str) -> str | None:
         return close[0]
     if close:
         raise BadInput(
-            messages.MONITOR_AMBIGUOUS.format(
-                text=text, field=shown, choices=", ".join(close[:10])
-            )
+            messages.MONITOR_AMBIGUOUS.format(text=text, field=shown, choices=", ".join(close[:10]))
         )
     raise BadInput(messages.MONITOR_UNKNOWN.format(text=text, field=shown))
 
@@ -369,7 +371,8 @@ def record_monitoring(
         if not parsed:
             return Recorded(person.name, asked_on, given, [], None)
         same_day = store.row(
-            "SELECT * FROM monitoring WHERE person_id = :p AND asked_on = :on", {"p": person.id, "on": asked_on}
+            "SELECT * FROM monitoring WHERE person_id = :p AND asked_on = :on",
+            {"p": person.id, "on": asked_on},
         )
         before = same_day or store.row(
             "SELECT * FROM monitoring WHERE person_id = :p AND asked_on < :on ORDER BY asked_on DESC LIMIT 1",
@@ -416,9 +419,9 @@ def withdraw_monitoring(store: Store, query: str) -> tuple[str, int, bool]:
 class Cell:
     """One category's count as the report may show it.
 
-    status: "shown" (the exact count), "small" (under 5, shown "<5"), "hidden" (5 or
-    more, hidden so that a small one cannot be worked out), "withheld" (the whole
-    field is hidden: any count).
+    status: "shown" (the exact count, 0 included), "small" (1 to 4, shown "<5"),
+    "hidden" (5 or more, hidden so that a small one cannot be worked out),
+    "withheld" (the whole field is hidden: any count from 0 to the total).
     """
 
     category: str
@@ -460,28 +463,30 @@ class FieldFigures:
         }
 
 
-def bounds(cell: Cell, total: int) -> tuple[int, int]:
-    """What someone reading the report knows of a cell's count, from how it is shown."""
+def bounds(status: str, count: int, total: int) -> tuple[int, int]:
+    """What a reader of the report knows of a cell's count from how it is shown
+    (and from the rules: "<5" is 1 to 4, since 0 is shown; "hidden" is 5 or more)."""
     return {
-        "shown": (cell.count, cell.count),
-        "small": (0, SMALL - 1),
+        "shown": (count, count),
+        "small": (1, SMALL - 1),
         "hidden": (SMALL, total),
         "withheld": (0, total),
-    }[cell.status]
+    }[status]
 
 
-def exposed(cells: list[Cell], total: int) -> list[int]:
+def exposed(statuses: list[str], counts: list[int], total: int) -> list[int]:
     """The suppressed cells whose count follows from the others and the total.
 
-    The counts add up to `total`; each lies within its bounds. A cell's possible
-    values are then exactly the whole numbers from max(its low, rest - the others'
-    highs) to min(its high, rest - the others' lows): it is exposed when that is one.
+    The counts add up to `total` and each lies within its bounds, so a cell's
+    possible values are exactly the whole numbers from max(its low, total - the
+    others' highs) to min(its high, total - the others' lows): it is exposed when
+    that leaves one.
     """
-    ranges = [bounds(c, total) for c in cells]
+    ranges = [bounds(s, c, total) for s, c in zip(statuses, counts, strict=True)]
     low, high = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
     found = []
-    for i, cell in enumerate(cells):
-        if cell.status == "shown":
+    for i, status in enumerate(statuses):
+        if status == "shown":
             continue
         lo = max(ranges[i][0], total - (high - ranges[i][1]))
         hi = min(ranges[i][1], total - (low - ranges[i][0]))
@@ -490,22 +495,26 @@ def exposed(cells: list[Cell], total: int) -> list[int]:
     return found
 
 
-def protect(cells: list[Cell], total: int) -> list[Cell]:
-    """Primary suppression (every count under 5, 0 included), then secondary.
+def suppress(counts: list[int]) -> list[str]:
+    """Each count's status: primary suppression of every count from 1 to 4, then secondary.
 
     While a suppressed count could be worked out from the shown ones and the
-    total, the smallest shown count is hidden too; if none is left to hide, the
-    whole field is withheld.
+    total, the smallest count still shown (of 5 or more, the first of equals) is
+    hidden too; when none is left to hide, the whole field is withheld.
     """
-    for cell in cells:
-        cell.status = "small" if cell.count < SMALL else "shown"
-    while exposed(cells, total):
-        shown = [c for c in cells if c.status == "shown"]
-        if not shown:
-            for c in cells:
-                c.status = "withheld"
-            break
-        min(shown, key=lambda c: c.count).status = "hidden"
+    total = sum(counts)
+    statuses = ["small" if 0 < c < SMALL else "shown" for c in counts]
+    while exposed(statuses, counts, total):
+        left = [i for i, c in enumerate(counts) if statuses[i] == "shown" and c >= SMALL]
+        if not left:
+            return ["withheld"] * len(counts)
+        statuses[min(left, key=lambda i: counts[i])] = "hidden"
+    return statuses
+
+
+def protect(cells: list[Cell]) -> list[Cell]:
+    for cell, status in zip(cells, suppress([c.count for c in cells]), strict=True):
+        cell.status = status
     return cells
 
 
@@ -558,7 +567,7 @@ def who_we_reached(store: Store, params: dict[str, Any], mine: str, last: date) 
             order = list(categories(name))
         order += [(PREFER_NOT, PREFER_NOT_LABEL), (None, NOT_ASKED_LABEL)]
         cells = [Cell(words, found.get(code, 0)) for code, words in order]
-        figures.append(FieldFigures(name, protect(cells, total), total))
+        figures.append(FieldFigures(name, protect(cells), total))
     return figures
 
 
