@@ -429,7 +429,8 @@ class Cell:
     status: str = "shown"
 
     def shown(self) -> int | str:
-        return {"shown": self.count, "small": "<5", "hidden": "hidden", "withheld": "withheld"}[self.status]
+        words = {"small": "<5", "hidden": "hidden", "withheld": "withheld"}
+        return self.count if self.status == "shown" else words[self.status]
 
     def share(self, total: int) -> float | None:
         return self.count / total if self.status == "shown" and total else None
@@ -548,24 +549,31 @@ def who_we_reached(store: Store, params: dict[str, Any], mine: str, last: date) 
     figures = []
     for name in FIELDS:
         found = counts[name]
+        order: list[tuple[str | None, str]]
         if name == "ethnicity":
             grouped: dict[str | None, int] = {}
             for code, n in found.items():
                 key = code if code in (None, PREFER_NOT) else ETHNICITY_GROUP.get(code or "", code)
                 grouped[key] = grouped.get(key, 0) + n
             found = grouped
-            order: list[tuple[str | None, str]] = list(ETHNIC_GROUPS)
+            order = list(ETHNIC_GROUPS)
         elif name == "postcode_district":
             named = sorted(
                 (code for code, n in found.items() if code not in (None, PREFER_NOT) and n >= SMALL),
                 key=lambda code: (-found[code], code or ""),
             )
             others = sum(n for code, n in found.items() if code not in (None, PREFER_NOT, *named))
-            found = {**found, "": others}
-            order = [(code, code or "") for code in named] + [("", messages.MONITOR_OTHER_DISTRICTS)]
+            found = {code: found.get(code, 0) for code in (*named, PREFER_NOT, None)} | {"": others}
+            order = [(code, code or "") for code in named]
+            order.append(("", messages.MONITOR_OTHER_DISTRICTS))
         else:
-            order = list(categories(name))
+            order = [(code, words) for code, words in categories(name)]
         order += [(PREFER_NOT, PREFER_NOT_LABEL), (None, NOT_ASKED_LABEL)]
+        # An answer keepgoing does not know (written some other way) counts as not asked,
+        # so that the cells always add up to the people in touch.
+        known = {code for code, _ in order}
+        stray = sum(n for code, n in found.items() if code not in known)
+        found = {**found, None: found.get(None, 0) + stray}
         cells = [Cell(words, found.get(code, 0)) for code, words in order]
         figures.append(FieldFigures(name, protect(cells), total))
     return figures

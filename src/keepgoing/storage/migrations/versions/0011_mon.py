@@ -20,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _person() -> sa.Column:
+def _person() -> sa.Column[int]:
     return sa.Column(
         "person_id", sa.Integer(), sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
