@@ -289,6 +289,29 @@ def test_an_export_with_monitoring_round_trips_into_a_new_store(kg, tmp_path) ->
     kg("--db", other, "export", "--include-monitoring", "--output", str(second))
     a, b = json.loads(first.read_text()), json.loads(second.read_text())
     assert a["monitoring"] == b["monitoring"] and a["people"] == b["people"]
+    # `copy` (a file into a team's store, say) takes monitoring with its people.
+    copied = str(tmp_path / "copied.db")
+    kg("copy", "--to", copied)
+    assert json.loads(kg("--db", copied, "show", "sam", "--json", "--monitoring").stdout)["monitoring"] == (
+        held(kg)
+    )
+
+
+@pytest.mark.sqlite_only("an answer written straight into the file")
+def test_an_answer_keepgoing_does_not_know_counts_as_not_asked(kg, db_path) -> None:
+    import sqlite3
+
+    kg("add", "Sam Okafor")
+    kg("log", "sam", "--via", "phone")
+    kg("monitor", "sam", "--consent", "given", "--ethnicity", "arab", "--gender", "man")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE monitoring SET ethnicity = 'martian', gender = 'prefer-not'")
+    conn.close()
+    figures = json.loads(kg("report", "--json").stdout)["who_we_reached"]
+    ethnicity = next(f for f in figures if f["field"] == "ethnicity")
+    assert ethnicity["people"] == 1 and "martian" not in json.dumps(figures)
+    # Counted (a dropped answer would leave every cell a shown 0), and one of one is withheld.
+    assert {r["category"]: r["count"] for r in ethnicity["rows"]}["Not asked"] == "withheld"
 
 
 # --- erased ----------------------------------------------------------------------------

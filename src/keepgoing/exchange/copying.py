@@ -39,7 +39,7 @@ def copy_store(
     with tempfile.TemporaryDirectory(prefix="keepgoing-copy-") as folder:
         path = Path(folder) / "store.json"
         with path.open("w", encoding="utf-8") as out, source.read():
-            write_json(source, out, Selection(), now=now)
+            write_json(source, out, Selection(monitoring=True), now=now)  # monitoring moves with its people
         report = import_file(target, path, format="json", dry_run=dry_run, now=now, tick=tick)
     report.file = source.location  # not the temporary file's name
     return report
