@@ -457,7 +457,8 @@ class FieldFigures:
         return {
             "field": self.name,
             "label": self.label,
-            "people": self.total,
+            # The people counted, under the same rule (an anonymised report shows it as "<5" too).
+            "people": "<5" if 0 < self.total < SMALL else self.total,
             "rows": [
                 {"category": c.category, "count": c.shown(), "share": c.share(self.total)} for c in self.cells
             ],
