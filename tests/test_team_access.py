@@ -270,10 +270,11 @@ def test_team_commands_refuse_plainly(kg, roles, db_path, monkeypatch, tmp_path)
 
 def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db_path) -> None:
     database = db_path.rsplit("/", 1)[1]
-    # The store as 0009 left it: what 0010 adds taken away again, by the owner (with the
-    # policies that read the shares).
+    # The store as 0009 left it: what 0010 (and later revisions) add taken away again, by the
+    # owner (with the policies that read the shares).
     with psycopg.connect(_conninfo(db_path), autocommit=True) as conn:
         conn.execute(f"SET ROLE {database}_owner")
+        conn.execute("DROP TABLE monitoring, monitoring_consent CASCADE")  # 0011
         conn.execute("DROP TABLE audit, person_share CASCADE")
         conn.execute("DROP INDEX ix_conversation_logged_by")
         for table in ("conversation", "follow_up"):
