@@ -196,6 +196,7 @@ def test_the_page_prints_to_pdf_with_the_headline_figures_and_runs_no_script(mon
     assert "Impact report" in text
     assert "in touch with 2 people" in " ".join(text.split())
     assert "Promises kept" in text and "Keeping the rhythm" in text
+    assert "Who we reached" in text and "Postcode district" in text
     dom = shots.browse(page, tmp_path / "unused", dom=True)
     assert "<title>Impact report</title>" in dom and "PWNED" not in dom.split("</title>")[0]
     shots.browse(page, png, screenshot=True)

@@ -276,6 +276,7 @@ def test_a_worker_on_an_older_schema_is_told_to_ask_for_the_upgrade(kg, team, db
         conn.execute(f"SET ROLE {database}_owner")
         conn.execute("DROP TABLE audit, person_share, tombstone, store_secret CASCADE")
         conn.execute("DROP TABLE measure_score, measure CASCADE")  # and what 0012 added
+        conn.execute("DROP TABLE monitoring, monitoring_consent CASCADE")
         conn.execute("DROP INDEX ix_conversation_logged_by")
         for table in ("conversation", "follow_up", "person_note"):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN private CASCADE")

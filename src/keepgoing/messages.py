@@ -286,3 +286,46 @@ ASK_WELLBEING_AGAIN = "Wellbeing is a number from 1 (low) to 5 (great), or Enter
 ASK_FEELING = "How were they feeling, in a word? (Enter to skip)"
 ASK_FOLLOW_UP = "Anything you said you would do? (Enter to skip)"
 ASK_FOLLOW_UP_DUE = 'When by? friday, "in 2 weeks" ... (Enter for no day)'
+# Equality monitoring (keepgoing monitor; special category data).
+MONITOR_EMPTY = "An empty {field}: give an answer, prefer-not, or not-asked."
+MONITOR_AMBIGUOUS = '"{text}" could be more than one answer for {field}: {choices}. Say which.'
+MONITOR_UNKNOWN = (
+    '"{text}" is not an answer keepgoing knows for {field}: keepgoing monitor --list-categories lists them.'
+)
+MONITOR_BAD_DISTRICT = (
+    '"{text}" is not a postcode district: give the first half of a postcode, such as LS6, M1 or SW1A.'
+)
+MONITOR_CONSENT_WORD = '--consent is given or withdrawn, not "{text}".'
+MONITOR_FUTURE = "--asked is in the future: give the day they were asked."
+MONITOR_NO_CONSENT = (
+    "{name} has no consent to equality monitoring recorded: ask them, then add --consent given."
+)
+MONITOR_OTHER_DISTRICTS = "Other districts (each under 5)"
+MONITOR_NOTHING_GIVEN = (
+    "Nothing to record: give --consent given and/or an answer (see keepgoing monitor --help)."
+)
+MONITOR_WITHDRAW_WITH_ANSWERS = "--consent withdrawn deletes their monitoring: it takes no answers."
+MONITOR_CONSENT_RECORDED = "Consent to equality monitoring recorded for {name}, {day}."
+MONITOR_RECORDED = "Equality monitoring for {name}, asked {day}: {what}."
+MONITOR_NEW_RECORD = "Equality monitoring for {name}, asked {day}: a new record ({what})."
+MONITOR_UNCHANGED = "Nothing changed: {name}'s monitoring for {day} already says that."
+MONITOR_WITHDRAWN = (
+    "Consent to equality monitoring withdrawn for {name}: deleted it and {records}; they count as not asked."
+)
+MONITOR_NOTHING_TO_WITHDRAW = "Nothing changed: {name} had no equality monitoring consent or answers."
+MONITOR_TITLE = "Equality monitoring (special category data)"
+MONITOR_NONE = "No consent to equality monitoring recorded."
+MONITOR_CONSENT_LINE = "Consent to monitoring given {day}."
+MONITOR_NO_RECORDS = "Nothing recorded yet."
+MONITOR_WITH_ANONYMISE = (
+    "--include-monitoring cannot go with --anonymise: monitoring is never in an anonymised export."
+)
+MONITOR_FORMAT = "--include-monitoring is for json and csv exports."
+MONITOR_REPORT_TITLE = "Who we reached"
+MONITOR_REPORT_NOTE = (
+    "The people in touch in this period, by their equality monitoring answers (the record nearest the "
+    "period's end; people never asked count as not asked). Ethnicity by the five ONS 2021 census groups. "
+    "Every count from 1 to 4 is shown as <5; a count shown as hidden is 5 or more, hidden so that a smaller "
+    "one cannot be worked out from the total."
+)
+MONITOR_REPORT_NOBODY = "Nobody was in touch in this period."

@@ -27,6 +27,7 @@ MODULES = (
     "correction_commands",
     "people_commands",
     "merge_command",
+    "monitoring_commands",
     "coproduction_commands",
     "exchange_commands",
     "insight_commands",
@@ -43,6 +44,7 @@ COMMANDS = {
     **dict.fromkeys(("amend", "unlog", "followup"), "correction_commands"),
     **dict.fromkeys(("add", "people", "show", "edit", "pause", "resume", "archive"), "people_commands"),
     "merge": "merge_command",
+    "monitor": "monitoring_commands",
     **dict.fromkeys(
         ("note", "ideas", "idea", "win", "wins", "spread", "snooze", "jot", "group"), "coproduction_commands"
     ),

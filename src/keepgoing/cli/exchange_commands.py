@@ -12,7 +12,7 @@ from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
 from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
-from keepgoing.errors import BadInput
+from keepgoing.errors import BadInput, UsageError
 from keepgoing.exchange.sections import ITEM
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
@@ -62,6 +62,7 @@ def export_format(given: str | None, output: Path | None) -> str:
         'keepgoing export --person "Sam Okafor"   (one person\'s own copy of their data)',
         'keepgoing export --person "Sam Okafor" --subject-access   (for them to read: Markdown and JSON)',
         "keepgoing export --format ics --with-contacts   (phone numbers and emails in the calendar)",
+        "keepgoing export --include-monitoring --output monitoring.json   (with equality monitoring)",
     ),
 )
 def export(
@@ -96,6 +97,13 @@ def export(
     keep_notes: Annotated[
         bool, typer.Option("--keep-notes", help="With --anonymise, keep free-text notes.")
     ] = False,
+    include_monitoring: Annotated[
+        bool,
+        typer.Option(
+            "--include-monitoring",
+            help="Also export equality monitoring (special category data; json and csv, never anonymised).",
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -126,6 +134,10 @@ def export(
         raise BadInput(messages.WITH_CONTACTS_ICS_ONLY)
     if keep_notes and not anonymise:
         raise BadInput("--keep-notes only makes sense with --anonymise.")
+    if include_monitoring and anonymise:
+        raise UsageError(messages.MONITOR_WITH_ANONYMISE)
+    if include_monitoring and fmt not in ("json", "csv"):
+        raise UsageError(messages.MONITOR_FORMAT)
     now = clock.now()
     today = clock.local_today(now)
     since_day = parse_when(since, today=today, prefer="either").day if since else None
@@ -141,6 +153,7 @@ def export(
             anonymise=anonymise,
             keep_notes=keep_notes,
         )
+        selection.monitoring = include_monitoring
         from keepgoing.core.conversations import count_all_conversations
 
         total = count_all_conversations(store)

@@ -213,6 +213,7 @@ def people(
     epilog=examples(
         "keepgoing show sam",
         'keepgoing show "Sam Okafor" --json',
+        "keepgoing show sam --monitoring   (their equality monitoring too)",
     ),
 )
 def show(
@@ -228,6 +229,10 @@ def show(
     no_pager: Annotated[
         bool,
         typer.Option("--no-pager", help="Never page a long timeline (KEEPGOING_PAGER or PAGER pick one)."),
+    ] = False,
+    monitoring: Annotated[
+        bool,
+        typer.Option("--monitoring", help="Also show their equality monitoring (special category data)."),
     ] = False,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -268,9 +273,14 @@ def show(
         from keepgoing.core.measures import latest_scores
 
         measures = latest_scores(store, person.id)
+        equality = None
+        if monitoring:
+            from keepgoing.core.monitoring import monitoring_for
+
+            equality = monitoring_for(store, person.id)
     from keepgoing.core.audit import record
 
-    record(store, "show", person_id=person.id)
+    record(store, "show monitoring" if monitoring else "show", person_id=person.id)
     if json_out:
         data = person.to_json(today)
         data["conversations"] = [c.to_json(exclude=person.name) for c in conversations]
@@ -279,6 +289,8 @@ def show(
         data["ideas"] = [i.to_json() for i in ideas]
         data["wellbeing_trend"] = wellbeing
         data["measures"] = [latest.to_json() for latest in measures]
+        if equality is not None:
+            data["monitoring"] = equality.to_json()
         emit_json(data)
         return
     from keepgoing.cli import render
@@ -296,6 +308,8 @@ def show(
             wellbeing=wellbeing,
             measures=measures,
         )
+        if equality is not None:
+            render.monitoring_block(equality)
 
 
 @app.command(

@@ -572,3 +572,27 @@ def _measure_scores(latest: Any) -> Text:
         since = messages.MEASURE_CHANGE.format(day=describe_day(latest.previous_when.astimezone().date()))
         shown.append(f" ({since})", style="dim")
     return shown
+
+
+def monitoring_block(held: Any) -> None:
+    """`show --monitoring`: their consent to monitoring and each dated record, newest first."""
+    from keepgoing.core.monitoring import FIELD_LABELS, FIELDS, label
+
+    out = console()
+    out.print()
+    out.print(Text(messages.MONITOR_TITLE, style="bold"))
+    if held.consent_on is None:
+        out.print(Text(messages.MONITOR_NONE, style="dim"))
+        return
+    out.print(Text(messages.MONITOR_CONSENT_LINE.format(day=describe_day(held.consent_on))))
+    if not held.records:
+        out.print(Text(messages.MONITOR_NO_RECORDS, style="dim"))
+        return
+    for item in held.records:
+        card = Table.grid(padding=(0, 2))
+        card.add_column(style="dim")
+        card.add_column()
+        card.add_row("Asked", describe_day(item.asked_on))
+        for name in FIELDS:
+            card.add_row(FIELD_LABELS[name], _t(label(name, item.answers[name])))
+        out.print(card)

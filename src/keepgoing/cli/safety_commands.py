@@ -119,6 +119,7 @@ KINDS = {
     "tags": "tag",
     "group_memberships": "group membership",
     "wellbeing_scores": "wellbeing measure score",
+    "monitoring": "equality monitoring record",
 }
 
 
@@ -309,7 +310,8 @@ def retention(
 
     --mode erase removes, from before the cut-off: conversations, with the
     follow-ups and ideas made in them; lasting notes; wins with people in
-    them (win --with); follow-ups not made in a conversation; and the phone
+    them (win --with); follow-ups not made in a conversation; equality
+    monitoring records asked before it; and the phone
     number and email of everyone last seen (or, never seen, added) before it. People's
     names, cards and rhythms stay. --mode anonymise keeps old conversations'
     dates and channels but drops their notes, wellbeing, feeling words and

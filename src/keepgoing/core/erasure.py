@@ -280,6 +280,9 @@ def plan_forget(store: Store, person: Person) -> ForgetPlan:
         "wellbeing_scores": _count(
             store, "SELECT count(DISTINCT conversation_id) AS n FROM measure_score WHERE person_id = :p", p
         ),
+        # Equality monitoring: their consent to it and every dated record.
+        "monitoring": _count(store, "SELECT count(*) AS n FROM monitoring WHERE person_id = :p", p)
+        + _count(store, "SELECT count(*) AS n FROM monitoring_consent WHERE person_id = :p", p),
     }
     others = [
         row["n"]
@@ -331,6 +334,8 @@ def forget_person(store: Store, query: str | Person, *, now: datetime) -> Forgot
             store.run("DELETE FROM conversation WHERE id = :c", {"c": cid})
         for wid in plan.solo_wins:
             store.run("DELETE FROM win WHERE id = :w", {"w": wid})
+        for table in ("monitoring", "monitoring_consent"):  # special category data: not left to the cascade
+            store.run(f"DELETE FROM {table} WHERE person_id = :p", {"p": person.id})
         store.run("DELETE FROM person WHERE id = :p", {"p": person.id})  # cascades the rest
         for change in plan.redactions:
             store.run(

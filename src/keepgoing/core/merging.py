@@ -27,6 +27,8 @@ LINKED = {
     "conversation_person": ("conversation_id", "conversation"),
     "win_person": ("win_id", "win"),
     "group_member": ("group_id", "group membership"),
+    # A day both were asked keeps the kept person's answers.
+    "monitoring": ("asked_on", "equality monitoring record"),
 }
 # Details taken from the merged card where the kept one has none.
 DETAILS = ("organisation", "role", "phone", "email", "prefers", "worker")
@@ -162,6 +164,12 @@ def merge_people(
         )
         for table in MOVED:
             store.run(f"UPDATE {table} SET person_id = :k WHERE person_id = :m", ids)
+        # Consent to monitoring: the kept person's, else the merged one's.
+        store.run(
+            "UPDATE monitoring_consent SET person_id = :k WHERE person_id = :m "
+            "AND NOT EXISTS (SELECT 1 FROM monitoring_consent o WHERE o.person_id = :k)",
+            ids,
+        )
         store.run("UPDATE alias SET person_id = :k WHERE person_id = :m", ids)
         # Their remaining links (those shared with the kept person) and tags go with the card.
         store.run("DELETE FROM person WHERE id = :m", {"m": merged.id})

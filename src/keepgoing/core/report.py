@@ -157,6 +157,7 @@ class Report:
     groups: list[GroupFigures] = field(default_factory=list)
     wins: list[tuple[date, str]] = field(default_factory=list)
     measures: list[Any] = field(default_factory=list)  # core/measures.py: MeasureFigures
+    who_we_reached: list[Any] = field(default_factory=list)  # core/monitoring.py: FieldFigures
 
     def to_json(self) -> dict[str, Any]:
         """Every figure, for scripts (`report --json`); counts under 5 as "<5" when anonymised."""
@@ -219,6 +220,8 @@ class Report:
             ],
             "wins": [{"day": d.isoformat(), "text": t} for d, t in self.wins],
             "measures": [m.to_json(self.count) for m in self.measures],
+            # Equality monitoring: always suppressed (core/monitoring.py), anonymised or not.
+            "who_we_reached": [f.to_json() for f in self.who_we_reached],
         }
 
     @property
@@ -338,6 +341,9 @@ def build_report(
         from keepgoing.core.measures import measure_figures
 
         report.measures = measure_figures(store, start, end, worker)
+        from keepgoing.core.monitoring import who_we_reached
+
+        report.who_we_reached = who_we_reached(store, params, mine, span.end)
         if today is not None and span.start <= today <= span.end:
             from keepgoing.core.rhythm import count_due
 

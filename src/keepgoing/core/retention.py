@@ -2,8 +2,9 @@
 
 `--mode erase` removes, for the period before the cut-off: conversations
 (with the follow-ups and ideas made in them), lasting notes, wins with
-people in them, follow-ups not made in a conversation, and the phone number
-and email of everyone last seen (or, never seen, added) before it.
+people in them, follow-ups not made in a conversation, equality monitoring
+records asked before it, and the phone number and email of everyone last
+seen (or, never seen, added) before it.
 `--mode anonymise` keeps old conversations' dates and channels but drops
 their notes, wellbeing (and answers to standard measures), feeling words
 and authors. Both then make the erasure physical (`Store.scrub`).
@@ -27,6 +28,7 @@ class Expired:
     wins: int = 0
     follow_ups: int = 0
     contacts: int = 0
+    monitoring: int = 0
 
     def anything(self, mode: str) -> bool:
         return bool(self.count or (mode == "erase" and self.also()))
@@ -40,6 +42,7 @@ class Expired:
             (self.wins, plural(self.wins, "win") + " shared with someone"),
             (self.follow_ups, plural(self.follow_ups, "follow-up") + " not made in a conversation"),
             (self.contacts, "the phone and email of " + plural(self.contacts, "person") + " last seen then"),
+            (self.monitoring, plural(self.monitoring, "equality monitoring record") + " asked then"),
         )
         return [words for n, words in kinds if n]
 
@@ -55,6 +58,7 @@ OLD = "SELECT id FROM conversation WHERE occurred_at < :before"
 OLD_NOTES = "FROM person_note WHERE created_at < :before"
 OLD_WINS = "FROM win WHERE occurred_at < :before AND id IN (SELECT win_id FROM win_person)"
 LOOSE_FOLLOW_UPS = "FROM follow_up WHERE conversation_id IS NULL AND created_at < :before"
+OLD_MONITORING = "FROM monitoring WHERE asked_on < :day"
 LAST_SEEN = (
     "FROM person WHERE coalesce(last_contact_at, created_at) < :before "
     "AND (phone IS NOT NULL OR email IS NOT NULL)"
@@ -70,9 +74,10 @@ def expired(store: Store, before: datetime) -> Expired:
     row = store.row(
         "SELECT count(*) AS n, min(occurred_at) AS oldest, max(occurred_at) AS newest, "
         f"(SELECT count(*) {OLD_NOTES}) AS notes, (SELECT count(*) {OLD_WINS}) AS wins, "
-        f"(SELECT count(*) {LOOSE_FOLLOW_UPS}) AS follow_ups, (SELECT count(*) {LAST_SEEN}) AS contacts "
+        f"(SELECT count(*) {LOOSE_FOLLOW_UPS}) AS follow_ups, (SELECT count(*) {LAST_SEEN}) AS contacts, "
+        f"(SELECT count(*) {OLD_MONITORING}) AS monitoring "
         "FROM conversation WHERE occurred_at < :before",
-        {"before": before},
+        {"before": before, "day": before.astimezone().date()},
     )
     if row is None:  # an aggregate always gives a row; this keeps the types honest
         return Expired(0, None, None)
@@ -84,6 +89,7 @@ def expired(store: Store, before: datetime) -> Expired:
         row["wins"],
         row["follow_ups"],
         row["contacts"],
+        row["monitoring"],
     )
 
 
@@ -102,7 +108,7 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> Retained:
         if mode == "erase":
             from keepgoing.core.rhythm import refresh_contacts
 
-            params = {"before": before}
+            params = {"before": before, "day": before.astimezone().date()}
             people = [
                 r["p"]
                 for r in store.rows(
@@ -117,7 +123,7 @@ def apply_retention(store: Store, before: datetime, *, mode: str) -> Retained:
             )
             for table in ("follow_up", "idea"):
                 store.run(f"DELETE FROM {table} WHERE conversation_id IN ({OLD})", params)
-            for kind in (OLD_NOTES, OLD_WINS, LOOSE_FOLLOW_UPS):
+            for kind in (OLD_NOTES, OLD_WINS, LOOSE_FOLLOW_UPS, OLD_MONITORING):
                 store.run(f"DELETE {kind}", params)
             changed = store.run("DELETE FROM conversation WHERE occurred_at < :before", params)
             refresh_contacts(store, people)

@@ -49,7 +49,7 @@ def copy_store(
     with tempfile.TemporaryDirectory(prefix="keepgoing-copy-") as folder:
         path = Path(folder) / "store.json"
         with path.open("w", encoding="utf-8") as out, source.read():
-            write_json(source, out, Selection(), now=now)
+            write_json(source, out, Selection(monitoring=True), now=now)  # monitoring moves with its people
         assign = None
         team_role = getattr(target, "team_worker", None)
         if team_role is not None and source.dialect == "sqlite":

@@ -46,7 +46,14 @@ def write_csv(
     store: Store, out: TextIO, selection: Selection, *, tick: Callable[[], None] = lambda: None
 ) -> dict[str, int]:
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    monitoring: dict[int, list[str]] = {}
+    blank: list[str] = []
+    if selection.monitoring:
+        from keepgoing.core.monitoring import CSV_COLUMNS, csv_cells
+
+        monitoring = csv_cells(store)
+        blank = [""] + ["not-asked"] * (len(CSV_COLUMNS) - 1)
+    writer.writerow(HEADER + (list(CSV_COLUMNS) if selection.monitoring else []))
     tags = {
         pid: neutralise(", ".join(values))
         for pid, values in grouped(
@@ -91,6 +98,7 @@ def write_csv(
                     conversation["id"],
                     "yes" if conversation["reached"] else "no",
                     "yes" if conversation["private"] else "no",
+                    *(monitoring.get(person_id, blank) if selection.monitoring else ()),
                 )
             )
             rows += 1

@@ -722,6 +722,67 @@ class Importer:
         record_scores(self.store, conversation_id, person_id, [checked], now=recorded)
         self.report.others_added += 1
 
+    def monitoring(self, fields: dict[str, Any], person_id: int, where: str) -> None:
+        """A person's equality monitoring: their consent and dated records (kept where already held)."""
+        from keepgoing.core.monitoring import FIELDS, parse_answer
+
+        try:
+            consent_on = _day(fields.get("consent_on"))
+            if fields.get("consent") not in (None, "given"):
+                raise BadInput(f"consent {_shown(str(fields.get('consent')))} is not given")
+            records = []
+            for item in _list(fields.get("records")):
+                if not isinstance(item, dict):
+                    raise BadInput("each of its records must be an object")
+                asked = _day(item.get("asked_on"))
+                if asked is None:
+                    raise BadInput("a record with no asked_on day")
+                answers = {}
+                for key in FIELDS:
+                    value = item.get(key)
+                    answers[key] = None if value is None else parse_answer(key, str(value))
+                records.append(
+                    (
+                        asked,
+                        answers,
+                        _instant(item.get("recorded_at")) or self.now,
+                        optional(_text(item.get("recorded_by")), "worker name"),
+                    )
+                )
+            if records and consent_on is None:
+                raise BadInput("records without consent to monitoring (consent_on)")
+            consent_at = _instant(fields.get("consent_recorded_at")) or self.now
+            consent_by = optional(_text(fields.get("consent_recorded_by")), "worker name")
+        except BadInput as exc:
+            raise self._problem(where, exc) from None
+        added = False
+        p = {"p": person_id}
+        if consent_on is not None and not self.store.row(
+            "SELECT 1 AS x FROM monitoring_consent WHERE person_id = :p", p
+        ):
+            self.store.run(
+                "INSERT INTO monitoring_consent (person_id, given_on, recorded_at, recorded_by) "
+                "VALUES (:p, :on, :at, :by)",
+                {**p, "on": consent_on, "at": consent_at, "by": consent_by},
+            )
+            added = True
+        for asked, answers, at, by in records:
+            if self.store.row(
+                "SELECT 1 AS x FROM monitoring WHERE person_id = :p AND asked_on = :on", {**p, "on": asked}
+            ):
+                continue
+            self.store.run(
+                "INSERT INTO monitoring (person_id, asked_on, age_band, gender, ethnicity, disability, "
+                "postcode_district, recorded_at, recorded_by) VALUES (:p, :on, :age_band, :gender, "
+                ":ethnicity, :disability, :postcode_district, :at, :by)",
+                {**p, "on": asked, "at": at, "by": by, **answers},
+            )
+            added = True
+        if added:
+            self.report.others_added += 1
+        else:
+            self.report.others_skipped += 1
+
     def finish(self) -> None:
         """Write what is pending and bring each touched person's rhythm up to date."""
         from keepgoing.core.rhythm import refresh_contacts

@@ -173,6 +173,12 @@ def write_json(
     out.write("\n]")
     _write_coproduction(store, out, selection, selected, counts, tick)
     _write_measures(store, out, selection, selected, counts, tick)
+    if selection.monitoring:
+        from keepgoing.core.monitoring import export_objects
+
+        counts["monitoring"] = 0
+        where, params = selection.person_where("p")
+        _section(out, "monitoring", export_objects(store, where, params, selection.name), counts, tick)
     out.write("}\n")
     # The summary names what a store of wellbeing measures holds; others' exports read as before.
     return {k: n for k, n in counts.items() if n or k not in ("measures", "measure_scores")}

@@ -135,6 +135,7 @@ SECTIONS = (
     "wins",
     "measures",
     "measure_scores",
+    "monitoring",
 )
 SMALL = frozenset(SECTIONS) - {"conversations"}
 SMALL_ENOUGH_TO_RELOAD = 64 * 1024**2  # for the line number of a JSON error
@@ -482,6 +483,14 @@ def _read_json(
         if not _kept(present) or conversation_ids[wanted] is None:
             continue  # someone forgotten here, or their conversation left out with them
         importer.measure_score(item, present[0], conversation_ids[wanted], where)
+    for number, item in enumerate(sections["monitoring"], 1):
+        where = f"{name}, monitoring record {number}"
+        present = _refs(item, "person_id", "person", ids, names, where)
+        if not present:
+            raise ImportProblem(f"{where}: no person for this monitoring.")
+        if not _kept(present):
+            continue  # someone forgotten here: their monitoring stays forgotten with them
+        importer.monitoring(item, _kept(present)[0], where)
 
 
 def _kept(present: list[int | None]) -> list[int]:

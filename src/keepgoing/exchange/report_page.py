@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from keepgoing import __version__
+from keepgoing import __version__, messages
 from keepgoing.core.channels import CHANNELS
 from keepgoing.core.report import Report, longest_and_median
 
@@ -177,6 +177,11 @@ def _context(report: Report, now: datetime) -> dict[str, Any]:
         "channels": [c for c in CHANNELS if report.by_channel.get(c) or report.previous_by_channel.get(c)],
         "share": round(share * 100) if share is not None else None,
         "overdue": (overdue[0], round(overdue[1])) if overdue and not report.anonymised else None,
+        "monitoring": {
+            "title": messages.MONITOR_REPORT_TITLE,
+            "note": messages.MONITOR_REPORT_NOTE,
+            "nobody": messages.MONITOR_REPORT_NOBODY,
+        },
     }
 
 
@@ -305,6 +310,7 @@ def render_markdown(report: Report, *, now: datetime) -> str:
         "No wins recorded.",
         "",
     ]
+    lines += _who_we_reached_markdown(report)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -338,4 +344,16 @@ def _measure_markdown(report: Report) -> list[str]:
                     "",
                 ]
         lines += [f"*{inline(figures.measure.licence)}*", ""]
+    return lines
+
+
+def _who_we_reached_markdown(report: Report) -> list[str]:
+    lines = ["", f"## {messages.MONITOR_REPORT_TITLE}", ""]
+    if not report.people_in_touch:
+        return [*lines, messages.MONITOR_REPORT_NOBODY]
+    lines += [messages.MONITOR_REPORT_NOTE, ""]
+    for figures in report.who_we_reached:
+        lines += [f"| {figures.label} | People | Share |", "|---|---:|---:|"]
+        lines += [f"| {category} | {n} | {share} |" for category, n, share in figures.rows()]
+        lines.append("")
     return lines

@@ -14,4 +14,5 @@ ITEM = {
     "wins": "win",
     "measures": "measure",
     "measure_scores": "wellbeing score",
+    "monitoring": "monitoring record",
 }

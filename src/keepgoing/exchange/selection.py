@@ -26,6 +26,8 @@ class Selection:
     keep_notes: bool = False
     # When anonymising: every word of every name and alias, hidden in any text kept (--keep-notes).
     names: set[str] = field(default_factory=set)
+    # Equality monitoring, only when asked for (`export --include-monitoring`); never anonymised.
+    monitoring: bool = False
 
     @classmethod
     def build(

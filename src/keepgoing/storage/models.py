@@ -366,3 +366,33 @@ class TombstoneTable(SQLModel, table=True):
     forgotten_on: date
     # HMAC-SHA256 hex digests, space-separated: one per name and alias, the email and the phone.
     digests: str = Field(max_length=20_000)
+
+
+class MonitoringConsentTable(SQLModel, table=True):
+    """A person's consent to equality monitoring (`monitor --consent given`), apart from
+    their consent to be contacted. Withdrawing it deletes this row and their answers."""
+
+    __tablename__ = "monitoring_consent"
+
+    person_id: int = Field(sa_column=_person_fk(primary_key=True))
+    given_on: date
+    recorded_at: datetime
+    recorded_by: str | None = Field(default=None, max_length=200)
+
+
+class MonitoringTable(SQLModel, table=True):
+    """Equality monitoring answers, dated by the day they were asked (at the start, each
+    year, at the end). Special category data: shown only when asked for. An empty field
+    is "not asked"; "prefer-not" is "prefer not to say"."""
+
+    __tablename__ = "monitoring"
+
+    person_id: int = Field(sa_column=_person_fk(primary_key=True))
+    asked_on: date = Field(primary_key=True)
+    age_band: str | None = Field(default=None, max_length=20)
+    gender: str | None = Field(default=None, max_length=20)
+    ethnicity: str | None = Field(default=None, max_length=40)
+    disability: str | None = Field(default=None, max_length=20)
+    postcode_district: str | None = Field(default=None, max_length=10)
+    recorded_at: datetime
+    recorded_by: str | None = Field(default=None, max_length=200)

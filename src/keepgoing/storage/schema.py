@@ -24,5 +24,6 @@ REVISIONS: tuple[str, ...] = (
     "0014_group_scores",
     "0015_ideas_told",
     "0016_pause_reason",
+    "0017_monitoring",
 )
 HEAD = REVISIONS[-1]

@@ -64,6 +64,9 @@ PERSONAL: dict[str, str] = {
         "EXISTS (SELECT 1 FROM person p WHERE p.id = measure_score.person_id) "
         "AND EXISTS (SELECT 1 FROM conversation c WHERE c.id = measure_score.conversation_id)"
     ),
+    # Equality monitoring (special category data) is seen as its person is.
+    "monitoring_consent": "person",
+    "monitoring": "person",
     # What is logged --private is its writer's (and the managers') alone.
     "conversation": (
         "logged_by = current_user OR (NOT private AND EXISTS "
