@@ -33,6 +33,7 @@ MODULES = (
     "report_command",
     "team_commands",
     "safety_commands",
+    "privacy_commands",
     "settings_commands",
 )
 COMMANDS = {
@@ -50,6 +51,7 @@ COMMANDS = {
     "report": "report_command",
     **dict.fromkeys(("handover", "copy", "team", "audit", "upgrade"), "team_commands"),
     **dict.fromkeys(("forget", "backup", "restore", "check", "retention"), "safety_commands"),
+    **dict.fromkeys(("encrypt", "decrypt", "rekey"), "privacy_commands"),
     "config": "settings_commands",
 }
 # Options of `keepgoing` itself that take a value (so the value is not a command name).

@@ -31,6 +31,14 @@ Start here:  keepgoing add "Sam Okafor" --every 2w --prefers phone
 """
 
 
+def _passphrases_from_terminal() -> None:
+    """An encrypted store asks for its passphrase at the terminal (never echoed), if there is one."""
+    from keepgoing.cli.prompts import passphrase_asker
+    from keepgoing.storage import encryption
+
+    encryption.ask_passphrase = passphrase_asker()
+
+
 class KeepgoingGroup(TyperGroup):
     """Runs a command and turns every way it can fail into a message and a status."""
 
@@ -62,6 +70,7 @@ class KeepgoingGroup(TyperGroup):
                 sys.exit(code)
             return code
         try:
+            _passphrases_from_terminal()
             while True:
                 try:
                     result = super().main(

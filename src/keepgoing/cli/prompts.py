@@ -8,6 +8,7 @@ imported only when a question is really asked.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -61,3 +62,15 @@ def confirm(question: str, yes: bool, *, default: bool = False, off_terminal: st
 
     if not Confirm.ask(question, default=default):
         raise typer.Abort()
+
+
+def passphrase(question: str) -> str:
+    """A passphrase typed at the terminal, never echoed (and never taken from the command line)."""
+    import getpass
+
+    return getpass.getpass(question)
+
+
+def passphrase_asker() -> Callable[[str], str] | None:
+    """What the store asks for a passphrase with: the terminal when there is one, else nothing."""
+    return passphrase if can_ask() else None

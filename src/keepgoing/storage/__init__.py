@@ -335,7 +335,7 @@ def _keep_private(path: Path) -> None:
 def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, type(connection).OperationalError) as exc:
         if "no such table" not in str(exc):
             raise
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -424,6 +424,13 @@ def open_sqlite(path: Path, *, create: bool = True) -> SqliteStore:
         make_private_dir(path.parent)
         _create_sqlite(path)
     require_store_file(path)
+    from keepgoing.storage.encryption import is_encrypted
+
+    if is_encrypted(path):
+        from keepgoing.storage.encryption import open_encrypted
+
+        store: SqliteStore = open_encrypted(path)
+        return store
     if _read_only_here(path):
         return _open_read_only(path)
     try:

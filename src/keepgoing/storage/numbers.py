@@ -54,7 +54,9 @@ def given_in_file(path: Path) -> dict[str, int]:
         return {}
     found: dict[str, int] = {}
     try:
-        conn = sqlite3.connect(read_only_address(path.resolve()), uri=True)
+        from keepgoing.storage.encryption import open_file
+
+        conn = open_file(path.resolve())
         try:
             kept = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
@@ -66,7 +68,7 @@ def given_in_file(path: Path) -> dict[str, int]:
                     found[table] = max(found[table], row[0] if row else 0)
         finally:
             conn.close()
-    except sqlite3.Error:
+    except db_errors():
         return {}
     return found
 
