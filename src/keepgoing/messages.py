@@ -229,3 +229,6 @@ RESTORE_PLAIN_INTO_ENCRYPTED = (
     "{backup} is not encrypted and the store {store} is: run keepgoing decrypt first, "
     "or restore it into a new store with --db. Nothing was changed."
 )
+EXPORT_ENCRYPTION_MISSING = "Encrypted exports need the cryptography package: install {package}."
+EXPORT_PASSPHRASE_QUESTION = "Passphrase for {path}: "
+EXPORT_PASSPHRASE_NEEDED = "{path} is an encrypted export: type its passphrase at a terminal, or set {variable}."

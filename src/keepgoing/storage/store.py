@@ -179,6 +179,7 @@ class SqliteStore(Transactions):
         # stdlib sqlite3, or SQLCipher's twin of it for an encrypted store (storage/encryption.py),
         # whose errors are turned into sqlite3's here so that the core sees one kind.
         self._driver = driver
+        self.encrypted = driver is not sqlite3
         self._conn.row_factory = driver.Row
         self.path = path
         self.location = str(path)
