@@ -37,6 +37,7 @@ def _passphrases_from_terminal() -> None:
     from keepgoing.storage import encryption
 
     encryption.ask_passphrase = passphrase_asker()
+    encryption.forget_keys()  # keys found are kept for one command only
 
 
 class KeepgoingGroup(TyperGroup):

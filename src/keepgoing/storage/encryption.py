@@ -49,6 +49,11 @@ ask_passphrase: Callable[[str], str] | None = None
 _known: dict[bytes, bytes] = {}
 
 
+def forget_keys() -> None:
+    """Drop the keys found so far in this process."""
+    _known.clear()
+
+
 def driver() -> Any:
     """The SQLCipher module (sqlcipher3's dbapi2); a clear line when the extra is missing."""
     try:
