@@ -10,6 +10,15 @@ we report the median wall time, its ratio to `python -c pass` measured in the
 same run, and the peak RSS of the process (from wait4). `log` writes to a copy
 of the store so that the seeded one stays as it was.
 
+With `--encrypted` the everyday commands (due, log, show) also run on an
+encrypted copy of `--db` (keepgoing encrypt --remember), side by side with
+the plain store, and the table gives the ratio. The key is remembered the
+way a user's is, in a keyring: here keyrings.alt's file backend in the
+benchmark's own folder (PYTHON_KEYRING_BACKEND), so no desktop keyring is
+touched; no KEEPGOING_PASSPHRASE is set, so no command pays the key
+derivation. A desktop keyring (Secret Service over D-Bus, the macOS
+Keychain) answers in a few milliseconds more or less than the file.
+
 With `--postgres URL` the everyday commands also run against a team store on
 that PostgreSQL database, side by side with SQLite, and the table gives the
 ratio. An empty database there is filled first with `keepgoing copy` from
@@ -74,6 +83,11 @@ def main() -> None:
     parser.add_argument(
         "--postgres", metavar="URL", help="also time the everyday commands on this PostgreSQL database"
     )
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="also time due, log and show on an encrypted copy of --db, the key remembered in a keyring",
+    )
     args = parser.parse_args()
     keepgoing = shutil.which("keepgoing")
     if not keepgoing:
@@ -105,6 +119,9 @@ def main() -> None:
         f"store: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB), {args.runs} runs each after a warm-up\n"
     )
     baseline = report(cases, args.runs)
+    if args.encrypted:
+        print()
+        encrypted_side_by_side(keepgoing, cases, args.db, workdir, env, args.runs)
     if args.postgres:
         print()
         side_by_side(keepgoing, cases[2:], args.postgres, args.db, env, args.runs)
@@ -156,6 +173,47 @@ def side_by_side(
         sqlite_ms = bench(command, case_env, runs)[0] * 1000
         server_ms = bench(command, {**case_env, "KEEPGOING_DB": url}, runs)[0] * 1000
         print(f"| `{label}` | {sqlite_ms:.0f} | {server_ms:.0f} | {server_ms / sqlite_ms:.2f}x |")
+
+
+def encrypted_side_by_side(
+    keepgoing: str,
+    cases: list[tuple[str, list[str], dict[str, str]]],
+    db: Path,
+    workdir: Path,
+    env: dict[str, str],
+    runs: int,
+) -> None:
+    """due, log and show on the plain store and on an encrypted copy of it, with the ratio."""
+    keyring_env = {
+        **env,
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        "XDG_DATA_HOME": str(workdir / "keyring"),
+    }
+    keyring_env.pop("KEEPGOING_PASSPHRASE", None)
+    encrypted = workdir / "encrypted.db"
+    shutil.copy(db, encrypted)
+    print(f"encrypting a copy of {db} (keepgoing encrypt --remember) ...", flush=True)
+    subprocess.run(
+        [keepgoing, "--db", str(encrypted), "encrypt", "--remember"],
+        env={**keyring_env, "KEEPGOING_PASSPHRASE": "a benchmark passphrase"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    encrypted_scratch = workdir / "encrypted-scratch.db"
+    shutil.copy(encrypted, encrypted_scratch)
+    print("| command | plain ms | encrypted ms | encrypted / plain |\n|---|---|---|---|")
+    for label, command, case_env in cases:
+        if command[1:2] not in (["due"], ["log"], ["show"]):
+            continue
+        plain_env = {**keyring_env, "KEEPGOING_DB": case_env["KEEPGOING_DB"]}
+        writes = case_env["KEEPGOING_DB"] != str(db)
+        secret_env = {**keyring_env, "KEEPGOING_DB": str(encrypted_scratch if writes else encrypted)}
+        check = subprocess.run(command, env=secret_env, capture_output=True, text=True)
+        if check.returncode != 0:
+            raise SystemExit(f"{label} failed on the encrypted store: {check.stderr.strip()}")
+        plain_ms = bench(command, plain_env, runs)[0] * 1000
+        secret_ms = bench(command, secret_env, runs)[0] * 1000
+        print(f"| `{label}` | {plain_ms:.0f} | {secret_ms:.0f} | {secret_ms / plain_ms:.2f}x |")
 
 
 def _a_name(db: Path) -> str:

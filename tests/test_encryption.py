@@ -138,7 +138,9 @@ def test_a_wrong_or_missing_passphrase_is_one_line_and_exit_1(kg, isolated) -> N
     assert encrypted_header(isolated)
 
 
-def test_remember_keeps_the_derived_key_in_the_keyring_and_commands_ask_nothing(kg, isolated, tmp_path) -> None:
+def test_remember_keeps_the_derived_key_in_the_keyring_and_commands_ask_nothing(
+    kg, isolated, tmp_path
+) -> None:
     kg("add", "Sam Okafor")
     result = kg("encrypt", "--remember")
     assert "remembered" in result.stdout
@@ -229,7 +231,9 @@ def test_no_plaintext_in_the_database_its_wal_and_journal_or_a_backup(kg, isolat
     assert len(list((isolated.parent / "backups").glob("*.db"))) == len(backups) + 1
 
 
-def test_export_warns_once_and_export_encrypt_round_trips_through_import(kg, isolated, tmp_path, monkeypatch) -> None:
+def test_export_warns_once_and_export_encrypt_round_trips_through_import(
+    kg, isolated, tmp_path, monkeypatch
+) -> None:
     plant(kg)
     kg("encrypt")
     plain = tmp_path / "plain.json"
@@ -307,7 +311,9 @@ def _sized_store(isolated: Path) -> None:
     module.seed(isolated, 300, 20_000 if HEAVY else 2_000)
 
 
-def test_kill_9_during_encrypt_rekey_or_decrypt_leaves_the_old_or_the_new_store(kg, isolated, tmp_path) -> None:
+def test_kill_9_during_encrypt_rekey_or_decrypt_leaves_the_old_or_the_new_store(
+    kg, isolated, tmp_path
+) -> None:
     _sized_store(isolated)
     expected = table_counts_any(isolated, [])
     rounds = 25 if HEAVY else 3

@@ -208,7 +208,9 @@ ENCRYPT_ON_SERVER = (
     "Encryption at rest is for a local store file; a team store on a database server "
     "is protected by the server's own encryption and access rules."
 )
-STORE_BUSY_FOR_KEY = "{path} is open in another keepgoing window; close it and try again. Nothing was changed."
+STORE_BUSY_FOR_KEY = (
+    "{path} is open in another keepgoing window; close it and try again. Nothing was changed."
+)
 REWRITE_FAILED = "The new copy of the store did not check out; the store is as it was."
 REWRITE_FAILED_BECAUSE = "The store could not be rewritten ({problem}); it is as it was."
 ENCRYPTED = "{path} is encrypted now (SQLCipher 4). Keep the passphrase safe: without it nothing can be read."
@@ -231,4 +233,6 @@ RESTORE_PLAIN_INTO_ENCRYPTED = (
 )
 EXPORT_ENCRYPTION_MISSING = "Encrypted exports need the cryptography package: install {package}."
 EXPORT_PASSPHRASE_QUESTION = "Passphrase for {path}: "
-EXPORT_PASSPHRASE_NEEDED = "{path} is an encrypted export: type its passphrase at a terminal, or set {variable}."
+EXPORT_PASSPHRASE_NEEDED = (
+    "{path} is an encrypted export: type its passphrase at a terminal, or set {variable}."
+)

@@ -166,7 +166,7 @@ def _sealed_output(output: Path, *, force: bool, bom: bool, passphrase: str):
     text = io.StringIO(newline="")
     yield text
     with private_output(output, force=force) as out:
-        out.buffer.write(seal(("\ufeff" if bom else "") + text.getvalue(), passphrase))  # type: ignore[attr-defined]
+        out.buffer.write(seal(("\ufeff" if bom else "") + text.getvalue(), passphrase))
 
 
 def _open_output(output: Path | None, *, force: bool, bom: bool, passphrase: str | None = None):
@@ -241,7 +241,6 @@ def import_(
     require_manager(store, "import into the team store")
     total = max(1, file.stat().st_size // 200) if file.is_file() else 0
     from keepgoing.cli.progress import progress
-
     from keepgoing.exchange.sealed import opened
 
     with opened(file) as readable, progress("Importing", total) as tick:

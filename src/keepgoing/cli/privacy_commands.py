@@ -92,7 +92,9 @@ def rekey(db: DbOption = None) -> None:
         from keepgoing.errors import BadInput
 
         raise BadInput(messages.NOT_ENCRYPTED.format(path=user(str(path))))
-    passphrase = encryption.new_passphrase(encryption.NEW_PASSPHRASE_VARIABLE, messages.NEW_PASSPHRASE_QUESTION)
+    passphrase = encryption.new_passphrase(
+        encryption.NEW_PASSPHRASE_VARIABLE, messages.NEW_PASSPHRASE_QUESTION
+    )
     replaced = encryption.rekey_store(path, passphrase)
     say(messages.REKEYED.format(path=user(str(path))))
     if replaced:

@@ -27,14 +27,14 @@ def backups_folder(store_path: Path) -> Path:
     return store_path.parent / "backups"
 
 
-def _open(path: Path, **options: object) -> sqlite3.Connection:
+def _open(path: Path) -> sqlite3.Connection:
     """The file at `path` read-only: SQLCipher with its key if it is encrypted, else stdlib sqlite3."""
     from keepgoing.storage.encryption import is_encrypted, open_file
 
     if is_encrypted(path):
-        connection: sqlite3.Connection = open_file(path, **options)
+        connection: sqlite3.Connection = open_file(path)
         return connection
-    return sqlite3.connect(read_only_address(path), uri=True, **options)  # type: ignore[arg-type]
+    return sqlite3.connect(read_only_address(path), uri=True)
 
 
 def _new_copy(source_path: Path, target: Path) -> sqlite3.Connection:
@@ -77,7 +77,7 @@ def backup_to(store_path: Path, dest: Path) -> Path:
             _copy(store_path, _new_copy(store_path, temp), "DELETE")
     except FileExistsError:
         raise BadInput(f"{dest} already exists; choose another name.") from None
-    except (*db_errors(), OSError) as exc:
+    except db_errors(OSError) as exc:
         raise StoreError(f"The backup failed ({exc}); nothing was kept.") from None
     return dest
 
@@ -225,9 +225,11 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
         require_store_file(store_path)  # never a FIFO, a device or a link to nowhere
         if is_encrypted(backup_file) != is_encrypted(store_path):
             raise BadInput(
-                (messages.RESTORE_ENCRYPTED_INTO_PLAIN if is_encrypted(backup_file) else messages.RESTORE_PLAIN_INTO_ENCRYPTED).format(
-                    backup=backup_file, store=store_path
-                )
+                (
+                    messages.RESTORE_ENCRYPTED_INTO_PLAIN
+                    if is_encrypted(backup_file)
+                    else messages.RESTORE_PLAIN_INTO_ENCRYPTED
+                ).format(backup=backup_file, store=store_path)
             )
     else:
         # A new store: the whole copy is made aside and linked into place when complete.
@@ -237,13 +239,17 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
                 _copy(backup_file, _new_copy(backup_file, temp), "WAL")
         except FileExistsError:
             raise BadInput(f"{store_path} appeared while restoring; nothing was changed.") from None
-        except (*db_errors(), OSError) as exc:
+        except db_errors(OSError) as exc:
             raise StoreError(f"The restore failed ({exc}); nothing was changed.") from None
         return None
     safety = backup(store_path, keep=keep, label="-before-restore")
     try:
         # An encrypted backup goes into an encrypted store under the store's own key.
-        target = connect(store_path, timeout=10) if is_encrypted(store_path) else sqlite3.connect(store_path, timeout=10)
+        target = (
+            connect(store_path, timeout=10)
+            if is_encrypted(store_path)
+            else sqlite3.connect(store_path, timeout=10)
+        )
         _copy(backup_file, target, "WAL")
     except db_errors() as exc:
         raise StoreError(f"The restore failed ({exc}); the store is as it was.") from None

@@ -63,16 +63,16 @@ def driver() -> Any:
     return dbapi2
 
 
-def db_errors() -> tuple[type[BaseException], ...]:
-    """Every database error class a local store can raise (stdlib sqlite3's and SQLCipher's).
+def db_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
+    """Every database error class a local store can raise (stdlib sqlite3's and SQLCipher's), and `also`.
 
     Meant for `except db_errors():`, evaluated only when something went wrong.
     """
     try:
         from sqlcipher3 import dbapi2
     except ImportError:
-        return (sqlite3.Error,)
-    return (sqlite3.Error, dbapi2.Error)
+        return (sqlite3.Error, *also)
+    return (sqlite3.Error, dbapi2.Error, *also)
 
 
 def is_encrypted(path: Path | str) -> bool:
@@ -157,7 +157,9 @@ def _opens(path: Path | str, key: bytes, salt: bytes) -> bool:
         connection.close()
 
 
-def _raw_connect(path: Path | str, key: bytes, salt: bytes, *, read_only: bool = False, **options: Any) -> Any:
+def _raw_connect(
+    path: Path | str, key: bytes, salt: bytes, *, read_only: bool = False, **options: Any
+) -> Any:
     from keepgoing.storage.store import read_only_address
 
     dbapi2 = driver()

@@ -47,7 +47,9 @@ def sqlite_engine(path: Path | str, *, foreign_keys: bool = True, creator: Any =
     and dropping the old copy with foreign keys on would cascade deletes.
     """
     url = path if isinstance(path, str) else f"sqlite:///{path}"
-    if creator is not None:  # an encrypted store: SQLCipher's connection, its key given (storage/encryption.py)
+    if (
+        creator is not None
+    ):  # an encrypted store: SQLCipher's connection, its key given (storage/encryption.py)
         engine = create_engine("sqlite://", creator=creator, poolclass=NullPool)
     else:
         engine = create_engine(url, poolclass=NullPool)

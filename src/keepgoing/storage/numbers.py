@@ -8,10 +8,10 @@ always past the highest ever given, not past the highest still there.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from keepgoing.storage.store import Store, read_only_address
+from keepgoing.storage.encryption import db_errors, open_file
+from keepgoing.storage.store import Store
 
 NUMBERED = ("conversation", "follow_up", "idea", "person_note", "win")
 
@@ -54,8 +54,6 @@ def given_in_file(path: Path) -> dict[str, int]:
         return {}
     found: dict[str, int] = {}
     try:
-        from keepgoing.storage.encryption import open_file
-
         conn = open_file(path.resolve())
         try:
             kept = {

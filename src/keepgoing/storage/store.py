@@ -191,7 +191,7 @@ class SqliteStore(Transactions):
         except OverflowError:
             raise NotFound(TOO_LARGE) from None
         except self._driver.IntegrityError as exc:
-            raise self._integrity(exc)  # the core turns constraint failures into its own messages
+            raise self._integrity(exc) from None  # the core turns constraint failures into its own messages
         except self._driver.Error as exc:
             raise StoreError(describe_sqlite_error(exc, self.location)) from exc
 
