@@ -201,19 +201,28 @@ def encrypted_side_by_side(
     )
     encrypted_scratch = workdir / "encrypted-scratch.db"
     shutil.copy(encrypted, encrypted_scratch)
-    print("| command | plain ms | encrypted ms | encrypted / plain |\n|---|---|---|---|")
+    print(
+        "| command | plain ms | encrypted ms | encrypted / plain | peak RSS MB plain / encrypted |\n"
+        "|---|---|---|---|---|"
+    )
     for label, command, case_env in cases:
         if command[1:2] not in (["due"], ["log"], ["show"]):
             continue
         plain_env = {**keyring_env, "KEEPGOING_DB": case_env["KEEPGOING_DB"]}
         writes = case_env["KEEPGOING_DB"] != str(db)
         secret_env = {**keyring_env, "KEEPGOING_DB": str(encrypted_scratch if writes else encrypted)}
-        check = subprocess.run(command, env=secret_env, capture_output=True, text=True)
-        if check.returncode != 0:
-            raise SystemExit(f"{label} failed on the encrypted store: {check.stderr.strip()}")
-        plain_ms = bench(command, plain_env, runs)[0] * 1000
-        secret_ms = bench(command, secret_env, runs)[0] * 1000
-        print(f"| `{label}` | {plain_ms:.0f} | {secret_ms:.0f} | {secret_ms / plain_ms:.2f}x |")
+        # Plain and encrypted runs take turns, so that a shared machine's load falls on both alike.
+        measure(command, plain_env)
+        plain, secret = [], []
+        for _ in range(runs):
+            plain.append(measure(command, plain_env))
+            secret.append(measure(command, secret_env))
+        plain_ms = statistics.median(s[0] for s in plain) * 1000
+        secret_ms = statistics.median(s[0] for s in secret) * 1000
+        print(
+            f"| `{label}` | {plain_ms:.0f} | {secret_ms:.0f} | {secret_ms / plain_ms:.2f}x "
+            f"| {max(s[1] for s in plain):.0f} / {max(s[1] for s in secret):.0f} |"
+        )
 
 
 def _a_name(db: Path) -> str:

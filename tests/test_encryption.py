@@ -98,6 +98,12 @@ def plaintext_in(path: Path) -> list[str]:
     return [what for what, text in PLANTED.items() if text.encode() in data]
 
 
+def encrypt_remembered(kg, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Encrypt with the key remembered, as most people will: the commands after it derive no key."""
+    kg("encrypt", "--remember")
+    monkeypatch.delenv("KEEPGOING_PASSPHRASE")
+
+
 def encrypted_header(path: Path) -> bool:
     return path.read_bytes()[:16] != b"SQLite format 3\x00"
 
@@ -163,12 +169,12 @@ def test_remember_keeps_the_derived_key_in_the_keyring_and_commands_ask_nothing(
 def test_decrypt_and_rekey_each_give_a_whole_store(kg, isolated, monkeypatch) -> None:
     plant(kg)
     before = table_counts(isolated)
-    kg("encrypt")
+    encrypt_remembered(kg, monkeypatch)
     monkeypatch.setenv("KEEPGOING_NEW_PASSPHRASE", "a new one")
     result = kg("rekey")
-    assert "new passphrase" in result.stdout
+    assert "new passphrase" in result.stdout and "keyring now remembers the new key" in result.stdout
     one_line(run("due", KEEPGOING_PASSPHRASE=PASS))  # the old passphrase no longer opens it
-    monkeypatch.setenv("KEEPGOING_PASSPHRASE", "a new one")
+    assert run("due", KEEPGOING_PASSPHRASE="a new one").returncode == 0
     monkeypatch.setenv("KEEPGOING_NEW_PASSPHRASE", "")
     assert "empty" in kg("rekey", expect=1).stderr
     kg("decrypt")
@@ -180,9 +186,11 @@ def test_decrypt_and_rekey_each_give_a_whole_store(kg, isolated, monkeypatch) ->
     assert kg("show", "zeffy").stdout.count(PLANTED["note"]) == 1
 
 
-def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it(kg, isolated) -> None:
+def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it(
+    kg, isolated, monkeypatch
+) -> None:
     plant(kg)
-    kg("encrypt")
+    encrypt_remembered(kg, monkeypatch)
     made = Path(kg("backup").stdout.split("Backed up to ", 1)[1].strip().rstrip("."))
     assert encrypted_header(made) and made.stat().st_mode & 0o777 == 0o600
     assert plaintext_in(made) == []
@@ -197,9 +205,11 @@ def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it
     assert "is encrypted and the store" in kg("restore", str(made), "--yes", expect=1).stderr
 
 
-def test_no_plaintext_in_the_database_its_wal_and_journal_or_a_backup(kg, isolated, tmp_path) -> None:
+def test_no_plaintext_in_the_database_its_wal_and_journal_or_a_backup(
+    kg, isolated, tmp_path, monkeypatch
+) -> None:
     plant(kg)
-    kg("encrypt")
+    encrypt_remembered(kg, monkeypatch)
     from keepgoing.storage.encryption import connect
 
     # A reader held open keeps the write-ahead log in place while more is written.
@@ -235,23 +245,28 @@ def test_export_warns_once_and_export_encrypt_round_trips_through_import(
     kg, isolated, tmp_path, monkeypatch
 ) -> None:
     plant(kg)
-    kg("encrypt")
+    encrypt_remembered(kg, monkeypatch)
     plain = tmp_path / "plain.json"
     result = kg("export", "--output", str(plain))
     assert result.stderr.count("is not (add --encrypt") == 1
     assert "not encrypted" not in kg("export", "--format", "csv").stderr  # to the screen: no file
     sealed = tmp_path / "sealed.json"
+    assert (
+        "Type the new passphrase at a terminal"
+        in kg("export", "-o", str(sealed), "--encrypt", expect=1).stderr
+    )
+    monkeypatch.setenv("KEEPGOING_PASSPHRASE", "for the export")
     result = kg("export", "--output", str(sealed), "--encrypt")
     assert "add --encrypt" not in result.stderr
     assert sealed.read_bytes().startswith(b"keepgoing-encrypted-export 1\n")
     assert plaintext_in(sealed) == [] and sealed.stat().st_mode & 0o777 == 0o600
     assert "give --output" in kg("export", "--encrypt", expect=2).stderr
     other = tmp_path / "other.db"
-    line = one_line(run("import", str(sealed), "--db", str(other), KEEPGOING_PASSPHRASE="not it"))
+    line = one_line(run("import", str(sealed), "--db", str(other), KEEPGOING_PASSPHRASE=PASS))
     assert "does not open" in line
     line = one_line(run("import", str(sealed), "--db", str(other), KEEPGOING_PASSPHRASE=None))
     assert "encrypted export" in line
-    result = run("import", str(sealed), "--db", str(other), "--json")
+    result = run("import", str(sealed), "--db", str(other), "--json", KEEPGOING_PASSPHRASE="for the export")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["people_added"] == [PLANTED["name"]] and report["file"] == str(sealed)
@@ -294,9 +309,10 @@ def test_the_passphrase_is_asked_at_a_terminal_without_echo(kg, isolated, monkey
     assert "That passphrase does not open" in result.stderr
 
 
-def test_a_store_on_a_database_server_refuses_encrypt(tmp_path) -> None:
-    result = run("encrypt", "--db", "postgresql://nobody@127.0.0.1:1/none")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+def test_a_store_on_a_database_server_refuses_encrypt_decrypt_and_rekey(tmp_path) -> None:
+    for change in ("encrypt", "decrypt", "rekey"):
+        line = one_line(run(change, "--db", "postgresql://nobody@127.0.0.1:1/none"))
+        assert "for a local store file" in line
 
 
 def _sized_store(isolated: Path) -> None:
@@ -316,7 +332,7 @@ def test_kill_9_during_encrypt_rekey_or_decrypt_leaves_the_old_or_the_new_store(
 ) -> None:
     _sized_store(isolated)
     expected = table_counts_any(isolated, [])
-    rounds = 25 if HEAVY else 3
+    rounds = 25 if HEAVY else 2
     new_env = {"KEEPGOING_NEW_PASSPHRASE": "the new one"}
     template = tmp_path / "template.db"
     shutil.copy(isolated, template)
@@ -383,3 +399,30 @@ def table_counts_any(db: Path, passphrases: list[str]) -> dict[str, int]:
         return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
     finally:
         conn.close()
+
+
+def test_an_encrypted_store_from_an_older_keepgoing_is_upgraded_with_an_encrypted_copy_first(
+    tmp_path,
+) -> None:
+    """A schema migration runs through SQLCipher too, after an encrypted backup of the old store."""
+    from sqlcipher3 import dbapi2
+
+    old = Path(__file__).parent / "fixtures" / "schema" / "0005_corrections.db"
+    db = tmp_path / "old.db"
+    source = dbapi2.connect(str(old))
+    source.execute(f"ATTACH DATABASE '{db}' AS enc KEY '{PASS}'")
+    source.execute("SELECT sqlcipher_export('enc')")
+    source.execute("DETACH DATABASE enc")
+    source.close()
+    result = run("people", "--json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert encrypted_header(db)
+    from keepgoing.storage.schema import HEAD
+
+    assert table_counts_any(db, [PASS])["alembic_version"] == 1
+    conn = dbapi2.connect(str(db))
+    conn.execute(f"PRAGMA key = '{PASS}'")
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    conn.close()
+    (kept,) = (tmp_path / "backups").glob("*-before-*.db")
+    assert encrypted_header(kept) and plaintext_in(kept) == []

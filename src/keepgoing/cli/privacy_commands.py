@@ -12,8 +12,12 @@ from keepgoing.cli.program import DbOption, app, examples, open_store
 
 def _store_path(db: str | None) -> Path:
     """The local store's file, opened once (made or upgraded as need be); a server is refused."""
+    from keepgoing.cli.program import state
     from keepgoing.errors import BadInput
+    from keepgoing.storage import on_server, resolve_location
 
+    if on_server(resolve_location(db or state["db"])):
+        raise BadInput(messages.ENCRYPT_ON_SERVER)
     store = open_store(db, create=True)
     path = getattr(store, "path", None)
     store.close()

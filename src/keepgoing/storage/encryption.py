@@ -10,8 +10,9 @@ SQLCipher 4 tool with the passphrase, and a key remembered in the
 operating system's keyring (the derived key, never the passphrase; filed
 under the salt) opens it with no key derivation at all.
 
-Where the key comes from, in order: `$KEEPGOING_PASSPHRASE`; the keyring;
-a question on the terminal (the CLI sets `ask_passphrase`). Off a terminal
+Where the key comes from, in order: `$KEEPGOING_PASSPHRASE` (a script's,
+which never touches the keyring when it opens the store); the keyring; a
+question on the terminal (the CLI sets `ask_passphrase`). Off a terminal
 with none of them, one line says what to do.
 
 Backups of an encrypted store share its salt and key, so the remembered key
@@ -38,6 +39,7 @@ KEY_BYTES = 32
 KDF_ROUNDS = 256_000
 PAGE = 4096  # SQLCipher 4's page size: an encrypted file is a whole number of pages
 KEYRING_SERVICE = "keepgoing"
+CACHE_KIB = 65_536  # an encrypted store's page cache: at most 64 MB of decrypted pages
 PASSPHRASE_VARIABLE = "KEEPGOING_PASSPHRASE"
 NEW_PASSPHRASE_VARIABLE = "KEEPGOING_NEW_PASSPHRASE"
 PACKAGE = "pip install 'keepgoing[encryption]'"
@@ -151,8 +153,10 @@ def _opens(path: Path | str, key: bytes, salt: bytes) -> bool:
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
-    except driver().DatabaseError:
-        return False
+    except driver().DatabaseError as exc:
+        if "not a database" in str(exc):  # what SQLCipher says of a wrong key
+            return False
+        raise  # busy, unreadable: the caller's message for it
     finally:
         connection.close()
 
@@ -188,7 +192,13 @@ def key_for(path: Path | str) -> tuple[bytes, bytes]:
     if given:
         key = derive(given, salt)
         if not _opens(path, key, salt):
-            raise BadInput(messages.WRONG_PASSPHRASE_VARIABLE.format(path=path, variable=PASSPHRASE_VARIABLE))
+            # It may be meant for something else (an encrypted export): a remembered key still opens it.
+            kept = remembered(salt)
+            if kept is None or not _opens(path, kept, salt):
+                raise BadInput(
+                    messages.WRONG_PASSPHRASE_VARIABLE.format(path=path, variable=PASSPHRASE_VARIABLE)
+                )
+            key = kept
         _known[salt] = key
         return key, salt
     kept = remembered(salt)
@@ -389,6 +399,9 @@ def open_encrypted(path: Path) -> Any:
             upgrade_sqlite(path, creator=connection_to_it)
             connection = connection_to_it()
         _keep_private(path)
+        # Every page read is decrypted and checked: a larger page cache (it grows only as pages are
+        # read) decrypts each page once per command, rather than again each time it is evicted.
+        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA secure_delete = ON")
         if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
