@@ -164,6 +164,9 @@ def test_remember_keeps_the_derived_key_in_the_keyring_and_commands_ask_nothing(
     assert json.loads(result.stdout)["people"] == []
     kg("decrypt")
     assert keyring.get_password(KEYRING_SERVICE, salt.hex()) is None  # decrypting forgets it
+    # With no keyring on the computer, --remember refuses before anything changes.
+    result = run("encrypt", "--remember", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert "no keyring" in one_line(result) and not encrypted_header(isolated)
 
 
 def test_decrypt_and_rekey_each_give_a_whole_store(kg, isolated, monkeypatch) -> None:
@@ -173,7 +176,7 @@ def test_decrypt_and_rekey_each_give_a_whole_store(kg, isolated, monkeypatch) ->
     monkeypatch.setenv("KEEPGOING_NEW_PASSPHRASE", "a new one")
     result = kg("rekey")
     assert "new passphrase" in result.stdout and "keyring now remembers the new key" in result.stdout
-    one_line(run("due", KEEPGOING_PASSPHRASE=PASS))  # the old passphrase no longer opens it
+    assert "does not open" in one_line(run("due", KEEPGOING_PASSPHRASE=PASS))  # the old one no longer does
     assert run("due", KEEPGOING_PASSPHRASE="a new one").returncode == 0
     monkeypatch.setenv("KEEPGOING_NEW_PASSPHRASE", "")
     assert "empty" in kg("rekey", expect=1).stderr
@@ -198,10 +201,13 @@ def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it
     assert kg("check").exit_code == 0
     kg("restore", str(made), "--yes")
     assert PLANTED["note"] in kg("show", "zephyrine").stdout
-    # The backup opens with the passphrase in a fresh process too, and a wrong one is one line.
-    one_line(run("restore", str(made), "--yes", KEEPGOING_PASSPHRASE="not it"))
-    # A plain store will not silently take an encrypted backup.
+    # A wrong passphrase is one line, even with the key remembered.
+    assert "does not open" in one_line(run("restore", str(made), "--yes", KEEPGOING_PASSPHRASE="not it"))
+    # A plain store will not silently take an encrypted backup (whose key decrypt forgot).
     kg("decrypt")
+    assert "is encrypted" in kg("check", "--db", str(made), expect=1).stderr
+    monkeypatch.setenv("KEEPGOING_PASSPHRASE", PASS)
+    assert kg("check", "--db", str(made)).exit_code == 0
     assert "is encrypted and the store" in kg("restore", str(made), "--yes", expect=1).stderr
 
 
@@ -255,18 +261,18 @@ def test_export_warns_once_and_export_encrypt_round_trips_through_import(
         "Type the new passphrase at a terminal"
         in kg("export", "-o", str(sealed), "--encrypt", expect=1).stderr
     )
-    monkeypatch.setenv("KEEPGOING_PASSPHRASE", "for the export")
+    monkeypatch.setenv("KEEPGOING_PASSPHRASE", PASS)  # the store's passphrase, for the export too
     result = kg("export", "--output", str(sealed), "--encrypt")
     assert "add --encrypt" not in result.stderr
     assert sealed.read_bytes().startswith(b"keepgoing-encrypted-export 1\n")
     assert plaintext_in(sealed) == [] and sealed.stat().st_mode & 0o777 == 0o600
     assert "give --output" in kg("export", "--encrypt", expect=2).stderr
     other = tmp_path / "other.db"
-    line = one_line(run("import", str(sealed), "--db", str(other), KEEPGOING_PASSPHRASE=PASS))
+    line = one_line(run("import", str(sealed), "--db", str(other), KEEPGOING_PASSPHRASE="not it"))
     assert "does not open" in line
     line = one_line(run("import", str(sealed), "--db", str(other), KEEPGOING_PASSPHRASE=None))
     assert "encrypted export" in line
-    result = run("import", str(sealed), "--db", str(other), "--json", KEEPGOING_PASSPHRASE="for the export")
+    result = run("import", str(sealed), "--db", str(other), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["people_added"] == [PLANTED["name"]] and report["file"] == str(sealed)

@@ -236,3 +236,8 @@ EXPORT_PASSPHRASE_QUESTION = "Passphrase for {path}: "
 EXPORT_PASSPHRASE_NEEDED = (
     "{path} is an encrypted export: type its passphrase at a terminal, or set {variable}."
 )
+KEYRING_UNAVAILABLE = (
+    "There is no keyring on this computer to remember the key in; nothing was changed "
+    "(leave out --remember, or set KEEPGOING_PASSPHRASE in scripts)."
+)
+ENCRYPTED_NOT_REMEMBERED = "{path} is encrypted now, but its key was not remembered: {problem}"

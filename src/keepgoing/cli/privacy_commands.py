@@ -55,6 +55,7 @@ def encrypt(
             from keepgoing.errors import BadInput
 
             raise BadInput(messages.ALREADY_ENCRYPTED.format(path=user(str(path))))
+        encryption.keyring_ready()
         encryption.remember_store_key(path)  # already encrypted: only remember its key
         say(messages.KEY_REMEMBERED)
         return

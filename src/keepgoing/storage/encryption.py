@@ -122,6 +122,20 @@ def remembered(salt: bytes) -> bytes | None:
         return None
 
 
+def keyring_ready() -> None:
+    """Refuse, before anything changes, when there is no keyring to remember a key in."""
+    keyring = _keyring()
+    if keyring is None:
+        raise BadInput(messages.KEYRING_MISSING.format(package=PACKAGE))
+    try:
+        backend = keyring.get_keyring()
+        usable = getattr(backend, "priority", 0) > 0
+    except Exception:
+        usable = False
+    if not usable:
+        raise BadInput(messages.KEYRING_UNAVAILABLE)
+
+
 def remember(salt: bytes, key: bytes) -> None:
     keyring = _keyring()
     if keyring is None:
@@ -192,13 +206,7 @@ def key_for(path: Path | str) -> tuple[bytes, bytes]:
     if given:
         key = derive(given, salt)
         if not _opens(path, key, salt):
-            # It may be meant for something else (an encrypted export): a remembered key still opens it.
-            kept = remembered(salt)
-            if kept is None or not _opens(path, kept, salt):
-                raise BadInput(
-                    messages.WRONG_PASSPHRASE_VARIABLE.format(path=path, variable=PASSPHRASE_VARIABLE)
-                )
-            key = kept
+            raise BadInput(messages.WRONG_PASSPHRASE_VARIABLE.format(path=path, variable=PASSPHRASE_VARIABLE))
         _known[salt] = key
         return key, salt
     kept = remembered(salt)
@@ -320,6 +328,8 @@ def encrypt_store(path: Path, passphrase: str, *, remember_key: bool) -> None:
     dbapi2 = driver()
     if is_encrypted(path):
         raise BadInput(messages.ALREADY_ENCRYPTED.format(path=path))
+    if remember_key:
+        keyring_ready()
     salt = os.urandom(SALT_BYTES)
     key = derive(passphrase, salt)
     try:
@@ -330,7 +340,10 @@ def encrypt_store(path: Path, passphrase: str, *, remember_key: bool) -> None:
         raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
     _known[salt] = key
     if remember_key:
-        remember(salt, key)
+        try:
+            remember(salt, key)
+        except BadInput as exc:
+            raise BadInput(messages.ENCRYPTED_NOT_REMEMBERED.format(path=path, problem=exc)) from None
 
 
 def decrypt_store(path: Path) -> bool:
