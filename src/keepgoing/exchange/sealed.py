@@ -52,11 +52,21 @@ def seal(text: str, passphrase: str) -> bytes:
 
 
 def is_sealed(path: Path) -> bool:
+    """Whether `path` is a regular file that starts with the header (a FIFO is never opened to wait)."""
+    import stat
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read(len(MAGIC)) == MAGIC
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return os.read(fd, len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def unseal(data: bytes, passphrase: str, path: Path) -> bytes:
