@@ -10,6 +10,15 @@ we report the median wall time, its ratio to `python -c pass` measured in the
 same run, and the peak RSS of the process (from wait4). `log` writes to a copy
 of the store so that the seeded one stays as it was.
 
+With `--encrypted` the everyday commands (due, log, show) also run on an
+encrypted copy of `--db` (keepgoing encrypt --remember), side by side with
+the plain store, and the table gives the ratio. The key is remembered the
+way a user's is, in a keyring: here keyrings.alt's file backend in the
+benchmark's own folder (PYTHON_KEYRING_BACKEND), so no desktop keyring is
+touched; no KEEPGOING_PASSPHRASE is set, so no command pays the key
+derivation. A desktop keyring (Secret Service over D-Bus, the macOS
+Keychain) answers in a few milliseconds more or less than the file.
+
 With `--postgres URL` the everyday commands also run against a team store on
 that PostgreSQL database, side by side with SQLite, and the table gives the
 ratio. An empty database there is filled first with `keepgoing copy` from
@@ -95,6 +104,11 @@ def main() -> None:
         help="with --postgres: make it a team store and time the commands as this worker role",
     )
     parser.add_argument("--caseload", type=int, default=200, help="the worker's caseload (--postgres-worker)")
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="also time due, log and show on an encrypted copy of --db, the key remembered in a keyring",
+    )
     args = parser.parse_args()
     if args.postgres_worker and not args.postgres:
         raise SystemExit("--postgres-worker needs --postgres URL (whoever looks after that database)")
@@ -133,6 +147,9 @@ def main() -> None:
         f"store: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB), {args.runs} runs each after a warm-up\n"
     )
     baseline = report(cases, args.runs)
+    if args.encrypted:
+        print()
+        encrypted_side_by_side(keepgoing, cases, args.db, workdir, env, args.runs)
     if args.postgres:
         print()
         side_by_side(
@@ -262,6 +279,56 @@ def _as_worker(keepgoing: str, url: str, role: str, caseload: int, env: dict[str
         conn.execute("ANALYZE")
     host = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit(parts._replace(netloc=f"{role}@{host}"))
+
+
+def encrypted_side_by_side(
+    keepgoing: str,
+    cases: list[tuple[str, list[str], dict[str, str]]],
+    db: Path,
+    workdir: Path,
+    env: dict[str, str],
+    runs: int,
+) -> None:
+    """due, log and show on the plain store and on an encrypted copy of it, with the ratio."""
+    keyring_env = {
+        **env,
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        "XDG_DATA_HOME": str(workdir / "keyring"),
+    }
+    keyring_env.pop("KEEPGOING_PASSPHRASE", None)
+    encrypted = workdir / "encrypted.db"
+    shutil.copy(db, encrypted)
+    print(f"encrypting a copy of {db} (keepgoing encrypt --remember) ...", flush=True)
+    subprocess.run(
+        [keepgoing, "--db", str(encrypted), "encrypt", "--remember"],
+        env={**keyring_env, "KEEPGOING_PASSPHRASE": "a benchmark passphrase"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    encrypted_scratch = workdir / "encrypted-scratch.db"
+    shutil.copy(encrypted, encrypted_scratch)
+    print(
+        "| command | plain ms | encrypted ms | encrypted / plain | peak RSS MB plain / encrypted |\n"
+        "|---|---|---|---|---|"
+    )
+    for label, command, case_env in cases:
+        if command[1:2] not in (["due"], ["log"], ["show"]):
+            continue
+        plain_env = {**keyring_env, "KEEPGOING_DB": case_env["KEEPGOING_DB"]}
+        writes = case_env["KEEPGOING_DB"] != str(db)
+        secret_env = {**keyring_env, "KEEPGOING_DB": str(encrypted_scratch if writes else encrypted)}
+        # Plain and encrypted runs take turns, so that a shared machine's load falls on both alike.
+        measure(command, plain_env)
+        plain, secret = [], []
+        for _ in range(runs):
+            plain.append(measure(command, plain_env))
+            secret.append(measure(command, secret_env))
+        plain_ms = statistics.median(s[0] for s in plain) * 1000
+        secret_ms = statistics.median(s[0] for s in secret) * 1000
+        print(
+            f"| `{label}` | {plain_ms:.0f} | {secret_ms:.0f} | {secret_ms / plain_ms:.2f}x "
+            f"| {max(s[1] for s in plain):.0f} / {max(s[1] for s in secret):.0f} |"
+        )
 
 
 def _a_name(db: Path) -> str:

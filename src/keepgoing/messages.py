@@ -329,3 +329,63 @@ MONITOR_REPORT_NOTE = (
     "one cannot be worked out from the total."
 )
 MONITOR_REPORT_NOBODY = "Nobody was in touch in this period."
+# Encrypted at rest (keepgoing encrypt, decrypt, rekey).
+ENCRYPTION_MISSING = (
+    "This store is encrypted, and this keepgoing cannot open encrypted stores: install {package}."
+)
+KEYRING_MISSING = "Cannot remember the key: the keyring package is not installed ({package})."
+KEYRING_FAILED = "Cannot remember the key in the keyring ({problem}); nothing was changed."
+PASSPHRASE_QUESTION = "Passphrase for {path}: "
+NEW_PASSPHRASE_QUESTION = "New passphrase: "
+PASSPHRASE_AGAIN = "The same passphrase again: "
+PASSPHRASE_EMPTY = "The passphrase is empty; choose one with something in it. Nothing was changed."
+PASSPHRASES_DIFFER = "The two passphrases differ; nothing was changed."
+PASSPHRASE_NEEDED = (
+    "{path} is encrypted: run this at a terminal to type its passphrase, set {variable}, "
+    "or remember its key with keepgoing encrypt --remember."
+)
+NEW_PASSPHRASE_NEEDED = "Type the new passphrase at a terminal, or set {variable}; nothing was changed."
+WRONG_PASSPHRASE = "That passphrase does not open {path}; nothing was read or changed."
+WRONG_PASSPHRASE_VARIABLE = "{variable} does not open {path}; nothing was read or changed."
+ALREADY_ENCRYPTED = (
+    "{path} is already encrypted; keepgoing rekey changes its passphrase, "
+    "keepgoing encrypt --remember remembers its key."
+)
+NOT_ENCRYPTED = "{path} is not encrypted; keepgoing encrypt encrypts it."
+ENCRYPT_ON_SERVER = (
+    "Encryption at rest is for a local store file; a team store on a database server "
+    "is protected by the server's own encryption and access rules."
+)
+STORE_BUSY_FOR_KEY = (
+    "{path} is open in another keepgoing window; close it and try again. Nothing was changed."
+)
+REWRITE_FAILED = "The new copy of the store did not check out; the store is as it was."
+REWRITE_FAILED_BECAUSE = "The store could not be rewritten ({problem}); it is as it was."
+ENCRYPTED = "{path} is encrypted now (SQLCipher 4). Keep the passphrase safe: without it nothing can be read."
+KEY_REMEMBERED = "The key is remembered in this computer's keyring: everyday commands need no passphrase."
+DECRYPTED = "{path} is a plain SQLite file again: anyone who has the file can read it."
+KEY_FORGOTTEN = "The remembered key was removed from the keyring."
+REKEYED = "{path} has a new passphrase; backups made before now still need the old one."
+KEY_RE_REMEMBERED = "The keyring now remembers the new key."
+EXPORT_NOT_ENCRYPTED = "Note: the store is encrypted but {path} is not (add --encrypt to encrypt it)."
+EXPORT_ENCRYPTED_NEEDS_FILE = "--encrypt writes a file: give --output FILE."
+EXPORT_ENCRYPTED_WRONG = "That passphrase does not open {path}; nothing was imported."
+EXPORT_ENCRYPTED_DAMAGED = "{path} is an encrypted keepgoing export, but it is damaged or cut short."
+RESTORE_ENCRYPTED_INTO_PLAIN = (
+    "{backup} is encrypted and the store {store} is not: run keepgoing encrypt first, "
+    "or restore it into a new store with --db. Nothing was changed."
+)
+RESTORE_PLAIN_INTO_ENCRYPTED = (
+    "{backup} is not encrypted and the store {store} is: run keepgoing decrypt first, "
+    "or restore it into a new store with --db. Nothing was changed."
+)
+EXPORT_ENCRYPTION_MISSING = "Encrypted exports need the cryptography package: install {package}."
+EXPORT_PASSPHRASE_QUESTION = "Passphrase for {path}: "
+EXPORT_PASSPHRASE_NEEDED = (
+    "{path} is an encrypted export: type its passphrase at a terminal, or set {variable}."
+)
+KEYRING_UNAVAILABLE = (
+    "There is no keyring on this computer to remember the key in; nothing was changed "
+    "(leave out --remember, or set KEEPGOING_PASSPHRASE in scripts)."
+)
+ENCRYPTED_NOT_REMEMBERED = "{path} is encrypted now, but its key was not remembered: {problem}"

@@ -35,6 +35,7 @@ MODULES = (
     "measure_commands",
     "team_commands",
     "safety_commands",
+    "privacy_commands",
     "settings_commands",
 )
 COMMANDS = {
@@ -54,6 +55,7 @@ COMMANDS = {
     "measure": "measure_commands",
     **dict.fromkeys(("handover", "copy", "team", "audit", "upgrade"), "team_commands"),
     **dict.fromkeys(("forget", "backup", "restore", "check", "retention"), "safety_commands"),
+    **dict.fromkeys(("encrypt", "decrypt", "rekey"), "privacy_commands"),
     "config": "settings_commands",
 }
 # Options of `keepgoing` itself that take a value (so the value is not a command name).

@@ -1,7 +1,7 @@
 """export and import: reports, hand-over packs, calendars, backups, and bringing data in."""
 
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -120,6 +120,14 @@ def export(
         bool,
         typer.Option("--with-contacts", help="For a calendar: put phone numbers and emails in the events."),
     ] = False,
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt",
+            help="Encrypt the --output file with a passphrase (typed, or KEEPGOING_PASSPHRASE); "
+            "keepgoing import reads it back.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Export for reports, hand-over packs, calendars and full backups."""
@@ -142,7 +150,10 @@ def export(
     today = clock.local_today(now)
     since_day = parse_when(since, today=today, prefer="either").day if since else None
     until_day = parse_when(until, today=today, prefer="either").day if until else None
+    passphrase = _export_passphrase(output) if encrypt else None
     store = open_store(db)
+    if output is not None and not encrypt and getattr(store, "encrypted", False):
+        warn(messages.EXPORT_NOT_ENCRYPTED.format(path=user(str(output))))
     with store.read():
         selection = Selection.build(
             store,
@@ -157,7 +168,7 @@ def export(
         from keepgoing.core.conversations import count_all_conversations
 
         total = count_all_conversations(store)
-        target = _open_output(output, force=force, bom=fmt == "csv")
+        target = _open_output(output, force=force, bom=fmt == "csv", passphrase=passphrase)
         from keepgoing.cli.progress import progress
 
         with target as out, progress("Exporting", total) as tick:
@@ -170,7 +181,31 @@ def export(
         warn(messages.WROTE.format(path=user(str(output)), format=fmt, summary=summary))
 
 
-def _open_output(output: Path | None, *, force: bool, bom: bool):
+def _export_passphrase(output: Path | None) -> str:
+    if output is None:
+        raise UsageError(messages.EXPORT_ENCRYPTED_NEEDS_FILE)
+    from keepgoing.storage.encryption import PASSPHRASE_VARIABLE, new_passphrase
+
+    return new_passphrase(PASSPHRASE_VARIABLE, messages.NEW_PASSPHRASE_QUESTION)
+
+
+@contextmanager
+def _sealed_output(output: Path, *, force: bool, bom: bool, passphrase: str):
+    """The export written in memory, then encrypted into the file (exchange/sealed.py)."""
+    import io
+
+    from keepgoing.exchange.files import private_output
+    from keepgoing.exchange.sealed import seal
+
+    text = io.StringIO(newline="")
+    yield text
+    with private_output(output, force=force) as out:
+        out.buffer.write(seal(("\ufeff" if bom else "") + text.getvalue(), passphrase))
+
+
+def _open_output(output: Path | None, *, force: bool, bom: bool, passphrase: str | None = None):
+    if output is not None and passphrase is not None:
+        return _sealed_output(output, force=force, bom=bom, passphrase=passphrase)
     if output is None:
         from keepgoing.cli.output import TerminalSafe, to_terminal
 
@@ -272,11 +307,12 @@ def import_(
     require_manager(store, "import into the team store")
     total = max(1, file.stat().st_size // 200) if file.is_file() else 0
     from keepgoing.cli.progress import progress
+    from keepgoing.exchange.sealed import opened
 
-    with progress("Importing", total) as tick:
+    with opened(file) as readable, progress("Importing", total) as tick:
         report = import_file(
             store,
-            file,
+            readable,
             format=format.lower() if format else None,
             dry_run=dry_run,
             now=clock.now(),
@@ -284,6 +320,7 @@ def import_(
             columns=columns,
             include_forgotten=include_forgotten,
         )
+    report.file = str(file)  # the file as named, not its decrypted copy
     if json_out:
         emit_json(report.to_json())
         return

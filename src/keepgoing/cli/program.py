@@ -50,6 +50,15 @@ def optional_values(argv: list[str]) -> list[str]:
     return out
 
 
+def _passphrases_from_terminal() -> None:
+    """An encrypted store asks for its passphrase at the terminal (never echoed), if there is one."""
+    from keepgoing.cli.prompts import passphrase_asker
+    from keepgoing.storage import encryption
+
+    encryption.ask_passphrase = passphrase_asker()
+    encryption.forget_keys()  # keys found are kept for one command only
+
+
 class KeepgoingGroup(TyperGroup):
     """Runs a command and turns every way it can fail into a message and a status."""
 
@@ -91,6 +100,7 @@ class KeepgoingGroup(TyperGroup):
                 sys.exit(code)
             return code
         try:
+            _passphrases_from_terminal()
             while True:
                 try:
                     result = super().main(

@@ -8,6 +8,7 @@ imported only when a question is really asked.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -93,3 +94,15 @@ def ask_measure(measure: Any) -> list[int]:
                 break
             print(messages.MEASURE_ANSWER_AGAIN.format(low=low, high=high), file=sys.stderr)
     return answers
+
+
+def passphrase(question: str) -> str:
+    """A passphrase typed at the terminal, never echoed (and never taken from the command line)."""
+    import getpass
+
+    return getpass.getpass(question)
+
+
+def passphrase_asker() -> Callable[[str], str] | None:
+    """What the store asks for a passphrase with: the terminal when there is one, else nothing."""
+    return passphrase if can_ask() else None

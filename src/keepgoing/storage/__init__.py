@@ -335,8 +335,10 @@ def _keep_private(path: Path) -> None:
 def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError as exc:
-        if "no such table" not in str(exc):
+    except Exception as exc:  # stdlib sqlite3's error, or SQLCipher's for an encrypted store
+        from keepgoing.storage.encryption import db_errors
+
+        if not isinstance(exc, db_errors()) or "no such table" not in str(exc):
             raise
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if tables:
@@ -424,6 +426,13 @@ def open_sqlite(path: Path, *, create: bool = True) -> SqliteStore:
         make_private_dir(path.parent)
         _create_sqlite(path)
     require_store_file(path)
+    from keepgoing.storage.encryption import is_encrypted
+
+    if is_encrypted(path):
+        from keepgoing.storage.encryption import open_encrypted
+
+        store: SqliteStore = open_encrypted(path)
+        return store
     if _read_only_here(path):
         return _open_read_only(path)
     try:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from keepgoing import messages
 from keepgoing.errors import BadInput, StoreError
+from keepgoing.storage.encryption import db_errors
 from keepgoing.storage.schema import REVISIONS
 from keepgoing.storage.store import OWN_TABLES_SQL, another_application, read_only_address
 
@@ -25,9 +27,29 @@ def backups_folder(store_path: Path) -> Path:
     return store_path.parent / "backups"
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    """The file at `path` read-only: SQLCipher with its key if it is encrypted, else stdlib sqlite3."""
+    from keepgoing.storage.encryption import is_encrypted, open_file
+
+    if is_encrypted(path):
+        connection: sqlite3.Connection = open_file(path)
+        return connection
+    return sqlite3.connect(read_only_address(path), uri=True)
+
+
+def _new_copy(source_path: Path, target: Path) -> sqlite3.Connection:
+    """A connection to the new file `target`, encrypted under the source's key if the source is."""
+    from keepgoing.storage.encryption import connect_like, is_encrypted
+
+    if is_encrypted(source_path):
+        connection: sqlite3.Connection = connect_like(source_path, target)
+        return connection
+    return sqlite3.connect(target)
+
+
 def _copy(source_path: Path, target: sqlite3.Connection, journal_mode: str) -> None:
     """SQLite's online backup of the file at `source_path` (opened read-only) into `target`."""
-    source = sqlite3.connect(read_only_address(source_path), uri=True)
+    source = _open(source_path)
     try:
         source.backup(target)
         target.execute(f"PRAGMA journal_mode = {journal_mode}")
@@ -51,10 +73,11 @@ def backup_to(store_path: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         with private_replacement(dest, replace=False, suffix=".partial") as temp:
-            _copy(store_path, sqlite3.connect(temp), "DELETE")  # a backup is one self-contained file
+            # A backup is one self-contained file, encrypted under the store's key if the store is.
+            _copy(store_path, _new_copy(store_path, temp), "DELETE")
     except FileExistsError:
         raise BadInput(f"{dest} already exists; choose another name.") from None
-    except (sqlite3.Error, OSError) as exc:
+    except db_errors(OSError) as exc:
         raise StoreError(f"The backup failed ({exc}); nothing was kept.") from None
     return dest
 
@@ -121,7 +144,7 @@ def check(path: Path) -> Health:
         health.problems.append("the file is empty")
         return health
     try:
-        conn = sqlite3.connect(read_only_address(path), uri=True)
+        conn = _open(path)
         try:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if integrity != ["ok"]:
@@ -130,12 +153,12 @@ def check(path: Path) -> Health:
                 health.problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
             try:
                 health.schema = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-            except sqlite3.Error:
+            except db_errors():
                 health.problems.append("no schema version: not a keepgoing store")
             ours = bool(conn.execute(OWN_TABLES_SQL).fetchone()[0])
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except db_errors() as exc:
         health.problems.append(f"SQLite cannot read it: {exc}")
         return health
     if health.schema is not None and health.schema not in REVISIONS:
@@ -164,7 +187,7 @@ def unreadable_dates(path: Path, *, limit: int = 50) -> list[str]:
     from keepgoing.storage.values import read_date, read_datetime
 
     problems: list[str] = []
-    conn = sqlite3.connect(read_only_address(path), uri=True)
+    conn = _open(path)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
@@ -196,24 +219,39 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     if not health.ok:
         raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
     from keepgoing.storage import make_private_dir, private_replacement, require_store_file
+    from keepgoing.storage.encryption import connect, is_encrypted
 
     if os.path.lexists(store_path):
         require_store_file(store_path)  # never a FIFO, a device or a link to nowhere
+        if is_encrypted(backup_file) != is_encrypted(store_path):
+            raise BadInput(
+                (
+                    messages.RESTORE_ENCRYPTED_INTO_PLAIN
+                    if is_encrypted(backup_file)
+                    else messages.RESTORE_PLAIN_INTO_ENCRYPTED
+                ).format(backup=backup_file, store=store_path)
+            )
     else:
         # A new store: the whole copy is made aside and linked into place when complete.
         make_private_dir(store_path.parent)
         try:
             with private_replacement(store_path, replace=False, suffix=".new") as temp:
-                _copy(backup_file, sqlite3.connect(temp), "WAL")
+                _copy(backup_file, _new_copy(backup_file, temp), "WAL")
         except FileExistsError:
             raise BadInput(f"{store_path} appeared while restoring; nothing was changed.") from None
-        except (sqlite3.Error, OSError) as exc:
+        except db_errors(OSError) as exc:
             raise StoreError(f"The restore failed ({exc}); nothing was changed.") from None
         return None
     safety = backup(store_path, keep=keep, label="-before-restore")
     try:
-        _copy(backup_file, sqlite3.connect(store_path, timeout=10), "WAL")
-    except sqlite3.Error as exc:
+        # An encrypted backup goes into an encrypted store under the store's own key.
+        target = (
+            connect(store_path, timeout=10)
+            if is_encrypted(store_path)
+            else sqlite3.connect(store_path, timeout=10)
+        )
+        _copy(backup_file, target, "WAL")
+    except db_errors() as exc:
         raise StoreError(f"The restore failed ({exc}); the store is as it was.") from None
     return safety
 

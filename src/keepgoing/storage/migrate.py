@@ -35,7 +35,7 @@ def run_migrations(connection: Any, scripts: str = SCRIPTS) -> None:
     command.upgrade(config, "head")
 
 
-def sqlite_engine(path: Path | str, *, foreign_keys: bool = True) -> Any:
+def sqlite_engine(path: Path | str, *, foreign_keys: bool = True, creator: Any = None) -> Any:
     """An engine whose transactions really are transactions on SQLite.
 
     pysqlite does not send BEGIN before DDL, which would leave a failed
@@ -47,7 +47,12 @@ def sqlite_engine(path: Path | str, *, foreign_keys: bool = True) -> Any:
     and dropping the old copy with foreign keys on would cascade deletes.
     """
     url = path if isinstance(path, str) else f"sqlite:///{path}"
-    engine = create_engine(url, poolclass=NullPool)
+    if (
+        creator is not None
+    ):  # an encrypted store: SQLCipher's connection, its key given (storage/encryption.py)
+        engine = create_engine("sqlite://", creator=creator, poolclass=NullPool)
+    else:
+        engine = create_engine(url, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -63,8 +68,8 @@ def sqlite_engine(path: Path | str, *, foreign_keys: bool = True) -> Any:
     return engine
 
 
-def upgrade_sqlite(path: Path | str, scripts: str = SCRIPTS) -> None:
-    engine = sqlite_engine(path, foreign_keys=False)
+def upgrade_sqlite(path: Path | str, scripts: str = SCRIPTS, *, creator: Any = None) -> None:
+    engine = sqlite_engine(path, foreign_keys=False, creator=creator)
     try:
         with engine.begin() as connection:
             run_migrations(connection, scripts)

@@ -8,10 +8,10 @@ always past the highest ever given, not past the highest still there.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from keepgoing.storage.store import Store, read_only_address
+from keepgoing.storage.encryption import db_errors, open_file
+from keepgoing.storage.store import Store
 
 NUMBERED = ("conversation", "follow_up", "idea", "person_note", "win")
 
@@ -54,7 +54,7 @@ def given_in_file(path: Path) -> dict[str, int]:
         return {}
     found: dict[str, int] = {}
     try:
-        conn = sqlite3.connect(read_only_address(path.resolve()), uri=True)
+        conn = open_file(path.resolve())
         try:
             kept = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
@@ -66,7 +66,7 @@ def given_in_file(path: Path) -> dict[str, int]:
                     found[table] = max(found[table], row[0] if row else 0)
         finally:
             conn.close()
-    except sqlite3.Error:
+    except db_errors():
         return {}
     return found
 

@@ -171,10 +171,16 @@ class SqliteStore(Transactions):
 
     dialect = "sqlite"
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False):
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False, driver: Any = sqlite3
+    ):
         self.read_only = read_only
         self._conn = connection
-        self._conn.row_factory = sqlite3.Row
+        # stdlib sqlite3, or SQLCipher's twin of it for an encrypted store (storage/encryption.py),
+        # whose errors are turned into sqlite3's here so that the core sees one kind.
+        self._driver = driver
+        self.encrypted = driver is not sqlite3
+        self._conn.row_factory = driver.Row
         self.path = path
         self.location = str(path)
 
@@ -184,10 +190,15 @@ class SqliteStore(Transactions):
             return self._conn.execute(sql, bound)
         except OverflowError:
             raise NotFound(TOO_LARGE) from None
-        except sqlite3.IntegrityError:
-            raise  # the core turns constraint failures into its own messages
-        except sqlite3.Error as exc:
+        except self._driver.IntegrityError as exc:
+            raise self._integrity(exc) from None  # the core turns constraint failures into its own messages
+        except self._driver.Error as exc:
             raise StoreError(describe_sqlite_error(exc, self.location)) from exc
+
+    def _integrity(self, exc: Exception) -> sqlite3.IntegrityError:
+        if isinstance(exc, sqlite3.IntegrityError):
+            return exc
+        return sqlite3.IntegrityError(*exc.args)
 
     def _statement(self, sql: str) -> None:
         self._execute(sql, None)
@@ -220,9 +231,9 @@ class SqliteStore(Transactions):
         bound = ({key: to_sqlite(value) for key, value in row.items()} for row in rows)
         try:
             self._conn.executemany(sql, bound)
-        except sqlite3.IntegrityError:
-            raise
-        except sqlite3.Error as exc:
+        except self._driver.IntegrityError as exc:
+            raise self._integrity(exc) from None
+        except self._driver.Error as exc:
             raise StoreError(describe_sqlite_error(exc, self.location)) from exc
 
     def write(self) -> Any:
@@ -297,7 +308,7 @@ class SqliteStore(Transactions):
                     self.run(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
         try:
             self._conn.execute("VACUUM")
-        except sqlite3.Error as exc:
+        except self._driver.Error as exc:
             raise StoreError(
                 f"Erased, but {self.location} could not be rebuilt to clear the old copies of what was "
                 f"erased ({exc}); the next forget, unlog or retention clears them once that is fixed."

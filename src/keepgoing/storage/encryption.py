@@ -1,0 +1,424 @@
+"""A local store encrypted at rest, with SQLCipher 4 (the optional `encryption` extra).
+
+An encrypted store is a SQLCipher 4 file with SQLCipher's default settings.
+Its first 16 bytes are SQLCipher's random salt (the rest is ciphertext, so a
+file whose first bytes are not "SQLite format 3" is taken for an encrypted
+store). The key is derived from the passphrase here, exactly as SQLCipher
+derives it (PBKDF2-HMAC-SHA512, 256,000 rounds, that salt), and handed to
+SQLCipher as a raw key (`x'key salt'`): the file therefore opens in any
+SQLCipher 4 tool with the passphrase, and a key remembered in the
+operating system's keyring (the derived key, never the passphrase; filed
+under the salt) opens it with no key derivation at all.
+
+Where the key comes from, in order: `$KEEPGOING_PASSPHRASE` (a script's,
+which never touches the keyring when it opens the store); the keyring; a
+question on the terminal (the CLI sets `ask_passphrase`). Off a terminal
+with none of them, one line says what to do.
+
+Backups of an encrypted store share its salt and key, so the remembered key
+opens them too; `rekey` and `encrypt` give a new file a new salt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from keepgoing import messages
+from keepgoing.errors import BadInput, StoreError
+
+PLAIN_HEADER = b"SQLite format 3\x00"
+SALT_BYTES = 16
+KEY_BYTES = 32
+# SQLCipher 4's own defaults: a key derived here is the one SQLCipher derives from the passphrase.
+KDF_ROUNDS = 256_000
+PAGE = 4096  # SQLCipher 4's page size: an encrypted file is a whole number of pages
+KEYRING_SERVICE = "keepgoing"
+CACHE_KIB = 65_536  # an encrypted store's page cache: at most 64 MB of decrypted pages
+PASSPHRASE_VARIABLE = "KEEPGOING_PASSPHRASE"
+NEW_PASSPHRASE_VARIABLE = "KEEPGOING_NEW_PASSPHRASE"
+PACKAGE = "pip install 'keepgoing[encryption]'"
+
+# Set by the command line: asks for a passphrase without echoing it; None off a terminal.
+ask_passphrase: Callable[[str], str] | None = None
+
+# Keys already found in this process, by salt: one prompt or derivation per file per run.
+_known: dict[bytes, bytes] = {}
+
+
+def forget_keys() -> None:
+    """Drop the keys found so far in this process."""
+    _known.clear()
+
+
+def driver() -> Any:
+    """The SQLCipher module (sqlcipher3's dbapi2); a clear line when the extra is missing."""
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:
+        raise StoreError(messages.ENCRYPTION_MISSING.format(package=PACKAGE)) from None
+    return dbapi2
+
+
+def db_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
+    """Every database error class a local store can raise (stdlib sqlite3's and SQLCipher's), and `also`.
+
+    Meant for `except db_errors():`, evaluated only when something went wrong.
+    """
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:
+        return (sqlite3.Error, *also)
+    return (sqlite3.Error, dbapi2.Error, *also)
+
+
+def is_encrypted(path: Path | str) -> bool:
+    """Whether the file is an encrypted store: whole pages that do not start with SQLite's header."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(PLAIN_HEADER))
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return False
+    return size >= PAGE and size % PAGE == 0 and head != PLAIN_HEADER
+
+
+def salt_of(path: Path | str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(SALT_BYTES)
+
+
+def derive(passphrase: str, salt: bytes) -> bytes:
+    """SQLCipher 4's key derivation, done here so that the derived key can be remembered."""
+    return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ROUNDS, KEY_BYTES)
+
+
+def key_pragma(key: bytes, salt: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}{salt.hex()}'\""
+
+
+def _keyring() -> Any:
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+def remembered(salt: bytes) -> bytes | None:
+    """The derived key kept in the keyring for the file with this salt, if any."""
+    keyring = _keyring()
+    if keyring is None:
+        return None
+    try:
+        found = keyring.get_password(KEYRING_SERVICE, salt.hex())
+        return bytes.fromhex(found) if found else None
+    except Exception:  # no keyring backend, a locked keyring, a mangled entry: as if none
+        return None
+
+
+def keyring_ready() -> None:
+    """Refuse, before anything changes, when there is no keyring to remember a key in."""
+    keyring = _keyring()
+    if keyring is None:
+        raise BadInput(messages.KEYRING_MISSING.format(package=PACKAGE))
+    try:
+        backend = keyring.get_keyring()
+        usable = getattr(backend, "priority", 0) > 0
+    except Exception:
+        usable = False
+    if not usable:
+        raise BadInput(messages.KEYRING_UNAVAILABLE)
+
+
+def remember(salt: bytes, key: bytes) -> None:
+    keyring = _keyring()
+    if keyring is None:
+        raise BadInput(messages.KEYRING_MISSING.format(package=PACKAGE))
+    try:
+        keyring.set_password(KEYRING_SERVICE, salt.hex(), key.hex())
+    except Exception as exc:
+        raise BadInput(messages.KEYRING_FAILED.format(problem=str(exc) or type(exc).__name__)) from None
+
+
+def remember_store_key(path: Path) -> None:
+    """Keep the key of the encrypted file at `path` (found as any command finds it) in the keyring."""
+    key, salt = key_for(path)
+    remember(salt, key)
+
+
+def forget_remembered(salt: bytes) -> bool:
+    """Remove the keyring's key for this salt; whether there was one."""
+    keyring = _keyring()
+    if keyring is None or remembered(salt) is None:
+        return False
+    with contextlib.suppress(Exception):
+        keyring.delete_password(KEYRING_SERVICE, salt.hex())
+    return True
+
+
+def _opens(path: Path | str, key: bytes, salt: bytes) -> bool:
+    connection = _raw_connect(path, key, salt, read_only=True)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except driver().DatabaseError as exc:
+        if "not a database" in str(exc):  # what SQLCipher says of a wrong key
+            return False
+        raise  # busy, unreadable: the caller's message for it
+    finally:
+        connection.close()
+
+
+def _raw_connect(
+    path: Path | str, key: bytes, salt: bytes, *, read_only: bool = False, **options: Any
+) -> Any:
+    from keepgoing.storage.store import read_only_address
+
+    dbapi2 = driver()
+    if read_only:
+        connection = dbapi2.connect(read_only_address(path), uri=True, **options)
+    else:
+        connection = dbapi2.connect(str(path), **options)
+    connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our one line, not SQLCipher's log
+    connection.execute(key_pragma(key, salt))
+    return connection
+
+
+def passphrase_from_terminal(question: str) -> str | None:
+    if ask_passphrase is None:
+        return None
+    return ask_passphrase(question)
+
+
+def key_for(path: Path | str) -> tuple[bytes, bytes]:
+    """(key, salt) that open the encrypted file at `path`: from the environment, the keyring or the terminal."""
+    driver()
+    salt = salt_of(path)
+    if salt in _known:
+        return _known[salt], salt
+    given = os.environ.get(PASSPHRASE_VARIABLE)
+    if given:
+        key = derive(given, salt)
+        if not _opens(path, key, salt):
+            raise BadInput(messages.WRONG_PASSPHRASE_VARIABLE.format(path=path, variable=PASSPHRASE_VARIABLE))
+        _known[salt] = key
+        return key, salt
+    kept = remembered(salt)
+    if kept is not None and _opens(path, kept, salt):
+        _known[salt] = kept
+        return kept, salt
+    typed = passphrase_from_terminal(messages.PASSPHRASE_QUESTION.format(path=path))
+    if typed is None:
+        raise BadInput(messages.PASSPHRASE_NEEDED.format(path=path, variable=PASSPHRASE_VARIABLE))
+    key = derive(typed, salt)
+    if not _opens(path, key, salt):
+        raise BadInput(messages.WRONG_PASSPHRASE.format(path=path))
+    _known[salt] = key
+    return key, salt
+
+
+def connect(path: Path | str, *, read_only: bool = False, **options: Any) -> Any:
+    """A SQLCipher connection to the encrypted file at `path`, its key already given."""
+    key, salt = key_for(path)
+    return _raw_connect(path, key, salt, read_only=read_only, **options)
+
+
+def connect_like(source: Path | str, target: Path | str, **options: Any) -> Any:
+    """A connection to a new file `target` encrypted under the key and salt of `source` (a backup)."""
+    key, salt = key_for(source)
+    return _raw_connect(target, key, salt, **options)
+
+
+def open_file(path: Path | str, **options: Any) -> Any:
+    """A read-only connection to a local store file, encrypted or not."""
+    from keepgoing.storage.store import read_only_address
+
+    if is_encrypted(path):
+        return connect(path, read_only=True, **options)
+    return sqlite3.connect(read_only_address(path), uri=True, **options)
+
+
+def new_passphrase(variable: str, question: str) -> str:
+    """A new passphrase: from `variable`, or typed twice at the terminal."""
+    given = os.environ.get(variable)
+    if given is not None:
+        if not given:
+            raise BadInput(messages.PASSPHRASE_EMPTY)
+        return given
+    if ask_passphrase is None:
+        raise BadInput(messages.NEW_PASSPHRASE_NEEDED.format(variable=variable))
+    first = ask_passphrase(question)
+    if not first:
+        raise BadInput(messages.PASSPHRASE_EMPTY)
+    if ask_passphrase(messages.PASSPHRASE_AGAIN) != first:
+        raise BadInput(messages.PASSPHRASES_DIFFER)
+    return first
+
+
+# --- encrypt, decrypt, rekey: a new file written beside the store, renamed into place --------------
+
+
+def _hold(path: Path, connection: Any) -> None:
+    """Hold the store for the change, until `connection` closes: its write-ahead log folded in and
+    removed (no old -wal file is left beside the new store), and an exclusive lock taken and kept,
+    so that nothing is written to the old file between the copy and the rename."""
+    try:
+        if connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "delete":
+            raise StoreError(messages.STORE_BUSY_FOR_KEY.format(path=path))
+        connection.execute("PRAGMA main.locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("COMMIT")  # in exclusive locking mode the lock stays until the connection closes
+    except db_errors() as exc:
+        raise StoreError(messages.STORE_BUSY_FOR_KEY.format(path=path)) from exc
+
+
+def _rewrite(path: Path, source: Any, target_key: str, *, finish: Callable[[Path], None]) -> None:
+    """Copy the open store `source` into a new file under `target_key` (a KEY clause), checked, and
+    put it in the store's place: the store is the old file until the rename, the new one after it."""
+    from keepgoing.storage import private_replacement
+
+    try:
+        _hold(path, source)
+        with private_replacement(path, suffix=".rekey") as temp:
+            source.execute(f"ATTACH DATABASE '{_quoted(temp)}' AS rewritten KEY {target_key}")
+            source.execute("SELECT sqlcipher_export('rewritten')")
+            version = source.execute("PRAGMA main.user_version").fetchone()[0]
+            source.execute(f"PRAGMA rewritten.user_version = {int(version)}")
+            source.execute("DETACH DATABASE rewritten")
+            finish(temp)
+    finally:
+        source.close()
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _check_plain_copy(temp: Path) -> None:
+    connection = sqlite3.connect(temp, isolation_level=None)
+    try:
+        if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise StoreError(messages.REWRITE_FAILED)
+        connection.execute("PRAGMA journal_mode = WAL")
+    finally:
+        connection.close()
+
+
+def _check_encrypted_copy(key: bytes, salt: bytes) -> Callable[[Path], None]:
+    def check(temp: Path) -> None:
+        connection = _raw_connect(temp, key, salt, isolation_level=None)
+        try:
+            if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise StoreError(messages.REWRITE_FAILED)
+            connection.execute("PRAGMA journal_mode = WAL")
+        finally:
+            connection.close()
+
+    return check
+
+
+def encrypt_store(path: Path, passphrase: str, *, remember_key: bool) -> None:
+    """Turn the plain store at `path` into an encrypted one under `passphrase`."""
+    dbapi2 = driver()
+    if is_encrypted(path):
+        raise BadInput(messages.ALREADY_ENCRYPTED.format(path=path))
+    if remember_key:
+        keyring_ready()
+    salt = os.urandom(SALT_BYTES)
+    key = derive(passphrase, salt)
+    try:
+        source = dbapi2.connect(str(path), isolation_level=None, timeout=10)
+        source.execute("PRAGMA busy_timeout = 10000")
+        _rewrite(path, source, f"\"x'{key.hex()}{salt.hex()}'\"", finish=_check_encrypted_copy(key, salt))
+    except db_errors() as exc:
+        raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
+    _known[salt] = key
+    if remember_key:
+        try:
+            remember(salt, key)
+        except BadInput as exc:
+            raise BadInput(messages.ENCRYPTED_NOT_REMEMBERED.format(path=path, problem=exc)) from None
+
+
+def decrypt_store(path: Path) -> bool:
+    """Turn the encrypted store at `path` back into a plain SQLite file; whether a remembered key was removed."""
+    if not is_encrypted(path):
+        raise BadInput(messages.NOT_ENCRYPTED.format(path=path))
+    _, salt = key_for(path)
+    try:
+        source = connect(path, isolation_level=None, timeout=10)
+        source.execute("PRAGMA busy_timeout = 10000")
+        _rewrite(path, source, "''", finish=_check_plain_copy)
+    except db_errors() as exc:
+        raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
+    return forget_remembered(salt)
+
+
+def rekey_store(path: Path, passphrase: str) -> bool:
+    """Encrypt the store under a new passphrase (and a new salt); whether the keyring now holds the new key."""
+    if not is_encrypted(path):
+        raise BadInput(messages.NOT_ENCRYPTED.format(path=path))
+    _, old_salt = key_for(path)
+    salt = os.urandom(SALT_BYTES)
+    key = derive(passphrase, salt)
+    try:
+        source = connect(path, isolation_level=None, timeout=10)
+        source.execute("PRAGMA busy_timeout = 10000")
+        _rewrite(path, source, f"\"x'{key.hex()}{salt.hex()}'\"", finish=_check_encrypted_copy(key, salt))
+    except db_errors() as exc:
+        raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
+    _known[salt] = key
+    if forget_remembered(old_salt):
+        remember(salt, key)
+        return True
+    return False
+
+
+def open_encrypted(path: Path) -> Any:
+    """The everyday store on an encrypted file (a `SqliteStore` through SQLCipher), upgraded if need be."""
+    from keepgoing.storage import _keep_private, _schema_version
+    from keepgoing.storage.schema import HEAD
+    from keepgoing.storage.store import BUSY_TIMEOUT_MS, SqliteStore, describe_sqlite_error, needs_upgrade
+
+    dbapi2 = driver()
+
+    def connection_to_it() -> Any:
+        connection = connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return connection
+
+    try:
+        connection = connection_to_it()
+        try:
+            version = _schema_version(connection, path)
+            if version is None:
+                raise StoreError(f"{path} is an encrypted database but not a keepgoing store.")
+            upgrade = needs_upgrade(str(path), version)
+        except BaseException:
+            connection.close()
+            raise
+        if upgrade:
+            connection.close()
+            from keepgoing.storage.backup import backup
+            from keepgoing.storage.migrate import upgrade_sqlite
+
+            backup(path, label=f"-before-{HEAD}")  # encrypted like the store
+            upgrade_sqlite(path, creator=connection_to_it)
+            connection = connection_to_it()
+        _keep_private(path)
+        # Every page read is decrypted and checked: a larger page cache (it grows only as pages are
+        # read) decrypts each page once per command, rather than again each time it is evicted.
+        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA secure_delete = ON")
+        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            connection.execute("PRAGMA journal_mode = WAL")
+    except db_errors() as exc:
+        raise StoreError(describe_sqlite_error(exc, str(path))) from None  # type: ignore[arg-type]
+    return SqliteStore(connection, path, driver=dbapi2)
