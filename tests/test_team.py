@@ -158,7 +158,7 @@ def test_handover_moves_a_caseload_and_its_follow_ups_with_a_pack(
         "logged by alex",
     ):
         assert expected in text, expected
-    assert r"Loves \[bold\]jazz\[/bold\]" in text  # user text stays literal Markdown
+    assert "Loves [bold]jazz[/bold]" in text  # user text stays literal (brackets need no escape in Markdown)
     assert "Bob Marsh" not in text
     people = {p["name"]: p for p in j(kg("people", "--json"))}
     assert people["Sam Okafor"]["worker"] == people["Ann Lee"]["worker"] == "priya"
