@@ -127,6 +127,17 @@ def test_their_wellbeing_questionnaires_and_equality_monitoring_and_no_one_elses
     kg("log", "sam", "--ons4", "7,8,6,3", "--when", "2026-10-01")
     kg("log", "sam", "--ons4", "9,9,8,1")
     kg("log", "bob", "--ons4", "0,1,2,10")
+    # An organisation's own measure, one of whose items is called like a label of the copy's own.
+    toml = tmp_path / "mood2.toml"
+    toml.write_text(
+        'name = "mood2"\ntitle = "Mood two"\nlicence = "Mood two, by Our Org: licensed to members."\n'
+        'scoring = "sum"\n\n[[items]]\nkey = "calm"\nlabel = "Calm"\nmin = 1\nmax = 5\n\n'
+        '[[items]]\nkey = "conversation"\nlabel = "Talk"\nmin = 1\nmax = 5\n',
+        encoding="utf-8",
+    )
+    kg("measure", "add", str(toml))
+    kg("log", "sam", "--measure", "mood2", "3,4", "--when", "2026-11-01")
+    kg("log", "bob", "--measure", "mood2", "1,1")
     kg(
         "monitor",
         "sam",
@@ -144,7 +155,10 @@ def test_their_wellbeing_questionnaires_and_equality_monitoring_and_no_one_elses
     kg("monitor", "bob", "--ethnicity", "caribbean", "--postcode-district", "M14")
     markdown, data, _ = _copy(kg, tmp_path)
     sections = data["sections"]
-    first, last = sections["measures"]["items"]
+    first, last, mood = sections["measures"]["items"]
+    assert mood["title"] == "Mood two on 2026-11-01" and mood["licence"].startswith("Mood two, by Our Org")
+    assert (mood["calm"], mood["answer_conversation"], mood["total"], mood["conversation"]) == (3, 4, 7, 4)
+    assert "### Mood two on 2026-11-01" in markdown and "- Answer conversation: 4" in markdown
     assert first["title"] == "ONS personal well-being (ONS4) on 2026-10-01"
     assert {k: first[k] for k in ("life_satisfaction", "worthwhile", "happiness", "anxiety")} == {
         "life_satisfaction": 7,
@@ -179,9 +193,18 @@ def test_their_wellbeing_questionnaires_and_equality_monitoring_and_no_one_elses
     # Bob's answers and monitoring are his own: none of it is in Sam's copy.
     for path in (tmp_path / "sar").iterdir():
         text = path.read_text(encoding="utf-8")
-        for his in ("65 and over", "Man", "Caribbean", "M14", ": 10", '"anxiety": 10', "Conversation: 3"):
+        for his in (
+            "65 and over",
+            "Man",
+            "Caribbean",
+            "M14",
+            ": 10",
+            '"anxiety": 10',
+            "Conversation: 3",
+            "Conversation: 5",
+        ):
             assert his not in text, (path.name, his)
-    assert all(item["conversation"] in (1, 2) for item in sections["measures"]["items"])
+    assert [item["conversation"] for item in sections["measures"]["items"]] == [1, 2, 4]
     # Someone with neither: both sections are there, holding nothing.
     out = tmp_path / "priya"
     kg("export", "--person", "priya", "--subject-access", "--output", str(out))
