@@ -189,10 +189,16 @@ def _browser():
 def test_the_page_prints_to_pdf_with_the_headline_figures_and_runs_no_script(month, tmp_path) -> None:
     shots = _browser()
     month("add", "<script>document.title='PWNED'</script>")
+    # ONS4 answers from Ann and Bob (both already in touch in October): the measure's section shows.
+    month("log", "ann", "--ons4", "6,7,5,4", "--when", "2026-10-21")
+    month("log", "bob", "--ons4", "8,8,7,2", "--when", "2026-10-22")
     page, pdf, png = tmp_path / "r.html", tmp_path / "r.pdf", tmp_path / "r.png"
     month("report", *OCTOBER, "--output", str(page))
     shots.browse(page, pdf, pdf=True)
     text = shots.pdf_text(pdf)
+    words = " ".join(text.split())
+    assert "ONS personal well-being (ONS4)" in words
+    assert "Office for National Statistics, used under the Open Government Licence v3.0." in words
     assert "Impact report" in text
     assert "in touch with 2 people" in " ".join(text.split())
     assert "Promises kept" in text and "Keeping the rhythm" in text

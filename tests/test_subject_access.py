@@ -93,6 +93,8 @@ def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, 
         "wins",
         "groups",
         "wellbeing",
+        "measures",
+        "monitoring",
     ]
     assert data["person"] == "Sam Jones" and data["exported_on"] == "2026-11-20"
     talks = sections["conversations"]["items"]
@@ -116,6 +118,99 @@ def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, 
     assert sections["wins"]["items"][0]["who_shared_it"] == "you, another person"
     assert [w["score_1_to_5"] for w in sections["wellbeing"]["items"]] == [4, 2]
     assert "## Wellbeing scores" in markdown and "another person" in markdown
+
+
+def test_their_wellbeing_questionnaires_and_equality_monitoring_and_no_one_elses(kg, tmp_path) -> None:
+    kg("add", "Sam Jones")
+    kg("add", "Bob Marsh")
+    kg("add", "Priya Shah")
+    kg("log", "sam", "--ons4", "7,8,6,3", "--when", "2026-10-01")
+    kg("log", "sam", "--ons4", "9,9,8,1")
+    kg("log", "bob", "--ons4", "0,1,2,10")
+    # An organisation's own measure, one of whose items is called like a label of the copy's own.
+    toml = tmp_path / "mood2.toml"
+    toml.write_text(
+        'name = "mood2"\ntitle = "Mood two"\nlicence = "Mood two, by Our Org: licensed to members."\n'
+        'scoring = "sum"\n\n[[items]]\nkey = "calm"\nlabel = "Calm"\nmin = 1\nmax = 5\n\n'
+        '[[items]]\nkey = "conversation"\nlabel = "Talk"\nmin = 1\nmax = 5\n',
+        encoding="utf-8",
+    )
+    kg("measure", "add", str(toml))
+    kg("log", "sam", "--measure", "mood2", "3,4", "--when", "2026-11-01")
+    kg("log", "bob", "--measure", "mood2", "1,1")
+    kg(
+        "monitor",
+        "sam",
+        "--consent",
+        "given",
+        "--age-band",
+        "25-34",
+        "--gender",
+        "woman",
+        "--asked",
+        "2026-01-05",
+    )
+    kg("monitor", "sam", "--ethnicity", "indian", "--postcode-district", "LS6", "--asked", "2026-11-02")
+    kg("monitor", "bob", "--consent", "given", "--age-band", "65+", "--gender", "man", "--disability", "yes")
+    kg("monitor", "bob", "--ethnicity", "caribbean", "--postcode-district", "M14")
+    markdown, data, _ = _copy(kg, tmp_path)
+    sections = data["sections"]
+    first, last, mood = sections["measures"]["items"]
+    assert mood["title"] == "Mood two on 2026-11-01" and mood["licence"].startswith("Mood two, by Our Org")
+    assert (mood["calm"], mood["answer_conversation"], mood["total"], mood["conversation"]) == (3, 4, 7, 4)
+    assert "### Mood two on 2026-11-01" in markdown and "- Answer conversation: 4" in markdown
+    assert first["title"] == "ONS personal well-being (ONS4) on 2026-10-01"
+    assert {k: first[k] for k in ("life_satisfaction", "worthwhile", "happiness", "anxiety")} == {
+        "life_satisfaction": 7,
+        "worthwhile": 8,
+        "happiness": 6,
+        "anxiety": 3,
+    }
+    assert last["anxiety"] == 1 and last["title"].endswith("on 2026-11-20")
+    assert (
+        "Office for National Statistics" in first["licence"] and "Open Government Licence" in last["licence"]
+    )
+    consent, older, newer = sections["monitoring"]["items"]
+    assert consent["consent"] == "given" and consent["given_on"] == "2026-01-05"
+    assert older["asked_on"] == "2026-01-05" and older["age_band"] == "25 to 34"
+    assert older["gender"] == "Woman" and older["ethnicity"] == "Not asked"
+    assert newer["asked_on"] == "2026-11-02" and newer["gender"] == "Woman"  # kept from the record before
+    assert newer["ethnicity"].endswith("Indian") and newer["postcode_district"] == "LS6"
+    for heading in (
+        "## Wellbeing questionnaires",
+        "## Equality monitoring",
+        "### Consent to equality monitoring",
+    ):
+        assert heading in markdown
+    for line in (
+        "- Life satisfaction: 7",
+        "- Anxiety: 1",
+        "- Age band: 25 to 34",
+        "- Postcode district: LS6",
+    ):
+        assert line in markdown
+    assert "Office for National Statistics" in markdown
+    # Bob's answers and monitoring are his own: none of it is in Sam's copy.
+    for path in (tmp_path / "sar").iterdir():
+        text = path.read_text(encoding="utf-8")
+        for his in (
+            "65 and over",
+            "Man",
+            "Caribbean",
+            "M14",
+            ": 10",
+            '"anxiety": 10',
+            "Conversation: 3",
+            "Conversation: 5",
+        ):
+            assert his not in text, (path.name, his)
+    assert [item["conversation"] for item in sections["measures"]["items"]] == [1, 2, 4]
+    # Someone with neither: both sections are there, holding nothing.
+    out = tmp_path / "priya"
+    kg("export", "--person", "priya", "--subject-access", "--output", str(out))
+    hers = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))["sections"]
+    assert hers["measures"]["items"] == [] and hers["monitoring"]["items"] == []
+    assert next(out.glob("*.md")).read_text(encoding="utf-8").count("Nothing is held.") >= 2
 
 
 def test_the_copy_goes_into_a_new_folder_named_for_them_and_never_overwrites(

@@ -3,7 +3,9 @@
 `subject_access` gathers it as `Section`s in the order the copy reads:
 their card, their consent, every conversation they were in, follow-ups,
 lasting notes, ideas and what became of them, wins, groups and attendance,
-wellbeing scores. Each entry says who logged it and when. Nothing about
+wellbeing scores, standard wellbeing measure answers (ONS4 and the
+organisation's own, each with its licence line), equality monitoring (their
+consent to it and each dated record). Each entry says who logged it and when. Nothing about
 anyone else can be read from it:
 
 - other people present are "another person", never a name or a number;
@@ -386,6 +388,109 @@ def wellbeing(d: Disclosure) -> Section:
     return Section("wellbeing", "Wellbeing scores", "How you said you were, when asked.", items)
 
 
+def measures(d: Disclosure) -> Section:
+    """Each standard measure's answers, per conversation: ONS4 first, then the organisation's own."""
+    from keepgoing.core.measures import BUILT_IN, TOTAL, Measure, get_measure
+    from keepgoing.errors import NotFound
+
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in d.store.rows(
+        "SELECT s.measure, s.conversation_id AS cid, s.item, s.value, c.occurred_at, c.logged_by "
+        "FROM measure_score s JOIN conversation c ON c.id = s.conversation_id WHERE s.person_id = :p "
+        "ORDER BY c.occurred_at, c.id, s.measure, s.item",
+        {"p": d.person.id},
+    ):
+        entry = found.setdefault(
+            (row["measure"], row["cid"]),
+            {"when": as_datetime(row["occurred_at"]), "by": row["logged_by"], "values": {}},
+        )
+        entry["values"][row["item"]] = float(row["value"])
+    known: dict[str, Measure | None] = {}
+    items = []
+    # Dicts keep the rows' order (by conversation), so sorting by measure alone keeps each in date order.
+    for (key, cid), entry in sorted(found.items(), key=lambda kv: (kv[0][0] != BUILT_IN, kv[0][0])):
+        if key not in known:
+            try:
+                known[key] = get_measure(d.store, key)
+            except NotFound:  # a measure since removed: its answers as stored
+                known[key] = None
+        measure = known[key]
+        given: dict[str, float] = entry["values"]
+        order = [p.key for p in measure.parts] if measure is not None else []
+        keys = [k for k in order if k in given] + sorted(
+            (k for k in given if k not in order), key=lambda k: (k == TOTAL, k)
+        )
+        values: dict[str, Any] = {}
+        for item_key in keys:
+            number = given[item_key]
+            shown_key = f"answer_{item_key}" if item_key in _MEASURE_KEYS else item_key
+            values[shown_key] = int(number) if number.is_integer() else number
+        values |= {
+            "conversation": cid,
+            "logged_by": entry["by"],
+            "licence": measure.licence if measure is not None else None,
+        }
+        title = measure.title if measure is not None else key
+        day = entry["when"].astimezone().date().isoformat() if entry["when"] else "an unknown day"
+        items.append(Item(f"{title} on {day}", values))
+    return Section(
+        "measures",
+        "Wellbeing questionnaires",
+        "Your answers to standard wellbeing questions (such as the ONS personal well-being questions), "
+        "by the day of the conversation you gave them in.",
+        items,
+    )
+
+
+_MEASURE_KEYS = {"title", "conversation", "logged_by", "licence"}
+
+
+def monitoring(d: Disclosure) -> Section:
+    """Their consent to equality monitoring and each dated record, oldest first, with readable labels."""
+    from keepgoing.core.monitoring import FIELDS, label
+
+    items = []
+    held = d.store.row(
+        "SELECT given_on, recorded_at, recorded_by FROM monitoring_consent WHERE person_id = :p",
+        {"p": d.person.id},
+    )
+    records = d.store.rows(
+        "SELECT * FROM monitoring WHERE person_id = :p ORDER BY asked_on", {"p": d.person.id}
+    )
+    if held is not None or records:
+        items.append(
+            Item(
+                "Consent to equality monitoring",
+                {
+                    "consent": "given" if held is not None else "not recorded",
+                    "given_on": as_date(held["given_on"]) if held is not None else None,
+                    "recorded_by": held["recorded_by"] if held is not None else None,
+                    "recorded_at": as_datetime(held["recorded_at"]) if held is not None else None,
+                },
+            )
+        )
+    for row in records:
+        asked = as_date(row["asked_on"])
+        items.append(
+            Item(
+                f"Answers asked on {asked.isoformat() if asked else row['asked_on']}",
+                {
+                    "asked_on": asked,
+                    **{name: label(name, row[name]) for name in FIELDS},
+                    "recorded_by": row["recorded_by"],
+                    "recorded_at": as_datetime(row["recorded_at"]),
+                },
+            )
+        )
+    return Section(
+        "monitoring",
+        "Equality monitoring",
+        "Whether you agreed to answer equality monitoring questions (age, gender, ethnicity, disability, "
+        'postcode district), and your answers each time you were asked. "Not asked" means no answer is held.',
+        items,
+    )
+
+
 # In the order the copy reads. Append a section here; nothing else needs to change.
 SECTIONS: list[Callable[[Disclosure], Section]] = [
     card,
@@ -397,4 +502,6 @@ SECTIONS: list[Callable[[Disclosure], Section]] = [
     wins,
     groups,
     wellbeing,
+    measures,
+    monitoring,
 ]
