@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from keepgoing import messages
-from keepgoing.cli.render import _last_contact, _t, console, welcome
+from keepgoing.cli.render import _last_contact, _t, console, follow_up_cells, welcome
 from keepgoing.dates import describe_day, describe_rhythm
 from keepgoing.text import plural, safe
 
@@ -232,20 +232,7 @@ def follow_ups_table(items: list[FollowUp], today: date, *, team: bool) -> Table
     if team:
         table.add_column("Whose", no_wrap=True, overflow="ellipsis", max_width=16)
     for item in items:
-        if item.due_on is None:
-            due_text = Text("-", style="dim")
-        elif item.is_overdue(today):
-            due_text = Text(f"overdue: {describe_day(item.due_on)}", style="bold yellow")
-        elif item.due_on == today:
-            due_text = Text("today", style="green")
-        else:
-            due_text = Text(describe_day(item.due_on))
-        if item.consent_withdrawn:
-            due_text.append(f" ({messages.CONSENT_WITHDRAWN_SHORT})", style="magenta")
-        cells: list[Any] = [str(item.id), _t(item.person_label), _t(item.text), due_text]
-        if team:
-            cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
-        table.add_row(*cells)
+        table.add_row(*follow_up_cells(item, today, team=team, short=True))
     return table
 
 

@@ -118,6 +118,26 @@ def _last_contact(day: date | None, via: str | None, today: date) -> Text:
     return Text(f"{text} · {via}" if via else text)
 
 
+def follow_up_cells(item: FollowUp, today: date, *, team: bool, short: bool = False) -> list[Any]:
+    """A follow-up's row: number, for whom, what, when due (`short`: the morning screen's), whose."""
+    if item.due_on is None:
+        due_text = Text("-", style="dim")
+    elif item.is_overdue(today):
+        late = "" if short else f" ({plural((today - item.due_on).days, 'day')} ago)"
+        due_text = Text(f"overdue: {describe_day(item.due_on)}{late}", style="bold yellow")
+    elif item.due_on == today:
+        due_text = Text("today", style="green")
+    else:
+        due_text = Text(describe_day(item.due_on))
+    if item.consent_withdrawn:
+        mark = messages.CONSENT_WITHDRAWN_SHORT if short else messages.CONSENT_WITHDRAWN_MARK
+        due_text.append(f" ({mark})", style="magenta")
+    cells: list[Any] = [str(item.id), _t(item.person_label), _t(item.text), due_text]
+    if team:
+        cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
+    return cells
+
+
 def follow_ups_table(
     items: list[FollowUp],
     today: date,
@@ -140,24 +160,7 @@ def follow_ups_table(
     if team:
         table.add_column("Whose")
     for item in items[:limit]:
-        if item.due_on is None:
-            due_text = Text("-", style="dim")
-        elif item.is_overdue(today):
-            late = (today - item.due_on).days
-            due_text = Text(
-                f"overdue: {describe_day(item.due_on)} ({plural(late, 'day')} ago)",
-                style="bold yellow",
-            )
-        elif item.due_on == today:
-            due_text = Text("today", style="green")
-        else:
-            due_text = Text(describe_day(item.due_on))
-        if item.consent_withdrawn:
-            due_text.append(f" ({messages.CONSENT_WITHDRAWN_MARK})", style="magenta")
-        cells: list[Any] = [str(item.id), _t(item.person_label), _t(item.text), due_text]
-        if team:
-            cells.append(_t(item.worker) if item.worker else Text(messages.NO_WORKER, style="dim"))
-        table.add_row(*cells)
+        table.add_row(*follow_up_cells(item, today, team=team))
     out.print(table)
     if limit is not None and len(items) > limit:
         out.print(Text(f"…and {len(items) - limit} more (keepgoing followups, or --json).", style="dim"))
