@@ -77,20 +77,35 @@ def db_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
     return (sqlite3.Error, dbapi2.Error, *also)
 
 
+# The first bytes of each store file this process has looked at, by (device, inode). Closing
+# a file drops every lock this process holds on it, an open store connection's included
+# (POSIX locks are per process): looking again while a connection is open let two processes
+# write at once, losing conversations. A store file never changes between plain and encrypted
+# in place (encrypt, decrypt and rekey write a new file), so its first bytes are read once.
+_HEADS: dict[tuple[int, int], bytes] = {}
+
+
+def _head(path: Path | str) -> tuple[bytes, int]:
+    """The file's first bytes (header or salt) and its size, opening it only the first time."""
+    info = os.stat(path)
+    key = (info.st_dev, info.st_ino)
+    if key not in _HEADS:
+        with open(path, "rb") as handle:
+            _HEADS[key] = handle.read(max(len(PLAIN_HEADER), SALT_BYTES))
+    return _HEADS[key], info.st_size
+
+
 def is_encrypted(path: Path | str) -> bool:
     """Whether the file is an encrypted store: whole pages that do not start with SQLite's header."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(PLAIN_HEADER))
-            size = os.fstat(handle.fileno()).st_size
+        head, size = _head(path)
     except OSError:
         return False
-    return size >= PAGE and size % PAGE == 0 and head != PLAIN_HEADER
+    return size >= PAGE and size % PAGE == 0 and head[: len(PLAIN_HEADER)] != PLAIN_HEADER
 
 
 def salt_of(path: Path | str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read(SALT_BYTES)
+    return _head(path)[0][:SALT_BYTES]
 
 
 def derive(passphrase: str, salt: bytes) -> bytes:
