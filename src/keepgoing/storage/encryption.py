@@ -77,35 +77,41 @@ def db_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
     return (sqlite3.Error, dbapi2.Error, *also)
 
 
-# The first bytes of each store file this process has looked at, by (device, inode). Closing
-# a file drops every lock this process holds on it, an open store connection's included
-# (POSIX locks are per process): looking again while a connection is open let two processes
-# write at once, losing conversations. A store file never changes between plain and encrypted
-# in place (encrypt, decrypt and rekey write a new file), so its first bytes are read once.
-_HEADS: dict[tuple[int, int], bytes] = {}
+# A handle on each store file this process has looked at, by (device, inode), kept open.
+# Closing any handle to a file drops every lock this process holds on it, an open SQLite
+# connection's included (POSIX locks are per process): looking with open-and-close let two
+# processes write at once and lose conversations. A handle kept open also keeps its inode
+# from being reused by another file while this process runs.
+_HANDLES: dict[tuple[int, int], int] = {}
 
 
-def _head(path: Path | str) -> tuple[bytes, int]:
-    """The file's first bytes (header or salt) and its size, opening it only the first time."""
+def _first_bytes(path: Path | str, count: int) -> tuple[bytes, int]:
+    """The file's first `count` bytes and its size, through the handle this process keeps on it."""
     info = os.stat(path)
     key = (info.st_dev, info.st_ino)
-    if key not in _HEADS:
-        with open(path, "rb") as handle:
-            _HEADS[key] = handle.read(max(len(PLAIN_HEADER), SALT_BYTES))
-    return _HEADS[key], info.st_size
+    fd = _HANDLES.get(key)
+    if fd is None:
+        if len(_HANDLES) > 200:  # a long test run: let go of files since deleted
+            for old, handle in list(_HANDLES.items()):
+                if os.fstat(handle).st_nlink == 0:
+                    os.close(handle)
+                    del _HANDLES[old]
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        _HANDLES[key] = fd
+    return os.pread(fd, count, 0), os.fstat(fd).st_size
 
 
 def is_encrypted(path: Path | str) -> bool:
     """Whether the file is an encrypted store: whole pages that do not start with SQLite's header."""
     try:
-        head, size = _head(path)
+        head, size = _first_bytes(path, len(PLAIN_HEADER))
     except OSError:
         return False
-    return size >= PAGE and size % PAGE == 0 and head[: len(PLAIN_HEADER)] != PLAIN_HEADER
+    return size >= PAGE and size % PAGE == 0 and head != PLAIN_HEADER
 
 
 def salt_of(path: Path | str) -> bytes:
-    return _head(path)[0][:SALT_BYTES]
+    return _first_bytes(path, SALT_BYTES)[0]
 
 
 def derive(passphrase: str, salt: bytes) -> bytes:
