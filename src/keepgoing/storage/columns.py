@@ -1,8 +1,8 @@
 """Each table's columns, in order: written from storage/models.py by
-`python scripts/table_columns.py`; do not edit by hand.
+`python scripts/generate.py`; do not edit by hand.
 
 The core reads these instead of importing SQLModel (which costs more
-start-up time than a whole command); a test checks they match the models.
+start-up time than a whole command); the test command checks they match the models.
 """
 
 COLUMNS: dict[str, tuple[str, ...]] = {
