@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,9 +23,6 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 20)
 
 
-PG = os.environ.get("KEEPGOING_TEST_POSTGRES")  # e.g. postgresql+psycopg://postgres@127.0.0.1:55432
-
-
 @pytest.fixture(params=["sqlite3", "sqlite-url", "postgresql"])
 def store(request, tmp_path: Path):
     """A file by path, the same file by sqlite:/// URL, and a PostgreSQL store run the very same core SQL.
@@ -36,20 +31,12 @@ def store(request, tmp_path: Path):
     fresh PostgreSQL database; without it, that case skips and says why.
     """
     if request.param == "postgresql":
-        if not PG:
-            pytest.skip("no PostgreSQL server: set KEEPGOING_TEST_POSTGRES to run these on one")
-        from sqlalchemy import create_engine, text
-
-        name = f"kg_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}"))
-        opened = open_store(f"{PG}/{name}")
+        server = request.getfixturevalue("postgres")  # a copy of the session's migrated template
+        url = server.create()
+        opened = open_store(url)
         yield opened
         opened.close()
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+        server.drop(url)
         return
     path = tmp_path / "core.db"
     opened = open_store(str(path) if request.param == "sqlite3" else f"sqlite:///{path}")

@@ -16,6 +16,9 @@ from keepgoing.storage.schema import HEAD, REVISIONS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schema"
 
+# These tests are about building and migrating the store: Alembic runs every time (conftest).
+pytestmark = pytest.mark.real_migrations
+
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
