@@ -213,7 +213,7 @@ def over_a_transport(url: str, test: str) -> str:
 @pytest.fixture
 def db_path(isolated: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
     """Where this test's store is: a file path, or on PostgreSQL a database URL."""
-    return getattr(request.node, "keepgoing_db", isolated)
+    return request.node.keepgoing_db if backend == "postgresql" else isolated
 
 
 REAL: dict[str, Any] = {}  # keepgoing's own functions, kept before any test replaces them
