@@ -392,3 +392,15 @@ def stored(db: Path | str, sql: str) -> list[tuple]:
         return query(sql)
     finally:
         close()
+
+
+def generator() -> Any:
+    """scripts/generate.py as a module (scripts/ is not a package)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "generate.py"
+    spec = importlib.util.spec_from_file_location("generate", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

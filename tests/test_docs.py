@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import generator
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _generator_module():
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "scripts" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-reference = _generator_module()
+reference = generator()
 
 
 @pytest.mark.parametrize("name", reference.command_names())

@@ -7,23 +7,17 @@ is there and that `--check` really fails on a stale file and writes nothing.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+
+from conftest import generator
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = "python scripts/generate.py --check"
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "scripts" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _generator()
+generate = generator()
 
 
 def test_the_test_command_and_ci_check_every_generated_file() -> None:
