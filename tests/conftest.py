@@ -6,6 +6,11 @@ KEEPGOING_TEST_POSTGRES names a server (`scripts/with-postgres pytest` starts
 one); without a server the PostgreSQL runs skip, saying why. Tests about the
 SQLite file itself (permissions, corruption, WAL, kill -9) are marked
 `sqlite_only`.
+
+No test waits for Alembic: each worker migrates one SQLite template and one
+PostgreSQL template database through the real code, and every new store in a
+test is a copy of them (its own file, owner-only; its own database). Tests of
+building and migrating the store itself are marked `real_migrations`.
 """
 
 from __future__ import annotations
