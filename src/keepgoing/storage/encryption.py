@@ -15,6 +15,13 @@ which never touches the keyring when it opens the store); the keyring; a
 question on the terminal (the CLI sets `ask_passphrase`). Off a terminal
 with none of them, one line says what to do.
 
+Reading a remembered key is cheap: `encrypt --remember` (and `rekey`) note which
+keyring backend class holds the key, by salt, in `keyring-backends.json` in the
+user's data folder (class names only, nothing secret), and everyday commands
+import that backend directly rather than let keyring search every installed
+backend; keyring's own choice is the fallback when the record is missing or
+wrong. `$PYTHON_KEYRING_BACKEND`, when set, is taken first, as keyring takes it.
+
 Backups of an encrypted store share its salt and key, so the remembered key
 opens them too; `rekey` and `encrypt` give a new file a new salt.
 """
