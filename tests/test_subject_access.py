@@ -258,15 +258,21 @@ def test_output_that_is_a_file_is_refused(kg, tmp_path) -> None:
     assert "is a file" in result.stderr and target.read_text() == "mine"
 
 
-def test_rich_markup_and_markdown_in_their_text_stay_literal(kg, tmp_path) -> None:
-    kg("add", "Zoë [bold]Ng[/bold]")
+def test_rich_markup_markdown_html_and_terminal_escapes_in_their_text_stay_literal(kg, tmp_path) -> None:
+    kg("add", "Zoë [bold]Ng[/bold] <b>")
     kg("log", "zoë", "--note", "# not a heading *nor bold* <script>x</script>")
+    kg("log", "zoë", "--note", "<script>alert(1)</script> & \x1b[31mred\x1b[0m [link=x]y[/link]\nline two")
     out = tmp_path / "z"
     kg("export", "--person", "zoë", "--subject-access", "--output", str(out))
     markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
     assert "\\# not a heading \\*nor bold\\* \\<script>x\\</script>" in markdown
     data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
-    assert data["person"] == "Zoë [bold]Ng[/bold]"
+    assert data["person"] == "Zoë [bold]Ng[/bold] <b>"
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in page
+    assert "<b>" not in page and "Zoë [bold]Ng[/bold] &lt;b&gt;" in page
+    assert "\x1b" not in page  # the escape character itself: shown, never sent to a terminal
+    assert "[link=x]y[/link]<br>line two" in page
 
 
 def test_the_html_page_holds_the_same_facts_as_the_markdown(kg, story, tmp_path) -> None:
@@ -340,18 +346,6 @@ def _facts_of_markdown(markdown: str) -> list[tuple[str, str]]:
             label, _, value = line[2:].partition(": ")
             facts += [("dt", label), ("dd", value)]
     return facts
-
-
-def test_hostile_text_is_escaped_on_the_page(kg, tmp_path) -> None:
-    kg("add", "Zoë [bold]Ng[/bold] <b>")
-    kg("log", "zoë", "--note", "<script>alert(1)</script> & \x1b[31mred\x1b[0m [link=x]y[/link]\nline two")
-    out = tmp_path / "z"
-    kg("export", "--person", "zoë", "--subject-access", "--output", str(out))
-    page = next(out.glob("*.html")).read_text(encoding="utf-8")
-    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in page
-    assert "<b>" not in page and "Zoë [bold]Ng[/bold] &lt;b&gt;" in page
-    assert "\x1b" not in page  # the escape character itself: shown, never sent to a terminal
-    assert "[link=x]y[/link]<br>line two" in page
 
 
 @pytest.mark.sqlite_only
