@@ -190,9 +190,8 @@ def test_decrypt_and_rekey_each_give_a_whole_store(kg, isolated, monkeypatch) ->
     assert kg("show", "zeffy").stdout.count(PLANTED["note"]) == 1
 
 
-def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it(
-    kg, isolated, monkeypatch
-) -> None:
+@pytest.mark.usefixtures("isolated")
+def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it(kg, monkeypatch) -> None:
     plant(kg)
     encrypt_remembered(kg, monkeypatch)
     made = Path(kg("backup").stdout.split("Backed up to ", 1)[1].strip().rstrip("."))
@@ -248,9 +247,8 @@ def test_no_plaintext_in_the_database_its_wal_and_journal_or_a_backup(
     assert len(list((isolated.parent / "backups").glob("*.db"))) == len(backups) + 1
 
 
-def test_export_warns_once_and_export_encrypt_round_trips_through_import(
-    kg, isolated, tmp_path, monkeypatch
-) -> None:
+@pytest.mark.usefixtures("isolated")
+def test_export_warns_once_and_export_encrypt_round_trips_through_import(kg, tmp_path, monkeypatch) -> None:
     plant(kg)
     encrypt_remembered(kg, monkeypatch)
     plain = tmp_path / "plain.json"
@@ -283,7 +281,8 @@ def test_export_warns_once_and_export_encrypt_round_trips_through_import(
     one_line(run("import", str(damaged), "--db", str(other)))
 
 
-def test_without_the_extra_an_encrypted_store_says_which_package_to_install(kg, isolated) -> None:
+@pytest.mark.usefixtures("isolated")
+def test_without_the_extra_an_encrypted_store_says_which_package_to_install(kg) -> None:
     kg("add", "Sam Okafor")
     kg("encrypt")
     code = (
@@ -316,7 +315,7 @@ def test_the_passphrase_is_asked_at_a_terminal_without_echo(kg, isolated, monkey
     assert "That passphrase does not open" in result.stderr
 
 
-def test_a_store_on_a_database_server_refuses_encrypt_decrypt_and_rekey(tmp_path) -> None:
+def test_a_store_on_a_database_server_refuses_encrypt_decrypt_and_rekey() -> None:
     for change in ("encrypt", "decrypt", "rekey"):
         line = one_line(run(change, "--db", "postgresql://nobody@127.0.0.1:1/none"))
         assert "for a local store file" in line
@@ -334,9 +333,8 @@ def _sized_store(isolated: Path) -> None:
     module.seed(isolated, 300, 20_000 if HEAVY else 2_000)
 
 
-def test_kill_9_during_encrypt_rekey_or_decrypt_leaves_the_old_or_the_new_store(
-    kg, isolated, tmp_path
-) -> None:
+@pytest.mark.usefixtures("kg")
+def test_kill_9_during_encrypt_rekey_or_decrypt_leaves_the_old_or_the_new_store(isolated, tmp_path) -> None:
     _sized_store(isolated)
     expected = table_counts_any(isolated, [])
     rounds = 25 if HEAVY else 2

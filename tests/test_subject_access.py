@@ -71,7 +71,8 @@ def _copy(kg, tmp_path: Path) -> tuple[str, dict, list[Path]]:
     return markdown, data, files
 
 
-def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, story, tmp_path) -> None:
+@pytest.mark.usefixtures("story")
+def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, tmp_path) -> None:
     markdown, data, files = _copy(kg, tmp_path)
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -213,8 +214,9 @@ def test_their_wellbeing_questionnaires_and_equality_monitoring_and_no_one_elses
     assert next(out.glob("*.md")).read_text(encoding="utf-8").count("Nothing is held.") >= 2
 
 
+@pytest.mark.usefixtures("story")
 def test_the_copy_goes_into_a_new_folder_named_for_them_and_never_overwrites(
-    kg, story, tmp_path, monkeypatch
+    kg, tmp_path, monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     kg("export", "--person", "sam", "--subject-access")
@@ -275,7 +277,8 @@ def test_rich_markup_markdown_html_and_terminal_escapes_in_their_text_stay_liter
     assert "[link=x]y[/link]<br>line two" in page
 
 
-def test_the_html_page_holds_the_same_facts_as_the_markdown(kg, story, tmp_path) -> None:
+@pytest.mark.usefixtures("story")
+def test_the_html_page_holds_the_same_facts_as_the_markdown(kg, tmp_path) -> None:
     markdown, _, files = _copy(kg, tmp_path)
     page = next(f for f in files if f.suffix == ".html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
@@ -303,7 +306,7 @@ def _facts_of_html(page: str) -> list[tuple[str, str]]:
         kind: str | None = None
         text = ""
 
-        def handle_starttag(self, tag: str, attrs: object) -> None:
+        def handle_starttag(self, tag: str, _attrs: object) -> None:
             if tag in ("h1", "h2", "h3", "dt", "dd"):
                 self.kind, self.text = tag, ""
             elif tag == "br":
