@@ -14,8 +14,8 @@ With `--encrypted` the everyday commands (due, log, show) also run on an
 encrypted copy of `--db` (keepgoing encrypt --remember), side by side with
 the plain store, and the table gives the ratio. The key is remembered the
 way a user's is, in a keyring: here keyrings.alt's file backend in the
-benchmark's own folder (PYTHON_KEYRING_BACKEND), so no desktop keyring is
-touched; no KEEPGOING_PASSPHRASE is set, so no command pays the key
+benchmark's own folder, chosen by keyring's own config file (keyringrc.cfg)
+as a user's keyring is, so no desktop keyring is touched; no KEEPGOING_PASSPHRASE is set, so no command pays the key
 derivation. A desktop keyring (Secret Service over D-Bus, the macOS
 Keychain) answers in a few milliseconds more or less than the file.
 
@@ -290,12 +290,21 @@ def encrypted_side_by_side(
     runs: int,
 ) -> None:
     """due, log and show on the plain store and on an encrypted copy of it, with the ratio."""
+    # The keyring is chosen the way a user's is, by keyring's own config file (keyringrc.cfg), not
+    # $PYTHON_KEYRING_BACKEND: everyday commands then find the backend that `encrypt --remember`
+    # recorded, as they would on a laptop.
+    keyring_config = workdir / "config" / "python_keyring"
+    keyring_config.mkdir(parents=True)
+    (keyring_config / "keyringrc.cfg").write_text(
+        "[backend]\ndefault-keyring = keyrings.alt.file.PlaintextKeyring\n"
+    )
     keyring_env = {
         **env,
-        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
         "XDG_DATA_HOME": str(workdir / "keyring"),
+        "XDG_CONFIG_HOME": str(workdir / "config"),
     }
-    keyring_env.pop("KEEPGOING_PASSPHRASE", None)
+    for variable in ("KEEPGOING_PASSPHRASE", "PYTHON_KEYRING_BACKEND"):
+        keyring_env.pop(variable, None)
     encrypted = workdir / "encrypted.db"
     shutil.copy(db, encrypted)
     print(f"encrypting a copy of {db} (keepgoing encrypt --remember) ...", flush=True)

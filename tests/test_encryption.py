@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -189,9 +190,8 @@ def test_decrypt_and_rekey_each_give_a_whole_store(kg, isolated, monkeypatch) ->
     assert kg("show", "zeffy").stdout.count(PLANTED["note"]) == 1
 
 
-def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it(
-    kg, isolated, monkeypatch
-) -> None:
+@pytest.mark.usefixtures("isolated")
+def test_backup_of_an_encrypted_store_is_encrypted_and_restore_and_check_read_it(kg, monkeypatch) -> None:
     plant(kg)
     encrypt_remembered(kg, monkeypatch)
     made = Path(kg("backup").stdout.split("Backed up to ", 1)[1].strip().rstrip("."))
@@ -247,9 +247,8 @@ def test_no_plaintext_in_the_database_its_wal_and_journal_or_a_backup(
     assert len(list((isolated.parent / "backups").glob("*.db"))) == len(backups) + 1
 
 
-def test_export_warns_once_and_export_encrypt_round_trips_through_import(
-    kg, isolated, tmp_path, monkeypatch
-) -> None:
+@pytest.mark.usefixtures("isolated")
+def test_export_warns_once_and_export_encrypt_round_trips_through_import(kg, tmp_path, monkeypatch) -> None:
     plant(kg)
     encrypt_remembered(kg, monkeypatch)
     plain = tmp_path / "plain.json"
@@ -282,7 +281,8 @@ def test_export_warns_once_and_export_encrypt_round_trips_through_import(
     one_line(run("import", str(damaged), "--db", str(other)))
 
 
-def test_without_the_extra_an_encrypted_store_says_which_package_to_install(kg, isolated) -> None:
+@pytest.mark.usefixtures("isolated")
+def test_without_the_extra_an_encrypted_store_says_which_package_to_install(kg) -> None:
     kg("add", "Sam Okafor")
     kg("encrypt")
     code = (
@@ -315,7 +315,7 @@ def test_the_passphrase_is_asked_at_a_terminal_without_echo(kg, isolated, monkey
     assert "That passphrase does not open" in result.stderr
 
 
-def test_a_store_on_a_database_server_refuses_encrypt_decrypt_and_rekey(tmp_path) -> None:
+def test_a_store_on_a_database_server_refuses_encrypt_decrypt_and_rekey() -> None:
     for change in ("encrypt", "decrypt", "rekey"):
         line = one_line(run(change, "--db", "postgresql://nobody@127.0.0.1:1/none"))
         assert "for a local store file" in line
@@ -333,9 +333,8 @@ def _sized_store(isolated: Path) -> None:
     module.seed(isolated, 300, 20_000 if HEAVY else 2_000)
 
 
-def test_kill_9_during_encrypt_rekey_or_decrypt_leaves_the_old_or_the_new_store(
-    kg, isolated, tmp_path
-) -> None:
+@pytest.mark.usefixtures("kg")
+def test_kill_9_during_encrypt_rekey_or_decrypt_leaves_the_old_or_the_new_store(isolated, tmp_path) -> None:
     _sized_store(isolated)
     expected = table_counts_any(isolated, [])
     rounds = 25 if HEAVY else 2
@@ -432,3 +431,88 @@ def test_an_encrypted_store_from_an_older_keepgoing_is_upgraded_with_an_encrypte
     conn.close()
     (kept,) = (tmp_path / "backups").glob("*-before-*.db")
     assert encrypted_header(kept) and plaintext_in(kept) == []
+
+
+# Run the command line in a fresh process, then say which modules it loaded (on stderr, last line).
+LOADED = """
+import atexit, json, sys
+def loaded():
+    core = sys.modules.get("keyring.core")
+    print(json.dumps({
+        "modules": sorted(sys.modules),
+        "urllib_request": type(sys.modules.get("urllib.request")).__name__,
+        "keyring_chose": core is not None and core._keyring_backend is not None,
+    }), file=sys.stderr)
+atexit.register(loaded)
+from keepgoing.cli import main
+sys.argv = ["keepgoing", *sys.argv[1:]]
+main()
+"""
+
+
+def test_everyday_commands_read_the_key_from_the_recorded_keyring_backend_without_keyrings_search(
+    isolated, tmp_path
+) -> None:
+    # The keyring chosen as a user's is, by keyring's own config file, with no $PYTHON_KEYRING_BACKEND.
+    config = tmp_path / "config" / "python_keyring"
+    config.mkdir(parents=True)
+    (config / "keyringrc.cfg").write_text("[backend]\ndefault-keyring = keyrings.alt.file.PlaintextKeyring\n")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("PYTHON_KEYRING_BACKEND")
+    assert run("add", "Sam Okafor", env=env).returncode == 0
+    assert run("encrypt", "--remember", env=env).returncode == 0
+    from keepgoing.storage.encryption import backends_file, derive, salt_of
+
+    salt = salt_of(isolated)
+    record = backends_file()
+    assert record.parent == tmp_path / "xdg" / "keepgoing" and stat.S_IMODE(record.stat().st_mode) == 0o600
+    assert json.loads(record.read_text()) == {salt.hex(): "keyrings.alt.file.PlaintextKeyring"}
+    assert derive(PASS, salt).hex() not in record.read_text()  # names of classes only, no key
+    env.pop("KEEPGOING_PASSPHRASE")
+
+    def loaded() -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", LOADED, "show", "sam", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Sam Okafor" in done.stdout
+        return json.loads(done.stderr.strip().splitlines()[-1])
+
+    fast = loaded()
+    assert "keyrings.alt.file" in fast["modules"] and not fast["keyring_chose"]
+    # keyring's search imports every backend it knows and reads the installed packages' entry points.
+    assert not {
+        "keyring.backends.SecretService",
+        "keyring.backends.chainer",
+        "keyring.backends.kwallet",
+    } & set(fast["modules"])
+    assert fast["urllib_request"] == "_ImportedOnFirstUse" and "http.client" not in fast["modules"]
+    # A record naming a backend that is not there: keyring's own choice, and the key still found.
+    record.write_text(json.dumps({salt.hex(): "nowhere.Keyring"}))
+    assert loaded()["keyring_chose"]
+    # decrypt forgets the key and its record.
+    env["KEEPGOING_PASSPHRASE"] = PASS
+    record.write_text(json.dumps({salt.hex(): "keyrings.alt.file.PlaintextKeyring"}))
+    assert run("decrypt", env=env).returncode == 0
+    assert json.loads(record.read_text()) == {}
+
+
+def test_a_stand_in_module_imports_the_real_one_at_first_use() -> None:
+    code = (
+        "import sys\n"
+        "from keepgoing.storage.encryption import _defer_unused_imports\n"
+        "_defer_unused_imports()\n"
+        "import urllib.request\n"
+        "assert 'http.client' not in sys.modules\n"
+        "from urllib.request import Request\n"
+        "assert Request('http://example.org').host == 'example.org'\n"
+        "assert type(sys.modules['urllib.request']).__name__ == 'module'\n"
+        "import importlib_metadata\n"
+        "assert importlib_metadata.version('keyring')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -65,13 +65,14 @@ def _copy(kg, tmp_path: Path) -> tuple[str, dict, list[Path]]:
     result = kg("export", "--person", "sam", "--subject-access", "--output", str(out))
     assert "Sam Jones" in result.stdout
     files = sorted(out.iterdir())
-    assert [f.suffix for f in files] == [".json", ".md"]
+    assert [f.suffix for f in files] == [".html", ".json", ".md"]
     markdown = next(f for f in files if f.suffix == ".md").read_text(encoding="utf-8")
     data = json.loads(next(f for f in files if f.suffix == ".json").read_text(encoding="utf-8"))
     return markdown, data, files
 
 
-def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, story, tmp_path) -> None:
+@pytest.mark.usefixtures("story")
+def test_the_copy_holds_everything_about_them_and_nothing_about_anyone_else(kg, tmp_path) -> None:
     markdown, data, files = _copy(kg, tmp_path)
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -213,13 +214,15 @@ def test_their_wellbeing_questionnaires_and_equality_monitoring_and_no_one_elses
     assert next(out.glob("*.md")).read_text(encoding="utf-8").count("Nothing is held.") >= 2
 
 
+@pytest.mark.usefixtures("story")
 def test_the_copy_goes_into_a_new_folder_named_for_them_and_never_overwrites(
-    kg, story, tmp_path, monkeypatch
+    kg, tmp_path, monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     kg("export", "--person", "sam", "--subject-access")
     folder = tmp_path / "subject-access-sam-jones-2026-11-20"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "subject-access-sam-jones-2026-11-20.html",
         "subject-access-sam-jones-2026-11-20.json",
         "subject-access-sam-jones-2026-11-20.md",
     ]
@@ -257,15 +260,95 @@ def test_output_that_is_a_file_is_refused(kg, tmp_path) -> None:
     assert "is a file" in result.stderr and target.read_text() == "mine"
 
 
-def test_rich_markup_and_markdown_in_their_text_stay_literal(kg, tmp_path) -> None:
-    kg("add", "Zoë [bold]Ng[/bold]")
+def test_rich_markup_markdown_html_and_terminal_escapes_in_their_text_stay_literal(kg, tmp_path) -> None:
+    kg("add", "Zoë [bold]Ng[/bold] <b>")
     kg("log", "zoë", "--note", "# not a heading *nor bold* <script>x</script>")
+    kg("log", "zoë", "--note", "<script>alert(1)</script> & \x1b[31mred\x1b[0m [link=x]y[/link]\nline two")
     out = tmp_path / "z"
     kg("export", "--person", "zoë", "--subject-access", "--output", str(out))
     markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
     assert "\\# not a heading \\*nor bold\\* \\<script>x\\</script>" in markdown
     data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
-    assert data["person"] == "Zoë [bold]Ng[/bold]"
+    assert data["person"] == "Zoë [bold]Ng[/bold] <b>"
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in page
+    assert "<b>" not in page and "Zoë [bold]Ng[/bold] &lt;b&gt;" in page
+    assert "\x1b" not in page  # the escape character itself: shown, never sent to a terminal
+    assert "[link=x]y[/link]<br>line two" in page
+
+
+@pytest.mark.usefixtures("story")
+def test_the_html_page_holds_the_same_facts_as_the_markdown(kg, tmp_path) -> None:
+    markdown, _, files = _copy(kg, tmp_path)
+    page = next(f for f in files if f.suffix == ".html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+    assert "<script" not in page and "http" not in page.replace("http-equiv", "")  # standalone
+    assert _facts_of_html(page) == _facts_of_markdown(markdown)
+    assert ("h1", "What we hold about Sam Jones") in _facts_of_html(page)
+    notes = [
+        text
+        for kind, text in _facts_of_html(page)
+        if kind == "dd" and text.startswith("Sam and [someone] walked")
+    ]
+    assert notes == [
+        "Sam and [someone] walked. [someone]'s number is [someone], mail [someone]; "
+        "[someone] joined later, and Zed ([contact details], [contact details]) rang."
+    ]
+
+
+def _facts_of_html(page: str) -> list[tuple[str, str]]:
+    """Headings and labelled values, in order, as a reader sees them."""
+    from html.parser import HTMLParser
+
+    facts: list[tuple[str, str]] = []
+
+    class Reader(HTMLParser):
+        kind: str | None = None
+        text = ""
+
+        def handle_starttag(self, tag: str, _attrs: object) -> None:
+            if tag in ("h1", "h2", "h3", "dt", "dd"):
+                self.kind, self.text = tag, ""
+            elif tag == "br":
+                self.text += "\n"
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == self.kind:
+                facts.append((tag, self.text.strip()))
+                self.kind = None
+
+        def handle_data(self, data: str) -> None:
+            if self.kind:
+                self.text += data
+
+    Reader(convert_charrefs=True).feed(page)
+    return facts
+
+
+def _facts_of_markdown(markdown: str) -> list[tuple[str, str]]:
+    """The same from the Markdown: headings, "- Label: value" lines, and quoted values under "- Label:"."""
+    import re
+
+    facts: list[tuple[str, str]] = []
+    quoted: list[str] | None = None  # the lines of a quoted value under way
+    for line in markdown.splitlines():
+        line = re.sub(r"\\(.)", r"\1", line)
+        if quoted is not None and line.startswith("  >"):
+            quoted.append(line[4:])
+            continue
+        if quoted:
+            facts.append(("dd", "\n".join(quoted)))
+            quoted = None
+        if line.startswith("#"):
+            level, _, title = line.partition(" ")
+            facts.append((f"h{len(level)}", title))
+        elif line.startswith("- ") and line.endswith(":"):
+            facts.append(("dt", line[2:-1]))
+            quoted = []
+        elif line.startswith("- "):
+            label, _, value = line[2:].partition(": ")
+            facts += [("dt", label), ("dd", value)]
+    return facts
 
 
 @pytest.mark.sqlite_only

@@ -60,7 +60,7 @@ def export_format(given: str | None, output: Path | None) -> str:
         "keepgoing export --format csv   (to the screen or a pipe)",
         "keepgoing export --format csv --anonymise   (names become Person 7; notes dropped)",
         'keepgoing export --person "Sam Okafor"   (one person\'s own copy of their data)',
-        'keepgoing export --person "Sam Okafor" --subject-access   (for them to read: Markdown and JSON)',
+        'keepgoing export --person "Sam Okafor" --subject-access   (for them to read: Markdown, HTML and JSON)',
         "keepgoing export --format ics --with-contacts   (phone numbers and emails in the calendar)",
         "keepgoing export --include-monitoring --output monitoring.json   (with equality monitoring)",
     ),
@@ -112,7 +112,7 @@ def export(
         bool,
         typer.Option(
             "--subject-access",
-            help="With one --person: what is held about them, for them to read (Markdown and JSON in "
+            help="With one --person: what is held about them, for them to read (Markdown, HTML and JSON in "
             "the folder --output, by default a new one here). Nobody else can be read from it.",
         ),
     ] = False,

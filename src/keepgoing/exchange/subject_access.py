@@ -1,14 +1,19 @@
-"""Writing a subject access copy: a plain-English Markdown document and the same in JSON.
+"""Writing a subject access copy: a plain-English document in Markdown and in HTML, and the same in JSON.
 
-The two files go into one folder (by default a new one named for the person
-and the day), each private (0600) and written whole or not at all. What is
-in them is `core/subject_access.py`'s; this module only lays it out.
+The three files go into one folder (by default a new one named for the
+person and the day), each private (0600) and written whole or not at all.
+What is in them is `core/subject_access.py`'s; this module only lays it out.
+The Markdown and the HTML page are made from the same rows (`_rows`), so
+they hold the same facts; the page is standalone (its style inline, no
+scripts, no remote loads) and all user text in it goes through Jinja2's
+autoescaping, made harmless for a terminal first as in the Markdown.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +24,13 @@ from keepgoing.core.subject_access import Disclosure, Item
 from keepgoing.dates import describe_day, describe_when
 from keepgoing.errors import BadInput
 from keepgoing.exchange.markdown_pack import inline, quote
+from keepgoing.text import safe
+
+INTRO = (
+    "This is everything our records hold about you. Where a note mentions someone else, their name "
+    "and contact details are hidden (shown as [someone] or [contact details]) to protect their "
+    'privacy, and other people at a conversation are shown as "another person".'
+)
 
 
 @dataclass
@@ -35,7 +47,7 @@ def folder_name(person: str, day: date) -> str:
 
 
 def write_subject_access(disclosure: Disclosure, output: Path | None, *, force: bool) -> Written:
-    """The Markdown and JSON files in `output` (a folder, made if missing; by default a new one here)."""
+    """The Markdown, HTML and JSON files in `output` (a folder, made if missing; by default a new one here)."""
     from keepgoing.exchange.files import private_output
     from keepgoing.storage import make_private_dir
 
@@ -50,11 +62,15 @@ def write_subject_access(disclosure: Disclosure, output: Path | None, *, force: 
         if not folder.parent.is_dir():
             raise BadInput(f"The folder {folder.parent} does not exist.")
         make_private_dir(folder)
-    files = [folder / f"{name}.md", folder / f"{name}.json"]
+    files = [folder / f"{name}.md", folder / f"{name}.html", folder / f"{name}.json"]
     for path in files:
         if (path.exists() or path.is_symlink()) and not force:
             raise BadInput(f"{path} already exists; add --force to replace it.")
-    texts = [markdown(disclosure), json.dumps(disclosure.to_json(), ensure_ascii=False, indent=2) + "\n"]
+    texts = [
+        markdown(disclosure),
+        html(disclosure),
+        json.dumps(disclosure.to_json(), ensure_ascii=False, indent=2) + "\n",
+    ]
     for path, text in zip(files, texts, strict=True):
         with private_output(path, force=force) as out:
             out.write(text)
@@ -63,14 +79,10 @@ def write_subject_access(disclosure: Disclosure, output: Path | None, *, force: 
 
 
 def markdown(disclosure: Disclosure) -> str:
-    made = disclosure.made_at.astimezone()
     lines = [
         f"# What we hold about {inline(disclosure.person.name)}",
         "",
-        f"Written on {inline(describe_when(made.date(), made.time()))} by keepgoing {inline(__version__)}. "
-        "This is everything our records hold about you. Where a note mentions someone else, their name "
-        "and contact details are hidden (shown as \\[someone\\] or \\[contact details\\]) to protect their "
-        'privacy, and other people at a conversation are shown as "another person".',
+        f"{_written(disclosure, inline)} " + INTRO.replace("[", "\\[").replace("]", "\\]"),
         "",
     ]
     for section in disclosure.sections:
@@ -82,17 +94,63 @@ def markdown(disclosure: Disclosure) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _rows(item: Item) -> list[tuple[str, str]]:
+    """An entry's values as (label, text) for a reader: empty ones left out, each as a person would say it."""
+    return [
+        (key.replace("_", " ").capitalize(), _shown(value))
+        for key, value in item.values.items()
+        if value is not None and value != ""
+    ]
+
+
 def _item(item: Item) -> list[str]:
     lines = [f"### {inline(item.title)}", ""]
-    for key, value in item.values.items():
-        if value is None or value == "":
-            continue
-        label = inline(key.replace("_", " ").capitalize())
-        if isinstance(value, str) and "\n" in value:
-            lines += [f"- {label}:", "", *["  " + line for line in quote(value)], ""]
+    for label, text in _rows(item):
+        if "\n" in text:
+            lines += [f"- {inline(label)}:", "", *["  " + line for line in quote(text)], ""]
         else:
-            lines.append(f"- {label}: {inline(_shown(value))}")
+            lines.append(f"- {inline(label)}: {inline(text)}")
     return [*lines, ""]
+
+
+def _written(disclosure: Disclosure, escape: Callable[[str], str]) -> str:
+    made = disclosure.made_at.astimezone()
+    return f"Written on {escape(describe_when(made.date(), made.time()))} by keepgoing {escape(__version__)}."
+
+
+def html(disclosure: Disclosure) -> str:
+    """The same document as one standalone HTML page: every user text escaped, no scripts."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    pages = PackageLoader("keepgoing.exchange", "templates")
+    environment = Environment(loader=pages, autoescape=True, undefined=StrictUndefined, trim_blocks=True)
+    environment.lstrip_blocks = True
+    sections = [
+        {
+            "title": _line(section.title),
+            "about": _line(section.about),
+            "items": [
+                {
+                    "title": _line(item.title),
+                    "rows": [(_line(label), safe(text).splitlines()) for label, text in _rows(item)],
+                }
+                for item in section.items
+            ],
+        }
+        for section in disclosure.sections
+    ]
+    return environment.get_template("subject_access.html.j2").render(
+        title=f"What we hold about {_line(disclosure.person.name)}",
+        written=_written(disclosure, _line),
+        intro=INTRO,
+        sections=sections,
+        version=__version__,
+    )
+
+
+def _line(text: str) -> str:
+    """User text on one line with nothing a terminal or a page would act on (the page escapes the rest)."""
+    return " ".join(safe(str(text), inline=True).split())
 
 
 def _shown(value: Any) -> str:

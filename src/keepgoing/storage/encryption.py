@@ -15,6 +15,13 @@ which never touches the keyring when it opens the store); the keyring; a
 question on the terminal (the CLI sets `ask_passphrase`). Off a terminal
 with none of them, one line says what to do.
 
+Reading a remembered key is cheap: `encrypt --remember` (and `rekey`) note which
+keyring backend class holds the key, by salt, in `keyring-backends.json` in the
+user's data folder (class names only, nothing secret), and everyday commands
+import that backend directly rather than let keyring search every installed
+backend; keyring's own choice is the fallback when the record is missing or
+wrong. `$PYTHON_KEYRING_BACKEND`, when set, is taken first, as keyring takes it.
+
 Backups of an encrypted store share its salt and key, so the remembered key
 opens them too; `rekey` and `encrypt` give a new file a new salt.
 """
@@ -23,8 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import sqlite3
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -123,7 +133,57 @@ def key_pragma(key: bytes, salt: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}{salt.hex()}'\""
 
 
+# Modules that keyring imports when it starts but never uses to read or write a password:
+# jaraco.context's urllib.request (with http.client, email and ssl) and the entry-point reader
+# that only keyring's search of every installed backend needs. Each is given a stand-in that
+# imports the real module the first time anything in it is used, which on an everyday command
+# is never: about 25 ms of a 115 ms `log`.
+_UNUSED_BY_KEYRING = ("urllib.request", "importlib_metadata", "importlib.metadata")
+BACKENDS_FILE = "keyring-backends.json"
+
+
+class _ImportedOnFirstUse(types.ModuleType):
+    """Stands in sys.modules for a module not yet imported; the first use of a name in it imports it.
+
+    Unlike importlib's LazyLoader, an `import` statement of it (which reads `__spec__`) does not
+    count as a use."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        real = importlib.import_module(name)
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, real)
+        self.__dict__.update(real.__dict__)
+        return getattr(real, attribute)
+
+
+def _defer_unused_imports() -> None:
+    import importlib.util
+
+    for name in _UNUSED_BY_KEYRING:
+        if name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is None:
+            continue
+        stand_in = _ImportedOnFirstUse(name)
+        stand_in.__spec__ = spec
+        sys.modules[name] = stand_in
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, stand_in)
+
+
 def _keyring() -> Any:
+    _defer_unused_imports()
     try:
         import keyring
     except ImportError:
@@ -131,16 +191,96 @@ def _keyring() -> Any:
     return keyring
 
 
+def backends_file() -> Path:
+    """Which keyring backend holds each remembered key, by salt: names of classes, nothing secret."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("keepgoing", appauthor=False)) / BACKENDS_FILE
+
+
+def _recorded_backends() -> dict[str, str]:
+    try:
+        found = json.loads(backends_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {salt: name for salt, name in found.items() if isinstance(salt, str) and isinstance(name, str)}
+
+
+def _record_backend(salt: bytes, name: str | None) -> None:
+    """Note (or, with None, drop) the keyring backend that holds the key for this salt."""
+    backends = _recorded_backends()
+    if name is None and salt.hex() not in backends:
+        return
+    if name is None:
+        del backends[salt.hex()]
+    else:
+        backends[salt.hex()] = name
+    target = backends_file()
+    with contextlib.suppress(OSError):  # only speed depends on it: without it the keyring is searched
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = target.with_name(f".{target.name}.{os.getpid()}")
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(backends, out, indent=1, sort_keys=True)
+        os.replace(temp, target)
+
+
+def _backend_named(name: str) -> Any:
+    """An instance of the keyring backend class `name` (module.Class), imported directly; None if unusable."""
+    import importlib
+
+    module_name, _, class_name = name.rpartition(".")
+    if not module_name:
+        return None
+    _defer_unused_imports()
+    try:
+        found = getattr(importlib.import_module(module_name), class_name, None)
+        from keyring.backend import KeyringBackend
+
+        if not (isinstance(found, type) and issubclass(found, KeyringBackend)) or found.priority <= 0:
+            return None
+        return found()
+    except Exception:  # not installed, not viable here (keyring raises RuntimeError): the full search
+        return None
+
+
+def _direct_backend(salt: bytes) -> tuple[Any, bool]:
+    """The keyring backend to ask first, without keyring's search of every installed backend, and
+    whether its answer is final: the one $PYTHON_KEYRING_BACKEND names (as keyring itself would
+    take), else the one `encrypt --remember` found holding this salt's key. (None, False) when the
+    process has already loaded keyring (its choice stands) or nothing is known."""
+    if "keyring.core" in sys.modules:
+        return None, False
+    named = os.environ.get("PYTHON_KEYRING_BACKEND")
+    backend = _backend_named(named or _recorded_backends().get(salt.hex(), ""))
+    return backend, backend is not None and bool(named)
+
+
+def _password(backend: Any, salt: bytes) -> bytes | None:
+    try:
+        found = backend.get_password(KEYRING_SERVICE, salt.hex())
+        return bytes.fromhex(found) if found else None
+    except Exception:  # no keyring backend, a locked keyring, a mangled entry: as if none
+        return None
+
+
 def remembered(salt: bytes) -> bytes | None:
     """The derived key kept in the keyring for the file with this salt, if any."""
+    backend, final = _direct_backend(salt)
+    if backend is not None:
+        found = _password(backend, salt)
+        if found is not None or final:
+            return found
     keyring = _keyring()
     if keyring is None:
         return None
     try:
-        found = keyring.get_password(KEYRING_SERVICE, salt.hex())
-        return bytes.fromhex(found) if found else None
-    except Exception:  # no keyring backend, a locked keyring, a mangled entry: as if none
+        backend = keyring.get_keyring()
+    except Exception:
         return None
+    return _password(backend, salt)
 
 
 def keyring_ready() -> None:
@@ -162,9 +302,12 @@ def remember(salt: bytes, key: bytes) -> None:
     if keyring is None:
         raise BadInput(messages.KEYRING_MISSING.format(package=PACKAGE))
     try:
-        keyring.set_password(KEYRING_SERVICE, salt.hex(), key.hex())
+        backend = keyring.get_keyring()
+        backend.set_password(KEYRING_SERVICE, salt.hex(), key.hex())
     except Exception as exc:
         raise BadInput(messages.KEYRING_FAILED.format(problem=str(exc) or type(exc).__name__)) from None
+    kind = type(backend)
+    _record_backend(salt, f"{kind.__module__}.{kind.__qualname__}")
 
 
 def remember_store_key(path: Path) -> None:
@@ -180,6 +323,7 @@ def forget_remembered(salt: bytes) -> bool:
         return False
     with contextlib.suppress(Exception):
         keyring.delete_password(KEYRING_SERVICE, salt.hex())
+    _record_backend(salt, None)
     return True
 
 
