@@ -92,7 +92,7 @@ def literal(value: str | None, style: str = "") -> Text:
 
 
 def last_contact(day: date | None, via: str | None, today: date) -> Text:
-    """"3 days ago · phone", or a dim "never"."""
+    """ "3 days ago · phone", or a dim "never"."""
     if day is None:
         return Text("never", style="dim")
     text = describe_ago((today - day).days)
