@@ -9,7 +9,7 @@ transaction as every change to it, so "who is due" is one indexed query.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -107,12 +107,7 @@ class ConsentReview:
     review_on: date
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "consent": self.consent,
-            "review_on": self.review_on.isoformat(),
-        }
+        return {**asdict(self), "review_on": self.review_on.isoformat()}
 
 
 @dataclass
