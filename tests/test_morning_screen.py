@@ -149,8 +149,8 @@ def test_people_limit_lists_the_first_by_name_and_says_how_many_more(kg, clock) 
 def test_the_screen_never_runs_past_the_terminal(
     people, follow_ups, lines, width, name, tried, monkeypatch, capsys
 ) -> None:
-    from keepgoing.cli import due_screen
     from keepgoing.cli.render import console
+    from keepgoing.cli.render import due as due_screen
     from keepgoing.core.followups import FollowUp
     from keepgoing.core.rhythm import DueEntry, DueReport, Tries
 

@@ -95,7 +95,7 @@ def due(
     if json_out or all_:
         wanted = None
     elif limit is None:
-        from keepgoing.cli import due_screen as screen
+        from keepgoing.cli.render import due as screen
 
         wanted = screen.rows_wanted(screen.screen_lines())
     report = due_report(
@@ -110,8 +110,8 @@ def due(
     if json_out:
         emit_json(report.to_json())
         return
-    from keepgoing.cli import due_screen as screen
     from keepgoing.cli.render import console
+    from keepgoing.cli.render import due as screen
     from keepgoing.core.person import count_people
     from keepgoing.core.rhythm import next_up
 

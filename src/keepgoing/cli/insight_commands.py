@@ -53,7 +53,7 @@ def stats(
         return
     from keepgoing.cli import render
 
-    render.stats_chart(data)
+    render.stats_chart(result.view(anonymise=anonymise))
 
 
 @app.command(
@@ -71,7 +71,6 @@ def search(
     """Find people by words (by name), then conversations, follow-ups, ideas, notes and wins, newest first."""
     from keepgoing.core.search import search as find
 
-    today = clock.local_today(clock.now())
     store = open_store(db)
     results = find(store, " ".join(words), limit=limit)
     from keepgoing.core.audit import record
@@ -82,4 +81,4 @@ def search(
         return
     from keepgoing.cli import render
 
-    render.search_results(results, " ".join(words), today)
+    render.search_results(results, " ".join(words))

@@ -9,7 +9,7 @@ transaction as every change to it, so "who is due" is one indexed query.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -97,13 +97,26 @@ class DueEntry:
         }
 
 
+@dataclass(frozen=True)
+class ConsentReview:
+    """Someone whose consent is due to be checked again."""
+
+    id: int
+    name: str
+    consent: str | None
+    review_on: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "review_on": self.review_on.isoformat()}
+
+
 @dataclass
 class DueReport:
     today: date
     within_days: int
     people: list[DueEntry]
     follow_ups: list[FollowUp]
-    consent_reviews: list[dict[str, Any]] = field(default_factory=list)
+    consent_reviews: list[ConsentReview] = field(default_factory=list)
     wins_this_month: int = 0
     reached_this_week: int = 0
     people_total: int = 0
@@ -122,7 +135,7 @@ class DueReport:
             "worker": self.worker,
             "people": [entry.to_json() for entry in self.people],
             "follow_ups": [f.to_json(self.today) for f in self.follow_ups],
-            "consent_reviews": self.consent_reviews,
+            "consent_reviews": [review.to_json() for review in self.consent_reviews],
             "wins_this_month": self.wins_this_month,
             "reached_this_week": self.reached_this_week,
             "untold_ideas": self.untold_ideas,
@@ -198,12 +211,7 @@ def due(
                 store.value(f"SELECT count(*) AS n FROM person p WHERE {chosen} AND p.worker IS NULL", params)
             )
         reviews = [
-            {
-                "id": r["id"],
-                "name": r["name"],
-                "consent": r["consent"],
-                "review_on": stored_day(r["consent_review_on"]).isoformat(),
-            }
+            ConsentReview(r["id"], r["name"], r["consent"], stored_day(r["consent_review_on"]))
             for r in store.rows(f"{reviews_sql} ORDER BY p.consent_review_on, p.name_key", params)
         ]
         week_start = start_of_day(today - timedelta(days=today.weekday()))

@@ -45,30 +45,74 @@ class Stats:
         return round(self.wellbeing_total / self.wellbeing_count, 2) if self.wellbeing_count else None
 
     def to_json(self, *, anonymise: bool = False) -> dict[str, Any]:
-        def n(count: int) -> int | str:
+        return self.view(anonymise=anonymise).to_json()
+
+    def view(self, *, anonymise: bool = False) -> StatsView:
+        """The figures as shown and sent: with `anonymise`, counts under 5 are "<5"."""
+
+        def n(count: int) -> Count:
             return "<5" if anonymise and 0 < count < SMALL else count
 
-        return {
-            "since": self.since.isoformat(),
-            "until": self.today.isoformat(),
-            "by": self.by,
-            "periods": [
-                {
-                    "start": p.start.isoformat(),
-                    "conversations": n(p.conversations),
-                    "people": n(len(p.people)),
-                }
-                for p in self.periods
-            ],
-            "conversations": n(sum(p.conversations for p in self.periods)),
-            "people_reached": n(self.people_reached),
-            "channels": {channel: n(count) for channel, count in self.channels.items()},
-            "overdue_now": n(self.overdue_now),
-            "overdue_month_ago": n(self.overdue_month_ago),
-            "wellbeing_average": self.wellbeing_average
+        return StatsView(
+            since=self.since,
+            until=self.today,
+            by=self.by,
+            periods=tuple(PeriodFigures(p.start, n(p.conversations), n(len(p.people))) for p in self.periods),
+            conversations=n(sum(p.conversations for p in self.periods)),
+            people_reached=n(self.people_reached),
+            channels={channel: n(count) for channel, count in self.channels.items()},
+            overdue_now=n(self.overdue_now),
+            overdue_month_ago=n(self.overdue_month_ago),
+            wellbeing_average=self.wellbeing_average
             if not anonymise or self.wellbeing_count >= SMALL
             else None,
-            "wellbeing_count": n(self.wellbeing_count),
+            wellbeing_count=n(self.wellbeing_count),
+        )
+
+
+# A count as shown: "<5" in place of a small one when anonymised.
+Count = int | str
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    start: date
+    conversations: Count
+    people: Count
+
+
+@dataclass(frozen=True)
+class StatsView:
+    """What `stats` shows and sends (its `to_json()` is the `stats --json` shape)."""
+
+    since: date
+    until: date
+    by: str
+    periods: tuple[PeriodFigures, ...]
+    conversations: Count
+    people_reached: Count
+    channels: dict[str, Count]
+    overdue_now: Count
+    overdue_month_ago: Count
+    wellbeing_average: float | None
+    wellbeing_count: Count
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "by": self.by,
+            "periods": [
+                {"start": p.start.isoformat(), "conversations": p.conversations, "people": p.people}
+                for p in self.periods
+            ],
+            "conversations": self.conversations,
+            "people_reached": self.people_reached,
+            "channels": dict(self.channels),
+            "overdue_now": self.overdue_now,
+            "overdue_month_ago": self.overdue_month_ago,
+            "wellbeing_average": self.wellbeing_average,
+            "wellbeing_count": self.wellbeing_count,
         }
 
 
