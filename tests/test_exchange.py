@@ -381,9 +381,9 @@ def test_json_is_streamed_in_any_key_order_with_a_bom(kg, tmp_path) -> None:
 
 
 def test_a_broken_big_json_file_still_gets_a_one_line_reason(kg, tmp_path, db_path, monkeypatch) -> None:
-    from keepgoing.exchange import readers
+    from keepgoing.exchange.formats import json as json_format
 
-    monkeypatch.setattr(readers, "SMALL_ENOUGH_TO_RELOAD", 0)  # as if it were too big to read again
+    monkeypatch.setattr(json_format, "SMALL_ENOUGH_TO_RELOAD", 0)  # as if it were too big to read again
     path = tmp_path / "big.json"
     path.write_text('{"format_version": 2, "people": [{"name": "A"}, {"name": ', encoding="utf-8")
     kg("add", "Already Here")
@@ -443,8 +443,8 @@ def test_json_export_import_export_is_the_identity(tmp_path_factory, data) -> No
     from keepgoing.core.conversations import log_conversation
     from keepgoing.core.people import add_person
     from keepgoing.errors import BadInput, KeepgoingError
-    from keepgoing.exchange.json_format import write_json
-    from keepgoing.exchange.readers import import_file
+    from keepgoing.exchange.formats.json import write_json
+    from keepgoing.exchange.importing import import_file
     from keepgoing.exchange.selection import Selection
     from keepgoing.storage import open_store
 

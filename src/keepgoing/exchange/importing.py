@@ -11,9 +11,11 @@ everything in the caller's single transaction. A bad item raises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.conversations import check_said
@@ -28,7 +30,7 @@ from keepgoing.core.person_fields import (
     check_pause_reason,
     checked_details,
 )
-from keepgoing.errors import BadInput, NotFound
+from keepgoing.errors import BadInput, NotFound, UsageError
 from keepgoing.storage import Store
 from keepgoing.storage.numbers import highest_given, move_past_given
 from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
@@ -81,6 +83,93 @@ class ImportReport:
             "forgotten_items_skipped": self.forgotten_items_skipped,
             "brought_back": self.brought_back,
         }
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    format: str | None = None,
+    dry_run: bool = False,
+    now: datetime,
+    tick: Callable[[], None] = lambda: None,
+    columns: str | None = None,
+    assign: str | None = None,
+    include_forgotten: list[str] | None = None,
+) -> ImportReport:
+    """Import `path` in one transaction; with `dry_run`, report and roll back.
+
+    `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold; `assign`
+    names the one role everyone and everything in the file is then (a local store's copy).
+    People forgotten in this store are left out (`core/tombstones.py`), but for
+    those named in `include_forgotten`. The reader is the format's (`exchange/formats`).
+    """
+    from keepgoing.exchange.formats import import_format
+    from keepgoing.storage.team import managers_only
+
+    managers_only(store, "import into the team store")
+    kind = import_format(path, format)
+    mapping = None
+    if columns is not None:
+        from keepgoing.exchange.formats.csv import parse_columns
+
+        mapping = parse_columns(columns)
+    if mapping is not None and not kind.takes_columns:
+        raise UsageError("--columns is for a CSV file; a JSON export and a vCard say what each field is.")
+    report = ImportReport(file=str(path), format=kind.name, dry_run=dry_run)
+    job = ImportJob(
+        store, report, now=now, tick=tick, columns=mapping, assign=assign, include=include_forgotten
+    )
+    return kind.read(path, job)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+@dataclass
+class ImportJob:
+    """One import as a reader sees it: where to, what it reports, and what it was asked."""
+
+    store: Store
+    report: ImportReport
+    now: datetime
+    tick: Callable[[], None]
+    columns: dict[str, tuple[str, str]] | None = None  # a CSV's --columns, parsed
+    assign: str | None = None
+    include: list[str] | None = None
+
+    def run(self, read: Callable[[Importer], None]) -> ImportReport:
+        """`read` the file into one `Importer` in one transaction (rolled back for a dry run)."""
+        store, report = self.store, self.report
+        try:
+            with store.write(), store.bulk_search_index():
+                importer = Importer(
+                    store, report, now=self.now, assign=self.assign, include_forgotten=self.include
+                )
+                read(importer)
+                importer.finish()
+                if report.dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        return report
+
+    def run_text(self, path: Path, limit: int, read: Callable[[Importer, TextIO], None]) -> ImportReport:
+        """`run` over a UTF-8 text file (a CSV, a vCard), read a bounded line at a time."""
+        import io
+
+        from keepgoing.reading import MAX_TEXT_LINE, open_regular
+
+        with open_regular(path, limit=limit) as raw:
+            raw.max_line = MAX_TEXT_LINE  # type: ignore[attr-defined]
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            try:
+                return self.run(lambda importer: read(importer, text))
+            except UnicodeDecodeError as exc:
+                raise ImportProblem(
+                    f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
+                ) from None
 
 
 class Importer:
@@ -822,6 +911,11 @@ def _digest(when: datetime | None, via: str, note: str | None, people: list[int]
     assert when is not None
     key = repr((when.astimezone(UTC).isoformat(), via, note, sorted(set(people))))
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def first_line(exc: Exception) -> str:
+    """An exception's first line, short enough for a one-line reason."""
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 def _kind(value: Any) -> str:
