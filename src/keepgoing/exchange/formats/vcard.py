@@ -41,7 +41,7 @@ def _vcards(text: TextIO, name: str) -> Iterator[tuple[int, str]]:
         found = _PROPERTY.match(line)
         if skipping:
             # The rest of a left-out property: folded lines, or vCard 2.1's bare base64 lines.
-            if line[:1] in (" ", "\t") or (not found and line.strip()):
+            if _continues(line, found):
                 continue
             skipping = False
         word = line.strip().upper()
@@ -63,14 +63,26 @@ def _vcards(text: TextIO, name: str) -> Iterator[tuple[int, str]]:
                 f"{name}, card at line {start}: more than {MAX_VCARD_CARD // 1024**2} MB without its photo, "
                 "logo, sound and key; this is not an address book keepgoing can read."
             )
-        if found and word.startswith("BEGIN:"):
-            depth += 1
-        elif found and word.startswith("END:"):
-            depth -= 1
-            if depth == 0:
-                yield start, "".join(card)
+        change = _nesting(found, word)
+        depth += change
+        if change < 0 and depth == 0:
+            yield start, "".join(card)
     if depth:
         yield start, "".join(card)  # unfinished: vobject says what is missing
+
+
+def _continues(line: str, found: re.Match[str] | None) -> bool:
+    """Whether a line is more of a left-out property: folded, or vCard 2.1's bare base64."""
+    return line[:1] in (" ", "\t") or (not found and bool(line.strip()))
+
+
+def _nesting(found: re.Match[str] | None, word: str) -> int:
+    """+1 for a line opening a block (BEGIN:), -1 for one closing it (END:), else 0."""
+    if not found:
+        return 0
+    if word.startswith("BEGIN:"):
+        return 1
+    return -1 if word.startswith("END:") else 0
 
 
 def read_cards(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
