@@ -598,3 +598,30 @@ def test_import_indexes_for_search_and_keeps_indexing_afterwards(kg, story, tmp_
     conn = sqlite3.connect(other)
     # 10 for the first search index, 12 for the second (follow-ups, ideas, notes, wins)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] == 22
+
+
+def test_every_format_in_the_registry_has_the_reader_and_writer_it_claims() -> None:
+    import importlib
+
+    from keepgoing.errors import BadInput
+    from keepgoing.exchange.formats import (
+        EXPORT_FORMATS,
+        FORMAT_NAMES,
+        FORMATS,
+        IMPORT_FORMATS,
+        import_format,
+    )
+
+    assert EXPORT_FORMATS == ("json", "csv", "markdown", "ics") and IMPORT_FORMATS == ("json", "csv", "vcard")
+    assert FORMAT_NAMES["md"] == "markdown" and FORMAT_NAMES["ical"] == "ics" and "vcard" not in FORMAT_NAMES
+    for fmt in FORMATS.values():
+        module = importlib.import_module(f"keepgoing.exchange.formats.{fmt.module}")
+        assert callable(getattr(module, "read", None)) == fmt.imports, fmt.name
+        assert callable(getattr(module, "export", None)) == fmt.exports, fmt.name
+    assert (
+        import_format(Path("a.TSV"), None).name == "csv"
+        and import_format(Path("b.vcard"), None).name == "vcard"
+    )
+    assert import_format(Path("c.txt"), "json").name == "json"
+    with pytest.raises(BadInput, match="use one of json, csv, vcard"):
+        import_format(Path("a.json"), "ics")  # written, never read
