@@ -85,7 +85,7 @@ def test_the_core_person_reads_every_column_it_should() -> None:
 def test_the_export_lists_a_persons_columns_in_table_order(kg) -> None:
     import json
 
-    from keepgoing.exchange.json_format import NOT_EXPORTED
+    from keepgoing.exchange.formats.json import NOT_EXPORTED
     from keepgoing.storage.columns import COLUMNS
 
     kg("add", "Sam Okafor", "--phone", "07700 900123")

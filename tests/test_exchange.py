@@ -381,9 +381,9 @@ def test_json_is_streamed_in_any_key_order_with_a_bom(kg, tmp_path) -> None:
 
 
 def test_a_broken_big_json_file_still_gets_a_one_line_reason(kg, tmp_path, db_path, monkeypatch) -> None:
-    from keepgoing.exchange import readers
+    from keepgoing.exchange.formats import json as json_format
 
-    monkeypatch.setattr(readers, "SMALL_ENOUGH_TO_RELOAD", 0)  # as if it were too big to read again
+    monkeypatch.setattr(json_format, "SMALL_ENOUGH_TO_RELOAD", 0)  # as if it were too big to read again
     path = tmp_path / "big.json"
     path.write_text('{"format_version": 2, "people": [{"name": "A"}, {"name": ', encoding="utf-8")
     kg("add", "Already Here")
@@ -443,8 +443,8 @@ def test_json_export_import_export_is_the_identity(tmp_path_factory, data) -> No
     from keepgoing.core.conversations import log_conversation
     from keepgoing.core.people import add_person
     from keepgoing.errors import BadInput, KeepgoingError
-    from keepgoing.exchange.json_format import write_json
-    from keepgoing.exchange.readers import import_file
+    from keepgoing.exchange.formats.json import write_json
+    from keepgoing.exchange.importing import import_file
     from keepgoing.exchange.selection import Selection
     from keepgoing.storage import open_store
 
@@ -598,3 +598,30 @@ def test_import_indexes_for_search_and_keeps_indexing_afterwards(kg, story, tmp_
     conn = sqlite3.connect(other)
     # 10 for the first search index, 12 for the second (follow-ups, ideas, notes, wins)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] == 22
+
+
+def test_every_format_in_the_registry_has_the_reader_and_writer_it_claims() -> None:
+    import importlib
+
+    from keepgoing.errors import BadInput
+    from keepgoing.exchange.formats import (
+        EXPORT_FORMATS,
+        FORMAT_NAMES,
+        FORMATS,
+        IMPORT_FORMATS,
+        import_format,
+    )
+
+    assert EXPORT_FORMATS == ("json", "csv", "markdown", "ics") and IMPORT_FORMATS == ("json", "csv", "vcard")
+    assert FORMAT_NAMES["md"] == "markdown" and FORMAT_NAMES["ical"] == "ics" and "vcard" not in FORMAT_NAMES
+    for fmt in FORMATS.values():
+        module = importlib.import_module(f"keepgoing.exchange.formats.{fmt.module}")
+        assert callable(getattr(module, "read", None)) == fmt.imports, fmt.name
+        assert callable(getattr(module, "export", None)) == fmt.exports, fmt.name
+    assert (
+        import_format(Path("a.TSV"), None).name == "csv"
+        and import_format(Path("b.vcard"), None).name == "vcard"
+    )
+    assert import_format(Path("c.txt"), "json").name == "json"
+    with pytest.raises(BadInput, match="use one of json, csv, vcard"):
+        import_format(Path("a.json"), "ics")  # written, never read

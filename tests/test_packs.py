@@ -13,7 +13,7 @@ import random
 import pytest
 from markdown_it import MarkdownIt
 
-from keepgoing.exchange.markdown_pack import inline
+from keepgoing.exchange.formats.markdown import inline
 
 HOSTILE = [
     "Kerry-Ann Walsh",

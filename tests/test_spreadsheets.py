@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import fingerprint
-from keepgoing.exchange.readers import COLUMNS, HEADINGS
+from keepgoing.exchange.formats.csv import COLUMNS, HEADINGS
 from keepgoing.text import loose_key
 
 

@@ -13,21 +13,12 @@ from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput, UsageError
+from keepgoing.exchange.formats import EXPORT_FORMATS, FORMAT_NAMES
 from keepgoing.exchange.sections import ITEM
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
-EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
 SINGULAR = {**ITEM, "check_ins": "check-in", "rows": "row"}
-# What people type for each format (the file extensions that mean each are in exchange/files.py).
-FORMAT_NAMES = {
-    "json": "json",
-    "csv": "csv",
-    "markdown": "markdown",
-    "md": "markdown",
-    "ics": "ics",
-    "ical": "ics",
-}
 
 
 def export_format(given: str | None, output: Path | None) -> str:
@@ -247,21 +238,9 @@ def _export_subject_access(people: list[str], output: Path | None, *, force: boo
 
 
 def _write(fmt: str, store, out, selection, now, tick, *, with_contacts: bool = False) -> dict[str, int]:
-    if fmt == "json":
-        from keepgoing.exchange.json_format import write_json
+    from keepgoing.exchange.formats import FORMATS, ExportOptions
 
-        return write_json(store, out, selection, now=now, tick=tick)
-    if fmt == "csv":
-        from keepgoing.exchange.csv_format import write_csv
-
-        return write_csv(store, out, selection, tick=tick)
-    if fmt == "markdown":
-        from keepgoing.exchange.markdown_pack import write_markdown
-
-        return write_markdown(store, out, selection, now=now, tick=tick)
-    from keepgoing.exchange.ics_calendar import write_ics
-
-    return write_ics(store, out, selection, now=now, with_contacts=with_contacts)
+    return FORMATS[fmt].write(store, out, selection, ExportOptions(now, tick, with_contacts))
 
 
 @app.command(
@@ -299,7 +278,7 @@ def import_(
     """Bring people and history in: all or nothing, matching people already here.
 
     People forgotten in this store are left out, with what was only theirs."""
-    from keepgoing.exchange.readers import import_file
+    from keepgoing.exchange.importing import import_file
 
     store = open_store(db, create=not dry_run)
     from keepgoing.storage.team import require_manager

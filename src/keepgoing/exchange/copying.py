@@ -36,9 +36,10 @@ def copy_store(
     import tempfile
     from pathlib import Path
 
-    from keepgoing.exchange.json_format import write_json
-    from keepgoing.exchange.readers import import_file
+    from keepgoing.exchange.formats.json import write_json
+    from keepgoing.exchange.importing import import_file
     from keepgoing.exchange.selection import Selection
+    from keepgoing.storage.bulk import one_persons_store
     from keepgoing.storage.team import managers_only
 
     if _where(source) == _where(target):
@@ -52,7 +53,7 @@ def copy_store(
             write_json(source, out, Selection(monitoring=True), now=now)  # monitoring moves with its people
         assign = None
         team_role = getattr(target, "team_worker", None)
-        if team_role is not None and source.dialect == "sqlite":
+        if team_role is not None and one_persons_store(source):
             assign = worker or team_role
             if worker is not None:
                 from keepgoing.storage.team import require_team_role

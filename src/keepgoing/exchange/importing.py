@@ -11,9 +11,11 @@ everything in the caller's single transaction. A bad item raises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.conversations import check_said
@@ -28,8 +30,8 @@ from keepgoing.core.person_fields import (
     check_pause_reason,
     checked_details,
 )
-from keepgoing.errors import BadInput, NotFound
-from keepgoing.storage import Store
+from keepgoing.errors import BadInput, NotFound, UsageError
+from keepgoing.storage import Store, bulk
 from keepgoing.storage.numbers import highest_given, move_past_given
 from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.text import clean_name, clean_tag, loose_key, name_key, optional, required, worker_key
@@ -83,6 +85,93 @@ class ImportReport:
         }
 
 
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    format: str | None = None,
+    dry_run: bool = False,
+    now: datetime,
+    tick: Callable[[], None] = lambda: None,
+    columns: str | None = None,
+    assign: str | None = None,
+    include_forgotten: list[str] | None = None,
+) -> ImportReport:
+    """Import `path` in one transaction; with `dry_run`, report and roll back.
+
+    `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold; `assign`
+    names the one role everyone and everything in the file is then (a local store's copy).
+    People forgotten in this store are left out (`core/tombstones.py`), but for
+    those named in `include_forgotten`. The reader is the format's (`exchange/formats`).
+    """
+    from keepgoing.exchange.formats import import_format
+    from keepgoing.storage.team import managers_only
+
+    managers_only(store, "import into the team store")
+    kind = import_format(path, format)
+    mapping = None
+    if columns is not None:
+        from keepgoing.exchange.formats.csv import parse_columns
+
+        mapping = parse_columns(columns)
+    if mapping is not None and not kind.takes_columns:
+        raise UsageError("--columns is for a CSV file; a JSON export and a vCard say what each field is.")
+    report = ImportReport(file=str(path), format=kind.name, dry_run=dry_run)
+    job = ImportJob(
+        store, report, now=now, tick=tick, columns=mapping, assign=assign, include=include_forgotten
+    )
+    return kind.read(path, job)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+@dataclass
+class ImportJob:
+    """One import as a reader sees it: where to, what it reports, and what it was asked."""
+
+    store: Store
+    report: ImportReport
+    now: datetime
+    tick: Callable[[], None]
+    columns: dict[str, tuple[str, str]] | None = None  # a CSV's --columns, parsed
+    assign: str | None = None
+    include: list[str] | None = None
+
+    def run(self, read: Callable[[Importer], None]) -> ImportReport:
+        """`read` the file into one `Importer` in one transaction (rolled back for a dry run)."""
+        store, report = self.store, self.report
+        try:
+            with store.write(), store.bulk_search_index():
+                importer = Importer(
+                    store, report, now=self.now, assign=self.assign, include_forgotten=self.include
+                )
+                read(importer)
+                importer.finish()
+                if report.dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        return report
+
+    def run_text(self, path: Path, limit: int, read: Callable[[Importer, TextIO], None]) -> ImportReport:
+        """`run` over a UTF-8 text file (a CSV, a vCard), read a bounded line at a time."""
+        import io
+
+        from keepgoing.reading import MAX_TEXT_LINE, open_regular
+
+        with open_regular(path, limit=limit) as raw:
+            raw.max_line = MAX_TEXT_LINE  # type: ignore[attr-defined]
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            try:
+                return self.run(lambda importer: read(importer, text))
+            except UnicodeDecodeError as exc:
+                raise ImportProblem(
+                    f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
+                ) from None
+
+
 class Importer:
     def __init__(
         self,
@@ -114,16 +203,14 @@ class Importer:
         self.people: dict[int, dict[str, Any]] = {}
         # Names two people here share, each kept as "john smith (food bank)" (see `person.label`).
         self.shared_names: set[str] = set()
-        for row in store.rows(
-            "SELECT id, name, name_key, email, cadence_days, created_at, last_contact_at FROM person"
-        ):
+        for row in bulk.people(store):
             self.by_key[row["name_key"]] = row["id"]
             if name_key(row["name"]) != row["name_key"]:
                 self.shared_names.add(name_key(row["name"]))
             if row["email"]:
                 self.by_email[row["email"].casefold()] = row["id"]
             self.people[row["id"]] = dict(row)
-        for row in store.rows("SELECT person_id, alias_key FROM alias"):
+        for row in bulk.aliases(store):
             self.by_key[row["alias_key"]] = row["person_id"]
         # The same names with spaces, hyphens, apostrophes, accents and case set aside
         # (`text.loose_key`); None where two people share one, so it matches neither.
@@ -135,9 +222,7 @@ class Importer:
         self.given = {table: highest_given(store, table) for table in TABLES}
         self.next_ids = {table: given + 1 for table, given in self.given.items()}
         self.used_ids: dict[str, set[int]] = {table: set() for table in TABLES}
-        self.group_keys = {
-            r["name_key"]: r["id"] for r in store.rows("SELECT id, name_key FROM community_group")
-        }
+        self.group_keys = bulk.group_keys(store)
         self.added_ids: set[int] = set()
         # person id -> digests of the conversations they are first in (see `_already_there`).
         self.seen: dict[int, set[bytes]] = {}
@@ -250,103 +335,116 @@ class Importer:
             if raw_name is not None and not isinstance(raw_name, str):
                 raise BadInput(f"the name must be text, not {_kind(raw_name)}")
             name = clean_name(raw_name or "")
-            key = name_key(name)
             details = checked_details(**{column: _text(fields.get(column)) for column in DETAIL_CHECKS})
-            email = details.get("email")
-            existing = self.by_key.get(key)
-            if existing is None and key in self.shared_names:
-                organisation = details.get("organisation")
-                existing = self.by_key.get(name_key(f"{name} ({organisation})")) if organisation else None
-                if existing is None:
-                    raise BadInput(
-                        f'more than one person here is called "{name}", told apart by organisation: give '
-                        "the organisation of the one meant (add another of that name with keepgoing add --org)"
-                    )
-            if existing is None:
-                # "kerry ann" in a file is the Kerry-Ann Walsh already here; two people
-                # of the file itself are two people, however alike their names.
-                loose = self.by_loose.get(loose_key(name))
-                existing = loose if loose not in self.added_ids else None
-            sharing = self.by_email.get(email.casefold()) if email else None
-            if existing is None and sharing is not None:
-                # Two different names are never merged on an email alone: one address
-                # is often a family's, a shared inbox, or a mistake.
-                other = self.people[sharing]["name"]
-                place = "earlier in the file" if sharing in self.added_ids else "in the store"
-                raise BadInput(
-                    f'the person "{name}" in the file shares an email with "{other}" {place}; give them the same name '
-                    "(or add one as an alias of the other), or a different email, and import again"
-                )
+            existing = self._match(name, details)
             if existing is not None:
-                if existing not in self.added_ids:
-                    shown = self.people[existing]["name"]
-                    if shown not in self.report.people_matched:
-                        self.report.people_matched.append(shown)
-                        if shown != name:
-                            self.report.notes.append(f'{where}: "{name}" matched {shown}, already here')
+                self._matched(existing, name, where)
                 return existing
-            cadence = fields.get("cadence_days")
-            if cadence in (None, ""):
-                cadence = DEFAULT_CADENCE_DAYS
-            if isinstance(cadence, str):
-                from keepgoing.dates import parse_duration
-
-                cadence = parse_duration(cadence)
-            if not isinstance(cadence, int) or isinstance(cadence, bool):
-                raise BadInput("the rhythm must be a whole number of days")
-            created = _instant(fields.get("created_at")) or self.now
-            row: dict[str, Any] = {
-                "name": name,
-                "name_key": key,
-                **{column: details.get(column) for column in DETAIL_CHECKS},
-                "cadence_days": check_cadence(cadence),
-                "created_at": created,
-                "updated_at": _instant(fields.get("updated_at")) or created,
-                "due_on": next_due(created, cadence),
-                "paused_until": _day(fields.get("paused_until")),
-                "archived_at": _instant(fields.get("archived_at")),
-                "consent": check_consent(_text(fields.get("consent"))),
-                "consent_channels": check_channels(_text(fields.get("consent_channels"))),
-                "consent_note": check_consent_note(_text(fields.get("consent_note"))),
-                "consent_on": _day(fields.get("consent_on")),
-                "consent_review_on": _day(fields.get("consent_review_on")),
-                "worker": self.assign or _worker(fields.get("worker")),
-                "pause_reason": check_pause_reason(_text(fields.get("pause_reason"))),
-            }
-            row["note"], row["consent_note"] = self.redact(row["note"]), self.redact(row["consent_note"])
+            row = self._person_row(fields, name, details)
             aliases = [clean_name(str(a), "alias") for a in _list(fields.get("aliases"))]
             tags = list(dict.fromkeys(clean_tag(str(t)) for t in _list(fields.get("tags"))))
             check_how_many(len({name_key(a) for a in aliases}), "alias")
             check_how_many(len(tags), "tag")
         except BadInput as exc:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
-        person_id = self._new_id("person", fields.get("id"))
+        return self._add_person(row, fields.get("id"), aliases, tags, where)
+
+    def _match(self, name: str, details: dict[str, Any]) -> int | None:
+        """The person here this one is (by name, alias or a loose spelling of one); None for someone new."""
+        key = name_key(name)
+        existing = self.by_key.get(key)
+        if existing is None and key in self.shared_names:
+            organisation = details.get("organisation")
+            existing = self.by_key.get(name_key(f"{name} ({organisation})")) if organisation else None
+            if existing is None:
+                raise BadInput(
+                    f'more than one person here is called "{name}", told apart by organisation: give '
+                    "the organisation of the one meant (add another of that name with keepgoing add --org)"
+                )
+        if existing is None:
+            # "kerry ann" in a file is the Kerry-Ann Walsh already here; two people
+            # of the file itself are two people, however alike their names.
+            loose = self.by_loose.get(loose_key(name))
+            existing = loose if loose not in self.added_ids else None
+        email = details.get("email")
+        sharing = self.by_email.get(email.casefold()) if email else None
+        if existing is None and sharing is not None:
+            # Two different names are never merged on an email alone: one address
+            # is often a family's, a shared inbox, or a mistake.
+            other = self.people[sharing]["name"]
+            place = "earlier in the file" if sharing in self.added_ids else "in the store"
+            raise BadInput(
+                f'the person "{name}" in the file shares an email with "{other}" {place}; give them the same name '
+                "(or add one as an alias of the other), or a different email, and import again"
+            )
+        return existing
+
+    def _matched(self, existing: int, name: str, where: str) -> None:
+        if existing not in self.added_ids:
+            shown = self.people[existing]["name"]
+            if shown not in self.report.people_matched:
+                self.report.people_matched.append(shown)
+                if shown != name:
+                    self.report.notes.append(f'{where}: "{name}" matched {shown}, already here')
+
+    def _person_row(self, fields: dict[str, Any], name: str, details: dict[str, Any]) -> dict[str, Any]:
+        """A new person's row, every field checked by `add`'s rules (but its id)."""
+        cadence = fields.get("cadence_days")
+        if cadence in (None, ""):
+            cadence = DEFAULT_CADENCE_DAYS
+        if isinstance(cadence, str):
+            from keepgoing.dates import parse_duration
+
+            cadence = parse_duration(cadence)
+        if not isinstance(cadence, int) or isinstance(cadence, bool):
+            raise BadInput("the rhythm must be a whole number of days")
+        created = _instant(fields.get("created_at")) or self.now
+        row: dict[str, Any] = {
+            "name": name,
+            "name_key": name_key(name),
+            **{column: details.get(column) for column in DETAIL_CHECKS},
+            "cadence_days": check_cadence(cadence),
+            "created_at": created,
+            "updated_at": _instant(fields.get("updated_at")) or created,
+            "due_on": next_due(created, cadence),
+            "paused_until": _day(fields.get("paused_until")),
+            "archived_at": _instant(fields.get("archived_at")),
+            "consent": check_consent(_text(fields.get("consent"))),
+            "consent_channels": check_channels(_text(fields.get("consent_channels"))),
+            "consent_note": check_consent_note(_text(fields.get("consent_note"))),
+            "consent_on": _day(fields.get("consent_on")),
+            "consent_review_on": _day(fields.get("consent_review_on")),
+            "worker": self.assign or _worker(fields.get("worker")),
+            "pause_reason": check_pause_reason(_text(fields.get("pause_reason"))),
+        }
+        row["note"], row["consent_note"] = self.redact(row["note"]), self.redact(row["consent_note"])
+        return row
+
+    def _add_person(
+        self, row: dict[str, Any], wanted: Any, aliases: list[str], tags: list[str], where: str
+    ) -> int:
+        """Add the person (`wanted`: the file's id for them), with those of their aliases nobody has."""
+        person_id = self._new_id("person", wanted)
+        key, email = row["name_key"], row.get("email")
         row["id"] = person_id
-        columns = ", ".join(row)
-        self.store.run(f"INSERT INTO person ({columns}) VALUES ({', '.join(':' + c for c in row)})", row)
         self.by_key[key] = person_id
         self._know_loosely(key, person_id)
         if email:
             self.by_email[email.casefold()] = person_id
+        added: dict[str, str] = {}  # alias key -> alias
         for alias in aliases:
             alias_key = name_key(alias)
             if alias_key in self.by_key:
                 if self.by_key[alias_key] != person_id:
                     self.report.notes.append(f"{where}: alias {alias!r} already belongs to someone; left out")
                 continue
-            self.store.run(
-                "INSERT INTO alias (person_id, alias, alias_key) VALUES (:p, :a, :k)",
-                {"p": person_id, "a": alias, "k": alias_key},
-            )
+            added[alias_key] = alias
             self.by_key[alias_key] = person_id
             self._know_loosely(alias_key, person_id)
-        for tag in tags:
-            self.store.run(
-                "INSERT INTO person_tag (person_id, tag) VALUES (:p, :t)", {"p": person_id, "t": tag}
-            )
+        bulk.add_person(self.store, row, added, tags)
         self.people[person_id] = {**row, "last_contact_at": None}
         self.added_ids.add(person_id)
-        self.report.people_added.append(name)
+        self.report.people_added.append(row["name"])
         return person_id
 
     # --- conversations and follow-ups -----------------------------------------
@@ -442,21 +540,9 @@ class Importer:
         if person_id in self.added_ids:
             return set()  # added by this import: no history yet
         self.flush()
-        rows = self.store.rows(
-            "SELECT c.id, c.occurred_at, c.via, c.note FROM conversation c "
-            "JOIN conversation_person cp ON cp.conversation_id = c.id WHERE cp.person_id = :p",
-            {"p": person_id},
-        )
-        present: dict[int, list[int]] = {}
-        for row in self.store.rows(
-            "SELECT o.conversation_id AS c, o.person_id AS p FROM conversation_person o WHERE o.conversation_id IN "
-            "(SELECT conversation_id FROM conversation_person WHERE person_id = :p)",
-            {"p": person_id},
-        ):
-            present.setdefault(row["c"], []).append(row["p"])
         return {
-            _digest(as_datetime(row["occurred_at"]), row["via"], row["note"], present.get(row["id"], []))
-            for row in rows
+            _digest(as_datetime(when), via, note, present)
+            for when, via, note, present in bulk.conversations_of(self.store)(person_id)
         }
 
     def follow_up(
@@ -476,10 +562,7 @@ class Importer:
             raise ImportProblem(f"{where}: {_lower_first(str(exc))}") from None
         if not self.was_empty:
             self.flush()
-            if self.store.row(
-                "SELECT id FROM follow_up WHERE person_id = :p AND text = :t AND created_at = :c",
-                {"p": person_id, "t": text, "c": created},
-            ):
+            if bulk.has_follow_up(self.store, person_id, text, created):
                 self.report.follow_ups_skipped += 1
                 return
         self.pending["follow_up"].append(
@@ -501,21 +584,7 @@ class Importer:
         self.report.follow_ups_added += 1
 
     def flush(self) -> None:
-        statements = {
-            "conversation": "INSERT INTO conversation (id, occurred_at, via, note, wellbeing, logged_by, "
-            "created_at, feeling, group_id, amended_by, amended_at, time_given, reached, private) VALUES "
-            "(:id, :at, :via, :note, :wb, :by, :created, :feeling, :group, :amended_by, :amended_at, :time_given, "
-            ":reached, :private)",
-            "conversation_person": "INSERT INTO conversation_person (conversation_id, person_id, wellbeing) "
-            "VALUES (:c, :p, :wb)",
-            "follow_up": "INSERT INTO follow_up (id, person_id, conversation_id, text, due_on, created_at, "
-            "done_at, logged_by, worker, cancelled_at, cancelled_by, private) "
-            "VALUES (:id, :p, :c, :t, :d, :created, :done, :by, :worker, :cancelled, :cancelled_by, :private)",
-        }
-        for table, sql in statements.items():  # in this order: links need their conversation
-            if self.pending[table]:
-                self.store.run_many(sql, self.pending[table])
-                self.pending[table] = []
+        bulk.write_batches(self.store, self.pending)
 
     # --- the rest of the story: groups, notes, ideas, wins ---------------------
 
@@ -541,9 +610,8 @@ class Importer:
         group_id = self.group_keys.get(key)
         if group_id is None:
             group_id = self._new_id("community_group", fields.get("id"))
-            self.store.run(
-                "INSERT INTO community_group (id, name, name_key, cadence_days, created_at, archived_at, via) "
-                "VALUES (:id, :n, :k, :c, :created, :archived, :via)",
+            bulk.add_group(
+                self.store,
                 {
                     "id": group_id,
                     "n": name,
@@ -558,15 +626,7 @@ class Importer:
             self.report.others_added += 1
         else:
             self.report.others_skipped += 1
-        for pid in dict.fromkeys(member_ids):
-            if not self.store.row(
-                "SELECT 1 AS x FROM group_member WHERE group_id = :g AND person_id = :p",
-                {"g": group_id, "p": pid},
-            ):
-                self.store.run(
-                    "INSERT INTO group_member (group_id, person_id, joined_at) VALUES (:g, :p, :at)",
-                    {"g": group_id, "p": pid, "at": created},
-                )
+        bulk.add_members(self.store, group_id, member_ids, created)
         return group_id
 
     def note(self, fields: dict[str, Any], person_id: int, where: str) -> None:
@@ -577,15 +637,11 @@ class Importer:
             private = _flag(fields, "private")
         except BadInput as exc:
             raise self._problem(where, exc) from None
-        if not self.was_empty and self.store.row(
-            "SELECT id FROM person_note WHERE person_id = :p AND text = :t AND created_at = :c",
-            {"p": person_id, "t": text, "c": created},
-        ):
+        if not self.was_empty and bulk.has_note(self.store, person_id, text, created):
             self.report.others_skipped += 1
             return
-        self.store.run(
-            "INSERT INTO person_note (id, person_id, text, created_at, logged_by, private) "
-            "VALUES (:id, :p, :t, :c, :by, :private)",
+        bulk.add_note(
+            self.store,
             {
                 "id": self._new_id("person_note", fields.get("id")),
                 "p": person_id,
@@ -619,16 +675,11 @@ class Importer:
         except BadInput as exc:
             raise self._problem(where, exc) from None
         self.flush()  # the conversation it came from may still be waiting in the batch
-        whose = "person_id = :p" if person_id is not None else "person_id IS NULL"
-        if not self.was_empty and self.store.row(
-            f"SELECT id FROM idea WHERE {whose} AND text = :t AND created_at = :c",
-            {"p": person_id, "t": text, "c": created},
-        ):
+        if not self.was_empty and bulk.has_idea(self.store, person_id, text, created):
             self.report.others_skipped += 1
             return
-        self.store.run(
-            "INSERT INTO idea (id, person_id, conversation_id, group_id, text, status, outcome, created_at, "
-            "updated_at, told_at, told_by) VALUES (:id, :p, :conv, :g, :t, :s, :o, :c, :u, :told, :told_by)",
+        bulk.add_idea(
+            self.store,
             {
                 "id": self._new_id("idea", fields.get("id")),
                 "p": person_id,
@@ -653,21 +704,15 @@ class Importer:
             logged_by = self._by(optional(_text(fields.get("logged_by")), "worker name"))
         except BadInput as exc:
             raise self._problem(where, exc) from None
-        if not self.was_empty and self.store.row(
-            "SELECT id FROM win WHERE text = :t AND occurred_at = :w", {"t": text, "w": when}
-        ):
+        if not self.was_empty and bulk.has_win(self.store, text, when):
             self.report.others_skipped += 1
             return
         win_id = self._new_id("win", fields.get("id"))
-        self.store.run(
-            "INSERT INTO win (id, text, occurred_at, group_id, logged_by, created_at) "
-            "VALUES (:id, :t, :w, :g, :by, :c)",
+        bulk.add_win(
+            self.store,
             {"id": win_id, "t": text, "w": when, "g": group_id, "by": logged_by, "c": created},
+            person_ids,
         )
-        for pid in dict.fromkeys(person_ids):
-            self.store.run(
-                "INSERT INTO win_person (win_id, person_id) VALUES (:w, :p)", {"w": win_id, "p": pid}
-            )
         self.report.others_added += 1
 
     def measure(self, fields: dict[str, Any], where: str) -> None:
@@ -755,29 +800,11 @@ class Importer:
             consent_by = optional(_text(fields.get("consent_recorded_by")), "worker name")
         except BadInput as exc:
             raise self._problem(where, exc) from None
-        added = False
-        p = {"p": person_id}
-        if consent_on is not None and not self.store.row(
-            "SELECT 1 AS x FROM monitoring_consent WHERE person_id = :p", p
-        ):
-            self.store.run(
-                "INSERT INTO monitoring_consent (person_id, given_on, recorded_at, recorded_by) "
-                "VALUES (:p, :on, :at, :by)",
-                {**p, "on": consent_on, "at": consent_at, "by": consent_by},
-            )
-            added = True
+        added = consent_on is not None and bulk.add_monitoring_consent(
+            self.store, person_id, consent_on, consent_at, consent_by
+        )
         for asked, answers, at, by in records:
-            if self.store.row(
-                "SELECT 1 AS x FROM monitoring WHERE person_id = :p AND asked_on = :on", {**p, "on": asked}
-            ):
-                continue
-            self.store.run(
-                "INSERT INTO monitoring (person_id, asked_on, age_band, gender, ethnicity, disability, "
-                "postcode_district, recorded_at, recorded_by) VALUES (:p, :on, :age_band, :gender, "
-                ":ethnicity, :disability, :postcode_district, :at, :by)",
-                {**p, "on": asked, "at": at, "by": by, **answers},
-            )
-            added = True
+            added = bulk.add_monitoring(self.store, person_id, asked, answers, at, by) or added
         if added:
             self.report.others_added += 1
         else:
@@ -822,6 +849,11 @@ def _digest(when: datetime | None, via: str, note: str | None, people: list[int]
     assert when is not None
     key = repr((when.astimezone(UTC).isoformat(), via, note, sorted(set(people))))
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def first_line(exc: Exception) -> str:
+    """An exception's first line, short enough for a one-line reason."""
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 def _kind(value: Any) -> str:

@@ -202,7 +202,7 @@ def render_html(report: Report, *, now: datetime) -> str:
 
 def render_markdown(report: Report, *, now: datetime) -> str:
     """The same report as Markdown tables, for pasting into documents."""
-    from keepgoing.exchange.markdown_pack import inline
+    from keepgoing.exchange.formats.markdown import inline
 
     c = _context(report, now)
     n = report.count
@@ -316,7 +316,7 @@ def render_markdown(report: Report, *, now: datetime) -> str:
 
 def _measure_markdown(report: Report) -> list[str]:
     """Each standard measure: the table of first and last answers, each band's people, the licence."""
-    from keepgoing.exchange.markdown_pack import inline
+    from keepgoing.exchange.formats.markdown import inline
 
     lines: list[str] = []
     n = report.count

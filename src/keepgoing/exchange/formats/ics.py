@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import socket
 from datetime import UTC, datetime, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from keepgoing import __version__
 from keepgoing.core.anonymising import hide_contacts
@@ -23,6 +23,9 @@ from keepgoing.core.person import ACTIVE
 from keepgoing.exchange.selection import Selection
 from keepgoing.storage import Store
 from keepgoing.storage.values import as_date, as_datetime, stored_day
+
+if TYPE_CHECKING:
+    from keepgoing.exchange.formats import ExportOptions
 
 
 def write_ics(
@@ -103,3 +106,7 @@ def _how(row: Any, selection: Selection, *, with_contacts: bool) -> str:
     if not prefers:
         return ""
     return f"by {prefers}" + (f", {contact}" if contact else "")
+
+
+def export(store: Store, out: TextIO, selection: Selection, options: ExportOptions) -> dict[str, int]:
+    return write_ics(store, out, selection, now=options.now, with_contacts=options.with_contacts)
