@@ -6,8 +6,9 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli import prompts
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, examples, open_store
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.prompts import ask, choose, confirm, interactive
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
@@ -226,7 +227,6 @@ def log(
         ),
     ] = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Record one conversation with one or more people (or, with --no-answer, a try)."""
     from keepgoing.core.channels import LABELS
@@ -249,7 +249,7 @@ def log(
     due_day = parse_when(due, today=today, prefer="future").day if due else None
     if not names and not interactive():
         raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
-    store = open_store(db, create=True)
+    store = open_store(create=True)
     if not names:
         names, via, note = _ask(store)
         one_score, feeling, follow_up, due_day = _ask_more(

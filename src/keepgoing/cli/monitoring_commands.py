@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user
-from keepgoing.cli.program import DbOption, app, examples, open_store
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
@@ -71,7 +72,6 @@ def monitor(
     list_categories: Annotated[
         bool, typer.Option("--list-categories", help="List every answer each field accepts, and stop.")
     ] = False,
-    db: DbOption = None,
 ) -> None:
     """Record equality monitoring for someone, with their consent to it (separate from consent to contact).
 
@@ -96,7 +96,7 @@ def monitor(
     if word == "withdrawn":
         if answers or asked:
             raise UsageError(messages.MONITOR_WITHDRAW_WITH_ANSWERS)
-        store = open_store(db)
+        store = open_store()
         who, records, held = withdraw_monitoring(store, name)
         if not (records or held):
             say(messages.MONITOR_NOTHING_TO_WITHDRAW.format(name=user(who)))
@@ -111,7 +111,7 @@ def monitor(
     from keepgoing.settings import worker
 
     day = parse_when(asked, today=today).day if asked else today
-    store = open_store(db)
+    store = open_store()
     done = record_monitoring(
         store, name, consent=word, answers=answers, asked_on=day, today=today, now=now, by=worker()
     )
