@@ -14,6 +14,7 @@ when it builds the commands, which cost ~30 ms on every run.
 """
 
 import importlib
+from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, NamedTuple
 
 import typer
@@ -263,29 +264,45 @@ def build(name: str) -> Any:
     return command
 
 
+class LazyCommands(MutableMapping[str, Any]):
+    """A group's commands as Click sees them: every name in the table, each built when first read."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self.built[name] = build(name)
+        return self.built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*COMMANDS, *(name for name in self.built if name not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(name not in COMMANDS for name in self.built)
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self.built
+
+
 class LazyGroup(Program):
-    """`keepgoing`'s commands from the table, each built the first time it is asked for."""
+    """`keepgoing`'s commands from the table, each built the first time it is asked for.
 
-    def list_commands(self, ctx: Any) -> list[str]:
-        return list(COMMANDS)
+    Whatever Typer built from registrations already made is dropped: commands
+    come from the table only, so each gets its --db the same way.
+    """
 
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            self.commands[cmd_name] = build(cmd_name)
-        return self.commands.get(cmd_name)
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        from typer._click.exceptions import UsageError
-
-        try:
-            return self._click_resolve_command(ctx, args)
-        except UsageError as exc:
-            from difflib import get_close_matches
-
-            matches = get_close_matches(args[0], list(COMMANDS)) if args else []
-            if matches:
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
-            raise
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands()  # type: ignore[assignment]
 
     def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
         """Command names from the table (nothing is imported for them), then options."""
