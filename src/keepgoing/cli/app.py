@@ -302,7 +302,7 @@ class LazyGroup(Program):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = LazyCommands()  # type: ignore[assignment]
+        self.commands = LazyCommands()
 
     def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
         """Command names from the table (nothing is imported for them), then options."""
@@ -316,7 +316,7 @@ class LazyGroup(Program):
         ]
         return names + Command.shell_complete(self, ctx, incomplete)
 
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
+    def format_commands(self, _ctx: Any, formatter: Any) -> None:
         """Commands under their panel headings ("Every day", "People", ...), in table order.
 
         Help is Click's plain formatter rather than Typer's Rich one: Rich help

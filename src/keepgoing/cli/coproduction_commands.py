@@ -317,7 +317,7 @@ def win(
     added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=worker())
     who = f" (with {join_names([user(n) for n in added.people])})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
-    warn_withdrawn(added.records, clock.local_today(now))
+    warn_withdrawn(added.records)
 
 
 @app.command(
@@ -507,4 +507,4 @@ def jot(
                 id=logged.conversation.id,
             )
         )
-    warn_withdrawn(logged.people, clock.local_today(now))
+    warn_withdrawn(logged.people)

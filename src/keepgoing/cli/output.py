@@ -56,7 +56,7 @@ def join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def warn_withdrawn(people: list, today: object) -> None:
+def warn_withdrawn(people: list) -> None:
     """One line on stderr for each person who asked not to be contacted, or who is archived.
 
     The record is still kept (history matters, and they may have called us).
