@@ -6,7 +6,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples, open_store
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import can_ask, confirm
 from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
@@ -66,12 +66,10 @@ def ideas(
     if open_only and untold:
         raise UsageError(messages.IDEAS_OPEN_OR_UNTOLD)
     found = list_ideas(open_store(), open_only=open_only, untold=untold)
-    if json_out:
-        emit_json([i.to_json() for i in found])
-        return
-    from keepgoing.cli import render
-
-    render.ideas_table(found, empty=messages.NO_UNTOLD_IDEAS if untold else messages.NO_IDEAS)
+    empty = messages.NO_UNTOLD_IDEAS if untold else messages.NO_IDEAS
+    emit(
+        found, lambda ideas: screens().ideas_table(ideas, empty=empty), json_out=json_out, as_json=_each_json
+    )
 
 
 @app.command(
@@ -281,12 +279,7 @@ def group_show(
     from keepgoing.core.groups import group_detail
 
     detail = group_detail(open_store(), group, today=clock.local_today(clock.now()))
-    if json_out:
-        emit_json(detail.to_json())
-        return
-    from keepgoing.cli import render
-
-    render.group_card(detail)
+    emit(detail, lambda group: screens().group_card(group), json_out=json_out, as_json=lambda g: g.to_json())
 
 
 @app.command(
@@ -336,12 +329,7 @@ def wins(
         open_store(),
         since=start_of_day(parse_when(since, today=today, prefer="either").day) if since else None,
     )
-    if json_out:
-        emit_json([w.to_json() for w in found])
-        return
-    from keepgoing.cli import render
-
-    render.wins_view(found)
+    emit(found, lambda wins: screens().wins_view(wins), json_out=json_out, as_json=_each_json)
 
 
 @app.command(
@@ -508,3 +496,7 @@ def jot(
             )
         )
     warn_withdrawn(logged.people)
+
+
+def _each_json(items: list) -> list:
+    return [item.to_json() for item in items]

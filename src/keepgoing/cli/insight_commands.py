@@ -7,8 +7,7 @@ import typer
 
 from keepgoing import clock
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples, open_store
-from keepgoing.cli.output import emit_json
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
 from keepgoing.storage import completion as complete
@@ -48,12 +47,7 @@ def stats(
     store = open_store()
     result = compute(store, today=today, since=start, by=period, tag=tag)
     data = result.to_json(anonymise=anonymise)
-    if json_out:
-        emit_json(data)
-        return
-    from keepgoing.cli import render
-
-    render.stats_chart(data)
+    emit(data, lambda figures: screens().stats_chart(figures), json_out=json_out)
 
 
 @app.command(
@@ -76,9 +70,9 @@ def search(
     from keepgoing.core.audit import record
 
     record(store, "search", records=f"{len(results)} results")  # never the words searched for
-    if json_out:
-        emit_json([r.to_json() for r in results])
-        return
-    from keepgoing.cli import render
-
-    render.search_results(results, " ".join(words), today)
+    emit(
+        results,
+        lambda found: screens().search_results(found, " ".join(words), today),
+        json_out=json_out,
+        as_json=lambda found: [r.to_json() for r in found],
+    )

@@ -7,7 +7,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples, open_store
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import emit_json, say, user
 
 measure_app = typer.Typer(
@@ -64,12 +64,12 @@ def measure_list(json_out: JsonOption = False) -> None:
     from keepgoing.core.measures import list_measures
 
     measures = list_measures(open_store())
-    if json_out:
-        emit_json([m.to_json() for m in measures])
-        return
-    from keepgoing.cli import render
-
-    render.measures_table(measures)
+    emit(
+        measures,
+        lambda found: screens().measures_table(found),
+        json_out=json_out,
+        as_json=lambda found: [m.to_json() for m in found],
+    )
 
 
 @measure_app.command("remove", epilog=examples("keepgoing measure remove calm5"))

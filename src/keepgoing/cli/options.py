@@ -103,14 +103,28 @@ def db_option() -> Any:
     return option
 
 
-def emit(result: Any, render: Callable[[Any], object], *, json_out: bool, data: Any = None) -> None:
-    """The ending of every read command: JSON for scripts (`data`, else `result`), else the screen."""
+def emit(
+    result: Any,
+    render: Callable[[Any], object],
+    *,
+    json_out: bool,
+    as_json: Callable[[Any], Any] | None = None,
+) -> None:
+    """The ending of every read command: `result` as JSON for scripts (through `as_json`),
+    else `render(result)` on the screen."""
     if json_out:
         from keepgoing.cli.output import emit_json
 
-        emit_json(result if data is None else data)
+        emit_json(as_json(result) if as_json is not None else result)
     else:
         render(result)
+
+
+def screens() -> Any:
+    """The screens (Rich), imported only when one is drawn."""
+    from keepgoing.cli import render
+
+    return render
 
 
 def examples(*lines: str) -> str:

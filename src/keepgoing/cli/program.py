@@ -143,7 +143,8 @@ class Program(TyperGroup):
         """
         from keepgoing.cli.options import Session
 
-        _passphrases_from_terminal()
+        if command_in(argv) is not None or "_KEEPGOING_COMPLETE" in os.environ:
+            _passphrases_from_terminal()  # only a command can open a store; --help never does
         while True:
             try:
                 result = super().main(
