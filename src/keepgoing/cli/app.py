@@ -14,6 +14,8 @@ when it builds the commands, which cost ~30 ms on every run.
 """
 
 import importlib
+import os
+import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, NamedTuple
 
@@ -264,6 +266,13 @@ def build(name: str) -> Any:
     return command
 
 
+def _completion_wanted(argv: list[str]) -> bool:
+    """Typer's --install-completion and --show-completion, set up (~5 ms, shellingham)
+    only where they can be used: help, the options themselves, a Tab press; not for a
+    run of one of the commands (`keepgoing log ...`)."""
+    return "_KEEPGOING_COMPLETE" in os.environ or command_in(argv) not in COMMANDS
+
+
 class LazyCommands(MutableMapping[str, Any]):
     """A group's commands as Click sees them: every name in the table, each built when first read."""
 
@@ -304,6 +313,14 @@ class LazyGroup(Program):
         super().__init__(*args, **kwargs)
         self.commands = LazyCommands()
 
+    def main(self, args: Any = None, *rest: Any, **how: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if _completion_wanted(argv) and not any(p.name == "install_completion" for p in self.params):
+            from typer.main import get_install_completion_arguments
+
+            self.params.extend(get_install_completion_arguments())
+        return super().main(argv, *rest, **how)
+
     def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
         """Command names from the table (nothing is imported for them), then options."""
         from typer._click.core import Command
@@ -340,8 +357,9 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     # Typer's completion: --install-completion / --show-completion for bash, zsh, fish
-    # and PowerShell; values come from the store through keepgoing.storage.completion.
-    add_completion=True,
+    # and PowerShell (added by LazyGroup.main where they can be used); values come from
+    # the store through keepgoing.storage.completion.
+    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
