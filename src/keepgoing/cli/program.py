@@ -222,6 +222,8 @@ def _silence_stdout() -> None:
 
 def _damaged_dates() -> None:
     """One line when the store held dates that could not be read (written by an older version)."""
+    if "keepgoing.storage.values" not in sys.modules:
+        return  # no date was read from a store (--help, --version): nothing to say
     from keepgoing.storage.values import DAMAGED, EARLIEST
 
     if DAMAGED:
