@@ -67,14 +67,34 @@ def bench(args: list[str], env: dict[str, str], runs: int) -> tuple[float, float
     return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
 
 
+# Issue 25's targets, in multiples of `python -c pass` measured in the same run; peak RSS in MB.
+TARGETS = {
+    "keepgoing --help": 7,
+    "keepgoing due": 10,
+    "keepgoing log NAME --via phone": 7,
+    "keepgoing show NAME": 10,
+    "keepgoing people --limit 20": 10,
+}
+RSS_TARGET_MB = 30
+
+
 def report(cases: list[tuple[str, list[str], dict[str, str]]], runs: int) -> float:
-    """Print a Markdown table row per case; the first case is the baseline, which is returned."""
-    print("| command | median ms | x python | peak RSS MB |\n|---|---|---|---|")
+    """Print a Markdown table row per case; the first case is the baseline, which is returned.
+
+    A case with a target (TARGETS) says whether it is met: within that many times the
+    baseline, and under RSS_TARGET_MB of peak memory.
+    """
+    print("| command | median ms | x python | peak RSS MB | target |\n|---|---|---|---|---|")
     baseline = 0.0
     for label, command, case_env in cases:
         wall, rss = bench(command, case_env, runs)
         baseline = baseline or wall
-        print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.1f}x | {rss:.0f} |")
+        target = TARGETS.get(label)
+        verdict = ""
+        if target is not None:
+            met = wall / baseline <= target and rss < RSS_TARGET_MB
+            verdict = f"{target}x, <{RSS_TARGET_MB} MB: {'met' if met else 'missed'}"
+        print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.1f}x | {rss:.0f} | {verdict} |")
     return baseline
 
 
@@ -184,7 +204,7 @@ def main() -> None:
         ]
         for label, command, case_env in bulk:
             wall, rss = measure(command, case_env)
-            print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.0f}x | {rss:.0f} |")
+            print(f"| `{label}` | {wall * 1000:.0f} | {wall / baseline:.0f}x | {rss:.0f} | |")
     shutil.rmtree(workdir)
 
 

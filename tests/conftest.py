@@ -63,11 +63,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("KEEPGOING_DATE_ORDER", "KEEPGOING_DEBUG", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     from keepgoing import settings
-    from keepgoing.cli.program import state
 
     settings._config.cache_clear()
     settings.use_team_login(None)
-    state["db"] = None
     return db
 
 

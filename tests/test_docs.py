@@ -48,24 +48,42 @@ def test_git_ignores_nothing_the_tests_need() -> None:
     assert "tests/fixtures/schema/0001_initial.db" in tracked.stdout
 
 
-def test_the_lazy_command_map_matches_what_the_modules_register() -> None:
-    """`keepgoing NAME` imports only COMMANDS[NAME]; this keeps the map honest."""
-    from keepgoing import cli
+def test_the_command_table_names_what_the_modules_register() -> None:
+    """`keepgoing NAME` imports only COMMANDS[NAME].module, and builds the command registered there."""
+    from typer.main import get_command
 
-    app = cli.app
-    registered = {
-        (c.name or c.callback.__name__.replace("_", "-")): c.callback.__module__
-        for c in app.registered_commands
-    }
-    registered.update(
-        {g.name: g.typer_instance.registered_commands[0].callback.__module__ for g in app.registered_groups}
-    )
-    assert {name: f"keepgoing.cli.{module}" for name, module in cli.COMMANDS.items()} == registered
-    assert set(cli.COMMANDS.values()) == set(cli.MODULES)
+    from keepgoing.cli.app import COMMANDS, app
+
+    group = get_command(app)
+    for name, entry in COMMANDS.items():
+        command = group.get_command(None, name)
+        assert command is not None and command.name == name, name
+        callback = (
+            command.callback
+            if not hasattr(command, "commands")
+            else next(iter(command.commands.values())).callback
+        )
+        assert callback.__module__ == entry.module, name
+        assert command.get_short_help_str(limit=1000) in (entry.summary, ""), name
+    assert {c.callback.__module__ for c in app.registered_commands} <= {e.module for e in COMMANDS.values()}
+    assert len(app.registered_commands) + len(app.registered_groups) == len(COMMANDS)
+
+
+def test_every_store_command_takes_db_after_its_name() -> None:
+    from typer.main import get_command
+
+    from keepgoing.cli.app import COMMANDS, app
+
+    group = get_command(app)
+    for name, entry in COMMANDS.items():
+        command = group.get_command(None, name)
+        leaves = list(getattr(command, "commands", {}).values()) or [command]
+        for leaf in leaves:
+            assert ("--db" in [o for p in leaf.params for o in p.opts]) is entry.store, (name, leaf.name)
 
 
 def test_the_command_name_is_found_past_global_options() -> None:
-    from keepgoing.cli import command_in
+    from keepgoing.cli.app import command_in
 
     assert command_in(["--db", "x.db", "log", "sam"]) == "log"
     assert command_in(["--debug", "--db=x.db", "due", "--json"]) == "due"

@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.prompts import can_ask, confirm
 from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
 from keepgoing.storage import completion as complete
@@ -29,13 +30,12 @@ def note(
     private: Annotated[
         bool, typer.Option("--private", help="In a team store, only you and the managers see it.")
     ] = False,
-    db: DbOption = None,
 ) -> None:
     """Keep a lasting note on what matters to someone."""
     from keepgoing.core.notes import add_note
     from keepgoing.settings import worker
 
-    who, added = add_note(open_store(db), name, text, now=clock.now(), logged_by=worker(), private=private)
+    who, added = add_note(open_store(), name, text, now=clock.now(), logged_by=worker(), private=private)
     say(messages.NOTE_ADDED.format(name=user(who), text=user(added.text)))
     if private:
         say(messages.NOTE_PRIVATE)
@@ -58,7 +58,6 @@ def ideas(
         ),
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Ideas people shared, who raised them, and what became of them."""
     from keepgoing.core.ideas import list_ideas
@@ -66,13 +65,11 @@ def ideas(
 
     if open_only and untold:
         raise UsageError(messages.IDEAS_OPEN_OR_UNTOLD)
-    found = list_ideas(open_store(db), open_only=open_only, untold=untold)
-    if json_out:
-        emit_json([i.to_json() for i in found])
-        return
-    from keepgoing.cli import render
-
-    render.ideas_table(found, empty=messages.NO_UNTOLD_IDEAS if untold else messages.NO_IDEAS)
+    found = list_ideas(open_store(), open_only=open_only, untold=untold)
+    empty = messages.NO_UNTOLD_IDEAS if untold else messages.NO_IDEAS
+    emit(
+        found, lambda ideas: screens().ideas_table(ideas, empty=empty), json_out=json_out, as_json=_each_json
+    )
 
 
 @app.command(
@@ -114,7 +111,6 @@ def idea(
         str | None,
         typer.Option("--when", help="With --told: when they were told, if not now: yesterday, 2026-11-18."),
     ] = None,
-    db: DbOption = None,
 ) -> None:
     """Note an idea someone shared, or record what became of one (and that they were told)."""
     from keepgoing.cli.correction_commands import name_and_text, number_or_add
@@ -128,7 +124,7 @@ def idea(
         if status is not None or note is not None or told:
             raise UsageError("keepgoing idea add takes a name and the idea; give --status afterwards.")
         name, text = name_and_text(words, "idea")
-        who, new_id, kept = idea_from(open_store(db), name, text, now=clock.now())
+        who, new_id, kept = idea_from(open_store(), name, text, now=clock.now())
         say(messages.IDEA_ADDED.format(id=new_id, name=user(who), text=user(kept)))
         return
     if words:
@@ -146,7 +142,7 @@ def idea(
     else:
         told_by = None
     updated, changed = update_idea(
-        open_store(db),
+        open_store(),
         number,
         status=status,
         outcome=note,
@@ -207,13 +203,12 @@ def group_add(
             autocompletion=complete.channels,
         ),
     ] = None,
-    db: DbOption = None,
 ) -> None:
     """Add a group."""
     from keepgoing.core.groups import add_group
 
     cadence = parse_duration(every) if every else None
-    store = open_store(db, create=True)
+    store = open_store(create=True)
     group = add_group(store, name, now=clock.now(), cadence_days=cadence, members=member, via=via)
     members = f" with {join_names(group.members)}" if group.members else ""
     say(messages.GROUP_ADDED.format(name=user(group.name), members=members))
@@ -227,12 +222,11 @@ def groupjoin_names(
     names: Annotated[
         list[str], typer.Argument(help="Who joins.", show_default=False, autocompletion=complete.people)
     ],
-    db: DbOption = None,
 ) -> None:
     """Add members to a group."""
     from keepgoing.core.groups import join_group
 
-    added = join_group(open_store(db), group, names, now=clock.now())
+    added = join_group(open_store(), group, names, now=clock.now())
     template = messages.JOINED if added else messages.NOBODY_NEW_JOINED
     say(template.format(names=join_names(added), group=user(group)))
 
@@ -245,21 +239,20 @@ def group_leave(
     names: Annotated[
         list[str], typer.Argument(help="Who leaves.", show_default=False, autocompletion=complete.people)
     ],
-    db: DbOption = None,
 ) -> None:
     """Remove members from a group (their attendance history is kept)."""
     from keepgoing.core.groups import leave_group
 
-    removed = leave_group(open_store(db), group, names)
+    removed = leave_group(open_store(), group, names)
     say(messages.LEFT.format(names=join_names(removed), group=user(group)))
 
 
 @group_app.command("list", epilog=examples("keepgoing group list", "keepgoing group list --json"))
-def group_list(json_out: JsonOption = False, db: DbOption = None) -> None:
+def group_list(json_out: JsonOption = False) -> None:
     """All groups and their members."""
     from keepgoing.core.groups import list_groups
 
-    groups = list_groups(open_store(db))
+    groups = list_groups(open_store())
     if json_out:
         emit_json(
             [
@@ -281,18 +274,12 @@ def group_show(
         str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
     ],
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """A group's sessions, attendance over time, and who has stopped coming."""
     from keepgoing.core.groups import group_detail
 
-    detail = group_detail(open_store(db), group, today=clock.local_today(clock.now()))
-    if json_out:
-        emit_json(detail.to_json())
-        return
-    from keepgoing.cli import render
-
-    render.group_card(detail)
+    detail = group_detail(open_store(), group, today=clock.local_today(clock.now()))
+    emit(detail, lambda group: screens().group_card(group), json_out=json_out, as_json=lambda g: g.to_json())
 
 
 @app.command(
@@ -312,7 +299,6 @@ def win(
         str | None, typer.Option("--group", help="The group it belongs to.", autocompletion=complete.groups)
     ] = None,
     when: Annotated[str | None, typer.Option("--when", help="When it happened (default: today).")] = None,
-    db: DbOption = None,
 ) -> None:
     """Celebrate a small win."""
     from keepgoing.core.wins import add_win
@@ -320,11 +306,11 @@ def win(
 
     now = clock.now()
     moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
-    store = open_store(db, create=True)
+    store = open_store(create=True)
     added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=worker())
     who = f" (with {join_names([user(n) for n in added.people])})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
-    warn_withdrawn(added.records, clock.local_today(now))
+    warn_withdrawn(added.records)
 
 
 @app.command(
@@ -333,7 +319,6 @@ def win(
 def wins(
     since: Annotated[str | None, typer.Option("--since", help="From this day (default: everything).")] = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Look back on the small wins."""
     from keepgoing.clock import start_of_day
@@ -341,15 +326,10 @@ def wins(
 
     today = clock.local_today(clock.now())
     found = list_wins(
-        open_store(db),
+        open_store(),
         since=start_of_day(parse_when(since, today=today, prefer="either").day) if since else None,
     )
-    if json_out:
-        emit_json([w.to_json() for w in found])
-        return
-    from keepgoing.cli import render
-
-    render.wins_view(found)
+    emit(found, lambda wins: screens().wins_view(wins), json_out=json_out, as_json=_each_json)
 
 
 @app.command(
@@ -360,13 +340,12 @@ def spread(
     over: Annotated[str, typer.Option("--over", help="Over how long: 1w, 2w, 10d ...", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Stagger a backlog of check-ins into a realistic plan: a few a day."""
     from keepgoing.core.rhythm import spread as make_plan
 
     days = parse_duration(over)
-    plan = make_plan(open_store(db), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run)
+    plan = make_plan(open_store(), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run)
     if json_out:
         emit_json(
             [
@@ -405,7 +384,6 @@ def snooze(
             show_default=False,
         ),
     ],
-    db: DbOption = None,
 ) -> None:
     """Put one person off for a few days, or until a day."""
     from keepgoing.core.rhythm import snooze as put_off
@@ -416,7 +394,7 @@ def snooze(
         days = parse_duration(duration)
     except BadInput:
         days = _days_until(duration, today)
-    who, day = put_off(open_store(db), name, days=days, today=today)
+    who, day = put_off(open_store(), name, days=days, today=today)
     say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
 
 
@@ -466,7 +444,6 @@ def jot(
         ),
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Log a conversation from a sentence: finds the names, the channel and the day."""
     from keepgoing.core.channels import LABELS
@@ -476,7 +453,7 @@ def jot(
 
     now = clock.now()
     today = clock.local_today(now)
-    store = open_store(db, create=True)
+    store = open_store(create=True)
     heard = understand(store, text, today=today, choose=_ask_which if can_ask() else None)
     tried = no_answer or heard.tried
     summary = (messages.JOT_UNDERSTOOD_TRY if tried else messages.JOT_UNDERSTOOD).format(
@@ -518,4 +495,8 @@ def jot(
                 id=logged.conversation.id,
             )
         )
-    warn_withdrawn(logged.people, clock.local_today(now))
+    warn_withdrawn(logged.people)
+
+
+def _each_json(items: list) -> list:
+    return [item.to_json() for item in items]

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, YesOption, examples, open_store
 from keepgoing.cli.output import emit_json, join_names, say, user
-from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, examples, open_store
 from keepgoing.cli.prompts import confirm
 from keepgoing.dates import describe_day, parse_when
 from keepgoing.storage import completion as complete
@@ -119,7 +120,6 @@ def amend(
     ] = False,
     force: ForceOption = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Correct a logged conversation, or add to it, without logging it twice."""
     from keepgoing.core.corrections import amend_conversation
@@ -129,7 +129,7 @@ def amend(
     today = clock.local_today(now)
     typed = parse_when(when, today=today, prefer="past") if when else None
     due_day = parse_when(due, today=today, prefer="future").day if due else None
-    store = open_store(db)
+    store = open_store()
     from keepgoing.cli import measure_input
 
     measures = measure_input.given(store, ons4, measure) if ons4 is not None or measure else None
@@ -198,13 +198,12 @@ def unlog(
     conversation_id: IdArgument = None,
     yes: YesOption = False,
     force: ForceOption = False,
-    db: DbOption = None,
 ) -> None:
     """Remove a conversation logged by mistake, with the follow-ups and ideas made in it."""
     from keepgoing.core.corrections import preview_unlog, unlog_conversation
     from keepgoing.settings import worker
 
-    store = open_store(db)
+    store = open_store()
     by = worker()
     plan = preview_unlog(store, conversation_id, worker=by, force=force)
     extras = _hanging(plan.follow_ups, plan.ideas)
@@ -298,7 +297,6 @@ def followup(
         bool, typer.Option("--private", help="With add: in a team store, only you and the managers see it.")
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Add a follow-up for someone, or change one: reword, re-date, pass on, cancel or reopen it."""
     from keepgoing.core.followups import change_follow_up, promise, reopen_follow_up
@@ -317,7 +315,7 @@ def followup(
             )
         name, words_given = name_and_text(words, "followup")
         added = promise(
-            open_store(db, create=True),
+            open_store(create=True),
             name,
             words_given,
             due_on=due_day,
@@ -339,11 +337,11 @@ def followup(
     if reopen:
         if text is not None or due is not None or for_ is not None or cancel:
             raise UsageError("Reopen a follow-up on its own; change it afterwards.")
-        reopened = reopen_follow_up(open_store(db), number)
+        reopened = reopen_follow_up(open_store(), number)
         _said_of(reopened, messages.FOLLOW_UP_REOPENED, today, json_out)
         return
     done = change_follow_up(
-        open_store(db),
+        open_store(),
         number,
         text=text,
         due_on=due_day,

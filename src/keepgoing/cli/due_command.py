@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, examples, open_store
 from keepgoing.cli.output import emit_json
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
@@ -69,7 +70,6 @@ def due(
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="List everyone due and every follow-up due.")] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Who is due a check-in (most overdue for their rhythm first), and follow-ups due."""
     from keepgoing.core.rhythm import due as due_report
@@ -81,7 +81,7 @@ def due(
 
         within_days = parse_duration(within, allow_zero=True)
     whose = caseload(mine, worker, team)
-    store = open_store(db)
+    store = open_store()
     if getattr(store, "team_worker", None) is not None:
         whose = caseload(mine, worker, team)  # in a team store, "mine" is the login role's
     if team:

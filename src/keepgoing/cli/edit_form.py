@@ -105,43 +105,43 @@ def read_form(text: str, person: Person, problems: dict[str, str] | None = None)
     for key in FIELDS:
         if key not in data:
             continue  # a deleted line leaves the field as it was
-        value = data[key]
-        if key in LIST_FIELDS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise BadInput(
-                    f'{key} must be a list of words in quotes, like ["a", "b"]; nothing was saved.'
-                )
-            old = {v.casefold(): v for v in before[key]}
-            new = {v.strip().casefold(): v.strip() for v in value if v.strip()}
-            added = [v for k, v in new.items() if k not in old]
-            if problems is not None:
-                for item in list(added):
-                    try:
-                        check_value(key, item)
-                    except BadInput as exc:
-                        problems[f"{key}:{item}"] = str(exc)
-                        added.remove(item)
-            removed = [v for k, v in old.items() if k not in new]
-            if added:
-                changes[f"add_{key}"] = added
-            if removed:
-                changes[f"remove_{key}"] = removed
-            continue
-        if not isinstance(value, str):
-            raise BadInput(f"{key} must be text in quotes; nothing was saved.")
-        if value.strip() == before[key].strip():
-            continue
-        if problems is not None:
-            try:
-                check_value(key, value)
-            except BadInput as exc:
-                problems[key] = str(exc)
-                continue
-        if key == "rhythm":
-            changes["cadence_days"] = parse_duration(value)
-        else:
-            changes[key] = value
+        read = _read_list if key in LIST_FIELDS else _read_text
+        changes.update(read(key, data[key], before[key], problems))
     return changes
+
+
+def _read_list(key: str, value: Any, before: list[str], problems: dict[str, str] | None) -> dict[str, Any]:
+    """A list field's change: the items added (those that pass their check) and removed."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadInput(f'{key} must be a list of words in quotes, like ["a", "b"]; nothing was saved.')
+    old = {v.casefold(): v for v in before}
+    new = {v.strip().casefold(): v.strip() for v in value if v.strip()}
+    added = [v for k, v in new.items() if k not in old and _passes(key, v, problems, f"{key}:{v}")]
+    removed = [v for k, v in old.items() if k not in new]
+    return {name: items for name, items in ((f"add_{key}", added), (f"remove_{key}", removed)) if items}
+
+
+def _read_text(key: str, value: Any, before: str, problems: dict[str, str] | None) -> dict[str, Any]:
+    """A text field's change, if it changed and passes its check."""
+    if not isinstance(value, str):
+        raise BadInput(f"{key} must be text in quotes; nothing was saved.")
+    if value.strip() == before.strip() or not _passes(key, value, problems, key):
+        return {}
+    if key == "rhythm":
+        return {"cadence_days": parse_duration(value)}
+    return {key: value}
+
+
+def _passes(key: str, value: str, problems: dict[str, str] | None, where: str) -> bool:
+    """Whether the value passes its check; a failure is kept in `problems` by `where`, if given."""
+    if problems is None:
+        return True
+    try:
+        check_value(key, value)
+    except BadInput as exc:
+        problems[where] = str(exc)
+        return False
+    return True
 
 
 def ask_again(changes: dict[str, Any], problems: dict[str, str], ask: Any, warn: Any) -> None:

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
 from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
+from keepgoing.cli.options import JsonOption, examples, open_store
 from keepgoing.cli.output import emit_json, say, user, warn
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput, UsageError
 from keepgoing.exchange.formats import EXPORT_FORMATS, FORMAT_NAMES
@@ -119,14 +120,13 @@ def export(
             "keepgoing import reads it back.",
         ),
     ] = False,
-    db: DbOption = None,
 ) -> None:
     """Export for reports, hand-over packs, calendars and full backups."""
     from keepgoing.exchange.selection import Selection
 
     if subject_access:
         others = bool(format or since or until or tag or anonymise or keep_notes or with_contacts)
-        _export_subject_access(person or [], output, force=force, others=others, db=db)
+        _export_subject_access(person or [], output, force=force, others=others)
         return
     fmt = export_format(format, output)
     if with_contacts and fmt != "ics":
@@ -142,7 +142,7 @@ def export(
     since_day = parse_when(since, today=today, prefer="either").day if since else None
     until_day = parse_when(until, today=today, prefer="either").day if until else None
     passphrase = _export_passphrase(output) if encrypt else None
-    store = open_store(db)
+    store = open_store()
     if output is not None and not encrypt and getattr(store, "encrypted", False):
         warn(messages.EXPORT_NOT_ENCRYPTED.format(path=user(str(output))))
     with store.read():
@@ -209,7 +209,7 @@ def _open_output(output: Path | None, *, force: bool, bom: bool, passphrase: str
     return private_output(output, force=force, bom=bom)
 
 
-def _export_subject_access(people: list[str], output: Path | None, *, force: bool, others: bool, db) -> None:
+def _export_subject_access(people: list[str], output: Path | None, *, force: bool, others: bool) -> None:
     from keepgoing.core.audit import record
     from keepgoing.core.subject_access import subject_access
     from keepgoing.errors import UsageError
@@ -219,7 +219,7 @@ def _export_subject_access(people: list[str], output: Path | None, *, force: boo
         raise UsageError(messages.SUBJECT_ACCESS_ONE_PERSON)
     if others:
         raise UsageError(messages.SUBJECT_ACCESS_ALONE)
-    store = open_store(db, create=False)
+    store = open_store(create=False)
     from keepgoing.storage.team import require_manager
 
     # A worker sees only part of a team store, so could not hide everyone else in the notes.
@@ -273,14 +273,13 @@ def import_(
     ] = None,
     include_forgotten: IncludeForgottenOption = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Bring people and history in: all or nothing, matching people already here.
 
     People forgotten in this store are left out, with what was only theirs."""
     from keepgoing.exchange.importing import import_file
 
-    store = open_store(db, create=not dry_run)
+    store = open_store(create=not dry_run)
     from keepgoing.storage.team import require_manager
 
     require_manager(store, "import into the team store")

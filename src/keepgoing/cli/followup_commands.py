@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.storage import completion as complete
 
 
@@ -24,7 +25,6 @@ def followups(
     ] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open ones, then done and cancelled ones.")] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Open follow-ups, soonest due first (--done, --all: the finished ones too)."""
     from keepgoing.core.followups import finished_follow_ups, open_follow_ups
@@ -33,7 +33,7 @@ def followups(
     if done_ and all_:
         raise UsageError("Give --done or --all, not both (--all includes the done ones).")
     today = clock.local_today(clock.now())
-    store = open_store(db)
+    store = open_store()
     with store.read():
         still_open = [] if done_ else open_follow_ups(store)
         finished = finished_follow_ups(store) if done_ or all_ else []
@@ -71,7 +71,6 @@ def done(
         typer.Option("--when", help='When it was done, if not now: yesterday, "last friday", 2026-11-18.'),
     ] = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Mark one or more follow-ups as done (all of them, or none if a number is wrong)."""
     from keepgoing.core.followups import complete_follow_ups
@@ -81,7 +80,7 @@ def done(
     today = clock.local_today(now)
     given = parse_when(when, today=today, prefer="past") if when else None
     moment = given.instant(now) if given else None
-    finished = complete_follow_ups(open_store(db), follow_up_ids, now=now, when=moment)
+    finished = complete_follow_ups(open_store(), follow_up_ids, now=now, when=moment)
     if json_out:
         emit_json([f.to_json(today) for f in finished])
         return

@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock
-from keepgoing.cli.output import emit_json
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
 from keepgoing.storage import completion as complete
@@ -33,7 +33,6 @@ def stats(
         bool, typer.Option("--anonymise", "--anonymize", help="Show counts under 5 as <5.")
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Conversations and people reached per week or month, channels, overdue and wellbeing."""
     from keepgoing.core.stats import stats as compute
@@ -45,15 +44,10 @@ def stats(
     start = parse_when(since, today=today, prefer="either").day if since else today - timedelta(days=182)
     if start > today:
         raise BadInput("--since is in the future.")
-    store = open_store(db)
+    store = open_store()
     result = compute(store, today=today, since=start, by=period, tag=tag)
     data = result.to_json(anonymise=anonymise)
-    if json_out:
-        emit_json(data)
-        return
-    from keepgoing.cli import render
-
-    render.stats_chart(result.view(anonymise=anonymise))
+    emit(data, lambda _: screens().stats_chart(result.view(anonymise=anonymise)), json_out=json_out)
 
 
 @app.command(
@@ -66,19 +60,18 @@ def search(
     ],
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to show.")] = 50,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Find people by words (by name), then conversations, follow-ups, ideas, notes and wins, newest first."""
     from keepgoing.core.search import search as find
 
-    store = open_store(db)
+    store = open_store()
     results = find(store, " ".join(words), limit=limit)
     from keepgoing.core.audit import record
 
     record(store, "search", records=f"{len(results)} results")  # never the words searched for
-    if json_out:
-        emit_json([r.to_json() for r in results])
-        return
-    from keepgoing.cli import render
-
-    render.search_results(results, " ".join(words))
+    emit(
+        results,
+        lambda found: screens().search_results(found, " ".join(words)),
+        json_out=json_out,
+        as_json=lambda found: [r.to_json() for r in found],
+    )

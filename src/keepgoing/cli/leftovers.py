@@ -151,12 +151,12 @@ def check(store: Any, names: list[str], *, side_by_side: bool = False) -> None:
     """
     from typer._click.globals import get_current_context
 
-    from keepgoing.cli.program import state
+    from keepgoing.cli.options import session_of
     from keepgoing.core.matching import find_person
     from keepgoing.errors import Ambiguous, BadInput, NotFound, UsageError
 
     context = get_current_context(silent=True)
-    argv = state.get("argv") or []
+    argv = session_of(context).argv if context is not None else []
     if context is None or not argv or not names:
         return
     unknown: list[str] = []

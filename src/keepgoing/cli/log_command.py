@@ -6,8 +6,9 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli import prompts
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, examples, open_store
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.prompts import ask, choose, confirm, interactive
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
@@ -226,22 +227,15 @@ def log(
         ),
     ] = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Record one conversation with one or more people (or, with --no-answer, a try)."""
-    from keepgoing.core.channels import LABELS
     from keepgoing.core.conversations import log_conversation
     from keepgoing.settings import worker
 
     now = clock.now()
     today = clock.local_today(now)
     names = [*(names or []), *(present or [])]
-    if present and not group:
-        raise UsageError("--present goes with --group: which group's session was it?")
-    if visitor and not group:
-        raise UsageError(messages.VISITOR_NEEDS_GROUP)
-    if idea_from is not None and not idea:
-        raise UsageError(messages.IDEA_FROM_NEEDS_IDEA)
+    _check_together(group=group, present=present, visitor=visitor, idea_from=idea_from, idea=idea)
     one_score, scores = _scores(wellbeing or [], group=group)
     if group and not names and visitor:
         names, visitor = [*visitor], []
@@ -249,14 +243,13 @@ def log(
     due_day = parse_when(due, today=today, prefer="future").day if due else None
     if not names and not interactive():
         raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
-    store = open_store(db, create=True)
+    store = open_store(create=True)
     if not names:
         names, via, note = _ask(store)
         one_score, feeling, follow_up, due_day = _ask_more(
             today, wellbeing=one_score, feeling=feeling, follow_up=follow_up, due_day=due_day
         )
     from keepgoing.cli import measure_input
-    from keepgoing.errors import CloseName
 
     measures = measure_input.given(store, ons4, measure) if ons4 is not None or measure else None
 
@@ -286,27 +279,11 @@ def log(
             measures=measures,
         )
 
-    from keepgoing.errors import Ambiguous, NotFound
-
     if new and len(names) > 1:
         from keepgoing.cli import leftovers
 
         leftovers.check(store, names)  # before "at", "the" and "hub" become people
-    try:
-        try:
-            logged = log_it(yes)
-        except CloseName as close:
-            if not prompts.can_ask():
-                raise
-            confirm(
-                messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False
-            )
-            logged = log_it(True)
-    except (NotFound, Ambiguous):
-        from keepgoing.cli import leftovers
-
-        leftovers.check(store, names)
-        raise
+    logged = _log_asking(store, names, log_it, sure=yes)
     if json_out:
         data = {
             "conversation": logged.conversation.to_json(),
@@ -316,33 +293,73 @@ def log(
         }
         emit_json(data)
         return
+    _say_logged(logged, reached=not no_answer)
+    if measures:
+        measure_input.echo(store, _measure_scores(store, logged.conversation.id), logged.people[0].name)
+    warn_withdrawn(logged.people)
+    _say_made(logged, idea or [], follow_up)
+
+
+def _check_together(*, group, present, visitor, idea_from, idea) -> None:
+    """Options that only make sense with another one."""
+    if present and not group:
+        raise UsageError("--present goes with --group: which group's session was it?")
+    if visitor and not group:
+        raise UsageError(messages.VISITOR_NEEDS_GROUP)
+    if idea_from is not None and not idea:
+        raise UsageError(messages.IDEA_FROM_NEEDS_IDEA)
+
+
+def _log_asking(store, names: list[str], log_it, *, sure: bool):
+    """Log it; a name very like someone already here is asked about on a terminal.
+
+    A name that matches nobody, or several, is checked for words that belong
+    together ("chris patel") before the error goes on.
+    """
+    from keepgoing.errors import Ambiguous, CloseName, NotFound
+
+    try:
+        try:
+            return log_it(sure)
+        except CloseName as close:
+            if not prompts.can_ask():
+                raise
+            confirm(
+                messages.CLOSE_NAME_QUESTION.format(typed=user(close.typed), known=user(close.known)), False
+            )
+            return log_it(True)
+    except (NotFound, Ambiguous):
+        from keepgoing.cli import leftovers
+
+        leftovers.check(store, names)
+        raise
+
+
+def _say_logged(logged, *, reached: bool) -> None:
+    """The line that says what was logged: a try, a group session, or a conversation."""
+    from keepgoing.core.channels import LABELS
+
+    conversation = logged.conversation
     who = join_names([user(p.label) for p in logged.people])
-    if no_answer:
-        conversation = logged.conversation
-        day = conversation.describe_when()
+    day = conversation.describe_when()
+    if not reached:
         say(messages.TRIED.format(who=who, via=conversation.via, day=day, id=conversation.id))
-    elif logged.conversation.group:
+    elif conversation.group:
+        what = LABELS[conversation.via]
         say(
             messages.LOGGED_SESSION.format(
-                group=user(logged.conversation.group),
-                what=LABELS[logged.conversation.via],
+                group=user(conversation.group),
+                what=what,
                 count=len(logged.people),
                 who=who,
-                day=logged.conversation.describe_when(),
-                id=logged.conversation.id,
+                day=day,
+                id=conversation.id,
             )
         )
         if logged.visitors:
             say(messages.SESSION_VISITORS.format(names=join_names([user(n) for n in logged.visitors])))
     else:
-        say(
-            messages.LOGGED.format(
-                what=LABELS[logged.conversation.via],
-                who=who,
-                day=logged.conversation.describe_when(),
-                id=logged.conversation.id,
-            )
-        )
+        say(messages.LOGGED.format(what=LABELS[conversation.via], who=who, day=day, id=conversation.id))
     if logged.scores:
         say(
             messages.SESSION_SCORES.format(
@@ -351,12 +368,13 @@ def log(
         )
     for typed, known in logged.matched:
         say(messages.MATCHED_KNOWN.format(typed=user(typed), name=user(known)))
-    if measures:
-        measure_input.echo(store, _measure_scores(store, logged.conversation.id), logged.people[0].name)
-    warn_withdrawn(logged.people, today)
+
+
+def _say_made(logged, ideas: list[str], follow_up: str | None) -> None:
+    """What the conversation made: new people, ideas, a noticed drop, a follow-up."""
     if logged.created:
         say(messages.NEW_PEOPLE.format(names=join_names([user(name) for name in logged.created])))
-    for idea_id, text in zip(logged.idea_ids, idea or [], strict=False):
+    for idea_id, text in zip(logged.idea_ids, ideas, strict=False):
         say(messages.IDEA_ADDED.format(id=idea_id, name=user(logged.idea_by), text=user(text)))
     if logged.drops:
         say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in logged.drops)))

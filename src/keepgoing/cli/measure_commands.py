@@ -6,8 +6,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 
 measure_app = typer.Typer(
     help="Standard wellbeing measures: ONS4 built in, and your organisation's own licensed ones.",
@@ -35,14 +36,13 @@ MAX_FILE = 256 * 1024
 def measure_add(
     file: Annotated[Path, typer.Argument(help="The measure's TOML file.", show_default=False)],
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Add a measure your organisation uses, from a small TOML file (its wording stays yours)."""
     from keepgoing.core.measures import add_measure
     from keepgoing.reading import read_limited_text
 
     text = read_limited_text(file, limit=MAX_FILE, what="measure file")
-    measure = add_measure(open_store(db, create=True), text, where=file.name, now=clock.now())
+    measure = add_measure(open_store(create=True), text, where=file.name, now=clock.now())
     if json_out:
         emit_json(measure.to_json())
         return
@@ -59,26 +59,25 @@ def measure_add(
 
 
 @measure_app.command("list", epilog=examples("keepgoing measure list", "keepgoing measure list --json"))
-def measure_list(json_out: JsonOption = False, db: DbOption = None) -> None:
+def measure_list(json_out: JsonOption = False) -> None:
     """The measures scores can be given in: ONS4, and those your organisation added."""
     from keepgoing.core.measures import list_measures
 
-    measures = list_measures(open_store(db))
-    if json_out:
-        emit_json([m.to_json() for m in measures])
-        return
-    from keepgoing.cli import render
-
-    render.measures_table(measures)
+    measures = list_measures(open_store())
+    emit(
+        measures,
+        lambda found: screens().measures_table(found),
+        json_out=json_out,
+        as_json=lambda found: [m.to_json() for m in found],
+    )
 
 
 @measure_app.command("remove", epilog=examples("keepgoing measure remove calm5"))
 def measure_remove(
     name: Annotated[str, typer.Argument(help="The measure's name.", show_default=False)],
-    db: DbOption = None,
 ) -> None:
     """Remove a measure your organisation added (not while any of its scores are kept)."""
     from keepgoing.core.measures import remove_measure
 
-    measure = remove_measure(open_store(db), name)
+    measure = remove_measure(open_store(), name)
     say(messages.MEASURE_REMOVED.format(name=user(measure.name)))

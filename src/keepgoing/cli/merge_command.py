@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, YesOption, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, examples, open_store
 from keepgoing.cli.prompts import confirm
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
@@ -38,7 +39,6 @@ def merge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would move; change nothing.")] = False,
     yes: YesOption = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Merge two records of one person: everything of the first moves to the second."""
     from keepgoing.core.matching import find_person
@@ -47,7 +47,7 @@ def merge(
 
     if into.casefold() != "into":
         raise UsageError(f'Say which to keep with INTO: keepgoing merge "{name}" INTO "{into}".')
-    store = open_store(db)
+    store = open_store()
     with store.read():
         plan = plan_merge(store, find_person(store, name), find_person(store, kept))
     if dry_run:

@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user
-from keepgoing.cli.program import DbOption, app, examples, open_store
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
 
@@ -71,7 +72,6 @@ def monitor(
     list_categories: Annotated[
         bool, typer.Option("--list-categories", help="List every answer each field accepts, and stop.")
     ] = False,
-    db: DbOption = None,
 ) -> None:
     """Record equality monitoring for someone, with their consent to it (separate from consent to contact).
 
@@ -80,7 +80,7 @@ def monitor(
     count under 5 suppressed, erased by forget. Each day asked is its own
     record; a field left out keeps its answer from the record before.
     """
-    from keepgoing.core.monitoring import FIELDS, category_lines, record_monitoring, withdraw_monitoring
+    from keepgoing.core.monitoring import FIELDS, category_lines
 
     if list_categories:
         for line in category_lines():
@@ -91,29 +91,39 @@ def monitor(
     given = dict(zip(FIELDS, (age_band, gender, ethnicity, disability, postcode_district), strict=True))
     answers = {key: value for key, value in given.items() if value is not None}
     word = consent.strip().casefold() if consent is not None else None
-    now = clock.now()
-    today = clock.local_today(now)
     if word == "withdrawn":
         if answers or asked:
             raise UsageError(messages.MONITOR_WITHDRAW_WITH_ANSWERS)
-        store = open_store(db)
-        who, records, held = withdraw_monitoring(store, name)
-        if not (records or held):
-            say(messages.MONITOR_NOTHING_TO_WITHDRAW.format(name=user(who)))
-            return
-        from keepgoing.text import plural
-
-        say(messages.MONITOR_WITHDRAWN.format(name=user(who), records=plural(records, "record")))
+        _withdraw(name)
         return
     if not answers and word is None:
         raise UsageError(messages.MONITOR_NOTHING_GIVEN)
+    _record(name, word, answers, asked)
+
+
+def _withdraw(name: str) -> None:
+    """Their consent to monitoring withdrawn: it and every answer deleted."""
+    from keepgoing.core.monitoring import withdraw_monitoring
+    from keepgoing.text import plural
+
+    who, records, held = withdraw_monitoring(open_store(), name)
+    if not (records or held):
+        say(messages.MONITOR_NOTHING_TO_WITHDRAW.format(name=user(who)))
+        return
+    say(messages.MONITOR_WITHDRAWN.format(name=user(who), records=plural(records, "record")))
+
+
+def _record(name: str, word: str | None, answers: dict[str, str], asked: str | None) -> None:
+    """A dated record of their answers (and their consent), and a line saying what changed."""
+    from keepgoing.core.monitoring import FIELD_LABELS, label, record_monitoring
     from keepgoing.dates import describe_day, parse_when
     from keepgoing.settings import worker
 
+    now = clock.now()
+    today = clock.local_today(now)
     day = parse_when(asked, today=today).day if asked else today
-    store = open_store(db)
     done = record_monitoring(
-        store, name, consent=word, answers=answers, asked_on=day, today=today, now=now, by=worker()
+        open_store(), name, consent=word, answers=answers, asked_on=day, today=today, now=now, by=worker()
     )
     shown = describe_day(done.asked_on)
     if done.consent_on:
@@ -126,8 +136,6 @@ def monitor(
         if not done.consent_on:
             say(messages.MONITOR_UNCHANGED.format(name=user(done.person), day=shown))
         return
-    from keepgoing.core.monitoring import FIELD_LABELS, label
-
     assert done.record is not None
     what = ", ".join(
         f"{FIELD_LABELS[key].lower()} {label(key, done.record.answers[key])}" for key in done.changed

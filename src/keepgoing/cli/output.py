@@ -10,8 +10,6 @@ import re
 import sys
 from typing import Any
 
-from keepgoing.text import safe
-
 # json.dumps escapes C0 controls itself; these can still drive a terminal or hide
 # text, so they are written as \\u escapes too (still valid, identical JSON).
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
@@ -24,6 +22,8 @@ def say(line: str) -> None:
 
 def user(text: str | None) -> str:
     """User text for a one-line echo: shown literally, never able to drive the terminal."""
+    from keepgoing.text import safe  # not at import: `--help` never needs it (it reaches storage)
+
     return safe(text or "", inline=True)
 
 
@@ -32,6 +32,8 @@ def warn(line: str) -> None:
 
 
 def error(message: str) -> None:
+    from keepgoing.text import safe
+
     print(f"Error: {safe(message, inline=True)}", file=sys.stderr, flush=True)
 
 
@@ -56,7 +58,7 @@ def join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def warn_withdrawn(people: list, today: object) -> None:
+def warn_withdrawn(people: list) -> None:
     """One line on stderr for each person who asked not to be contacted, or who is archived.
 
     The record is still kept (history matters, and they may have called us).
@@ -97,6 +99,8 @@ class TerminalSafe:
         self.stream = stream
 
     def write(self, text: str) -> int:
+        from keepgoing.text import safe
+
         return self.stream.write(safe(text.replace("\r\n", "\n")))
 
     def flush(self) -> None:

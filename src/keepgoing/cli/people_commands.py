@@ -5,8 +5,9 @@ from typing import Annotated, Any
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, examples, open_store
 from keepgoing.cli.output import emit_json, say, user, warn
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.prompts import interactive
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound, UsageError
@@ -83,7 +84,6 @@ def add(
         ),
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Add a person to keep in touch with."""
     from keepgoing.cli import prompts
@@ -94,7 +94,7 @@ def add(
     now = clock.now()
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
-    store = open_store(db, create=True)
+    store = open_store(create=True)
 
     def add_them(same_name: bool, allow_close: bool):
         return add_person(
@@ -185,14 +185,13 @@ def people(
         int | None, typer.Option("--limit", min=1, help="Only the first N, by name (JSON too).")
     ] = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """List the people you keep in touch with."""
     from keepgoing.core.people import count_listed, list_people
     from keepgoing.core.person import count_people
 
     today = clock.local_today(clock.now())
-    store = open_store(db)
+    store = open_store()
     found = list_people(store, tag=tag, include_archived=all_, worker=worker, limit=limit)
     if json_out:
         emit_json([person.to_json(today) for person in found])
@@ -235,7 +234,6 @@ def show(
         typer.Option("--monitoring", help="Also show their equality monitoring (special category data)."),
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """One person's card and their timeline, newest first."""
     from keepgoing.core.conversations import conversations_with, count_conversations
@@ -243,7 +241,7 @@ def show(
     from keepgoing.core.matching import find_person
 
     today = clock.local_today(clock.now())
-    store = open_store(db)
+    store = open_store()
     try:
         person = find_person(store, name)
     except NotFound as missing:
@@ -256,7 +254,7 @@ def show(
             raise missing from None
         from keepgoing.cli.coproduction_commands import group_show
 
-        group_show(name, json_out=json_out, db=db)
+        group_show(name, json_out=json_out)
         return
     from keepgoing.core.ideas import list_ideas
     from keepgoing.core.notes import notes_for
@@ -381,7 +379,6 @@ def edit(
         ),
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Change someone's details, tags, aliases, rhythm or key worker.
 
@@ -419,18 +416,17 @@ def edit(
             new_worker=new_worker,
             now=now,
             json_out=json_out,
-            db=db,
         )
         return
     name = (names or [""])[0]
     if form or (all(v is None for v in options) and interactive()):
         if any(v is not None for v in options):
             raise UsageError("--form edits everything in one go; leave out the other options.")
-        _edit_with_form(name, now=now, if_version=if_version, json_out=json_out, db=db)
+        _edit_with_form(name, now=now, if_version=if_version, json_out=json_out)
         return
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
-    store = open_store(db)
+    store = open_store()
     from keepgoing.cli import prompts
     from keepgoing.errors import SameName
 
@@ -478,7 +474,7 @@ def edit(
 
 
 def _edit_several(
-    names: list[str], others: bool, *, tag, worker, new_worker: bool, now, json_out: bool, db
+    names: list[str], others: bool, *, tag, worker, new_worker: bool, now, json_out: bool
 ) -> None:
     """`edit jo sam pat --worker W`, `edit --tag carers --worker W`: one key worker for several people."""
     from keepgoing.core.people import assign_worker
@@ -487,13 +483,13 @@ def _edit_several(
     by_tag = not names and tag is not None and len(tag) == 1
     if worker is None or others or (not names and not by_tag) or (names and tag is not None):
         if names:
-            _quote_a_name(names, db)
+            _quote_a_name(names)
             raise UsageError(messages.EDIT_SEVERAL)
         raise UsageError(messages.EDIT_WHO)
     if not worker.strip():
         raise UsageError(messages.EDIT_SEVERAL_CLEAR)
     done = assign_worker(
-        open_store(db),
+        open_store(),
         names,
         worker=worker,
         now=now,
@@ -521,11 +517,11 @@ def _edit_several(
     )
 
 
-def _quote_a_name(words: list[str], db) -> None:
+def _quote_a_name(words: list[str]) -> None:
     """`edit chris patel --org X`: when the words together are one person, say to quote them."""
     from keepgoing.cli import leftovers
 
-    leftovers.check(open_store(db), words, side_by_side=True)
+    leftovers.check(open_store(), words, side_by_side=True)
 
 
 def _say_updated(person, changed: list[str]) -> None:
@@ -557,14 +553,14 @@ def _next(person, lead: str = "next due") -> str:
     return f"{lead} {describe_day(person.due_on)}"
 
 
-def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, db: str | None) -> None:
+def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool) -> None:
     """Their details in the editor; saved only if nobody else saved in the meantime."""
     from keepgoing.cli.edit_form import edit_in_editor, read_form, render_form
     from keepgoing.core.matching import find_person
     from keepgoing.core.people import edit_person
     from keepgoing.settings import worker as me
 
-    store = open_store(db)
+    store = open_store()
     person = find_person(store, name)
     if if_version is not None and person.version != if_version:
         from keepgoing.errors import EditConflict
@@ -585,7 +581,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
     if not changes:
         say(messages.NO_CHANGES.format(name=user(person.name)))
         return
-    store = open_store(db)
+    store = open_store()
     try:
         updated, changed = edit_person(
             store, person.id, now=now, by=me(), expected_version=person.version, **changes
@@ -617,7 +613,6 @@ def pause(
     reason: Annotated[
         str | None, typer.Option("--reason", help='Why, for whoever looks: "in hospital", "on holiday".')
     ] = None,
-    db: DbOption = None,
 ) -> None:
     """Snooze someone until a date: they will not show as due before then."""
     from keepgoing.core.people import pause_person
@@ -625,7 +620,7 @@ def pause(
     now = clock.now()
     today = clock.local_today(now)
     day = parse_when(until, today=today, prefer="future").day
-    store = open_store(db)
+    store = open_store()
     person, changed = pause_person(store, name, until=day, today=today, now=now, reason=reason)
     why = messages.PAUSE_REASON.format(reason=user(person.pause_reason)) if person.pause_reason else ""
     if not changed:
@@ -640,12 +635,11 @@ def resume(
     name: Annotated[
         str, typer.Argument(help="Who to bring back.", show_default=False, autocompletion=complete.people)
     ],
-    db: DbOption = None,
 ) -> None:
     """Bring a paused or archived person back into the rhythm."""
     from keepgoing.core.people import resume_person
 
-    store = open_store(db)
+    store = open_store()
     person, changed = resume_person(store, name, now=clock.now())
     if not changed:
         why = f"{user(person.name)} is not paused or archived; {_next(person)}"
@@ -659,12 +653,11 @@ def archive(
     name: Annotated[
         str, typer.Argument(help="Who to archive.", show_default=False, autocompletion=complete.people)
     ],
-    db: DbOption = None,
 ) -> None:
     """Retire someone: they leave the lists, their history is kept."""
     from keepgoing.core.people import archive_person
 
-    store = open_store(db)
+    store = open_store()
     person, changed = archive_person(store, name, now=clock.now())
     if not changed:
         say(messages.NOTHING_CHANGED.format(why=f"{user(person.name)} is already archived"))

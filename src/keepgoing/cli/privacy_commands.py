@@ -6,19 +6,20 @@ from typing import Annotated
 import typer
 
 from keepgoing import messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user
-from keepgoing.cli.program import DbOption, app, examples, open_store
 
 
-def _store_path(db: str | None) -> Path:
+def _store_path() -> Path:
     """The local store's file, opened once (made or upgraded as need be); a server is refused."""
-    from keepgoing.cli.program import state
+    from keepgoing.cli.options import session
     from keepgoing.errors import BadInput
     from keepgoing.storage import on_server, resolve_location
 
-    if on_server(resolve_location(db or state["db"])):
+    if on_server(resolve_location(session().db)):
         raise BadInput(messages.ENCRYPT_ON_SERVER)
-    store = open_store(db, create=True)
+    store = open_store(create=True)
     path = getattr(store, "path", None)
     store.close()
     if path is None:
@@ -43,13 +44,12 @@ def encrypt(
             "so everyday commands ask nothing.",
         ),
     ] = False,
-    db: DbOption = None,
 ) -> None:
     """Encrypt the local store at rest (SQLCipher 4); its backups are encrypted too."""
     from keepgoing.storage import encryption
 
     encryption.driver()  # the extra is installed, before a passphrase is asked for
-    path = _store_path(db)  # an encrypted store's passphrase is asked for (or found) here
+    path = _store_path()  # an encrypted store's passphrase is asked for (or found) here
     if encryption.is_encrypted(path):
         if not remember:
             from keepgoing.errors import BadInput
@@ -70,11 +70,11 @@ def encrypt(
     rich_help_panel="Care with data",
     epilog=examples("keepgoing decrypt", "KEEPGOING_PASSPHRASE=... keepgoing decrypt"),
 )
-def decrypt(db: DbOption = None) -> None:
+def decrypt() -> None:
     """Turn an encrypted store back into a plain SQLite file (and forget its remembered key)."""
     from keepgoing.storage import encryption
 
-    path = _store_path(db)
+    path = _store_path()
     removed = encryption.decrypt_store(path)
     say(messages.DECRYPTED.format(path=user(str(path))))
     if removed:
@@ -88,11 +88,11 @@ def decrypt(db: DbOption = None) -> None:
         "KEEPGOING_PASSPHRASE=old KEEPGOING_NEW_PASSPHRASE=new keepgoing rekey",
     ),
 )
-def rekey(db: DbOption = None) -> None:
+def rekey() -> None:
     """Change an encrypted store's passphrase; a remembered key is replaced by the new one."""
     from keepgoing.storage import encryption
 
-    path = _store_path(db)  # the current passphrase is asked for (or found) here
+    path = _store_path()  # the current passphrase is asked for (or found) here
     if not encryption.is_encrypted(path):
         from keepgoing.errors import BadInput
 

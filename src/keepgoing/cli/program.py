@@ -1,23 +1,34 @@
-"""The `keepgoing` command: options every command shares, and the one exit point.
+"""The one exit point: every way a command can fail becomes a message and an exit status.
 
 Domain errors become one line on stderr and exit status 1; usage errors
 exit 2; anything unexpected says so without a traceback (or with one under
-`--debug`) and without echoing what the user typed.
+`--debug`) and without echoing what the user typed. Nothing here runs at
+import: the command line is read when `Program.main` is called.
 """
 
 import errno
 import os
 import sys
-from typing import Annotated, Any
+from enum import IntEnum
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from keepgoing import __version__, messages
+from keepgoing import messages
 from keepgoing.cli.output import error, user, warn
-from keepgoing.cli.prompts import choose, interactive
 from keepgoing.errors import Ambiguous, KeepgoingError
+
+
+class ExitStatus(IntEnum):
+    """keepgoing's exit statuses (PRODUCT.md: 0 done, 1 data or input, 2 usage)."""
+
+    OK = 0
+    PROBLEM = 1  # a problem with the user's data or input, or one keepgoing hit
+    USAGE = 2
+    CANCELLED = 130  # Ctrl-C, or no at a question (128 + SIGINT, as shells do)
+
 
 HELP = """Keep in touch with the people you do co-production with.
 
@@ -50,16 +61,24 @@ def optional_values(argv: list[str]) -> list[str]:
     return out
 
 
-def _passphrases_from_terminal() -> None:
-    """An encrypted store asks for its passphrase at the terminal (never echoed), if there is one."""
-    from keepgoing.cli.prompts import passphrase_asker
-    from keepgoing.storage import encryption
-
-    encryption.ask_passphrase = passphrase_asker()
-    encryption.forget_keys()  # keys found are kept for one command only
+# Options of `keepgoing` itself that take a value (so the value is not a command name).
+GLOBAL_WITH_VALUE = ("--db",)
 
 
-class KeepgoingGroup(TyperGroup):
+def command_in(argv: list[str]) -> str | None:
+    """The command named on this command line, if it comes before any --help or --version."""
+    args = iter(argv)
+    for arg in args:
+        if arg in GLOBAL_WITH_VALUE:
+            next(args, None)
+        elif arg in ("--help", "--version"):
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+class Program(TyperGroup):
     """Runs a command and turns every way it can fail into a message and a status."""
 
     def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
@@ -77,73 +96,37 @@ class KeepgoingGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        argv = optional_values(list(sys.argv[1:] if args is None else args))
-        if not argv:
-            argv = ["--help"]  # plain `keepgoing`: the help, as git and gh do
-        from keepgoing.cli import command_in
+        argv = optional_values(list(sys.argv[1:] if args is None else args)) or ["--help"]
+        # plain `keepgoing`: the help, as git and gh do
+        code = refused(argv)
+        if code is None:
+            code = self._guarded(argv, prog_name=prog_name, complete_var=complete_var, **extra)
+            _damaged_dates()
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
-        state["argv"] = list(argv)
-        said = command_in(argv)
-        if said is not None and said.casefold() in messages.NOT_A_COMMAND:
-            # "keepgoing list", "keepgoing delete": the command they were reaching for.
-            error(messages.NOT_A_COMMAND[said.casefold()])
-            if standalone_mode:
-                sys.exit(2)
-            return 2
+    def _guarded(self, argv: list[str], **how: Any) -> int:
+        """Run the command line; any failure becomes its message and status."""
         debug = "--debug" in argv or bool(os.environ.get("KEEPGOING_DEBUG"))
-        if any(_undecodable(arg) for arg in argv):
-            # Bytes that are not text in the terminal's encoding arrive as lone
-            # surrogates; they cannot be stored or printed, so stop here.
-            error("Some of what you typed is not valid text for this terminal's encoding.")
-            code = 1
-            if standalone_mode:
-                sys.exit(code)
-            return code
         try:
-            _passphrases_from_terminal()
-            while True:
-                try:
-                    result = super().main(
-                        args=argv,
-                        prog_name=prog_name or "keepgoing",
-                        complete_var=complete_var,
-                        standalone_mode=False,
-                        **extra,
-                    )
-                    break
-                except Ambiguous as exc:
-                    # On a terminal, pick from a numbered list and run the command again
-                    # with the name in full; nothing was written by the first try.
-                    chosen = choose(exc) if exc.query in argv and interactive() else None
-                    if chosen is None:
-                        raise
-                    argv = [chosen if arg == exc.query else arg for arg in argv]
-            code = result if isinstance(result, int) else 0
+            return self._run(argv, **how)
         except KeepgoingError as exc:
             error(str(exc))
-            code = exc.exit_code
+            return exc.exit_code
         except TyperException as exc:  # Click's errors: a usage error (status 2) points at the help
-            ctx = getattr(exc, "ctx", None)
-            hint = ""
-            if exc.exit_code == 2 and ctx is not None:
-                hint = f" (see keepgoing {ctx.command_path.split(' ', 1)[-1]} --help)"
-                if ctx.parent is None:
-                    hint = " (see keepgoing --help)"
-            error(exc.format_message() + hint)
-            code = exc.exit_code
+            error(exc.format_message() + _help_hint(exc))
+            return exc.exit_code
         except (typer.Abort, KeyboardInterrupt):
             warn(messages.CANCELLED)
-            code = 130
+            return ExitStatus.CANCELLED
         except Exception as exc:
             if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS and not debug:
                 # Output that cannot be written (a full disk, /dev/full, a closed pipe): say so
                 # once, and stop Python from flushing the same output again on the way out.
                 _silence_stdout()
                 error(messages.OUTPUT_FAILED.format(reason=exc.strerror))
-                code = 1
-                if standalone_mode:
-                    sys.exit(code)
-                return code
+                return ExitStatus.PROBLEM
             if debug:
                 raise
             # Never echo the exception text: it may hold a note or a name.
@@ -151,30 +134,79 @@ class KeepgoingGroup(TyperGroup):
                 f"keepgoing hit an internal problem ({type(exc).__name__}); nothing was saved. "
                 "Run it again with --debug for details."
             )
-            code = 1
-        _damaged_dates()
-        if standalone_mode:
-            sys.exit(code)
-        return code
+            return ExitStatus.PROBLEM
 
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        """Commands under their panel headings ("Every day", "People", ...), in order.
+    def _run(self, argv: list[str], *, prog_name: str | None, **how: Any) -> int:
+        """Run it; on a terminal, a name that matches several people is chosen from a list.
 
-        Help is Click's plain formatter rather than Typer's Rich one: Rich help
-        cost ~60 ms on every `--help` (rich.markdown, markdown-it and the
-        console), for colour the panels do not need.
+        The command then runs again with the name in full; nothing was written by the first try.
         """
-        panels: dict[str, list[tuple[str, str]]] = {}
-        width = formatter.width - 6 - max((len(name) for name in self.list_commands(ctx)), default=0)
-        for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is None or command.hidden:
-                continue
-            panel = getattr(command, "rich_help_panel", None) or "Commands"
-            panels.setdefault(panel, []).append((name, command.get_short_help_str(limit=width)))
-        for panel, rows in panels.items():
-            with formatter.section(panel):
-                formatter.write_dl(rows)
+        from keepgoing.cli.options import Session
+
+        if command_in(argv) is not None or "_KEEPGOING_COMPLETE" in os.environ:
+            _passphrases_from_terminal()  # only a command can open a store; --help never does
+        while True:
+            try:
+                result = super().main(
+                    args=argv,
+                    prog_name=prog_name or "keepgoing",
+                    standalone_mode=False,
+                    obj=Session(argv=list(argv)),
+                    **how,
+                )
+                return result if isinstance(result, int) else ExitStatus.OK
+            except Ambiguous as exc:
+                chosen = _chosen(exc, argv)
+                if chosen is None:
+                    raise
+                argv = [chosen if arg == exc.query else arg for arg in argv]
+
+
+def refused(argv: list[str]) -> int | None:
+    """The status for a command line stopped before it runs, else None (it may run).
+
+    A word people reach for that is not a command ("keepgoing list"), bytes
+    that are not text, and the completion options where Typer cannot see
+    the shell are answered here.
+    """
+    said = command_in(argv)
+    if said is not None and said.casefold() in messages.NOT_A_COMMAND:
+        # "keepgoing list", "keepgoing delete": the command they were reaching for.
+        error(messages.NOT_A_COMMAND[said.casefold()])
+        return ExitStatus.USAGE
+    if any(_undecodable(arg) for arg in argv):
+        # Bytes that are not text in the terminal's encoding arrive as lone
+        # surrogates; they cannot be stored or printed, so stop here.
+        error("Some of what you typed is not valid text for this terminal's encoding.")
+        return ExitStatus.PROBLEM
+    for option in ("--show-completion", "--install-completion"):
+        if option in argv and _complete_shell_fallback(option):
+            return ExitStatus.OK
+    return None
+
+
+def _chosen(exc: Ambiguous, argv: list[str]) -> str | None:
+    from keepgoing.cli.prompts import choose, interactive
+
+    return choose(exc) if exc.query in argv and interactive() else None
+
+
+def _help_hint(exc: TyperException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    if exc.exit_code != 2 or ctx is None:
+        return ""
+    if ctx.parent is None:
+        return " (see keepgoing --help)"
+    return f" (see keepgoing {ctx.command_path.split(' ', 1)[-1]} --help)"
+
+
+def _passphrases_from_terminal() -> None:
+    """An encrypted store asks for its passphrase at the terminal (never echoed), if there is one."""
+    from keepgoing.cli.prompts import passphrase_asker
+    from keepgoing.storage import encryption
+
+    encryption.ask_passphrase = passphrase_asker()
+    encryption.forget_keys()  # keys found are kept for one command only
 
 
 _OUTPUT_ERRNOS = frozenset((errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG))
@@ -190,6 +222,8 @@ def _silence_stdout() -> None:
 
 def _damaged_dates() -> None:
     """One line when the store held dates that could not be read (written by an older version)."""
+    if "keepgoing.storage.values" not in sys.modules:
+        return  # no date was read from a store (--help, --version): nothing to say
     from keepgoing.storage.values import DAMAGED, EARLIEST
 
     if DAMAGED:
@@ -209,7 +243,7 @@ def _undecodable(arg: str) -> bool:
     return False
 
 
-def _complete_shell_fallback(option: str) -> None:
+def _complete_shell_fallback(option: str) -> bool:
     """When Typer cannot see which shell runs keepgoing (no shell in the process tree: a
     script, a service), use $SHELL's name, else bash, rather than "Shell not supported".
 
@@ -220,7 +254,7 @@ def _complete_shell_fallback(option: str) -> None:
 
     try:
         shellingham.detect_shell()
-        return  # Typer will see it too
+        return False  # Typer will see it too
     except shellingham.ShellDetectionFailure:
         pass
     from typer.completion import get_completion_script, install
@@ -232,97 +266,4 @@ def _complete_shell_fallback(option: str) -> None:
         shell, path = install(shell=shell, prog_name="keepgoing", complete_var="_KEEPGOING_COMPLETE")
         print(f"{shell} completion installed in {path}")
         print("Completion will take effect once you restart the terminal")
-    sys.exit(0)
-
-
-for _option in ("--show-completion", "--install-completion"):
-    if _option in sys.argv[1:]:
-        _complete_shell_fallback(_option)
-
-
-def _completion_wanted() -> bool:
-    """False only for a run of one of keepgoing's own commands (`keepgoing log ...`)."""
-    from keepgoing.cli import COMMANDS, command_in
-
-    if "_KEEPGOING_COMPLETE" in os.environ:
-        return True
-    return command_in(sys.argv[1:]) not in COMMANDS
-
-
-app = typer.Typer(
-    cls=KeepgoingGroup,
-    help=HELP,
-    no_args_is_help=True,
-    # Typer's completion: --install-completion / --show-completion for bash, zsh, fish
-    # and PowerShell; values come from the store through keepgoing.storage.completion.
-    # Set up (~5 ms) only where it can be used: help, the completion options, a Tab press.
-    add_completion=_completion_wanted(),
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-
-# The --db given before the command; a --db after it wins.
-state: dict[str, Any] = {"db": None, "command": ""}
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="The store: a file path or a database URL. Default: $KEEPGOING_DB, "
-        "else keepgoing.db in your user data folder.",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
-YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (for scripts).")]
-
-
-def examples(*lines: str) -> str:
-    """The epilog every command's --help ends with (after \\b, Click keeps the lines as written)."""
-    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"keepgoing {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    context: typer.Context,
-    db: DbOption = None,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the full traceback if something goes wrong.")
-    ] = False,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    state["db"] = db
-    state["command"] = context.invoked_subcommand or ""
-
-
-def open_store(db: str | None, *, create: bool = False, upgrade_team: bool = False) -> Any:
-    """The store named by this command's --db, the global --db, or the default.
-
-    Only a command that saves something passes `create`: a store named by
-    --db or $KEEPGOING_DB that does not exist is never made by a read or a
-    dry run ("There is no keepgoing store at ..."); the default store is made
-    on first use by any command.
-    """
-    from keepgoing.settings import use_team_login
-    from keepgoing.storage import open_store as open_
-
-    # Everything keepgoing writes is private to its owner, whatever the umask.
-    os.umask(0o077)
-    use_team_login(None)
-    store = open_(db or state["db"], create=create, upgrade_team=upgrade_team)
-    use_team_login(getattr(store, "team_worker", None))
-    if getattr(store, "team_worker", None) is not None:
-        from keepgoing.core.audit import label
-
-        label(store, state["command"])  # the database's triggers record it with each write
-    return store
+    return True

@@ -6,8 +6,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user, warn
-from keepgoing.cli.program import DbOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import UsageError
 
@@ -47,7 +48,6 @@ def report(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the figures as JSON instead of writing a page.")
     ] = False,
-    db: DbOption = None,
 ) -> None:
     """An impact report for funders and boards: one self-contained page with charts."""
     from keepgoing.core.report import Span, build_report, current_quarter, parse_period
@@ -71,7 +71,7 @@ def report(
         span = Span(start, end)
     else:
         span = current_quarter(today)
-    store = open_store(db)
+    store = open_store()
     if team:
         from keepgoing.storage.team import require_manager
 

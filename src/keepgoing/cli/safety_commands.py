@@ -6,8 +6,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, YesOption, examples, open_store, session
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, examples, open_store, state
 from keepgoing.cli.prompts import confirm
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
@@ -30,13 +31,12 @@ def forget(
     ] = False,
     yes: YesOption = False,
     json_out: Annotated[bool, typer.Option("--json", help="With --dry-run: the plan as JSON.")] = False,
-    db: DbOption = None,
 ) -> None:
     """Erase a person and everything said only about them, for good."""
     from keepgoing.core.erasure import forget_person, plan_forget
     from keepgoing.core.matching import find_person
 
-    store = open_store(db)
+    store = open_store()
     from keepgoing.storage.team import require_manager
 
     require_manager(store, "erase a person")  # the database refuses a worker's delete of a person
@@ -178,12 +178,11 @@ def backup(
         ),
     ] = None,
     yes: YesOption = False,
-    db: DbOption = None,
 ) -> None:
     """A consistent, private copy of the store, made with SQLite's online backup."""
     from keepgoing.storage.backup import backup as make_backup
 
-    store = open_store(db)
+    store = open_store()
     path = _local_path(getattr(store, "path", None))
     store.close()
     if prune_before is not None:
@@ -228,7 +227,6 @@ def _prune(path: Path, when: str, *, dest: Path | None, yes: bool) -> None:
 def restore(
     file: Annotated[Path, typer.Argument(help="A backup made by keepgoing backup.", show_default=False)],
     yes: YesOption = False,
-    db: DbOption = None,
 ) -> None:
     """Bring a backup back, after checking it; the current store is backed up first."""
     from keepgoing.storage import store_file
@@ -236,7 +234,7 @@ def restore(
     from keepgoing.storage.backup import restore as bring_back
     from keepgoing.storage.numbers import given_in_file, keep_given
 
-    location = _local_path(store_file(db or state["db"]))
+    location = _local_path(store_file(session().db))
     health = check(file)
     if not health.ok:
         from keepgoing.errors import BadInput
@@ -245,7 +243,7 @@ def restore(
     confirm(messages.RESTORE_QUESTION.format(store=user(str(location)), backup=user(str(file))), yes)
     given = given_in_file(location)
     safety = bring_back(file, location)
-    store = open_store(db, create=True)  # an older backup is migrated now, with its own safety copy
+    store = open_store(create=True)  # an older backup is migrated now, with its own safety copy
     keep_given(store, given)  # numbers given since the backup are never given again
     store.close()
     kept = messages.RESTORE_KEPT.format(path=user(str(safety))) if safety else ""
@@ -256,7 +254,7 @@ def restore(
     rich_help_panel="Care with data",
     epilog=examples("keepgoing check", "keepgoing check --json"),
 )
-def check(json_out: JsonOption = False, db: DbOption = None) -> None:
+def check(json_out: JsonOption = False) -> None:
     """Check the store's integrity and schema without changing anything.
 
     A local store gets SQLite's integrity and foreign-key checks; a database
@@ -265,8 +263,8 @@ def check(json_out: JsonOption = False, db: DbOption = None) -> None:
     """
     from keepgoing.storage import check_store, on_server, resolve_location
 
-    server = on_server(resolve_location(db or state["db"]))
-    health = check_store(db or state["db"])
+    server = on_server(resolve_location(session().db))
+    health = check_store(session().db)
     if json_out:
         emit_json(health.to_json())
     elif health.ok:
@@ -304,7 +302,6 @@ def retention(
         bool, typer.Option("--dry-run", help="List what would change; change nothing.")
     ] = False,
     yes: YesOption = False,
-    db: DbOption = None,
 ) -> None:
     """Erase or anonymise what is older than a retention period.
 
@@ -332,7 +329,7 @@ def retention(
     days = parse_duration(older_than)
     today = clock.local_today(clock.now())
     cutoff_day = today - timedelta(days=days)
-    store = open_store(db)
+    store = open_store()
     from keepgoing.storage.team import require_manager
 
     require_manager(store, "apply the retention rules")

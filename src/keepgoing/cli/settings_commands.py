@@ -5,8 +5,9 @@ from typing import Annotated
 import typer
 
 from keepgoing import messages
+from keepgoing.cli.app import app
+from keepgoing.cli.options import JsonOption, examples
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import JsonOption, app, examples
 from keepgoing.errors import UsageError
 
 
@@ -69,11 +70,11 @@ def _team_login(rows: list[dict[str, object]]) -> str | None:
     db = next((str(r["value"]) for r in rows if r["key"] == "db" and r["value"]), None)
     if db is None or not on_server(db):
         return None
-    from keepgoing.cli.program import open_store
+    from keepgoing.cli.options import open_store
     from keepgoing.errors import KeepgoingError
 
     try:
-        store = open_store(None)
+        store = open_store()
     except KeepgoingError:
         return None
     login = getattr(store, "team_worker", None)

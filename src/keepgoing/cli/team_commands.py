@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from keepgoing import clock, messages
+from keepgoing.cli.app import app
 from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
+from keepgoing.cli.options import JsonOption, examples, open_store, open_store_at, session
 from keepgoing.cli.output import emit_json, say, user
-from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
@@ -43,7 +44,6 @@ def handover(
         bool, typer.Option("--new-worker", help="--to is a worker this store does not know yet.")
     ] = False,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Give one worker's people (and their open follow-ups) to another, with a hand-over pack.
 
@@ -83,7 +83,7 @@ def handover(
             )
         written.append(pack)
 
-    store = open_store(db)
+    store = open_store()
     from keepgoing.storage.team import require_manager
 
     require_manager(store, "hand over a caseload")  # the database refuses a worker's key worker change
@@ -169,7 +169,6 @@ def copy(
     ] = None,
     include_forgotten: IncludeForgottenOption = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Copy everything in this store into another (a team's database, or back to a file).
 
@@ -183,7 +182,7 @@ def copy(
     from keepgoing.exchange.copying import copy_store
     from keepgoing.storage import on_server
 
-    source = open_store(db)
+    source = open_store()
     from keepgoing.core.conversations import count_all_conversations
     from keepgoing.storage.team import managers_only, require_manager
 
@@ -199,7 +198,7 @@ def copy(
             import tempfile
 
             where = str(Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "rehearsal.db")
-        target = open_store(where, create=True)
+        target = open_store_at(where, create=True, command=session().command)
         require_manager(target, "copy into the team store")
         with progress("Copying", total) as tick:
             report = copy_store(
@@ -264,7 +263,6 @@ def team_init(
         str | None,
         typer.Option("--worker", help="A login role whose caseload the people already in the store become."),
     ] = None,
-    db: DbOption = None,
 ) -> None:
     """Set up a PostgreSQL store for a team: roles, privileges and row-level security.
 
@@ -275,7 +273,7 @@ def team_init(
     """
     from keepgoing.storage.team import init_team
 
-    done = init_team(open_store(db), worker=worker)
+    done = init_team(open_store(), worker=worker)
     if done.already:
         say(messages.TEAM_ALREADY)
     say(
@@ -301,22 +299,21 @@ def team_add_worker(
     manager: Annotated[
         bool, typer.Option("--manager", help="A manager: sees and changes everyone's records.")
     ] = False,
-    db: DbOption = None,
 ) -> None:
     """Let a database login role into the team store, as a worker or a manager."""
     from keepgoing.storage.team import add_worker
 
-    add_worker(open_store(db), role, name=name, manager=manager)
+    add_worker(open_store(), role, name=name, manager=manager)
     shown = f" ({user(name.strip())})" if name else ""
     say(messages.WORKER_ADDED.format(role=user(role), kind="manager" if manager else "worker", name=shown))
 
 
 @team_app.command("workers", epilog=examples("keepgoing team workers", "keepgoing team workers --json"))
-def team_workers(json_out: JsonOption = False, db: DbOption = None) -> None:
+def team_workers(json_out: JsonOption = False) -> None:
     """Who may use the team store: each role, its name, worker or manager, and caseload."""
     from keepgoing.storage.team import workers
 
-    found = workers(open_store(db))
+    found = workers(open_store())
     if json_out:
         emit_json(found)
         return
@@ -338,12 +335,11 @@ def team_workers(json_out: JsonOption = False, db: DbOption = None) -> None:
 )
 def team_leave(
     role: Annotated[str, typer.Argument(help="The login role leaving the team.", show_default=False)],
-    db: DbOption = None,
 ) -> None:
     """Take a role's access away; refused while anyone is still in their caseload."""
     from keepgoing.storage.team import leave
 
-    leave(open_store(db), role)
+    leave(open_store(), role)
     say(messages.WORKER_LEFT.format(role=user(role)))
 
 
@@ -360,7 +356,6 @@ def team_share(
     ],
     with_role: Annotated[str, typer.Option("--with", help="The worker's login role.", show_default=False)],
     stop: Annotated[bool, typer.Option("--stop", help="Stop sharing them with that worker.")] = False,
-    db: DbOption = None,
 ) -> None:
     """Let a worker see and change one person who is not in their caseload (managers only).
 
@@ -371,7 +366,7 @@ def team_share(
     from keepgoing.core.matching import find_person
     from keepgoing.storage.team import share
 
-    store = open_store(db)
+    store = open_store()
     person = find_person(store, name)
     changed = share(store, person.id, with_role, now=clock.now(), stop=stop)
     if changed:
@@ -405,7 +400,6 @@ def audit(
         int | None, typer.Option("--limit", min=1, help="Only the newest N entries (still oldest first).")
     ] = None,
     json_out: JsonOption = False,
-    db: DbOption = None,
 ) -> None:
     """Who read or changed what in a team store, and when (a worker sees their own entries).
 
@@ -417,7 +411,7 @@ def audit(
     from keepgoing.core.audit import entries
     from keepgoing.dates import parse_when
 
-    store = open_store(db)
+    store = open_store()
     since_day = parse_when(since, today=clock.local_today(clock.now()), prefer="past").day if since else None
     person_id = None
     if person is not None:
@@ -441,7 +435,7 @@ def audit(
 
 
 @app.command(rich_help_panel="Team", epilog=examples("keepgoing upgrade"))
-def upgrade(db: DbOption = None) -> None:
+def upgrade() -> None:
     """Bring the store to the newest schema (in a team store, for whoever looks after it).
 
     A personal store is upgraded by any command; a team store only by this one,
@@ -449,7 +443,7 @@ def upgrade(db: DbOption = None) -> None:
     """
     from keepgoing.storage.schema import HEAD
 
-    store = open_store(db, upgrade_team=True)
+    store = open_store(upgrade_team=True)
     if getattr(store, "team_worker", None) is not None:
         from keepgoing.storage.team import init_team
 
