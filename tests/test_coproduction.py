@@ -259,7 +259,7 @@ def test_jot_asks_which_person_when_a_chooser_is_given(tmp_path) -> None:
     from datetime import date
 
     from conftest import START
-    from keepgoing.core.natural import understand
+    from keepgoing.core.jot_parser import understand
     from keepgoing.core.people import add_person
     from keepgoing.storage import open_store
 

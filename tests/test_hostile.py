@@ -474,7 +474,7 @@ def test_config_creates_its_folders_owner_only(kg, tmp_path, monkeypatch) -> Non
     )
 )
 def test_any_date_in_an_import_is_kept_or_refused_never_a_crash(kg, isolated, tmp_path, moment) -> None:
-    from keepgoing.storage.values import EARLIEST, LATEST
+    from keepgoing.storage.date_encoding import EARLIEST, LATEST
 
     kg("due")
     before = fingerprint(isolated)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from keepgoing.core.natural import understand
+from keepgoing.core.jot_parser import understand
 from keepgoing.errors import Ambiguous, BadInput
 from keepgoing.storage import open_store
 

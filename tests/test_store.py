@@ -12,7 +12,7 @@ import pytest
 
 from keepgoing.errors import StoreError
 from keepgoing.storage import open_store
-from keepgoing.storage.schema import HEAD, REVISIONS
+from keepgoing.storage.revisions import HEAD, REVISIONS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schema"
 

@@ -613,7 +613,7 @@ def test_config_refuses_nonsense_and_never_shows_a_password(kg) -> None:
 @pytest.mark.over_tcp("passwords and the URL as given are about TCP")
 @pytest.mark.postgresql_only("checks a server's store")
 def test_check_on_a_server_finds_tables_altered_by_hand(kg, db_path) -> None:
-    from keepgoing.storage.schema import HEAD
+    from keepgoing.storage.revisions import HEAD
 
     kg("add", "Sam Okafor")
     before = fingerprint(db_path)

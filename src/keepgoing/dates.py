@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from keepgoing import clock
 from keepgoing.errors import BadInput
-from keepgoing.storage.values import EARLIEST, LATEST  # one range for every way a date comes in
+from keepgoing.storage.date_encoding import EARLIEST, LATEST  # one range for every way a date comes in
 
 WEEKDAYS = {
     "monday": 0,

@@ -34,7 +34,7 @@ def config_path() -> Path:
 
 @cache
 def _config() -> dict[str, Any]:
-    from keepgoing.reading import MAX_CONFIG_BYTES, read_limited_text
+    from keepgoing.bounded_input import MAX_CONFIG_BYTES, read_limited_text
 
     path = config_path()
     if not os.path.lexists(path):
@@ -78,7 +78,7 @@ def use_team_login(role: str | None) -> None:
     _team_login[0] = role
 
 
-def worker() -> str | None:
+def current_user() -> str | None:
     """Who is using keepgoing: recorded on what they log, and what `due --mine` means.
 
     In a team store it is the login role, never a setting: KEEPGOING_WORKER and
@@ -170,7 +170,7 @@ def effective() -> list[dict[str, Any]]:
 
 def _default(key: str) -> str | None:
     if key == "worker":
-        return worker()
+        return current_user()
     if key == "db":
         from keepgoing.storage import default_path
 
@@ -188,7 +188,7 @@ def write_setting(key: str, value: str | None) -> Path:
 
     import tomlkit
 
-    from keepgoing.reading import MAX_CONFIG_BYTES, read_limited_text
+    from keepgoing.bounded_input import MAX_CONFIG_BYTES, read_limited_text
     from keepgoing.storage import make_private_dir, private_replacement
 
     path = config_path()

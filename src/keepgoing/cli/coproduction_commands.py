@@ -33,9 +33,11 @@ def note(
 ) -> None:
     """Keep a lasting note on what matters to someone."""
     from keepgoing.core.notes import add_note
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
-    who, added = add_note(open_store(db), name, text, now=clock.now(), logged_by=worker(), private=private)
+    who, added = add_note(
+        open_store(db), name, text, now=clock.now(), logged_by=current_user(), private=private
+    )
     say(messages.NOTE_ADDED.format(name=user(who), text=user(added.text)))
     if private:
         say(messages.NOTE_PRIVATE)
@@ -140,9 +142,9 @@ def idea(
 
         told_at = parse_when(when, today=clock.local_today(now), prefer="past").instant(now)
     if told:
-        from keepgoing.settings import worker
+        from keepgoing.settings import current_user
 
-        told_by = worker()
+        told_by = current_user()
     else:
         told_by = None
     updated, changed = update_idea(
@@ -316,12 +318,12 @@ def win(
 ) -> None:
     """Celebrate a small win."""
     from keepgoing.core.wins import add_win
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
     store = open_store(db, create=True)
-    added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=worker())
+    added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=current_user())
     who = f" (with {join_names([user(n) for n in added.people])})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
     warn_withdrawn(added.records, clock.local_today(now))
@@ -363,10 +365,12 @@ def spread(
     db: DbOption = None,
 ) -> None:
     """Stagger a backlog of check-ins into a realistic plan: a few a day."""
-    from keepgoing.core.rhythm import spread as make_plan
+    from keepgoing.core.rhythm import spread_plan
 
     days = parse_duration(over)
-    plan = make_plan(open_store(db), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run)
+    plan = spread_plan(
+        open_store(db), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run
+    )
     if json_out:
         emit_json(
             [
@@ -408,7 +412,7 @@ def snooze(
     db: DbOption = None,
 ) -> None:
     """Put one person off for a few days, or until a day."""
-    from keepgoing.core.rhythm import snooze as put_off
+    from keepgoing.core.rhythm import snooze_person
     from keepgoing.errors import BadInput
 
     today = clock.local_today(clock.now())
@@ -416,7 +420,7 @@ def snooze(
         days = parse_duration(duration)
     except BadInput:
         days = _days_until(duration, today)
-    who, day = put_off(open_store(db), name, days=days, today=today)
+    who, day = snooze_person(open_store(db), name, days=days, today=today)
     say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
 
 
@@ -471,8 +475,8 @@ def jot(
     """Log a conversation from a sentence: finds the names, the channel and the day."""
     from keepgoing.core.channels import LABELS
     from keepgoing.core.conversations import log_conversation
-    from keepgoing.core.natural import understand
-    from keepgoing.settings import worker
+    from keepgoing.core.jot_parser import understand
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
@@ -499,7 +503,7 @@ def jot(
         time_given=heard.when.time_given,
         now=now,
         note=heard.note,
-        logged_by=worker(),
+        logged_by=current_user(),
         reached=not tried,
     )
     if json_out:

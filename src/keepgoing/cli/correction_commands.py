@@ -123,7 +123,7 @@ def amend(
 ) -> None:
     """Correct a logged conversation, or add to it, without logging it twice."""
     from keepgoing.core.corrections import amend_conversation
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
@@ -137,7 +137,7 @@ def amend(
         store,
         conversation_id,
         now=now,
-        worker=worker(),
+        worker=current_user(),
         occurred_at=typed.instant(now) if typed else None,
         time_given=typed.time_given if typed else False,
         via=via,
@@ -202,10 +202,10 @@ def unlog(
 ) -> None:
     """Remove a conversation logged by mistake, with the follow-ups and ideas made in it."""
     from keepgoing.core.corrections import preview_unlog, unlog_conversation
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     store = open_store(db)
-    by = worker()
+    by = current_user()
     plan = preview_unlog(store, conversation_id, worker=by, force=force)
     extras = _hanging(plan.follow_ups, plan.ideas)
     confirm(messages.UNLOG_QUESTION.format(conversation=_describe(plan.conversation), extras=extras), yes)
@@ -303,7 +303,7 @@ def followup(
     """Add a follow-up for someone, or change one: reword, re-date, pass on, cancel or reopen it."""
     from keepgoing.core.followups import change_follow_up, promise, reopen_follow_up
     from keepgoing.errors import UsageError
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
@@ -322,7 +322,7 @@ def followup(
             words_given,
             due_on=due_day,
             now=now,
-            logged_by=worker(),
+            logged_by=current_user(),
             private=private,
         )
         _said_of(added, messages.FOLLOW_UP_ADDED, today, json_out)
@@ -350,7 +350,7 @@ def followup(
         clear_due=clear_due,
         person=for_,
         cancel=cancel,
-        worker=worker(),
+        worker=current_user(),
         force=force,
         now=now,
     )

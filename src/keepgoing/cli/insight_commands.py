@@ -36,7 +36,7 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """Conversations and people reached per week or month, channels, overdue and wellbeing."""
-    from keepgoing.core.stats import stats as compute
+    from keepgoing.core.stats import stats_summary
 
     period = by.strip().lower()
     if period not in ("week", "month"):
@@ -46,7 +46,7 @@ def stats(
     if start > today:
         raise BadInput("--since is in the future.")
     store = open_store(db)
-    result = compute(store, today=today, since=start, by=period, tag=tag)
+    result = stats_summary(store, today=today, since=start, by=period, tag=tag)
     data = result.to_json(anonymise=anonymise)
     if json_out:
         emit_json(data)
@@ -69,11 +69,11 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Find people by words (by name), then conversations, follow-ups, ideas, notes and wins, newest first."""
-    from keepgoing.core.search import search as find
+    from keepgoing.core.search import search_results
 
     today = clock.local_today(clock.now())
     store = open_store(db)
-    results = find(store, " ".join(words), limit=limit)
+    results = search_results(store, " ".join(words), limit=limit)
     from keepgoing.core.audit import record
 
     record(store, "search", records=f"{len(results)} results")  # never the words searched for

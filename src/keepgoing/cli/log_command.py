@@ -231,7 +231,7 @@ def log(
     """Record one conversation with one or more people (or, with --no-answer, a try)."""
     from keepgoing.core.channels import LABELS
     from keepgoing.core.conversations import log_conversation
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
@@ -277,7 +277,7 @@ def log(
             follow_up_due=due_day,
             create_missing=new,
             allow_close=allow_close,
-            logged_by=worker(),
+            logged_by=current_user(),
             feeling=feeling,
             ideas=idea,
             group=group,

@@ -108,12 +108,12 @@ def monitor(
     if not answers and word is None:
         raise UsageError(messages.MONITOR_NOTHING_GIVEN)
     from keepgoing.dates import describe_day, parse_when
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     day = parse_when(asked, today=today).day if asked else today
     store = open_store(db)
     done = record_monitoring(
-        store, name, consent=word, answers=answers, asked_on=day, today=today, now=now, by=worker()
+        store, name, consent=word, answers=answers, asked_on=day, today=today, now=now, by=current_user()
     )
     shown = describe_day(done.asked_on)
     if done.consent_on:

@@ -89,7 +89,7 @@ def add(
     from keepgoing.cli import prompts
     from keepgoing.core.people import add_person
     from keepgoing.errors import CloseName, SameName
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     now = clock.now()
     cadence = parse_duration(every) if every else None
@@ -112,7 +112,7 @@ def add(
             note=note,
             consent=consent_given,
             worker=worker if worker is not None else getattr(store, "team_worker", None),
-            by=me(),
+            by=current_user(),
             same_name=same_name,
             check_close=not allow_close,
         )
@@ -390,7 +390,7 @@ def edit(
     yours is refused rather than written over theirs.
     """
     from keepgoing.core.people import edit_person
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     now = clock.now()
     options: tuple[Any, ...] = (
@@ -453,7 +453,7 @@ def edit(
             remove_aliases=unalias,
             consent=consent_given,
             worker=worker,
-            by=me(),
+            by=current_user(),
             expected_version=if_version,
             same_name=same_name,
             new_worker=new_worker,
@@ -482,7 +482,7 @@ def _edit_several(
 ) -> None:
     """`edit jo sam pat --worker W`, `edit --tag carers --worker W`: one key worker for several people."""
     from keepgoing.core.people import assign_worker
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     by_tag = not names and tag is not None and len(tag) == 1
     if worker is None or others or (not names and not by_tag) or (names and tag is not None):
@@ -498,7 +498,7 @@ def _edit_several(
         worker=worker,
         now=now,
         tag=tag[0] if by_tag else None,
-        by=me(),
+        by=current_user(),
         new_worker=new_worker,
     )
     if json_out:
@@ -562,7 +562,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
     from keepgoing.cli.edit_form import edit_in_editor, read_form, render_form
     from keepgoing.core.matching import find_person
     from keepgoing.core.people import edit_person
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     store = open_store(db)
     person = find_person(store, name)
@@ -588,7 +588,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool, d
     store = open_store(db)
     try:
         updated, changed = edit_person(
-            store, person.id, now=now, by=me(), expected_version=person.version, **changes
+            store, person.id, now=now, by=current_user(), expected_version=person.version, **changes
         )
     except NotFound:
         raise NotFound(messages.GONE_WHILE_EDITING.format(name=person.name)) from None

@@ -190,7 +190,7 @@ def _silence_stdout() -> None:
 
 def _damaged_dates() -> None:
     """One line when the store held dates that could not be read (written by an older version)."""
-    from keepgoing.storage.values import DAMAGED, EARLIEST
+    from keepgoing.storage.date_encoding import DAMAGED, EARLIEST
 
     if DAMAGED:
         warn(

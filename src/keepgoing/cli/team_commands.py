@@ -52,7 +52,7 @@ def handover(
     like to be contacted, their rhythm, open follow-ups and recent conversations.
     """
     from keepgoing.core.handover import hand_over
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
     from keepgoing.text import worker_key
 
     now = clock.now()
@@ -94,7 +94,7 @@ def handover(
             to_worker=target,
             tag=tag,
             now=now,
-            by=worker(),
+            by=current_user(),
             dry_run=dry_run,
             write_pack=write_pack,
             new_worker=new_worker,
@@ -447,7 +447,7 @@ def upgrade(db: DbOption = None) -> None:
     A personal store is upgraded by any command; a team store only by this one,
     run by whoever looks after the database.
     """
-    from keepgoing.storage.schema import HEAD
+    from keepgoing.storage.revisions import HEAD
 
     store = open_store(db, upgrade_team=True)
     if getattr(store, "team_worker", None) is not None:

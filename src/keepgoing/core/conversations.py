@@ -14,7 +14,7 @@ from keepgoing.core.person import Person, get_person, iso
 from keepgoing.core.rhythm import refresh_contacts
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 from keepgoing.text import clean_name, limit, name_key, optional, required
 
 

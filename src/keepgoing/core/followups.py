@@ -9,7 +9,7 @@ from typing import Any
 from keepgoing.core.person import label
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime, stored_instant
+from keepgoing.storage.date_encoding import as_date, as_datetime, stored_instant
 from keepgoing.text import required
 
 SELECT = (

@@ -15,7 +15,7 @@ from keepgoing.core.matching import find_person, match_tier
 from keepgoing.core.person import iso
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 from keepgoing.text import clean_name, name_key, require_letter
 
 MISSED_TO_NOTICE = 3  # sessions in a row a regular has missed before we mention it

@@ -8,7 +8,7 @@ from typing import Any
 
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime, stored_instant
+from keepgoing.storage.date_encoding import as_datetime, stored_instant
 from keepgoing.text import optional, required
 
 STATUSES = ("open", "in-progress", "taken-up", "parked", "not-taken-up")

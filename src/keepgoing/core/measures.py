@@ -25,7 +25,7 @@ from typing import Any
 from keepgoing.core.person import iso
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 
 TOTAL = "total"
 BUILT_IN = "ons4"

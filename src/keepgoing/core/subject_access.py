@@ -36,7 +36,7 @@ from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person, get_person
 from keepgoing.dates import describe_rhythm
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.date_encoding import as_date, as_datetime
 
 ANOTHER = "another person"
 

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from keepgoing.exchange.selection import Selection, conversations_with_people, grouped
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 
 HEADER = [
     "date",

@@ -30,8 +30,8 @@ from keepgoing.core.person_fields import (
 )
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
+from keepgoing.storage.date_encoding import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.storage.numbers import highest_given, move_past_given
-from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.text import clean_name, clean_tag, loose_key, name_key, optional, required, worker_key
 
 BATCH = 5_000

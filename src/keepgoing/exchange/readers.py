@@ -71,7 +71,7 @@ def import_file(
     report = ImportReport(file=str(path), format=kind, dry_run=dry_run)
     if kind == "json":
         return _import_json(store, path, report, now=now, tick=tick, assign=assign, include=include_forgotten)
-    from keepgoing.reading import MAX_IMPORT_BYTES, MAX_TEXT_LINE, MAX_VCARD_BYTES, open_regular
+    from keepgoing.bounded_input import MAX_IMPORT_BYTES, MAX_TEXT_LINE, MAX_VCARD_BYTES, open_regular
 
     def read(importer: Importer, text: TextIO, name: str, tick: Callable[[], None]) -> None:
         if kind == "csv":
@@ -164,7 +164,7 @@ def _import_json(
 ) -> ImportReport:
     import ijson
 
-    from keepgoing.reading import open_regular
+    from keepgoing.bounded_input import open_regular
 
     name = path.name
     try:
@@ -207,7 +207,7 @@ def _scan(handle: BinaryIO, name: str) -> _Document:
     """
     import ijson
 
-    from keepgoing.reading import MAX_DEPTH
+    from keepgoing.bounded_input import MAX_DEPTH
 
     document = _Document()
     events = ijson.basic_parse(handle, use_float=True)
@@ -347,7 +347,7 @@ def _joined(parts: list[str | None]) -> str:
 def _json_problem(path: Path, exc: Exception) -> str:
     """Where the JSON breaks: a line number when the file is small enough to read again."""
     if path.stat().st_size <= SMALL_ENOUGH_TO_RELOAD:
-        from keepgoing.reading import MAX_JSON_LINE, read_limited_text
+        from keepgoing.bounded_input import MAX_JSON_LINE, read_limited_text
 
         try:
             json.loads(read_limited_text(path, limit=SMALL_ENOUGH_TO_RELOAD, max_line=MAX_JSON_LINE))
@@ -761,7 +761,7 @@ def _vcards(text: TextIO, name: str) -> Iterator[tuple[int, str]]:
     Read a line at a time, so only one card is ever held; a card still larger
     than `MAX_VCARD_CARD` without them is refused.
     """
-    from keepgoing.reading import MAX_VCARD_CARD
+    from keepgoing.bounded_input import MAX_VCARD_CARD
 
     depth, start, held, skipping = 0, 0, 0, False
     card: list[str] = []

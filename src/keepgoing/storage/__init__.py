@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from keepgoing.errors import StoreError
-from keepgoing.storage.schema import HEAD, REVISIONS
+from keepgoing.storage.revisions import HEAD, REVISIONS
 from keepgoing.storage.server_url import is_connection_string, is_postgres_url, mask_url
 from keepgoing.storage.store import (
     BUSY_TIMEOUT_MS,

@@ -17,7 +17,7 @@ from pathlib import Path
 from keepgoing import messages
 from keepgoing.errors import BadInput, StoreError
 from keepgoing.storage.encryption import db_errors
-from keepgoing.storage.schema import REVISIONS
+from keepgoing.storage.revisions import REVISIONS
 from keepgoing.storage.store import OWN_TABLES_SQL, another_application, read_only_address
 
 DEFAULT_KEEP = 10
@@ -184,7 +184,7 @@ def unreadable_dates(path: Path, *, limit: int = 50) -> list[str]:
     import, say); the reading commands show it as the earliest day they
     keep, and this says which row to put right.
     """
-    from keepgoing.storage.values import read_date, read_datetime
+    from keepgoing.storage.date_encoding import read_date, read_datetime
 
     problems: list[str] = []
     conn = _open(path)
