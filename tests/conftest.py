@@ -57,10 +57,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "160")
     for name in ("KEEPGOING_DATE_ORDER", "KEEPGOING_DEBUG", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
-    from keepgoing import settings
+    from keepgoing import locations, settings
     from keepgoing.cli.program import state
 
-    settings._config.cache_clear()
+    locations.config_values.cache_clear()
     settings.use_team_login(None)
     state["db"] = None
     return db

@@ -66,7 +66,7 @@ def backup_to(store_path: Path, dest: Path) -> Path:
     """
     if dest.is_dir():
         dest = dest / f"{store_path.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
-    from keepgoing.storage import private_replacement
+    from keepgoing.locations import private_replacement
 
     if os.path.lexists(dest):
         raise BadInput(f"{dest} already exists; choose another name.")
@@ -218,7 +218,8 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     health = check(backup_file)
     if not health.ok:
         raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
-    from keepgoing.storage import make_private_dir, private_replacement, require_store_file
+    from keepgoing.locations import make_private_dir, private_replacement
+    from keepgoing.storage import require_store_file
     from keepgoing.storage.encryption import connect, is_encrypted
 
     if os.path.lexists(store_path):
