@@ -252,8 +252,9 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
 
     # Parse against two different defaults: a field that differs between the two
     # results was not in the text, so we can tell what the user really wrote.
-    first_default = datetime(2001, 1, 1, 0, 0)
-    second_default = datetime(2002, 2, 2, 13, 37)
+    # (Naive on purpose: a time zone in the text is refused below, by seeing one in the result.)
+    first_default = datetime.combine(date(2001, 1, 1), time(0, 0))
+    second_default = datetime.combine(date(2002, 2, 2), time(13, 37))
     try:
         first = parser.parse(text, default=first_default, dayfirst=dayfirst)
         second = parser.parse(text, default=second_default, dayfirst=dayfirst)
@@ -268,7 +269,7 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
     if has_time and first.minute != second.minute and not _HOUR_ONLY.search(text):
         raise BadInput(f'Could not read the time in "{text}": write it as 7:30pm or 19:30.')
     if first.year == second.year:
-        _year_as_written(text, first.year)
+        _year_as_written(text, first.year, today)
         day = first.date()
     else:
         # No year written: this year's, and never another year in silence (PRODUCT.md).
@@ -329,7 +330,7 @@ def _day_month_as_set(text: str, dayfirst: bool) -> None:
 _TIMES = re.compile(r"\d{1,2}(?::\d{2}){1,2}|\d{1,2}\s*(?:am|pm)\b")
 
 
-def _year_as_written(text: str, year: int) -> None:
+def _year_as_written(text: str, year: int, today: date) -> None:
     """Refuse a year the parser would have guessed: "0001" is not 2001, "1/1/1" is not a date.
 
     A year is taken as written in full (four digits, and then exactly that
@@ -342,11 +343,13 @@ def _year_as_written(text: str, year: int) -> None:
             raise BadInput(f'"{text}": keepgoing keeps dates from {EARLIEST.year} to {LATEST.year}.')
         return
     if not any(len(n) == 2 and int(n) == year % 100 for n in numbers):
-        raise BadInput(f'"{text}": write the year in full, for example {date.today().year}.')
+        raise BadInput(f'"{text}": write the year in full, for example {today.year}.')
 
 
-def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool | None = None) -> When:
+def parse_when(text: str, *, today: date, dayfirst: bool, prefer: str = "past") -> When:
     """Read a WHEN. `prefer` is "past" for when something happened, "future" for due dates.
+
+    `dayfirst`: whether 03/04/2026 is 3 April (`settings.dayfirst()`, the user's date order).
 
     "either" (the edges of a period) looks back only for a bare weekday. A day and
     month without a year are this year's; where that day is on the wrong side of
@@ -376,10 +379,6 @@ def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool |
         return When(_check_range(relative, text.strip()), at)
     when = _iso(words.upper().replace(" ", "T", 1) if re.match(r"^\d{4}-", words) else words)
     if when is None:
-        if dayfirst is None:
-            from keepgoing.settings import dayfirst as configured_dayfirst
-
-            dayfirst = configured_dayfirst()
         when = _written(words, today, prefer, dayfirst)
     _check_range(when.day, text.strip())
     if when.time is not None and not clock.wall_time_exists(when.day, when.time):

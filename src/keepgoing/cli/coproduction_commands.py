@@ -9,6 +9,7 @@ from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdraw
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.cli.prompts import can_ask, confirm
 from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 PANEL = "Connect, ask and listen"
@@ -140,7 +141,9 @@ def idea(
     if when is not None:
         from keepgoing.dates import parse_when
 
-        told_at = parse_when(when, today=clock.local_today(now), prefer="past").instant(now)
+        told_at = parse_when(when, today=clock.local_today(now), prefer="past", dayfirst=dayfirst()).instant(
+            now
+        )
     if told:
         from keepgoing.settings import current_user
 
@@ -321,7 +324,9 @@ def win(
     from keepgoing.settings import current_user
 
     now = clock.now()
-    moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
+    moment = (
+        parse_when(when, today=clock.local_today(now), dayfirst=dayfirst()).instant(now) if when else None
+    )
     store = open_store(db, create=True)
     added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=current_user())
     who = f" (with {join_names([user(n) for n in added.people])})" if added.people else ""
@@ -344,7 +349,9 @@ def wins(
     today = clock.local_today(clock.now())
     found = list_wins(
         open_store(db),
-        since=start_of_day(parse_when(since, today=today, prefer="either").day) if since else None,
+        since=start_of_day(parse_when(since, today=today, prefer="either", dayfirst=dayfirst()).day)
+        if since
+        else None,
     )
     if json_out:
         emit_json([w.to_json() for w in found])
@@ -429,7 +436,7 @@ def _days_until(typed: str, today) -> int:
     from keepgoing.errors import BadInput
 
     try:
-        day = parse_when(typed, today=today, prefer="future").day
+        day = parse_when(typed, today=today, prefer="future", dayfirst=dayfirst()).day
     except BadInput as exc:
         if not str(exc).startswith("Could not read"):
             raise  # a day, but not one to use: "the 2nd would be next year ..."
@@ -481,7 +488,9 @@ def jot(
     now = clock.now()
     today = clock.local_today(now)
     store = open_store(db, create=True)
-    heard = understand(store, text, today=today, choose=_ask_which if can_ask() else None)
+    heard = understand(
+        store, text, today=today, dayfirst=dayfirst(), choose=_ask_which if can_ask() else None
+    )
     tried = no_answer or heard.tried
     summary = (messages.JOT_UNDERSTOOD_TRY if tried else messages.JOT_UNDERSTOOD).format(
         what=LABELS[heard.via],

@@ -10,6 +10,7 @@ from keepgoing.cli.output import emit_json, join_names, say, user
 from keepgoing.cli.program import DbOption, JsonOption, YesOption, app, examples, open_store
 from keepgoing.cli.prompts import confirm
 from keepgoing.dates import describe_day, parse_when
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 PANEL = "Putting things right"
@@ -127,8 +128,8 @@ def amend(
 
     now = clock.now()
     today = clock.local_today(now)
-    typed = parse_when(when, today=today, prefer="past") if when else None
-    due_day = parse_when(due, today=today, prefer="future").day if due else None
+    typed = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()) if when else None
+    due_day = parse_when(due, today=today, prefer="future", dayfirst=dayfirst()).day if due else None
     store = open_store(db)
     from keepgoing.cli import measure_input
 
@@ -309,7 +310,11 @@ def followup(
     today = clock.local_today(now)
     number = number_or_add(follow_up_id, "followup")
     clear_due = due is not None and due.strip().lower() in ("none", "no", "never")
-    due_day = parse_when(due, today=today, prefer="future").day if due and not clear_due else None
+    due_day = (
+        parse_when(due, today=today, prefer="future", dayfirst=dayfirst()).day
+        if due and not clear_due
+        else None
+    )
     if number is None:
         if text is not None or for_ is not None or cancel or reopen or force or clear_due:
             raise UsageError(

@@ -10,6 +10,7 @@ from keepgoing.cli.output import emit_json
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 
@@ -42,7 +43,11 @@ def stats(
     if period not in ("week", "month"):
         raise BadInput(f"--by is week or month, not {by!r}.")
     today = clock.local_today(clock.now())
-    start = parse_when(since, today=today, prefer="either").day if since else today - timedelta(days=182)
+    start = (
+        parse_when(since, today=today, prefer="either", dayfirst=dayfirst()).day
+        if since
+        else today - timedelta(days=182)
+    )
     if start > today:
         raise BadInput("--since is in the future.")
     store = open_store(db)

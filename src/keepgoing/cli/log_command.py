@@ -11,6 +11,7 @@ from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_stor
 from keepgoing.cli.prompts import ask, choose, confirm, interactive
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 
@@ -86,7 +87,7 @@ def _ask_more(today, *, wellbeing, feeling, follow_up, due_day):
             if not answer:
                 break
             try:
-                due_day = parse_when(answer, today=today, prefer="future").day
+                due_day = parse_when(answer, today=today, prefer="future", dayfirst=dayfirst()).day
             except BadInput as exc:
                 warn(str(exc))
     return wellbeing, feeling, follow_up, due_day
@@ -245,8 +246,8 @@ def log(
     one_score, scores = _scores(wellbeing or [], group=group)
     if group and not names and visitor:
         names, visitor = [*visitor], []
-    moment = parse_when(when, today=today, prefer="past") if when else When(today)
-    due_day = parse_when(due, today=today, prefer="future").day if due else None
+    moment = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()) if when else When(today)
+    due_day = parse_when(due, today=today, prefer="future", dayfirst=dayfirst()).day if due else None
     if not names and not interactive():
         raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
     store = open_store(db, create=True)

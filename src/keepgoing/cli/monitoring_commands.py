@@ -8,6 +8,7 @@ from keepgoing import clock, messages
 from keepgoing.cli.output import say, user
 from keepgoing.cli.program import DbOption, app, examples, open_store
 from keepgoing.errors import UsageError
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 _ANSWER = "prefer-not and not-asked for any field; see --list-categories"
@@ -110,7 +111,7 @@ def monitor(
     from keepgoing.dates import describe_day, parse_when
     from keepgoing.settings import current_user
 
-    day = parse_when(asked, today=today).day if asked else today
+    day = parse_when(asked, today=today, dayfirst=dayfirst()).day if asked else today
     store = open_store(db)
     done = record_monitoring(
         store, name, consent=word, answers=answers, asked_on=day, today=today, now=now, by=current_user()

@@ -10,6 +10,7 @@ from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_stor
 from keepgoing.cli.prompts import interactive
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound, UsageError
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 # Consent options, shared by add and edit.
@@ -160,7 +161,7 @@ def _consent(now, consent, review, channels, note):
     from keepgoing.core.person_fields import consent_fields
 
     today = clock.local_today(now)
-    review_on = parse_when(review, today=today, prefer="future").day if review else None
+    review_on = parse_when(review, today=today, prefer="future", dayfirst=dayfirst()).day if review else None
     return consent_fields(consent=consent, channels=channels, note=note, review_on=review_on, today=today)
 
 
@@ -624,7 +625,7 @@ def pause(
 
     now = clock.now()
     today = clock.local_today(now)
-    day = parse_when(until, today=today, prefer="future").day
+    day = parse_when(until, today=today, prefer="future", dayfirst=dayfirst()).day
     store = open_store(db)
     person, changed = pause_person(store, name, until=day, today=today, now=now, reason=reason)
     why = messages.PAUSE_REASON.format(reason=user(person.pause_reason)) if person.pause_reason else ""

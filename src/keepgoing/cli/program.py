@@ -99,6 +99,9 @@ class KeepgoingGroup(TyperGroup):
             if standalone_mode:
                 sys.exit(code)
             return code
+        from keepgoing.storage.date_encoding import collect_damaged
+
+        damaged = collect_damaged()
         try:
             _passphrases_from_terminal()
             while True:
@@ -152,7 +155,7 @@ class KeepgoingGroup(TyperGroup):
                 "Run it again with --debug for details."
             )
             code = 1
-        _damaged_dates()
+        _damaged_dates(damaged)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -188,17 +191,16 @@ def _silence_stdout() -> None:
         pass
 
 
-def _damaged_dates() -> None:
+def _damaged_dates(damaged: list[str]) -> None:
     """One line when the store held dates that could not be read (written by an older version)."""
-    from keepgoing.storage.date_encoding import DAMAGED, EARLIEST
+    from keepgoing.storage.date_encoding import EARLIEST
 
-    if DAMAGED:
+    if damaged:
         warn(
             messages.DAMAGED_DATES.format(
-                count=len(DAMAGED), first=user(DAMAGED[0]), shown=EARLIEST.strftime("%-d %b %Y")
+                count=len(damaged), first=user(damaged[0]), shown=EARLIEST.strftime("%-d %b %Y")
             )
         )
-        DAMAGED.clear()
 
 
 def _undecodable(arg: str) -> bool:

@@ -10,6 +10,7 @@ from keepgoing import clock, messages
 from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.program import DbOption, JsonOption, app, examples, open_store
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
@@ -418,7 +419,11 @@ def audit(
     from keepgoing.dates import parse_when
 
     store = open_store(db)
-    since_day = parse_when(since, today=clock.local_today(clock.now()), prefer="past").day if since else None
+    since_day = (
+        parse_when(since, today=clock.local_today(clock.now()), prefer="past", dayfirst=dayfirst()).day
+        if since
+        else None
+    )
     person_id = None
     if person is not None:
         from keepgoing.core.matching import find_person

@@ -130,7 +130,7 @@ def _resolve(
 
 def check_occurred(occurred_at: datetime, now: datetime) -> None:
     """A conversation happened on a day keepgoing can keep, and not after today."""
-    from keepgoing.dates import EARLIEST
+    from keepgoing.storage.date_encoding import EARLIEST
 
     day = occurred_at.astimezone().date()
     if day > now.astimezone().date():

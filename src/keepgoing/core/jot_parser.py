@@ -177,7 +177,7 @@ _NO_ANSWER = re.compile(
 )
 
 
-def _when(text: str, today: date) -> When:
+def _when(text: str, today: date, dayfirst: bool) -> When:
     lowered = text.casefold()
     for pattern in _WHEN_PATTERNS:
         match = re.search(pattern, lowered)
@@ -189,14 +189,19 @@ def _when(text: str, today: date) -> When:
                 phrase = "today"
             if phrase == "the day before yesterday":
                 phrase = "2 days ago"
-            return parse_when(phrase, today=today, prefer="past")
+            return parse_when(phrase, today=today, dayfirst=dayfirst, prefer="past")
     return When(today)
 
 
 def understand(
-    store: Store, text: str, *, today: date, choose: Callable[[str, list[str]], str] | None = None
+    store: Store,
+    text: str,
+    *,
+    today: date,
+    dayfirst: bool,
+    choose: Callable[[str, list[str]], str] | None = None,
 ) -> Heard:
-    """What the sentence says. `choose(word, candidates)` is asked when a word could be
+    """What the sentence says (a written date read day-first when `dayfirst`). `choose(word, candidates)` is asked when a word could be
     several people (the CLI asks the person at the terminal); without it, that is an error."""
     text = clean(text, "note")
     if not text:
@@ -204,7 +209,7 @@ def understand(
     folded = fold(text)
     words = re.findall(r"\w+", folded)
     via = next((CHANNEL_WORDS[w] for w in words if w in CHANNEL_WORDS), "other")
-    when = _when(text, today)
+    when = _when(text, today, dayfirst)
     found, position = _people_named(store, text, choose)
     if not found:
         raise BadInput("I couldn't find anyone you know in that; name them as they are in keepgoing people.")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from keepgoing import messages
+from keepgoing import clock, messages
 from keepgoing.errors import BadInput, StoreError
 from keepgoing.storage.encryption import db_errors
 from keepgoing.storage.revisions import REVISIONS
@@ -65,7 +65,7 @@ def backup_to(store_path: Path, dest: Path) -> Path:
     part-way never leaves a backup that looks whole but is not.
     """
     if dest.is_dir():
-        dest = dest / f"{store_path.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
+        dest = dest / f"{store_path.stem}-{clock.now().astimezone():%Y%m%d-%H%M%S}.db"
     from keepgoing.locations import private_replacement
 
     if os.path.lexists(dest):
@@ -91,7 +91,7 @@ def backup(store_path: Path, dest: Path | None = None, *, keep: int = DEFAULT_KE
     folder.chmod(0o700)
     for leftover in stale_partials(folder):
         leftover.unlink(missing_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
     made = backup_to(store_path, folder / f"{store_path.stem}-{stamp}{label}.db")
     prune(folder, store_path.stem, keep)
     return made
