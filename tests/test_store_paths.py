@@ -294,7 +294,7 @@ def test_there_is_one_atomic_private_write() -> None:
         for path in source.rglob("*.py")
         if "os.replace(" in path.read_text(encoding="utf-8")
     ]
-    assert renaming == ["storage/__init__.py"]
+    assert renaming == ["locations.py"]
 
 
 # 7. Only a command that saves makes a named store

@@ -291,7 +291,7 @@ def group_show(
     """A group's sessions, attendance over time, and who has stopped coming."""
     from keepgoing.core.groups import group_detail
 
-    detail = group_detail(open_store(db), group, today=clock.local_today(clock.now()))
+    detail = group_detail(open_store(db), group)
     if json_out:
         emit_json(detail.to_json())
         return

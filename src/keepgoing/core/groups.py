@@ -8,7 +8,7 @@ worth a check-in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from keepgoing.core.matching import find_person, match_tier
@@ -196,7 +196,7 @@ def list_groups(store: Store) -> list[Group]:
     return [get_group(store, g.id) for g in groups]
 
 
-def group_detail(store: Store, query: str, *, today: date) -> GroupDetail:
+def group_detail(store: Store, query: str) -> GroupDetail:
     with store.read():
         group = get_group(store, find_group(store, query).id)
         sessions: dict[int, Session] = {}
