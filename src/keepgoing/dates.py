@@ -125,55 +125,78 @@ def _check_range(day: date, text: str) -> date:
 def _relative(words: str, today: date, prefer: str) -> date | None:
     # "a fortnight" is two weeks, as UK speakers say it.
     words = re.sub(r"\b(?:a |one )?fortnight\b", "2 weeks", words)
-    if words in ("today", "now", "tonight"):
-        return today
-    if words == "yesterday":
-        return today - timedelta(days=1)
-    if words in ("day before yesterday", "the day before yesterday"):
-        return today - timedelta(days=2)
-    if (match := _WEEKDAY_GONE.match(words)) and match[1] in WEEKDAYS:
-        # "Tuesday gone": the last Tuesday before today, as "last tuesday".
-        return today - timedelta(days=(today.weekday() - WEEKDAYS[match[1]] - 1) % 7 + 1)
-    if (match := _WEEK_LAST.match(words)) and match[1] in WEEKDAYS:
-        # "A week last Tuesday": the week before last Tuesday.
-        last = today - timedelta(days=(today.weekday() - WEEKDAYS[match[1]] - 1) % 7 + 1)
-        return last - timedelta(weeks=1)
-    if (
-        (match := _ORDINAL.match(words))
-        and (match[1] is None or match[1] in WEEKDAYS)  # "nov 23" is a written date, read below
-        and (match[1] or match[3] or words.startswith(("the ", "on ")))
-    ):
-        return _day_of_month(words, match, today, prefer)
-    if words == "tomorrow":
-        return today + timedelta(days=1)
-    if words in ("last week", "next week"):
-        return today + timedelta(weeks=-1 if words == "last week" else 1)
-    if match := _AGO.match(words):
-        return _shift(today, -_count(match[1]), _UNITS[match[2]])
-    if match := _IN.match(words):
-        return _shift(today, _count(match[1]), _UNITS[match[2]])
+    day = _named_day(words, today, prefer)
+    if day is None:
+        day = _weekday_phrase(words, today)
+    if day is None:
+        day = _counted(words, today, prefer)
+    return day
+
+
+def _last(weekday: int, today: date) -> date:
+    """The last such weekday before today ("last tuesday")."""
+    return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+
+
+def _next(weekday: int, today: date) -> date:
+    """The next such weekday after today ("next monday")."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _named_day(words: str, today: date, prefer: str) -> date | None:
+    """A day said in words alone: today, yesterday, next week, end of month, a bare weekday."""
+    named = {
+        "today": 0, "now": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
+        "day before yesterday": -2, "the day before yesterday": -2, "last week": -7, "next week": 7,
+    }  # fmt: skip
+    if words in named:
+        return today + timedelta(days=named[words])
     if words in WEEKDAYS:
         # A bare weekday means the nearest one in the direction the field looks; where
         # only the future makes sense (a due day, a pause) it is the next one, never today.
-        target = WEEKDAYS[words]
         if prefer == "future":
-            return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
-        return today - timedelta(days=(today.weekday() - target) % 7)
-    if (match := _WEEKDAY_WEEK.match(words)) and match[1] in WEEKDAYS:
-        # "Wednesday week": a week after the coming Wednesday.
-        coming = today + timedelta(days=(WEEKDAYS[match[1]] - today.weekday() - 1) % 7 + 1)
-        return coming + timedelta(weeks=1)
+            return _next(WEEKDAYS[words], today)
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[words]) % 7)
     if words in ("end of month", "end of the month", "the end of the month", "month end"):
         return _month_end(today)
     if words in ("end of next month", "the end of next month"):
         return _month_end(_month_end(today) + timedelta(days=1))
+    return None
+
+
+def _weekday_phrase(words: str, today: date) -> date | None:
+    """A weekday with words around it: "tuesday gone", "a week last tuesday", "wednesday week", "next monday"."""
+    if (match := _WEEKDAY_GONE.match(words)) and match[1] in WEEKDAYS:
+        # "Tuesday gone": the last Tuesday before today, as "last tuesday".
+        return _last(WEEKDAYS[match[1]], today)
+    if (match := _WEEK_LAST.match(words)) and match[1] in WEEKDAYS:
+        # "A week last Tuesday": the week before last Tuesday.
+        return _last(WEEKDAYS[match[1]], today) - timedelta(weeks=1)
+    if (match := _WEEKDAY_WEEK.match(words)) and match[1] in WEEKDAYS:
+        # "Wednesday week": a week after the coming Wednesday.
+        return _next(WEEKDAYS[match[1]], today) + timedelta(weeks=1)
     if (match := _RELATIVE_WEEKDAY.match(words)) and match[2] in WEEKDAYS:
         target = WEEKDAYS[match[2]]
         if match[1] == "last":
-            return today - timedelta(days=(today.weekday() - target - 1) % 7 + 1)
+            return _last(target, today)
         if match[1] == "next":
-            return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
+            return _next(target, today)
         return today + timedelta(days=(target - today.weekday()) % 7)
+    return None
+
+
+def _counted(words: str, today: date, prefer: str) -> date | None:
+    """A day counted from today: "3 days ago", "in 2 weeks", "the 23rd"."""
+    if (
+        (match := _ORDINAL.match(words))
+        and (match[1] is None or match[1] in WEEKDAYS)  # "nov 23" is a written date, read elsewhere
+        and (match[1] or match[3] or words.startswith(("the ", "on ")))
+    ):
+        return _day_of_month(words, match, today, prefer)
+    if match := _AGO.match(words):
+        return _shift(today, -_count(match[1]), _UNITS[match[2]])
+    if match := _IN.match(words):
+        return _shift(today, _count(match[1]), _UNITS[match[2]])
     return None
 
 
