@@ -219,6 +219,11 @@ def require_store_file(path: Path) -> None:
         raise StoreError(f"Cannot read {path}: permission denied.") from None
     except OSError as exc:
         raise StoreError(f"Could not open {path}: {exc.strerror}.") from None
+    _require_plain_companions(path)
+
+
+def _require_plain_companions(path: Path) -> None:
+    """Nothing but a plain file (or nothing) where SQLite keeps its `-wal` and `-shm` files."""
     for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
             mode = os.lstat(companion).st_mode
