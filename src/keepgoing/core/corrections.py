@@ -17,6 +17,7 @@ from keepgoing.core.conversations import Conversation, Said, check_said, convers
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person
 from keepgoing.core.rhythm import refresh_contacts
+from keepgoing.core.workers import check_colleague
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 
@@ -83,23 +84,6 @@ def _target(store: Store, conversation_id: int | None, worker: str | None, force
         )
     check_colleague(f"Conversation #{conversation_id}", conversation.logged_by, worker, force)
     return conversation
-
-
-def check_colleague(what: str, theirs: str | None, worker: str | None, force: bool) -> None:
-    """Refuse to change a record a colleague made, unless `force`; a worker keepgoing cannot
-    name is never taken for its author, and cannot force (there is no one to credit)."""
-    if not theirs or theirs == worker:
-        return
-    if not force:
-        raise BadInput(
-            f"{what} was logged by {theirs}, not you; "
-            "to change a colleague's record add --force (your name is kept with the change)."
-        )
-    if worker is None:
-        raise BadInput(
-            f"{what} was logged by {theirs}, and keepgoing does not know who you are to keep your name "
-            "with the change: set your worker name (keepgoing config worker NAME, or KEEPGOING_WORKER)."
-        )
 
 
 def amend_conversation(

@@ -293,7 +293,7 @@ def _cancel(
     store: Store, before: FollowUp, *, worker: str | None, force: bool, now: datetime | None
 ) -> FollowUpChange:
     """Cancel an open follow-up (kept, as cancelled): a colleague's only with `force`."""
-    from keepgoing.core.corrections import check_colleague
+    from keepgoing.core.workers import check_colleague
 
     theirs = before.worker or before.logged_by
     check_colleague(f"Follow-up #{before.id}", theirs, worker, force)
