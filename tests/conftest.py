@@ -62,9 +62,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "160")
     for name in ("KEEPGOING_DATE_ORDER", "KEEPGOING_DEBUG", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
-    from keepgoing import settings
+    from keepgoing import locations, settings
 
-    settings._config.cache_clear()
+    locations.config_values.cache_clear()
     settings.use_team_login(None)
     return db
 

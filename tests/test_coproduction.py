@@ -259,7 +259,7 @@ def test_jot_asks_which_person_when_a_chooser_is_given(tmp_path) -> None:
     from datetime import date
 
     from conftest import START
-    from keepgoing.core.natural import understand
+    from keepgoing.core.jot_parser import understand
     from keepgoing.core.people import add_person
     from keepgoing.storage import open_store
 
@@ -272,6 +272,6 @@ def test_jot_asks_which_person_when_a_chooser_is_given(tmp_path) -> None:
         asked.append((word, names))
         return "Sam Smith"
 
-    heard = understand(store, "called sam on monday", today=date(2026, 11, 20), choose=choose)
+    heard = understand(store, "called sam on monday", today=date(2026, 11, 20), dayfirst=True, choose=choose)
     assert asked == [("sam", ["Sam Okafor", "Sam Smith"])]
     assert heard.names == ["Sam Smith"] and heard.via == "phone" and heard.when.day == date(2026, 11, 16)

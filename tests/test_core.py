@@ -14,7 +14,7 @@ from keepgoing.core.conversations import conversations_with, log_conversation
 from keepgoing.core.followups import complete_follow_up, open_follow_ups
 from keepgoing.core.matching import find_person
 from keepgoing.core.people import add_person, edit_person, list_people, pause_person
-from keepgoing.core.rhythm import due
+from keepgoing.core.rhythm import due_list
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import open_store
 from keepgoing.text import clean_name, loose_key, name_key
@@ -61,18 +61,18 @@ def test_the_daily_loop_in_the_core(store) -> None:
     assert logged.conversation.via == "phone"
     assert [p.name for p in logged.people] == ["Sam Okafor", "Ann Lee"]
     later = TODAY + timedelta(days=9)
-    report = due(store, today=later)
+    report = due_list(store, today=later)
     assert [e.name for e in report.people] == ["Sam Okafor"]
     assert report.people[0].days_overdue == 1 and report.people[0].days_since_contact == 8
     assert [f.text for f in report.follow_ups] == ["send minutes"]
-    assert [e.name for e in due(store, today=later, tag="partner").people] == ["Sam Okafor"]
-    assert due(store, today=later, tag="nobody").people == []
+    assert [e.name for e in due_list(store, today=later, tag="partner").people] == ["Sam Okafor"]
+    assert due_list(store, today=later, tag="nobody").people == []
     complete_follow_up(store, report.follow_ups[0].id, now=NOW + timedelta(days=9))
     assert open_follow_ups(store) == []
     (conversation,) = conversations_with(store, find_person(store, "ann").id)
     assert conversation.people == ["Ann Lee", "Sam Okafor"] and conversation.note == "hello"
     pause_person(store, "sam", until=later + timedelta(days=5), today=later, now=NOW)
-    assert due(store, today=later).people == []
+    assert due_list(store, today=later).people == []
     person, changed = edit_person(store, "sam", now=NOW, cadence_days=14, add_aliases=["Sammy"])
     assert person.cadence_days == 14 and person.aliases == ["Sammy"] and "cadence_days" in changed
     assert [p.name for p in list_people(store, tag="PARTNER")] == ["Sam Okafor"]
@@ -89,7 +89,7 @@ def test_nothing_is_written_when_one_name_is_unknown(store) -> None:
 def test_due_is_ordered_by_lateness_relative_to_rhythm(store) -> None:
     for name, cadence in (("Weekly", 7), ("Monthly", 30), ("Fortnightly", 14)):
         add_person(store, name, now=NOW - timedelta(days=40), cadence_days=cadence)
-    names = [e.name for e in due(store, today=TODAY).people]
+    names = [e.name for e in due_list(store, today=TODAY).people]
     assert names == ["Weekly", "Fortnightly", "Monthly"]
 
 

@@ -46,19 +46,19 @@ def test_reads_the_dates_people_type(text: str, expected: date) -> None:
 
 
 def test_bare_weekday_looks_back_for_past_fields_and_forward_for_due_dates() -> None:
-    assert parse_when("monday", today=FRIDAY, prefer="past").day == date(2026, 11, 16)
-    assert parse_when("monday", today=FRIDAY, prefer="future").day == date(2026, 11, 23)
+    assert parse_when("monday", today=FRIDAY, prefer="past", dayfirst=True).day == date(2026, 11, 16)
+    assert parse_when("monday", today=FRIDAY, prefer="future", dayfirst=True).day == date(2026, 11, 23)
     # Where only the future makes sense, today's weekday is next week's (issue 14).
-    assert parse_when("friday", today=FRIDAY, prefer="future").day == date(2026, 11, 27)
+    assert parse_when("friday", today=FRIDAY, prefer="future", dayfirst=True).day == date(2026, 11, 27)
 
 
 def test_a_date_without_a_year_is_this_years_and_never_moved_to_another() -> None:
-    assert parse_when("25 Dec", today=FRIDAY, prefer="future").day == date(2026, 12, 25)
-    assert parse_when("1 Nov", today=FRIDAY, prefer="past").day == date(2026, 11, 1)
-    assert parse_when("25 Dec", today=FRIDAY, prefer="either").day == date(2026, 12, 25)
+    assert parse_when("25 Dec", today=FRIDAY, prefer="future", dayfirst=True).day == date(2026, 12, 25)
+    assert parse_when("1 Nov", today=FRIDAY, prefer="past", dayfirst=True).day == date(2026, 11, 1)
+    assert parse_when("25 Dec", today=FRIDAY, prefer="either", dayfirst=True).day == date(2026, 12, 25)
     # Issue 20: on the wrong side of today for the field, refused with the years to choose.
     with pytest.raises(BadInput, match=r"^1 nov has passed this year: say 1/11/2026 or 1/11/2027\.$"):
-        parse_when("1 Nov", today=FRIDAY, prefer="future")
+        parse_when("1 Nov", today=FRIDAY, prefer="future", dayfirst=True)
     with pytest.raises(BadInput, match=r"^25/12 is still to come this year: say 25/12/2025 if you mean last"):
         parse_when("25/12", today=FRIDAY, prefer="past", dayfirst=True)
     with pytest.raises(BadInput, match=r"say 11/1/2026 or 11/1/2027"):
@@ -70,7 +70,9 @@ def test_a_day_and_month_is_read_in_this_year_or_refused(day: date, future: bool
     """Whatever the day, a date without a year is this year's or refused: never another year."""
     today = date(2026, 12, 2)
     try:
-        read = parse_when(f"{day.day}/{day.month}", today=today, prefer="future" if future else "past")
+        read = parse_when(
+            f"{day.day}/{day.month}", today=today, prefer="future" if future else "past", dayfirst=True
+        )
     except BadInput as problem:
         assert (day < today) if future else (day > today)
         assert f"{day.day}/{day.month}/2026 or" in str(problem) if future else "/2025 if" in str(problem)
@@ -115,10 +117,12 @@ ABBREVIATIONS = {
 )
 def test_every_weekday_abbreviation_reads_as_its_weekday(word, lead, today, prefer, at) -> None:
     text = f"{lead}{word}{at}".title()
-    read = parse_when(text, today=today, prefer=prefer)
+    read = parse_when(text, today=today, prefer=prefer, dayfirst=True)
     assert read.day.weekday() == ABBREVIATIONS[word]
     assert abs((read.day - today).days) <= 7
-    assert read == parse_when(f"{lead}{_FULL[ABBREVIATIONS[word]]}{at}", today=today, prefer=prefer)
+    assert read == parse_when(
+        f"{lead}{_FULL[ABBREVIATIONS[word]]}{at}", today=today, prefer=prefer, dayfirst=True
+    )
 
 
 _FULL = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -165,11 +169,11 @@ def test_a_time_the_clocks_skipped_is_refused() -> None:
     """Issue 19: 01:30 on the night the clocks go forward never happened in London."""
     for text in ("2026-03-29 01:30", "29 Mar 2026 1:30am"):
         with pytest.raises(BadInput) as problem:
-            parse_when(text, today=FRIDAY)
+            parse_when(text, today=FRIDAY, dayfirst=True)
         assert str(problem.value) == (
             "01:30 on Sun 29 Mar 2026 does not exist in Europe/London: the clocks went forward."
         )
-    assert parse_when("2026-03-29 02:30", today=FRIDAY).time == time(2, 30)
+    assert parse_when("2026-03-29 02:30", today=FRIDAY, dayfirst=True).time == time(2, 30)
 
 
 def test_month_first_setting_switches_numeric_dates() -> None:
@@ -177,7 +181,7 @@ def test_month_first_setting_switches_numeric_dates() -> None:
 
 
 def test_times_are_kept_when_given() -> None:
-    when = parse_when("2026-11-19 14:30", today=FRIDAY)
+    when = parse_when("2026-11-19 14:30", today=FRIDAY, dayfirst=True)
     assert when == When(date(2026, 11, 19), time(14, 30))
     assert parse_when("19 Nov 2026 9:15", today=FRIDAY, dayfirst=True).time == time(9, 15)
     assert parse_when("19 Nov 2026", today=FRIDAY, dayfirst=True).time is None
@@ -220,14 +224,14 @@ def test_any_text_is_a_date_or_a_clear_refusal(text: str) -> None:
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
 def test_iso_and_written_dates_round_trip(day: date) -> None:
-    assert parse_when(day.isoformat(), today=FRIDAY).day == day
+    assert parse_when(day.isoformat(), today=FRIDAY, dayfirst=True).day == day
     assert parse_when(describe_day(day), today=FRIDAY, dayfirst=True).day == day
     assert parse_when(f"{day.day}/{day.month}/{day.year}", today=FRIDAY, dayfirst=True).day == day
 
 
 @given(st.integers(min_value=0, max_value=20000))
 def test_days_ago_counts_back_exactly(days: int) -> None:
-    assert parse_when(f"{days} days ago", today=FRIDAY).day == FRIDAY - timedelta(days=days)
+    assert parse_when(f"{days} days ago", today=FRIDAY, dayfirst=True).day == FRIDAY - timedelta(days=days)
 
 
 def test_when_instant_is_now_for_today_and_local_noon_otherwise() -> None:
@@ -295,7 +299,7 @@ def test_describing() -> None:
     ],
 )
 def test_dates_as_people_say_them(text, prefer, day, at) -> None:
-    assert parse_when(text, today=FRIDAY, prefer=prefer) == When(day, at)
+    assert parse_when(text, today=FRIDAY, prefer=prefer, dayfirst=True) == When(day, at)
 
 
 @pytest.mark.parametrize("text", ["fortnight", "a fortnight", "every fortnight", "Fortnightly"])
@@ -305,10 +309,10 @@ def test_a_fortnight_is_a_rhythm(text) -> None:
 
 def test_a_bad_due_day_gets_examples_that_look_forward() -> None:
     with pytest.raises(BadInput) as problem:
-        parse_when("blorp", today=FRIDAY, prefer="future")
+        parse_when("blorp", today=FRIDAY, prefer="future", dayfirst=True)
     assert "in 2 weeks" in str(problem.value) and "ago" not in str(problem.value)
     with pytest.raises(BadInput) as problem:
-        parse_when("blorp", today=FRIDAY, prefer="past")
+        parse_when("blorp", today=FRIDAY, prefer="past", dayfirst=True)
     assert "ago" in str(problem.value)
 
 

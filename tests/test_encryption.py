@@ -422,7 +422,7 @@ def test_an_encrypted_store_from_an_older_keepgoing_is_upgraded_with_an_encrypte
     result = run("people", "--json", "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert encrypted_header(db)
-    from keepgoing.storage.schema import HEAD
+    from keepgoing.storage.revisions import HEAD
 
     assert table_counts_any(db, [PASS])["alembic_version"] == 1
     conn = dbapi2.connect(str(db))

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import schema_of, stored
-from keepgoing.storage.schema import HEAD
+from keepgoing.storage.revisions import HEAD
 
 HEAVY = bool(os.environ.get("KEEPGOING_HEAVY_TESTS"))
 KILL_ROUNDS = 25 if HEAVY else 4

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from keepgoing.core.natural import understand
+from keepgoing.core.jot_parser import understand
 from keepgoing.errors import Ambiguous, BadInput
 from keepgoing.storage import open_store
 
@@ -94,7 +94,7 @@ def store(tmp_path_factory):
 
 def outcome(store, sentence: str) -> tuple[object, str | None]:
     try:
-        heard = understand(store, sentence, today=FRIDAY)
+        heard = understand(store, sentence, today=FRIDAY, dayfirst=True)
     except Ambiguous:
         return REFUSED, None
     except BadInput:
@@ -126,9 +126,11 @@ def test_an_uncertain_word_is_asked_about_on_a_terminal(store) -> None:
         asked.append((word, names))
         return names[0]
 
-    heard = understand(store, "Will came to the drop-in", today=FRIDAY, choose=choose)
+    heard = understand(store, "Will came to the drop-in", today=FRIDAY, dayfirst=True, choose=choose)
     assert heard.names == ["Will Brown"] and asked[0][0] == "Will"
-    heard = understand(store, "cuppa with Sam and Ann", today=FRIDAY, choose=lambda word, names: "Sam Patel")
+    heard = understand(
+        store, "cuppa with Sam and Ann", today=FRIDAY, dayfirst=True, choose=lambda word, names: "Sam Patel"
+    )
     assert set(heard.names) == {"Sam Patel", "Ann Lee"}
 
 

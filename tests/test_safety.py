@@ -88,7 +88,7 @@ def names(kg, db: str | None = None) -> list[str]:
 
 
 @pytest.mark.sqlite_only("backups copy the SQLite file; a server's backups are pg_dump's job")
-def test_backup_is_a_private_consistent_copy_with_retention(kg, db_path, tmp_path) -> None:
+def test_backup_is_a_private_consistent_copy_with_retention(kg, db_path, tmp_path, clock) -> None:
     import stat
 
     kg("add", "Sam Okafor")
@@ -98,6 +98,7 @@ def test_backup_is_a_private_consistent_copy_with_retention(kg, db_path, tmp_pat
     assert stat.S_IMODE(made.stat().st_mode) == 0o600 and stat.S_IMODE(made.parent.stat().st_mode) == 0o700
     assert names(kg, str(made)) == ["Sam Okafor"]
     for _ in range(3):
+        clock.advance(seconds=1)  # a backup is named for the moment it is made
         kg("backup", "--keep", "2")
     assert len(list(made.parent.glob("*.db"))) == 2
     explicit = tmp_path / "copy.db"

@@ -32,7 +32,7 @@ from keepgoing.core.people import (
     pause_person,
     resume_person,
 )
-from keepgoing.core.rhythm import due
+from keepgoing.core.rhythm import due_list
 from keepgoing.errors import BadInput
 from keepgoing.exchange.formats.json import write_json
 from keepgoing.exchange.importing import import_file
@@ -297,7 +297,7 @@ class Keepgoing(RuleBasedStateMachine):
             assert talks == sum(name in t["people"] for t in self.talks.values()), name
             last = everyone[name].last_contact_day
             assert last == self.last(name), name
-        assert {entry.name for entry in due(self.store, today=self.today).people} == expected_due
+        assert {entry.name for entry in due_list(self.store, today=self.today).people} == expected_due
         # Notes: a remaining person's name is never redacted; a forgotten one's always is.
         notes = {r["id"]: r["note"] for r in self.store.rows("SELECT id, note FROM conversation")}
         assert set(notes) == set(self.talks)

@@ -12,7 +12,7 @@ import pytest
 
 from keepgoing.errors import StoreError
 from keepgoing.storage import open_store
-from keepgoing.storage.schema import HEAD, REVISIONS
+from keepgoing.storage.revisions import HEAD, REVISIONS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schema"
 
@@ -222,15 +222,15 @@ def test_a_sqlite_url_is_the_same_local_store_as_its_path(tmp_path: Path) -> Non
 
 
 def test_the_default_store_lives_in_the_user_data_folder(tmp_path: Path, monkeypatch) -> None:
-    from keepgoing.storage import default_path
+    from keepgoing.locations import default_store_path
 
     monkeypatch.delenv("KEEPGOING_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    assert default_path() == tmp_path / "data" / "keepgoing" / "keepgoing.db"
+    assert default_store_path() == tmp_path / "data" / "keepgoing" / "keepgoing.db"
     store = open_store()
     store.close()
     assert mode(tmp_path / "data" / "keepgoing") == 0o700
-    assert mode(default_path()) == 0o600
+    assert mode(default_store_path()) == 0o600
 
 
 FAILING_MIGRATION = """

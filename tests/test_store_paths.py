@@ -294,7 +294,7 @@ def test_there_is_one_atomic_private_write() -> None:
         for path in source.rglob("*.py")
         if "os.replace(" in path.read_text(encoding="utf-8")
     ]
-    assert renaming == ["storage/__init__.py"]
+    assert renaming == ["locations.py"]
 
 
 # 7. Only a command that saves makes a named store
@@ -363,11 +363,11 @@ def test_a_command_that_saves_makes_a_named_store(kg, tmp_path, command) -> None
 def test_the_default_store_is_made_by_any_command_and_the_welcome_says_where(
     kg, tmp_path, monkeypatch
 ) -> None:
-    from keepgoing.storage import default_path
+    from keepgoing.locations import default_store_path
 
     monkeypatch.delenv("KEEPGOING_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    where = default_path()
+    where = default_store_path()
     assert str(where).startswith(str(tmp_path)) and not where.exists()
     for command in ("people", "due"):
         out = kg(command).stdout

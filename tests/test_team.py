@@ -28,14 +28,14 @@ def as_worker(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 
 
 def write_config(text: str | None) -> None:
-    from keepgoing import settings
+    from keepgoing import locations
 
     config = Path(os.environ["KEEPGOING_CONFIG"])
     if text is None:
         config.unlink()
     else:
         config.write_text(text)
-    settings._config.cache_clear()  # read once per process, as in real use
+    locations.config_values.cache_clear()  # read once per process, as in real use
 
 
 @pytest.fixture
@@ -603,9 +603,9 @@ def test_config_refuses_nonsense_and_never_shows_a_password(kg) -> None:
     kg("config", "db", "--unset")
     assert "db" not in config.read_text()
     config.write_text("worker = [broken\n")
-    from keepgoing import settings
+    from keepgoing import locations
 
-    settings._config.cache_clear()
+    locations.config_values.cache_clear()
     assert "not valid TOML" in kg("config", "due", "mine", expect=1).stderr
     assert config.read_text() == "worker = [broken\n"
 
@@ -613,7 +613,7 @@ def test_config_refuses_nonsense_and_never_shows_a_password(kg) -> None:
 @pytest.mark.over_tcp("passwords and the URL as given are about TCP")
 @pytest.mark.postgresql_only("checks a server's store")
 def test_check_on_a_server_finds_tables_altered_by_hand(kg, db_path) -> None:
-    from keepgoing.storage.schema import HEAD
+    from keepgoing.storage.revisions import HEAD
 
     kg("add", "Sam Okafor")
     before = fingerprint(db_path)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import PG, fingerprint, table_counts
-from keepgoing.storage.schema import HEAD, REVISIONS
+from keepgoing.storage.revisions import HEAD, REVISIONS
 
 SERVER_PASSWORD = os.environ.get("PGPASSWORD")  # the test server's, before any test changes it
 SOCKET = os.environ.get("KEEPGOING_TEST_POSTGRES_SOCKET")  # postgresql:///?host=DIR&port=P&user=U

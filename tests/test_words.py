@@ -88,7 +88,7 @@ def test_an_unknown_channel_word_is_still_refused(kg) -> None:
     ],
 )
 def test_dates_people_say(text: str, prefer: str, day: date, at: time | None) -> None:
-    when = parse_when(text, today=FRIDAY, prefer=prefer)
+    when = parse_when(text, today=FRIDAY, prefer=prefer, dayfirst=True)
     assert (when.day, when.time) == (day, at)
 
 
@@ -105,7 +105,7 @@ def test_dates_people_say(text: str, prefer: str, day: date, at: time | None) ->
 )
 def test_a_day_of_the_month_is_never_moved_a_year_or_guessed(text, today, prefer, message) -> None:
     with pytest.raises(BadInput, match=message):
-        parse_when(text, today=today, prefer=prefer)
+        parse_when(text, today=today, prefer=prefer, dayfirst=True)
 
 
 @given(
@@ -116,7 +116,7 @@ def test_a_day_of_the_month_is_never_moved_a_year_or_guessed(text, today, prefer
 def test_the_nth_is_the_nearest_such_day_this_year_or_a_clear_refusal(today, number, prefer) -> None:
     suffix = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(number, "th")
     try:
-        day = parse_when(f"the {number}{suffix}", today=today, prefer=prefer).day
+        day = parse_when(f"the {number}{suffix}", today=today, prefer=prefer, dayfirst=True).day
     except BadInput as refused:
         assert "year" in str(refused)
         return

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from keepgoing import clock
 from keepgoing.errors import BadInput
-from keepgoing.storage.values import EARLIEST, LATEST  # one range for every way a date comes in
+from keepgoing.storage.date_encoding import EARLIEST, LATEST  # one range for every way a date comes in
 
 WEEKDAYS = {
     "monday": 0,
@@ -125,55 +125,78 @@ def _check_range(day: date, text: str) -> date:
 def _relative(words: str, today: date, prefer: str) -> date | None:
     # "a fortnight" is two weeks, as UK speakers say it.
     words = re.sub(r"\b(?:a |one )?fortnight\b", "2 weeks", words)
-    if words in ("today", "now", "tonight"):
-        return today
-    if words == "yesterday":
-        return today - timedelta(days=1)
-    if words in ("day before yesterday", "the day before yesterday"):
-        return today - timedelta(days=2)
-    if (match := _WEEKDAY_GONE.match(words)) and match[1] in WEEKDAYS:
-        # "Tuesday gone": the last Tuesday before today, as "last tuesday".
-        return today - timedelta(days=(today.weekday() - WEEKDAYS[match[1]] - 1) % 7 + 1)
-    if (match := _WEEK_LAST.match(words)) and match[1] in WEEKDAYS:
-        # "A week last Tuesday": the week before last Tuesday.
-        last = today - timedelta(days=(today.weekday() - WEEKDAYS[match[1]] - 1) % 7 + 1)
-        return last - timedelta(weeks=1)
-    if (
-        (match := _ORDINAL.match(words))
-        and (match[1] is None or match[1] in WEEKDAYS)  # "nov 23" is a written date, read below
-        and (match[1] or match[3] or words.startswith(("the ", "on ")))
-    ):
-        return _day_of_month(words, match, today, prefer)
-    if words == "tomorrow":
-        return today + timedelta(days=1)
-    if words in ("last week", "next week"):
-        return today + timedelta(weeks=-1 if words == "last week" else 1)
-    if match := _AGO.match(words):
-        return _shift(today, -_count(match[1]), _UNITS[match[2]])
-    if match := _IN.match(words):
-        return _shift(today, _count(match[1]), _UNITS[match[2]])
+    day = _named_day(words, today, prefer)
+    if day is None:
+        day = _weekday_phrase(words, today)
+    if day is None:
+        day = _counted(words, today, prefer)
+    return day
+
+
+def _last(weekday: int, today: date) -> date:
+    """The last such weekday before today ("last tuesday")."""
+    return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+
+
+def _next(weekday: int, today: date) -> date:
+    """The next such weekday after today ("next monday")."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _named_day(words: str, today: date, prefer: str) -> date | None:
+    """A day said in words alone: today, yesterday, next week, end of month, a bare weekday."""
+    named = {
+        "today": 0, "now": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
+        "day before yesterday": -2, "the day before yesterday": -2, "last week": -7, "next week": 7,
+    }  # fmt: skip
+    if words in named:
+        return today + timedelta(days=named[words])
     if words in WEEKDAYS:
         # A bare weekday means the nearest one in the direction the field looks; where
         # only the future makes sense (a due day, a pause) it is the next one, never today.
-        target = WEEKDAYS[words]
         if prefer == "future":
-            return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
-        return today - timedelta(days=(today.weekday() - target) % 7)
-    if (match := _WEEKDAY_WEEK.match(words)) and match[1] in WEEKDAYS:
-        # "Wednesday week": a week after the coming Wednesday.
-        coming = today + timedelta(days=(WEEKDAYS[match[1]] - today.weekday() - 1) % 7 + 1)
-        return coming + timedelta(weeks=1)
+            return _next(WEEKDAYS[words], today)
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[words]) % 7)
     if words in ("end of month", "end of the month", "the end of the month", "month end"):
         return _month_end(today)
     if words in ("end of next month", "the end of next month"):
         return _month_end(_month_end(today) + timedelta(days=1))
+    return None
+
+
+def _weekday_phrase(words: str, today: date) -> date | None:
+    """A weekday with words around it: "tuesday gone", "a week last tuesday", "wednesday week", "next monday"."""
+    if (match := _WEEKDAY_GONE.match(words)) and match[1] in WEEKDAYS:
+        # "Tuesday gone": the last Tuesday before today, as "last tuesday".
+        return _last(WEEKDAYS[match[1]], today)
+    if (match := _WEEK_LAST.match(words)) and match[1] in WEEKDAYS:
+        # "A week last Tuesday": the week before last Tuesday.
+        return _last(WEEKDAYS[match[1]], today) - timedelta(weeks=1)
+    if (match := _WEEKDAY_WEEK.match(words)) and match[1] in WEEKDAYS:
+        # "Wednesday week": a week after the coming Wednesday.
+        return _next(WEEKDAYS[match[1]], today) + timedelta(weeks=1)
     if (match := _RELATIVE_WEEKDAY.match(words)) and match[2] in WEEKDAYS:
         target = WEEKDAYS[match[2]]
         if match[1] == "last":
-            return today - timedelta(days=(today.weekday() - target - 1) % 7 + 1)
+            return _last(target, today)
         if match[1] == "next":
-            return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
+            return _next(target, today)
         return today + timedelta(days=(target - today.weekday()) % 7)
+    return None
+
+
+def _counted(words: str, today: date, prefer: str) -> date | None:
+    """A day counted from today: "3 days ago", "in 2 weeks", "the 23rd"."""
+    if (
+        (match := _ORDINAL.match(words))
+        and (match[1] is None or match[1] in WEEKDAYS)  # "nov 23" is a written date, read elsewhere
+        and (match[1] or match[3] or words.startswith(("the ", "on ")))
+    ):
+        return _day_of_month(words, match, today, prefer)
+    if match := _AGO.match(words):
+        return _shift(today, -_count(match[1]), _UNITS[match[2]])
+    if match := _IN.match(words):
+        return _shift(today, _count(match[1]), _UNITS[match[2]])
     return None
 
 
@@ -252,8 +275,9 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
 
     # Parse against two different defaults: a field that differs between the two
     # results was not in the text, so we can tell what the user really wrote.
-    first_default = datetime(2001, 1, 1, 0, 0)
-    second_default = datetime(2002, 2, 2, 13, 37)
+    # (Naive on purpose: a time zone in the text is refused below, by seeing one in the result.)
+    first_default = datetime.combine(date(2001, 1, 1), time(0, 0))
+    second_default = datetime.combine(date(2002, 2, 2), time(13, 37))
     try:
         first = parser.parse(text, default=first_default, dayfirst=dayfirst)
         second = parser.parse(text, default=second_default, dayfirst=dayfirst)
@@ -268,7 +292,7 @@ def _written(text: str, today: date, prefer: str, dayfirst: bool) -> When:
     if has_time and first.minute != second.minute and not _HOUR_ONLY.search(text):
         raise BadInput(f'Could not read the time in "{text}": write it as 7:30pm or 19:30.')
     if first.year == second.year:
-        _year_as_written(text, first.year)
+        _year_as_written(text, first.year, today)
         day = first.date()
     else:
         # No year written: this year's, and never another year in silence (PRODUCT.md).
@@ -329,7 +353,7 @@ def _day_month_as_set(text: str, dayfirst: bool) -> None:
 _TIMES = re.compile(r"\d{1,2}(?::\d{2}){1,2}|\d{1,2}\s*(?:am|pm)\b")
 
 
-def _year_as_written(text: str, year: int) -> None:
+def _year_as_written(text: str, year: int, today: date) -> None:
     """Refuse a year the parser would have guessed: "0001" is not 2001, "1/1/1" is not a date.
 
     A year is taken as written in full (four digits, and then exactly that
@@ -342,11 +366,13 @@ def _year_as_written(text: str, year: int) -> None:
             raise BadInput(f'"{text}": keepgoing keeps dates from {EARLIEST.year} to {LATEST.year}.')
         return
     if not any(len(n) == 2 and int(n) == year % 100 for n in numbers):
-        raise BadInput(f'"{text}": write the year in full, for example {date.today().year}.')
+        raise BadInput(f'"{text}": write the year in full, for example {today.year}.')
 
 
-def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool | None = None) -> When:
+def parse_when(text: str, *, today: date, dayfirst: bool, prefer: str = "past") -> When:
     """Read a WHEN. `prefer` is "past" for when something happened, "future" for due dates.
+
+    `dayfirst`: whether 03/04/2026 is 3 April (`settings.dayfirst()`, the user's date order).
 
     "either" (the edges of a period) looks back only for a bare weekday. A day and
     month without a year are this year's; where that day is on the wrong side of
@@ -376,10 +402,6 @@ def parse_when(text: str, *, today: date, prefer: str = "past", dayfirst: bool |
         return When(_check_range(relative, text.strip()), at)
     when = _iso(words.upper().replace(" ", "T", 1) if re.match(r"^\d{4}-", words) else words)
     if when is None:
-        if dayfirst is None:
-            from keepgoing.settings import dayfirst as configured_dayfirst
-
-            dayfirst = configured_dayfirst()
         when = _written(words, today, prefer, dayfirst)
     _check_range(when.day, text.strip())
     if when.time is not None and not clock.wall_time_exists(when.day, when.time):

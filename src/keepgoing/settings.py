@@ -14,44 +14,16 @@ commands that never ask pay nothing for it.
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from keepgoing.errors import BadInput
-
-APP_NAME = "keepgoing"
-
-
-def config_path() -> Path:
-    explicit = os.environ.get("KEEPGOING_CONFIG")
-    if explicit:
-        return Path(explicit)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
-
-
-@cache
-def _config() -> dict[str, Any]:
-    from keepgoing.reading import MAX_CONFIG_BYTES, read_limited_text
-
-    path = config_path()
-    if not os.path.lexists(path):
-        return {}
-    # A regular file of sensible size only: KEEPGOING_CONFIG=/dev/zero must not hang every command.
-    text = read_limited_text(path, limit=MAX_CONFIG_BYTES, what="config file")
-    import tomllib
-
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"The config file {path} is not valid TOML: {exc}.") from None
+from keepgoing.locations import config_path, config_values, default_store_path
 
 
 def dayfirst() -> bool:
     """Whether 03/04/2026 means 3 April (the UK default) rather than 4 March."""
-    value = os.environ.get("KEEPGOING_DATE_ORDER") or _config().get("date_order", "dmy")
+    value = os.environ.get("KEEPGOING_DATE_ORDER") or config_values().get("date_order", "dmy")
     value = str(value).strip().lower()
     if value not in ("dmy", "mdy"):
         raise BadInput(f'date_order must be "dmy" or "mdy", not "{value}".')
@@ -61,7 +33,7 @@ def dayfirst() -> bool:
 def _setting(env: str, key: str) -> str | None:
     value = os.environ.get(env)
     if value is None:
-        value = _config().get(key)
+        value = config_values().get(key)
     if value is None:
         return None
     if not isinstance(value, str):
@@ -78,7 +50,7 @@ def use_team_login(role: str | None) -> None:
     _team_login[0] = role
 
 
-def worker() -> str | None:
+def current_user() -> str | None:
     """Who is using keepgoing: recorded on what they log, and what `due --mine` means.
 
     In a team store it is the login role, never a setting: KEEPGOING_WORKER and
@@ -98,16 +70,6 @@ def worker() -> str | None:
         return worker_key(getpass.getuser())
     except (KeyError, OSError, BadInput):  # no login name in a container, say
         return None
-
-
-def configured_db() -> str | None:
-    """The store named in the config file (after --db and $KEEPGOING_DB)."""
-    value = _config().get("db")
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise BadInput(f"The setting db in {config_path()} must be a path or database URL.")
-    return value.strip()
 
 
 def due_default() -> str:
@@ -160,8 +122,8 @@ def effective() -> list[dict[str, Any]]:
         value: str | None
         if os.environ.get(variable):
             value, source = os.environ[variable], f"${variable}"
-        elif _config().get(key) is not None:
-            value, source = _config()[key], "config file"
+        elif config_values().get(key) is not None:
+            value, source = config_values()[key], "config file"
         else:
             value, source = _default(key), "default"
         rows.append({"key": key, "value": value, "source": source, "meaning": meaning})
@@ -170,11 +132,9 @@ def effective() -> list[dict[str, Any]]:
 
 def _default(key: str) -> str | None:
     if key == "worker":
-        return worker()
+        return current_user()
     if key == "db":
-        from keepgoing.storage import default_path
-
-        return str(default_path())
+        return str(default_store_path())
     return {"due": "everyone", "date_order": "dmy"}[key]
 
 
@@ -188,8 +148,8 @@ def write_setting(key: str, value: str | None) -> Path:
 
     import tomlkit
 
-    from keepgoing.reading import MAX_CONFIG_BYTES, read_limited_text
-    from keepgoing.storage import make_private_dir, private_replacement
+    from keepgoing.bounded_input import MAX_CONFIG_BYTES, read_limited_text
+    from keepgoing.locations import make_private_dir, private_replacement
 
     path = config_path()
     text = ""
@@ -213,5 +173,5 @@ def write_setting(key: str, value: str | None) -> Path:
             temp.write_text(new_text, encoding="utf-8")
     except OSError as exc:
         raise BadInput(f"Could not write the config file {path}: {exc.strerror}.") from None
-    _config.cache_clear()
+    config_values.cache_clear()
     return path

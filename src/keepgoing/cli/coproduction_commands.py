@@ -10,6 +10,7 @@ from keepgoing.cli.options import JsonOption, emit, examples, open_store, screen
 from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import can_ask, confirm
 from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 PANEL = "Connect, ask and listen"
@@ -33,9 +34,11 @@ def note(
 ) -> None:
     """Keep a lasting note on what matters to someone."""
     from keepgoing.core.notes import add_note
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
-    who, added = add_note(open_store(), name, text, now=clock.now(), logged_by=worker(), private=private)
+    who, added = add_note(
+        open_store(), name, text, now=clock.now(), logged_by=current_user(), private=private
+    )
     say(messages.NOTE_ADDED.format(name=user(who), text=user(added.text)))
     if private:
         say(messages.NOTE_PRIVATE)
@@ -134,11 +137,13 @@ def idea(
     if when is not None:
         from keepgoing.dates import parse_when
 
-        told_at = parse_when(when, today=clock.local_today(now), prefer="past").instant(now)
+        told_at = parse_when(when, today=clock.local_today(now), prefer="past", dayfirst=dayfirst()).instant(
+            now
+        )
     if told:
-        from keepgoing.settings import worker
+        from keepgoing.settings import current_user
 
-        told_by = worker()
+        told_by = current_user()
     else:
         told_by = None
     updated, changed = update_idea(
@@ -278,7 +283,7 @@ def group_show(
     """A group's sessions, attendance over time, and who has stopped coming."""
     from keepgoing.core.groups import group_detail
 
-    detail = group_detail(open_store(), group, today=clock.local_today(clock.now()))
+    detail = group_detail(open_store(), group)
     emit(detail, lambda group: screens().group_card(group), json_out=json_out, as_json=lambda g: g.to_json())
 
 
@@ -302,12 +307,14 @@ def win(
 ) -> None:
     """Celebrate a small win."""
     from keepgoing.core.wins import add_win
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
-    moment = parse_when(when, today=clock.local_today(now)).instant(now) if when else None
+    moment = (
+        parse_when(when, today=clock.local_today(now), dayfirst=dayfirst()).instant(now) if when else None
+    )
     store = open_store(create=True)
-    added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=worker())
+    added = add_win(store, text, now=now, when=moment, people=with_, group=group, logged_by=current_user())
     who = f" (with {join_names([user(n) for n in added.people])})" if added.people else ""
     say(messages.WIN_ADDED.format(text=user(added.text), who=who))
     warn_withdrawn(added.records)
@@ -327,7 +334,9 @@ def wins(
     today = clock.local_today(clock.now())
     found = list_wins(
         open_store(),
-        since=start_of_day(parse_when(since, today=today, prefer="either").day) if since else None,
+        since=start_of_day(parse_when(since, today=today, prefer="either", dayfirst=dayfirst()).day)
+        if since
+        else None,
     )
     emit(found, lambda wins: screens().wins_view(wins), json_out=json_out, as_json=_each_json)
 
@@ -342,10 +351,10 @@ def spread(
     json_out: JsonOption = False,
 ) -> None:
     """Stagger a backlog of check-ins into a realistic plan: a few a day."""
-    from keepgoing.core.rhythm import spread as make_plan
+    from keepgoing.core.rhythm import spread_plan
 
     days = parse_duration(over)
-    plan = make_plan(open_store(), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run)
+    plan = spread_plan(open_store(), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run)
     if json_out:
         emit_json(
             [
@@ -386,7 +395,7 @@ def snooze(
     ],
 ) -> None:
     """Put one person off for a few days, or until a day."""
-    from keepgoing.core.rhythm import snooze as put_off
+    from keepgoing.core.rhythm import snooze_person
     from keepgoing.errors import BadInput
 
     today = clock.local_today(clock.now())
@@ -394,7 +403,7 @@ def snooze(
         days = parse_duration(duration)
     except BadInput:
         days = _days_until(duration, today)
-    who, day = put_off(open_store(), name, days=days, today=today)
+    who, day = snooze_person(open_store(), name, days=days, today=today)
     say(messages.SNOOZED.format(name=user(who), day=describe_day(day)))
 
 
@@ -403,7 +412,7 @@ def _days_until(typed: str, today) -> int:
     from keepgoing.errors import BadInput
 
     try:
-        day = parse_when(typed, today=today, prefer="future").day
+        day = parse_when(typed, today=today, prefer="future", dayfirst=dayfirst()).day
     except BadInput as exc:
         if not str(exc).startswith("Could not read"):
             raise  # a day, but not one to use: "the 2nd would be next year ..."
@@ -448,13 +457,15 @@ def jot(
     """Log a conversation from a sentence: finds the names, the channel and the day."""
     from keepgoing.core.channels import LABELS
     from keepgoing.core.conversations import log_conversation
-    from keepgoing.core.natural import understand
-    from keepgoing.settings import worker
+    from keepgoing.core.jot_parser import understand
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
     store = open_store(create=True)
-    heard = understand(store, text, today=today, choose=_ask_which if can_ask() else None)
+    heard = understand(
+        store, text, today=today, dayfirst=dayfirst(), choose=_ask_which if can_ask() else None
+    )
     tried = no_answer or heard.tried
     summary = (messages.JOT_UNDERSTOOD_TRY if tried else messages.JOT_UNDERSTOOD).format(
         what=LABELS[heard.via],
@@ -476,7 +487,7 @@ def jot(
         time_given=heard.when.time_given,
         now=now,
         note=heard.note,
-        logged_by=worker(),
+        logged_by=current_user(),
         reached=not tried,
     )
     if json_out:

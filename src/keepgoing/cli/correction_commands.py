@@ -11,6 +11,7 @@ from keepgoing.cli.options import JsonOption, YesOption, examples, open_store
 from keepgoing.cli.output import emit_json, join_names, say, user
 from keepgoing.cli.prompts import confirm
 from keepgoing.dates import describe_day, parse_when
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 PANEL = "Putting things right"
@@ -123,12 +124,12 @@ def amend(
 ) -> None:
     """Correct a logged conversation, or add to it, without logging it twice."""
     from keepgoing.core.corrections import amend_conversation
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
-    typed = parse_when(when, today=today, prefer="past") if when else None
-    due_day = parse_when(due, today=today, prefer="future").day if due else None
+    typed = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()) if when else None
+    due_day = parse_when(due, today=today, prefer="future", dayfirst=dayfirst()).day if due else None
     store = open_store()
     from keepgoing.cli import measure_input
 
@@ -137,7 +138,7 @@ def amend(
         store,
         conversation_id,
         now=now,
-        worker=worker(),
+        worker=current_user(),
         occurred_at=typed.instant(now) if typed else None,
         time_given=typed.time_given if typed else False,
         via=via,
@@ -201,10 +202,10 @@ def unlog(
 ) -> None:
     """Remove a conversation logged by mistake, with the follow-ups and ideas made in it."""
     from keepgoing.core.corrections import preview_unlog, unlog_conversation
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     store = open_store()
-    by = worker()
+    by = current_user()
     plan = preview_unlog(store, conversation_id, worker=by, force=force)
     extras = _hanging(plan.follow_ups, plan.ideas)
     confirm(messages.UNLOG_QUESTION.format(conversation=_describe(plan.conversation), extras=extras), yes)
@@ -301,13 +302,17 @@ def followup(
     """Add a follow-up for someone, or change one: reword, re-date, pass on, cancel or reopen it."""
     from keepgoing.core.followups import change_follow_up, promise, reopen_follow_up
     from keepgoing.errors import UsageError
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
     number = number_or_add(follow_up_id, "followup")
     clear_due = due is not None and due.strip().lower() in ("none", "no", "never")
-    due_day = parse_when(due, today=today, prefer="future").day if due and not clear_due else None
+    due_day = (
+        parse_when(due, today=today, prefer="future", dayfirst=dayfirst()).day
+        if due and not clear_due
+        else None
+    )
     if number is None:
         if text is not None or for_ is not None or cancel or reopen or force or clear_due:
             raise UsageError(
@@ -320,7 +325,7 @@ def followup(
             words_given,
             due_on=due_day,
             now=now,
-            logged_by=worker(),
+            logged_by=current_user(),
             private=private,
         )
         _said_of(added, messages.FOLLOW_UP_ADDED, today, json_out)
@@ -348,7 +353,7 @@ def followup(
         clear_due=clear_due,
         person=for_,
         cancel=cancel,
-        worker=worker(),
+        worker=current_user(),
         force=force,
         now=now,
     )

@@ -28,7 +28,7 @@ def caseload(mine: bool, worker: str | None, team: bool) -> str | None:
     if team:
         return None
     if mine or settings.due_default() == "mine":
-        me = settings.worker()
+        me = settings.current_user()
         if me is None:
             raise UsageError('Who are you? Set worker = "your name" in the config file, or KEEPGOING_WORKER.')
         return me
@@ -72,7 +72,7 @@ def due(
     json_out: JsonOption = False,
 ) -> None:
     """Who is due a check-in (most overdue for their rhythm first), and follow-ups due."""
-    from keepgoing.core.rhythm import due as due_report
+    from keepgoing.core.rhythm import due_list
 
     today = clock.local_today(clock.now())
     within_days = 0
@@ -98,7 +98,7 @@ def due(
         from keepgoing.cli.render import due as screen
 
         wanted = screen.rows_wanted(screen.screen_lines())
-    report = due_report(
+    report = due_list(
         store,
         today=today,
         within_days=within_days,

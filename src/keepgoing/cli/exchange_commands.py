@@ -16,6 +16,7 @@ from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput, UsageError
 from keepgoing.exchange.formats import EXPORT_FORMATS, FORMAT_NAMES
 from keepgoing.exchange.sections import ITEM
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
@@ -139,8 +140,8 @@ def export(
         raise UsageError(messages.MONITOR_FORMAT)
     now = clock.now()
     today = clock.local_today(now)
-    since_day = parse_when(since, today=today, prefer="either").day if since else None
-    until_day = parse_when(until, today=today, prefer="either").day if until else None
+    since_day = parse_when(since, today=today, prefer="either", dayfirst=dayfirst()).day if since else None
+    until_day = parse_when(until, today=today, prefer="either", dayfirst=dayfirst()).day if until else None
     passphrase = _export_passphrase(output) if encrypt else None
     store = open_store()
     if output is not None and not encrypt and getattr(store, "encrypted", False):

@@ -8,6 +8,7 @@ from keepgoing import clock, messages
 from keepgoing.cli.app import app
 from keepgoing.cli.options import JsonOption, examples, open_store
 from keepgoing.cli.output import emit_json, say, user
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 
@@ -78,7 +79,7 @@ def done(
 
     now = clock.now()
     today = clock.local_today(now)
-    given = parse_when(when, today=today, prefer="past") if when else None
+    given = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()) if when else None
     moment = given.instant(now) if given else None
     finished = complete_follow_ups(open_store(), follow_up_ids, now=now, when=moment)
     if json_out:

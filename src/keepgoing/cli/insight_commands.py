@@ -10,6 +10,7 @@ from keepgoing.cli.app import app
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 
@@ -35,17 +36,21 @@ def stats(
     json_out: JsonOption = False,
 ) -> None:
     """Conversations and people reached per week or month, channels, overdue and wellbeing."""
-    from keepgoing.core.stats import stats as compute
+    from keepgoing.core.stats import stats_summary
 
     period = by.strip().lower()
     if period not in ("week", "month"):
         raise BadInput(f"--by is week or month, not {by!r}.")
     today = clock.local_today(clock.now())
-    start = parse_when(since, today=today, prefer="either").day if since else today - timedelta(days=182)
+    start = (
+        parse_when(since, today=today, prefer="either", dayfirst=dayfirst()).day
+        if since
+        else today - timedelta(days=182)
+    )
     if start > today:
         raise BadInput("--since is in the future.")
     store = open_store()
-    result = compute(store, today=today, since=start, by=period, tag=tag)
+    result = stats_summary(store, today=today, since=start, by=period, tag=tag)
     data = result.to_json(anonymise=anonymise)
     emit(data, lambda _: screens().stats_chart(result.view(anonymise=anonymise)), json_out=json_out)
 
@@ -62,10 +67,10 @@ def search(
     json_out: JsonOption = False,
 ) -> None:
     """Find people by words (by name), then conversations, follow-ups, ideas, notes and wins, newest first."""
-    from keepgoing.core.search import search as find
+    from keepgoing.core.search import search_results
 
     store = open_store()
-    results = find(store, " ".join(words), limit=limit)
+    results = search_results(store, " ".join(words), limit=limit)
     from keepgoing.core.audit import record
 
     record(store, "search", records=f"{len(results)} results")  # never the words searched for

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from typing import Any
 
 from keepgoing import messages
+from keepgoing.settings import dayfirst
 
 # What an option's value is, in the words of the message.
 # Only options whose value is free text or a date: names after --present are more names.
@@ -175,7 +176,7 @@ def check(store: Any, names: list[str], *, side_by_side: bool = False) -> None:
         if not any(c.isdigit() for c in word):
             continue
         try:
-            parse_when(word, today=clock.local_today(clock.now()), prefer="either")
+            parse_when(word, today=clock.local_today(clock.now()), prefer="either", dayfirst=dayfirst())
         except BadInput:
             continue
         dates.append(word)

@@ -12,6 +12,7 @@ from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdraw
 from keepgoing.cli.prompts import ask, choose, confirm, interactive
 from keepgoing.dates import When, describe_day, parse_when
 from keepgoing.errors import UsageError
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 
@@ -87,7 +88,7 @@ def _ask_more(today, *, wellbeing, feeling, follow_up, due_day):
             if not answer:
                 break
             try:
-                due_day = parse_when(answer, today=today, prefer="future").day
+                due_day = parse_when(answer, today=today, prefer="future", dayfirst=dayfirst()).day
             except BadInput as exc:
                 warn(str(exc))
     return wellbeing, feeling, follow_up, due_day
@@ -230,7 +231,7 @@ def log(
 ) -> None:
     """Record one conversation with one or more people (or, with --no-answer, a try)."""
     from keepgoing.core.conversations import log_conversation
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
@@ -239,8 +240,8 @@ def log(
     one_score, scores = _scores(wellbeing or [], group=group)
     if group and not names and visitor:
         names, visitor = [*visitor], []
-    moment = parse_when(when, today=today, prefer="past") if when else When(today)
-    due_day = parse_when(due, today=today, prefer="future").day if due else None
+    moment = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()) if when else When(today)
+    due_day = parse_when(due, today=today, prefer="future", dayfirst=dayfirst()).day if due else None
     if not names and not interactive():
         raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
     store = open_store(create=True)
@@ -270,7 +271,7 @@ def log(
             follow_up_due=due_day,
             create_missing=new,
             allow_close=allow_close,
-            logged_by=worker(),
+            logged_by=current_user(),
             feeling=feeling,
             ideas=idea,
             group=group,

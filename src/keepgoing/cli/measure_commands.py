@@ -38,8 +38,8 @@ def measure_add(
     json_out: JsonOption = False,
 ) -> None:
     """Add a measure your organisation uses, from a small TOML file (its wording stays yours)."""
+    from keepgoing.bounded_input import read_limited_text
     from keepgoing.core.measures import add_measure
-    from keepgoing.reading import read_limited_text
 
     text = read_limited_text(file, limit=MAX_FILE, what="measure file")
     measure = add_measure(open_store(create=True), text, where=file.name, now=clock.now())

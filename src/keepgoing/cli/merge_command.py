@@ -43,7 +43,7 @@ def merge(
     """Merge two records of one person: everything of the first moves to the second."""
     from keepgoing.core.matching import find_person
     from keepgoing.core.merging import merge_people, plan_merge
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     if into.casefold() != "into":
         raise UsageError(f'Say which to keep with INTO: keepgoing merge "{name}" INTO "{into}".')
@@ -60,7 +60,7 @@ def merge(
         messages.MERGE_QUESTION.format(merged=user(plan.merged.name), kept=user(plan.kept.name)),
         yes,
     )
-    done = merge_people(store, name, kept, now=clock.now(), by=worker())
+    done = merge_people(store, name, kept, now=clock.now(), by=current_user())
     if json_out:
         emit_json(done.to_json())
         return

@@ -9,6 +9,7 @@ from keepgoing.cli.app import app
 from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user
 from keepgoing.errors import UsageError
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 _ANSWER = "prefer-not and not-asked for any field; see --list-categories"
@@ -117,13 +118,20 @@ def _record(name: str, word: str | None, answers: dict[str, str], asked: str | N
     """A dated record of their answers (and their consent), and a line saying what changed."""
     from keepgoing.core.monitoring import FIELD_LABELS, label, record_monitoring
     from keepgoing.dates import describe_day, parse_when
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
 
     now = clock.now()
     today = clock.local_today(now)
-    day = parse_when(asked, today=today).day if asked else today
+    day = parse_when(asked, today=today, dayfirst=dayfirst()).day if asked else today
     done = record_monitoring(
-        open_store(), name, consent=word, answers=answers, asked_on=day, today=today, now=now, by=worker()
+        open_store(),
+        name,
+        consent=word,
+        answers=answers,
+        asked_on=day,
+        today=today,
+        now=now,
+        by=current_user(),
     )
     shown = describe_day(done.asked_on)
     if done.consent_on:

@@ -68,10 +68,12 @@ def open_store_at(
     """The store at `location` (None: $KEEPGOING_DB or the default), as this user opens it."""
     from keepgoing.settings import use_team_login
     from keepgoing.storage import open_store as open_
+    from keepgoing.storage.date_encoding import collecting_damaged
 
     # Everything keepgoing writes is private to its owner, whatever the umask.
     os.umask(0o077)
     use_team_login(None)
+    collecting_damaged()  # the dates it cannot read are said once, when the command ends
     store = open_(location, create=create, upgrade_team=upgrade_team)
     use_team_login(getattr(store, "team_worker", None))
     if getattr(store, "team_worker", None) is not None:

@@ -11,6 +11,7 @@ from keepgoing.cli.output import emit_json, say, user, warn
 from keepgoing.cli.prompts import interactive
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound, UsageError
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 # Consent options, shared by add and edit.
@@ -89,7 +90,7 @@ def add(
     from keepgoing.cli import prompts
     from keepgoing.core.people import add_person
     from keepgoing.errors import CloseName, SameName
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     now = clock.now()
     cadence = parse_duration(every) if every else None
@@ -112,7 +113,7 @@ def add(
             note=note,
             consent=consent_given,
             worker=worker if worker is not None else getattr(store, "team_worker", None),
-            by=me(),
+            by=current_user(),
             same_name=same_name,
             check_close=not allow_close,
         )
@@ -160,7 +161,7 @@ def _consent(now, consent, review, channels, note):
     from keepgoing.core.person_fields import consent_fields
 
     today = clock.local_today(now)
-    review_on = parse_when(review, today=today, prefer="future").day if review else None
+    review_on = parse_when(review, today=today, prefer="future", dayfirst=dayfirst()).day if review else None
     return consent_fields(consent=consent, channels=channels, note=note, review_on=review_on, today=today)
 
 
@@ -387,7 +388,7 @@ def edit(
     yours is refused rather than written over theirs.
     """
     from keepgoing.core.people import edit_person
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     now = clock.now()
     options: tuple[Any, ...] = (
@@ -449,7 +450,7 @@ def edit(
             remove_aliases=unalias,
             consent=consent_given,
             worker=worker,
-            by=me(),
+            by=current_user(),
             expected_version=if_version,
             same_name=same_name,
             new_worker=new_worker,
@@ -478,7 +479,7 @@ def _edit_several(
 ) -> None:
     """`edit jo sam pat --worker W`, `edit --tag carers --worker W`: one key worker for several people."""
     from keepgoing.core.people import assign_worker
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     by_tag = not names and tag is not None and len(tag) == 1
     if worker is None or others or (not names and not by_tag) or (names and tag is not None):
@@ -494,7 +495,7 @@ def _edit_several(
         worker=worker,
         now=now,
         tag=tag[0] if by_tag else None,
-        by=me(),
+        by=current_user(),
         new_worker=new_worker,
     )
     if json_out:
@@ -558,7 +559,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool) -
     from keepgoing.cli.edit_form import edit_in_editor, read_form, render_form
     from keepgoing.core.matching import find_person
     from keepgoing.core.people import edit_person
-    from keepgoing.settings import worker as me
+    from keepgoing.settings import current_user
 
     store = open_store()
     person = find_person(store, name)
@@ -584,7 +585,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool) -
     store = open_store()
     try:
         updated, changed = edit_person(
-            store, person.id, now=now, by=me(), expected_version=person.version, **changes
+            store, person.id, now=now, by=current_user(), expected_version=person.version, **changes
         )
     except NotFound:
         raise NotFound(messages.GONE_WHILE_EDITING.format(name=person.name)) from None
@@ -619,7 +620,7 @@ def pause(
 
     now = clock.now()
     today = clock.local_today(now)
-    day = parse_when(until, today=today, prefer="future").day
+    day = parse_when(until, today=today, prefer="future", dayfirst=dayfirst()).day
     store = open_store()
     person, changed = pause_person(store, name, until=day, today=today, now=now, reason=reason)
     why = messages.PAUSE_REASON.format(reason=user(person.pause_reason)) if person.pause_reason else ""

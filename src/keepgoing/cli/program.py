@@ -222,17 +222,18 @@ def _silence_stdout() -> None:
 
 def _damaged_dates() -> None:
     """One line when the store held dates that could not be read (written by an older version)."""
-    if "keepgoing.storage.values" not in sys.modules:
+    if "keepgoing.storage.date_encoding" not in sys.modules:
         return  # no date was read from a store (--help, --version): nothing to say
-    from keepgoing.storage.values import DAMAGED, EARLIEST
+    from keepgoing.storage.date_encoding import EARLIEST, finish_damaged
 
-    if DAMAGED:
+    damaged = finish_damaged()
+
+    if damaged:
         warn(
             messages.DAMAGED_DATES.format(
-                count=len(DAMAGED), first=user(DAMAGED[0]), shown=EARLIEST.strftime("%-d %b %Y")
+                count=len(damaged), first=user(damaged[0]), shown=EARLIEST.strftime("%-d %b %Y")
             )
         )
-        DAMAGED.clear()
 
 
 def _undecodable(arg: str) -> bool:

@@ -11,6 +11,7 @@ from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user, warn
 from keepgoing.dates import parse_when
 from keepgoing.errors import UsageError
+from keepgoing.settings import dayfirst
 
 FORMATS = {"html": "html", "md": "markdown", "markdown": "markdown"}
 
@@ -64,8 +65,12 @@ def report(
     if period:
         span = parse_period(period)
     elif since or until:
-        start = parse_when(since, today=today, prefer="either").day if since else current_quarter(today).start
-        end = parse_when(until, today=today, prefer="either").day if until else today
+        start = (
+            parse_when(since, today=today, prefer="either", dayfirst=dayfirst()).day
+            if since
+            else current_quarter(today).start
+        )
+        end = parse_when(until, today=today, prefer="either", dayfirst=dayfirst()).day if until else today
         if end < start:
             raise UsageError("--until comes before --since.")
         span = Span(start, end)

@@ -10,6 +10,7 @@ from keepgoing.cli.app import app
 from keepgoing.cli.options import JsonOption, YesOption, examples, open_store, session
 from keepgoing.cli.output import emit_json, say, user
 from keepgoing.cli.prompts import confirm
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
@@ -202,7 +203,7 @@ def _prune(path: Path, when: str, *, dest: Path | None, yes: bool) -> None:
         raise UsageError(messages.PRUNE_NO_DEST)
     now = clock.now()
     today = clock.local_today(now)
-    day = parse_when(when, today=today, prefer="past").day
+    day = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()).day
     if day > today:
         raise UsageError(messages.PRUNE_FUTURE.format(day=describe_day(day)))
     # Today: every backup made so far (a forget's advice); a day before: those made before it began.

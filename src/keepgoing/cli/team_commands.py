@@ -11,6 +11,7 @@ from keepgoing.cli.app import app
 from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
 from keepgoing.cli.options import JsonOption, examples, open_store, open_store_at, session
 from keepgoing.cli.output import emit_json, say, user
+from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
@@ -52,7 +53,7 @@ def handover(
     like to be contacted, their rhythm, open follow-ups and recent conversations.
     """
     from keepgoing.core.handover import hand_over
-    from keepgoing.settings import worker
+    from keepgoing.settings import current_user
     from keepgoing.text import worker_key
 
     now = clock.now()
@@ -94,7 +95,7 @@ def handover(
             to_worker=target,
             tag=tag,
             now=now,
-            by=worker(),
+            by=current_user(),
             dry_run=dry_run,
             write_pack=write_pack,
             new_worker=new_worker,
@@ -412,7 +413,11 @@ def audit(
     from keepgoing.dates import parse_when
 
     store = open_store()
-    since_day = parse_when(since, today=clock.local_today(clock.now()), prefer="past").day if since else None
+    since_day = (
+        parse_when(since, today=clock.local_today(clock.now()), prefer="past", dayfirst=dayfirst()).day
+        if since
+        else None
+    )
     person_id = None
     if person is not None:
         from keepgoing.core.matching import find_person
@@ -441,7 +446,7 @@ def upgrade() -> None:
     A personal store is upgraded by any command; a team store only by this one,
     run by whoever looks after the database.
     """
-    from keepgoing.storage.schema import HEAD
+    from keepgoing.storage.revisions import HEAD
 
     store = open_store(upgrade_team=True)
     if getattr(store, "team_worker", None) is not None:

@@ -18,7 +18,7 @@ from typing import Any
 from keepgoing.core.person import iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 
 # What keepgoing is running, for the database's triggers to record with each write.
 _COMMAND_SETTING = "keepgoing.command"

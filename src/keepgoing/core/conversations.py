@@ -14,7 +14,7 @@ from keepgoing.core.person import Person, get_person, iso
 from keepgoing.core.rhythm import refresh_contacts
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 from keepgoing.text import clean_name, limit, name_key, optional, required
 
 
@@ -130,7 +130,7 @@ def _resolve(
 
 def check_occurred(occurred_at: datetime, now: datetime) -> None:
     """A conversation happened on a day keepgoing can keep, and not after today."""
-    from keepgoing.dates import EARLIEST
+    from keepgoing.storage.date_encoding import EARLIEST
 
     day = occurred_at.astimezone().date()
     if day > now.astimezone().date():
@@ -224,6 +224,44 @@ def conversation_people(store: Store, conversation_id: int) -> list[Person]:
     ]
 
 
+def _checked_scores(
+    said: Said,
+    scores: list[tuple[str, int]] | None,
+    *,
+    wellbeing: int | None,
+    group: str | None,
+    reached: bool,
+    measures: list[tuple[str, Any]] | None,
+) -> list[tuple[str, int]]:
+    """Each person's own wellbeing score checked, and refused where it cannot go with the rest."""
+    checked = [(name, _one_score(score)) for name, score in scores or []]
+    if not reached:
+        check_tried(said, group=group is not None)
+        if measures:
+            raise BadInput("A try with no answer holds no wellbeing measure; log it when you talk.")
+        if checked:
+            check_tried(Said(wellbeing=checked[0][1]))
+    if group is not None and wellbeing is not None:
+        raise BadInput(
+            "In a group session each person has their own wellbeing score (sam=4), or none: "
+            "one number would enter everyone's trend."
+        )
+    if checked and wellbeing is not None:
+        raise BadInput("Give one wellbeing score for everyone, or one each (sam=4), not both.")
+    return checked
+
+
+def _session_group(store: Store, group: str | None) -> tuple[int | None, str | None, str | None]:
+    """(id, name, how it meets) of the group a session is of; Nones when it is not a session."""
+    if group is None:
+        return None, None, None
+    from keepgoing.core.groups import find_group
+
+    found = find_group(store, group)
+    # A group meets its own way (in person unless set): never one member's preference.
+    return found.id, found.name, found.via or "cuppa"
+
+
 def log_conversation(
     store: Store,
     names: list[str],
@@ -282,33 +320,16 @@ def log_conversation(
         ideas=ideas,
     )
     via, note, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
-    scores = [(name, _one_score(score)) for name, score in scores or []]
-    if not reached:
-        check_tried(said, group=group is not None)
-        if measures:
-            raise BadInput("A try with no answer holds no wellbeing measure; log it when you talk.")
-        if scores:
-            check_tried(Said(wellbeing=scores[0][1]))
-    if group is not None and wellbeing is not None:
-        raise BadInput(
-            "In a group session each person has their own wellbeing score (sam=4), or none: "
-            "one number would enter everyone's trend."
-        )
-    if scores and wellbeing is not None:
-        raise BadInput("Give one wellbeing score for everyone, or one each (sam=4), not both.")
+    scores = _checked_scores(
+        said, scores, wellbeing=wellbeing, group=group, reached=reached, measures=measures
+    )
     with store.write():
         checked = []
         if measures:
             from keepgoing.core.measures import check_scores
 
             checked = check_scores(store, measures)
-        group_id, group_name, group_via = None, None, None
-        if group is not None:
-            from keepgoing.core.groups import find_group
-
-            found = find_group(store, group)
-            # A group meets its own way (in person unless set): never one member's preference.
-            group_id, group_name, group_via = found.id, found.name, found.via or "cuppa"
+        group_id, group_name, group_via = _session_group(store, group)
         people, created, matched = _resolve(
             store,
             [*names, *(visitors or [])],

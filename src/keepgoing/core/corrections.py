@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from keepgoing.core.conversations import Conversation, check_said, conversation_people
+from keepgoing.core.conversations import Conversation, Said, check_said, conversation_people
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person
 from keepgoing.core.rhythm import refresh_contacts
+from keepgoing.core.workers import check_colleague
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 
@@ -85,23 +86,6 @@ def _target(store: Store, conversation_id: int | None, worker: str | None, force
     return conversation
 
 
-def check_colleague(what: str, theirs: str | None, worker: str | None, force: bool) -> None:
-    """Refuse to change a record a colleague made, unless `force`; a worker keepgoing cannot
-    name is never taken for its author, and cannot force (there is no one to credit)."""
-    if not theirs or theirs == worker:
-        return
-    if not force:
-        raise BadInput(
-            f"{what} was logged by {theirs}, not you; "
-            "to change a colleague's record add --force (your name is kept with the change)."
-        )
-    if worker is None:
-        raise BadInput(
-            f"{what} was logged by {theirs}, and keepgoing does not know who you are to keep your name "
-            "with the change: set your worker name (keepgoing config worker NAME, or KEEPGOING_WORKER)."
-        )
-
-
 def amend_conversation(
     store: Store,
     conversation_id: int | None,
@@ -148,39 +132,16 @@ def amend_conversation(
     via, cleaned, feeling, follow_up, ideas = said.via, said.note, said.feeling, said.follow_up, said.ideas
     with store.write():
         before = _target(store, conversation_id, worker, force)
-        if not before.reached and not reached:
-            from keepgoing.core.conversations import check_tried
-
-            check_tried(said)
-            if measures:
-                raise BadInput("A try with no answer holds no wellbeing measure; log it when you talk.")
-        checked = []
-        if measures:
-            from keepgoing.core.measures import check_scores
-
-            checked = check_scores(store, measures)
-        group_id = store.value("SELECT group_id FROM conversation WHERE id = :id", {"id": before.id})
-        if group_id is not None and wellbeing is not None:
-            raise BadInput(
-                f"Conversation #{before.id} is a group session: each person has their own wellbeing score "
-                "there, so one number would enter everyone's trend."
-            )
-        updates: dict[str, Any] = {}
-        changes: list[str] = []
-        if reached and not before.reached:
-            updates["reached"] = True
-            changes.append("reached")
-        for column, value, change in (
-            ("occurred_at", occurred_at, "date"),
-            ("via", via, "how"),
-            ("note", cleaned, "note" if cleaned else "note removed"),
-            ("wellbeing", wellbeing, "wellbeing"),
-            ("feeling", feeling, "feeling"),
-        ):
-            given = note is not None if column == "note" else value is not None  # "" clears a note
-            if given and value != getattr(before, column):
-                updates[column] = value
-                changes.append(change)
+        checked, group_id = _checked_for(
+            store, before, said, reached=reached, measures=measures, wellbeing=wellbeing
+        )
+        updates, changes = _field_changes(
+            before,
+            reached=reached,
+            occurred_at=occurred_at,
+            columns={"via": via, "note": cleaned, "wellbeing": wellbeing, "feeling": feeling},
+            note_given=note is not None,
+        )
         if private and not before.private:
             # Its follow-ups by the same writer go private with it.
             updates["private"] = True
@@ -189,53 +150,15 @@ def amend_conversation(
                 "UPDATE follow_up SET private = :yes WHERE conversation_id = :c AND logged_by = :by",
                 {"yes": True, "c": before.id, "by": before.logged_by},
             )
-        if occurred_at is not None and time_given != before.time_given:  # a time typed, or now left out
-            updates["time_given"] = time_given
-            changes.extend([] if "date" in changes else ["date"])
-        present = {p.id: p for p in conversation_people(store, before.id)}
-        touched: dict[int, Person] = dict(present)
-        for raw in remove_people or []:
-            person = find_person(store, raw)
-            if person.id not in present:
-                raise BadInput(f"{person.name} was not in conversation #{before.id}.")
-            del present[person.id]
-            from keepgoing.core.measures import drop_scores_of
-
-            drop_scores_of(store, before.id, person.id)
-            store.run(
-                "DELETE FROM conversation_person WHERE conversation_id = :c AND person_id = :p",
-                {"c": before.id, "p": person.id},
-            )
-            changes.append(f"without {person.name}")
-        for raw in add_people or []:
-            person = find_person(store, raw, purpose="log")
-            if person.id in present:
-                continue
-            present[person.id] = touched[person.id] = person
-            store.run(
-                "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
-                {"c": before.id, "p": person.id},
-            )
-            changes.append(f"with {person.name}")
-        if not present:
-            raise BadInput(
-                f"Conversation #{before.id} would be with nobody; to remove it, use keepgoing unlog {before.id}."
-            )
+        if occurred_at is not None:
+            _time_shown(updates, changes, before, time_given)
+        present, touched = _change_people(store, before.id, add_people or [], remove_people or [], changes)
         if updates or len(changes) > len(updates):  # who was there changed too
             updates.update(amended_by=worker, amended_at=now)
             assignments = ", ".join(f"{column} = :{column}" for column in updates)
             store.run(f"UPDATE conversation SET {assignments} WHERE id = :id", {**updates, "id": before.id})
         if checked:
-            from keepgoing.core.measures import one_person, record_scores
-
-            scored = record_scores(store, before.id, one_person(list(present), before.id), checked, now=now)
-            changes.extend(scored)
-            if scored and not updates:
-                updates.update(amended_by=worker, amended_at=now)
-                store.run(
-                    "UPDATE conversation SET amended_by = :amended_by, amended_at = :amended_at WHERE id = :id",
-                    {**updates, "id": before.id},
-                )
+            _record_measures(store, before.id, present, checked, updates, changes, worker=worker, now=now)
         owner = _owner(store, before.id, present)
         follow_up_id = None
         if follow_up is not None:
@@ -252,17 +175,15 @@ def amend_conversation(
                 private=private or before.private,
             )
             changes.append(f"follow-up #{follow_up_id}")
-        idea_ids = []
-        if ideas:
-            from keepgoing.core.ideas import add_idea
-
-            # An idea added to a group session is the group's, as when it was logged.
-            author = None if group_id is not None else owner.id
-            idea_ids = [
-                add_idea(store, author, text, now=now, conversation_id=before.id, group_id=group_id)
-                for text in ideas
-            ]
-            changes.extend(f"idea #{i}" for i in idea_ids)
+        idea_ids = _add_ideas(
+            store,
+            before.id,
+            ideas or [],
+            author=None if group_id is not None else owner.id,
+            group_id=group_id,
+            now=now,
+        )
+        changes.extend(f"idea #{i}" for i in idea_ids)
         refreshed = refresh_contacts(store, touched)
         drops = [
             f"{p.name} {refreshed[p.id]}" for p in touched.values() if refreshed[p.id] and p.id in present
@@ -278,6 +199,155 @@ def amend_conversation(
     if "note" in updates:  # the words taken out go from the file, as an erasure's do
         amended.cleanup_pending = store.scrub()
     return amended
+
+
+def _checked_for(
+    store: Store,
+    before: Conversation,
+    said: Said,
+    *,
+    reached: bool,
+    measures: list[tuple[str, Any]] | None,
+    wellbeing: int | None,
+) -> tuple[list[Any], int | None]:
+    """(the measures' checked scores, the conversation's group) once what is added fits it:
+    a try that stays a try holds no wellbeing, a group session no one shared score."""
+    if not before.reached and not reached:
+        from keepgoing.core.conversations import check_tried
+
+        check_tried(said)
+        if measures:
+            raise BadInput("A try with no answer holds no wellbeing measure; log it when you talk.")
+    checked = []
+    if measures:
+        from keepgoing.core.measures import check_scores
+
+        checked = check_scores(store, measures)
+    group_id = store.value("SELECT group_id FROM conversation WHERE id = :id", {"id": before.id})
+    if group_id is not None and wellbeing is not None:
+        raise BadInput(
+            f"Conversation #{before.id} is a group session: each person has their own wellbeing score "
+            "there, so one number would enter everyone's trend."
+        )
+    return checked, group_id
+
+
+def _field_changes(
+    before: Conversation,
+    *,
+    reached: bool,
+    occurred_at: datetime | None,
+    columns: dict[str, Any],
+    note_given: bool,
+) -> tuple[dict[str, Any], list[str]]:
+    """(the conversation's columns to set, the changes in words) for what differs from `before`."""
+    updates: dict[str, Any] = {}
+    changes: list[str] = []
+    if reached and not before.reached:
+        updates["reached"] = True
+        changes.append("reached")
+    note = columns["note"]
+    for column, value, change in (
+        ("occurred_at", occurred_at, "date"),
+        ("via", columns["via"], "how"),
+        ("note", note, "note" if note else "note removed"),
+        ("wellbeing", columns["wellbeing"], "wellbeing"),
+        ("feeling", columns["feeling"], "feeling"),
+    ):
+        given = note_given if column == "note" else value is not None  # "" clears a note
+        if given and value != getattr(before, column):
+            updates[column] = value
+            changes.append(change)
+    return updates, changes
+
+
+def _time_shown(updates: dict[str, Any], changes: list[str], before: Conversation, time_given: bool) -> None:
+    """A time typed with the new date, or now left out: the date changed in how it is shown."""
+    if time_given != before.time_given:
+        updates["time_given"] = time_given
+        changes.extend([] if "date" in changes else ["date"])
+
+
+def _change_people(
+    store: Store, conversation_id: int, add: list[str], remove: list[str], changes: list[str]
+) -> tuple[dict[int, Person], dict[int, Person]]:
+    """(who is there now, everyone whose rhythm may move) after taking people out and adding them."""
+    present = {p.id: p for p in conversation_people(store, conversation_id)}
+    touched: dict[int, Person] = dict(present)
+    for raw in remove:
+        person = find_person(store, raw)
+        if person.id not in present:
+            raise BadInput(f"{person.name} was not in conversation #{conversation_id}.")
+        del present[person.id]
+        from keepgoing.core.measures import drop_scores_of
+
+        drop_scores_of(store, conversation_id, person.id)
+        store.run(
+            "DELETE FROM conversation_person WHERE conversation_id = :c AND person_id = :p",
+            {"c": conversation_id, "p": person.id},
+        )
+        changes.append(f"without {person.name}")
+    for raw in add:
+        person = find_person(store, raw, purpose="log")
+        if person.id in present:
+            continue
+        present[person.id] = touched[person.id] = person
+        store.run(
+            "INSERT INTO conversation_person (conversation_id, person_id) VALUES (:c, :p)",
+            {"c": conversation_id, "p": person.id},
+        )
+        changes.append(f"with {person.name}")
+    if not present:
+        raise BadInput(
+            f"Conversation #{conversation_id} would be with nobody; to remove it, use keepgoing unlog {conversation_id}."
+        )
+    return present, touched
+
+
+def _record_measures(
+    store: Store,
+    conversation_id: int,
+    present: dict[int, Person],
+    checked: list[Any],
+    updates: dict[str, Any],
+    changes: list[str],
+    *,
+    worker: str | None,
+    now: datetime,
+) -> None:
+    """One person's measures scored on the conversation, marked as amended if nothing else was."""
+    from keepgoing.core.measures import one_person, record_scores
+
+    scored = record_scores(
+        store, conversation_id, one_person(list(present), conversation_id), checked, now=now
+    )
+    changes.extend(scored)
+    if scored and not updates:
+        updates.update(amended_by=worker, amended_at=now)
+        store.run(
+            "UPDATE conversation SET amended_by = :amended_by, amended_at = :amended_at WHERE id = :id",
+            {**updates, "id": conversation_id},
+        )
+
+
+def _add_ideas(
+    store: Store,
+    conversation_id: int,
+    ideas: list[str],
+    *,
+    author: int | None,
+    group_id: int | None,
+    now: datetime,
+) -> list[int]:
+    """Ideas added to the conversation: a group session's are the group's (`author` None), as when logged."""
+    if not ideas:
+        return []
+    from keepgoing.core.ideas import add_idea
+
+    return [
+        add_idea(store, author, text, now=now, conversation_id=conversation_id, group_id=group_id)
+        for text in ideas
+    ]
 
 
 def _owner(store: Store, conversation_id: int, present: dict[int, Person]) -> Person:

@@ -9,7 +9,7 @@ from typing import Any
 from keepgoing.core.person import label
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime, stored_instant
+from keepgoing.storage.date_encoding import as_date, as_datetime, stored_instant
 from keepgoing.text import required
 
 SELECT = (
@@ -289,6 +289,27 @@ class FollowUpChange:
     cancelled: bool = False
 
 
+def _cancel(
+    store: Store, before: FollowUp, *, worker: str | None, force: bool, now: datetime | None
+) -> FollowUpChange:
+    """Cancel an open follow-up (kept, as cancelled): a colleague's only with `force`."""
+    from keepgoing.core.workers import check_colleague
+
+    theirs = before.worker or before.logged_by
+    check_colleague(f"Follow-up #{before.id}", theirs, worker, force)
+    if before.status != "open":
+        raise BadInput(f"Follow-up {before.id} is already {before.status}; nothing changed.")
+    if now is None:
+        from keepgoing import clock
+
+        now = clock.now()
+    store.run(
+        "UPDATE follow_up SET cancelled_at = :now, cancelled_by = :by WHERE id = :id",
+        {"now": now, "by": worker, "id": before.id},
+    )
+    return FollowUpChange(get_follow_up(store, before.id), ["cancelled"], cancelled=True)
+
+
 def change_follow_up(
     store: Store,
     follow_up_id: int,
@@ -310,21 +331,7 @@ def change_follow_up(
     with store.write():
         before = _existing(store, follow_up_id)
         if cancel:
-            from keepgoing.core.corrections import check_colleague
-
-            theirs = before.worker or before.logged_by
-            check_colleague(f"Follow-up #{follow_up_id}", theirs, worker, force)
-            if before.status != "open":
-                raise BadInput(f"Follow-up {follow_up_id} is already {before.status}; nothing changed.")
-            if now is None:
-                from keepgoing import clock
-
-                now = clock.now()
-            store.run(
-                "UPDATE follow_up SET cancelled_at = :now, cancelled_by = :by WHERE id = :id",
-                {"now": now, "by": worker, "id": follow_up_id},
-            )
-            return FollowUpChange(get_follow_up(store, follow_up_id), ["cancelled"], cancelled=True)
+            return _cancel(store, before, worker=worker, force=force, now=now)
         updates: dict[str, Any] = {}
         changes: list[str] = []
         if text is not None:

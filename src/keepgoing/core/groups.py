@@ -8,14 +8,14 @@ worth a check-in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from keepgoing.core.matching import find_person, match_tier
 from keepgoing.core.person import iso
 from keepgoing.errors import Ambiguous, BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 from keepgoing.text import clean_name, name_key, require_letter
 
 MISSED_TO_NOTICE = 3  # sessions in a row a regular has missed before we mention it
@@ -196,7 +196,7 @@ def list_groups(store: Store) -> list[Group]:
     return [get_group(store, g.id) for g in groups]
 
 
-def group_detail(store: Store, query: str, *, today: date) -> GroupDetail:
+def group_detail(store: Store, query: str) -> GroupDetail:
     with store.read():
         group = get_group(store, find_group(store, query).id)
         sessions: dict[int, Session] = {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime, stored_instant
+from keepgoing.storage.date_encoding import as_datetime, stored_instant
 from keepgoing.text import optional, required
 
 STATUSES = ("open", "in-progress", "taken-up", "parked", "not-taken-up")
@@ -153,6 +153,20 @@ def count_untold(store: Store) -> tuple[int, int]:
     return (int(row["ideas"]), int(row["people"])) if row else (0, 0)
 
 
+def _check_telling(before: Idea, status: str, moment: datetime) -> None:
+    """An idea's author can be told at `moment` what became of it: they are known, it has an outcome,
+    and it was shared by then."""
+    if before.person_id is None:
+        raise BadInput(f"Idea #{before.id}'s author was forgotten: there is nobody to tell.")
+    if status in STILL_OPEN:
+        raise BadInput(
+            f"Idea #{before.id} is still {status}: record what became "
+            f"of it (--status {', '.join(OUTCOMES)}) before --told."
+        )
+    if moment.astimezone().date() < before.created_at.astimezone().date():
+        raise BadInput(f"Idea #{before.id} was shared after that day; nothing was changed.")
+
+
 def update_idea(
     store: Store,
     idea_id: int,
@@ -188,15 +202,7 @@ def update_idea(
         changed = [column for column, value in given.items() if getattr(before, column) != value]
         fields: dict[str, Any] = {c: given[c] for c in changed}
         if told:
-            if before.person_id is None:
-                raise BadInput(f"Idea #{idea_id}'s author was forgotten: there is nobody to tell.")
-            if given.get("status", before.status) in STILL_OPEN:
-                raise BadInput(
-                    f"Idea #{idea_id} is still {given.get('status', before.status)}: record what became "
-                    f"of it (--status {', '.join(OUTCOMES)}) before --told."
-                )
-            if moment.astimezone().date() < before.created_at.astimezone().date():
-                raise BadInput(f"Idea #{idea_id} was shared after that day; nothing was changed.")
+            _check_telling(before, given.get("status", before.status), moment)
             if (
                 before.told_at is None
                 or "status" in changed

@@ -25,7 +25,7 @@ from typing import Any
 from keepgoing.core.person import iso
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 
 TOTAL = "total"
 BUILT_IN = "ons4"
@@ -243,11 +243,7 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
         raise _fail(where, f'unknown field "{unknown[0]}" (a measure has {", ".join(sorted(_TOP_KEYS))}).')
-    name = str(_text(where, raw, "name", needed=True, longest=60))
-    if not _NAME.match(name):
-        raise _fail(where, '"name" is one word of letters, digits, - and _ (it is typed after --measure).')
-    if name.casefold() == BUILT_IN and not built_in:
-        raise _fail(where, "ons4 is built in; give your measure another name.")
+    name = _checked_name(where, raw, built_in)
     title = _text(where, raw, "title", needed=False, longest=200) or name
     licence = str(_text(where, raw, "licence", needed=True, longest=2_000))
     scoring = raw.get("scoring")
@@ -260,60 +256,97 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
         raise _fail(where, f"a measure has at most {MAX_ITEMS} items.")
     items: list[Part] = []
     for number, item in enumerate(raw_items, 1):
-        here = f"{where}, item {number}"
-        if not isinstance(item, dict):
-            raise _fail(here, "each item is an [[items]] table.")
-        unknown = sorted(set(item) - _ITEM_KEYS)
-        if unknown:
-            raise _fail(here, f'unknown field "{unknown[0]}" (an item has {", ".join(sorted(_ITEM_KEYS))}).')
-        key = str(_text(here, item, "key", needed=True, longest=60))
-        if not _KEY.match(key) or key == TOTAL:
-            raise _fail(
-                here, '"key" is lower-case letters, digits and _ , starting with a letter (not "total").'
-            )
-        if any(p.key == key for p in items):
-            raise _fail(here, f'the key "{key}" is used by an earlier item too.')
-        for bound in ("min", "max"):
-            if bound not in item:
-                raise _fail(here, f'"{bound}" is missing (the lowest and highest answer).')
-        low = _number(here, item["min"], '"min"', whole=True)
-        high = _number(here, item["max"], '"max"', whole=True)
-        if not low < high or high - low > 1_000:
-            raise _fail(here, '"min" must be below "max" (and the range at most 1000).')
-        items.append(
-            Part(
-                key,
-                _text(here, item, "label", needed=False, longest=100) or key,
-                low,
-                high,
-                _flag(here, item, "lower_is_better"),
-                _bands(here, item.get("bands"), low),
-                _text(here, item, "question", needed=False, longest=1_000),
-            )
-        )
+        items.append(_checked_item(f"{where}, item {number}", item, items))
     lowest, highest = int(sum(p.low for p in items)), int(sum(p.high for p in items))
     conversion = None
     if raw.get("conversion") is not None:
-        table = raw["conversion"]
-        if scoring != "sum":
-            raise _fail(where, 'a "conversion" table goes with scoring = "sum".')
-        if not isinstance(table, dict):
-            raise _fail(where, '"conversion" is a table of raw total = score ("7" = 7.0).')
-        conversion = {}
-        for raw_total, value in table.items():
-            try:
-                raw_sum = int(raw_total)
-            except ValueError:
-                raise _fail(where, f'the conversion key "{raw_total}" is not a whole number.') from None
-            conversion[raw_sum] = _number(where, value, f'the conversion of "{raw_total}"')
-        missing = [t for t in range(lowest, highest + 1) if t not in conversion]
-        extra = [t for t in conversion if not lowest <= t <= highest]
-        if missing or extra:
-            raise _fail(
-                where,
-                f"the conversion table must give every raw total from {lowest} to {highest} "
-                f"({'missing ' + str(missing[0]) if missing else 'no raw total ' + str(extra[0])}).",
-            )
+        conversion = _checked_conversion(where, raw, scoring, lowest, highest)
+    total = _total_part(where, raw, scoring, conversion, lowest, highest, len(items))
+    change = _number(where, raw.get("change", 2), '"change"')
+    if change <= 0:
+        raise _fail(where, '"change" (how far a score must move to count) must be above 0.')
+    return Measure(
+        name, title, licence, scoring, tuple(items), total, conversion, change, raw, built_in=built_in
+    )
+
+
+def _checked_name(where: str, raw: dict[str, Any], built_in: bool) -> str:
+    """The measure's name: one word, typed after --measure, never the built-in one's."""
+    name = str(_text(where, raw, "name", needed=True, longest=60))
+    if not _NAME.match(name):
+        raise _fail(where, '"name" is one word of letters, digits, - and _ (it is typed after --measure).')
+    if name.casefold() == BUILT_IN and not built_in:
+        raise _fail(where, "ons4 is built in; give your measure another name.")
+    return name
+
+
+def _checked_item(here: str, item: Any, items: list[Part]) -> Part:
+    """One [[items]] table as a part, checked against the items before it."""
+    if not isinstance(item, dict):
+        raise _fail(here, "each item is an [[items]] table.")
+    unknown = sorted(set(item) - _ITEM_KEYS)
+    if unknown:
+        raise _fail(here, f'unknown field "{unknown[0]}" (an item has {", ".join(sorted(_ITEM_KEYS))}).')
+    key = str(_text(here, item, "key", needed=True, longest=60))
+    if not _KEY.match(key) or key == TOTAL:
+        raise _fail(here, '"key" is lower-case letters, digits and _ , starting with a letter (not "total").')
+    if any(p.key == key for p in items):
+        raise _fail(here, f'the key "{key}" is used by an earlier item too.')
+    for bound in ("min", "max"):
+        if bound not in item:
+            raise _fail(here, f'"{bound}" is missing (the lowest and highest answer).')
+    low = _number(here, item["min"], '"min"', whole=True)
+    high = _number(here, item["max"], '"max"', whole=True)
+    if not low < high or high - low > 1_000:
+        raise _fail(here, '"min" must be below "max" (and the range at most 1000).')
+    return Part(
+        key,
+        _text(here, item, "label", needed=False, longest=100) or key,
+        low,
+        high,
+        _flag(here, item, "lower_is_better"),
+        _bands(here, item.get("bands"), low),
+        _text(here, item, "question", needed=False, longest=1_000),
+    )
+
+
+def _checked_conversion(
+    where: str, raw: dict[str, Any], scoring: str, lowest: int, highest: int
+) -> dict[int, float]:
+    """The conversion table: a score for every raw total from `lowest` to `highest`."""
+    table = raw["conversion"]
+    if scoring != "sum":
+        raise _fail(where, 'a "conversion" table goes with scoring = "sum".')
+    if not isinstance(table, dict):
+        raise _fail(where, '"conversion" is a table of raw total = score ("7" = 7.0).')
+    conversion: dict[int, float] = {}
+    for raw_total, value in table.items():
+        try:
+            raw_sum = int(raw_total)
+        except ValueError:
+            raise _fail(where, f'the conversion key "{raw_total}" is not a whole number.') from None
+        conversion[raw_sum] = _number(where, value, f'the conversion of "{raw_total}"')
+    missing = [t for t in range(lowest, highest + 1) if t not in conversion]
+    extra = [t for t in conversion if not lowest <= t <= highest]
+    if missing or extra:
+        raise _fail(
+            where,
+            f"the conversion table must give every raw total from {lowest} to {highest} "
+            f"({'missing ' + str(missing[0]) if missing else 'no raw total ' + str(extra[0])}).",
+        )
+    return conversion
+
+
+def _total_part(
+    where: str,
+    raw: dict[str, Any],
+    scoring: str,
+    conversion: dict[int, float] | None,
+    lowest: int,
+    highest: int,
+    count: int,
+) -> Part | None:
+    """The total's part (its range, direction and bands), or None for scoring "none"."""
     total: Part | None = None
     if scoring != "none":
         if conversion:
@@ -321,7 +354,7 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
         elif scoring == "sum":
             low, high = float(lowest), float(highest)
         else:
-            low, high = lowest / len(items), highest / len(items)
+            low, high = lowest / count, highest / count
         total = Part(
             TOTAL,
             "Total",
@@ -332,12 +365,7 @@ def check_definition(raw: Any, *, where: str = "measure", built_in: bool = False
         )
     elif raw.get("bands") is not None or raw.get("lower_is_better") is not None:
         raise _fail(where, '"bands" and "lower_is_better" for the total go with scoring "sum" or "mean".')
-    change = _number(where, raw.get("change", 2), '"change"')
-    if change <= 0:
-        raise _fail(where, '"change" (how far a score must move to count) must be above 0.')
-    return Measure(
-        name, title, licence, scoring, tuple(items), total, conversion, change, raw, built_in=built_in
-    )
+    return total
 
 
 def parse_toml(text: str, *, where: str) -> Measure:

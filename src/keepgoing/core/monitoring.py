@@ -34,7 +34,7 @@ from typing import Any
 from keepgoing import messages
 from keepgoing.errors import BadInput, UsageError
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_day
+from keepgoing.storage.date_encoding import stored_day
 
 SMALL = 5  # counts under this are shown as "<5"
 PREFER_NOT = "prefer-not"
@@ -602,7 +602,7 @@ def csv_cells(store: Store) -> dict[int, list[str]]:
 def export_objects(store: Store, where: str, params: dict[str, Any], name: Any) -> Any:
     """One object per person with monitoring held (of those `where` selects on person `p`):
     their consent and every record, oldest first, with who recorded each and when."""
-    from keepgoing.storage.values import as_date, as_datetime
+    from keepgoing.storage.date_encoding import as_date, as_datetime
 
     def iso_day(value: Any) -> str | None:
         day = as_date(value)

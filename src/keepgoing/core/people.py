@@ -276,15 +276,7 @@ def edit_person(
             raise EditConflict(person)
         updates: dict[str, Any] = {}
         if name is not None:
-            new_name = clean_name(name)
-            new_key = name_key(new_name)
-            namesakes = [row for row in _namesakes(store, new_key) if row["id"] != person.id]
-            if namesakes:
-                # Renamed to someone else's name: as for `add`, told apart by organisation, once confirmed.
-                their_org = person.organisation if organisation is None else organisation.strip() or None
-                new_key = _told_apart(store, new_name, their_org, namesakes, same_name)
-            _ensure_free(store, new_key, new_name, except_person=person.id)
-            updates.update(name=new_name, name_key=new_key)
+            updates.update(_renamed(store, person, name, organisation, same_name))
         updates.update(
             checked_details(
                 organisation=organisation, role=role, phone=phone, email=email, prefers=prefers, note=note
@@ -297,42 +289,12 @@ def edit_person(
         if consent:
             updates.update(consent)
         if worker is not None:
-            updates["worker"] = worker_key(worker) if worker.strip() else None
-            if updates["worker"] is not None and updates["worker"] != person.worker:
-                from keepgoing.core.workers import check_worker
-
-                check_worker(store, updates["worker"], me=by, new=new_worker)
+            updates["worker"] = _checked_key_worker(store, person, worker, by=by, new=new_worker)
         asked = bool(updates or add_tags or add_aliases or remove_tags or remove_aliases)
-        # A value they already have is no change (the name key and due day follow the name and rhythm).
-        updates = {c: v for c, v in updates.items() if c in ("name_key", "due_on") or getattr(person, c) != v}
-        if "name" not in updates:
-            updates.pop("name_key", None)
-        if "cadence_days" not in updates:
-            updates.pop("due_on", None)
-        changed = [c for c in updates if c not in ("name_key", "due_on")]
-        if "consent" in changed and "consent_on" in changed:
-            changed.remove("consent_on")  # the day consent changed goes with the change
+        updates, changed = _real_changes(person, updates)
         if person.label != person.name and "organisation" in updates and "name" not in updates:
-            # Someone who shares their name is keyed by it with their organisation (see `_told_apart`).
-            if not updates["organisation"]:
-                raise BadInput(
-                    f"{person.label} shares a name with someone else and is told apart by organisation; "
-                    "give another organisation rather than none."
-                )
-            shown = f"{person.name} ({updates['organisation']})"
-            updates["name_key"] = name_key(shown)
-            _ensure_free(store, updates["name_key"], shown, except_person=person.id)
-        for table, column, word, given, key in (
-            ("person_tag", "tag", "tag", remove_tags, clean_tag),
-            ("alias", "alias_key", "alias", remove_aliases, name_key),
-        ):
-            for value in given or []:
-                if not store.run(
-                    f"DELETE FROM {table} WHERE person_id = :p AND {column} = :v",
-                    {"p": person.id, "v": key(value)},
-                ):
-                    raise BadInput(f'{person.name} has no {word} "{value}".')
-                changed.append(f"{word}s")
+            _keyed_by_organisation(store, person, updates)
+        changed += _remove_tags_and_aliases(store, person, remove_tags or [], remove_aliases or [])
         # After the removals, so that one edit can swap an alias or tag at the cap.
         new_aliases, new_tags = _add_aliases_and_tags(store, person.id, add_aliases or [], add_tags or [])
         if new_tags:
@@ -345,6 +307,77 @@ def edit_person(
             return person, []
         save_version(store, person, {**updates, "updated_at": now, "updated_by": by})
         return get_person(store, person.id), list(dict.fromkeys(changed))
+
+
+def _renamed(
+    store: Store, person: Person, name: str, organisation: str | None, same_name: bool
+) -> dict[str, Any]:
+    """The new name and its key; renamed to someone else's name, told apart by organisation as for
+    `add`, once confirmed."""
+    new_name = clean_name(name)
+    new_key = name_key(new_name)
+    namesakes = [row for row in _namesakes(store, new_key) if row["id"] != person.id]
+    if namesakes:
+        their_org = person.organisation if organisation is None else organisation.strip() or None
+        new_key = _told_apart(store, new_name, their_org, namesakes, same_name)
+    _ensure_free(store, new_key, new_name, except_person=person.id)
+    return {"name": new_name, "name_key": new_key}
+
+
+def _checked_key_worker(
+    store: Store, person: Person, worker: str, *, by: str | None, new: bool
+) -> str | None:
+    """The key worker to give them ("" for none), checked when it is someone new to them."""
+    key = worker_key(worker) if worker.strip() else None
+    if key is not None and key != person.worker:
+        from keepgoing.core.workers import check_worker
+
+        check_worker(store, key, me=by, new=new)
+    return key
+
+
+def _real_changes(person: Person, updates: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(the updates that change something, what changed in words): a value they already have is
+    no change (the name key and due day follow the name and rhythm)."""
+    updates = {c: v for c, v in updates.items() if c in ("name_key", "due_on") or getattr(person, c) != v}
+    if "name" not in updates:
+        updates.pop("name_key", None)
+    if "cadence_days" not in updates:
+        updates.pop("due_on", None)
+    changed = [c for c in updates if c not in ("name_key", "due_on")]
+    if "consent" in changed and "consent_on" in changed:
+        changed.remove("consent_on")  # the day consent changed goes with the change
+    return updates, changed
+
+
+def _keyed_by_organisation(store: Store, person: Person, updates: dict[str, Any]) -> None:
+    """Someone who shares their name is keyed by it with their organisation (see `_told_apart`):
+    a new organisation gives them a new key, and none is refused."""
+    if not updates["organisation"]:
+        raise BadInput(
+            f"{person.label} shares a name with someone else and is told apart by organisation; "
+            "give another organisation rather than none."
+        )
+    shown = f"{person.name} ({updates['organisation']})"
+    updates["name_key"] = name_key(shown)
+    _ensure_free(store, updates["name_key"], shown, except_person=person.id)
+
+
+def _remove_tags_and_aliases(store: Store, person: Person, tags: list[str], aliases: list[str]) -> list[str]:
+    """Take the tags and aliases off (each must be theirs); what changed, in words."""
+    changed = []
+    for table, column, word, given, key in (
+        ("person_tag", "tag", "tag", tags, clean_tag),
+        ("alias", "alias_key", "alias", aliases, name_key),
+    ):
+        for value in given:
+            if not store.run(
+                f"DELETE FROM {table} WHERE person_id = :p AND {column} = :v",
+                {"p": person.id, "v": key(value)},
+            ):
+                raise BadInput(f'{person.name} has no {word} "{value}".')
+            changed.append(f"{word}s")
+    return changed
 
 
 def save_version(store: Store, person: Person, updates: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from keepgoing.errors import NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.columns import COLUMNS, DAYS, INSTANTS
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.date_encoding import as_date, as_datetime
 
 DEFAULT_CADENCE_DAYS = 30
 
@@ -67,7 +67,7 @@ class Person:
         return cls(**values)
 
     def is_due(self, today: date) -> bool:
-        """Due a check-in today: the Python side of `rhythm.due` (keep the two alike)."""
+        """Due a check-in today: the Python side of `rhythm.due_list` (keep the two alike)."""
         return self.is_active(today) and self.due_on <= today
 
     def is_active(self, today: date) -> bool:

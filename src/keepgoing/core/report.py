@@ -26,7 +26,7 @@ from keepgoing.clock import start_of_day
 from keepgoing.core.stats import SMALL
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import EARLIEST, LATEST, as_date, as_datetime
+from keepgoing.storage.date_encoding import EARLIEST, LATEST, as_date, as_datetime
 
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

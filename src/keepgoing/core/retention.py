@@ -66,8 +66,8 @@ LAST_SEEN = (
 
 
 def expired(store: Store, before: datetime) -> Expired:
+    from keepgoing.storage.date_encoding import as_datetime
     from keepgoing.storage.team import managers_only
-    from keepgoing.storage.values import as_datetime
 
     managers_only(store, "apply the retention rules")
 

@@ -18,7 +18,7 @@ from keepgoing.core.followups import FollowUp, count_open, open_follow_ups
 from keepgoing.core.person import ACTIVE, CONSENTING, iso
 from keepgoing.core.person import label as person_label
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime, stored_day, stored_instant
+from keepgoing.storage.date_encoding import as_datetime, stored_day, stored_instant
 from keepgoing.text import clean_tag
 
 
@@ -162,7 +162,7 @@ def count_due(store: Store, *, today: date, tag: str | None = None, worker: str 
     return int(store.value(f"SELECT count(*) FROM person p WHERE {chosen}", params))
 
 
-def due(
+def due_list(
     store: Store,
     *,
     today: date,
@@ -387,7 +387,7 @@ def next_up(store: Store, *, today: date) -> tuple[str, date] | None:
     return (row["name"], stored_day(row["due_on"])) if row else None
 
 
-def snooze(store: Store, query: str, *, days: int, today: date) -> tuple[str, date]:
+def snooze_person(store: Store, query: str, *, days: int, today: date) -> tuple[str, date]:
     """Put one person off: they next fall due `days` from today."""
     from keepgoing.core.matching import find_person
 
@@ -406,14 +406,14 @@ class PlanItem:
     due_on: date
 
 
-def spread(store: Store, *, over_days: int, today: date, apply: bool = True) -> list[PlanItem]:
+def spread_plan(store: Store, *, over_days: int, today: date, apply: bool = True) -> list[PlanItem]:
     """Stagger everyone overdue across the next `over_days`: a few a day, not all at once.
 
     Most overdue for their rhythm first, and, among equals, whoever's last
     wellbeing score was lowest. `due` then follows the plan, because the plan
     is each person's next due day.
     """
-    report = due(store, today=today)
+    report = due_list(store, today=today)
     if not report.people:
         return []
     lowest = {

@@ -19,7 +19,7 @@ from keepgoing.core.matching import like_escape
 from keepgoing.core.person import iso
 from keepgoing.errors import BadInput
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime
+from keepgoing.storage.date_encoding import as_datetime
 from keepgoing.text import clean, fold, name_key
 
 MAX_WORDS = 32
@@ -57,7 +57,7 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-def search(store: Store, text: str, *, limit: int = 50) -> list[SearchResult]:
+def search_results(store: Store, text: str, *, limit: int = 50) -> list[SearchResult]:
     text = clean(text, "search")
     if not text.strip():
         raise BadInput("Give a word or two to search for.")

@@ -14,7 +14,7 @@ from keepgoing.clock import start_of_day
 from keepgoing.core.channels import CHANNELS
 from keepgoing.core.person import CONSENTING, next_due
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_datetime, stored_instant
+from keepgoing.storage.date_encoding import as_datetime, stored_instant
 from keepgoing.text import clean_tag
 
 SMALL = 5  # counts under this are hidden in anonymised output
@@ -133,7 +133,9 @@ def _periods(since: date, today: date, by: str) -> list[Period]:
     return periods
 
 
-def stats(store: Store, *, today: date, since: date, by: str = "month", tag: str | None = None) -> Stats:
+def stats_summary(
+    store: Store, *, today: date, since: date, by: str = "month", tag: str | None = None
+) -> Stats:
     # Whole periods: the first row starts where the title says, and counts its whole month or week.
     since = period_start(since, by)
     periods = _periods(since, today, by)

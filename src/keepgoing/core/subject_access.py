@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -36,7 +36,7 @@ from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person, get_person
 from keepgoing.dates import describe_rhythm
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.date_encoding import as_date, as_datetime
 
 ANOTHER = "another person"
 
@@ -91,8 +91,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _hider(store: Store, person: Person) -> Callable[[str | None], str | None]:
-    """Hides everyone but `person` in a text: forget's rule for each other person, then contacts."""
+def _others(store: Store, person: Person) -> dict[int, dict[str, Any]]:
+    """Everyone but `person`: name, email, phone and aliases, by id."""
     people: dict[int, dict[str, Any]] = {}
     for row in store.stream("SELECT id, name, email, phone FROM person WHERE id <> :p", {"p": person.id}):
         people[row["id"]] = {"name": row["name"], "email": row["email"], "phone": row["phone"], "aliases": []}
@@ -101,33 +101,48 @@ def _hider(store: Store, person: Person) -> Callable[[str | None], str | None]:
     ):
         if row["person_id"] in people:
             people[row["person_id"]]["aliases"].append(row["alias"])
+    return people
+
+
+def _name_words(name: str, aliases: Iterable[str]) -> set[str]:
+    """The folded words of someone's name and aliases."""
+    return {w for n in (name, *aliases) for w in _fold(n).split()}
+
+
+def _contacts(people: dict[int, dict[str, Any]]) -> dict[int, tuple[str | None, str | None]]:
+    """Each person's email (casefolded) and the last six digits of their phone, to spot quickly."""
+    contacts: dict[int, tuple[str | None, str | None]] = {}
+    for pid, other in people.items():
+        phone = re.sub(r"\D", "", other["phone"] or "")[-6:]
+        if other["email"] or len(phone) == 6:
+            contacts[pid] = (other["email"].casefold() if other["email"] else None, phone or None)
+    return contacts
+
+
+def _hider(store: Store, person: Person) -> Callable[[str | None], str | None]:
+    """Hides everyone but `person` in a text: forget's rule for each other person, then contacts."""
+    people = _others(store, person)
     # How many people have each name word: a word someone else has too is "shared" (Matcher).
     words: Counter[str] = Counter()
-    own = {w for n in (person.name, *person.aliases) for w in _fold(n).split()}
-    words.update({w: 1 for w in own})
+    words.update({w: 1 for w in _name_words(person.name, person.aliases)})
     for other in people.values():
-        words.update({w for n in (other["name"], *other["aliases"]) for w in _fold(n).split()})
+        words.update(_name_words(other["name"], other["aliases"]))
     matchers: dict[int, Matcher] = {}
 
     def matcher(pid: int) -> Matcher:
         if pid not in matchers:
             other = people[pid]
-            mine = {w for n in (other["name"], *other["aliases"]) for w in _fold(n).split()}
+            mine = _name_words(other["name"], other["aliases"])
             shared = [" ".join(w for w in mine if words[w] > 1)]
             matchers[pid] = Matcher(_Other(**other), shared)
         return matchers[pid]
 
     by_word: dict[str, list[int]] = {}
     for pid, other in people.items():
-        for w in {w for n in (other["name"], *other["aliases"]) for w in _fold(n).split()}:
+        for w in _name_words(other["name"], other["aliases"]):
             by_word.setdefault(w, []).append(pid)
     keep = tuple(c for c in (person.email, person.phone) if c)
-    # Each other person's email (casefolded) and the last six digits of their phone, to spot quickly.
-    contacts: dict[int, tuple[str | None, str | None]] = {}
-    for pid, other in people.items():
-        phone = re.sub(r"\D", "", other["phone"] or "")[-6:]
-        if other["email"] or len(phone) == 6:
-            contacts[pid] = (other["email"].casefold() if other["email"] else None, phone or None)
+    contacts = _contacts(people)
 
     def hide(text: str | None) -> str | None:
         if text is None:

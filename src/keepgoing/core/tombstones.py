@@ -27,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_day
+from keepgoing.storage.date_encoding import stored_day
 from keepgoing.text import loose_key
 
 KEY_NAME = "tombstone_key"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 
 # Two points or more below the score before it is a sharp fall.
 DROP = 2

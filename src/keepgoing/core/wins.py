@@ -9,7 +9,7 @@ from typing import Any
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person, iso
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 from keepgoing.text import required
 
 

@@ -9,7 +9,7 @@ have meant, unless the user says the worker is new.
 
 from __future__ import annotations
 
-from keepgoing.errors import NotFound
+from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.text import worker_key
 
@@ -59,3 +59,20 @@ def check_worker(store: Store, name: str, *, me: str | None = None, new: bool = 
     else:
         message += " For someone new here, add --new-worker."
     raise NotFound(message)
+
+
+def check_colleague(what: str, theirs: str | None, worker: str | None, force: bool) -> None:
+    """Refuse to change a record a colleague made, unless `force`; a worker keepgoing cannot
+    name is never taken for its author, and cannot force (there is no one to credit)."""
+    if not theirs or theirs == worker:
+        return
+    if not force:
+        raise BadInput(
+            f"{what} was logged by {theirs}, not you; "
+            "to change a colleague's record add --force (your name is kept with the change)."
+        )
+    if worker is None:
+        raise BadInput(
+            f"{what} was logged by {theirs}, and keepgoing does not know who you are to keep your name "
+            "with the change: set your worker name (keepgoing config worker NAME, or KEEPGOING_WORKER)."
+        )

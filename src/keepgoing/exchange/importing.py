@@ -32,8 +32,8 @@ from keepgoing.core.person_fields import (
 )
 from keepgoing.errors import BadInput, NotFound, UsageError
 from keepgoing.storage import Store, bulk
+from keepgoing.storage.date_encoding import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.storage.numbers import highest_given, move_past_given
-from keepgoing.storage.values import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.text import clean_name, clean_tag, loose_key, name_key, optional, required, worker_key
 
 BATCH = 5_000
@@ -159,7 +159,7 @@ class ImportJob:
         """`run` over a UTF-8 text file (a CSV, a vCard), read a bounded line at a time."""
         import io
 
-        from keepgoing.reading import MAX_TEXT_LINE, open_regular
+        from keepgoing.bounded_input import MAX_TEXT_LINE, open_regular
 
         with open_regular(path, limit=limit) as raw:
             raw.max_line = MAX_TEXT_LINE  # type: ignore[attr-defined]

@@ -91,7 +91,7 @@ def opened(path: Path) -> Iterator[Path]:
     if not is_sealed(path):
         yield path
         return
-    from keepgoing.reading import MAX_IMPORT_BYTES, open_regular
+    from keepgoing.bounded_input import MAX_IMPORT_BYTES, open_regular
     from keepgoing.storage.encryption import PASSPHRASE_VARIABLE, passphrase_from_terminal
 
     with open_regular(path, limit=MAX_IMPORT_BYTES) as handle:

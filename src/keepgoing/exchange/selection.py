@@ -10,7 +10,7 @@ from typing import Any
 from keepgoing.clock import start_of_day
 from keepgoing.core.matching import find_person
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime
+from keepgoing.storage.date_encoding import as_date, as_datetime
 from keepgoing.text import clean_tag
 
 

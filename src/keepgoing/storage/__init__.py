@@ -1,23 +1,21 @@
 """Where the store lives, and opening it safely.
 
 `open_store()` takes `--db`, then `$KEEPGOING_DB`, then `db` in the config
-file, then the platform's user data folder. A path (or a `sqlite:///PATH` URL) is a local SQLite file opened with stdlib
+file, then the platform's user data folder (`keepgoing.locations`). A path (or a `sqlite:///PATH` URL) is a local SQLite file opened with stdlib
 sqlite3; a `postgresql://` URL is a team's store, opened with psycopg.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from keepgoing.errors import StoreError
-from keepgoing.storage.schema import HEAD, REVISIONS
+from keepgoing.locations import PRIVATE_FILE, make_private_dir, private_replacement, store_location
+from keepgoing.storage.revisions import HEAD, REVISIONS
 from keepgoing.storage.server_url import is_connection_string, is_postgres_url, mask_url
 from keepgoing.storage.store import (
     BUSY_TIMEOUT_MS,
@@ -30,31 +28,20 @@ from keepgoing.storage.store import (
     read_only_address,
 )
 
-__all__ = ["Store", "check_store", "default_path", "mask_url", "on_server", "open_store", "resolve_location"]
-
-FILE_NAME = "keepgoing.db"
-PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
-
-
-def default_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("keepgoing", appauthor=False)) / FILE_NAME
+__all__ = [
+    "Store",
+    "check_store",
+    "make_private_dir",  # defined in keepgoing.locations, beside settings' own files
+    "mask_url",
+    "on_server",
+    "open_store",
+    "private_replacement",
+    "resolve_location",
+]
 
 
 def resolve_location(db: str | None = None) -> str:
-    return _resolve(db)[0]
-
-
-def _resolve(db: str | None) -> tuple[str, bool]:
-    """(where the store is, whether it was named: by --db, $KEEPGOING_DB or the config file)."""
-    if db or os.environ.get("KEEPGOING_DB"):
-        return db or os.environ["KEEPGOING_DB"], True
-    from keepgoing.settings import configured_db
-
-    named = configured_db()
-    return named or str(default_path()), bool(named)
+    return store_location(db)[0]
 
 
 def is_url(location: str) -> bool:
@@ -128,7 +115,7 @@ def open_store(db: str | None = None, *, create: bool = True, upgrade_team: bool
     named by --db, $KEEPGOING_DB or the config file that does not exist is an
     error rather than a new, empty store; the default store is made on first use.
     """
-    location, named = _resolve(db)
+    location, named = store_location(db)
     if not on_server(location):
         return open_sqlite(_local_path(location), create=create or not named)
     try:
@@ -154,72 +141,6 @@ def check_store(db: str | None = None) -> Any:
         return check_server(_server_url(location), mask_url(location))
     except ImportError as exc:
         raise _driver_missing(location, exc) from None
-
-
-def make_private_dir(folder: Path) -> None:
-    """Create the folder and any missing parents owner-only (0700, whatever the umask).
-
-    An existing folder is left alone. `mkdir(parents=True)` would give the
-    parents the umask's mode (755, or 777), so each one is made here.
-    """
-    if folder.is_dir():
-        return
-    missing = [folder, *(p for p in folder.parents if not p.exists())]
-    for each in reversed(missing):
-        try:
-            each.mkdir(mode=PRIVATE_DIR)
-            each.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
-        except FileExistsError:
-            if not each.is_dir():
-                raise StoreError(f"{each} is a file, not a folder.") from None
-        except OSError as exc:
-            raise StoreError(f"Could not create the folder {each}: {exc.strerror}.") from None
-
-
-@contextlib.contextmanager
-def private_replacement(path: Path, *, replace: bool = True, suffix: str = ".tmp") -> Iterator[Path]:
-    """The one atomic private write: a new owner-only (0600) file beside `path`, put in its place
-    only when complete.
-
-    The block fills the temporary file it is given. When it ends without an
-    error, the file is flushed to disk and renamed over `path` (`replace`), or
-    linked in only if nothing is at `path` yet (else FileExistsError: whoever
-    links first wins). On any error it is removed, with any files SQLite kept
-    beside it, so a half-written file never takes the name. Creating it
-    (O_EXCL, O_NOFOLLOW) raises OSError before the block runs.
-    """
-    import secrets
-
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{suffix}")
-    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE))
-    try:
-        yield temp
-        fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if replace:
-            os.replace(temp, path)
-        else:
-            try:
-                os.link(temp, path)
-            except FileExistsError:
-                raise
-            except OSError:  # a filesystem without hard links
-                if os.path.lexists(path):
-                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
-                os.replace(temp, path)
-        with contextlib.suppress(OSError):  # the rename itself, on disk (not every system can)
-            folder = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-    finally:
-        for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-wal", "-shm", "-journal"))):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
 
 
 def _create_sqlite(path: Path) -> None:
@@ -298,6 +219,11 @@ def require_store_file(path: Path) -> None:
         raise StoreError(f"Cannot read {path}: permission denied.") from None
     except OSError as exc:
         raise StoreError(f"Could not open {path}: {exc.strerror}.") from None
+    _require_plain_companions(path)
+
+
+def _require_plain_companions(path: Path) -> None:
+    """Nothing but a plain file (or nothing) where SQLite keeps its `-wal` and `-shm` files."""
     for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
             mode = os.lstat(companion).st_mode

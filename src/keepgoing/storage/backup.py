@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from keepgoing import messages
+from keepgoing import clock, messages
 from keepgoing.errors import BadInput, StoreError
 from keepgoing.storage.encryption import db_errors
-from keepgoing.storage.schema import REVISIONS
+from keepgoing.storage.revisions import REVISIONS
 from keepgoing.storage.store import OWN_TABLES_SQL, another_application, read_only_address
 
 DEFAULT_KEEP = 10
@@ -65,8 +65,8 @@ def backup_to(store_path: Path, dest: Path) -> Path:
     part-way never leaves a backup that looks whole but is not.
     """
     if dest.is_dir():
-        dest = dest / f"{store_path.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
-    from keepgoing.storage import private_replacement
+        dest = dest / f"{store_path.stem}-{clock.now().astimezone():%Y%m%d-%H%M%S}.db"
+    from keepgoing.locations import private_replacement
 
     if os.path.lexists(dest):
         raise BadInput(f"{dest} already exists; choose another name.")
@@ -91,7 +91,7 @@ def backup(store_path: Path, dest: Path | None = None, *, keep: int = DEFAULT_KE
     folder.chmod(0o700)
     for leftover in stale_partials(folder):
         leftover.unlink(missing_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
     made = backup_to(store_path, folder / f"{store_path.stem}-{stamp}{label}.db")
     prune(folder, store_path.stem, keep)
     return made
@@ -184,7 +184,7 @@ def unreadable_dates(path: Path, *, limit: int = 50) -> list[str]:
     import, say); the reading commands show it as the earliest day they
     keep, and this says which row to put right.
     """
-    from keepgoing.storage.values import read_date, read_datetime
+    from keepgoing.storage.date_encoding import read_date, read_datetime
 
     problems: list[str] = []
     conn = _open(path)
@@ -218,7 +218,8 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     health = check(backup_file)
     if not health.ok:
         raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
-    from keepgoing.storage import make_private_dir, private_replacement, require_store_file
+    from keepgoing.locations import make_private_dir, private_replacement
+    from keepgoing.storage import require_store_file
     from keepgoing.storage.encryption import connect, is_encrypted
 
     if os.path.lexists(store_path):

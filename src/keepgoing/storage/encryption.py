@@ -548,7 +548,7 @@ def rekey_store(path: Path, passphrase: str) -> bool:
 def open_encrypted(path: Path) -> Any:
     """The everyday store on an encrypted file (a `SqliteStore` through SQLCipher), upgraded if need be."""
     from keepgoing.storage import _keep_private, _schema_version
-    from keepgoing.storage.schema import HEAD
+    from keepgoing.storage.revisions import HEAD
     from keepgoing.storage.store import BUSY_TIMEOUT_MS, SqliteStore, describe_sqlite_error, needs_upgrade
 
     dbapi2 = driver()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from keepgoing.errors import StoreError
-from keepgoing.storage.schema import HEAD, REVISIONS
+from keepgoing.storage.revisions import HEAD, REVISIONS
 
 UPGRADE_STATEMENT_TIMEOUT = 600.0  # seconds: an upgrade may rewrite every table
 

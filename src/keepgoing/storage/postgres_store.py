@@ -22,7 +22,7 @@ from psycopg.rows import dict_row
 
 from keepgoing.errors import StoreError
 from keepgoing.storage.server_url import conninfo, redact, secrets_of
-from keepgoing.storage.store import BUSY_TIMEOUT_MS, Row, Transactions, needs_upgrade
+from keepgoing.storage.store import BUSY_TIMEOUT_MS, Row, StoreBase, needs_upgrade
 
 # Every team-store connection gives up waiting for a lock after this long (as SQLite's
 # busy timeout), and on any one statement after the other; each can be changed through
@@ -55,7 +55,7 @@ def to_pyformat(sql: str) -> str:
     return _BIND.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
-class PostgresStore(Transactions):
+class PostgresStore(StoreBase):
     """One autocommit connection; `read()` and `write()` are explicit transactions."""
 
     dialect = "postgresql"

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from keepgoing.errors import NotFound, StoreError
-from keepgoing.storage.schema import HEAD, REVISIONS
-from keepgoing.storage.values import to_sqlite
+from keepgoing.storage.date_encoding import to_sqlite
+from keepgoing.storage.revisions import HEAD, REVISIONS
 
 Row = Mapping[str, Any]
 BUSY_TIMEOUT_MS = 10_000
@@ -82,7 +82,7 @@ def describe_sqlite_error(exc: sqlite3.Error, location: str) -> str:
     return f"The store {location} reported a problem: {text}."
 
 
-class Transactions:
+class StoreBase:
     """Transaction nesting, shared by both stores: the outermost block begins and
     ends the transaction; a block inside it joins it.
 
@@ -160,7 +160,7 @@ def needs_upgrade(location: str, version: str | None) -> bool:
     return version != HEAD
 
 
-class SqliteStore(Transactions):
+class SqliteStore(StoreBase):
     """A local store file through stdlib sqlite3, in autocommit mode.
 
     Transactions are explicit: `write()` takes the write lock up front with

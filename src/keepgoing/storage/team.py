@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from keepgoing.errors import BadInput
-from keepgoing.storage import Store
+from keepgoing.storage.store import Store
 
 # table -> how a worker may see a row: "person" (the row's person_id is a person they may
 # see) or a condition of its own. Conversations and wins are seen through their people,

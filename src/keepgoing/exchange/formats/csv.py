@@ -22,7 +22,7 @@ from keepgoing.errors import UsageError
 from keepgoing.exchange.importing import ImportJob, ImportProblem, ImportReport
 from keepgoing.exchange.selection import Selection, conversations_with_people, grouped
 from keepgoing.storage import Store
-from keepgoing.storage.values import stored_instant
+from keepgoing.storage.date_encoding import stored_instant
 from keepgoing.text import loose_key
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def export(store: Store, out: TextIO, selection: Selection, options: ExportOptio
 
 
 def read(path: Path, job: ImportJob) -> ImportReport:
-    from keepgoing.reading import MAX_IMPORT_BYTES
+    from keepgoing.bounded_input import MAX_IMPORT_BYTES
 
     return job.run_text(
         path,

@@ -22,7 +22,7 @@ from keepgoing.core.anonymising import hide_contacts
 from keepgoing.core.person import ACTIVE
 from keepgoing.exchange.selection import Selection
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime, stored_day
+from keepgoing.storage.date_encoding import as_date, as_datetime, stored_day
 
 if TYPE_CHECKING:
     from keepgoing.exchange.formats import ExportOptions

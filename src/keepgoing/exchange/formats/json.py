@@ -370,7 +370,7 @@ class _Document:
 def read(path: Path, job: ImportJob) -> ImportReport:
     import ijson
 
-    from keepgoing.reading import open_regular
+    from keepgoing.bounded_input import open_regular
 
     name = path.name
     try:
@@ -406,7 +406,7 @@ class _Scan:
     """
 
     def __init__(self, name: str):
-        from keepgoing.reading import MAX_DEPTH
+        from keepgoing.bounded_input import MAX_DEPTH
 
         self.name = name
         self.max_depth = MAX_DEPTH
@@ -576,7 +576,7 @@ def _joined(parts: list[str | None]) -> str:
 def _json_problem(path: Path, exc: Exception) -> str:
     """Where the JSON breaks: a line number when the file is small enough to read again."""
     if path.stat().st_size <= SMALL_ENOUGH_TO_RELOAD:
-        from keepgoing.reading import MAX_JSON_LINE, read_limited_text
+        from keepgoing.bounded_input import MAX_JSON_LINE, read_limited_text
 
         try:
             json.loads(read_limited_text(path, limit=SMALL_ENOUGH_TO_RELOAD, max_line=MAX_JSON_LINE))

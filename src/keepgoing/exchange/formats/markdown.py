@@ -19,7 +19,7 @@ from keepgoing.core.person import Person
 from keepgoing.dates import describe_day, describe_moment, describe_rhythm
 from keepgoing.exchange.selection import Selection, grouped, people_rows
 from keepgoing.storage import Store
-from keepgoing.storage.values import as_date, as_datetime, stored_day, stored_instant
+from keepgoing.storage.date_encoding import as_date, as_datetime, stored_day, stored_instant
 from keepgoing.text import plural, safe
 
 if TYPE_CHECKING:

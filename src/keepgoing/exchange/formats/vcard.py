@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def read(path: Path, job: ImportJob) -> ImportReport:
-    from keepgoing.reading import MAX_VCARD_BYTES
+    from keepgoing.bounded_input import MAX_VCARD_BYTES
 
     return job.run_text(
         path, MAX_VCARD_BYTES, lambda importer, text: read_cards(importer, text, path.name, job.tick)
@@ -33,7 +33,7 @@ def _vcards(text: TextIO, name: str) -> Iterator[tuple[int, str]]:
     Read a line at a time, so only one card is ever held; a card still larger
     than `MAX_VCARD_CARD` without them is refused.
     """
-    from keepgoing.reading import MAX_VCARD_CARD
+    from keepgoing.bounded_input import MAX_VCARD_CARD
 
     depth, start, held, skipping = 0, 0, 0, False
     card: list[str] = []

@@ -8,6 +8,7 @@ either that text or a driver's native objects back.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,8 +25,41 @@ def to_sqlite(value: Any) -> Any:
 # storage can check what it reads without importing the date parser.
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
-# Raw stored values that could not be read, for one warning when the command ends.
-DAMAGED: list[str] = []
+# Raw stored values that could not be read, for one warning when the command ends: collected
+# only after `collect_damaged()`, in the list it gives (none is kept when nobody asked).
+_damaged: ContextVar[list[str] | None] = ContextVar("damaged_dates", default=None)
+
+
+def collect_damaged() -> list[str]:
+    """From now on, in this context (one command's run), the stored values the reading
+    helpers below could not read go in the list returned.
+
+    Each damaged value shows as the earliest day; the caller says so once, at the
+    end (the CLI: one warning per command).
+    """
+    found: list[str] = []
+    _damaged.set(found)
+    return found
+
+
+def collecting_damaged() -> list[str]:
+    """The list this context collects damaged values into, started if none is (a command
+    that opens two stores keeps one list)."""
+    found = _damaged.get()
+    return found if found is not None else collect_damaged()
+
+
+def finish_damaged() -> list[str]:
+    """What was collected in this context, and collecting stopped (the command has ended)."""
+    found = _damaged.get() or []
+    _damaged.set(None)
+    return found
+
+
+def _note(raw: str) -> None:
+    found = _damaged.get()
+    if found is not None:
+        found.append(raw)
 
 
 def read_datetime(value: Any) -> datetime:
@@ -64,7 +98,7 @@ def as_datetime(value: Any) -> datetime | None:
     try:
         return read_datetime(value)
     except ValueError:
-        DAMAGED.append(repr(value)[:40])
+        _note(repr(value)[:40])
         return datetime.combine(EARLIEST, datetime.min.time(), UTC)
 
 
@@ -74,7 +108,7 @@ def as_date(value: Any) -> date | None:
     try:
         return read_date(value)
     except ValueError:
-        DAMAGED.append(repr(value)[:40])
+        _note(repr(value)[:40])
         return EARLIEST
 
 
@@ -82,7 +116,7 @@ def stored_instant(value: Any) -> datetime:
     """A NOT NULL instant column (created_at, occurred_at): as `as_datetime`, a missing value noted as damaged."""
     moment = as_datetime(value)
     if moment is None:
-        DAMAGED.append("NULL")
+        _note("NULL")
         return datetime.combine(EARLIEST, datetime.min.time(), UTC)
     return moment
 
@@ -91,6 +125,6 @@ def stored_day(value: Any) -> date:
     """A NOT NULL day column (due_on): as `as_date`, a missing value noted as damaged."""
     day = as_date(value)
     if day is None:
-        DAMAGED.append("NULL")
+        _note("NULL")
         return EARLIEST
     return day

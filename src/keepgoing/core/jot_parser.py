@@ -87,11 +87,16 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
-def _people_named(
-    store: Store, text: str, choose: Callable[[str, list[str]], str] | None
-) -> tuple[dict[int, str], dict[int, int]]:
-    """Who the sentence names, and where: whole names first, then single name words, surely."""
-    names: list[tuple[list[str], int, str]] = [
+def _as_written(run: list[_Token], capitals: bool) -> bool:
+    """Written as a name: capitalised where the sentence has capitals, and not only at its start."""
+    if all(t.key in FUNCTION_WORDS for t in run):
+        return False
+    return not capitals or all(t.capital for t in run)
+
+
+def _known_names(store: Store) -> list[tuple[list[str], int, str]]:
+    """(name words, id, name) of every name and alias of everyone not archived."""
+    return [
         (fold(r["k"]).split(), r["id"], r["name"])
         for r in store.rows(
             "SELECT id, name, name_key AS k FROM person WHERE archived_at IS NULL UNION ALL "
@@ -99,19 +104,16 @@ def _people_named(
             "WHERE p.archived_at IS NULL"
         )
     ]
-    tokens = _tokens(text)
-    capitals = any(t.capital and not t.opens for t in tokens)
+
+
+def _whole_names(
+    names: list[tuple[list[str], int, str]], tokens: list[_Token], capitals: bool
+) -> tuple[dict[int, str], dict[int, int], set[int]]:
+    """(who, where, the tokens used) for whole names and aliases of two words or more, longest
+    first ("Sam Okafor" beats "Sam")."""
     used: set[int] = set()
     found: dict[int, str] = {}
     position: dict[int, int] = {}
-
-    def as_written(run: list[_Token]) -> bool:
-        """Written as a name: capitalised where the sentence has capitals, and not only at its start."""
-        if all(t.key in FUNCTION_WORDS for t in run):
-            return False
-        return not capitals or all(t.capital for t in run)
-
-    # Whole names and aliases of two words or more, longest first ("Sam Okafor" beats "Sam").
     for words, pid, name in sorted(names, key=lambda n: -len(n[0])):
         if len(words) < 2:
             continue
@@ -119,10 +121,44 @@ def _people_named(
             run = tokens[i : i + len(words)]
             if any(j in used for j in range(i, i + len(words))) or [t.key for t in run] != words:
                 continue
-            if as_written(run):
+            if _as_written(run, capitals):
                 found[pid] = name
                 position.setdefault(pid, run[0].start)
                 used.update(range(i, i + len(words)))
+    return found, position, used
+
+
+def _one_word_pick(
+    token: _Token, people: dict[int, str], choose: Callable[[str, list[str]], str] | None
+) -> dict[int, str]:
+    """Whom one name word means: everyone it names when it is sure, else the one chosen (none: nobody)."""
+    sure = not (token.key in NAME_WORDS and (not token.capital or token.opens))
+    if len(people) == 1 and sure:
+        return people
+    candidates = sorted(set(people.values()))
+    if choose is None:
+        if len(people) > 1:
+            raise Ambiguous(
+                f'"{token.text}" could be {", ".join(candidates)}: say which, with more of the name.',
+                candidates,
+            )
+        raise Ambiguous(
+            f'Not sure "{token.text}" means {candidates[0]}: write the name in full or with a capital, '
+            "or log it with keepgoing log.",
+            candidates,
+        )
+    chosen = choose(token.text, [*candidates, NOBODY] if not sure else candidates)
+    return {pid: name for pid, name in people.items() if name == chosen and chosen != NOBODY}
+
+
+def _people_named(
+    store: Store, text: str, choose: Callable[[str, list[str]], str] | None
+) -> tuple[dict[int, str], dict[int, int]]:
+    """Who the sentence names, and where: whole names first, then single name words, surely."""
+    names = _known_names(store)
+    tokens = _tokens(text)
+    capitals = any(t.capital and not t.opens for t in tokens)
+    found, position, used = _whole_names(names, tokens, capitals)
     # Then one word: a one-word name or alias, or one word of a longer name.
     by_word: dict[str, dict[int, str]] = {}
     for words, pid, name in names:
@@ -131,26 +167,14 @@ def _people_named(
                 by_word.setdefault(word, {})[pid] = name
     for i, token in enumerate(tokens):
         people = by_word.get(token.key)
-        if i in used or not people or all(pid in found for pid in people) or not as_written([token]):
+        if (
+            i in used
+            or not people
+            or all(pid in found for pid in people)
+            or not _as_written([token], capitals)
+        ):
             continue
-        sure = not (token.key in NAME_WORDS and (not token.capital or token.opens))
-        candidates = sorted(set(people.values()))
-        if len(people) > 1 or not sure:
-            if choose is None:
-                if len(people) > 1:
-                    raise Ambiguous(
-                        f'"{token.text}" could be {", ".join(candidates)}: say which, with more of the name.',
-                        candidates,
-                    )
-                raise Ambiguous(
-                    f'Not sure "{token.text}" means {candidates[0]}: write the name in full or with a capital, '
-                    "or log it with keepgoing log.",
-                    candidates,
-                )
-            chosen = choose(token.text, [*candidates, NOBODY] if not sure else candidates)
-            if chosen == NOBODY:
-                continue
-            people = {pid: name for pid, name in people.items() if name == chosen}
+        people = _one_word_pick(token, people, choose)
         found.update(people)
         for pid in people:
             position.setdefault(pid, token.start)
@@ -177,7 +201,7 @@ _NO_ANSWER = re.compile(
 )
 
 
-def _when(text: str, today: date) -> When:
+def _when(text: str, today: date, dayfirst: bool) -> When:
     lowered = text.casefold()
     for pattern in _WHEN_PATTERNS:
         match = re.search(pattern, lowered)
@@ -189,14 +213,19 @@ def _when(text: str, today: date) -> When:
                 phrase = "today"
             if phrase == "the day before yesterday":
                 phrase = "2 days ago"
-            return parse_when(phrase, today=today, prefer="past")
+            return parse_when(phrase, today=today, dayfirst=dayfirst, prefer="past")
     return When(today)
 
 
 def understand(
-    store: Store, text: str, *, today: date, choose: Callable[[str, list[str]], str] | None = None
+    store: Store,
+    text: str,
+    *,
+    today: date,
+    dayfirst: bool,
+    choose: Callable[[str, list[str]], str] | None = None,
 ) -> Heard:
-    """What the sentence says. `choose(word, candidates)` is asked when a word could be
+    """What the sentence says (a written date read day-first when `dayfirst`). `choose(word, candidates)` is asked when a word could be
     several people (the CLI asks the person at the terminal); without it, that is an error."""
     text = clean(text, "note")
     if not text:
@@ -204,7 +233,7 @@ def understand(
     folded = fold(text)
     words = re.findall(r"\w+", folded)
     via = next((CHANNEL_WORDS[w] for w in words if w in CHANNEL_WORDS), "other")
-    when = _when(text, today)
+    when = _when(text, today, dayfirst)
     found, position = _people_named(store, text, choose)
     if not found:
         raise BadInput("I couldn't find anyone you know in that; name them as they are in keepgoing people.")
