@@ -1,7 +1,7 @@
 """How long a test's store takes to make: Alembic vs a copy of the migrated template.
 
-    .venv/bin/python benchmarks/test_stores.py                        # SQLite only
-    scripts/with-postgres .venv/bin/python benchmarks/test_stores.py  # and PostgreSQL
+    .venv/bin/python benchmarks/store_costs.py                        # SQLite only
+    scripts/with-postgres .venv/bin/python benchmarks/store_costs.py  # and PostgreSQL
 
 tests/conftest.py copies a template made once per worker; this prints what that saves.
 """
