@@ -246,7 +246,7 @@ def new_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("new-store") / "store.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("keepgoing.storage.migrate.upgrade_sqlite", real_upgrade_sqlite())
-        storage._create_sqlite(path)
+        storage.open_store(str(path)).close()
     assert not os.path.exists(f"{path}-wal"), "the template must be whole in its one file"
     return path
 
