@@ -20,13 +20,14 @@ SECTION = re.compile(r"^### (.+)$", re.MULTILINE)
 
 
 def sections() -> list[tuple[list[str], str]]:
-    """(the functions a section is about, its code) for each `### `name`` section, in order."""
+    """(the functions a section is about, as `keepgoing.core.MODULE.NAME`, its code) for each
+    `### ` section, in order."""
     text = LIBRARY.read_text(encoding="utf-8")
     found = []
     heads = list(SECTION.finditer(text))
     for head, following in zip(heads, [*heads[1:], None], strict=True):
         body = text[head.end() : following.start() if following else len(text)]
-        names = re.findall(r"`(\w+)`", head[1])
+        names = re.findall(r"`([\w.]+)`", head[1])
         found.append((names, "".join(BLOCK.findall(body))))
     return found
 
@@ -44,8 +45,10 @@ def test_every_example_runs_in_order_on_a_fresh_store(tmp_path, monkeypatch, cap
 @pytest.mark.parametrize("names, code", [pytest.param(n, c, id="-".join(n)) for n, c in sections()])
 def test_each_section_shows_its_functions_from_the_core(names: list[str], code: str) -> None:
     assert names and code, "each section names a function and has an example"
-    for name in names:
-        imported = re.search(rf"^from (keepgoing\.core\.\w+) import .*\b{name}\b", code, re.MULTILINE)
-        assert imported, f"the example for {name} imports it from the core"
-        assert callable(getattr(importlib.import_module(imported[1]), name))
+    for dotted in names:
+        module, _, name = dotted.rpartition(".")
+        assert module.startswith("keepgoing.core."), f"{dotted}: a section names a core function in full"
+        assert callable(getattr(importlib.import_module(module), name, None)), f"{dotted} is not in the core"
+        imported = re.search(rf"^from {re.escape(module)} import .*\b{name}\b", code, re.MULTILINE)
+        assert imported, f"the example for {dotted} imports it from {module}"
         assert re.search(rf"\b{name}\(", code), f"the example calls {name}"

@@ -146,9 +146,11 @@ for i in range(int(sys.argv[1])):
 
 
 def test_processes_logging_at_once_lose_nothing(env, seeded, db_path, backend) -> None:
-    """SQLite: two terminals x 500 logs. PostgreSQL: a team of four x 250 logs, same people."""
+    """SQLite: two terminals logging at once. PostgreSQL: a team of four, same people.
+    200 logs in all on every run (they contend from the first); KEEPGOING_HEAVY_TESTS=1: 1000."""
     workers = 2 if backend == "sqlite" else 4
-    rounds = 1000 // workers
+    total = 1000 if os.environ.get("KEEPGOING_HEAVY_TESTS") else 200
+    rounds = total // workers
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", LOGGER, str(rounds), tag],
@@ -162,8 +164,8 @@ def test_processes_logging_at_once_lose_nothing(env, seeded, db_path, backend) -
     errors = [proc.communicate(timeout=240)[1] for proc in procs]
     assert [proc.returncode for proc in procs] == [0] * workers, errors
     assert not any("locked" in e for e in errors)
-    assert stored(db_path, "SELECT count(*) FROM conversation")[0][0] == 1 + 1000
-    assert stored(db_path, "SELECT count(*) FROM conversation_person")[0][0] == 1 + 2 * 1000
+    assert stored(db_path, "SELECT count(*) FROM conversation")[0][0] == 1 + total
+    assert stored(db_path, "SELECT count(*) FROM conversation_person")[0][0] == 1 + 2 * total
     # Both people's last contact is the newest conversation of all, whoever wrote it last.
     newest = stored(db_path, "SELECT max(occurred_at) FROM conversation")[0][0]
     assert {r[0] for r in stored(db_path, "SELECT last_contact_at FROM person")} == {newest}
