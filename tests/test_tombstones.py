@@ -117,12 +117,15 @@ def test_copy_leaves_out_someone_forgotten_in_the_target(kg, tmp_path) -> None:
 
 
 @pytest.mark.sqlite_only
-def test_forget_names_the_older_backups_that_still_hold_them(kg, isolated) -> None:
+def test_forget_names_the_older_backups_that_still_hold_them(kg, isolated, clock) -> None:
     kg("add", "Ann Lee")
     kg("backup")  # before Sam was here: does not hold him
+    clock.advance(seconds=1)  # a backup is named by the moment it was made
     kg("add", "Sam Jones", "--phone", "07700 900123")
     kg("backup")
+    clock.advance(seconds=1)
     kg("backup")
+    clock.advance(seconds=1)
     folder = isolated.parent / "backups"
     holding = sorted(folder.glob("*.db"))[1:]
     result = kg("forget", "sam", "--yes")

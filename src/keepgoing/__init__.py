@@ -1,3 +1,3 @@
 """keepgoing: keep in touch with the people you do co-production with."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

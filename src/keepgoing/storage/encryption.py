@@ -220,11 +220,10 @@ def _record_backend(salt: bytes, name: str | None) -> None:
     target = backends_file()
     with contextlib.suppress(OSError):  # only speed depends on it: without it the keyring is searched
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = target.with_name(f".{target.name}.{os.getpid()}")
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            json.dump(backends, out, indent=1, sort_keys=True)
-        os.replace(temp, target)
+        from keepgoing.locations import private_replacement
+
+        with private_replacement(target, suffix=".json") as temp:
+            temp.write_text(json.dumps(backends, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _backend_named(name: str) -> Any:
