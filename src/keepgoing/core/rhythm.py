@@ -218,8 +218,11 @@ def due_list(
         month_start = start_of_day(today.replace(day=1))
         reached = int(
             store.value(
-                "SELECT count(DISTINCT cp.person_id) AS n FROM conversation c JOIN conversation_person cp "
-                "ON cp.conversation_id = c.id WHERE c.reached AND c.occurred_at >= :since",
+                # From this week's conversations to their people (not every link to its
+                # conversation): the planner keeps this order on both databases.
+                "SELECT count(DISTINCT cp.person_id) AS n FROM conversation_person cp "
+                "WHERE cp.conversation_id IN "
+                "(SELECT c.id FROM conversation c WHERE c.reached AND c.occurred_at >= :since)",
                 {"since": week_start},
             )
         )
