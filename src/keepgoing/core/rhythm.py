@@ -283,10 +283,13 @@ def tries_since_contact(store: Store, person_ids: list[int]) -> dict[int, Tries]
     params = {f"p{i}": pid for i, pid in enumerate(person_ids)}
     among = ", ".join(f":{key}" for key in params)
     rows = store.rows(
+        # The unanswered tries first (few, and found in an index), then their people: asking
+        # each person's every conversation whether it was reached read the whole table.
         "SELECT cp.person_id AS pid, c.occurred_at AS at, c.via, p.prefers, p.phone, p.email "
-        "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
+        "FROM conversation_person cp JOIN conversation c ON c.id = cp.conversation_id "
         "JOIN person p ON p.id = cp.person_id "
-        f"WHERE NOT c.reached AND cp.person_id IN ({among}) "
+        "WHERE cp.conversation_id IN (SELECT t.id FROM conversation t WHERE NOT t.reached) "
+        f"AND cp.person_id IN ({among}) "
         "AND (p.last_contact_at IS NULL OR c.occurred_at > p.last_contact_at) "
         "ORDER BY cp.person_id, c.occurred_at, c.id",
         params,
