@@ -182,8 +182,9 @@ def write_json(
         counts["follow_ups"] += 1
         tick()
     out.write("\n]")
-    _write_coproduction(store, out, selection, selected, counts, tick)
-    _write_measures(store, out, selection, selected, counts, tick)
+    writing = _Writing(store, out, selection, selected, counts, tick)
+    _write_coproduction(writing)
+    _write_measures(writing)
     if selection.monitoring:
         from keepgoing.core.monitoring import export_objects
 
@@ -195,6 +196,18 @@ def write_json(
     return {k: n for k, n in counts.items() if n or k not in ("measures", "measure_scores")}
 
 
+@dataclass(frozen=True)
+class _Writing:
+    """One export being written: where from, where to, for whom, and the counts so far."""
+
+    store: Store
+    out: TextIO
+    selection: Selection
+    selected: set[int]
+    counts: dict[str, int]
+    tick: Callable[[], None]
+
+
 def _section(out: TextIO, name: str, items: Any, counts: dict[str, int], tick: Callable[[], None]) -> None:
     out.write(f', "{name}": [')
     for item in items:
@@ -204,15 +217,9 @@ def _section(out: TextIO, name: str, items: Any, counts: dict[str, int], tick: C
     out.write("\n]")
 
 
-def _write_coproduction(
-    store: Store,
-    out: TextIO,
-    selection: Selection,
-    selected: set[int],
-    counts: dict[str, int],
-    tick: Callable[[], None],
-) -> None:
+def _write_coproduction(w: _Writing) -> None:
     """Notes, ideas, groups and wins: the parts of the story beyond conversations."""
+    store, out, selection, selected, counts, tick = w.store, w.out, w.selection, w.selected, w.counts, w.tick
     where, params = selection.person_where("p")
     notes = (
         {
@@ -301,15 +308,9 @@ def _write_coproduction(
     _section(out, "wins", win_objects(), counts, tick)
 
 
-def _write_measures(
-    store: Store,
-    out: TextIO,
-    selection: Selection,
-    selected: set[int],
-    counts: dict[str, int],
-    tick: Callable[[], None],
-) -> None:
+def _write_measures(w: _Writing) -> None:
     """The organisation's own measures (ONS4 is built in), and every score of the selection's conversations."""
+    store, out, selection, selected, counts, tick = w.store, w.out, w.selection, w.selected, w.counts, w.tick
     from keepgoing.core.measures import export_measures, export_scores
 
     _section(out, "measures", export_measures(store), counts, tick)
