@@ -69,7 +69,7 @@ def handover(
 
     def write_pack(store, person_ids: list[int]) -> None:
         from keepgoing.exchange.files import private_output
-        from keepgoing.exchange.markdown_pack import inline, write_markdown
+        from keepgoing.exchange.formats.markdown import inline, write_markdown
         from keepgoing.exchange.selection import Selection
 
         with private_output(pack, force=force) as out:

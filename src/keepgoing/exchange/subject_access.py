@@ -23,7 +23,7 @@ from keepgoing import __version__
 from keepgoing.core.subject_access import Disclosure, Item
 from keepgoing.dates import describe_day, describe_when
 from keepgoing.errors import BadInput
-from keepgoing.exchange.markdown_pack import inline, quote
+from keepgoing.exchange.formats.markdown import inline, quote
 from keepgoing.text import safe
 
 INTRO = (
