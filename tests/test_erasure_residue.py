@@ -390,3 +390,24 @@ def test_an_erasure_waits_for_no_session_to_see_the_rows_or_leaves_it_to_the_nex
     kg("due")  # the owner's next command, with nobody else looking
     assert where_on_server(db_path) == {}
     assert on_server(dumped(db_path)) == []
+
+
+@pytest.mark.postgresql_only("a transaction in another database of the same server")
+def test_an_erasure_waits_for_a_transaction_elsewhere_on_the_server_that_began_before_it(
+    kg, db_path, monkeypatch
+) -> None:
+    """A snapshot's oldest running transaction is the server's, not the database's: while one
+    that began before the erasure runs anywhere (another team's database, a CREATE DATABASE),
+    VACUUM FULL's own snapshot keeps the erased rows as "recently dead" and copies them."""
+    import psycopg
+
+    monkeypatch.setenv("KEEPGOING_PG_LOCK_TIMEOUT", "1")
+    victor_on_a_team_store(kg)
+    elsewhere = _libpq(db_path).rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(elsewhere) as other:
+        other.execute("SELECT pg_current_xact_id()").fetchone()  # a transaction with an id, held open
+        out = kg("forget", "victor", "--yes").stdout
+        assert "owns the tables" in out  # not done, and said so
+    kg("due")  # the owner's next command, once nothing older runs
+    assert where_on_server(db_path) == {}
+    assert on_server(dumped(db_path)) == []

@@ -198,15 +198,23 @@ class PostgresStore(StoreBase):
             self._conn.execute("DELETE FROM pending_cleanup WHERE id <= %(id)s", {"id": asked})
 
     def _wait_for_older_snapshots(self) -> None:
-        """VACUUM FULL keeps every row another session of this database may still see (an
-        open transaction, an ANALYZE's snapshot), so the erased rows would be copied into
-        the new files: wait, as long as a lock may be waited for, until none is left."""
+        """VACUUM FULL keeps every row a transaction older than the erasure may still see, so
+        the erased rows would be copied into the new files: wait, as long as a lock may be
+        waited for, until none is left. Two kinds hold them: a session of this database with a
+        snapshot (an open transaction, an ANALYZE), and a transaction with an id anywhere on the
+        server (another database's, a CREATE DATABASE), since VACUUM FULL's own snapshot starts
+        from the server's oldest running transaction."""
         import time
 
+        # Every transaction id below the mark had begun when the erasure had committed.
+        mark = str(self.value("SELECT pg_snapshot_xmax(pg_current_snapshot())"))
         deadline = time.monotonic() + _seconds(LOCK_TIMEOUT)
         while self.value(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()) < CAST(:mark AS xid8) OR EXISTS ("
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+            "AND age(backend_xmin) > age(xid(CAST(:mark AS xid8))))",
+            {"mark": mark},
         ):
             if time.monotonic() > deadline:
                 raise StoreError("another session still sees the erased rows")
