@@ -7,13 +7,16 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
-from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
+from keepgoing.cli.output import join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import can_ask, confirm
 from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
 PANEL = "Connect, ask and listen"
+GroupArgument = Annotated[
+    str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
+]
 
 
 @app.command(
@@ -116,7 +119,7 @@ def idea(
     ] = None,
 ) -> None:
     """Note an idea someone shared, or record what became of one (and that they were told)."""
-    from keepgoing.cli.correction_commands import name_and_text, number_or_add
+    from keepgoing.cli.arguments import name_and_text, number_or_add
     from keepgoing.core.ideas import idea_from, update_idea
     from keepgoing.errors import UsageError
 
@@ -221,9 +224,7 @@ def group_add(
 
 @group_app.command("join", epilog=examples('keepgoing group join walking "Cy Twombly" Dee'))
 def groupjoin_names(
-    group: Annotated[
-        str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
-    ],
+    group: GroupArgument,
     names: Annotated[
         list[str], typer.Argument(help="Who joins.", show_default=False, autocompletion=complete.people)
     ],
@@ -238,9 +239,7 @@ def groupjoin_names(
 
 @group_app.command("leave", epilog=examples("keepgoing group leave walking Dee"))
 def group_leave(
-    group: Annotated[
-        str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
-    ],
+    group: GroupArgument,
     names: Annotated[
         list[str], typer.Argument(help="Who leaves.", show_default=False, autocompletion=complete.people)
     ],
@@ -257,34 +256,27 @@ def group_list(json_out: JsonOption = False) -> None:
     """All groups and their members."""
     from keepgoing.core.groups import list_groups
 
-    groups = list_groups(open_store())
-    if json_out:
-        emit_json(
-            [
-                {"id": g.id, "name": g.name, "cadence_days": g.cadence_days, "members": g.members}
-                for g in groups
-            ]
-        )
-        return
-    from keepgoing.cli import render
-
-    render.groups_table(groups)
+    emit(
+        list_groups(open_store()),
+        lambda groups: screens().groups_table(groups),
+        json_out=json_out,
+        as_json=lambda groups: [
+            {"id": g.id, "name": g.name, "cadence_days": g.cadence_days, "members": g.members} for g in groups
+        ],
+    )
 
 
 @group_app.command(
     "show", epilog=examples("keepgoing group show walking", "keepgoing group show walking --json")
 )
 def group_show(
-    group: Annotated[
-        str, typer.Argument(help="The group.", show_default=False, autocompletion=complete.groups)
-    ],
+    group: GroupArgument,
     json_out: JsonOption = False,
 ) -> None:
     """A group's sessions, attendance over time, and who has stopped coming."""
-    from keepgoing.core.groups import group_detail
+    from keepgoing.cli.endings import group_card
 
-    detail = group_detail(open_store(), group)
-    emit(detail, lambda group: screens().group_card(group), json_out=json_out, as_json=lambda g: g.to_json())
+    group_card(open_store(), group, json_out=json_out)
 
 
 @app.command(
@@ -355,14 +347,19 @@ def spread(
 
     days = parse_duration(over)
     plan = spread_plan(open_store(), over_days=days, today=clock.local_today(clock.now()), apply=not dry_run)
-    if json_out:
-        emit_json(
-            [
-                {"id": p.id, "name": p.name, "days_overdue": p.days_overdue, "due_on": p.due_on.isoformat()}
-                for p in plan
-            ]
-        )
-        return
+    emit(
+        plan,
+        lambda plan: _say_spread(plan, days=days, dry_run=dry_run),
+        json_out=json_out,
+        as_json=lambda plan: [
+            {"id": p.id, "name": p.name, "days_overdue": p.days_overdue, "due_on": p.due_on.isoformat()}
+            for p in plan
+        ],
+    )
+
+
+def _say_spread(plan: list, *, days: int, dry_run: bool) -> None:
+    """The plan's first 20 check-ins, a line each, after how many a day it makes."""
     if not plan:
         say(messages.SPREAD_NOTHING)
         return
@@ -490,22 +487,22 @@ def jot(
         logged_by=current_user(),
         reached=not tried,
     )
-    if json_out:
-        emit_json({"conversation": logged.conversation.to_json()})
-        return
+    emit(
+        logged,
+        lambda logged: _say_jotted(logged, what=LABELS[heard.via], tried=tried),
+        json_out=json_out,
+        as_json=lambda logged: {"conversation": logged.conversation.to_json()},
+    )
+
+
+def _say_jotted(logged, *, what: str, tried: bool) -> None:
+    """The line saying what the sentence logged (a try, or a conversation), and who asked not to be contacted."""
     who = join_names([user(p.name) for p in logged.people])
+    day, number = logged.conversation.describe_when(), logged.conversation.id
     if tried:
-        day, number = logged.conversation.describe_when(), logged.conversation.id
         say(messages.TRIED.format(who=who, via=logged.conversation.via, day=day, id=number))
     else:
-        say(
-            messages.LOGGED.format(
-                what=LABELS[heard.via],
-                who=who,
-                day=logged.conversation.describe_when(),
-                id=logged.conversation.id,
-            )
-        )
+        say(messages.LOGGED.format(what=what, who=who, day=day, id=number))
     warn_withdrawn(logged.people)
 
 

@@ -1,16 +1,17 @@
 """amend, unlog and followup: putting right what was logged by mistake."""
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, YesOption, examples, open_store
-from keepgoing.cli.output import emit_json, join_names, say, user
+from keepgoing.cli.arguments import name_and_text, number_or_add
+from keepgoing.cli.endings import follow_up_line, say_cleanup_pending, say_drops
+from keepgoing.cli.options import JsonOption, YesOption, emit, examples, open_store
+from keepgoing.cli.output import join_names, say, user
 from keepgoing.cli.prompts import confirm
-from keepgoing.dates import describe_day, parse_when
+from keepgoing.dates import parse_when
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
@@ -155,37 +156,35 @@ def amend(
         measures=measures,
         reached=reached,
     )
-    if json_out:
-        emit_json(
-            {
-                "conversation": done.conversation.to_json(),
-                "changed": done.changes,
-                "follow_up_id": done.follow_up_id,
-                "idea_ids": done.idea_ids,
-                "measures": _scores(store, done.conversation.id) if measures else {},
-            }
-        )
-        return
-    if not done.changes:
-        say(messages.AMEND_NOTHING.format(conversation=_describe(done.conversation)))
-        return
-    say(
-        messages.AMENDED.format(
-            conversation=_describe(done.conversation), what=", ".join(user(c) for c in done.changes)
-        )
+    measured: dict = {}  # the measures' scores as kept, when some were given
+    if measures:
+        from keepgoing.core.measures import conversation_scores
+
+        measured = conversation_scores(store, done.conversation.id)
+
+    def say_amended(done) -> None:
+        if not done.changes:
+            say(messages.AMEND_NOTHING.format(conversation=_describe(done.conversation)))
+            return
+        changes = ", ".join(user(c) for c in done.changes)
+        say(messages.AMENDED.format(conversation=_describe(done.conversation), what=changes))
+        say_drops(done.drops)
+        if measures and done.conversation.people:
+            measure_input.echo(store, measured, done.conversation.people[0])
+        say_cleanup_pending(done.cleanup_pending)
+
+    emit(
+        done,
+        say_amended,
+        json_out=json_out,
+        as_json=lambda done: {
+            "conversation": done.conversation.to_json(),
+            "changed": done.changes,
+            "follow_up_id": done.follow_up_id,
+            "idea_ids": done.idea_ids,
+            "measures": measured,
+        },
     )
-    if done.drops:
-        say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in done.drops)))
-    if measures and done.conversation.people:
-        measure_input.echo(store, _scores(store, done.conversation.id), done.conversation.people[0])
-    if done.cleanup_pending:
-        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
-
-
-def _scores(store, conversation_id: int) -> dict:
-    from keepgoing.core.measures import conversation_scores
-
-    return conversation_scores(store, conversation_id)
 
 
 @app.command(
@@ -215,8 +214,7 @@ def unlog(
             conversation=_describe(done.conversation), extras=_hanging(done.follow_ups, done.ideas)
         )
     )
-    if done.cleanup_pending:
-        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
+    say_cleanup_pending(done.cleanup_pending)
 
 
 def _hanging(follow_ups: int, ideas: int) -> str:
@@ -224,28 +222,6 @@ def _hanging(follow_ups: int, ideas: int) -> str:
 
     parts = [plural(n, word) for n, word in ((follow_ups, "follow-up"), (ideas, "idea")) if n]
     return f" and its {' and '.join(parts)}" if parts else ""
-
-
-def number_or_add(given: str, what: str) -> int | None:
-    """`ID` as typed, or None for `add` (`followup add ...`, `idea add ...`); anything else is a usage error."""
-    from keepgoing.errors import UsageError
-
-    word = given.strip()
-    if word.lower() == "add":
-        return None
-    if not word.isascii() or not word.isdigit():
-        raise UsageError(
-            f"keepgoing {what} takes a number (keepgoing {what} 3 ...) or add (keepgoing {what} add NAME TEXT)."
-        )
-    return int(word)
-
-
-def name_and_text(words: list[str] | None, what: str) -> tuple[str, str]:
-    from keepgoing.errors import UsageError
-
-    if not words or len(words) != 2:
-        raise UsageError(f'keepgoing {what} add takes a name and its words: keepgoing {what} add sam "..."')
-    return words[0], words[1]
 
 
 @app.command(
@@ -328,7 +304,12 @@ def followup(
             logged_by=current_user(),
             private=private,
         )
-        _said_of(added, messages.FOLLOW_UP_ADDED, today, json_out)
+        emit(
+            added,
+            lambda added: say(_follow_up_line(messages.FOLLOW_UP_ADDED, added)),
+            json_out=json_out,
+            as_json=lambda added: added.to_json(today),
+        )
         return
     if private:
         raise UsageError(
@@ -343,7 +324,12 @@ def followup(
         if text is not None or due is not None or for_ is not None or cancel:
             raise UsageError("Reopen a follow-up on its own; change it afterwards.")
         reopened = reopen_follow_up(open_store(), number)
-        _said_of(reopened, messages.FOLLOW_UP_REOPENED, today, json_out)
+        emit(
+            reopened,
+            lambda reopened: say(_follow_up_line(messages.FOLLOW_UP_REOPENED, reopened)),
+            json_out=json_out,
+            as_json=lambda reopened: reopened.to_json(today),
+        )
         return
     done = change_follow_up(
         open_store(),
@@ -357,12 +343,19 @@ def followup(
         force=force,
         now=now,
     )
-    if json_out:
-        data = done.follow_up.to_json(today)
-        data["cancelled"] = done.cancelled
-        data["changed"] = done.changes
-        emit_json(data)
-        return
+    emit(
+        done,
+        _say_follow_up_changed,
+        json_out=json_out,
+        as_json=lambda done: {
+            **done.follow_up.to_json(today),
+            "cancelled": done.cancelled,
+            "changed": done.changes,
+        },
+    )
+
+
+def _say_follow_up_changed(done) -> None:
     f = done.follow_up
     if done.cancelled:
         say(messages.FOLLOW_UP_CANCELLED.format(id=f.id, text=user(f.text), name=user(f.person_label)))
@@ -370,20 +363,17 @@ def followup(
     if not done.changes:
         say(messages.FOLLOW_UP_UNCHANGED.format(id=f.id))
         return
-    by = f", due {describe_day(f.due_on)}" if f.due_on else ""
     said = {"words": "words changed", "due day": "due day changed", "no due day": "due day removed"}
     what = ", ".join(said.get(c, f"now {user(c)}") for c in done.changes)  # "for Priya": now for Priya
-    say(
-        messages.FOLLOW_UP_CHANGED.format(
-            id=f.id, name=user(f.person_label), due=by, text=user(f.text), what=what
-        )
+    say(_follow_up_line(messages.FOLLOW_UP_CHANGED, f, what=what))
+
+
+def _follow_up_line(message: str, follow_up, **more: str) -> str:
+    return follow_up_line(
+        message,
+        number=follow_up.id,
+        person=follow_up.person_label,
+        due_on=follow_up.due_on,
+        text=follow_up.text,
+        **more,
     )
-
-
-def _said_of(item: Any, message: str, today: date, json_out: bool) -> None:
-    """A follow-up just made or reopened: its JSON, or the line naming it and its due day."""
-    if json_out:
-        emit_json(item.to_json(today))
-        return
-    by = f", due {describe_day(item.due_on)}" if item.due_on else ""
-    say(message.format(id=item.id, name=user(item.person_label), due=by, text=user(item.text)))

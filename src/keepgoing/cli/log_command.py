@@ -7,10 +7,11 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli import prompts
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples, open_store
-from keepgoing.cli.output import emit_json, join_names, say, user, warn_withdrawn
+from keepgoing.cli.endings import follow_up_line, say_drops
+from keepgoing.cli.options import JsonOption, emit, examples, open_store
+from keepgoing.cli.output import join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import ask, choose, confirm, interactive
-from keepgoing.dates import When, describe_day, parse_when
+from keepgoing.dates import When, parse_when
 from keepgoing.errors import UsageError
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
@@ -285,20 +286,30 @@ def log(
 
         leftovers.check(store, names)  # before "at", "the" and "hub" become people
     logged = _log_asking(store, names, log_it, sure=yes)
-    if json_out:
-        data = {
+    measured: dict = {}  # the measures' scores as kept, when some were given
+    if measures:
+        from keepgoing.core.measures import conversation_scores
+
+        measured = conversation_scores(store, logged.conversation.id)
+
+    def say_all(logged) -> None:
+        _say_logged(logged, reached=not no_answer)
+        if measures:
+            measure_input.echo(store, measured, logged.people[0].name)
+        warn_withdrawn(logged.people)
+        _say_made(logged, idea or [], follow_up)
+
+    emit(
+        logged,
+        say_all,
+        json_out=json_out,
+        as_json=lambda logged: {
             "conversation": logged.conversation.to_json(),
             "created": logged.created,
             "follow_up_id": logged.follow_up_id,
-            "measures": _measure_scores(store, logged.conversation.id) if measures else {},
-        }
-        emit_json(data)
-        return
-    _say_logged(logged, reached=not no_answer)
-    if measures:
-        measure_input.echo(store, _measure_scores(store, logged.conversation.id), logged.people[0].name)
-    warn_withdrawn(logged.people)
-    _say_made(logged, idea or [], follow_up)
+            "measures": measured,
+        },
+    )
 
 
 def _check_together(*, group, present, visitor, idea_from, idea) -> None:
@@ -377,18 +388,13 @@ def _say_made(logged, ideas: list[str], follow_up: str | None) -> None:
         say(messages.NEW_PEOPLE.format(names=join_names([user(name) for name in logged.created])))
     for idea_id, text in zip(logged.idea_ids, ideas, strict=False):
         say(messages.IDEA_ADDED.format(id=idea_id, name=user(logged.idea_by), text=user(text)))
-    if logged.drops:
-        say(messages.DROP_NOTICED.format(who=", ".join(user(d) for d in logged.drops)))
+    say_drops(logged.drops)
     if logged.follow_up_id is not None:
-        by = f", due {describe_day(logged.follow_up_due)}" if logged.follow_up_due else ""
-        say(
-            messages.FOLLOW_UP_ADDED.format(
-                id=logged.follow_up_id, name=user(logged.people[0].label), due=by, text=user(follow_up)
-            )
+        line = follow_up_line(
+            messages.FOLLOW_UP_ADDED,
+            number=logged.follow_up_id,
+            person=logged.people[0].label,
+            due_on=logged.follow_up_due,
+            text=follow_up,
         )
-
-
-def _measure_scores(store, conversation_id: int) -> dict:
-    from keepgoing.core.measures import conversation_scores
-
-    return conversation_scores(store, conversation_id)
+        say(line)

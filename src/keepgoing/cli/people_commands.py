@@ -1,13 +1,14 @@
 """add, people, show, edit, pause, resume, archive."""
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples, open_store
-from keepgoing.cli.output import emit_json, say, user, warn
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
+from keepgoing.cli.output import say, user, warn
 from keepgoing.cli.prompts import interactive
 from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
 from keepgoing.errors import NotFound, UsageError
@@ -142,9 +143,10 @@ def add(
     twin = lookalike(store, person.name)
     if twin:
         warn(messages.LOOKALIKE.format(name=user(person.name), twin=user(twin)))
-    if json_out:
-        emit_json(person.to_json(clock.local_today(now)))
-        return
+    emit(person, _say_added, json_out=json_out, as_json=lambda person: person.to_json(clock.local_today(now)))
+
+
+def _say_added(person) -> None:
     how = f", by {person.prefers}" if person.prefers else ""
     say(
         messages.ADDED.format(
@@ -194,18 +196,17 @@ def people(
     today = clock.local_today(clock.now())
     store = open_store()
     found = list_people(store, tag=tag, include_archived=all_, worker=worker, limit=limit)
-    if json_out:
-        emit_json([person.to_json(today) for person in found])
-        return
-    from keepgoing.cli import render
 
-    if not found and count_people(store) == 0:
-        render.welcome(store.location)
-        return
-    total = len(found)
-    if limit is not None and total == limit:
-        total = count_listed(store, tag=tag, include_archived=all_, worker=worker)
-    render.people_table(found, today, tag=tag, total=total)
+    def draw(found: list) -> None:
+        if not found and count_people(store) == 0:
+            screens().welcome(store.location)
+            return
+        total = len(found)
+        if limit is not None and total == limit:  # the table says how many there are in all
+            total = count_listed(store, tag=tag, include_archived=all_, worker=worker)
+        screens().people_table(found, today, tag=tag, total=total)
+
+    emit(found, draw, json_out=json_out, as_json=lambda found: [person.to_json(today) for person in found])
 
 
 @app.command(
@@ -253,62 +254,87 @@ def show(
             find_group(store, name)
         except NotFound:
             raise missing from None
-        from keepgoing.cli.coproduction_commands import group_show
+        from keepgoing.cli.endings import group_card
 
-        group_show(name, json_out=json_out)
+        group_card(store, name, json_out=json_out)
         return
     from keepgoing.core.ideas import list_ideas
+    from keepgoing.core.measures import latest_scores
     from keepgoing.core.notes import notes_for
     from keepgoing.core.wellbeing import recent_scores
 
     with store.read():
-        notes = notes_for(store, person.id)
-        ideas = list_ideas(store, person_id=person.id)
-        wellbeing = [score.wellbeing for score in recent_scores(store, person.id)]
-        limit = None if (all_ or json_out) else 20
-        conversations = conversations_with(store, person.id, limit=limit)
-        total = count_conversations(store, person.id)
-        follow_ups = follow_ups_for(store, person.id)
-        from keepgoing.core.measures import latest_scores
-
-        measures = latest_scores(store, person.id)
-        equality = None
+        card = _Card(
+            person,
+            conversations=conversations_with(store, person.id, limit=None if (all_ or json_out) else 20),
+            total=count_conversations(store, person.id),
+            follow_ups=follow_ups_for(store, person.id),
+            notes=notes_for(store, person.id),
+            ideas=list_ideas(store, person_id=person.id),
+            wellbeing=[score.wellbeing for score in recent_scores(store, person.id)],
+            measures=latest_scores(store, person.id),
+        )
         if monitoring:
             from keepgoing.core.monitoring import monitoring_for
 
-            equality = monitoring_for(store, person.id)
+            card.equality = monitoring_for(store, person.id)
     from keepgoing.core.audit import record
 
     record(store, "show monitoring" if monitoring else "show", person_id=person.id)
-    if json_out:
-        data = person.to_json(today)
-        data["conversations"] = [c.to_json(exclude=person.name) for c in conversations]
-        data["follow_ups"] = [f.to_json(today) for f in follow_ups]
-        data["notes"] = [n.to_json() for n in notes]
-        data["ideas"] = [i.to_json() for i in ideas]
-        data["wellbeing_trend"] = wellbeing
-        data["measures"] = [latest.to_json() for latest in measures]
-        if equality is not None:
-            data["monitoring"] = equality.to_json()
-        emit_json(data)
-        return
-    from keepgoing.cli import render
+    emit(
+        card,
+        lambda card: _draw_card(card, today, page=not no_pager),
+        json_out=json_out,
+        as_json=lambda card: card.to_json(today),
+    )
+
+
+@dataclass
+class _Card:
+    """What `show` shows of one person: their card, their timeline and what hangs off them."""
+
+    person: Any
+    conversations: list
+    total: int  # conversations in all, when `conversations` are only the latest
+    follow_ups: list
+    notes: list
+    ideas: list
+    wellbeing: list[int]
+    measures: list
+    equality: Any = None  # their equality monitoring, only with --monitoring
+
+    def to_json(self, today) -> dict[str, Any]:
+        data = self.person.to_json(today)
+        data["conversations"] = [c.to_json(exclude=self.person.name) for c in self.conversations]
+        data["follow_ups"] = [f.to_json(today) for f in self.follow_ups]
+        data["notes"] = [n.to_json() for n in self.notes]
+        data["ideas"] = [i.to_json() for i in self.ideas]
+        data["wellbeing_trend"] = self.wellbeing
+        data["measures"] = [latest.to_json() for latest in self.measures]
+        if self.equality is not None:
+            data["monitoring"] = self.equality.to_json()
+        return data
+
+
+def _draw_card(card: _Card, today, *, page: bool) -> None:
+    """The card and timeline, through the pager when it is long and stdout is a terminal."""
     from keepgoing.cli.output import to_terminal
 
-    with render.paged(to_terminal() and not no_pager):
+    render = screens()
+    with render.paged(to_terminal() and page):
         render.person_card(
-            person,
-            conversations,
-            total,
-            follow_ups,
+            card.person,
+            card.conversations,
+            card.total,
+            card.follow_ups,
             today,
-            notes=notes,
-            ideas=ideas,
-            wellbeing=wellbeing,
-            measures=measures,
+            notes=card.notes,
+            ideas=card.ideas,
+            wellbeing=card.wellbeing,
+            measures=card.measures,
         )
-        if equality is not None:
-            render.monitoring_block(equality)
+        if card.equality is not None:
+            render.monitoring_block(card.equality)
 
 
 @app.command(
@@ -468,10 +494,7 @@ def edit(
             False,
         )
         person, changed = edit_them(True)
-    if json_out:
-        emit_json(person.to_json(clock.local_today(now)))
-        return
-    _say_updated(person, changed)
+    _end_edit(person, changed, now=now, json_out=json_out)
 
 
 def _edit_several(
@@ -498,9 +521,16 @@ def _edit_several(
         by=current_user(),
         new_worker=new_worker,
     )
-    if json_out:
-        emit_json([person.to_json(clock.local_today(now)) for person, _ in done])
-        return
+    emit(
+        done,
+        _say_key_worker_set,
+        json_out=json_out,
+        as_json=lambda done: [person.to_json(clock.local_today(now)) for person, _ in done],
+    )
+
+
+def _say_key_worker_set(done: list) -> None:
+    """Who has the new key worker now, or that each already had them."""
     changed = [person for person, did in done if did]
     from keepgoing.cli.output import join_names
     from keepgoing.text import plural
@@ -523,6 +553,16 @@ def _quote_a_name(words: list[str]) -> None:
     from keepgoing.cli import leftovers
 
     leftovers.check(open_store(), words, side_by_side=True)
+
+
+def _end_edit(person, changed: list[str], *, now, json_out: bool) -> None:
+    """After an edit: the person as JSON, or the line saying what changed."""
+    emit(
+        person,
+        lambda person: _say_updated(person, changed),
+        json_out=json_out,
+        as_json=lambda person: person.to_json(clock.local_today(now)),
+    )
 
 
 def _say_updated(person, changed: list[str]) -> None:
@@ -589,10 +629,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool) -
         )
     except NotFound:
         raise NotFound(messages.GONE_WHILE_EDITING.format(name=person.name)) from None
-    if json_out:
-        emit_json(updated.to_json(clock.local_today(now)))
-        return
-    _say_updated(updated, changed)
+    _end_edit(updated, changed, now=now, json_out=json_out)
 
 
 @app.command(

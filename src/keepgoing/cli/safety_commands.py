@@ -7,8 +7,9 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, YesOption, examples, open_store, session
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.endings import say_cleanup_pending
+from keepgoing.cli.options import JsonOption, YesOption, emit, examples, open_store, session
+from keepgoing.cli.output import say, user
 from keepgoing.cli.prompts import confirm
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
@@ -45,10 +46,7 @@ def forget(
     if dry_run:
         with store.read():
             plan = plan_forget(store, person)
-        if json_out:
-            emit_json(plan.to_json())
-            return
-        _show_plan(plan)
+        emit(plan, _show_plan, json_out=json_out, as_json=lambda plan: plan.to_json())
         return
     confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
     done = forget_person(store, person, now=clock.now())
@@ -72,8 +70,7 @@ def forget(
     )
     if done.ideas_kept:
         say(messages.IDEAS_KEPT.format(ideas=plural(done.ideas_kept, "idea")))
-    if done.cleanup_pending:
-        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
+    say_cleanup_pending(done.cleanup_pending)
     _say_backups_holding(store, person)
     say(messages.FORGOTTEN_ELSEWHERE)
 
@@ -266,17 +263,24 @@ def check(json_out: JsonOption = False) -> None:
 
     server = on_server(resolve_location(session().db))
     health = check_store(session().db)
-    if json_out:
-        emit_json(health.to_json())
-    elif health.ok:
-        line = messages.HEALTHY_SERVER if server else messages.HEALTHY
-        say(line.format(path=user(health.path), schema=health.schema))
-    else:
-        say(messages.UNHEALTHY.format(path=user(health.path)))
-        for problem in health.problems:
-            say(messages.PROBLEM.format(problem=user(problem)))
+    emit(
+        health,
+        lambda health: _say_health(health, server=server),
+        json_out=json_out,
+        as_json=lambda health: health.to_json(),
+    )
     if not health.ok:
         raise typer.Exit(1)
+
+
+def _say_health(health, *, server: bool) -> None:
+    if health.ok:
+        line = messages.HEALTHY_SERVER if server else messages.HEALTHY
+        say(line.format(path=user(health.path), schema=health.schema))
+        return
+    say(messages.UNHEALTHY.format(path=user(health.path)))
+    for problem in health.problems:
+        say(messages.PROBLEM.format(problem=user(problem)))
 
 
 @app.command(
@@ -362,5 +366,4 @@ def retention(
     say(messages.RETENTION_DONE.format(count=plural(done.conversations, "conversation"), verb=verb))
     if also:
         say(messages.RETENTION_ALSO_DONE.format(what="; ".join(also)))
-    if done.cleanup_pending:
-        say(messages.CLEANUP_PENDING.format(owner=user(done.cleanup_pending)))
+    say_cleanup_pending(done.cleanup_pending)

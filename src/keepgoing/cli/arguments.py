@@ -1,0 +1,26 @@
+"""What the command modules read from the command line themselves, where Click cannot.
+
+`followup ID|add ...` and `idea ID|add ...` take a number, or the word add and
+then a name and its words: one argument Click cannot type, read here the same way for both.
+"""
+
+from keepgoing.errors import UsageError
+
+
+def number_or_add(given: str, what: str) -> int | None:
+    """`ID` as typed, or None for `add` (`followup add ...`, `idea add ...`); anything else is a usage error."""
+    word = given.strip()
+    if word.lower() == "add":
+        return None
+    if not word.isascii() or not word.isdigit():
+        raise UsageError(
+            f"keepgoing {what} takes a number (keepgoing {what} 3 ...) or add (keepgoing {what} add NAME TEXT)."
+        )
+    return int(word)
+
+
+def name_and_text(words: list[str] | None, what: str) -> tuple[str, str]:
+    """After `add`: who it is for and its words, exactly two of them."""
+    if not words or len(words) != 2:
+        raise UsageError(f'keepgoing {what} add takes a name and its words: keepgoing {what} add sam "..."')
+    return words[0], words[1]

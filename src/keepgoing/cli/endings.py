@@ -1,0 +1,47 @@
+"""Endings that commands in more than one module share, so that no command module calls another.
+
+Each takes what the core returned and either prints its JSON (through `emit`)
+or says it, in the words `keepgoing/messages.py` holds.
+"""
+
+from datetime import date
+from typing import Any
+
+from keepgoing import messages
+from keepgoing.cli.options import emit, screens
+from keepgoing.cli.output import say, user
+from keepgoing.dates import describe_day
+
+
+def group_card(store: Any, name: str, *, json_out: bool) -> None:
+    """A group's sessions, attendance and who stopped coming: `group show NAME`, and `show NAME` for a group."""
+    from keepgoing.core.groups import group_detail
+
+    emit(
+        group_detail(store, name),
+        lambda group: screens().group_card(group),
+        json_out=json_out,
+        as_json=lambda group: group.to_json(),
+    )
+
+
+def follow_up_line(
+    message: str, *, number: int, person: str, due_on: date | None, text: str | None, **more: str
+) -> str:
+    """`message` (FOLLOW_UP_ADDED, ...) filled in for one follow-up: its number, whom it is for,
+    its due day and its words (and `more` for a message that says more)."""
+    due = f", due {describe_day(due_on)}" if due_on else ""
+    return message.format(id=number, name=user(person), due=due, text=user(text), **more)
+
+
+def say_drops(drops: list[str]) -> None:
+    """After a conversation is logged or amended: whose wellbeing it shows has dropped."""
+    if drops:
+        say(messages.DROP_NOTICED.format(who=", ".join(user(name) for name in drops)))
+
+
+def say_cleanup_pending(owner: str | None) -> None:
+    """After an erasure on a team store a worker may not finish: who owns the tables, whose next
+    keepgoing command rewrites the server's old copies."""
+    if owner:
+        say(messages.CLEANUP_PENDING.format(owner=user(owner)))
