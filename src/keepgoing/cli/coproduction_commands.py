@@ -6,6 +6,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.endings import each_json
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import can_ask, confirm
@@ -73,9 +74,7 @@ def ideas(
         raise UsageError(messages.IDEAS_OPEN_OR_UNTOLD)
     found = list_ideas(open_store(), open_only=open_only, untold=untold)
     empty = messages.NO_UNTOLD_IDEAS if untold else messages.NO_IDEAS
-    emit(
-        found, lambda ideas: screens().ideas_table(ideas, empty=empty), json_out=json_out, as_json=_each_json
-    )
+    emit(found, lambda ideas: screens().ideas_table(ideas, empty=empty), json_out=json_out, as_json=each_json)
 
 
 @app.command(
@@ -330,7 +329,7 @@ def wins(
         if since
         else None,
     )
-    emit(found, lambda wins: screens().wins_view(wins), json_out=json_out, as_json=_each_json)
+    emit(found, lambda wins: screens().wins_view(wins), json_out=json_out, as_json=each_json)
 
 
 @app.command(
@@ -504,7 +503,3 @@ def _say_jotted(logged, *, what: str, tried: bool) -> None:
     else:
         say(messages.LOGGED.format(what=what, who=who, day=day, id=number))
     warn_withdrawn(logged.people)
-
-
-def _each_json(items: list) -> list:
-    return [item.to_json() for item in items]

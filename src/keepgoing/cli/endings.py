@@ -45,3 +45,8 @@ def say_cleanup_pending(owner: str | None) -> None:
     keepgoing command rewrites the server's old copies."""
     if owner:
         say(messages.CLEANUP_PENDING.format(owner=user(owner)))
+
+
+def each_json(items: list[Any]) -> list[Any]:
+    """`as_json` for a list of results that each know their JSON shape."""
+    return [item.to_json() for item in items]

@@ -10,8 +10,8 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
 from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
-from keepgoing.cli.options import JsonOption, examples, open_store
-from keepgoing.cli.output import emit_json, say, user, warn
+from keepgoing.cli.options import JsonOption, emit, examples, open_store
+from keepgoing.cli.output import say, user, warn
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput, UsageError
 from keepgoing.exchange.formats import EXPORT_FORMATS, FORMAT_NAMES
@@ -300,9 +300,16 @@ def import_(
             include_forgotten=include_forgotten,
         )
     report.file = str(file)  # the file as named, not its decrypted copy
-    if json_out:
-        emit_json(report.to_json())
-        return
+    emit(
+        report,
+        lambda report: _say_imported(report, file, dry_run=dry_run),
+        json_out=json_out,
+        as_json=lambda report: report.to_json(),
+    )
+
+
+def _say_imported(report, file: Path, *, dry_run: bool) -> None:
+    """Who and what came in (or would), what was skipped and why, and in a dry run the names."""
     verb = "Would add" if dry_run else "Added"
     matched = len(report.people_matched)
     say(

@@ -6,8 +6,8 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples, open_store
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
+from keepgoing.cli.output import say, user
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
@@ -38,15 +38,21 @@ def followups(
     with store.read():
         still_open = [] if done_ else open_follow_ups(store)
         finished = finished_follow_ups(store) if done_ or all_ else []
-    if json_out:
-        emit_json([f.to_json(today) for f in [*still_open, *finished]])
-        return
-    from keepgoing.cli import render
 
-    if not done_:
-        render.follow_ups_table(still_open, today, title="Open follow-ups", empty="No open follow-ups.")
-    if done_ or all_:
-        render.finished_follow_ups(finished)
+    def draw(_: list) -> None:
+        if not done_:
+            screens().follow_ups_table(
+                still_open, today, title="Open follow-ups", empty="No open follow-ups."
+            )
+        if done_ or all_:
+            screens().finished_follow_ups(finished)
+
+    emit(
+        [*still_open, *finished],
+        draw,
+        json_out=json_out,
+        as_json=lambda found: [f.to_json(today) for f in found],
+    )
 
 
 @app.command(
@@ -82,20 +88,12 @@ def done(
     given = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()) if when else None
     moment = given.instant(now) if given else None
     finished = complete_follow_ups(open_store(), follow_up_ids, now=now, when=moment)
-    if json_out:
-        emit_json([f.to_json(today) for f in finished])
-        return
-    for follow_up in finished:
-        if given is None or moment is None:
-            say(
-                messages.DONE.format(
-                    id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person_label)
-                )
-            )
-        else:
-            day = describe_moment(moment, given.time_given)
-            say(
-                messages.DONE_ON.format(
-                    id=follow_up.id, text=user(follow_up.text), name=user(follow_up.person_label), day=day
-                )
-            )
+    # With --when, each line says the day it was done too.
+    day = describe_moment(moment, given.time_given) if given is not None and moment is not None else None
+
+    def say_done(finished: list) -> None:
+        for f in finished:
+            words = {"id": f.id, "text": user(f.text), "name": user(f.person_label)}
+            say(messages.DONE.format(**words) if day is None else messages.DONE_ON.format(**words, day=day))
+
+    emit(finished, say_done, json_out=json_out, as_json=lambda finished: [f.to_json(today) for f in finished])

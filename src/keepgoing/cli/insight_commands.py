@@ -7,6 +7,7 @@ import typer
 
 from keepgoing import clock
 from keepgoing.cli.app import app
+from keepgoing.cli.endings import each_json
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.dates import parse_when
 from keepgoing.errors import BadInput
@@ -51,8 +52,12 @@ def stats(
         raise BadInput("--since is in the future.")
     store = open_store()
     result = stats_summary(store, today=today, since=start, by=period, tag=tag)
-    data = result.to_json(anonymise=anonymise)
-    emit(data, lambda _: screens().stats_chart(result.view(anonymise=anonymise)), json_out=json_out)
+    emit(
+        result,
+        lambda result: screens().stats_chart(result.view(anonymise=anonymise)),
+        json_out=json_out,
+        as_json=lambda result: result.to_json(anonymise=anonymise),
+    )
 
 
 @app.command(
@@ -78,5 +83,5 @@ def search(
         results,
         lambda found: screens().search_results(found, " ".join(words)),
         json_out=json_out,
-        as_json=lambda found: [r.to_json() for r in found],
+        as_json=each_json,
     )

@@ -7,8 +7,9 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.endings import each_json
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.output import say, user
 
 measure_app = typer.Typer(
     help="Standard wellbeing measures: ONS4 built in, and your organisation's own licensed ones.",
@@ -43,9 +44,10 @@ def measure_add(
 
     text = read_limited_text(file, limit=MAX_FILE, what="measure file")
     measure = add_measure(open_store(create=True), text, where=file.name, now=clock.now())
-    if json_out:
-        emit_json(measure.to_json())
-        return
+    emit(measure, _say_added, json_out=json_out, as_json=lambda measure: measure.to_json())
+
+
+def _say_added(measure) -> None:
     count = len(measure.items)
     say(
         messages.MEASURE_ADDED.format(
@@ -68,7 +70,7 @@ def measure_list(json_out: JsonOption = False) -> None:
         measures,
         lambda found: screens().measures_table(found),
         json_out=json_out,
-        as_json=lambda found: [m.to_json() for m in found],
+        as_json=each_json,
     )
 
 

@@ -6,8 +6,8 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, YesOption, examples, open_store
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.options import JsonOption, YesOption, emit, examples, open_store
+from keepgoing.cli.output import say, user
 from keepgoing.cli.prompts import confirm
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
@@ -51,20 +51,24 @@ def merge(
     with store.read():
         plan = plan_merge(store, find_person(store, name), find_person(store, kept))
     if dry_run:
-        if json_out:
-            emit_json(plan.to_json())
-            return
-        _say_plan(plan, messages.MERGE_WOULD)
+        emit(
+            plan,
+            lambda plan: _say_plan(plan, messages.MERGE_WOULD),
+            json_out=json_out,
+            as_json=lambda plan: plan.to_json(),
+        )
         return
     confirm(
         messages.MERGE_QUESTION.format(merged=user(plan.merged.name), kept=user(plan.kept.name)),
         yes,
     )
     done = merge_people(store, name, kept, now=clock.now(), by=current_user())
-    if json_out:
-        emit_json(done.to_json())
-        return
-    _say_plan(done, messages.MERGED)
+    emit(
+        done,
+        lambda done: _say_plan(done, messages.MERGED),
+        json_out=json_out,
+        as_json=lambda done: done.to_json(),
+    )
 
 
 def _say_plan(plan, template: str) -> None:

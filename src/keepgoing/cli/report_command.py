@@ -7,7 +7,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import examples, open_store
+from keepgoing.cli.options import emit, examples, open_store
 from keepgoing.cli.output import say, user, warn
 from keepgoing.dates import parse_when
 from keepgoing.errors import UsageError
@@ -52,7 +52,7 @@ def report(
 ) -> None:
     """An impact report for funders and boards: one self-contained page with charts."""
     from keepgoing.core.report import Span, build_report, current_quarter, parse_period
-    from keepgoing.exchange.files import extension_for, private_output
+    from keepgoing.exchange.files import extension_for
     from keepgoing.text import worker_key
 
     if worker and team:
@@ -87,11 +87,21 @@ def report(
     from keepgoing.core.audit import record
 
     record(store, "report", records=f"{span.start} to {span.end}" + (" (team)" if team else ""))
-    if json_out:
-        from keepgoing.cli.output import emit_json
+    target = output or Path(
+        f"impact-report-{span.start:%Y-%m-%d}-to-{span.end:%Y-%m-%d}{extension_for(kind)}"
+    )
+    emit(
+        figures,
+        lambda figures: _write_page(figures, target, kind=kind, now=now, force=force),
+        json_out=json_out,
+        as_json=lambda figures: figures.to_json(),
+    )
 
-        emit_json(figures.to_json())
-        return
+
+def _write_page(figures, target: Path, *, kind: str, now, force: bool) -> None:
+    """The report as one page (HTML with its charts, or Markdown) in `target`, and a line saying where."""
+    from keepgoing.exchange.files import private_output
+
     if kind == "html":
         from keepgoing.exchange.report_page import render_html
 
@@ -100,13 +110,10 @@ def report(
         from keepgoing.exchange.report_page import render_markdown
 
         text = render_markdown(figures, now=now)
-    target = output or Path(
-        f"impact-report-{span.start:%Y-%m-%d}-to-{span.end:%Y-%m-%d}{extension_for(kind)}"
-    )
     with private_output(target, force=force) as out:
         out.write(text)
-    say(messages.REPORT_WRITTEN.format(path=user(str(target)), period=span.label()))
-    if anonymise:
+    say(messages.REPORT_WRITTEN.format(path=user(str(target)), period=figures.span.label()))
+    if figures.anonymised:
         warn(messages.REPORT_ANONYMISED)
 
 

@@ -1,13 +1,13 @@
 """config: see and change your settings without editing the file by hand."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from keepgoing import messages
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.options import JsonOption, emit, examples
+from keepgoing.cli.output import say, user
 from keepgoing.errors import UsageError
 
 
@@ -52,9 +52,18 @@ def config(
         rows = [row for row in rows if row["key"] == settings.known(key)]
     for row in rows:
         row["value"] = _shown(row["key"], row["value"])
-    if json_out:
-        emit_json({"config_file": str(settings.config_path()), "settings": rows})
-        return
+    emit(
+        rows,
+        _say_settings,
+        json_out=json_out,
+        as_json=lambda rows: {"config_file": str(settings.config_path()), "settings": rows},
+    )
+
+
+def _say_settings(rows: list[dict[str, Any]]) -> None:
+    """A line a setting (its value, where it comes from, what it means), then the config file."""
+    from keepgoing import settings
+
     width = max(len(row["key"]) for row in rows)
     for row in rows:
         say(f"{row['key']:<{width}}  {user(row['value'] or '-')}  ({row['source']}: {row['meaning']})")

@@ -8,9 +8,10 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.endings import each_json
 from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
-from keepgoing.cli.options import JsonOption, examples, open_store, open_store_at, session
-from keepgoing.cli.output import emit_json, say, user
+from keepgoing.cli.options import JsonOption, emit, examples, open_store, open_store_at, session
+from keepgoing.cli.output import say, user
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 from keepgoing.text import plural
@@ -113,28 +114,27 @@ def handover(
         from keepgoing.core.audit import handed_over
 
         handed_over(store, [int(p["id"]) for p in result.people], source)
-    if json_out:
-        emit_json({**result.to_json(), "pack": None if dry_run else str(pack)})
-        return
-    names = ", ".join(user(p["name"]) for p in result.people)
-    count = plural(len(result.people), "person")
-    follow_ups = plural(result.follow_ups, "open follow-up")
-    if dry_run:
-        say(
-            messages.HANDOVER_WOULD.format(
-                count=count, follow_ups=follow_ups, source=user(source), target=user(target)
-            )
-        )
-        say(f"  {names}")
-        say(messages.DRY_RUN)
-        return
+    emit(
+        result,
+        lambda result: _say_handed_over(result, source, target, pack=pack, dry_run=dry_run),
+        json_out=json_out,
+        as_json=lambda result: {**result.to_json(), "pack": None if dry_run else str(pack)},
+    )
+
+
+def _say_handed_over(result, source: str, target: str, *, pack: Path, dry_run: bool) -> None:
+    """Who moved (in a dry run, who would), and where the pack is."""
+    template = messages.HANDOVER_WOULD if dry_run else messages.HANDED_OVER
     say(
-        messages.HANDED_OVER.format(
-            count=count, follow_ups=follow_ups, source=user(source), target=user(target)
+        template.format(
+            count=plural(len(result.people), "person"),
+            follow_ups=plural(result.follow_ups, "open follow-up"),
+            source=user(source),
+            target=user(target),
         )
     )
-    say(f"  {names}")
-    say(messages.HANDOVER_PACK.format(path=user(str(pack))))
+    say("  " + ", ".join(user(p["name"]) for p in result.people))
+    say(messages.DRY_RUN if dry_run else messages.HANDOVER_PACK.format(path=user(str(pack))))
 
 
 def _file_part(worker: str) -> str:
@@ -212,9 +212,15 @@ def copy(
                 include_forgotten=include_forgotten,
             )
         location = to if where != to else target.location
-    if json_out:
-        emit_json({**report.to_json(), "to": location})
-        return
+    emit(
+        report,
+        lambda report: _say_copied(report, location, dry_run=dry_run),
+        json_out=json_out,
+        as_json=lambda report: {**report.to_json(), "to": location},
+    )
+
+
+def _say_copied(report, location: str, *, dry_run: bool) -> None:
     verb = "Would copy" if dry_run else "Copied"
     say(
         messages.COPIED.format(
@@ -314,10 +320,10 @@ def team_workers(json_out: JsonOption = False) -> None:
     """Who may use the team store: each role, its name, worker or manager, and caseload."""
     from keepgoing.storage.team import workers
 
-    found = workers(open_store())
-    if json_out:
-        emit_json(found)
-        return
+    emit(workers(open_store()), _say_workers, json_out=json_out)
+
+
+def _say_workers(found: list[dict]) -> None:
     if not found:
         say(messages.NO_WORKERS)
         return
@@ -424,9 +430,11 @@ def audit(
 
         person_id = find_person(store, person).id
     found = entries(store, person_id=person_id, role=worker, since=since_day, limit=limit)
-    if json_out:
-        emit_json([e.to_json() for e in found])
-        return
+    emit(found, _say_entries, json_out=json_out, as_json=each_json)
+
+
+def _say_entries(found: list) -> None:
+    """One line an audit entry, oldest first: number, time, login role, [command], action, what."""
     if not found:
         say(messages.NO_AUDIT_ENTRIES)
         return
