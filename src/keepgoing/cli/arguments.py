@@ -1,10 +1,15 @@
-"""What the command modules read from the command line themselves, where Click cannot.
+"""Arguments more than one command module takes, declared and read the same way in each.
 
 `followup ID|add ...` and `idea ID|add ...` take a number, or the word add and
-then a name and its words: one argument Click cannot type, read here the same way for both.
+then a name and its words: one argument Click cannot type, read here for both.
 """
 
+from typing import Any
+
+import typer
+
 from keepgoing.errors import UsageError
+from keepgoing.storage import completion as complete
 
 
 def number_or_add(given: str, what: str) -> int | None:
@@ -24,3 +29,8 @@ def name_and_text(words: list[str] | None, what: str) -> tuple[str, str]:
     if not words or len(words) != 2:
         raise UsageError(f'keepgoing {what} add takes a name and its words: keepgoing {what} add sam "..."')
     return words[0], words[1]
+
+
+def person_argument(help: str) -> Any:
+    """An argument naming people (`NAME`, or several), Tab-completed from the store's names."""
+    return typer.Argument(help=help, show_default=False, autocompletion=complete.people)

@@ -6,6 +6,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.endings import each_json
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import join_names, say, user, warn_withdrawn
@@ -28,9 +29,7 @@ GroupArgument = Annotated[
     ),
 )
 def note(
-    name: Annotated[
-        str, typer.Argument(help="Who the note is about.", show_default=False, autocompletion=complete.people)
-    ],
+    name: Annotated[str, person_argument("Who the note is about.")],
     text: Annotated[str, typer.Argument(help="What matters to them, what drives them.", show_default=False)],
     private: Annotated[
         bool, typer.Option("--private", help="In a team store, only you and the managers see it.")
@@ -224,9 +223,7 @@ def group_add(
 @group_app.command("join", epilog=examples('keepgoing group join walking "Cy Twombly" Dee'))
 def groupjoin_names(
     group: GroupArgument,
-    names: Annotated[
-        list[str], typer.Argument(help="Who joins.", show_default=False, autocompletion=complete.people)
-    ],
+    names: Annotated[list[str], person_argument("Who joins.")],
 ) -> None:
     """Add members to a group."""
     from keepgoing.core.groups import join_group
@@ -239,9 +236,7 @@ def groupjoin_names(
 @group_app.command("leave", epilog=examples("keepgoing group leave walking Dee"))
 def group_leave(
     group: GroupArgument,
-    names: Annotated[
-        list[str], typer.Argument(help="Who leaves.", show_default=False, autocompletion=complete.people)
-    ],
+    names: Annotated[list[str], person_argument("Who leaves.")],
 ) -> None:
     """Remove members from a group (their attendance history is kept)."""
     from keepgoing.core.groups import leave_group
@@ -378,9 +373,7 @@ def _say_spread(plan: list, *, days: int, dry_run: bool) -> None:
     epilog=examples("keepgoing snooze sam 3d", "keepgoing snooze sam 2w", "keepgoing snooze sam tuesday"),
 )
 def snooze(
-    name: Annotated[
-        str, typer.Argument(help="Who to put off.", show_default=False, autocompletion=complete.people)
-    ],
+    name: Annotated[str, person_argument("Who to put off.")],
     duration: Annotated[
         str,
         typer.Argument(

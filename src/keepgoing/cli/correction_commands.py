@@ -1,5 +1,6 @@
 """amend, unlog and followup: putting right what was logged by mistake."""
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -7,7 +8,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
 from keepgoing.cli.arguments import name_and_text, number_or_add
-from keepgoing.cli.endings import follow_up_line, say_cleanup_pending, say_drops
+from keepgoing.cli.endings import follow_up_line, measures_kept, say_cleanup_pending, say_drops
 from keepgoing.cli.options import JsonOption, YesOption, emit, examples, open_store
 from keepgoing.cli.output import join_names, say, user
 from keepgoing.cli.prompts import confirm
@@ -156,11 +157,7 @@ def amend(
         measures=measures,
         reached=reached,
     )
-    measured: dict = {}  # the measures' scores as kept, when some were given
-    if measures:
-        from keepgoing.core.measures import conversation_scores
-
-        measured = conversation_scores(store, done.conversation.id)
+    measured = measures_kept(store, done.conversation.id, measures)
 
     def say_amended(done) -> None:
         if not done.changes:
@@ -304,12 +301,7 @@ def followup(
             logged_by=current_user(),
             private=private,
         )
-        emit(
-            added,
-            lambda added: say(_follow_up_line(messages.FOLLOW_UP_ADDED, added)),
-            json_out=json_out,
-            as_json=lambda added: added.to_json(today),
-        )
+        _said_of(added, messages.FOLLOW_UP_ADDED, today, json_out=json_out)
         return
     if private:
         raise UsageError(
@@ -324,12 +316,7 @@ def followup(
         if text is not None or due is not None or for_ is not None or cancel:
             raise UsageError("Reopen a follow-up on its own; change it afterwards.")
         reopened = reopen_follow_up(open_store(), number)
-        emit(
-            reopened,
-            lambda reopened: say(_follow_up_line(messages.FOLLOW_UP_REOPENED, reopened)),
-            json_out=json_out,
-            as_json=lambda reopened: reopened.to_json(today),
-        )
+        _said_of(reopened, messages.FOLLOW_UP_REOPENED, today, json_out=json_out)
         return
     done = change_follow_up(
         open_store(),
@@ -366,6 +353,16 @@ def _say_follow_up_changed(done) -> None:
     said = {"words": "words changed", "due day": "due day changed", "no due day": "due day removed"}
     what = ", ".join(said.get(c, f"now {user(c)}") for c in done.changes)  # "for Priya": now for Priya
     say(_follow_up_line(messages.FOLLOW_UP_CHANGED, f, what=what))
+
+
+def _said_of(follow_up, message: str, today: date, *, json_out: bool) -> None:
+    """A follow-up just made or reopened: its JSON, or the line naming it and its due day."""
+    emit(
+        follow_up,
+        lambda follow_up: say(_follow_up_line(message, follow_up)),
+        json_out=json_out,
+        as_json=lambda follow_up: follow_up.to_json(today),
+    )
 
 
 def _follow_up_line(message: str, follow_up, **more: str) -> str:

@@ -34,6 +34,16 @@ def follow_up_line(
     return message.format(id=number, name=user(person), due=due, text=user(text), **more)
 
 
+def measures_kept(store: Any, conversation_id: int, given: list | None) -> dict[str, dict[str, float]]:
+    """The scores `log` or `amend` kept for the measures given with a conversation, as the core
+    worked them out (for the JSON and the lines after it); {} when none were given."""
+    if not given:
+        return {}
+    from keepgoing.core.measures import conversation_scores
+
+    return conversation_scores(store, conversation_id)
+
+
 def say_drops(drops: list[str]) -> None:
     """After a conversation is logged or amended: whose wellbeing it shows has dropped."""
     if drops:

@@ -7,7 +7,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli import prompts
 from keepgoing.cli.app import app
-from keepgoing.cli.endings import follow_up_line, say_drops
+from keepgoing.cli.endings import follow_up_line, measures_kept, say_drops
 from keepgoing.cli.options import JsonOption, emit, examples, open_store
 from keepgoing.cli.output import join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import ask, choose, confirm, interactive
@@ -286,11 +286,7 @@ def log(
 
         leftovers.check(store, names)  # before "at", "the" and "hub" become people
     logged = _log_asking(store, names, log_it, sure=yes)
-    measured: dict = {}  # the measures' scores as kept, when some were given
-    if measures:
-        from keepgoing.core.measures import conversation_scores
-
-        measured = conversation_scores(store, logged.conversation.id)
+    measured = measures_kept(store, logged.conversation.id, measures)
 
     def say_all(logged) -> None:
         _say_logged(logged, reached=not no_answer)

@@ -1,5 +1,6 @@
 """add, people, show, edit, pause, resume, archive."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -7,6 +8,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import say, user, warn
 from keepgoing.cli.prompts import interactive
@@ -641,9 +643,7 @@ def _edit_with_form(name: str, *, now, if_version: int | None, json_out: bool) -
     ),
 )
 def pause(
-    name: Annotated[
-        str, typer.Argument(help="Who to pause.", show_default=False, autocompletion=complete.people)
-    ],
+    name: Annotated[str, person_argument("Who to pause.")],
     until: Annotated[
         str,
         typer.Option("--until", help="When they come back into the rhythm.", show_default=False),
@@ -670,34 +670,41 @@ def pause(
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing resume sam"))
 def resume(
-    name: Annotated[
-        str, typer.Argument(help="Who to bring back.", show_default=False, autocompletion=complete.people)
-    ],
+    name: Annotated[str, person_argument("Who to bring back.")],
 ) -> None:
     """Bring a paused or archived person back into the rhythm."""
     from keepgoing.core.people import resume_person
 
-    store = open_store()
-    person, changed = resume_person(store, name, now=clock.now())
-    if not changed:
-        why = f"{user(person.name)} is not paused or archived; {_next(person)}"
-        say(messages.NOTHING_CHANGED.format(why=why))
-        return
-    say(messages.RESUMED.format(name=user(person.name), day=describe_day(person.due_on)))
+    _change_status(
+        resume_person,
+        name,
+        done=lambda person: messages.RESUMED.format(name=user(person.name), day=describe_day(person.due_on)),
+        unchanged=lambda person: f"{user(person.name)} is not paused or archived; {_next(person)}",
+    )
 
 
 @app.command(rich_help_panel="People", epilog=examples("keepgoing archive sam"))
 def archive(
-    name: Annotated[
-        str, typer.Argument(help="Who to archive.", show_default=False, autocompletion=complete.people)
-    ],
+    name: Annotated[str, person_argument("Who to archive.")],
 ) -> None:
     """Retire someone: they leave the lists, their history is kept."""
     from keepgoing.core.people import archive_person
 
-    store = open_store()
-    person, changed = archive_person(store, name, now=clock.now())
-    if not changed:
-        say(messages.NOTHING_CHANGED.format(why=f"{user(person.name)} is already archived"))
-        return
-    say(messages.ARCHIVED.format(name=user(person.name)))
+    _change_status(
+        archive_person,
+        name,
+        done=lambda person: messages.ARCHIVED.format(name=user(person.name)),
+        unchanged=lambda person: f"{user(person.name)} is already archived",
+    )
+
+
+def _change_status(
+    change: Callable[..., tuple[Any, bool]],
+    name: str,
+    *,
+    done: Callable[[Any], str],
+    unchanged: Callable[[Any], str],
+) -> None:
+    """resume, archive: the change to their status, then the line saying it, or why nothing changed."""
+    person, changed = change(open_store(), name, now=clock.now())
+    say(done(person) if changed else messages.NOTHING_CHANGED.format(why=unchanged(person)))

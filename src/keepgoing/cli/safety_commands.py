@@ -7,12 +7,12 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.endings import say_cleanup_pending
 from keepgoing.cli.options import JsonOption, YesOption, emit, examples, open_store, session
 from keepgoing.cli.output import say, user
 from keepgoing.cli.prompts import confirm
 from keepgoing.settings import dayfirst
-from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
 
@@ -25,9 +25,7 @@ from keepgoing.text import plural
     ),
 )
 def forget(
-    name: Annotated[
-        str, typer.Argument(help="Who to forget.", show_default=False, autocompletion=complete.people)
-    ],
+    name: Annotated[str, person_argument("Who to forget.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be erased and redacted; change nothing.")
     ] = False,

@@ -8,6 +8,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.endings import each_json
 from keepgoing.cli.forgotten import IncludeForgottenOption, say_forgotten
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, open_store_at, session
@@ -358,9 +359,7 @@ def team_leave(
     ),
 )
 def team_share(
-    name: Annotated[
-        str, typer.Argument(help="The person to share.", autocompletion=complete.people, show_default=False)
-    ],
+    name: Annotated[str, person_argument("The person to share.")],
     with_role: Annotated[str, typer.Option("--with", help="The worker's login role.", show_default=False)],
     stop: Annotated[bool, typer.Option("--stop", help="Stop sharing them with that worker.")] = False,
 ) -> None:
