@@ -24,6 +24,13 @@ def number_or_add(given: str, what: str) -> int | None:
     return int(word)
 
 
+def words_after_add(help: str) -> Any:
+    """`[NAME TEXT]`, the words after `followup add` or `idea add` (read by `name_and_text`)."""
+    return typer.Argument(
+        metavar="[NAME TEXT]", help=help, show_default=False, autocompletion=complete.people
+    )
+
+
 def name_and_text(words: list[str] | None, what: str) -> tuple[str, str]:
     """After `add`: who it is for and its words, exactly two of them."""
     if not words or len(words) != 2:

@@ -6,7 +6,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.arguments import person_argument
+from keepgoing.cli.arguments import person_argument, words_after_add
 from keepgoing.cli.endings import each_json
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import join_names, say, user, warn_withdrawn
@@ -95,15 +95,7 @@ def idea(
             show_default=False,
         ),
     ],
-    words: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[NAME TEXT]",
-            help="With add: who shared it, and the idea.",
-            show_default=False,
-            autocompletion=complete.people,
-        ),
-    ] = None,
+    words: Annotated[list[str] | None, words_after_add("With add: who shared it, and the idea.")] = None,
     status: Annotated[
         str | None, typer.Option("--status", help="open, in-progress, taken-up, parked or not-taken-up.")
     ] = None,

@@ -7,7 +7,7 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
-from keepgoing.cli.arguments import name_and_text, number_or_add
+from keepgoing.cli.arguments import name_and_text, number_or_add, words_after_add
 from keepgoing.cli.endings import follow_up_line, measures_kept, say_cleanup_pending, say_drops
 from keepgoing.cli.options import JsonOption, YesOption, emit, examples, open_store
 from keepgoing.cli.output import join_names, say, user
@@ -244,13 +244,7 @@ def followup(
         ),
     ],
     words: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[NAME TEXT]",
-            help="With add: who it is for, and what you promised.",
-            show_default=False,
-            autocompletion=complete.people,
-        ),
+        list[str] | None, words_after_add("With add: who it is for, and what you promised.")
     ] = None,
     text: Annotated[str | None, typer.Option("--text", help="New words for it.")] = None,
     due: Annotated[

@@ -7,6 +7,7 @@ import typer
 from keepgoing import clock, messages
 from keepgoing.cli import prompts
 from keepgoing.cli.app import app
+from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.endings import follow_up_line, measures_kept, say_drops
 from keepgoing.cli.options import JsonOption, emit, examples, open_store
 from keepgoing.cli.output import join_names, say, user, warn_withdrawn
@@ -117,12 +118,7 @@ def _ask_more(today, *, wellbeing, feeling, follow_up, due_day):
 )
 def log(
     names: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Who you talked to: names, aliases or the start of either.",
-            show_default=False,
-            autocompletion=complete.people,
-        ),
+        list[str] | None, person_argument("Who you talked to: names, aliases or the start of either.")
     ] = None,
     via: Annotated[
         str | None,

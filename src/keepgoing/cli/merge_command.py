@@ -6,11 +6,11 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.options import JsonOption, YesOption, emit, examples, open_store
 from keepgoing.cli.output import say, user
 from keepgoing.cli.prompts import confirm
 from keepgoing.errors import UsageError
-from keepgoing.storage import completion as complete
 from keepgoing.text import plural
 
 
@@ -23,19 +23,9 @@ from keepgoing.text import plural
     ),
 )
 def merge(
-    name: Annotated[
-        str,
-        typer.Argument(
-            help="The record to merge (it becomes an alias).",
-            show_default=False,
-            autocompletion=complete.people,
-        ),
-    ],
+    name: Annotated[str, person_argument("The record to merge (it becomes an alias).")],
     into: Annotated[str, typer.Argument(help="The word INTO.", show_default=False, metavar="INTO")],
-    kept: Annotated[
-        str,
-        typer.Argument(help="The person to keep.", show_default=False, autocompletion=complete.people),
-    ],
+    kept: Annotated[str, person_argument("The person to keep.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would move; change nothing.")] = False,
     yes: YesOption = False,
     json_out: JsonOption = False,

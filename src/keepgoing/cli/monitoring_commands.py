@@ -6,11 +6,11 @@ import typer
 
 from keepgoing import clock, messages
 from keepgoing.cli.app import app
+from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user
 from keepgoing.errors import UsageError
 from keepgoing.settings import dayfirst
-from keepgoing.storage import completion as complete
 
 _ANSWER = "prefer-not and not-asked for any field; see --list-categories"
 
@@ -28,12 +28,7 @@ _ANSWER = "prefer-not and not-asked for any field; see --list-categories"
     ),
 )
 def monitor(
-    name: Annotated[
-        str | None,
-        typer.Argument(
-            help="Name, alias, or the start of either.", show_default=False, autocompletion=complete.people
-        ),
-    ] = None,
+    name: Annotated[str | None, person_argument("Name, alias, or the start of either.")] = None,
     consent: Annotated[
         str | None,
         typer.Option(

@@ -220,12 +220,7 @@ def people(
     ),
 )
 def show(
-    name: Annotated[
-        str,
-        typer.Argument(
-            help="Name, alias, or the start of either.", show_default=False, autocompletion=complete.people
-        ),
-    ],
+    name: Annotated[str, person_argument("Name, alias, or the start of either.")],
     all_: Annotated[
         bool, typer.Option("--all", help="Show every conversation, not just the latest 20.")
     ] = False,
