@@ -1,7 +1,8 @@
-"""Endings that commands in more than one module share, so that no command module calls another.
+"""How commands in more than one module end, written once, so that no command module calls another.
 
-Each takes what the core returned and either prints its JSON (through `emit`)
-or says it, in the words `keepgoing/messages.py` holds.
+A group's card (`group show`, and `show` given a group), the lines after a
+conversation is logged or amended, a follow-up's line and the JSON of a list
+of results: each takes what the core returned; the words are in `keepgoing/messages.py`.
 """
 
 from datetime import date

@@ -261,14 +261,14 @@ def show(
     from keepgoing.core.wellbeing import recent_scores
 
     with store.read():
-        card = _Card(
+        card = _Card(  # read in this order: damaged dates are reported in the order they are met
             person,
-            conversations=conversations_with(store, person.id, limit=None if (all_ or json_out) else 20),
-            total=count_conversations(store, person.id),
-            follow_ups=follow_ups_for(store, person.id),
             notes=notes_for(store, person.id),
             ideas=list_ideas(store, person_id=person.id),
             wellbeing=[score.wellbeing for score in recent_scores(store, person.id)],
+            conversations=conversations_with(store, person.id, limit=None if (all_ or json_out) else 20),
+            total=count_conversations(store, person.id),
+            follow_ups=follow_ups_for(store, person.id),
             measures=latest_scores(store, person.id),
         )
         if monitoring:
