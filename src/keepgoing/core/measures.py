@@ -34,47 +34,49 @@ MAX_BANDS = 12
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
+
 # The ONS personal well-being questions, used with attribution under the Open Government
-# Licence; the thresholds are those the ONS publishes its estimates by.
-ONS4_TOML = """
-name = "ons4"
-title = "ONS personal well-being (ONS4)"
-licence = "ONS personal well-being questions, Office for National Statistics, used under the Open Government Licence v3.0."
-scoring = "none"
+# Licence; the thresholds are those the ONS publishes its estimates by (the same for the three
+# questions where higher is better, their own for anxiety). Checked like any measure's file.
+def _bands_from(*starts: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"label": label, "from": start} for label, start in starts]
 
-[[items]]
-key = "life_satisfaction"
-label = "Life satisfaction"
-question = "Overall, how satisfied are you with your life nowadays?"
-min = 0
-max = 10
-bands = [{label = "Low", from = 0}, {label = "Medium", from = 5}, {label = "High", from = 7}, {label = "Very high", from = 9}]
 
-[[items]]
-key = "worthwhile"
-label = "Worthwhile"
-question = "Overall, to what extent do you feel that the things you do in your life are worthwhile?"
-min = 0
-max = 10
-bands = [{label = "Low", from = 0}, {label = "Medium", from = 5}, {label = "High", from = 7}, {label = "Very high", from = 9}]
+def _ons4_item(key: str, label: str, question: str, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"key": key, "label": label, "question": question, "min": 0, "max": 10, "bands": bands}
 
-[[items]]
-key = "happiness"
-label = "Happiness"
-question = "Overall, how happy did you feel yesterday?"
-min = 0
-max = 10
-bands = [{label = "Low", from = 0}, {label = "Medium", from = 5}, {label = "High", from = 7}, {label = "Very high", from = 9}]
 
-[[items]]
-key = "anxiety"
-label = "Anxiety"
-question = "On a scale where 0 is not at all anxious and 10 is completely anxious, overall, how anxious did you feel yesterday?"
-min = 0
-max = 10
-lower_is_better = true
-bands = [{label = "Very low", from = 0}, {label = "Low", from = 2}, {label = "Medium", from = 4}, {label = "High", from = 6}]
-"""
+_ONS4_BANDS = _bands_from(("Low", 0), ("Medium", 5), ("High", 7), ("Very high", 9))
+ONS4_DEFINITION: dict[str, Any] = {
+    "name": "ons4",
+    "title": "ONS personal well-being (ONS4)",
+    "licence": "ONS personal well-being questions, Office for National Statistics, "
+    "used under the Open Government Licence v3.0.",
+    "scoring": "none",
+    "items": [
+        _ons4_item(
+            "life_satisfaction",
+            "Life satisfaction",
+            "Overall, how satisfied are you with your life nowadays?",
+            _ONS4_BANDS,
+        ),
+        _ons4_item(
+            "worthwhile",
+            "Worthwhile",
+            "Overall, to what extent do you feel that the things you do in your life are worthwhile?",
+            _ONS4_BANDS,
+        ),
+        _ons4_item("happiness", "Happiness", "Overall, how happy did you feel yesterday?", _ONS4_BANDS),
+        _ons4_item(
+            "anxiety",
+            "Anxiety",
+            "On a scale where 0 is not at all anxious and 10 is completely anxious, overall, "
+            "how anxious did you feel yesterday?",
+            _bands_from(("Very low", 0), ("Low", 2), ("Medium", 4), ("High", 6)),
+        )
+        | {"lower_is_better": True},
+    ],
+}
 
 _TOP_KEYS = {
     "name",
@@ -385,9 +387,7 @@ _ons4: Measure | None = None
 def ons4() -> Measure:
     global _ons4
     if _ons4 is None:
-        import tomllib
-
-        _ons4 = check_definition(tomllib.loads(ONS4_TOML), where="ons4", built_in=True)
+        _ons4 = check_definition(ONS4_DEFINITION, where="ons4", built_in=True)
     return _ons4
 
 
@@ -420,17 +420,22 @@ def add_measure(store: Store, text: str, *, where: str, now: datetime) -> Measur
     with store.write():
         if store.row("SELECT id FROM measure WHERE name_key = :k", {"k": measure.key}):
             raise BadInput(f'{where}: there is already a measure called "{measure.name}".')
-        store.run(
-            "INSERT INTO measure (name, name_key, definition, licence, added_at) VALUES (:n, :k, :d, :l, :at)",
-            {
-                "n": measure.name,
-                "k": measure.key,
-                "d": json.dumps(measure.definition, ensure_ascii=False, sort_keys=True),
-                "l": measure.licence,
-                "at": now,
-            },
-        )
+        _insert(store, measure, added_at=now)
     return measure
+
+
+def _insert(store: Store, measure: Measure, *, added_at: datetime) -> None:
+    """Keep an organisation's measure: its definition as JSON (keys sorted: one definition, one text)."""
+    store.run(
+        "INSERT INTO measure (name, name_key, definition, licence, added_at) VALUES (:n, :k, :d, :l, :at)",
+        {
+            "n": measure.name,
+            "k": measure.key,
+            "d": json.dumps(measure.definition, ensure_ascii=False, sort_keys=True),
+            "l": measure.licence,
+            "at": added_at,
+        },
+    )
 
 
 def remove_measure(store: Store, name: str) -> Measure:
@@ -828,16 +833,7 @@ def import_measure(store: Store, definition: Any, *, where: str, added_at: datet
         if json.loads(row["definition"]) != measure.definition:
             raise BadInput(f'{where}: this store has a different measure called "{measure.name}".')
         return False
-    store.run(
-        "INSERT INTO measure (name, name_key, definition, licence, added_at) VALUES (:n, :k, :d, :l, :at)",
-        {
-            "n": measure.name,
-            "k": measure.key,
-            "d": json.dumps(measure.definition, ensure_ascii=False, sort_keys=True),
-            "l": measure.licence,
-            "at": added_at,
-        },
-    )
+    _insert(store, measure, added_at=added_at)
     return True
 
 
