@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -415,6 +415,15 @@ def list_measures(store: Store) -> list[Measure]:
     ]
 
 
+def _in_shown_order(store: Store, keys: Iterable[str]) -> Iterator[tuple[str, Measure]]:
+    """Each of these measures by its key, ONS4 first, then by name; one since removed is left out."""
+    for key in sorted(keys, key=lambda k: (k != BUILT_IN, k)):
+        try:
+            yield key, get_measure(store, key)
+        except NotFound:
+            continue
+
+
 def add_measure(store: Store, text: str, *, where: str, now: datetime) -> Measure:
     measure = parse_toml(text, where=where)
     with store.write():
@@ -632,11 +641,7 @@ def latest_scores(store: Store, person_id: int) -> list[Latest]:
             scores.append((row["cid"], stored_instant(row["occurred_at"]), {}))
         scores[-1][2][row["item"]] = float(row["value"])
     out: list[Latest] = []
-    for key in sorted(found, key=lambda k: (k != BUILT_IN, k)):
-        try:
-            measure = get_measure(store, key)
-        except NotFound:
-            continue
+    for key, measure in _in_shown_order(store, found):
         (cid, when, values), *rest = found[key]
         latest = Latest(measure, cid, when, values)
         if rest:
@@ -781,11 +786,7 @@ def measure_figures(
             (float(row["first_value"]), float(row["last_value"]), int(row["n"]))
         )
     out: list[MeasureFigures] = []
-    for key in sorted(scored, key=lambda k: (k != BUILT_IN, k)):
-        try:
-            measure = get_measure(store, key)
-        except NotFound:
-            continue
+    for key, measure in _in_shown_order(store, scored):
         figures = MeasureFigures(measure, scored[key], [])
         for part in measure.parts:
             f = PartFigures(part)
