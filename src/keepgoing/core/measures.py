@@ -415,9 +415,14 @@ def list_measures(store: Store) -> list[Measure]:
     ]
 
 
+def shown_order(key: str) -> tuple[bool, str]:
+    """How measures are listed and reported, by key: ONS4 first, then by name."""
+    return key != BUILT_IN, key
+
+
 def _in_shown_order(store: Store, keys: Iterable[str]) -> Iterator[tuple[str, Measure]]:
-    """Each of these measures by its key, ONS4 first, then by name; one since removed is left out."""
-    for key in sorted(keys, key=lambda k: (k != BUILT_IN, k)):
+    """Each of these measures by its key, in `shown_order`; one since removed is left out."""
+    for key in sorted(keys, key=shown_order):
         try:
             yield key, get_measure(store, key)
         except NotFound:

@@ -398,7 +398,7 @@ def wellbeing(d: Disclosure) -> Section:
 
 def measures(d: Disclosure) -> Section:
     """Each standard measure's answers, per conversation: ONS4 first, then the organisation's own."""
-    from keepgoing.core.measures import BUILT_IN, TOTAL, Measure, get_measure
+    from keepgoing.core.measures import TOTAL, Measure, get_measure, shown_order
     from keepgoing.errors import NotFound
 
     found: dict[tuple[str, int], dict[str, Any]] = {}
@@ -415,7 +415,7 @@ def measures(d: Disclosure) -> Section:
     known: dict[str, Measure | None] = {}
     items = []
     # Dicts keep the rows' order (by conversation), so sorting by measure alone keeps each in date order.
-    for (key, cid), entry in sorted(found.items(), key=lambda kv: (kv[0][0] != BUILT_IN, kv[0][0])):
+    for (key, cid), entry in sorted(found.items(), key=lambda kv: shown_order(kv[0][0])):
         if key not in known:
             try:
                 known[key] = get_measure(d.store, key)
