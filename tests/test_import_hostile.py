@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -321,3 +322,48 @@ def test_import_fuzz_csv_dialects_and_vcard_sizes(
         if result.exit_code:
             assert result.stderr.count("\n") == 1 and path.name in result.stderr, result.stderr
             assert fingerprint(store) == before
+
+
+# --- dates in a file: each refusal names what was expected ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (20260101, "expected an ISO date and time, found int"),
+        ("yesterday", "'yesterday' is not an ISO date and time"),
+        ("1066-10-14T09:00:00+00:00", "'1066-10-14T09:00:00+00:00' is outside the dates keepgoing keeps"),
+    ],
+)
+def test_a_file_instant_that_cannot_be_kept_is_refused_saying_why(value, problem) -> None:
+    from keepgoing.errors import BadInput
+    from keepgoing.exchange.importing import _instant
+
+    with pytest.raises(BadInput, match="^" + re.escape(problem)):
+        _instant(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (["2026-01-01"], "expected an ISO date, found list"),
+        ("2026-02-30", "'2026-02-30' is not an ISO date"),
+        ("1066-10-14", "'1066-10-14' is outside the dates keepgoing keeps"),
+    ],
+)
+def test_a_file_day_that_cannot_be_kept_is_refused_saying_why(value, problem) -> None:
+    from keepgoing.errors import BadInput
+    from keepgoing.exchange.importing import _day
+
+    with pytest.raises(BadInput, match="^" + re.escape(problem)):
+        _day(value)
+
+
+def test_a_file_day_and_instant_read_as_written() -> None:
+    from datetime import UTC, date, datetime
+
+    from keepgoing.exchange.importing import _day, _instant
+
+    assert _day("") is None and _instant(None) is None
+    assert _day("2026-03-04") == date(2026, 3, 4)
+    assert _instant("2026-03-04T05:06:07+00:00") == datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)

@@ -121,6 +121,30 @@ def test_restore_brings_a_backup_back_and_keeps_the_present(kg, db_path, tmp_pat
 
 
 @pytest.mark.sqlite_only("backups copy the SQLite file; a server's backups are pg_dump's job")
+def test_a_copy_that_fails_says_so_and_leaves_no_file(kg, db_path, tmp_path, monkeypatch) -> None:
+    from keepgoing.errors import StoreError
+    from keepgoing.storage import backup as backups
+
+    kg("add", "Ann Lee")
+    saved = tmp_path / "saved.db"
+    kg("backup", str(saved))
+
+    def broken_copy(*_: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    def files() -> set[Path]:  # beside the store's own (its -wal and -shm come and go)
+        return {p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(db_path.name)}
+
+    before = files()
+    monkeypatch.setattr(backups, "_copy", broken_copy)
+    with pytest.raises(StoreError, match=r"^The backup failed \(disk I/O error\); nothing was kept\.$"):
+        backups.backup_to(db_path, tmp_path / "second.db")
+    with pytest.raises(StoreError, match=r"^The restore failed \(disk I/O error\); nothing was changed\.$"):
+        backups.restore(saved, tmp_path / "elsewhere" / "new.db")
+    assert files() == before
+
+
+@pytest.mark.sqlite_only("backups copy the SQLite file; a server's backups are pg_dump's job")
 def test_restore_refuses_a_damaged_backup(kg, db_path, tmp_path) -> None:
     kg("add", "Ann Lee")
     bad = tmp_path / "bad.db"

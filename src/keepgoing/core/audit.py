@@ -94,14 +94,11 @@ def entries(
     """The audit entries this login may see (a worker's own, a manager's everyone's), oldest first."""
     if not is_audited(store):
         raise BadInput("The audit trail is kept in team stores (keepgoing team init); this store has none.")
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if person_id is not None:
-        where.append("person_id = :p")
-        params["p"] = person_id
-    if role is not None:
-        where.append("role = :r")
-        params["r"] = role
+    # Each filter given is a column's value, each parameter named for its column.
+    params: dict[str, Any] = {
+        column: value for column, value in (("person_id", person_id), ("role", role)) if value is not None
+    }
+    where = [f"{column} = :{column}" for column in params]
     if since is not None:
         from keepgoing.clock import start_of_day
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,47 +34,49 @@ MAX_BANDS = 12
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
+
 # The ONS personal well-being questions, used with attribution under the Open Government
-# Licence; the thresholds are those the ONS publishes its estimates by.
-ONS4_TOML = """
-name = "ons4"
-title = "ONS personal well-being (ONS4)"
-licence = "ONS personal well-being questions, Office for National Statistics, used under the Open Government Licence v3.0."
-scoring = "none"
+# Licence; the thresholds are those the ONS publishes its estimates by (the same for the three
+# questions where higher is better, their own for anxiety). Checked like any measure's file.
+def _bands_from(*starts: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"label": label, "from": start} for label, start in starts]
 
-[[items]]
-key = "life_satisfaction"
-label = "Life satisfaction"
-question = "Overall, how satisfied are you with your life nowadays?"
-min = 0
-max = 10
-bands = [{label = "Low", from = 0}, {label = "Medium", from = 5}, {label = "High", from = 7}, {label = "Very high", from = 9}]
 
-[[items]]
-key = "worthwhile"
-label = "Worthwhile"
-question = "Overall, to what extent do you feel that the things you do in your life are worthwhile?"
-min = 0
-max = 10
-bands = [{label = "Low", from = 0}, {label = "Medium", from = 5}, {label = "High", from = 7}, {label = "Very high", from = 9}]
+def _ons4_item(key: str, label: str, question: str, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"key": key, "label": label, "question": question, "min": 0, "max": 10, "bands": bands}
 
-[[items]]
-key = "happiness"
-label = "Happiness"
-question = "Overall, how happy did you feel yesterday?"
-min = 0
-max = 10
-bands = [{label = "Low", from = 0}, {label = "Medium", from = 5}, {label = "High", from = 7}, {label = "Very high", from = 9}]
 
-[[items]]
-key = "anxiety"
-label = "Anxiety"
-question = "On a scale where 0 is not at all anxious and 10 is completely anxious, overall, how anxious did you feel yesterday?"
-min = 0
-max = 10
-lower_is_better = true
-bands = [{label = "Very low", from = 0}, {label = "Low", from = 2}, {label = "Medium", from = 4}, {label = "High", from = 6}]
-"""
+_ONS4_BANDS = _bands_from(("Low", 0), ("Medium", 5), ("High", 7), ("Very high", 9))
+ONS4_DEFINITION: dict[str, Any] = {
+    "name": "ons4",
+    "title": "ONS personal well-being (ONS4)",
+    "licence": "ONS personal well-being questions, Office for National Statistics, "
+    "used under the Open Government Licence v3.0.",
+    "scoring": "none",
+    "items": [
+        _ons4_item(
+            "life_satisfaction",
+            "Life satisfaction",
+            "Overall, how satisfied are you with your life nowadays?",
+            _ONS4_BANDS,
+        ),
+        _ons4_item(
+            "worthwhile",
+            "Worthwhile",
+            "Overall, to what extent do you feel that the things you do in your life are worthwhile?",
+            _ONS4_BANDS,
+        ),
+        _ons4_item("happiness", "Happiness", "Overall, how happy did you feel yesterday?", _ONS4_BANDS),
+        _ons4_item(
+            "anxiety",
+            "Anxiety",
+            "On a scale where 0 is not at all anxious and 10 is completely anxious, overall, "
+            "how anxious did you feel yesterday?",
+            _bands_from(("Very low", 0), ("Low", 2), ("Medium", 4), ("High", 6)),
+        )
+        | {"lower_is_better": True},
+    ],
+}
 
 _TOP_KEYS = {
     "name",
@@ -385,9 +387,7 @@ _ons4: Measure | None = None
 def ons4() -> Measure:
     global _ons4
     if _ons4 is None:
-        import tomllib
-
-        _ons4 = check_definition(tomllib.loads(ONS4_TOML), where="ons4", built_in=True)
+        _ons4 = check_definition(ONS4_DEFINITION, where="ons4", built_in=True)
     return _ons4
 
 
@@ -415,22 +415,41 @@ def list_measures(store: Store) -> list[Measure]:
     ]
 
 
+def shown_order(key: str) -> tuple[bool, str]:
+    """How measures are listed and reported, by key: ONS4 first, then by name."""
+    return key != BUILT_IN, key
+
+
+def _in_shown_order(store: Store, keys: Iterable[str]) -> Iterator[tuple[str, Measure]]:
+    """Each of these measures by its key, in `shown_order`; one since removed is left out."""
+    for key in sorted(keys, key=shown_order):
+        try:
+            yield key, get_measure(store, key)
+        except NotFound:
+            continue
+
+
 def add_measure(store: Store, text: str, *, where: str, now: datetime) -> Measure:
     measure = parse_toml(text, where=where)
     with store.write():
         if store.row("SELECT id FROM measure WHERE name_key = :k", {"k": measure.key}):
             raise BadInput(f'{where}: there is already a measure called "{measure.name}".')
-        store.run(
-            "INSERT INTO measure (name, name_key, definition, licence, added_at) VALUES (:n, :k, :d, :l, :at)",
-            {
-                "n": measure.name,
-                "k": measure.key,
-                "d": json.dumps(measure.definition, ensure_ascii=False, sort_keys=True),
-                "l": measure.licence,
-                "at": now,
-            },
-        )
+        _insert(store, measure, added_at=now)
     return measure
+
+
+def _insert(store: Store, measure: Measure, *, added_at: datetime) -> None:
+    """Keep an organisation's measure: its definition as JSON (keys sorted: one definition, one text)."""
+    store.run(
+        "INSERT INTO measure (name, name_key, definition, licence, added_at) VALUES (:n, :k, :d, :l, :at)",
+        {
+            "n": measure.name,
+            "k": measure.key,
+            "d": json.dumps(measure.definition, ensure_ascii=False, sort_keys=True),
+            "l": measure.licence,
+            "at": added_at,
+        },
+    )
 
 
 def remove_measure(store: Store, name: str) -> Measure:
@@ -627,11 +646,7 @@ def latest_scores(store: Store, person_id: int) -> list[Latest]:
             scores.append((row["cid"], stored_instant(row["occurred_at"]), {}))
         scores[-1][2][row["item"]] = float(row["value"])
     out: list[Latest] = []
-    for key in sorted(found, key=lambda k: (k != BUILT_IN, k)):
-        try:
-            measure = get_measure(store, key)
-        except NotFound:
-            continue
+    for key, measure in _in_shown_order(store, found):
         (cid, when, values), *rest = found[key]
         latest = Latest(measure, cid, when, values)
         if rest:
@@ -776,11 +791,7 @@ def measure_figures(
             (float(row["first_value"]), float(row["last_value"]), int(row["n"]))
         )
     out: list[MeasureFigures] = []
-    for key in sorted(scored, key=lambda k: (k != BUILT_IN, k)):
-        try:
-            measure = get_measure(store, key)
-        except NotFound:
-            continue
+    for key, measure in _in_shown_order(store, scored):
         figures = MeasureFigures(measure, scored[key], [])
         for part in measure.parts:
             f = PartFigures(part)
@@ -828,16 +839,7 @@ def import_measure(store: Store, definition: Any, *, where: str, added_at: datet
         if json.loads(row["definition"]) != measure.definition:
             raise BadInput(f'{where}: this store has a different measure called "{measure.name}".')
         return False
-    store.run(
-        "INSERT INTO measure (name, name_key, definition, licence, added_at) VALUES (:n, :k, :d, :l, :at)",
-        {
-            "n": measure.name,
-            "k": measure.key,
-            "d": json.dumps(measure.definition, ensure_ascii=False, sort_keys=True),
-            "l": measure.licence,
-            "at": added_at,
-        },
-    )
+    _insert(store, measure, added_at=added_at)
     return True
 
 

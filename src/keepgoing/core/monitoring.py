@@ -602,15 +602,7 @@ def csv_cells(store: Store) -> dict[int, list[str]]:
 def export_objects(store: Store, where: str, params: dict[str, Any], name: Any) -> Any:
     """One object per person with monitoring held (of those `where` selects on person `p`):
     their consent and every record, oldest first, with who recorded each and when."""
-    from keepgoing.storage.date_encoding import as_date, as_datetime
-
-    def iso_day(value: Any) -> str | None:
-        day = as_date(value)
-        return day.isoformat() if day else None
-
-    def iso_instant(value: Any) -> str | None:
-        moment = as_datetime(value)
-        return moment.isoformat() if moment else None
+    from keepgoing.storage.date_encoding import iso_day, iso_instant
 
     records: dict[int, list[dict[str, Any]]] = {}
     for r in store.stream("SELECT * FROM monitoring ORDER BY person_id, asked_on"):

@@ -37,6 +37,7 @@ from keepgoing.core.person import Person, get_person
 from keepgoing.dates import describe_rhythm
 from keepgoing.storage import Store
 from keepgoing.storage.date_encoding import as_date, as_datetime
+from keepgoing.storage.store import Row
 
 ANOTHER = "another person"
 
@@ -72,6 +73,10 @@ class Disclosure:
     made_at: datetime
     hide: Callable[[str | None], str | None]
     sections: list[Section] = field(default_factory=list)
+
+    def rows(self, sql: str) -> list[Row]:
+        """The rows of a query about the person: `:p` in `sql` is their id."""
+        return self.store.rows(sql, {"p": self.person.id})
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -225,10 +230,9 @@ def consent(d: Disclosure) -> Section:
     from keepgoing.core.audit import is_audited
 
     if is_audited(d.store):
-        for row in d.store.rows(
+        for row in d.rows(
             "SELECT at, role, action, records FROM audit WHERE person_id = :p AND records LIKE '%consent%' "
             "ORDER BY id",
-            {"p": p.id},
         ):
             items.append(
                 Item("A change to your consent", {"when": as_datetime(row["at"]), "by": row["role"]})
@@ -242,13 +246,12 @@ def consent(d: Disclosure) -> Section:
 
 
 def conversations(d: Disclosure) -> Section:
-    rows = d.store.rows(
+    rows = d.rows(
         "SELECT c.id, c.occurred_at, c.via, c.note, c.wellbeing, c.feeling, c.logged_by, c.created_at, "
         "c.amended_by, c.amended_at, c.reached, c.private, g.name AS group_name, "
         "(SELECT count(*) FROM conversation_person o WHERE o.conversation_id = c.id) AS present "
         "FROM conversation c JOIN conversation_person cp ON cp.conversation_id = c.id "
         "LEFT JOIN community_group g ON g.id = c.group_id WHERE cp.person_id = :p ORDER BY c.occurred_at, c.id",
-        {"p": d.person.id},
     )
     items = []
     for row in rows:
@@ -299,9 +302,7 @@ def follow_ups(d: Disclosure) -> Section:
                 "logged_at": as_datetime(row["created_at"]),
             },
         )
-        for row in d.store.rows(
-            "SELECT * FROM follow_up WHERE person_id = :p ORDER BY created_at, id", {"p": d.person.id}
-        )
+        for row in d.rows("SELECT * FROM follow_up WHERE person_id = :p ORDER BY created_at, id")
     ]
     return Section("follow_ups", "Follow-ups", "Things someone said they would do for you.", items)
 
@@ -312,9 +313,8 @@ def notes(d: Disclosure) -> Section:
             f"Note {row['id']}",
             {"note": d.hide(row["text"]), "written_at": as_datetime(row["created_at"])},
         )
-        for row in d.store.rows(
+        for row in d.rows(
             "SELECT id, text, created_at FROM person_note WHERE person_id = :p ORDER BY created_at, id",
-            {"p": d.person.id},
         )
     ]
     return Section("notes", "Lasting notes", "Notes on what matters to you.", items)
@@ -332,53 +332,47 @@ def ideas(d: Disclosure) -> Section:
                 "last_changed_at": as_datetime(row["updated_at"]),
             },
         )
-        for row in d.store.rows(
-            "SELECT * FROM idea WHERE person_id = :p ORDER BY created_at, id", {"p": d.person.id}
-        )
+        for row in d.rows("SELECT * FROM idea WHERE person_id = :p ORDER BY created_at, id")
     ]
     return Section("ideas", "Ideas", "Ideas you shared, and what became of them.", items)
 
 
 def wins(d: Disclosure) -> Section:
-    items = []
-    for row in d.store.rows(
-        "SELECT w.id, w.text, w.occurred_at, w.logged_by, w.created_at, g.name AS group_name, "
-        "(SELECT count(*) FROM win_person o WHERE o.win_id = w.id) AS present "
-        "FROM win w JOIN win_person wp ON wp.win_id = w.id LEFT JOIN community_group g ON g.id = w.group_id "
-        "WHERE wp.person_id = :p ORDER BY w.occurred_at, w.id",
-        {"p": d.person.id},
-    ):
-        items.append(
-            Item(
-                f"Win {row['id']}",
-                {
-                    "win": d.hide(row["text"]),
-                    "when": as_datetime(row["occurred_at"]),
-                    "who_shared_it": ", ".join(["you", *[ANOTHER] * (int(row["present"]) - 1)]),
-                    "group": d.hide(row["group_name"]),
-                    "logged_by": row["logged_by"],
-                    "logged_at": as_datetime(row["created_at"]),
-                },
-            )
+    items = [
+        Item(
+            f"Win {row['id']}",
+            {
+                "win": d.hide(row["text"]),
+                "when": as_datetime(row["occurred_at"]),
+                "who_shared_it": ", ".join(["you", *[ANOTHER] * (int(row["present"]) - 1)]),
+                "group": d.hide(row["group_name"]),
+                "logged_by": row["logged_by"],
+                "logged_at": as_datetime(row["created_at"]),
+            },
         )
+        for row in d.rows(
+            "SELECT w.id, w.text, w.occurred_at, w.logged_by, w.created_at, g.name AS group_name, "
+            "(SELECT count(*) FROM win_person o WHERE o.win_id = w.id) AS present "
+            "FROM win w JOIN win_person wp ON wp.win_id = w.id LEFT JOIN community_group g ON g.id = w.group_id "
+            "WHERE wp.person_id = :p ORDER BY w.occurred_at, w.id"
+        )
+    ]
     return Section("wins", "Wins", "Good things that happened, noted to celebrate.", items)
 
 
 def groups(d: Disclosure) -> Section:
-    items = []
-    for row in d.store.rows(
-        "SELECT g.id, g.name, m.joined_at, (SELECT count(*) FROM conversation c JOIN conversation_person cp "
-        "ON cp.conversation_id = c.id WHERE c.group_id = g.id AND cp.person_id = :p) AS attended "
-        "FROM group_member m JOIN community_group g ON g.id = m.group_id WHERE m.person_id = :p "
-        "ORDER BY m.joined_at, g.id",
-        {"p": d.person.id},
-    ):
-        items.append(
-            Item(
-                d.hide(row["name"]) or "A group",
-                {"joined_at": as_datetime(row["joined_at"]), "sessions_attended": int(row["attended"])},
-            )
+    items = [
+        Item(
+            d.hide(row["name"]) or "A group",
+            {"joined_at": as_datetime(row["joined_at"]), "sessions_attended": int(row["attended"])},
         )
+        for row in d.rows(
+            "SELECT g.id, g.name, m.joined_at, (SELECT count(*) FROM conversation c JOIN conversation_person cp "
+            "ON cp.conversation_id = c.id WHERE c.group_id = g.id AND cp.person_id = :p) AS attended "
+            "FROM group_member m JOIN community_group g ON g.id = m.group_id WHERE m.person_id = :p "
+            "ORDER BY m.joined_at, g.id"
+        )
+    ]
     return Section("groups", "Groups", "Groups you belong to, and how many sessions you came to.", items)
 
 
@@ -393,11 +387,10 @@ def wellbeing(d: Disclosure) -> Section:
                 "logged_by": row["logged_by"],
             },
         )
-        for row in d.store.rows(
+        for row in d.rows(
             "SELECT c.id, c.occurred_at, c.wellbeing, c.feeling, c.logged_by FROM conversation c "
             "JOIN conversation_person cp ON cp.conversation_id = c.id "
             "WHERE cp.person_id = :p AND c.wellbeing IS NOT NULL ORDER BY c.occurred_at, c.id",
-            {"p": d.person.id},
         )
     ]
     return Section("wellbeing", "Wellbeing scores", "How you said you were, when asked.", items)
@@ -405,15 +398,14 @@ def wellbeing(d: Disclosure) -> Section:
 
 def measures(d: Disclosure) -> Section:
     """Each standard measure's answers, per conversation: ONS4 first, then the organisation's own."""
-    from keepgoing.core.measures import BUILT_IN, TOTAL, Measure, get_measure
+    from keepgoing.core.measures import TOTAL, Measure, get_measure, shown_order
     from keepgoing.errors import NotFound
 
     found: dict[tuple[str, int], dict[str, Any]] = {}
-    for row in d.store.rows(
+    for row in d.rows(
         "SELECT s.measure, s.conversation_id AS cid, s.item, s.value, c.occurred_at, c.logged_by "
         "FROM measure_score s JOIN conversation c ON c.id = s.conversation_id WHERE s.person_id = :p "
         "ORDER BY c.occurred_at, c.id, s.measure, s.item",
-        {"p": d.person.id},
     ):
         entry = found.setdefault(
             (row["measure"], row["cid"]),
@@ -423,7 +415,7 @@ def measures(d: Disclosure) -> Section:
     known: dict[str, Measure | None] = {}
     items = []
     # Dicts keep the rows' order (by conversation), so sorting by measure alone keeps each in date order.
-    for (key, cid), entry in sorted(found.items(), key=lambda kv: (kv[0][0] != BUILT_IN, kv[0][0])):
+    for (key, cid), entry in sorted(found.items(), key=lambda kv: shown_order(kv[0][0])):
         if key not in known:
             try:
                 known[key] = get_measure(d.store, key)
@@ -469,9 +461,7 @@ def monitoring(d: Disclosure) -> Section:
         "SELECT given_on, recorded_at, recorded_by FROM monitoring_consent WHERE person_id = :p",
         {"p": d.person.id},
     )
-    records = d.store.rows(
-        "SELECT * FROM monitoring WHERE person_id = :p ORDER BY asked_on", {"p": d.person.id}
-    )
+    records = d.rows("SELECT * FROM monitoring WHERE person_id = :p ORDER BY asked_on")
     if held is not None or records:
         items.append(
             Item(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.conversations import check_said
@@ -889,43 +889,42 @@ def _list(value: Any) -> list[Any]:
 
 def _instant(value: Any) -> datetime | None:
     """An ISO date and time from a file, within the days keepgoing keeps (the range `log` accepts)."""
-    if value in (None, ""):
+    moment = _iso(value, datetime.fromisoformat, "an ISO date and time")
+    if moment is None:
         return None
-    if not isinstance(value, str):
-        raise BadInput(f"expected an ISO date and time, found {type(value).__name__}")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{_shown(value)} is not an ISO date and time") from None
-    _in_range(moment.date(), value)
     try:
         return read_datetime(moment if moment.tzinfo else moment.astimezone())
     except (ValueError, OverflowError):
         raise BadInput(f"{_shown(value)} is not a date and time keepgoing can keep") from None
 
 
-def _in_range(day: date, value: str) -> None:
+def _day(value: Any) -> date | None:
+    return _iso(value, date.fromisoformat, "an ISO date")
+
+
+_Day = TypeVar("_Day", bound=date)
+
+
+def _iso(value: Any, parse: Callable[[str], _Day], what: str) -> _Day | None:
+    """`value` read by `parse` (a date's or a datetime's fromisoformat), on a day keepgoing keeps; None if empty."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"expected {what}, found {type(value).__name__}")
+    try:
+        parsed = parse(value)
+    except ValueError:
+        raise BadInput(f"{_shown(value)} is not {what}") from None
+    day = parsed.date() if isinstance(parsed, datetime) else parsed
     if not EARLIEST <= day <= LATEST:
         raise BadInput(
             f"{_shown(value)} is outside the dates keepgoing keeps ({EARLIEST.year} to {LATEST.year})"
         )
+    return parsed
 
 
 def _shown(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:40] + "…")
-
-
-def _day(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise BadInput(f"expected an ISO date, found {type(value).__name__}")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{_shown(value)} is not an ISO date") from None
-    _in_range(day, value)
-    return day
 
 
 def _flag(fields: dict[str, Any], key: str, absent: bool = False) -> bool:

@@ -10,7 +10,6 @@ from typing import Any
 from keepgoing.clock import start_of_day
 from keepgoing.core.matching import find_person
 from keepgoing.storage import Store
-from keepgoing.storage.date_encoding import as_date, as_datetime
 from keepgoing.text import clean_tag
 
 
@@ -117,17 +116,6 @@ class Selection:
     def private(self, value: Any) -> Any:
         """Contact details and aliases: never in an anonymised export."""
         return None if self.anonymise else value
-
-
-def iso_instant(value: Any) -> str | None:
-    """Full-precision UTC ISO, so that a JSON export round-trips exactly."""
-    moment = as_datetime(value)
-    return moment.isoformat() if moment else None
-
-
-def iso_day(value: Any) -> str | None:
-    day = as_date(value)
-    return day.isoformat() if day else None
 
 
 def people_rows(store: Store, selection: Selection) -> Iterator[Any]:

@@ -58,6 +58,25 @@ def _copy(source_path: Path, target: sqlite3.Connection, journal_mode: str) -> N
         source.close()
 
 
+def _copy_to_new_file(
+    source_path: Path, dest: Path, suffix: str, journal_mode: str, *, taken: str, failed: str
+) -> None:
+    """A whole copy of `source_path`, made aside (a private file ending `suffix`), linked to `dest` when complete.
+
+    Never over a file: one that takes the name meanwhile is BadInput(`taken`); a failed copy is
+    StoreError(`failed` with the error in its {}), and leaves nothing behind.
+    """
+    from keepgoing.locations import private_replacement
+
+    try:
+        with private_replacement(dest, replace=False, suffix=suffix) as temp:
+            _copy(source_path, _new_copy(source_path, temp), journal_mode)
+    except FileExistsError:
+        raise BadInput(taken) from None
+    except db_errors(OSError) as exc:
+        raise StoreError(failed.format(exc)) from None
+
+
 def backup_to(store_path: Path, dest: Path) -> Path:
     """A consistent, private copy of the store at `dest` (which must not exist).
 
@@ -66,19 +85,18 @@ def backup_to(store_path: Path, dest: Path) -> Path:
     """
     if dest.is_dir():
         dest = dest / f"{store_path.stem}-{clock.now().astimezone():%Y%m%d-%H%M%S}.db"
-    from keepgoing.locations import private_replacement
-
     if os.path.lexists(dest):
         raise BadInput(f"{dest} already exists; choose another name.")
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        with private_replacement(dest, replace=False, suffix=".partial") as temp:
-            # A backup is one self-contained file, encrypted under the store's key if the store is.
-            _copy(store_path, _new_copy(store_path, temp), "DELETE")
-    except FileExistsError:
-        raise BadInput(f"{dest} already exists; choose another name.") from None
-    except db_errors(OSError) as exc:
-        raise StoreError(f"The backup failed ({exc}); nothing was kept.") from None
+    # A backup is one self-contained file, encrypted under the store's key if the store is.
+    _copy_to_new_file(
+        store_path,
+        dest,
+        ".partial",
+        "DELETE",
+        taken=f"{dest} already exists; choose another name.",
+        failed="The backup failed ({}); nothing was kept.",
+    )
     return dest
 
 
@@ -218,7 +236,7 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     health = check(backup_file)
     if not health.ok:
         raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
-    from keepgoing.locations import make_private_dir, private_replacement
+    from keepgoing.locations import make_private_dir
     from keepgoing.storage import require_store_file
     from keepgoing.storage.encryption import connect, is_encrypted
 
@@ -235,13 +253,14 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     else:
         # A new store: the whole copy is made aside and linked into place when complete.
         make_private_dir(store_path.parent)
-        try:
-            with private_replacement(store_path, replace=False, suffix=".new") as temp:
-                _copy(backup_file, _new_copy(backup_file, temp), "WAL")
-        except FileExistsError:
-            raise BadInput(f"{store_path} appeared while restoring; nothing was changed.") from None
-        except db_errors(OSError) as exc:
-            raise StoreError(f"The restore failed ({exc}); nothing was changed.") from None
+        _copy_to_new_file(
+            backup_file,
+            store_path,
+            ".new",
+            "WAL",
+            taken=f"{store_path} appeared while restoring; nothing was changed.",
+            failed="The restore failed ({}); nothing was changed.",
+        )
         return None
     safety = backup(store_path, keep=keep, label="-before-restore")
     try:

@@ -112,6 +112,18 @@ def as_date(value: Any) -> date | None:
         return EARLIEST
 
 
+def iso_instant(value: Any) -> str | None:
+    """A stored instant as exports write it: full-precision ISO, so that a JSON export round-trips exactly."""
+    moment = as_datetime(value)
+    return moment.isoformat() if moment else None
+
+
+def iso_day(value: Any) -> str | None:
+    """A stored day as exports write it (ISO)."""
+    day = as_date(value)
+    return day.isoformat() if day else None
+
+
 def stored_instant(value: Any) -> datetime:
     """A NOT NULL instant column (created_at, occurred_at): as `as_datetime`, a missing value noted as damaged."""
     moment = as_datetime(value)

@@ -24,16 +24,10 @@ from keepgoing import __version__
 from keepgoing.errors import BadInput
 from keepgoing.exchange.importing import ImportJob, ImportProblem, ImportReport, first_line
 from keepgoing.exchange.sections import ITEM
-from keepgoing.exchange.selection import (
-    Selection,
-    conversations_with_people,
-    grouped,
-    iso_day,
-    iso_instant,
-    people_rows,
-)
+from keepgoing.exchange.selection import Selection, conversations_with_people, grouped, people_rows
 from keepgoing.storage import Store
 from keepgoing.storage.columns import COLUMNS, DAYS, INSTANTS
+from keepgoing.storage.date_encoding import iso_day, iso_instant
 
 if TYPE_CHECKING:
     from keepgoing.exchange.formats import ExportOptions
@@ -109,79 +103,74 @@ def write_json(
     aliases = grouped(store, "SELECT person_id AS pid, alias AS value FROM alias ORDER BY alias_key")
     tags = grouped(store, "SELECT person_id AS pid, tag AS value FROM person_tag ORDER BY tag")
     selected: set[int] = set()
-    out.write(', "people": [')
-    for row in people_rows(store, selection):
-        item = person_object(row, aliases.get(row["id"], []), tags.get(row["id"], []), selection)
-        out.write(("," if counts["people"] else "") + "\n  " + _dump(item))
-        selected.add(row["id"])
-        counts["people"] += 1
-        tick()
-    out.write('\n], "conversations": [')
+
+    def people() -> Iterator[dict[str, Any]]:
+        for row in people_rows(store, selection):
+            selected.add(row["id"])
+            yield person_object(row, aliases.get(row["id"], []), tags.get(row["id"], []), selection)
+
+    _section(out, "people", people(), counts, tick)
     # Each person's own score in a group session: conversation id -> {person id: score}.
     own_scores: dict[int, dict[int, int]] = {}
     for score in store.stream(
         "SELECT conversation_id, person_id, wellbeing FROM conversation_person WHERE wellbeing IS NOT NULL"
     ):
         own_scores.setdefault(score["conversation_id"], {})[score["person_id"]] = score["wellbeing"]
-    for row, present in conversations_with_people(store, selection):
-        item = {
-            "id": row["id"],
-            "when": iso_instant(row["occurred_at"]),
-            "via": row["via"],
-            "note": selection.text(row["note"]),
-            "wellbeing": row["wellbeing"],
-            "logged_by": row["logged_by"],
-            "created_at": iso_instant(row["created_at"]),
-            "feeling": row["feeling"],
-            "group_id": row["group_id"],
-            "amended_by": row["amended_by"],
-            "amended_at": iso_instant(row["amended_at"]),
-            "time_given": bool(row["time_given"]),
-            "reached": bool(row["reached"]),
-            "private": bool(row["private"]),
-            "person_ids": [pid for pid, _, _ in present if pid in selected or not selection.filters_people],
-            "people": [
-                selection.name(pid, name)
-                for pid, name, _ in present
-                if pid in selected or not selection.filters_people
-            ],
-            # Each person's own wellbeing in a group session (the one score above is then null).
-            "scores": [
-                {"person_id": pid, "person": selection.name(pid, name), "wellbeing": own[pid]}
-                for own in [own_scores.get(row["id"], {})]
-                for pid, name, _ in present
-                if pid in own and (pid in selected or not selection.filters_people)
-            ],
-        }
-        out.write(("," if counts["conversations"] else "") + "\n  " + _dump(item))
-        counts["conversations"] += 1
-        tick()
-    out.write('\n], "follow_ups": [')
+
+    def conversations() -> Iterator[dict[str, Any]]:
+        for row, present in conversations_with_people(store, selection):
+            shown = [
+                (pid, name) for pid, name, _ in present if pid in selected or not selection.filters_people
+            ]
+            own = own_scores.get(row["id"], {})
+            yield {
+                "id": row["id"],
+                "when": iso_instant(row["occurred_at"]),
+                "via": row["via"],
+                "note": selection.text(row["note"]),
+                "wellbeing": row["wellbeing"],
+                "logged_by": row["logged_by"],
+                "created_at": iso_instant(row["created_at"]),
+                "feeling": row["feeling"],
+                "group_id": row["group_id"],
+                "amended_by": row["amended_by"],
+                "amended_at": iso_instant(row["amended_at"]),
+                "time_given": bool(row["time_given"]),
+                "reached": bool(row["reached"]),
+                "private": bool(row["private"]),
+                "person_ids": [pid for pid, _ in shown],
+                "people": [selection.name(pid, name) for pid, name in shown],
+                # Each person's own wellbeing in a group session (the one score above is then null).
+                "scores": [
+                    {"person_id": pid, "person": selection.name(pid, name), "wellbeing": own[pid]}
+                    for pid, name in shown
+                    if pid in own
+                ],
+            }
+
+    _section(out, "conversations", conversations(), counts, tick)
     where, params = selection.person_where("p")
-    for row in store.stream(
-        "SELECT f.*, p.name AS person_name FROM follow_up f JOIN person p ON p.id = f.person_id "
-        f"WHERE {where} ORDER BY f.id",
-        params,
-    ):
-        item = {
-            "id": row["id"],
-            "person_id": row["person_id"],
-            "person": selection.name(row["person_id"], row["person_name"]),
-            "conversation_id": row["conversation_id"],
-            "text": selection.text(row["text"]),
-            "due": iso_day(row["due_on"]),
-            "created_at": iso_instant(row["created_at"]),
-            "done_at": iso_instant(row["done_at"]),
-            "logged_by": row["logged_by"],
-            "worker": row["worker"],
-            "cancelled_at": iso_instant(row["cancelled_at"]),
-            "cancelled_by": row["cancelled_by"],
-            "private": bool(row["private"]),
+    follow_ups = (
+        {
+            **_whose(r, selection),
+            "conversation_id": r["conversation_id"],
+            "text": selection.text(r["text"]),
+            "due": iso_day(r["due_on"]),
+            "created_at": iso_instant(r["created_at"]),
+            "done_at": iso_instant(r["done_at"]),
+            "logged_by": r["logged_by"],
+            "worker": r["worker"],
+            "cancelled_at": iso_instant(r["cancelled_at"]),
+            "cancelled_by": r["cancelled_by"],
+            "private": bool(r["private"]),
         }
-        out.write(("," if counts["follow_ups"] else "") + "\n  " + _dump(item))
-        counts["follow_ups"] += 1
-        tick()
-    out.write("\n]")
+        for r in store.stream(
+            "SELECT f.*, p.name FROM follow_up f JOIN person p ON p.id = f.person_id "
+            f"WHERE {where} ORDER BY f.id",
+            params,
+        )
+    )
+    _section(out, "follow_ups", follow_ups, counts, tick)
     writing = _Writing(store, out, selection, selected, counts, tick)
     _write_coproduction(writing)
     _write_measures(writing)
@@ -217,15 +206,24 @@ def _section(out: TextIO, name: str, items: Any, counts: dict[str, int], tick: C
     out.write("\n]")
 
 
+def _whose(r: Any, selection: Selection) -> dict[str, Any]:
+    """An item's number and whose it is: the person's number and name as the selection shows it
+    (the name from the row's `name`; None for no one's, such as a group's idea)."""
+    person_id = r["person_id"]
+    return {
+        "id": r["id"],
+        "person_id": person_id,
+        "person": selection.name(person_id, r["name"]) if person_id is not None else None,
+    }
+
+
 def _write_coproduction(w: _Writing) -> None:
     """Notes, ideas, groups and wins: the parts of the story beyond conversations."""
     store, out, selection, selected, counts, tick = w.store, w.out, w.selection, w.selected, w.counts, w.tick
     where, params = selection.person_where("p")
     notes = (
         {
-            "id": r["id"],
-            "person_id": r["person_id"],
-            "person": selection.name(r["person_id"], r["name"]),
+            **_whose(r, selection),
             "text": selection.text(r["text"]),
             "created_at": iso_instant(r["created_at"]),
             "logged_by": r["logged_by"],
@@ -241,9 +239,7 @@ def _write_coproduction(w: _Writing) -> None:
     _section(out, "notes", notes, counts, tick)
     ideas = (
         {
-            "id": r["id"],
-            "person_id": r["person_id"],
-            "person": selection.name(r["person_id"], r["name"]) if r["person_id"] is not None else None,
+            **_whose(r, selection),
             "conversation_id": r["conversation_id"],
             "group_id": r["group_id"],
             "text": selection.text(r["text"]),
