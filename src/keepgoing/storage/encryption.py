@@ -427,19 +427,11 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _check_plain_copy(temp: Path) -> None:
-    connection = sqlite3.connect(temp, isolation_level=None)
-    try:
-        if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise StoreError(messages.REWRITE_FAILED)
-        connection.execute("PRAGMA journal_mode = WAL")
-    finally:
-        connection.close()
+def _checked(connect_to: Callable[[Path], Any]) -> Callable[[Path], None]:
+    """`_rewrite`'s check of the new file (opened by `connect_to`): whole, and in WAL mode."""
 
-
-def _check_encrypted_copy(key: bytes, salt: bytes) -> Callable[[Path], None]:
     def check(temp: Path) -> None:
-        connection = _raw_connect(temp, key, salt, isolation_level=None)
+        connection = connect_to(temp)
         try:
             if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise StoreError(messages.REWRITE_FAILED)
@@ -448,6 +440,13 @@ def _check_encrypted_copy(key: bytes, salt: bytes) -> Callable[[Path], None]:
             connection.close()
 
     return check
+
+
+_check_plain_copy = _checked(lambda temp: sqlite3.connect(temp, isolation_level=None))
+
+
+def _check_encrypted_copy(key: bytes, salt: bytes) -> Callable[[Path], None]:
+    return _checked(lambda temp: _raw_connect(temp, key, salt, isolation_level=None))
 
 
 def encrypt_store(path: Path, passphrase: str, *, remember_key: bool) -> None:
