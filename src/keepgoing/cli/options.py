@@ -124,7 +124,7 @@ def emit(
 
 def screens() -> Any:
     """The screens (Rich), imported only when one is drawn."""
-    import keepgoing.cli.render as render  # the module itself: nothing here imports the cli package
+    import keepgoing.cli.render as render  # not `from keepgoing.cli`: that package imports the app
 
     return render
 

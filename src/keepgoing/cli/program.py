@@ -204,8 +204,8 @@ def _help_hint(exc: TyperException) -> str:
 def _passphrases_from_terminal() -> None:
     """An encrypted store asks for its passphrase at the terminal (never echoed), if there is one.
 
-    Only said here: the terminal is looked at when a passphrase is wanted, so a plain store
-    loads neither the prompts nor encryption. Keys found are kept for one command only.
+    Who asks is set here, but the terminal is looked at only when a passphrase is wanted: a
+    plain store loads neither the prompts nor encryption. Keys found last one command.
     """
     from keepgoing.storage.passphrases import new_command
 
