@@ -112,14 +112,8 @@ def test_a_real_process_loads_just_its_command_and_still_knows_them_all(env, see
 def test_everyday_commands_stay_off_heavy_imports(env, seeded, tmp_path, args, allowed) -> None:
     """The import budget: SQLAlchemy, SQLModel, pydantic and Alembic never load for these,
     on a team's PostgreSQL store as on a file (its schema is current: one query, psycopg only)."""
-    out = tmp_path / "probe.json"
-    result = run(
-        [sys.executable, "-c", PROBE], {**env, "PROBE_ARGS": json.dumps(args), "PROBE_OUT": str(out)}
-    )
-    assert result.returncode == 0, result.stderr
-    probe = json.loads(out.read_text())
-    assert probe["code"] in (0, None), result.stderr
-    loaded = set(probe["modules"])
+    found = probe(args, env, tmp_path)
+    loaded = set(found["modules"])
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
     for optional in ("rich", "dateutil", "platformdirs"):
         if optional not in allowed:
@@ -129,10 +123,32 @@ def test_everyday_commands_stay_off_heavy_imports(env, seeded, tmp_path, args, a
 
         commands = {
             m
-            for m in probe["all"]
+            for m in found["all"]
             if m.startswith("keepgoing.cli.") and m.endswith(("_command", "_commands"))
         }
         assert commands == {COMMANDS[args[0]].module}, commands
+
+
+def probe(args: list[str], env: dict[str, str], tmp_path: Path) -> dict:
+    """What a real `keepgoing ARGS` process ends with: its exit code and every module it loaded."""
+    out = tmp_path / "probe.json"
+    result = run(
+        [sys.executable, "-c", PROBE], {**env, "PROBE_ARGS": json.dumps(args), "PROBE_OUT": str(out)}
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(out.read_text())
+    assert found["code"] in (0, None), result.stderr
+    return found
+
+
+@pytest.mark.sqlite_only("a plain store is a local file")
+def test_a_plain_store_loads_nothing_of_encryption(env, seeded, tmp_path) -> None:
+    """Only an encrypted store needs its key: on a plain one the passphrase's asker is never set up,
+    so neither encryption.py, hashlib nor the terminal's prompts load."""
+    loaded = set(probe(["due"], env, tmp_path)["all"])
+    assert "keepgoing.cli.due_command" in loaded  # it ran the command
+    for unwanted in ("keepgoing.storage.encryption", "hashlib", "_hashlib", "keepgoing.cli.prompts"):
+        assert unwanted not in loaded, unwanted
 
 
 LOGGER = """

@@ -9,8 +9,8 @@ for an organisation's own measure.
 
 from typing import Any
 
+import keepgoing.cli.prompts as prompts  # not `from keepgoing.cli`: that package imports the app
 from keepgoing import messages
-from keepgoing.cli import prompts
 from keepgoing.cli.output import say, user
 from keepgoing.errors import UsageError
 

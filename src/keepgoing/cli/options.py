@@ -124,7 +124,7 @@ def emit(
 
 def screens() -> Any:
     """The screens (Rich), imported only when one is drawn."""
-    from keepgoing.cli import render
+    import keepgoing.cli.render as render  # not `from keepgoing.cli`: that package imports the app
 
     return render
 

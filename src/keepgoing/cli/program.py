@@ -9,6 +9,7 @@ import: the command line is read when `Program.main` is called.
 import errno
 import os
 import sys
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
@@ -83,9 +84,9 @@ class Program(TyperGroup):
 
     def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
         if os.environ.get(complete_var or "_KEEPGOING_COMPLETE"):
-            from keepgoing.cli import shell_quoting  # a Tab press: candidates quoted for the shell
+            from keepgoing.cli.shell_quoting import use  # a Tab press: candidates quoted for the shell
 
-            shell_quoting.use()
+            use()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def main(  # type: ignore[override]
@@ -201,12 +202,20 @@ def _help_hint(exc: TyperException) -> str:
 
 
 def _passphrases_from_terminal() -> None:
-    """An encrypted store asks for its passphrase at the terminal (never echoed), if there is one."""
-    from keepgoing.cli.prompts import passphrase_asker
-    from keepgoing.storage import encryption
+    """An encrypted store asks for its passphrase at the terminal (never echoed), if there is one.
 
-    encryption.ask_passphrase = passphrase_asker()
-    encryption.forget_keys()  # keys found are kept for one command only
+    Who asks is set here, but the terminal is looked at only when a passphrase is wanted: a
+    plain store loads neither the prompts nor encryption. Keys found last one command.
+    """
+    from keepgoing.storage.passphrases import new_command
+
+    new_command(_terminal_asker)
+
+
+def _terminal_asker() -> Callable[[str], str] | None:
+    from keepgoing.cli.prompts import passphrase_asker
+
+    return passphrase_asker()
 
 
 _OUTPUT_ERRNOS = frozenset((errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG))

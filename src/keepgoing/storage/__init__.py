@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from keepgoing.errors import StoreError
-from keepgoing.locations import PRIVATE_FILE, make_private_dir, private_replacement, store_location
+from keepgoing.locations import make_private_dir, private_replacement, store_location
+from keepgoing.storage.local_file import (
+    db_errors,
+    file_kind,
+    is_encrypted,
+    keep_private,
+    no_store,
+    require_store_file,
+    schema_version,
+)
 from keepgoing.storage.revisions import HEAD, REVISIONS
 from keepgoing.storage.server_url import is_connection_string, is_postgres_url, mask_url
 from keepgoing.storage.store import (
     BUSY_TIMEOUT_MS,
-    OWN_TABLES_SQL,
     SqliteStore,
     Store,
-    another_application,
     describe_sqlite_error,
     needs_upgrade,
     read_only_address,
@@ -31,6 +38,7 @@ from keepgoing.storage.store import (
 __all__ = [
     "Store",
     "check_store",
+    "file_kind",  # defined in keepgoing.storage.local_file, with the other looks at a store's file
     "make_private_dir",  # defined in keepgoing.locations, beside settings' own files
     "mask_url",
     "on_server",
@@ -165,121 +173,6 @@ def _create_sqlite(path: Path) -> None:
         raise StoreError(describe_sqlite_error(exc, str(path))) from None
 
 
-def file_kind(mode: int) -> str:
-    """What a file that is not a regular file is, in words."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (a named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISLNK(mode):
-        return "a link"
-    return "not a regular file"
-
-
-def require_store_file(path: Path) -> None:
-    """Look at what is at `path` (and beside it) before SQLite opens it or anything changes it.
-
-    Only a regular file is handed to SQLite (which then says whether it is a
-    database): a device, a FIFO (which would block a reader forever) or a
-    file the system gives no size (/proc) is refused here, without waiting,
-    and so is a link or anything but a plain file where SQLite keeps its
-    `-wal` and `-shm` files (SQLite would write the notes through it).
-
-    The store file is opened here only when it has no size: closing a file
-    drops every lock this process holds on it, including an open store's.
-    """
-    if path.is_symlink() and not path.exists():
-        raise StoreError(f"{path} is a link to {os.readlink(path)}, which does not exist.")
-
-    def regular(mode: int) -> None:
-        if stat.S_ISDIR(mode):
-            raise StoreError(f"{path} is a folder, not a keepgoing store; give a file name.")
-        if not stat.S_ISREG(mode):
-            raise StoreError(f"{path} is {file_kind(mode)}, not a keepgoing store; give a store file.")
-
-    try:
-        info = path.stat()
-        regular(info.st_mode)  # before opening: opening a device can do something
-        if not os.access(path, os.R_OK):
-            raise PermissionError
-        if info.st_size == 0:  # empty, or a file with no size (/proc/self/status): look
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-            try:
-                regular(os.fstat(fd).st_mode)  # what was opened, should it have changed since
-                if os.read(fd, 1):
-                    raise StoreError(f"{path} is not a keepgoing store (it is not a SQLite database).")
-            finally:
-                os.close(fd)
-            raise StoreError(f"{path} is an empty file, not a keepgoing store; remove it or use --db.")
-    except PermissionError:
-        raise StoreError(f"Cannot read {path}: permission denied.") from None
-    except OSError as exc:
-        raise StoreError(f"Could not open {path}: {exc.strerror}.") from None
-    _require_plain_companions(path)
-
-
-def _require_plain_companions(path: Path) -> None:
-    """Nothing but a plain file (or nothing) where SQLite keeps its `-wal` and `-shm` files."""
-    for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
-            mode = os.lstat(companion).st_mode
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise StoreError(f"Could not open {companion}: {exc.strerror}.") from None
-        if not stat.S_ISREG(mode):
-            raise StoreError(
-                f"{companion} is {file_kind(mode)}, not SQLite's own file beside the store; "
-                f"remove it to use {path}."
-            )
-
-
-def _keep_private(path: Path) -> None:
-    """Make the store's files owner-only, never through a link: a link's target
-    (/etc/passwd, say) is never touched.
-
-    `follow_symlinks=False` changes the file only if it is not a link, in one
-    step (and opens nothing that would drop this process's locks on the store).
-    """
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
-            info = os.lstat(candidate)
-            if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
-                continue
-            try:
-                os.chmod(candidate, PRIVATE_FILE, follow_symlinks=False)
-            except NotImplementedError:  # a system that cannot; lstat has just said it is no link
-                os.chmod(candidate, PRIVATE_FILE)
-        except OSError:
-            continue  # not there, or not ours to change (a shared, read-only copy, say)
-
-
-def _schema_version(connection: sqlite3.Connection, path: Path) -> str | None:
-    try:
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except Exception as exc:  # stdlib sqlite3's error, or SQLCipher's for an encrypted store
-        from keepgoing.storage.encryption import db_errors
-
-        if not isinstance(exc, db_errors()) or "no such table" not in str(exc):
-            raise
-        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables:
-            raise StoreError(f"{path} is a SQLite database but not a keepgoing store.") from None
-        return None
-    version = row[0] if row else None
-    if (
-        version is not None
-        and version not in REVISIONS
-        and not connection.execute(OWN_TABLES_SQL).fetchone()[0]
-    ):
-        raise StoreError(f"{path} is {another_application(version)}. Nothing was changed.")
-    return version
-
-
 def _read_only_here(path: Path) -> bool:
     """Whether the store's file or folder cannot be written (read-only media, a shared copy)."""
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
@@ -298,7 +191,7 @@ def _open_read_only(path: Path) -> SqliteStore:
     """
     try:
         connection = sqlite3.connect(read_only_address(path, immutable=True), uri=True, isolation_level=None)
-        version = _schema_version(connection, path)
+        version = schema_version(connection, path)
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, str(path))) from None
     if version is None:
@@ -330,19 +223,12 @@ def _first_read(path: Path) -> tuple[sqlite3.Connection, str | None]:
     for exclusive in (False, True):
         connection = _connect(path, exclusive=exclusive)
         try:
-            return connection, _schema_version(connection, path)
+            return connection, schema_version(connection, path)
         except (sqlite3.Error, StoreError) as exc:
             connection.close()
             if exclusive or "disk I/O" not in str(exc):
                 raise
     raise AssertionError("unreachable")
-
-
-def no_store(path: Path | str) -> StoreError:
-    return StoreError(
-        f"There is no keepgoing store at {path}. Check the name; "
-        "a command that saves something (keepgoing add, log, import, restore) starts one there."
-    )
 
 
 def open_sqlite(path: Path, *, create: bool = True) -> SqliteStore:
@@ -352,39 +238,76 @@ def open_sqlite(path: Path, *, create: bool = True) -> SqliteStore:
         make_private_dir(path.parent)
         _create_sqlite(path)
     require_store_file(path)
-    from keepgoing.storage.encryption import is_encrypted
-
     if is_encrypted(path):
-        from keepgoing.storage.encryption import open_encrypted
-
-        store: SqliteStore = open_encrypted(path)
-        return store
+        return _open_encrypted(path)
     if _read_only_here(path):
         return _open_read_only(path)
     try:
         connection, version = _first_read(path)
-        try:
-            upgrade = needs_upgrade(str(path), version)
-        except StoreError:
-            connection.close()
-            raise
-        if upgrade:
-            connection.close()
-            if version is not None:
-                # An existing store is about to change shape: keep a copy first.
-                from keepgoing.storage.backup import backup
-
-                backup(path, label=f"-before-{HEAD}")
-            from keepgoing.storage.migrate import upgrade_sqlite
-
-            upgrade_sqlite(path)
-            connection = _connect(path)
-        _keep_private(path)  # only now that it is known to be a keepgoing store
-        connection.execute("PRAGMA foreign_keys = ON")
-        # Deleted content is overwritten with zeros, so `forget` really forgets.
-        connection.execute("PRAGMA secure_delete = ON")
-        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            connection.execute("PRAGMA journal_mode = WAL")
+        connection = _upgraded(path, connection, version, reconnect=lambda: _connect(path))
+        _finish_opening(path, connection)
     except sqlite3.Error as exc:
         raise StoreError(describe_sqlite_error(exc, str(path))) from None
     return SqliteStore(connection, path)
+
+
+def _open_encrypted(path: Path) -> SqliteStore:
+    """The everyday store on an encrypted file (a `SqliteStore` through SQLCipher), upgraded if need be."""
+    from keepgoing.storage import encryption
+
+    dbapi2 = encryption.driver()
+
+    def connection_to_it() -> Any:
+        return encryption.connect_store(path, timeout=BUSY_TIMEOUT_MS / 1000)
+
+    try:
+        connection = connection_to_it()
+        try:
+            version = schema_version(connection, path)
+            if version is None:
+                raise StoreError(f"{path} is an encrypted database but not a keepgoing store.")
+        except BaseException:
+            connection.close()
+            raise
+        connection = _upgraded(
+            path, connection, version, reconnect=connection_to_it, creator=connection_to_it
+        )
+        encryption.tune(connection)
+        _finish_opening(path, connection)
+    except db_errors() as exc:
+        raise StoreError(describe_sqlite_error(exc, str(path))) from None  # type: ignore[arg-type]
+    return SqliteStore(connection, path, driver=dbapi2)
+
+
+def _upgraded(
+    path: Path, connection: Any, version: str | None, *, reconnect: Callable[[], Any], creator: Any = None
+) -> Any:
+    """`connection`, or, when the store's schema is older, a new one from `reconnect` once it is
+    upgraded (`creator`: SQLCipher's connections for an encrypted store)."""
+    try:
+        upgrade = needs_upgrade(str(path), version)
+    except StoreError:
+        connection.close()
+        raise
+    if not upgrade:
+        return connection
+    connection.close()
+    if version is not None:
+        # An existing store is about to change shape: keep a copy first (encrypted like the store).
+        from keepgoing.storage.backup import backup
+
+        backup(path, label=f"-before-{HEAD}")
+    from keepgoing.storage.migrate import upgrade_sqlite
+
+    upgrade_sqlite(path, creator=creator)
+    return reconnect()
+
+
+def _finish_opening(path: Path, connection: Any) -> None:
+    """What every local store's connection is set up with, once it is known to be a keepgoing store."""
+    keep_private(path)
+    connection.execute("PRAGMA foreign_keys = ON")
+    # Deleted content is overwritten with zeros, so `forget` really forgets.
+    connection.execute("PRAGMA secure_delete = ON")
+    if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        connection.execute("PRAGMA journal_mode = WAL")

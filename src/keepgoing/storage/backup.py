@@ -16,7 +16,7 @@ from pathlib import Path
 
 from keepgoing import clock, messages
 from keepgoing.errors import BadInput, StoreError
-from keepgoing.storage.encryption import db_errors
+from keepgoing.storage.local_file import db_errors, is_encrypted, require_store_file
 from keepgoing.storage.revisions import REVISIONS
 from keepgoing.storage.store import OWN_TABLES_SQL, another_application, read_only_address
 
@@ -29,9 +29,9 @@ def backups_folder(store_path: Path) -> Path:
 
 def _open(path: Path) -> sqlite3.Connection:
     """The file at `path` read-only: SQLCipher with its key if it is encrypted, else stdlib sqlite3."""
-    from keepgoing.storage.encryption import is_encrypted, open_file
-
     if is_encrypted(path):
+        from keepgoing.storage.encryption import open_file
+
         connection: sqlite3.Connection = open_file(path)
         return connection
     return sqlite3.connect(read_only_address(path), uri=True)
@@ -39,9 +39,9 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def _new_copy(source_path: Path, target: Path) -> sqlite3.Connection:
     """A connection to the new file `target`, encrypted under the source's key if the source is."""
-    from keepgoing.storage.encryption import connect_like, is_encrypted
-
     if is_encrypted(source_path):
+        from keepgoing.storage.encryption import connect_like
+
         connection: sqlite3.Connection = connect_like(source_path, target)
         return connection
     return sqlite3.connect(target)
@@ -237,8 +237,7 @@ def restore(backup_file: Path, store_path: Path, *, keep: int = DEFAULT_KEEP) ->
     if not health.ok:
         raise BadInput(f"{backup_file} cannot be restored: {health.problems[0]}.")
     from keepgoing.locations import make_private_dir
-    from keepgoing.storage import require_store_file
-    from keepgoing.storage.encryption import connect, is_encrypted
+    from keepgoing.storage.encryption import connect
 
     if os.path.lexists(store_path):
         require_store_file(store_path)  # never a FIFO, a device or a link to nowhere

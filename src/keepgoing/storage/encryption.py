@@ -12,7 +12,7 @@ under the salt) opens it with no key derivation at all.
 
 Where the key comes from, in order: `$KEEPGOING_PASSPHRASE` (a script's,
 which never touches the keyring when it opens the store); the keyring; a
-question on the terminal (the CLI sets `ask_passphrase`). Off a terminal
+question on the terminal (the CLI says who asks: `passphrases.py`). Off a terminal
 with none of them, one line says what to do.
 
 Reading a remembered key is cheap: `encrypt --remember` (and `rekey`) note which
@@ -41,29 +41,21 @@ from typing import Any
 
 from keepgoing import messages
 from keepgoing.errors import BadInput, StoreError
+from keepgoing.storage.local_file import SALT_BYTES
+from keepgoing.storage.local_file import db_errors as db_errors  # re-exported: asked for here too
+from keepgoing.storage.local_file import is_encrypted as is_encrypted
+from keepgoing.storage.local_file import salt_of as salt_of
+from keepgoing.storage.passphrases import asker
+from keepgoing.storage.passphrases import known_keys as _known
 
-PLAIN_HEADER = b"SQLite format 3\x00"
-SALT_BYTES = 16
 KEY_BYTES = 32
 # SQLCipher 4's own defaults: a key derived here is the one SQLCipher derives from the passphrase.
 KDF_ROUNDS = 256_000
-PAGE = 4096  # SQLCipher 4's page size: an encrypted file is a whole number of pages
 KEYRING_SERVICE = "keepgoing"
 CACHE_KIB = 65_536  # an encrypted store's page cache: at most 64 MB of decrypted pages
 PASSPHRASE_VARIABLE = "KEEPGOING_PASSPHRASE"
 NEW_PASSPHRASE_VARIABLE = "KEEPGOING_NEW_PASSPHRASE"
 PACKAGE = "pip install 'keepgoing[encryption]'"
-
-# Set by the command line: asks for a passphrase without echoing it; None off a terminal.
-ask_passphrase: Callable[[str], str] | None = None
-
-# Keys already found in this process, by salt: one prompt or derivation per file per run.
-_known: dict[bytes, bytes] = {}
-
-
-def forget_keys() -> None:
-    """Drop the keys found so far in this process."""
-    _known.clear()
 
 
 def driver() -> Any:
@@ -75,62 +67,18 @@ def driver() -> Any:
     return dbapi2
 
 
-def db_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
-    """Every database error class a local store can raise (stdlib sqlite3's and SQLCipher's), and `also`.
-
-    Meant for `except db_errors():`, evaluated only when something went wrong.
-    """
-    try:
-        from sqlcipher3 import dbapi2
-    except ImportError:
-        return (sqlite3.Error, *also)
-    return (sqlite3.Error, dbapi2.Error, *also)
-
-
-# A handle on each store file this process has looked at, by (device, inode), kept open.
-# Closing any handle to a file drops every lock this process holds on it, an open SQLite
-# connection's included (POSIX locks are per process): looking with open-and-close let two
-# processes write at once and lose conversations. A handle kept open also keeps its inode
-# from being reused by another file while this process runs.
-_HANDLES: dict[tuple[int, int], int] = {}
-
-
-def _first_bytes(path: Path | str, count: int) -> tuple[bytes, int]:
-    """The file's first `count` bytes and its size, through the handle this process keeps on it."""
-    info = os.stat(path)
-    key = (info.st_dev, info.st_ino)
-    fd = _HANDLES.get(key)
-    if fd is None:
-        if len(_HANDLES) > 200:  # a long test run: let go of files since deleted
-            for old, handle in list(_HANDLES.items()):
-                if os.fstat(handle).st_nlink == 0:
-                    os.close(handle)
-                    del _HANDLES[old]
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        _HANDLES[key] = fd
-    return os.pread(fd, count, 0), os.fstat(fd).st_size
-
-
-def is_encrypted(path: Path | str) -> bool:
-    """Whether the file is an encrypted store: whole pages that do not start with SQLite's header."""
-    try:
-        head, size = _first_bytes(path, len(PLAIN_HEADER))
-    except OSError:
-        return False
-    return size >= PAGE and size % PAGE == 0 and head != PLAIN_HEADER
-
-
-def salt_of(path: Path | str) -> bytes:
-    return _first_bytes(path, SALT_BYTES)[0]
-
-
 def derive(passphrase: str, salt: bytes) -> bytes:
     """SQLCipher 4's key derivation, done here so that the derived key can be remembered."""
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ROUNDS, KEY_BYTES)
 
 
+def _raw_key(key: bytes, salt: bytes) -> str:
+    """SQLCipher's raw key (and salt), quoted for a KEY clause or `PRAGMA key`."""
+    return f"\"x'{key.hex()}{salt.hex()}'\""
+
+
 def key_pragma(key: bytes, salt: bytes) -> str:
-    return f"PRAGMA key = \"x'{key.hex()}{salt.hex()}'\""
+    return f"PRAGMA key = {_raw_key(key, salt)}"
 
 
 # Modules that keyring imports when it starts but never uses to read or write a password:
@@ -355,9 +303,8 @@ def _raw_connect(
 
 
 def passphrase_from_terminal(question: str) -> str | None:
-    if ask_passphrase is None:
-        return None
-    return ask_passphrase(question)
+    ask = asker()
+    return None if ask is None else ask(question)
 
 
 def key_for(path: Path | str) -> tuple[bytes, bytes]:
@@ -415,12 +362,13 @@ def new_passphrase(variable: str, question: str) -> str:
         if not given:
             raise BadInput(messages.PASSPHRASE_EMPTY)
         return given
-    if ask_passphrase is None:
+    ask = asker()
+    if ask is None:
         raise BadInput(messages.NEW_PASSPHRASE_NEEDED.format(variable=variable))
-    first = ask_passphrase(question)
+    first = ask(question)
     if not first:
         raise BadInput(messages.PASSPHRASE_EMPTY)
-    if ask_passphrase(messages.PASSPHRASE_AGAIN) != first:
+    if ask(messages.PASSPHRASE_AGAIN) != first:
         raise BadInput(messages.PASSPHRASES_DIFFER)
     return first
 
@@ -442,41 +390,48 @@ def _hold(path: Path, connection: Any) -> None:
         raise StoreError(messages.STORE_BUSY_FOR_KEY.format(path=path)) from exc
 
 
-def _rewrite(path: Path, source: Any, target_key: str, *, finish: Callable[[Path], None]) -> None:
-    """Copy the open store `source` into a new file under `target_key` (a KEY clause), checked, and
-    put it in the store's place: the store is the old file until the rename, the new one after it."""
-    from keepgoing.storage import private_replacement
+def _rewrite(
+    path: Path, source: Callable[[], Any], target_key: str, *, finish: Callable[[Path], None]
+) -> None:
+    """Copy the store, opened by `source`, into a new file under `target_key` (a KEY clause),
+    checked by `finish`, and put it in the store's place: the store is the old file until the
+    rename, the new one after it. A database error on the way fails it in one line."""
+    from keepgoing.locations import private_replacement
 
     try:
-        _hold(path, source)
-        with private_replacement(path, suffix=".rekey") as temp:
-            source.execute(f"ATTACH DATABASE '{_quoted(temp)}' AS rewritten KEY {target_key}")
-            source.execute("SELECT sqlcipher_export('rewritten')")
-            version = source.execute("PRAGMA main.user_version").fetchone()[0]
-            source.execute(f"PRAGMA rewritten.user_version = {int(version)}")
-            source.execute("DETACH DATABASE rewritten")
-            finish(temp)
-    finally:
-        source.close()
+        connection = source()
+        try:
+            connection.execute("PRAGMA busy_timeout = 10000")
+            _hold(path, connection)
+            with private_replacement(path, suffix=".rekey") as temp:
+                connection.execute(f"ATTACH DATABASE '{_quoted(temp)}' AS rewritten KEY {target_key}")
+                connection.execute("SELECT sqlcipher_export('rewritten')")
+                version = connection.execute("PRAGMA main.user_version").fetchone()[0]
+                connection.execute(f"PRAGMA rewritten.user_version = {int(version)}")
+                connection.execute("DETACH DATABASE rewritten")
+                finish(temp)
+        finally:
+            connection.close()
+    except db_errors() as exc:
+        raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
+
+
+def _open_to_rewrite(path: Path, dbapi2: Any = None) -> Callable[[], Any]:
+    """What opens the store at `path` for `_rewrite`: plain through `dbapi2`, else with its key."""
+    if dbapi2 is not None:
+        return lambda: dbapi2.connect(str(path), isolation_level=None, timeout=10)
+    return lambda: connect(path, isolation_level=None, timeout=10)
 
 
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _check_plain_copy(temp: Path) -> None:
-    connection = sqlite3.connect(temp, isolation_level=None)
-    try:
-        if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise StoreError(messages.REWRITE_FAILED)
-        connection.execute("PRAGMA journal_mode = WAL")
-    finally:
-        connection.close()
+def _checked(connect_to: Callable[[Path], Any]) -> Callable[[Path], None]:
+    """`_rewrite`'s check of the new file (opened by `connect_to`): whole, and in WAL mode."""
 
-
-def _check_encrypted_copy(key: bytes, salt: bytes) -> Callable[[Path], None]:
     def check(temp: Path) -> None:
-        connection = _raw_connect(temp, key, salt, isolation_level=None)
+        connection = connect_to(temp)
         try:
             if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise StoreError(messages.REWRITE_FAILED)
@@ -485,6 +440,13 @@ def _check_encrypted_copy(key: bytes, salt: bytes) -> Callable[[Path], None]:
             connection.close()
 
     return check
+
+
+_check_plain_copy = _checked(lambda temp: sqlite3.connect(temp, isolation_level=None))
+
+
+def _check_encrypted_copy(key: bytes, salt: bytes) -> Callable[[Path], None]:
+    return _checked(lambda temp: _raw_connect(temp, key, salt, isolation_level=None))
 
 
 def encrypt_store(path: Path, passphrase: str, *, remember_key: bool) -> None:
@@ -496,12 +458,9 @@ def encrypt_store(path: Path, passphrase: str, *, remember_key: bool) -> None:
         keyring_ready()
     salt = os.urandom(SALT_BYTES)
     key = derive(passphrase, salt)
-    try:
-        source = dbapi2.connect(str(path), isolation_level=None, timeout=10)
-        source.execute("PRAGMA busy_timeout = 10000")
-        _rewrite(path, source, f"\"x'{key.hex()}{salt.hex()}'\"", finish=_check_encrypted_copy(key, salt))
-    except db_errors() as exc:
-        raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
+    _rewrite(
+        path, _open_to_rewrite(path, dbapi2), _raw_key(key, salt), finish=_check_encrypted_copy(key, salt)
+    )
     _known[salt] = key
     if remember_key:
         try:
@@ -515,12 +474,7 @@ def decrypt_store(path: Path) -> bool:
     if not is_encrypted(path):
         raise BadInput(messages.NOT_ENCRYPTED.format(path=path))
     _, salt = key_for(path)
-    try:
-        source = connect(path, isolation_level=None, timeout=10)
-        source.execute("PRAGMA busy_timeout = 10000")
-        _rewrite(path, source, "''", finish=_check_plain_copy)
-    except db_errors() as exc:
-        raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
+    _rewrite(path, _open_to_rewrite(path), "''", finish=_check_plain_copy)
     return forget_remembered(salt)
 
 
@@ -531,12 +485,7 @@ def rekey_store(path: Path, passphrase: str) -> bool:
     _, old_salt = key_for(path)
     salt = os.urandom(SALT_BYTES)
     key = derive(passphrase, salt)
-    try:
-        source = connect(path, isolation_level=None, timeout=10)
-        source.execute("PRAGMA busy_timeout = 10000")
-        _rewrite(path, source, f"\"x'{key.hex()}{salt.hex()}'\"", finish=_check_encrypted_copy(key, salt))
-    except db_errors() as exc:
-        raise StoreError(messages.REWRITE_FAILED_BECAUSE.format(problem=exc)) from None
+    _rewrite(path, _open_to_rewrite(path), _raw_key(key, salt), finish=_check_encrypted_copy(key, salt))
     _known[salt] = key
     if forget_remembered(old_salt):
         remember(salt, key)
@@ -544,45 +493,14 @@ def rekey_store(path: Path, passphrase: str) -> bool:
     return False
 
 
-def open_encrypted(path: Path) -> Any:
-    """The everyday store on an encrypted file (a `SqliteStore` through SQLCipher), upgraded if need be."""
-    from keepgoing.storage import _keep_private, _schema_version
-    from keepgoing.storage.revisions import HEAD
-    from keepgoing.storage.store import BUSY_TIMEOUT_MS, SqliteStore, describe_sqlite_error, needs_upgrade
+def connect_store(path: Path, *, timeout: float) -> Any:
+    """The everyday store's connection to the encrypted file at `path` (opened by `keepgoing.storage`)."""
+    connection = connect(path, isolation_level=None, timeout=timeout)
+    connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    return connection
 
-    dbapi2 = driver()
 
-    def connection_to_it() -> Any:
-        connection = connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return connection
-
-    try:
-        connection = connection_to_it()
-        try:
-            version = _schema_version(connection, path)
-            if version is None:
-                raise StoreError(f"{path} is an encrypted database but not a keepgoing store.")
-            upgrade = needs_upgrade(str(path), version)
-        except BaseException:
-            connection.close()
-            raise
-        if upgrade:
-            connection.close()
-            from keepgoing.storage.backup import backup
-            from keepgoing.storage.migrate import upgrade_sqlite
-
-            backup(path, label=f"-before-{HEAD}")  # encrypted like the store
-            upgrade_sqlite(path, creator=connection_to_it)
-            connection = connection_to_it()
-        _keep_private(path)
-        # Every page read is decrypted and checked: a larger page cache (it grows only as pages are
-        # read) decrypts each page once per command, rather than again each time it is evicted.
-        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA secure_delete = ON")
-        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            connection.execute("PRAGMA journal_mode = WAL")
-    except db_errors() as exc:
-        raise StoreError(describe_sqlite_error(exc, str(path))) from None  # type: ignore[arg-type]
-    return SqliteStore(connection, path, driver=dbapi2)
+def tune(connection: Any) -> None:
+    """Every page read is decrypted and checked: a larger page cache (it grows only as pages are
+    read) decrypts each page once per command, rather than again each time it is evicted."""
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
