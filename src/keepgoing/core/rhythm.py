@@ -271,6 +271,10 @@ def due_list(
     return report
 
 
+# Up to this many people, tries_since_contact reads each one's conversations; beyond, the store's tries.
+FEW_FOR_TRIES = 40
+
+
 def tries_since_contact(store: Store, person_ids: list[int]) -> dict[int, Tries]:
     """Each person's unanswered tries after their last contact, oldest first.
 
@@ -282,14 +286,19 @@ def tries_since_contact(store: Store, person_ids: list[int]) -> dict[int, Tries]
         return {}
     params = {f"p{i}": pid for i, pid in enumerate(person_ids)}
     among = ", ".join(f":{key}" for key in params)
+    if len(person_ids) <= FEW_FOR_TRIES:
+        # A screenful: each person's own conversations, through their index (a few dozen
+        # each), cost less than finding every unanswered try in the store.
+        unanswered = "NOT c.reached"
+    else:
+        # Many people: the unanswered tries first (one pass over an index), then their people;
+        # asking each person's every conversation whether it was reached read the whole table.
+        unanswered = "cp.conversation_id IN (SELECT t.id FROM conversation t WHERE NOT t.reached)"
     rows = store.rows(
-        # The unanswered tries first (few, and found in an index), then their people: asking
-        # each person's every conversation whether it was reached read the whole table.
         "SELECT cp.person_id AS pid, c.occurred_at AS at, c.via, p.prefers, p.phone, p.email "
         "FROM conversation_person cp JOIN conversation c ON c.id = cp.conversation_id "
         "JOIN person p ON p.id = cp.person_id "
-        "WHERE cp.conversation_id IN (SELECT t.id FROM conversation t WHERE NOT t.reached) "
-        f"AND cp.person_id IN ({among}) "
+        f"WHERE {unanswered} AND cp.person_id IN ({among}) "
         "AND (p.last_contact_at IS NULL OR c.occurred_at > p.last_contact_at) "
         "ORDER BY cp.person_id, c.occurred_at, c.id",
         params,
