@@ -9,9 +9,7 @@ from typing import Any
 from keepgoing.core.channels import parse_channel
 from keepgoing.core.followups import add_follow_up
 from keepgoing.core.matching import find_person, refuse_close
-from keepgoing.core.people import add_person
 from keepgoing.core.person import Person, get_person, iso
-from keepgoing.core.rhythm import refresh_contacts
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
 from keepgoing.storage.date_encoding import stored_instant
@@ -20,6 +18,8 @@ from keepgoing.text import clean_name, limit, name_key, optional, required
 
 @dataclass
 class Conversation:
+    """A logged conversation: when, how, who was in it and what was said."""
+
     id: int
     occurred_at: datetime
     via: str
@@ -120,6 +120,8 @@ def _resolve(
                 new_name = clean_name(raw)
                 if not allow_close:
                     refuse_close(store, new_name, instead="to log with them, give their name")
+                from keepgoing.core.people import add_person  # only a name new to the store
+
                 person = add_person(store, new_name, now=now)
                 created.append(person.name)
         else:
@@ -367,6 +369,8 @@ def log_conversation(
             [{"c": conversation_id, "p": person.id, "wb": each.get(person.id)} for person in people],
         )
         # The newest conversation, by date, sets the rhythm; an older one logged late does not.
+        from keepgoing.core.rhythm import refresh_contacts  # only logging moves a rhythm
+
         refreshed = refresh_contacts(store, [p.id for p in people], logged=conversation_id)
         drops = [
             f"{p.name} {refreshed[p.id]}"

@@ -23,6 +23,8 @@ OPEN = "f.done_at IS NULL AND f.cancelled_at IS NULL"
 
 @dataclass
 class FollowUp:
+    """Something promised to someone: when it is due, and whether it was done or cancelled."""
+
     id: int
     person_id: int
     person: str
@@ -284,6 +286,8 @@ def _existing(store: Store, follow_up_id: int) -> FollowUp:
 
 @dataclass
 class FollowUpChange:
+    """What editing a follow-up changed, for the echo."""
+
     follow_up: FollowUp
     changes: list[str]
     cancelled: bool = False

@@ -43,6 +43,8 @@ class Tries:
 
 @dataclass
 class DueEntry:
+    """Someone on the morning list: when they are due, how they were last reached, their tries since."""
+
     id: int
     name: str
     cadence_days: int
@@ -112,6 +114,8 @@ class ConsentReview:
 
 @dataclass
 class DueReport:
+    """The morning list: who is due within `within_days` of `today`, and the follow-ups due."""
+
     today: date
     within_days: int
     people: list[DueEntry]
@@ -415,6 +419,8 @@ def snooze_person(store: Store, query: str, *, days: int, today: date) -> tuple[
 
 @dataclass
 class PlanItem:
+    """One overdue person in a catch-up plan, and the day suggested for them."""
+
     id: int
     name: str
     days_overdue: int
