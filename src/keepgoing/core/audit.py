@@ -63,6 +63,8 @@ def handed_over(store: Store, person_ids: list[int], source: str) -> None:
 
 @dataclass
 class Entry:
+    """One line of the audit trail: who read or changed which records, when, and by which command."""
+
     id: int
     at: datetime
     role: str

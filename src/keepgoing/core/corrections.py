@@ -37,6 +37,8 @@ class Amended:
 
 @dataclass
 class Unlogged:
+    """A conversation unlogged (or about to be), with how many follow-ups and ideas went with it."""
+
     conversation: Conversation
     follow_ups: int
     ideas: int

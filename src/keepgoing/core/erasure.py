@@ -54,6 +54,8 @@ TEXT_COLUMNS = (
 
 @dataclass
 class Redaction:
+    """One text in someone else's record that forgetting a person rewrites, before and after."""
+
     table: str
     column: str
     id: int
@@ -74,6 +76,8 @@ class Redaction:
 
 @dataclass
 class ForgetPlan:
+    """Everything forgetting a person would erase and redact, worked out before anything changes."""
+
     person: Person
     erase: dict[str, int]
     solo_conversations: list[int]
@@ -94,6 +98,8 @@ class ForgetPlan:
 
 @dataclass
 class Forgotten:
+    """What `forget` erased, kept and redacted."""
+
     name: str
     conversations_erased: int
     group_conversations: int

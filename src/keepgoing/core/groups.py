@@ -23,6 +23,8 @@ MISSED_TO_NOTICE = 3  # sessions in a row a regular has missed before we mention
 
 @dataclass
 class Group:
+    """A community group: how often it meets, how, and who belongs to it."""
+
     id: int
     name: str
     cadence_days: int | None
@@ -34,6 +36,8 @@ class Group:
 
 @dataclass
 class Session:
+    """One meeting of a group: when, who came and the note written about it."""
+
     id: int
     when: datetime
     present: list[str]
@@ -44,6 +48,8 @@ class Session:
 
 @dataclass
 class GroupDetail:
+    """A group with its sessions, newest first, who came how often, and who has stopped coming."""
+
     group: Group
     sessions: list[Session]
     attendance: dict[str, int]

@@ -14,6 +14,8 @@ from keepgoing.text import clean_tag, worker_key
 
 @dataclass
 class Handover:
+    """The people and open follow-ups moved (or, on a dry run, that would move) from one worker to another."""
+
     from_worker: str
     to_worker: str
     tag: str | None

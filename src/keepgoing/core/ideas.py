@@ -22,6 +22,8 @@ UNTOLD = f"i.status IN ({_OUTCOME_LIST}) AND i.told_at IS NULL AND i.person_id I
 
 @dataclass
 class Idea:
+    """An idea a person (or a group) shared, and what became of it."""
+
     id: int
     # None once the person who raised it was forgotten (an idea the organisation kept).
     person_id: int | None

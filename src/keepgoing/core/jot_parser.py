@@ -69,6 +69,8 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 
 @dataclass
 class _Token:
+    """A word of the sentence: where it stands, whether it is capitalised or opens a sentence."""
+
     text: str
     key: str  # folded
     start: int
@@ -186,6 +188,8 @@ NOBODY = "nobody: it is just a word here"
 
 @dataclass
 class Heard:
+    """What a sentence says happened: who, how, when, and whether they were reached."""
+
     names: list[str]
     via: str
     when: When

@@ -94,6 +94,8 @@ _ITEM_KEYS = {"key", "label", "question", "min", "max", "lower_is_better", "band
 
 @dataclass(frozen=True)
 class Band:
+    """A named range of a measure's scores, from its start up to the next band's."""
+
     label: str
     start: float  # a value falls in the last band whose start it reaches
 
@@ -137,6 +139,8 @@ class Part:
 
 @dataclass(frozen=True)
 class Measure:
+    """A standard wellbeing measure's definition: its items, how they are scored and its licence."""
+
     name: str
     title: str
     licence: str
@@ -685,6 +689,8 @@ class PartFigures:
 
 @dataclass
 class MeasureFigures:
+    """The report's figures for one measure: how many were scored in the period, and how each item moved."""
+
     measure: Measure
     people_scored: int  # anyone with a score of it in the period
     parts: list[PartFigures]

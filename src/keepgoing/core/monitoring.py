@@ -284,6 +284,8 @@ def category_lines() -> list[str]:
 
 @dataclass
 class Record:
+    """A person's equality monitoring answers on the day they were asked."""
+
     asked_on: date
     answers: dict[str, str | None]
 
@@ -319,6 +321,8 @@ def monitoring_for(store: Store, person_id: int) -> Monitoring:
 
 @dataclass
 class Recorded:
+    """What recording monitoring changed for a person: consent, the answers changed, the record."""
+
     person: str
     asked_on: date
     consent_on: date | None  # set when consent was recorded by this command
@@ -438,6 +442,8 @@ class Cell:
 
 @dataclass
 class FieldFigures:
+    """The report's "Who we reached" counts for one monitoring field, protected."""
+
     name: str
     cells: list[Cell]
     total: int

@@ -15,6 +15,8 @@ from keepgoing.text import required
 
 @dataclass
 class Note:
+    """A lasting note about a person: what matters to them, what drives them."""
+
     id: int
     text: str
     created_at: datetime

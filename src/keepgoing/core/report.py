@@ -35,6 +35,8 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 @dataclass
 class Span:
+    """A report's period, from its first day to its last."""
+
     start: date
     end: date  # inclusive
 
@@ -91,6 +93,8 @@ Contact = tuple[datetime, date, int | None, str | None]
 
 @dataclass
 class Rhythm:
+    """How well check-ins kept to each person's rhythm in the period."""
+
     check_ins: int = 0  # conversations in the period that followed an earlier contact
     on_time: int = 0  # ... within the person's rhythm
     went_overdue: int = 0  # people overdue at some point in the period
@@ -104,6 +108,8 @@ class Rhythm:
 
 @dataclass
 class GroupFigures:
+    """One group's sessions in the period and the attendance across them."""
+
     name: str
     sessions: int
     attendance: int
@@ -131,6 +137,8 @@ class HeardIdea:
 
 @dataclass
 class Report:
+    """The impact report's figures for a period, with the period before for comparison."""
+
     span: Span
     previous: Span
     scope: str  # "the team", or a worker's name

@@ -20,6 +20,8 @@ from keepgoing.storage import Store
 
 @dataclass
 class Expired:
+    """What is older than a retention cut-off: conversations, their dates, and what erase mode also takes."""
+
     count: int
     oldest: datetime | None
     newest: datetime | None
@@ -49,6 +51,8 @@ class Expired:
 
 @dataclass
 class Retained:
+    """How many conversations applying retention erased or anonymised."""
+
     conversations: int
     cleanup_pending: str | None = None  # a team store's owner who still has to rewrite the tables
 

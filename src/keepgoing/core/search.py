@@ -28,6 +28,8 @@ START, END = "\x02", "\x03"  # around each match in a snippet; never in stored t
 
 @dataclass
 class SearchResult:
+    """One record a search found, with a snippet of the text around the match."""
+
     kind: str  # "person", "conversation", "follow-up", "idea", "note" or "win"
     id: int
     when: datetime | None

@@ -22,6 +22,8 @@ SMALL = 5  # counts under this are hidden in anonymised output
 
 @dataclass
 class Period:
+    """One week or month of `stats`, as it is counted: conversations and the people reached."""
+
     start: date
     conversations: int = 0
     people: set[int] = field(default_factory=set)
@@ -29,6 +31,8 @@ class Period:
 
 @dataclass
 class Stats:
+    """What `stats` counted since its first period: per period, by channel, overdue and wellbeing."""
+
     since: date
     today: date
     by: str
@@ -76,6 +80,8 @@ Count = int | str
 
 @dataclass(frozen=True)
 class PeriodFigures:
+    """One week or month of `stats` as shown: small counts hidden when anonymised."""
+
     start: date
     conversations: Count
     people: Count

@@ -55,6 +55,8 @@ class Item:
 
 @dataclass
 class Section:
+    """One part of a subject access copy (their card, conversations, ideas...) and its entries."""
+
     key: str
     title: str
     about: str
@@ -169,6 +171,8 @@ def _hider(store: Store, person: Person) -> Callable[[str | None], str | None]:
 
 @dataclass
 class _Other:
+    """Someone else in the store, as much of them as `Matcher` needs to hide them."""
+
     name: str
     email: str | None
     phone: str | None

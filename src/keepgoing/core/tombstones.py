@@ -35,6 +35,8 @@ KEY_NAME = "tombstone_key"
 
 @dataclass
 class Tombstone:
+    """What `forget` left of a person: the day, and keyed hashes of their names and contacts."""
+
     id: int
     forgotten_on: date
     digests: frozenset[str]

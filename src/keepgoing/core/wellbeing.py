@@ -18,6 +18,8 @@ DROP = 2
 
 @dataclass
 class Score:
+    """A wellbeing score given in a conversation: when, and the feeling words said with it."""
+
     at: datetime
     wellbeing: int
     feeling: str | None

@@ -15,6 +15,8 @@ from keepgoing.text import required
 
 @dataclass
 class Win:
+    """A small win worth celebrating: what, when, and whose it was (people or a group)."""
+
     id: int
     text: str
     when: datetime

@@ -46,6 +46,8 @@ class ImportProblem(BadInput):
 
 @dataclass
 class ImportReport:
+    """What an import added, matched and skipped, forgotten people left out included."""
+
     file: str
     format: str
     dry_run: bool = False

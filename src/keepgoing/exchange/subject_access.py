@@ -35,6 +35,8 @@ INTRO = (
 
 @dataclass
 class Written:
+    """The subject access copy's folder, the files written in it, and how many entries they hold."""
+
     folder: Path
     files: list[Path]
     entries: int

@@ -140,6 +140,8 @@ def prune(folder: Path, stem: str, keep: int) -> list[Path]:
 
 @dataclass
 class Health:
+    """What checking a store file found: its schema version and any problems."""
+
     path: str
     schema: str | None = None
     problems: list[str] = field(default_factory=list)

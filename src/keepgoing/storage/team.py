@@ -133,6 +133,8 @@ WRITER_OF = {
 
 @dataclass
 class Roles:
+    """A team store's three roles: the tables' owner, workers and managers."""
+
     owner: str
     worker: str
     manager: str
@@ -171,6 +173,8 @@ def _worker_condition(table: str) -> str:
 
 @dataclass
 class Initialised:
+    """What `team init` did: roles, tables protected, people given a worker, and whether it ran before."""
+
     roles: Roles
     tables: list[str]
     caseload: int

@@ -359,6 +359,8 @@ _BROKEN = object()  # a header value that is not a plain value
 
 @dataclass
 class _Document:
+    """What the first pass keeps of a JSON file: header values, small sections whole, conversations' ids."""
+
     header: dict[str, Any] = field(default_factory=dict)
     small: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in SMALL})
     conversation_ids: list[Any] = field(default_factory=list)
