@@ -1,15 +1,21 @@
 """due: the morning screen. Who is due a check-in, and which follow-ups are due."""
 
-from typing import Annotated
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from keepgoing import clock
 from keepgoing.cli.app import app
-from keepgoing.cli.options import JsonOption, examples, open_store
-from keepgoing.cli.output import emit_json
+from keepgoing.cli.options import JsonOption, emit, examples, open_store
 from keepgoing.errors import UsageError
 from keepgoing.storage import completion as complete
+
+if TYPE_CHECKING:
+    from keepgoing.core.rhythm import DueReport
+    from keepgoing.storage import Store
 
 
 def caseload(mine: bool, worker: str | None, team: bool) -> str | None:
@@ -107,23 +113,49 @@ def due(
         worker=whose,
         follow_up_limit=wanted,
     )
-    if json_out:
-        emit_json(report.to_json())
-        return
+    suggestion = everyone_command(within, tag, mine, worker, team)
+
+    def draw(report: DueReport) -> None:
+        _draw(
+            report,
+            store,
+            today=today,
+            listed=limit,
+            fit_screen=limit is None and not all_,
+            tag=tag,
+            team=team,
+            suggestion=suggestion,
+        )
+
+    emit(report, draw, json_out=json_out, as_json=lambda done: done.to_json())
+
+
+def _draw(
+    report: DueReport,
+    store: Store,
+    *,
+    today: date,
+    listed: int | None,
+    fit_screen: bool,
+    tag: str | None,
+    team: bool,
+    suggestion: str,
+) -> None:
+    """The morning screen: what fits the terminal, or as many as were asked for (`listed`; None: all)."""
     from keepgoing.cli.render import console
     from keepgoing.cli.render import due as screen
     from keepgoing.core.person import count_people
     from keepgoing.core.rhythm import next_up
 
-    if all_ or limit is not None:
-        fit = screen.Fit(limit, limit)
-    else:
+    if fit_screen:
         fit = screen.fit_rows(report, screen.screen_lines(), console().width)
+    else:
+        fit = screen.Fit(listed, listed)
     quiet = not report.people and not report.follow_ups
     screen.due_screen(
         report,
         fit=fit,
-        suggestion=everyone_command(within, tag, mine, worker, team),
+        suggestion=suggestion,
         tag=tag,
         team=team,
         nobody_here=quiet and count_people(store) == 0,
