@@ -102,10 +102,6 @@ def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
 
 # Cycles still there, each with why. Everything else must stay acyclic.
 KNOWN_CYCLES = {
-    # open_postgres upgrades an old schema through migrate.upgrade_server, whose engine connects
-    # (and words its errors) through postgres_store's connect() and problem(): breaking it means
-    # moving those helpers into a module of their own.
-    frozenset({"keepgoing.storage.migrate", "keepgoing.storage.postgres_store"}),
     # importing.py finds a file's format through formats/, and formats/csv.py builds ImportJob rows.
     frozenset(
         {"keepgoing.exchange.formats", "keepgoing.exchange.formats.csv", "keepgoing.exchange.importing"}

@@ -80,7 +80,7 @@ def upgrade_sqlite(path: Path | str, scripts: str = SCRIPTS, *, creator: Any = N
 def server_engine(url: str, location: str, *, statement_timeout: float | None = None) -> Any:
     """A SQLAlchemy engine (psycopg 3) on the connection the everyday store makes: SQLAlchemy
     never reads the address itself, so every form libpq accepts means the same here."""
-    from keepgoing.storage.postgres_store import connect
+    from keepgoing.storage.server_connection import connect
 
     return create_engine(
         "postgresql+psycopg://",
@@ -94,12 +94,12 @@ def _server_problem(exc: SQLAlchemyError, url: str, location: str, doing: str) -
     want of ownership says whose the tables are."""
     import psycopg
 
-    from keepgoing.storage.postgres_store import problem
+    from keepgoing.storage.server_connection import problem
     from keepgoing.storage.server_url import secrets_of
 
     orig = getattr(exc, "orig", None)
     if isinstance(orig, psycopg.errors.InsufficientPrivilege) and doing == "upgrade":
-        from keepgoing.storage.postgres_store import (
+        from keepgoing.storage.server_connection import (
             connect,
             owner_must_upgrade,
             owner_who_must_upgrade,
@@ -168,7 +168,7 @@ def check_server(url: str, location: str) -> Any:
 
     from keepgoing.storage.backup import Health
     from keepgoing.storage.models import metadata
-    from keepgoing.storage.postgres_store import other_tables, owner_who_must_upgrade, these_tables
+    from keepgoing.storage.server_connection import other_tables, owner_who_must_upgrade, these_tables
 
     health = Health(location)
     engine = server_engine(url, location)
