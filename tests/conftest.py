@@ -96,6 +96,13 @@ def _build_the_app_once() -> None:
     typer.testing._get_command = once  # type: ignore[assignment]
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than the cores. A worker spends about a third of its time
+    waiting (on the real processes it starts, the PostgreSQL server, a kill test's pause), and
+    the extra one runs meanwhile: on 2 cores the suite took 167 s with 3 workers, 194 s with 2."""
+    return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _build_the_app_once()
     config.addinivalue_line("markers", "sqlite_only(why): a test of the SQLite file itself")
