@@ -96,6 +96,13 @@ def _build_the_app_once() -> None:
     typer.testing._get_command = once  # type: ignore[assignment]
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than the cores. A worker spends about a third of its time
+    waiting (on the real processes it starts, the PostgreSQL server, a kill test's pause), and
+    the extra one runs meanwhile: on 2 cores the suite took 167 s with 3 workers, 194 s with 2."""
+    return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _build_the_app_once()
     config.addinivalue_line("markers", "sqlite_only(why): a test of the SQLite file itself")
@@ -198,7 +205,13 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
         url = server.create()
         tcp = request.node.get_closest_marker("over_tcp") is not None
         monkeypatch.setenv("KEEPGOING_DB", url if tcp else over_a_transport(url, request.node.nodeid))
-        request.addfinalizer(lambda: server.drop(url))
+        keep_engine(url)
+
+        def drop() -> None:
+            forget_engine(url)
+            server.drop(url)
+
+        request.addfinalizer(drop)
         request.node.keepgoing_db = url
     return kind
 
@@ -315,18 +328,54 @@ def kg(backend: str, isolated: Path, new_store: Path) -> Callable[..., object]:
     return run
 
 
+_ENGINES: dict[str, Any] = {}  # the engine kept for each test's own database (`backend`)
+
+
+def keep_engine(url: str) -> None:
+    """The tests' own helpers that look inside the store (`stored`, `fingerprint`, ...) share one
+    engine for the test's database: some tests call them hundreds of times, and a new engine
+    costs a new server session and its password exchange each time (~20 ms). Its connection
+    goes back to the pool rolled back, so no transaction or lock outlives a call (an erasure
+    waits for older snapshots on the server: an idle session holds none)."""
+    from sqlalchemy import create_engine
+
+    _ENGINES[url] = create_engine(url, pool_size=1, max_overflow=4)
+
+
+def forget_engine(url: str) -> None:
+    engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _connect(url: str) -> tuple[Any, Callable[[], None]]:
+    """(connection, close): through the kept engine for a test's own database, else a fresh one."""
+    if url in _ENGINES:
+        conn = _ENGINES[url].connect()
+        return conn, conn.close
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    conn = engine.connect()
+
+    def close() -> None:
+        conn.close()
+        engine.dispose()
+
+    return conn, close
+
+
 def table_counts(db: Path | str) -> dict[str, int]:
     """Rows in every table: the fingerprint tests use to prove nothing was written."""
     if isinstance(db, str) and "://" in db:
-        from sqlalchemy import create_engine, inspect, text
+        from sqlalchemy import inspect, text
 
-        engine = create_engine(db)
+        conn, close = _connect(db)
         try:
-            with engine.connect() as conn:
-                names = inspect(conn).get_table_names()
-                return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in names}
+            names = inspect(conn).get_table_names()
+            return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() for name in names}
         finally:
-            engine.dispose()
+            close()
     conn = sqlite3.connect(db)
     try:
         names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -338,15 +387,9 @@ def table_counts(db: Path | str) -> dict[str, int]:
 def _tables(db: Path | str) -> tuple[Callable[[str], list[tuple]], Callable[[], None]]:
     """(run a query -> rows, close) on either kind of store, for looking inside it."""
     if isinstance(db, str) and "://" in db:
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import text
 
-        engine = create_engine(db)
-        conn = engine.connect()
-
-        def close() -> None:
-            conn.close()
-            engine.dispose()
-
+        conn, close = _connect(db)
         return (lambda sql: [tuple(r) for r in conn.execute(text(sql))]), close
     conn = sqlite3.connect(db)
     return (lambda sql: conn.execute(sql).fetchall()), conn.close
@@ -359,9 +402,14 @@ def fingerprint(db: Path | str) -> str:
     query, close = _tables(db)
     try:
         digest = hashlib.sha256()
-        for name in sorted(table_names(db, query)):
-            if name.startswith(("search_text", "search_more")):
-                continue
+        names = sorted(n for n in table_names(db, query) if not n.startswith(("search_text", "search_more")))
+        if isinstance(db, str) and "://" in db:
+            # One round trip for every table, each row as its text form (some tests take hundreds).
+            rows = query(" UNION ALL ".join(f"SELECT '{n}', CAST(x AS text) FROM \"{n}\" x" for n in names))
+            for row in sorted(rows):
+                digest.update(repr(row).encode())
+            return digest.hexdigest()
+        for name in names:
             for row in sorted(query(f'SELECT * FROM "{name}"'), key=repr):
                 digest.update(repr(row).encode())
         return digest.hexdigest()
@@ -379,14 +427,14 @@ def table_names(db: Path | str, query: Callable[[str], list[tuple]]) -> list[str
 def schema_of(db: Path | str) -> dict[str, list[str]]:
     """Every table and its columns."""
     if isinstance(db, str) and "://" in db:
-        from sqlalchemy import create_engine, inspect
+        from sqlalchemy import inspect
 
-        engine = create_engine(db)
+        conn, close = _connect(db)
         try:
-            inspector = inspect(engine)
+            inspector = inspect(conn)
             return {t: [c["name"] for c in inspector.get_columns(t)] for t in inspector.get_table_names()}
         finally:
-            engine.dispose()
+            close()
     query, close = _tables(db)
     try:
         names = [r[0] for r in query("SELECT name FROM sqlite_master WHERE type = 'table'")]

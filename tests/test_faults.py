@@ -74,16 +74,25 @@ def big_export(tmp_path_factory) -> tuple[Path, int]:
     return path, conversations
 
 
+def _store_with_one_person(db: Path) -> Path:
+    """A store holding one person, made in this process (a copy of the migrated template):
+    the real processes below are the import, the kill and the check, not the set-up."""
+    from keepgoing.core.people import add_person
+    from keepgoing.storage import open_store
+
+    store = open_store(str(db))
+    add_person(store, "Already Here", now=datetime(2026, 11, 20, 10, tzinfo=UTC))
+    store.close()
+    return db
+
+
 def test_kill_9_during_a_large_import_leaves_all_or_nothing(big_export, tmp_path) -> None:
     path, size = big_export
-    base = tmp_path / "base.db"
-    subprocess.run([*keepgoing(), "add", "Already Here", "--db", str(base)], check=True, capture_output=True)
+    base = _store_with_one_person(tmp_path / "base.db")
+    timing = tmp_path / "timing.db"
+    shutil.copy(base, timing)  # timed on the store each round starts from, so the kill points span its run
     started = time.monotonic()
-    subprocess.run(
-        [*keepgoing(), "import", str(path), "--db", str(tmp_path / "timing.db")],
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run([*keepgoing(), "import", str(path), "--db", str(timing)], check=True, capture_output=True)
     duration = time.monotonic() - started
     for round_number in range(KILL_ROUNDS):
         db = tmp_path / f"round{round_number}.db"
@@ -115,8 +124,7 @@ def _fsize_limit(limit: int):
 
 def test_disk_full_during_a_write_changes_nothing(big_export, tmp_path) -> None:
     path, _ = big_export
-    db = tmp_path / "small.db"
-    subprocess.run([*keepgoing(), "add", "Already Here", "--db", str(db)], check=True, capture_output=True)
+    db = _store_with_one_person(tmp_path / "small.db")
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -251,14 +259,18 @@ def test_every_file_keepgoing_writes_is_private_under_umask_022(tmp_path) -> Non
 
 
 def test_export_to_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path) -> None:
+    from keepgoing.core.conversations import log_conversation
+    from keepgoing.core.people import add_person
+    from keepgoing.storage import open_store
+
     db = tmp_path / "store.db"
-    subprocess.run([*keepgoing(), "add", "Ann", "--db", str(db)], check=True, capture_output=True)
-    for _ in range(30):
-        subprocess.run(
-            [*keepgoing(), "log", "ann", "--note", "x" * 5000, "--db", str(db)],
-            check=True,
-            capture_output=True,
-        )
+    now = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    store = open_store(str(db))  # the store is made here; the export is the real process
+    add_person(store, "Ann", now=now)
+    for minute in range(30):
+        at = now - timedelta(minutes=minute)
+        log_conversation(store, ["ann"], via="phone", note="x" * 5000, occurred_at=at, now=at)
+    store.close()
     out = tmp_path / "export.json"
     result = subprocess.run(
         [*keepgoing(), "export", "--output", str(out), "--db", str(db)],

@@ -189,6 +189,9 @@ def test_processes_logging_at_once_lose_nothing(env, seeded, db_path, backend) -
         assert stored(db_path, "PRAGMA integrity_check")[0][0] == "ok"
 
 
+@pytest.mark.sqlite_only(
+    "three processes make one new store file: KEEPGOING_DB is a new path, whatever the backend"
+)
 def test_two_real_commands_on_a_new_store_at_once(env, tmp_path) -> None:
     env = {**env, "KEEPGOING_DB": str(tmp_path / "fresh" / "store.db")}
     procs = [
@@ -203,6 +206,7 @@ def test_two_real_commands_on_a_new_store_at_once(env, tmp_path) -> None:
     assert sorted(p["name"] for p in json.loads(listed.stdout)) == ["Ann Lee", "Bob Marsh", "Cy Twombly"]
 
 
+@pytest.mark.sqlite_only("the files of a new store file: KEEPGOING_DB is a new path, whatever the backend")
 def test_files_are_private_whatever_the_umask(env, tmp_path) -> None:
     folder = tmp_path / "kg-data"
     env = {**env, "KEEPGOING_DB": str(folder / "store.db")}
