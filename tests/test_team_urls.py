@@ -366,6 +366,21 @@ _PASSWORD_CHARS = "".join(chr(c) for c in range(33, 127) if chr(c) not in "@/")
 
 
 @pytest.mark.sqlite_only("no server is reached: libpq refuses the address or the port")
+@pytest.mark.parametrize(
+    "address",
+    [
+        "postgresql://u:000%80@127.0.0.1:1/x",
+        "postgresql://u@127.0.0.1:1/x?password=000%80",
+        "postgresql://u%FF@h/x",
+    ],
+)
+def test_an_escape_that_is_not_utf8_is_one_line_without_the_password(kg, address: str) -> None:
+    """libpq decodes %80 to a byte that is not text, which the driver cannot read back."""
+    result = kg("--db", address, "due", expect=1)
+    assert "not UTF-8 text" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "000" not in result.stderr and "internal problem" not in result.stderr
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     password=st.text(_PASSWORD_CHARS, min_size=6, max_size=20),

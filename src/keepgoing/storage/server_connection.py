@@ -89,6 +89,11 @@ def connect(
         )
         theirs = params.get("options") or os.environ.get("PGOPTIONS") or ""
         return psycopg.connect(info, options=f"{session} {theirs}".strip(), **driver)
+    except UnicodeDecodeError:  # libpq decoded a %-escape into bytes that are not UTF-8 (%80)
+        raise StoreError(
+            f"Cannot use the database URL {location}: a %-escape in it is not UTF-8 text "
+            "(write a character's UTF-8 bytes, such as %C3%A9 for é)."
+        ) from None
     except psycopg.ProgrammingError as exc:  # an option libpq does not know, a malformed URI
         reason = f"Cannot use the database URL {location}: {_reason(exc, secrets)}."
         raise StoreError(redact(reason, secrets)) from None
