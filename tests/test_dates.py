@@ -4,13 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keepgoing.dates import (
-    When,
-    describe_day,
-    describe_rhythm,
-    parse_duration,
-    parse_when,
-)
+from keepgoing.date_display import describe_day, describe_rhythm
+from keepgoing.dates import When, parse_duration, parse_when
 from keepgoing.errors import BadInput
 
 FRIDAY = date(2026, 11, 20)

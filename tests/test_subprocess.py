@@ -151,6 +151,15 @@ def test_a_plain_store_loads_nothing_of_encryption(env, seeded, tmp_path) -> Non
         assert unwanted not in loaded, unwanted
 
 
+@pytest.mark.parametrize("command", [["due"], ["show", "sam"], ["people"]])
+def test_screens_that_show_dates_load_none_of_the_typed_date_reader(env, seeded, tmp_path, command) -> None:
+    """Writing a date is `date_display`; `dates` (the patterns that read what people type) loads
+    only for a command given a date."""
+    loaded = set(probe(command, env, tmp_path)["all"])
+    assert "keepgoing.date_display" in loaded  # it drew dates
+    assert "keepgoing.dates" not in loaded
+
+
 LOGGER = """
 import os, sys
 from keepgoing.cli import app

@@ -1,4 +1,4 @@
-"""Reading the dates and durations people type, and writing dates back.
+"""Reading the dates and durations people type (`date_display.py` writes them back).
 
 WHEN accepts ISO dates and times, `today`, `yesterday`, `tomorrow`,
 `3 days ago`, `in 2 weeks`, `last friday`, `next monday`, a bare weekday and
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from keepgoing import clock
+from keepgoing.date_display import DURATION_NAMES, describe_day
 from keepgoing.errors import BadInput
 from keepgoing.storage.date_encoding import EARLIEST, LATEST  # one range for every way a date comes in
 
@@ -44,21 +45,6 @@ _IN = re.compile(rf"^in {_COUNT} (day|week|month|year)s?$")
 _RELATIVE_WEEKDAY = re.compile(r"^(last|next|this) ([a-z]+)$")
 
 
-DURATION_NAMES = {
-    "daily": 1,
-    "weekly": 7,
-    "week": 7,
-    "a week": 7,
-    "fortnightly": 14,
-    "fortnight": 14,
-    "a fortnight": 14,
-    "every fortnight": 14,
-    "monthly": 30,
-    "month": 30,
-    "a month": 30,
-    "quarterly": 91,
-    "yearly": 365,
-}
 _DURATION = re.compile(r"^(\d{1,5}) ?(d|days?|w|weeks?|m|months?|y|years?)$")
 _DURATION_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 MAX_DURATION_DAYS = 3650
@@ -428,50 +414,3 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> int:
     if days > MAX_DURATION_DAYS:
         raise BadInput(f'"{text}" is longer than ten years; try something shorter.')
     return days
-
-
-def describe_day(day: date) -> str:
-    """`Fri 20 Nov 2026`: the form every write echoes back."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def describe_time(wall: time) -> str:
-    """`7pm`, `10:30am`: a time of day as people say it."""
-    hour = wall.hour % 12 or 12
-    minutes = f":{wall.minute:02d}" if wall.minute else ""
-    return f"{hour}{minutes}{'am' if wall.hour < 12 else 'pm'}"
-
-
-def describe_when(day: date, wall: time | None) -> str:
-    """`Thu 19 Nov 2026, 7pm` when a time was given, else `Thu 19 Nov 2026`."""
-    return describe_day(day) if wall is None else f"{describe_day(day)}, {describe_time(wall)}"
-
-
-def describe_moment(moment: datetime, time_given: bool) -> str:
-    """A stored instant in the user's local time: with its time only when one was typed."""
-    local = moment.astimezone()
-    return describe_when(local.date(), local.time() if time_given else None)
-
-
-def rhythm_name(days: int) -> str | None:
-    """The word for a rhythm with one ("weekly", not "a week": the first name listed), else None."""
-    return next((name for name, value in DURATION_NAMES.items() if value == days), None)
-
-
-def describe_rhythm(days: int) -> str:
-    named = rhythm_name(days)
-    if named:
-        return named
-    if days % 7 == 0:
-        return f"every {days // 7} weeks"
-    return f"every {days} days"
-
-
-def describe_ago(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 0:
-        return "in 1 day" if days == -1 else f"in {-days} days"
-    return f"{days} days ago"

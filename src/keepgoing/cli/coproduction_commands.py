@@ -11,7 +11,8 @@ from keepgoing.cli.endings import each_json
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import can_ask, confirm
-from keepgoing.dates import describe_day, describe_when, parse_duration, parse_when
+from keepgoing.date_display import describe_day, describe_when
+from keepgoing.dates import parse_duration, parse_when
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from keepgoing.core.person import Person
-from keepgoing.dates import parse_duration, rhythm_name
+from keepgoing.date_display import rhythm_name
+from keepgoing.dates import parse_duration
 from keepgoing.errors import BadInput
 
 TEXT_FIELDS = ("name", "organisation", "role", "phone", "email", "prefers", "worker", "note")

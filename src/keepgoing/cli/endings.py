@@ -11,7 +11,7 @@ from typing import Any
 from keepgoing import messages
 from keepgoing.cli.options import emit, screens
 from keepgoing.cli.output import say, user
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 
 
 def group_card(store: Any, name: str, *, json_out: bool) -> None:

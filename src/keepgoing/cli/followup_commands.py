@@ -81,7 +81,8 @@ def done(
 ) -> None:
     """Mark one or more follow-ups as done (all of them, or none if a number is wrong)."""
     from keepgoing.core.followups import complete_follow_ups
-    from keepgoing.dates import describe_moment, parse_when
+    from keepgoing.date_display import describe_moment
+    from keepgoing.dates import parse_when
 
     now = clock.now()
     today = clock.local_today(now)

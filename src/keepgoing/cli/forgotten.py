@@ -19,7 +19,7 @@ IncludeForgottenOption = Annotated[
 
 def say_forgotten(report) -> None:
     """How many people forgotten here were left out, and when they were forgotten; who came back."""
-    from keepgoing.dates import describe_day
+    from keepgoing.date_display import describe_day
 
     if report.forgotten_on:
         days = sorted(set(report.forgotten_on))

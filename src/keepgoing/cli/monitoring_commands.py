@@ -112,7 +112,8 @@ def _withdraw(name: str) -> None:
 def _record(name: str, word: str | None, answers: dict[str, str], asked: str | None) -> None:
     """A dated record of their answers (and their consent), and a line saying what changed."""
     from keepgoing.core.monitoring import FIELD_LABELS, label, record_monitoring
-    from keepgoing.dates import describe_day, parse_when
+    from keepgoing.date_display import describe_day
+    from keepgoing.dates import parse_when
     from keepgoing.settings import current_user
 
     now = clock.now()

@@ -64,7 +64,7 @@ def warn_withdrawn(people: list) -> None:
     The record is still kept (history matters, and they may have called us).
     """
     from keepgoing import messages
-    from keepgoing.dates import describe_day
+    from keepgoing.date_display import describe_day
 
     for person in people:
         if person.consent == "withdrawn":

@@ -12,7 +12,7 @@ from keepgoing.cli.arguments import person_argument
 from keepgoing.cli.options import JsonOption, emit, examples, open_store, screens
 from keepgoing.cli.output import say, user, warn
 from keepgoing.cli.prompts import interactive
-from keepgoing.dates import describe_day, describe_rhythm, parse_duration, parse_when
+from keepgoing.date_display import describe_day, describe_rhythm
 from keepgoing.errors import NotFound, UsageError
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
@@ -96,6 +96,8 @@ def add(
     from keepgoing.settings import current_user
 
     now = clock.now()
+    from keepgoing.dates import parse_duration  # show and people read no typed date: not loaded for them
+
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store(create=True)
@@ -165,6 +167,8 @@ def _consent(now, consent, review, channels, note):
     from keepgoing.core.person_fields import consent_fields
 
     today = clock.local_today(now)
+    from keepgoing.dates import parse_when  # show and people read no typed date: not loaded for them
+
     review_on = parse_when(review, today=today, prefer="future", dayfirst=dayfirst()).day if review else None
     return consent_fields(consent=consent, channels=channels, note=note, review_on=review_on, today=today)
 
@@ -448,6 +452,8 @@ def edit(
             raise UsageError("--form edits everything in one go; leave out the other options.")
         _edit_with_form(name, now=now, if_version=if_version, json_out=json_out)
         return
+    from keepgoing.dates import parse_duration  # show and people read no typed date: not loaded for them
+
     cadence = parse_duration(every) if every else None
     consent_given = _consent(now, consent, consent_review, consent_channels, consent_note)
     store = open_store()
@@ -652,6 +658,8 @@ def pause(
 
     now = clock.now()
     today = clock.local_today(now)
+    from keepgoing.dates import parse_when  # show and people read no typed date: not loaded for them
+
     day = parse_when(until, today=today, prefer="future", dayfirst=dayfirst()).day
     store = open_store()
     person, changed = pause_person(store, name, until=day, today=today, now=now, reason=reason)

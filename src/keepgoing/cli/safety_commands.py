@@ -190,7 +190,8 @@ def backup(
 
 def _prune(path: Path, when: str, *, dest: Path | None, yes: bool) -> None:
     from keepgoing.clock import start_of_day
-    from keepgoing.dates import describe_day, parse_when
+    from keepgoing.date_display import describe_day
+    from keepgoing.dates import parse_when
     from keepgoing.errors import UsageError
     from keepgoing.storage.backup import backups_folder, made_before, prune_before
 
@@ -322,7 +323,8 @@ def retention(
 
     from keepgoing.clock import start_of_day
     from keepgoing.core.retention import apply_retention, expired
-    from keepgoing.dates import describe_day, parse_duration
+    from keepgoing.date_display import describe_day
+    from keepgoing.dates import parse_duration
     from keepgoing.errors import BadInput
     from keepgoing.text import plural
 

@@ -52,7 +52,7 @@ class Conversation:
 
     def describe_when(self) -> str:
         """`Thu 19 Nov 2026, 7pm` when a time was typed, else `Thu 19 Nov 2026`."""
-        from keepgoing.dates import describe_moment
+        from keepgoing.date_display import describe_moment
 
         return describe_moment(self.occurred_at, self.time_given)
 

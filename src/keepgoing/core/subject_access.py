@@ -34,7 +34,7 @@ from keepgoing.core.anonymising import hide_contacts
 from keepgoing.core.erasure import Matcher, _fold
 from keepgoing.core.matching import find_person
 from keepgoing.core.person import Person, get_person
-from keepgoing.dates import describe_rhythm
+from keepgoing.date_display import describe_rhythm
 from keepgoing.storage import Store
 from keepgoing.storage.date_encoding import as_date, as_datetime
 from keepgoing.storage.store import Row

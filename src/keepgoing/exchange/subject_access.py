@@ -21,7 +21,7 @@ from typing import Any
 
 from keepgoing import __version__
 from keepgoing.core.subject_access import Disclosure, Item
-from keepgoing.dates import describe_day, describe_when
+from keepgoing.date_display import describe_day, describe_when
 from keepgoing.errors import BadInput
 from keepgoing.exchange.formats.markdown import inline, quote
 from keepgoing.text import safe

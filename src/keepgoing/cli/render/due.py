@@ -24,7 +24,7 @@ from keepgoing.cli.render.due_people import people_table
 from keepgoing.cli.render.empty import welcome
 from keepgoing.cli.render.followups import follow_up_cells
 from keepgoing.cli.render.terminal import console, literal
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 from keepgoing.text import plural, safe
 
 if TYPE_CHECKING:  # for annotations only

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 
 from keepgoing import messages
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 from keepgoing.text import plural, safe
 
 if TYPE_CHECKING:  # for annotations only

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from keepgoing import messages
 from keepgoing.cli.render.terminal import last_contact, literal
-from keepgoing.dates import describe_rhythm
+from keepgoing.date_display import describe_rhythm
 from keepgoing.text import plural, safe
 
 if TYPE_CHECKING:  # for annotations only

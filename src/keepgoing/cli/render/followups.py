@@ -11,7 +11,7 @@ from rich.text import Text
 
 from keepgoing import messages
 from keepgoing.cli.render.terminal import console, literal
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 from keepgoing.text import plural
 
 if TYPE_CHECKING:  # for annotations only: each screen's caller has already loaded its part of the core

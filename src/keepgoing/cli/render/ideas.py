@@ -11,7 +11,7 @@ from rich.text import Text
 
 from keepgoing import messages
 from keepgoing.cli.render.terminal import console, literal
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 
 if TYPE_CHECKING:  # for annotations only
     from keepgoing.core.ideas import Idea

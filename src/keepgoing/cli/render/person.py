@@ -13,7 +13,7 @@ from keepgoing.cli.render.followups import finished_on, follow_ups_table
 from keepgoing.cli.render.ideas import ideas_table
 from keepgoing.cli.render.person_details import details_grid
 from keepgoing.cli.render.terminal import console, literal
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 
 if TYPE_CHECKING:  # for annotations only: each screen's caller has already loaded its part of the core
     from keepgoing.core.conversations import Conversation

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from keepgoing.cli.render.terminal import console, literal
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 from keepgoing.text import safe
 
 if TYPE_CHECKING:  # for annotations only

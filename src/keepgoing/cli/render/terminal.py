@@ -16,7 +16,7 @@ from typing import IO, Any, cast
 from rich.console import Console
 from rich.text import Text
 
-from keepgoing.dates import describe_ago
+from keepgoing.date_display import describe_ago
 from keepgoing.text import safe
 
 

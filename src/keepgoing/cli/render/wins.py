@@ -8,7 +8,7 @@ from rich.text import Text
 
 from keepgoing import messages
 from keepgoing.cli.render.terminal import console
-from keepgoing.dates import describe_day
+from keepgoing.date_display import describe_day
 from keepgoing.text import plural, safe
 
 if TYPE_CHECKING:  # for annotations only

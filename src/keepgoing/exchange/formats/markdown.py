@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from keepgoing import __version__
 from keepgoing.core.person import Person
-from keepgoing.dates import describe_day, describe_moment, describe_rhythm
+from keepgoing.date_display import describe_day, describe_moment, describe_rhythm
 from keepgoing.exchange.selection import Selection, grouped, people_rows
 from keepgoing.storage import Store
 from keepgoing.storage.date_encoding import as_date, as_datetime, stored_day, stored_instant
