@@ -155,7 +155,8 @@ def test_remember_keeps_the_derived_key_in_the_keyring_and_commands_ask_nothing(
     assert PASS not in kept  # the derived key, never the passphrase
     import keyring
 
-    from keepgoing.storage.encryption import KEYRING_SERVICE, derive, salt_of
+    from keepgoing.storage.encryption import KEYRING_SERVICE, derive
+    from keepgoing.storage.local_file import salt_of
 
     salt = salt_of(isolated)
     assert keyring.get_password(KEYRING_SERVICE, salt.hex()) == derive(PASS, salt).hex()
@@ -381,7 +382,8 @@ def table_counts_any(db: Path, passphrases: list[str]) -> dict[str, int]:
     else:
         from sqlcipher3 import dbapi2
 
-        from keepgoing.storage.encryption import derive, key_pragma, salt_of
+        from keepgoing.storage.encryption import derive, key_pragma
+        from keepgoing.storage.local_file import salt_of
 
         salt = salt_of(db)
         for passphrase in passphrases:
@@ -461,7 +463,8 @@ def test_everyday_commands_read_the_key_from_the_recorded_keyring_backend_withou
     env.pop("PYTHON_KEYRING_BACKEND")
     assert run("add", "Sam Okafor", env=env).returncode == 0
     assert run("encrypt", "--remember", env=env).returncode == 0
-    from keepgoing.storage.encryption import backends_file, derive, salt_of
+    from keepgoing.storage.encryption import backends_file, derive
+    from keepgoing.storage.local_file import salt_of
 
     salt = salt_of(isolated)
     record = backends_file()

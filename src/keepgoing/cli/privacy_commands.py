@@ -9,6 +9,7 @@ from keepgoing import messages
 from keepgoing.cli.app import app
 from keepgoing.cli.options import examples, open_store
 from keepgoing.cli.output import say, user
+from keepgoing.storage.local_file import is_encrypted
 
 
 def _store_path() -> Path:
@@ -50,7 +51,7 @@ def encrypt(
 
     encryption.driver()  # the extra is installed, before a passphrase is asked for
     path = _store_path()  # an encrypted store's passphrase is asked for (or found) here
-    if encryption.is_encrypted(path):
+    if is_encrypted(path):
         if not remember:
             from keepgoing.errors import BadInput
 
@@ -93,7 +94,7 @@ def rekey() -> None:
     from keepgoing.storage import encryption
 
     path = _store_path()  # the current passphrase is asked for (or found) here
-    if not encryption.is_encrypted(path):
+    if not is_encrypted(path):
         from keepgoing.errors import BadInput
 
         raise BadInput(messages.NOT_ENCRYPTED.format(path=user(str(path))))

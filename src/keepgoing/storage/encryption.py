@@ -41,10 +41,7 @@ from typing import Any
 
 from keepgoing import messages
 from keepgoing.errors import BadInput, StoreError
-from keepgoing.storage.local_file import SALT_BYTES
-from keepgoing.storage.local_file import db_errors as db_errors  # re-exported: asked for here too
-from keepgoing.storage.local_file import is_encrypted as is_encrypted
-from keepgoing.storage.local_file import salt_of as salt_of
+from keepgoing.storage.local_file import SALT_BYTES, db_errors, is_encrypted, salt_of
 from keepgoing.storage.passphrases import asker
 from keepgoing.storage.passphrases import known_keys as _known
 

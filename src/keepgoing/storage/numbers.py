@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from keepgoing.storage.encryption import db_errors, open_file
+from keepgoing.storage.encryption import open_file
+from keepgoing.storage.local_file import db_errors
 from keepgoing.storage.store import Store
 
 NUMBERED = ("conversation", "follow_up", "idea", "person_note", "win")
