@@ -147,8 +147,8 @@ def test_streaming_reads_leave_the_connection_fit_for_writes(store, tmp_path) ->
     import json
 
     from keepgoing.core.erasure import forget_person
+    from keepgoing.exchange.file_import import import_file
     from keepgoing.exchange.formats.json import write_json
-    from keepgoing.exchange.importing import import_file
     from keepgoing.exchange.selection import Selection
 
     add_person(store, "Ann Lee", now=NOW)

@@ -443,8 +443,8 @@ def test_json_export_import_export_is_the_identity(tmp_path_factory, data) -> No
     from keepgoing.core.conversations import log_conversation
     from keepgoing.core.people import add_person
     from keepgoing.errors import BadInput, KeepgoingError
+    from keepgoing.exchange.file_import import import_file
     from keepgoing.exchange.formats.json import write_json
-    from keepgoing.exchange.importing import import_file
     from keepgoing.exchange.selection import Selection
     from keepgoing.storage import open_store
 

@@ -34,8 +34,8 @@ from keepgoing.core.people import (
 )
 from keepgoing.core.rhythm import due_list
 from keepgoing.errors import BadInput
+from keepgoing.exchange.file_import import import_file
 from keepgoing.exchange.formats.json import write_json
-from keepgoing.exchange.importing import import_file
 from keepgoing.exchange.selection import Selection
 from keepgoing.storage import open_store
 

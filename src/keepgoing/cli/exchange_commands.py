@@ -278,7 +278,7 @@ def import_(
     """Bring people and history in: all or nothing, matching people already here.
 
     People forgotten in this store are left out, with what was only theirs."""
-    from keepgoing.exchange.importing import import_file
+    from keepgoing.exchange.file_import import import_file
 
     store = open_store(create=not dry_run)
     from keepgoing.storage.team import require_manager

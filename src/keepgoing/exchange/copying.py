@@ -36,8 +36,8 @@ def copy_store(
     import tempfile
     from pathlib import Path
 
+    from keepgoing.exchange.file_import import import_file
     from keepgoing.exchange.formats.json import write_json
-    from keepgoing.exchange.importing import import_file
     from keepgoing.exchange.selection import Selection
     from keepgoing.storage.bulk import one_persons_store
     from keepgoing.storage.team import managers_only

@@ -1,6 +1,7 @@
 """Bringing people and history in, all or nothing.
 
-Every format reader hands plain fields to one `Importer`, which validates
+Every format reader (`exchange/formats`, started by `exchange/file_import.py`) hands
+plain fields to one `Importer`, which validates
 them with the same rules as `add` and `log`, matches people who already
 exist (same name or alias; a different name with the same email is refused,
 never merged) instead of duplicating them,
@@ -30,7 +31,7 @@ from keepgoing.core.person_fields import (
     check_pause_reason,
     checked_details,
 )
-from keepgoing.errors import BadInput, NotFound, UsageError
+from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store, bulk
 from keepgoing.storage.date_encoding import EARLIEST, LATEST, as_datetime, read_datetime
 from keepgoing.storage.numbers import highest_given, move_past_given
@@ -85,44 +86,6 @@ class ImportReport:
             "forgotten_items_skipped": self.forgotten_items_skipped,
             "brought_back": self.brought_back,
         }
-
-
-def import_file(
-    store: Store,
-    path: Path,
-    *,
-    format: str | None = None,
-    dry_run: bool = False,
-    now: datetime,
-    tick: Callable[[], None] = lambda: None,
-    columns: str | None = None,
-    assign: str | None = None,
-    include_forgotten: list[str] | None = None,
-) -> ImportReport:
-    """Import `path` in one transaction; with `dry_run`, report and roll back.
-
-    `columns` ("Surname=last_name,Mob=phone") says what a CSV's headings hold; `assign`
-    names the one role everyone and everything in the file is then (a local store's copy).
-    People forgotten in this store are left out (`core/tombstones.py`), but for
-    those named in `include_forgotten`. The reader is the format's (`exchange/formats`).
-    """
-    from keepgoing.exchange.formats import import_format
-    from keepgoing.storage.team import managers_only
-
-    managers_only(store, "import into the team store")
-    kind = import_format(path, format)
-    mapping = None
-    if columns is not None:
-        from keepgoing.exchange.formats.csv import parse_columns
-
-        mapping = parse_columns(columns)
-    if mapping is not None and not kind.takes_columns:
-        raise UsageError("--columns is for a CSV file; a JSON export and a vCard say what each field is.")
-    report = ImportReport(file=str(path), format=kind.name, dry_run=dry_run)
-    job = ImportJob(
-        store, report, now=now, tick=tick, columns=mapping, assign=assign, include=include_forgotten
-    )
-    return kind.read(path, job)
 
 
 class _DryRun(Exception):

@@ -44,7 +44,7 @@ class Format(NamedTuple):
         return import_module(f"{__name__}.{self.module}")
 
     def read(self, path: Path, job: ImportJob) -> ImportReport:
-        """Import `path` in one transaction (see `exchange.importing.import_file`)."""
+        """Import `path` in one transaction (see `exchange.file_import.import_file`)."""
         report: ImportReport = self._module().read(path, job)
         return report
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from keepgoing.errors import UsageError
-from keepgoing.exchange.importing import ImportJob, ImportProblem, ImportReport
+from keepgoing.exchange.importing import ImportProblem
 from keepgoing.exchange.selection import Selection, conversations_with_people, grouped
 from keepgoing.storage import Store
 from keepgoing.storage.date_encoding import stored_instant
@@ -27,7 +27,7 @@ from keepgoing.text import loose_key
 
 if TYPE_CHECKING:
     from keepgoing.exchange.formats import ExportOptions
-    from keepgoing.exchange.importing import Importer
+    from keepgoing.exchange.importing import Importer, ImportJob, ImportReport
 
 HEADER = [
     "date",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from keepgoing import __version__
 from keepgoing.errors import BadInput
-from keepgoing.exchange.importing import ImportJob, ImportProblem, ImportReport, first_line
+from keepgoing.exchange.importing import ImportProblem, first_line
 from keepgoing.exchange.sections import ITEM
 from keepgoing.exchange.selection import Selection, conversations_with_people, grouped, people_rows
 from keepgoing.storage import Store
@@ -31,7 +31,7 @@ from keepgoing.storage.date_encoding import iso_day, iso_instant
 
 if TYPE_CHECKING:
     from keepgoing.exchange.formats import ExportOptions
-    from keepgoing.exchange.importing import Importer
+    from keepgoing.exchange.importing import Importer, ImportJob, ImportReport
 
 # 2 added consent, feelings, notes, ideas, groups and wins; version 1 files still import.
 FORMAT_VERSION = 2

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from keepgoing.exchange.importing import ImportJob, ImportProblem, ImportReport, first_line
+from keepgoing.exchange.importing import ImportProblem, first_line
 
 if TYPE_CHECKING:
-    from keepgoing.exchange.importing import Importer
+    from keepgoing.exchange.importing import Importer, ImportJob, ImportReport
 
 
 def read(path: Path, job: ImportJob) -> ImportReport:
