@@ -12,6 +12,7 @@ Stdlib only: a path is told from a team store's address before psycopg loads.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from urllib.parse import unquote
@@ -35,15 +36,25 @@ SECRET_KEYS = frozenset(("password", "passwd", "pass", "pwd", "sslpassword"))
 
 _KEYWORD_START = re.compile(r"\s*([A-Za-z_]+)\s*=")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-# A keyword string's value: quoted ('it''s', with backslash escapes) or up to the next space.
-_KEYWORD_SECRET = re.compile(
-    r"(?i)(?<![\w])(" + "|".join(sorted(SECRET_KEYS)) + r")(\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)"
-)
-# A query's password runs to the next `&keyword=` (an unquoted `&` in it stays hidden).
-_QUERY_SECRET = re.compile(
-    r"(?is)([?&](?:" + "|".join(sorted(SECRET_KEYS)) + r")=)(.*?)"
-    r"(?=&(?:" + "|".join(sorted(LIBPQ_KEYWORDS | SECRET_KEYS)) + r")=|$)"
-)
+
+
+# Compiled on first use: only a team store's address needs them, and every local
+# command imports this module (the two alternations cost ~2 ms to compile).
+@functools.cache
+def _keyword_secret() -> re.Pattern[str]:
+    """A keyword string's value: quoted ('it''s', with backslash escapes) or up to the next space."""
+    return re.compile(
+        r"(?i)(?<![\w])(" + "|".join(sorted(SECRET_KEYS)) + r")(\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)"
+    )
+
+
+@functools.cache
+def _query_secret() -> re.Pattern[str]:
+    """A query's password, running to the next `&keyword=` (an unquoted `&` in it stays hidden)."""
+    return re.compile(
+        r"(?is)([?&](?:" + "|".join(sorted(SECRET_KEYS)) + r")=)(.*?)"
+        r"(?=&(?:" + "|".join(sorted(LIBPQ_KEYWORDS | SECRET_KEYS)) + r")=|$)"
+    )
 
 
 def is_connection_string(location: str) -> bool:
@@ -83,7 +94,7 @@ def _authority(location: str) -> tuple[int, int] | None:
 def mask_url(location: str) -> str:
     """A store location safe to show: any password (user part, query or keyword) as ***."""
     if is_connection_string(location):
-        return _KEYWORD_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}***", location)
+        return _keyword_secret().sub(lambda m: f"{m.group(1)}{m.group(2)}***", location)
     if "://" not in location:
         return location
     authority = _authority(location)
@@ -92,7 +103,7 @@ def mask_url(location: str) -> str:
         colon = location.find(":", start, end)
         if colon >= 0:
             location = f"{location[: colon + 1]}***{location[end:]}"
-    return _QUERY_SECRET.sub(lambda m: f"{m.group(1)}***", location)
+    return _query_secret().sub(lambda m: f"{m.group(1)}***", location)
 
 
 def _unquoted(value: str) -> str:
@@ -106,7 +117,7 @@ def secrets_of(location: str) -> frozenset[str]:
     blotted out of anything the driver says (its messages quote what it could not read)."""
     found: set[str] = set()
     if is_connection_string(location):
-        found.update(_unquoted(m.group(3)) for m in _KEYWORD_SECRET.finditer(location))
+        found.update(_unquoted(m.group(3)) for m in _keyword_secret().finditer(location))
     elif "://" in location:
         authority = _authority(location)
         if authority is not None:
@@ -115,7 +126,7 @@ def secrets_of(location: str) -> frozenset[str]:
             if colon >= 0:
                 found.add(location[colon + 1 : end])
                 found.update(location[colon + 1 : end].split("@"))  # libpq stops at the first @
-        for m in _QUERY_SECRET.finditer(location):
+        for m in _query_secret().finditer(location):
             found.update((m.group(2), *m.group(2).split("&")))  # libpq stops at the first &
     if os.environ.get("PGPASSWORD"):
         found.add(os.environ["PGPASSWORD"])
