@@ -127,7 +127,7 @@ def due(
             suggestion=suggestion,
         )
 
-    emit(report, draw, json_out=json_out, as_json=lambda done: done.to_json())
+    emit(report, draw, json_out=json_out)
 
 
 def _draw(

@@ -22,7 +22,6 @@ def group_card(store: Any, name: str, *, json_out: bool) -> None:
         group_detail(store, name),
         lambda group: screens().group_card(group),
         json_out=json_out,
-        as_json=lambda group: group.to_json(),
     )
 
 

@@ -304,7 +304,6 @@ def import_(
         report,
         lambda report: _say_imported(report, file, dry_run=dry_run),
         json_out=json_out,
-        as_json=lambda report: report.to_json(),
     )
 
 

@@ -44,7 +44,7 @@ def measure_add(
 
     text = read_limited_text(file, limit=MAX_FILE, what="measure file")
     measure = add_measure(open_store(create=True), text, where=file.name, now=clock.now())
-    emit(measure, _say_added, json_out=json_out, as_json=lambda measure: measure.to_json())
+    emit(measure, _say_added, json_out=json_out)
 
 
 def _say_added(measure) -> None:

@@ -45,7 +45,6 @@ def merge(
             plan,
             lambda plan: _say_plan(plan, messages.MERGE_WOULD),
             json_out=json_out,
-            as_json=lambda plan: plan.to_json(),
         )
         return
     confirm(
@@ -57,7 +56,6 @@ def merge(
         done,
         lambda done: _say_plan(done, messages.MERGED),
         json_out=json_out,
-        as_json=lambda done: done.to_json(),
     )
 
 

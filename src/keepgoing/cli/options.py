@@ -112,12 +112,15 @@ def emit(
     json_out: bool,
     as_json: Callable[[Any], Any] | None = None,
 ) -> None:
-    """The ending of every read command: `result` as JSON for scripts (through `as_json`),
-    else `render(result)` on the screen."""
+    """The ending of every read command: `result` as JSON for scripts (through `as_json`,
+    else the result's own `to_json()`, else as it is), else `render(result)` on the screen."""
     if json_out:
         from keepgoing.cli.output import emit_json
 
-        emit_json(as_json(result) if as_json is not None else result)
+        if as_json is not None:
+            emit_json(as_json(result))
+        else:
+            emit_json(result.to_json() if hasattr(result, "to_json") else result)
     else:
         render(result)
 

@@ -94,7 +94,6 @@ def report(
         figures,
         lambda figures: _write_page(figures, target, kind=kind, now=now, force=force),
         json_out=json_out,
-        as_json=lambda figures: figures.to_json(),
     )
 
 

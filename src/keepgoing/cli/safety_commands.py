@@ -44,7 +44,7 @@ def forget(
     if dry_run:
         with store.read():
             plan = plan_forget(store, person)
-        emit(plan, _show_plan, json_out=json_out, as_json=lambda plan: plan.to_json())
+        emit(plan, _show_plan, json_out=json_out)
         return
     confirm(messages.FORGET_QUESTION.format(name=user(person.name)), yes)
     done = forget_person(store, person, now=clock.now())
@@ -266,7 +266,6 @@ def check(json_out: JsonOption = False) -> None:
         health,
         lambda health: _say_health(health, server=server),
         json_out=json_out,
-        as_json=lambda health: health.to_json(),
     )
     if not health.ok:
         raise typer.Exit(1)
