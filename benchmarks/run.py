@@ -150,6 +150,13 @@ def main() -> None:
     name = _a_name(args.db)
     cases = [
         ("python -c pass", [sys.executable, "-c", "pass"], env),
+        # The floor under every command: the CLI and screen libraries' own import, before any of ours.
+        ("floor: import typer", [sys.executable, "-c", "import typer"], env),
+        (
+            "floor: import typer, rich.table",
+            [sys.executable, "-c", "import typer, rich.console, rich.table"],
+            env,
+        ),
         ("keepgoing --help", [keepgoing, "--help"], env),
         ("keepgoing due", [keepgoing, "due"], env),
         ("keepgoing due --json", [keepgoing, "due", "--json"], env),
