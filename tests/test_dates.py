@@ -5,8 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from keepgoing.date_display import describe_day, describe_rhythm
-from keepgoing.dates import When, parse_duration, parse_when
+from keepgoing.dates import parse_duration, parse_when
 from keepgoing.errors import BadInput
+from keepgoing.moment import When
 
 FRIDAY = date(2026, 11, 20)
 

@@ -160,6 +160,21 @@ def test_screens_that_show_dates_load_none_of_the_typed_date_reader(env, seeded,
     assert "keepgoing.dates" not in loaded
 
 
+@pytest.mark.parametrize(
+    ("command", "reads_a_date"),
+    [
+        (["log", "sam", "--via", "phone"], False),
+        (["log", "sam", "--via", "phone", "--when", "yesterday"], True),
+    ],
+)
+def test_log_loads_the_date_reader_only_when_a_date_was_typed(
+    env, seeded, tmp_path, command, reads_a_date
+) -> None:
+    loaded = set(probe(command, env, tmp_path)["all"])
+    assert "keepgoing.cli.log_command" in loaded  # it ran the command
+    assert ("keepgoing.dates" in loaded) is reads_a_date
+
+
 LOGGER = """
 import os, sys
 from keepgoing.cli import app

@@ -9,12 +9,12 @@ read exactly is refused: no fuzzy guesses, no invented day or month.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from keepgoing import clock
 from keepgoing.date_display import DURATION_NAMES, describe_day
 from keepgoing.errors import BadInput
+from keepgoing.moment import When
 from keepgoing.storage.date_encoding import EARLIEST, LATEST  # one range for every way a date comes in
 
 WEEKDAYS = {
@@ -67,25 +67,6 @@ _WEEK_LAST = re.compile(r"^(?:a|one) week (?:last|before last|on from last) ([a-
 
 def _hint(prefer: str) -> str:
     return FUTURE_HINT if prefer == "future" else WHEN_HINT
-
-
-@dataclass(frozen=True)
-class When:
-    """A calendar day as the user meant it, with a local time when they gave one."""
-
-    day: date
-    time: time | None = None
-
-    @property
-    def time_given(self) -> bool:
-        return self.time is not None
-
-    def instant(self, now: datetime) -> datetime:
-        """The UTC instant to store: now for today, local noon for another bare day."""
-        local_now = now.astimezone()
-        if self.time is None and self.day == local_now.date():
-            return now.astimezone(UTC)
-        return clock.local_instant(self.day, self.time if self.time is not None else time(12, 0))
 
 
 def _count(word: str) -> int:

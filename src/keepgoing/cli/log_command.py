@@ -1,5 +1,6 @@
 """log: record a conversation, straight after it happened."""
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -12,8 +13,8 @@ from keepgoing.cli.endings import follow_up_line, measures_kept, say_drops
 from keepgoing.cli.options import JsonOption, emit, examples, open_store
 from keepgoing.cli.output import join_names, say, user, warn_withdrawn
 from keepgoing.cli.prompts import ask, choose, confirm, interactive
-from keepgoing.dates import When, parse_when
 from keepgoing.errors import UsageError
+from keepgoing.moment import When
 from keepgoing.settings import dayfirst
 from keepgoing.storage import completion as complete
 
@@ -90,7 +91,7 @@ def _ask_more(today, *, wellbeing, feeling, follow_up, due_day):
             if not answer:
                 break
             try:
-                due_day = parse_when(answer, today=today, prefer="future", dayfirst=dayfirst()).day
+                due_day = _read_when(answer, today, "future").day
             except BadInput as exc:
                 warn(str(exc))
     return wellbeing, feeling, follow_up, due_day
@@ -237,8 +238,8 @@ def log(
     one_score, scores = _scores(wellbeing or [], group=group)
     if group and not names and visitor:
         names, visitor = [*visitor], []
-    moment = parse_when(when, today=today, prefer="past", dayfirst=dayfirst()) if when else When(today)
-    due_day = parse_when(due, today=today, prefer="future", dayfirst=dayfirst()).day if due else None
+    moment = _read_when(when, today, "past") if when else When(today)
+    due_day = _read_when(due, today, "future").day if due else None
     if not names and not interactive():
         raise UsageError("Who did you talk to? Give at least one name: keepgoing log NAME.")
     store = open_store(create=True)
@@ -390,3 +391,10 @@ def _say_made(logged, ideas: list[str], follow_up: str | None) -> None:
             text=follow_up,
         )
         say(line)
+
+
+def _read_when(text: str, today: date, prefer: str) -> When:
+    """A typed date in the user's date order; the parser loads only when a date was typed."""
+    from keepgoing.dates import parse_when
+
+    return parse_when(text, today=today, prefer=prefer, dayfirst=dayfirst())

@@ -21,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from keepgoing.dates import When, parse_when
+from keepgoing.dates import parse_when
 from keepgoing.errors import Ambiguous, BadInput
+from keepgoing.moment import When
 from keepgoing.storage import Store
 from keepgoing.text import clean, fold
 
