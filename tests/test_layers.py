@@ -114,3 +114,19 @@ def test_the_cycle_finder_sees_a_cycle_through_a_function_level_import() -> None
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [{"a", "b", "c"}]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_only_the_storage_layer_asks_which_database_it_is() -> None:
+    """Where SQLite and PostgreSQL differ, the store says what to do (`indexed_search`,
+    `lock_for_update`, `folds_accents()`); nothing above storage/ branches on `.dialect`."""
+    asking = []
+    for path in SOURCE.rglob("*.py"):
+        if path.relative_to(SOURCE).parts[0] == "storage":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        asking += [
+            f"{path.relative_to(SOURCE)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "dialect"
+        ]
+    assert asking == []

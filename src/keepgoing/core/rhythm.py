@@ -344,10 +344,9 @@ def refresh_contacts(
 
     ids = sorted(set(person_ids))
     drops: dict[int, str | None] = {}
-    # On a server, lock the people first, in id order, as the UPDATE below would (NO KEY: the
-    # conversation_person rows already written hold key-share locks on them): another worker's
-    # conversation with them then waits for this one, and sees it, rather than being lost.
-    lock = " FOR NO KEY UPDATE" if store.dialect == "postgresql" else ""
+    # On a server, lock the people first, in id order, as the UPDATE below would: another
+    # worker's conversation with them then waits for this one, and sees it, rather than being lost.
+    lock = store.lock_for_update
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         params = {f"p{i}": pid for i, pid in enumerate(chunk)}

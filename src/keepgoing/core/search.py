@@ -68,7 +68,7 @@ def search_results(store: Store, text: str, *, limit: int = 50) -> list[SearchRe
         # Every word is one more condition on every row: thousands kept a server busy for minutes.
         raise BadInput(f"The search has {words:,} words; at most {MAX_WORDS} are looked for at once.")
     with store.read():
-        if store.dialect == "sqlite":
+        if store.indexed_search:
             people, conversations = _fts(store, fts_query(text), limit)
             others = _fts_more(store, fts_query(text), limit)
         else:
@@ -169,9 +169,7 @@ def _fts(store: Store, query: str, limit: int) -> tuple[list[SearchResult], list
 
 
 def _scan(store: Store, text: str, limit: int) -> tuple[list[SearchResult], list[SearchResult]]:
-    accent_blind = store.dialect == "postgresql" and int(
-        store.value("SELECT count(*) AS n FROM pg_extension WHERE extname = 'unaccent'")
-    )
+    accent_blind = store.folds_accents()
 
     def folded(column: str) -> str:
         return f"unaccent(lower({column}))" if accent_blind else f"lower({column})"

@@ -30,8 +30,6 @@ def known_workers(store: Store, *, me: str | None = None) -> list[str]:
 
 def team_roles(store: Store) -> list[str]:
     """A team store's login roles (none on SQLite, or before `team init`)."""
-    if store.dialect != "postgresql":
-        return []
     from keepgoing.storage.team import team_role_names
 
     return team_role_names(store)

@@ -59,6 +59,12 @@ class PostgresStore(StoreBase):
     """One autocommit connection; `read()` and `write()` are explicit transactions."""
 
     dialect = "postgresql"
+    indexed_search = False
+    # NO KEY: the conversation_person rows already written hold key-share locks on the people.
+    lock_for_update = " FOR NO KEY UPDATE"
+
+    def folds_accents(self) -> bool:
+        return bool(int(self.value("SELECT count(*) AS n FROM pg_extension WHERE extname = 'unaccent'")))
 
     def __init__(
         self,

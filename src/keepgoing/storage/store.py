@@ -27,8 +27,16 @@ TOO_LARGE = "That number is larger than any keepgoing gives out; nothing has it.
 class Store(Protocol):
     """What the core needs from a database."""
 
-    dialect: str
+    dialect: str  # "sqlite" or "postgresql", for the storage layer's own branches
     location: str
+    # Where the two databases differ, named for what the core does with it (core/ never asks
+    # for the dialect: tests/test_layers.py).
+    indexed_search: bool  # `search` asks full-text tables (SQLite's FTS5); else it scans with LIKE
+    lock_for_update: str  # ends a SELECT whose rows an UPDATE follows, holding them to the commit
+
+    def folds_accents(self) -> bool:
+        """Whether SQL may call unaccent() to match "Zoë" by "zoe" in a scan."""
+        ...
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
 
@@ -170,6 +178,11 @@ class SqliteStore(StoreBase):
     """
 
     dialect = "sqlite"
+    indexed_search = True
+    lock_for_update = ""  # BEGIN IMMEDIATE already holds the whole file
+
+    def folds_accents(self) -> bool:
+        return False  # the FTS5 index folds them (remove_diacritics)
 
     def __init__(
         self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False, driver: Any = sqlite3

@@ -588,7 +588,9 @@ def require_manager(store: Store, what: str) -> None:
 
 
 def team_role_names(store: Store) -> list[str]:
-    """The team's login roles (workers and managers); none where `team init` has not been run."""
+    """The team's login roles (workers and managers); none on SQLite, or before `team init`."""
+    if store.dialect != "postgresql":
+        return []
     roles = roles_for(_database(store))
     rows = store.rows(
         "SELECT DISTINCT r.rolname AS role FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
