@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from keepgoing.errors import BadInput, NotFound
 from keepgoing.storage import Store
+from keepgoing.storage.team import team_role_names
 from keepgoing.text import worker_key
 
 
 def known_workers(store: Store, *, me: str | None = None) -> list[str]:
     """Every worker the store knows (what this login may see of it), sorted."""
-    names: set[str] = set(team_roles(store))
+    names: set[str] = set(team_role_names(store))
     for sql in (
         "SELECT DISTINCT worker AS w FROM person WHERE worker IS NOT NULL",
         "SELECT DISTINCT logged_by AS w FROM conversation WHERE logged_by IS NOT NULL",
@@ -26,13 +27,6 @@ def known_workers(store: Store, *, me: str | None = None) -> list[str]:
     if me:
         names.add(worker_key(me))
     return sorted(names)
-
-
-def team_roles(store: Store) -> list[str]:
-    """A team store's login roles (none on SQLite, or before `team init`)."""
-    from keepgoing.storage.team import team_role_names
-
-    return team_role_names(store)
 
 
 def check_worker(store: Store, name: str, *, me: str | None = None, new: bool = False) -> str:
@@ -52,7 +46,7 @@ def check_worker(store: Store, name: str, *, me: str | None = None, new: bool = 
     elif known:
         shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
         message += f" The workers here are {shown}."
-    if team_roles(store):
+    if team_role_names(store):
         message += " A colleague new to the team joins with keepgoing team add-worker."
     else:
         message += " For someone new here, add --new-worker."

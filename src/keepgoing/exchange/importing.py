@@ -1,11 +1,10 @@
 """Bringing people and history in, all or nothing.
 
-Every format reader (`exchange/formats`, started by `exchange/file_import.py`) hands
-plain fields to one `Importer`, which validates
-them with the same rules as `add` and `log`, matches people who already
-exist (same name or alias; a different name with the same email is refused,
-never merged) instead of duplicating them,
-skips conversations and follow-ups already in the store, and writes
+Every format reader (`exchange/formats`, started by `exchange/file_import.py`)
+hands plain fields to one `Importer`, which validates them with the same rules
+as `add` and `log`, matches people who already exist (same name or alias; a
+different name with the same email is refused, never merged) instead of
+duplicating them, skips conversations and follow-ups already in the store, and writes
 everything in the caller's single transaction. A bad item raises
 `ImportProblem` naming the file, the line (or item) and the reason.
 """
